@@ -1,0 +1,105 @@
+package org.legoemu.emulator;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.legoemu.pcomponent.linux.Console;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+
+/**
+ * The {@code lego} command: runs unmodified static riscv64 Linux programs on an emulated disaggregated cluster.
+ */
+@Command(
+    name = "lego",
+    mixinStandardHelpOptions = true,
+    versionProvider = Lego.Version.class,
+    description = "LegoEmu: run unmodified static riscv64 Linux programs on an emulated disaggregated cluster "
+        + "(LegoOS-style pComponent, mComponents, sComponent and global manager talking SBE over a fabric).",
+    subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+public final class Lego implements Runnable
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final Console console;
+
+    /** The command with the guest console on this process's own stdin, stdout and stderr. */
+    public Lego()
+    {
+        this(new Console(
+            new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
+            new FileOutputStream(FileDescriptor.err), System.console() != null));
+    }
+
+    /** The command with guests' fds 0, 1 and 2 on {@code console} (tests capture a guest's output this way). */
+    public Lego(final Console console)
+    {
+        this.console = console;
+    }
+
+    /** Where guests' fds 0, 1 and 2 lead. */
+    public Console console()
+    {
+        return console;
+    }
+
+    @Override
+    public void run()
+    {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (try 'lego --help')");
+    }
+
+    /** Sets the log level for -v/-q style options shared by subcommands. */
+    static void logLevel(final boolean[] verbose, final boolean quiet)
+    {
+        final Level level = quiet ? Level.ERROR : verbose.length >= 2 ? Level.DEBUG : verbose.length == 1 ? Level.INFO : null;
+        if (level != null)
+        {
+            ((Logger)LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
+        }
+    }
+
+    /** Verbosity options mixed into every subcommand. */
+    public static final class Verbosity
+    {
+        @Option(names = {"-v", "--verbose"}, description = "More log output (-v info, -vv debug).")
+        boolean[] verbose = new boolean[0];
+
+        @Option(names = {"-q", "--quiet"}, description = "Only errors in the log, and no run summary.")
+        boolean quiet;
+
+        void apply()
+        {
+            logLevel(verbose, quiet);
+        }
+    }
+
+    /** The version from the jar manifest. */
+    public static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final String v = Lego.class.getPackage().getImplementationVersion();
+            return new String[] {"LegoEmu " + (v == null ? "development build" : v)};
+        }
+    }
+
+    public static void main(final String[] args)
+    {
+        final CommandLine cli = new CommandLine(new Lego());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+        {
+            commandLine.getErr().println("lego: internal error: " + ex);
+            LoggerFactory.getLogger(Lego.class).debug("internal error", ex);
+            return ExitCodes.INTERNAL_ERROR;
+        });
+        System.exit(cli.execute(args));
+    }
+}

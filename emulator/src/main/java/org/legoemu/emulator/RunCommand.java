@@ -1,0 +1,192 @@
+package org.legoemu.emulator;
+
+import org.legoemu.abi.linux.Errno;
+import org.legoemu.pcomponent.LaunchException;
+import org.legoemu.pcomponent.ProcessResult;
+import org.legoemu.pcomponent.linux.Console;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code lego run}: starts an embedded cluster, runs one guest on it, and exits with the guest's status.
+ */
+@Command(
+    name = "run",
+    sortOptions = false,
+    description = {
+        "Start an embedded cluster (GMM, pComponents, mComponents, sComponent over the fabric) and run GUEST on it.",
+        "GUEST must lie under the storage root; its files are served by the sComponent, its memory lives in the "
+            + "mComponents and is cached in the pComponent's ExCache. stdin/stdout/stderr are the guest's; the exit "
+            + "status is the guest's (128+N if killed by signal N). A one-line summary goes to stderr."},
+    footer = {"", "Example:", "  lego run --excache 1MiB --storage-root / -- emulator/guests/bin/wordcount "
+        + "/usr/share/common-licenses/GPL-3"})
+public final class RunCommand implements Callable<Integer>
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    Lego parent;
+
+    @CommandLine.Mixin
+    Lego.Verbosity verbosity;
+
+    @Option(names = "--pcomponents", paramLabel = "N", defaultValue = "1",
+        description = "Processor components (default: ${DEFAULT-VALUE}).")
+    int pcomponents;
+
+    @Option(names = "--mcomponents", paramLabel = "N", defaultValue = "2",
+        description = "Memory components (default: ${DEFAULT-VALUE}).")
+    int mcomponents;
+
+    @Option(names = "--excache", paramLabel = "SIZE", defaultValue = "64MiB", converter = SizeConverter.class,
+        description = "ExCache size of each pComponent, e.g. 1MiB (default: ${DEFAULT-VALUE}).")
+    long excacheBytes;
+
+    @Option(names = "--excache-ways", paramLabel = "N", defaultValue = "8",
+        description = "ExCache associativity; 0 = fully associative (default: ${DEFAULT-VALUE}).")
+    int excacheWays;
+
+    @Option(names = "--excache-policy", paramLabel = "P", defaultValue = "lru",
+        description = "ExCache eviction policy: fifo, lru or random (default: ${DEFAULT-VALUE}).")
+    String excachePolicy;
+
+    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "4GiB", converter = SizeConverter.class,
+        description = "Memory of each mComponent; reserved, not allocated, until touched (default: ${DEFAULT-VALUE}).")
+    long memoryBytes;
+
+    @Option(names = "--storage-root", paramLabel = "DIR", defaultValue = ".",
+        description = "Directory the sComponent serves as the guest's / (default: the current directory).")
+    Path storageRoot;
+
+    @Option(names = "--stats-json", paramLabel = "FILE", description = "Also write the run's figures as JSON to FILE.")
+    Path statsJson;
+
+    @Option(names = "--transport", paramLabel = "T", defaultValue = "tcp",
+        description = "Fabric between the components: tcp (Netty on loopback) or inproc (default: ${DEFAULT-VALUE}).")
+    String transport;
+
+    @Parameters(index = "0", paramLabel = "GUEST", description = "Static riscv64 Linux ELF executable.")
+    String guest;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments passed to the guest.")
+    List<String> guestArgs = new ArrayList<>();
+
+    @Override
+    public Integer call()
+    {
+        verbosity.apply();
+        final PrintWriter err = spec.commandLine().getErr();
+        final Path root;
+        try
+        {
+            root = storageRoot.toRealPath();
+        }
+        catch (final IOException ex)
+        {
+            err.println("lego: storage root " + storageRoot + " does not exist");
+            return ExitCodes.USAGE;
+        }
+        if (!Files.isDirectory(root))
+        {
+            err.println("lego: storage root " + storageRoot + " is not a directory");
+            return ExitCodes.USAGE;
+        }
+        final Path guestPath = Path.of(guest).toAbsolutePath().normalize();
+        if (!Files.exists(guestPath))
+        {
+            err.println("lego: " + guest + ": no such file");
+            return ExitCodes.NOT_FOUND;
+        }
+        final Path realGuest;
+        try
+        {
+            realGuest = guestPath.toRealPath();
+        }
+        catch (final IOException ex)
+        {
+            err.println("lego: " + guest + ": " + ex.getMessage());
+            return ExitCodes.NOT_FOUND;
+        }
+        if (!realGuest.startsWith(root))
+        {
+            err.println("lego: " + guest + " is outside the storage root " + root
+                + " (the sComponent serves only that tree; choose it with --storage-root)");
+            return ExitCodes.USAGE;
+        }
+        final String namespacePath = namespacePath(root, realGuest);
+        final Path hostCwd = Path.of("").toAbsolutePath();
+        final String cwd = hostCwd.startsWith(root) ? namespacePath(root, hostCwd) : "/";
+
+        final List<String> argv = new ArrayList<>();
+        argv.add(guest);
+        argv.addAll(guestArgs);
+        final List<String> envp = new ArrayList<>();
+        for (final Map.Entry<String, String> e : System.getenv().entrySet())
+        {
+            envp.add(e.getKey() + "=" + e.getValue());
+        }
+        final Console console = parent.console();
+
+        final EmbeddedCluster.Config config = new EmbeddedCluster.Config(
+            pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, memoryBytes, root, transport);
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(config))
+        {
+            final ProcessResult result = cluster.run(namespacePath, argv, envp, cwd, console);
+            if (result.signal() != null)
+            {
+                err.println("lego: guest killed by " + result.description());
+            }
+            final RunReport report = cluster.report(result);
+            if (!verbosity.quiet)
+            {
+                err.println(report.summary());
+            }
+            if (statsJson != null)
+            {
+                report.writeJson(statsJson);
+            }
+            err.flush();
+            return result.exitStatus();
+        }
+        catch (final LaunchException ex)
+        {
+            err.println("lego: " + ex.getMessage());
+            return ex.errno() == Errno.ENOENT ? ExitCodes.NOT_FOUND : ExitCodes.CANNOT_EXECUTE;
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            err.println("lego: " + ex.getMessage());
+            return ExitCodes.USAGE;
+        }
+        catch (final IOException ex)
+        {
+            err.println("lego: cannot write " + statsJson + ": " + ex.getMessage());
+            return ExitCodes.INTERNAL_ERROR;
+        }
+    }
+
+    private static String namespacePath(final Path root, final Path path)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final Path part : root.relativize(path))
+        {
+            if (!part.toString().isEmpty())
+            {
+                sb.append('/').append(part);
+            }
+        }
+        return sb.length() == 0 ? "/" : sb.toString();
+    }
+}

@@ -1,0 +1,114 @@
+package org.legoemu.emulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.HdrHistogram.Histogram;
+import org.legoemu.pcomponent.ProcessResult;
+import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.excache.ExCacheStats;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The figures of one {@code lego run}: the one-line summary printed on stderr and the {@code --stats-json}
+ * document. JSON keys (times in ns unless named otherwise, sizes in bytes): {@code exitStatus}, {@code signal},
+ * {@code instructions}, {@code wallSeconds}, {@code mips}, {@code excache.{sizeBytes, ways, sets, policy, hits,
+ * misses, evictions, cleanDrops, flushes, missLatencyNs.{count, mean, p50, p99, p999, max}}}, {@code bytesFetched},
+ * {@code bytesFlushed}, {@code mcomponents[].{id, peakFramesInUse, framesInUseAfterExit}}.
+ */
+public final class RunReport
+{
+    /** What one mComponent held during the run. */
+    public record MemoryFigures(int id, long peakFramesInUse, long framesInUseAfterExit)
+    {
+    }
+
+    private final ProcessResult result;
+    private final ExCache cache;
+    private final String policy;
+    private final List<MemoryFigures> memories;
+
+    public RunReport(final ProcessResult result, final ExCache cache, final String policy, final List<MemoryFigures> memories)
+    {
+        this.result = result;
+        this.cache = cache;
+        this.policy = policy;
+        this.memories = memories;
+    }
+
+    private double wallSeconds()
+    {
+        return result.wallNs() / 1e9;
+    }
+
+    private double mips()
+    {
+        return result.wallNs() == 0 ? 0 : result.instructions() * 1e3 / result.wallNs();
+    }
+
+    /** The one-line summary for stderr. */
+    public String summary()
+    {
+        final ExCacheStats s = cache.stats();
+        final Histogram latency = s.missLatencyNs();
+        return String.format(Locale.ROOT,
+            "lego: exit %d | %,d instructions in %.3f s (%.1f MIPS) | ExCache hits %,d misses %,d evictions %,d "
+                + "flushes %,d | miss latency p50 %.1f us p99 %.1f us | fetched %s flushed %s",
+            result.exitStatus(), result.instructions(), wallSeconds(), mips(), s.hits(), s.misses(), s.evictions(),
+            s.flushes(), latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
+            Sizes.format(s.bytesFetched()), Sizes.format(s.bytesFlushed()));
+    }
+
+    /** The JSON document. */
+    public ObjectNode toJson()
+    {
+        final ObjectMapper mapper = new ObjectMapper();
+        final ObjectNode root = mapper.createObjectNode();
+        final ExCacheStats s = cache.stats();
+        final Histogram latency = s.missLatencyNs();
+        root.put("exitStatus", result.exitStatus());
+        root.put("signal", result.signal() == null ? null : result.signal().name());
+        root.put("instructions", result.instructions());
+        root.put("wallSeconds", wallSeconds());
+        root.put("mips", mips());
+        final ObjectNode ex = root.putObject("excache");
+        ex.put("sizeBytes", (long)cache.lineCount() * ExCache.LINE_SIZE);
+        ex.put("ways", cache.ways());
+        ex.put("sets", cache.sets());
+        ex.put("policy", policy);
+        ex.put("hits", s.hits());
+        ex.put("misses", s.misses());
+        ex.put("evictions", s.evictions());
+        ex.put("cleanDrops", s.cleanDrops());
+        ex.put("flushes", s.flushes());
+        final ObjectNode lat = ex.putObject("missLatencyNs");
+        lat.put("count", latency.getTotalCount());
+        lat.put("mean", latency.getMean());
+        lat.put("p50", latency.getValueAtPercentile(50));
+        lat.put("p99", latency.getValueAtPercentile(99));
+        lat.put("p999", latency.getValueAtPercentile(99.9));
+        lat.put("max", latency.getMaxValue());
+        root.put("bytesFetched", s.bytesFetched());
+        root.put("bytesFlushed", s.bytesFlushed());
+        final ArrayNode ms = root.putArray("mcomponents");
+        for (final MemoryFigures m : memories)
+        {
+            final ObjectNode node = ms.addObject();
+            node.put("id", m.id());
+            node.put("peakFramesInUse", m.peakFramesInUse());
+            node.put("framesInUseAfterExit", m.framesInUseAfterExit());
+        }
+        return root;
+    }
+
+    /** Writes {@link #toJson()} to {@code file}, pretty-printed. */
+    public void writeJson(final Path file) throws IOException
+    {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toJson());
+    }
+}

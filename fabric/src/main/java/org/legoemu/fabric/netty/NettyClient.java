@@ -1,0 +1,174 @@
+package org.legoemu.fabric.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.DirectBuffer;
+import org.legoemu.fabric.Client;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.Reply;
+import org.legoemu.fabric.transport.PendingCall;
+import org.legoemu.fabric.transport.PendingCalls;
+import org.legoemu.fabric.transport.ProtocolErrorLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A TCP client for one peer: one connection, opened on first use and reopened on the next call after it was lost;
+ * concurrent calls are multiplexed by correlationId. The calling thread encodes and writes its frame and then waits
+ * on its own pooled {@link PendingCall}; no allocation per call besides the frame buffer from Netty's pool.
+ */
+final class NettyClient implements Client
+{
+    private static final Logger LOG = LoggerFactory.getLogger(NettyClient.class);
+
+    private final NettyTransport transport;
+    private final Endpoint peer;
+    private final Bootstrap bootstrap;
+    private final int maxMessageLengthBytes;
+    private final AtomicLong nextCorrelationId = new AtomicLong();
+    private final Object connectLock = new Object();
+    private volatile Connection connection;
+    private volatile boolean closed;
+
+    NettyClient(final NettyTransport transport, final Endpoint peer)
+    {
+        this.transport = transport;
+        this.peer = peer;
+        final NettyTransport.Context context = transport.context();
+        final int maxFrameLengthBytes = context.maxFrameLengthBytes();
+        this.maxMessageLengthBytes = FrameCodec.maxMessageLength(maxFrameLengthBytes);
+        final ProtocolErrorLog protocolErrorLog = new ProtocolErrorLog(LOG, "client of " + peer);
+        this.bootstrap = new Bootstrap()
+            .group(transport.group())
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, context.connectTimeoutMs())
+            .handler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel channel)
+                {
+                    FrameCodec.configure(channel.pipeline(), maxFrameLengthBytes, "clientFrameHandler",
+                        new ClientFrameHandler(protocolErrorLog));
+                }
+            });
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void call(
+        final DirectBuffer request, final int offset, final int length, final Reply reply, final long timeoutNs)
+    {
+        if (length > maxMessageLengthBytes)
+        {
+            throw new FabricException(Errnos.EMSGSIZE,
+                "request of " + length + " bytes exceeds the frame limit of " + maxMessageLengthBytes);
+        }
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        final PendingCall call = PendingCall.forCurrentThread().prepare(nextCorrelationId.incrementAndGet(), reply);
+        Connection current = connection();
+        if (!current.pendingCalls.add(call))
+        {
+            current = connection();
+            if (!current.pendingCalls.add(call))
+            {
+                throw new FabricException(Errnos.EIO, "connection to " + peer + " lost");
+            }
+        }
+        final Channel channel = current.channel;
+        channel.writeAndFlush(FrameCodec.encode(channel.alloc(), call.correlationId(), FrameCodec.KIND_REQUEST,
+            request, offset, length), channel.voidPromise());
+        current.pendingCalls.await(call, deadlineNs, peer);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Endpoint peer()
+    {
+        return peer;
+    }
+
+    /** Closes the connection; calls still pending fail with EIO, later calls with ESHUTDOWN. */
+    @Override
+    public void close()
+    {
+        final Connection current;
+        synchronized (connectLock)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            current = connection;
+            connection = null;
+        }
+        if (current != null)
+        {
+            current.channel.close().awaitUninterruptibly();
+            current.pendingCalls.failAll(Errnos.EIO, "client of " + peer + " closed");
+        }
+        transport.removed(this);
+    }
+
+    private Connection connection()
+    {
+        final Connection current = connection;
+        if (current != null && !current.pendingCalls.isClosed() && current.channel.isActive())
+        {
+            return current;
+        }
+        synchronized (connectLock)
+        {
+            if (closed)
+            {
+                throw new FabricException(Errnos.ESHUTDOWN, "client of " + peer + " is closed");
+            }
+            final Connection again = connection;
+            if (again != null && !again.pendingCalls.isClosed() && again.channel.isActive())
+            {
+                return again;
+            }
+            final ChannelFuture connect = bootstrap.connect(peer.host(), peer.port()).awaitUninterruptibly();
+            if (!connect.isSuccess())
+            {
+                final Throwable cause = connect.cause();
+                final int errno = cause instanceof ConnectTimeoutException ? Errnos.ETIMEDOUT : Errnos.ECONNREFUSED;
+                throw new FabricException(errno, "cannot connect to " + peer + ": " + cause, cause);
+            }
+            final Channel channel = connect.channel();
+            final Connection created = new Connection(
+                channel, channel.pipeline().get(ClientFrameHandler.class).pendingCalls());
+            connection = created;
+            return created;
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "NettyClient{" + peer + "}";
+    }
+
+    private static final class Connection
+    {
+        final Channel channel;
+        final PendingCalls pendingCalls;
+
+        Connection(final Channel channel, final PendingCalls pendingCalls)
+        {
+            this.channel = channel;
+            this.pendingCalls = pendingCalls;
+        }
+    }
+}

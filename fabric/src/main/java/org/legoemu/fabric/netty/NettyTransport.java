@@ -1,0 +1,229 @@
+package org.legoemu.fabric.netty;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.legoemu.fabric.Client;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.RequestHandler;
+import org.legoemu.fabric.Server;
+import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.transport.DispatchLoop;
+
+/**
+ * TCP transport on Netty NIO: frames as described in {@link FrameCodec}, TCP_NODELAY, one NIO event loop group
+ * shared by this transport's servers and clients (event loops only frame, copy and queue), one dispatch thread per
+ * server ({@link DispatchLoop}), one connection per client, multiplexing calls from many threads by correlationId.
+ * <p>
+ * Errors: connection refused gives FabricException ECONNREFUSED(111), connect or reply timeout ETIMEDOUT(110),
+ * connection lost with calls pending EIO(5), a request above the frame limit EMSGSIZE(90), use after close
+ * ESHUTDOWN(108); an ErrorReply gives RemoteErrorException with the peer's errno.
+ */
+public final class NettyTransport implements Transport
+{
+    private final Context context;
+    private final EventLoopGroup group;
+    private final List<NettyServer> servers = new ArrayList<>();
+    private final List<NettyClient> clients = new ArrayList<>();
+    private boolean closed;
+
+    /** A transport with the default {@link Context}. */
+    public NettyTransport()
+    {
+        this(new Context());
+    }
+
+    /**
+     * @param context settings; {@link Context#conclude()} is called here.
+     * @throws IllegalArgumentException if a setting is out of range.
+     */
+    public NettyTransport(final Context context)
+    {
+        this.context = context.conclude();
+        this.group = new NioEventLoopGroup(context.ioThreads(), new DefaultThreadFactory("fabric-netty", true));
+    }
+
+    /** The concluded settings. */
+    public Context context()
+    {
+        return context;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Server serve(final Endpoint at, final String name, final RequestHandler handler)
+    {
+        synchronized (this)
+        {
+            ensureOpen();
+        }
+        final NettyServer server = new NettyServer(this, at, name, handler);
+        synchronized (this)
+        {
+            if (closed)
+            {
+                server.close();
+                throw new FabricException(Errnos.ESHUTDOWN, "transport is closed");
+            }
+            servers.add(server);
+        }
+        return server;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public synchronized Client connect(final Endpoint peer)
+    {
+        ensureOpen();
+        final NettyClient client = new NettyClient(this, peer);
+        clients.add(client);
+        return client;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void close()
+    {
+        final List<NettyServer> serversToClose;
+        final List<NettyClient> clientsToClose;
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            serversToClose = new ArrayList<>(servers);
+            clientsToClose = new ArrayList<>(clients);
+        }
+        serversToClose.forEach(NettyServer::close);
+        clientsToClose.forEach(NettyClient::close);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    EventLoopGroup group()
+    {
+        return group;
+    }
+
+    synchronized void removed(final NettyServer server)
+    {
+        servers.remove(server);
+    }
+
+    synchronized void removed(final NettyClient client)
+    {
+        clients.remove(client);
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new FabricException(Errnos.ESHUTDOWN, "transport is closed");
+        }
+    }
+
+    /**
+     * Settings of a {@link NettyTransport}, Aeron style: fluent setters, {@link #conclude()} validates and fills
+     * defaults.
+     */
+    public static final class Context
+    {
+        /** Default connect timeout in milliseconds. */
+        public static final int DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+        /** Default number of NIO event loop threads. */
+        public static final int DEFAULT_IO_THREADS = 1;
+
+        private int maxFrameLengthBytes = FrameCodec.DEFAULT_MAX_FRAME_LENGTH_BYTES;
+        private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+        private int ioThreads = DEFAULT_IO_THREADS;
+        private int dispatchQueueCapacity = DispatchLoop.DEFAULT_QUEUE_CAPACITY;
+
+        /**
+         * Validates the settings.
+         *
+         * @return this.
+         * @throws IllegalArgumentException with a one-line reason if a setting is out of range.
+         */
+        public Context conclude()
+        {
+            final int minFrame = FrameCodec.LENGTH_FIELD_LENGTH + FrameCodec.ENVELOPE_LENGTH + 1024 + 8;
+            if (maxFrameLengthBytes < minFrame)
+            {
+                throw new IllegalArgumentException("maxFrameLengthBytes " + maxFrameLengthBytes + " < " + minFrame);
+            }
+            if (connectTimeoutMs <= 0)
+            {
+                throw new IllegalArgumentException("connectTimeoutMs " + connectTimeoutMs + " must be positive");
+            }
+            if (ioThreads <= 0)
+            {
+                throw new IllegalArgumentException("ioThreads " + ioThreads + " must be positive");
+            }
+            if (dispatchQueueCapacity < 2)
+            {
+                throw new IllegalArgumentException("dispatchQueueCapacity " + dispatchQueueCapacity + " < 2");
+            }
+            return this;
+        }
+
+        /** Largest frame, length field included, in bytes; longer frames close the connection. */
+        public Context maxFrameLengthBytes(final int maxFrameLengthBytes)
+        {
+            this.maxFrameLengthBytes = maxFrameLengthBytes;
+            return this;
+        }
+
+        /** Largest frame, length field included, in bytes. */
+        public int maxFrameLengthBytes()
+        {
+            return maxFrameLengthBytes;
+        }
+
+        /** How long a client waits for a TCP connection, in milliseconds. */
+        public Context connectTimeoutMs(final int connectTimeoutMs)
+        {
+            this.connectTimeoutMs = connectTimeoutMs;
+            return this;
+        }
+
+        /** How long a client waits for a TCP connection, in milliseconds. */
+        public int connectTimeoutMs()
+        {
+            return connectTimeoutMs;
+        }
+
+        /** NIO event loop threads shared by all servers and clients of the transport. */
+        public Context ioThreads(final int ioThreads)
+        {
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /** NIO event loop threads shared by all servers and clients of the transport. */
+        public int ioThreads()
+        {
+            return ioThreads;
+        }
+
+        /** Requests a server queues for its dispatch thread before answering EAGAIN. */
+        public Context dispatchQueueCapacity(final int dispatchQueueCapacity)
+        {
+            this.dispatchQueueCapacity = dispatchQueueCapacity;
+            return this;
+        }
+
+        /** Requests a server queues for its dispatch thread before answering EAGAIN. */
+        public int dispatchQueueCapacity()
+        {
+            return dispatchQueueCapacity;
+        }
+    }
+}

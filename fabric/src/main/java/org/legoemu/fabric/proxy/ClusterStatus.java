@@ -1,0 +1,13 @@
+package org.legoemu.fabric.proxy;
+
+import java.util.List;
+
+/**
+ * The cluster as the GMM sees it (G2C_STATUS).
+ *
+ * @param uptimeNs   time since the GMM started, nanoseconds.
+ * @param components every registered component in id order.
+ */
+public record ClusterStatus(long uptimeNs, List<ComponentStatus> components)
+{
+}

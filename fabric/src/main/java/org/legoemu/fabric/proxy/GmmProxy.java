@@ -1,0 +1,264 @@
+package org.legoemu.fabric.proxy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.legoemu.fabric.Client;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.Reply;
+import org.legoemu.fabric.sbe.AckDecoder;
+import org.legoemu.fabric.sbe.C2G_PLACE_PROCESSEncoder;
+import org.legoemu.fabric.sbe.C2G_STATUSEncoder;
+import org.legoemu.fabric.sbe.ComponentKind;
+import org.legoemu.fabric.sbe.ComponentState;
+import org.legoemu.fabric.sbe.G2C_PLACEMENTDecoder;
+import org.legoemu.fabric.sbe.G2C_STATUSDecoder;
+import org.legoemu.fabric.sbe.G2X_COMPONENTDecoder;
+import org.legoemu.fabric.sbe.G2X_REGISTER_REPLYDecoder;
+import org.legoemu.fabric.sbe.G2X_VREGION_OWNERDecoder;
+import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCEncoder;
+import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPEncoder;
+import org.legoemu.fabric.sbe.X2G_DEREGISTEREncoder;
+import org.legoemu.fabric.sbe.X2G_HEARTBEATEncoder;
+import org.legoemu.fabric.sbe.X2G_LOOKUP_COMPONENTEncoder;
+import org.legoemu.fabric.sbe.X2G_PROCESS_EXITEncoder;
+import org.legoemu.fabric.sbe.X2G_REGISTEREncoder;
+
+/**
+ * Client-side encoder for every request to the global manager (GMM): membership, placement, vRegion ownership
+ * and status (LegoOS §4.5 GPM/GMM). Reuses its encoders, decoders and buffers, so it is NOT thread-safe: use one
+ * proxy per calling thread.
+ * <p>
+ * Every method blocks until the GMM replies. Failures surface as
+ * {@link org.legoemu.fabric.RemoteErrorException} (the GMM answered ErrorReply: e.g. ENOENT for an unknown
+ * component, EFAULT for an unassigned vRegion, EAGAIN when no live pComponent/mComponent exists) or
+ * {@link FabricException} (ETIMEDOUT, ECONNREFUSED, EIO; EPROTO 71 for a reply of the wrong type).
+ */
+public final class GmmProxy
+{
+    /** Linux EPROTO: the reply was not the message this request expects. */
+    public static final int EPROTO = 71;
+
+    private final Client client;
+    private final long timeoutNs;
+    private final ExpandableArrayBuffer request = new ExpandableArrayBuffer(256);
+    private final Reply reply = new Reply();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final X2G_REGISTEREncoder registerEncoder = new X2G_REGISTEREncoder();
+    private final X2G_HEARTBEATEncoder heartbeatEncoder = new X2G_HEARTBEATEncoder();
+    private final X2G_DEREGISTEREncoder deregisterEncoder = new X2G_DEREGISTEREncoder();
+    private final X2G_LOOKUP_COMPONENTEncoder lookupEncoder = new X2G_LOOKUP_COMPONENTEncoder();
+    private final C2G_STATUSEncoder statusEncoder = new C2G_STATUSEncoder();
+    private final C2G_PLACE_PROCESSEncoder placeEncoder = new C2G_PLACE_PROCESSEncoder();
+    private final M2G_VREGION_ALLOCEncoder vregionAllocEncoder = new M2G_VREGION_ALLOCEncoder();
+    private final P2G_VREGION_LOOKUPEncoder vregionLookupEncoder = new P2G_VREGION_LOOKUPEncoder();
+    private final X2G_PROCESS_EXITEncoder processExitEncoder = new X2G_PROCESS_EXITEncoder();
+    private final AckDecoder ackDecoder = new AckDecoder();
+    private final G2X_REGISTER_REPLYDecoder registerReplyDecoder = new G2X_REGISTER_REPLYDecoder();
+    private final G2X_COMPONENTDecoder componentDecoder = new G2X_COMPONENTDecoder();
+    private final G2C_PLACEMENTDecoder placementDecoder = new G2C_PLACEMENTDecoder();
+    private final G2X_VREGION_OWNERDecoder ownerDecoder = new G2X_VREGION_OWNERDecoder();
+    private final G2C_STATUSDecoder statusDecoder = new G2C_STATUSDecoder();
+
+    /**
+     * @param client    connected to the GMM's endpoint.
+     * @param timeoutNs how long each call waits for its reply, nanoseconds.
+     */
+    public GmmProxy(final Client client, final long timeoutNs)
+    {
+        this.client = client;
+        this.timeoutNs = timeoutNs;
+    }
+
+    /** The client this proxy calls through. */
+    public Client client()
+    {
+        return client;
+    }
+
+    /**
+     * X2G_REGISTER: joins the cluster.
+     *
+     * @param kind          what this monitor is.
+     * @param capacityBytes mComponent memory bytes, pComponent ExCache bytes, sComponent 0.
+     * @param address       the endpoint this monitor actually serves on.
+     * @return the assigned component id and the heartbeat interval to keep.
+     */
+    public Registration register(final ComponentKind kind, final long capacityBytes, final Endpoint address)
+    {
+        registerEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .kind(kind)
+            .capacityBytes(capacityBytes)
+            .address(address.toString());
+        call(MessageHeaderEncoder.ENCODED_LENGTH + registerEncoder.encodedLength(),
+            G2X_REGISTER_REPLYDecoder.TEMPLATE_ID);
+        registerReplyDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        return new Registration(registerReplyDecoder.componentId(), registerReplyDecoder.heartbeatIntervalNs());
+    }
+
+    /**
+     * X2G_HEARTBEAT: proves liveness and reports load.
+     *
+     * @param componentId this monitor's id.
+     * @param load        mComponent frames in use, pComponent running processes, sComponent 0.
+     * @throws org.legoemu.fabric.RemoteErrorException ENOENT if the GMM does not know the id (register again).
+     */
+    public void heartbeat(final int componentId, final long load)
+    {
+        heartbeatEncoder.wrapAndApplyHeader(request, 0, headerEncoder).componentId(componentId).load(load);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength());
+    }
+
+    /** X2G_DEREGISTER: leaves the cluster cleanly. ENOENT if the id is unknown. */
+    public void deregister(final int componentId)
+    {
+        deregisterEncoder.wrapAndApplyHeader(request, 0, headerEncoder).componentId(componentId);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + deregisterEncoder.encodedLength());
+    }
+
+    /**
+     * X2G_LOOKUP_COMPONENT by id (any state, DEAD included).
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException ENOENT if no such component.
+     */
+    public ComponentAddress lookupComponent(final int componentId)
+    {
+        return lookup(componentId, ComponentKind.NULL_VAL);
+    }
+
+    /**
+     * X2G_LOOKUP_COMPONENT with componentId -1: the lowest-id live (not DEAD) component of a kind, e.g. the
+     * sComponent.
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException ENOENT if no live component of that kind.
+     */
+    public ComponentAddress lookupKind(final ComponentKind kind)
+    {
+        return lookup(-1, kind);
+    }
+
+    /**
+     * C2G_PLACE_PROCESS: allocates a pid, picks the live pComponent with fewest processes and a home mComponent
+     * round-robin.
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException EAGAIN if no live pComponent or mComponent.
+     */
+    public Placement placeProcess()
+    {
+        placeEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(0);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + placeEncoder.encodedLength(), G2C_PLACEMENTDecoder.TEMPLATE_ID);
+        final G2C_PLACEMENTDecoder d = placementDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        final int pid = d.pid();
+        final int pcomponentId = d.pcomponentId();
+        final int homeId = d.homeMComponentId();
+        final Endpoint pcomponentAddress = Endpoint.parse(d.pcomponentAddress());
+        final Endpoint homeAddress = Endpoint.parse(d.homeAddress());
+        return new Placement(pid, pcomponentId, homeId, pcomponentAddress, homeAddress);
+    }
+
+    /**
+     * M2G_VREGION_ALLOC: the owner of a vRegion, assigned by the GMM's policy if it has none yet.
+     *
+     * @param pid              process id.
+     * @param homeMComponentId the process's home mComponent (the caller).
+     * @param vregion          {@code vaddr >>> 30}, 0..255 for the riscv64 Sv39 user space.
+     * @throws org.legoemu.fabric.RemoteErrorException EINVAL for a bad vRegion, EAGAIN if no live mComponent.
+     */
+    public VRegionOwner vregionAlloc(final int pid, final int homeMComponentId, final int vregion)
+    {
+        vregionAllocEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .pid(pid)
+            .homeMComponentId(homeMComponentId)
+            .vregion(vregion);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + vregionAllocEncoder.encodedLength(),
+            G2X_VREGION_OWNERDecoder.TEMPLATE_ID);
+        return decodeOwner();
+    }
+
+    /**
+     * P2G_VREGION_LOOKUP: the owner of a vRegion.
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException EFAULT if the vRegion has no owner (no mapping there).
+     */
+    public VRegionOwner vregionLookup(final int pid, final int vregion)
+    {
+        vregionLookupEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).vregion(vregion);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + vregionLookupEncoder.encodedLength(),
+            G2X_VREGION_OWNERDecoder.TEMPLATE_ID);
+        return decodeOwner();
+    }
+
+    /**
+     * X2G_PROCESS_EXIT: the GMM forgets the process's placement and vRegions.
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException ESRCH (3) if the pid is unknown.
+     */
+    public void processExit(final int pid, final int exitStatus)
+    {
+        processExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).exitStatus(exitStatus);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + processExitEncoder.encodedLength());
+    }
+
+    /** C2G_STATUS: every registered component, in id order, and the GMM's uptime. */
+    public ClusterStatus status()
+    {
+        statusEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(0);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + statusEncoder.encodedLength(), G2C_STATUSDecoder.TEMPLATE_ID);
+        final G2C_STATUSDecoder d = statusDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        final long uptimeNs = d.uptimeNs();
+        final List<ComponentStatus> components = new ArrayList<>();
+        for (final G2C_STATUSDecoder.ComponentsDecoder c : d.components())
+        {
+            final int componentId = c.componentId();
+            final ComponentKind kind = c.kind();
+            final ComponentState state = c.state();
+            final long load = c.load();
+            final long capacityBytes = c.capacityBytes();
+            final long registeredAtNs = c.registeredAtNs();
+            final Endpoint address = Endpoint.parse(c.address());
+            components.add(new ComponentStatus(
+                componentId, kind, state, load, capacityBytes, registeredAtNs, address));
+        }
+        return new ClusterStatus(uptimeNs, List.copyOf(components));
+    }
+
+    private ComponentAddress lookup(final int componentId, final ComponentKind kind)
+    {
+        lookupEncoder.wrapAndApplyHeader(request, 0, headerEncoder).componentId(componentId).kind(kind);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + lookupEncoder.encodedLength(), G2X_COMPONENTDecoder.TEMPLATE_ID);
+        final G2X_COMPONENTDecoder d = componentDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        final int id = d.componentId();
+        final ComponentKind foundKind = d.kind();
+        final ComponentState state = d.state();
+        return new ComponentAddress(id, foundKind, state, Endpoint.parse(d.address()));
+    }
+
+    private VRegionOwner decodeOwner()
+    {
+        final G2X_VREGION_OWNERDecoder d = ownerDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        final int pid = d.pid();
+        final int vregion = d.vregion();
+        final int ownerId = d.ownerMComponentId();
+        return new VRegionOwner(pid, vregion, ownerId, Endpoint.parse(d.ownerAddress()));
+    }
+
+    private void callForAck(final int length)
+    {
+        call(length, AckDecoder.TEMPLATE_ID);
+        ackDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+    }
+
+    private void call(final int length, final int expectedTemplateId)
+    {
+        client.call(request, 0, length, reply, timeoutNs);
+        final int templateId = reply.templateId();
+        if (templateId != expectedTemplateId)
+        {
+            throw new FabricException(EPROTO, "GMM replied templateId " + templateId + ", expected " +
+                expectedTemplateId);
+        }
+    }
+}

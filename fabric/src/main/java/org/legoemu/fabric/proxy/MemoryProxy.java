@@ -1,0 +1,300 @@
+package org.legoemu.fabric.proxy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.legoemu.fabric.Client;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.Reply;
+import org.legoemu.fabric.sbe.AckDecoder;
+import org.legoemu.fabric.sbe.M2M_PAGE_STOREEncoder;
+import org.legoemu.fabric.sbe.M2M_PROCESS_EXITEncoder;
+import org.legoemu.fabric.sbe.M2M_VMA_UPDATEEncoder;
+import org.legoemu.fabric.sbe.M2P_EXECVE_REPLYDecoder;
+import org.legoemu.fabric.sbe.M2P_PCACHE_LINEDecoder;
+import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.P2M_BRKEncoder;
+import org.legoemu.fabric.sbe.P2M_EXECVEEncoder;
+import org.legoemu.fabric.sbe.P2M_MMAPEncoder;
+import org.legoemu.fabric.sbe.P2M_MPROTECTEncoder;
+import org.legoemu.fabric.sbe.P2M_MUNMAPEncoder;
+import org.legoemu.fabric.sbe.P2M_PCACHE_FLUSHEncoder;
+import org.legoemu.fabric.sbe.P2M_PCACHE_MISSEncoder;
+import org.legoemu.fabric.sbe.P2M_PROCESS_EXITEncoder;
+import org.legoemu.fabric.sbe.VmaOp;
+
+/**
+ * Client-side encoder for every request to an mComponent (LegoOS P2M and M2M): execve at the home, ExCache misses
+ * and write-backs at a vRegion's owner, the VM system calls at the home, and the home-to-owner calls. Reuses its
+ * encoders, decoders and buffers, so it is NOT thread-safe: use one proxy per calling thread.
+ *
+ * <p>{@link #pcacheMiss} and {@link #pcacheFlush} allocate nothing on success: the line is copied into (or from) a
+ * caller-provided {@code byte[4096]} and the protection returned as an int.
+ *
+ * <p>Every method blocks until the mComponent replies. Failures surface as
+ * {@link org.legoemu.fabric.RemoteErrorException} carrying the Linux errno the mComponent answered (e.g. EFAULT 14
+ * for a miss outside every VMA, EACCES 13 for an access the VMA forbids, ENOMEM 12, EINVAL 22, ENOEXEC 8, ENOENT 2)
+ * or {@link FabricException} (ETIMEDOUT, ECONNREFUSED, EIO; EPROTO 71 for a reply of the wrong type).
+ */
+public final class MemoryProxy
+{
+    /** Linux EPROTO: the reply was not the message this request expects. */
+    public static final int EPROTO = 71;
+    /** Size of an ExCache line and of a page, bytes. */
+    public static final int LINE_SIZE = 4096;
+
+    private final Client client;
+    private final long timeoutNs;
+    private final ExpandableArrayBuffer request = new ExpandableArrayBuffer(LINE_SIZE + 256);
+    private final Reply reply = new Reply();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final P2M_EXECVEEncoder execveEncoder = new P2M_EXECVEEncoder();
+    private final P2M_PCACHE_MISSEncoder missEncoder = new P2M_PCACHE_MISSEncoder();
+    private final P2M_PCACHE_FLUSHEncoder flushEncoder = new P2M_PCACHE_FLUSHEncoder();
+    private final P2M_MMAPEncoder mmapEncoder = new P2M_MMAPEncoder();
+    private final P2M_MUNMAPEncoder munmapEncoder = new P2M_MUNMAPEncoder();
+    private final P2M_BRKEncoder brkEncoder = new P2M_BRKEncoder();
+    private final P2M_MPROTECTEncoder mprotectEncoder = new P2M_MPROTECTEncoder();
+    private final P2M_PROCESS_EXITEncoder processExitEncoder = new P2M_PROCESS_EXITEncoder();
+    private final M2M_VMA_UPDATEEncoder vmaUpdateEncoder = new M2M_VMA_UPDATEEncoder();
+    private final M2M_PAGE_STOREEncoder pageStoreEncoder = new M2M_PAGE_STOREEncoder();
+    private final M2M_PROCESS_EXITEncoder ownerExitEncoder = new M2M_PROCESS_EXITEncoder();
+    private final AckDecoder ackDecoder = new AckDecoder();
+    private final M2P_EXECVE_REPLYDecoder execveReplyDecoder = new M2P_EXECVE_REPLYDecoder();
+    private final M2P_PCACHE_LINEDecoder lineDecoder = new M2P_PCACHE_LINEDecoder();
+
+    /**
+     * @param client    connected to the mComponent's endpoint.
+     * @param timeoutNs how long each call waits for its reply, nanoseconds.
+     */
+    public MemoryProxy(final Client client, final long timeoutNs)
+    {
+        this.client = client;
+        this.timeoutNs = timeoutNs;
+    }
+
+    /** The client this proxy calls through. */
+    public Client client()
+    {
+        return client;
+    }
+
+    /**
+     * P2M_EXECVE at the process's home: loads the static ELF at {@code path} (an absolute sComponent path) into a
+     * fresh address space, replacing any previous one of {@code pid}, and builds the initial stack.
+     *
+     * @param pid          the process.
+     * @param pcomponentId the pComponent that will run it.
+     * @param path         absolute namespace path of the executable; also AT_EXECFN.
+     * @param argv         the arguments, argv[0] first.
+     * @param envp         the environment, {@code NAME=value} each.
+     * @return entry point, initial stack pointer and program break.
+     * @throws org.legoemu.fabric.RemoteErrorException ENOENT (no such file), ENOEXEC (not a loadable static
+     *                                                 riscv64 ELF; the text says why), ENOMEM.
+     */
+    public ExecImage execve(
+        final int pid, final int pcomponentId, final String path, final List<String> argv, final List<String> envp)
+    {
+        final byte[] argvBytes = nulSeparated(argv);
+        final byte[] envpBytes = nulSeparated(envp);
+        execveEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .pid(pid)
+            .pcomponentId(pcomponentId)
+            .path(path)
+            .putArgv(argvBytes, 0, argvBytes.length)
+            .putEnvp(envpBytes, 0, envpBytes.length);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + execveEncoder.encodedLength(), M2P_EXECVE_REPLYDecoder.TEMPLATE_ID);
+        final M2P_EXECVE_REPLYDecoder d = execveReplyDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        return new ExecImage(d.entry(), d.stackPointer(), d.brk());
+    }
+
+    /**
+     * P2M_PCACHE_MISS at the vRegion's owner: fetches one line. Allocates nothing on success.
+     *
+     * @param pid          the process.
+     * @param pcomponentId the asking pComponent.
+     * @param vaddr        line-aligned virtual address.
+     * @param access       what the faulting access needs: 1 read, 2 write, 4 exec.
+     * @param line4096     receives the 4096 bytes of the line.
+     * @return the PROT_ bits of the VMA (1 read, 2 write, 4 exec).
+     * @throws org.legoemu.fabric.RemoteErrorException EFAULT (no VMA there), EACCES (access not allowed), ENOMEM.
+     */
+    public int pcacheMiss(final int pid, final int pcomponentId, final long vaddr, final int access, final byte[] line4096)
+    {
+        missEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .pid(pid)
+            .pcomponentId(pcomponentId)
+            .vaddr(vaddr)
+            .access((short)access);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + missEncoder.encodedLength(), M2P_PCACHE_LINEDecoder.TEMPLATE_ID);
+        final M2P_PCACHE_LINEDecoder d = lineDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        d.vaddr();
+        final int prot = d.prot();
+        final int lineLength = d.lineLength();
+        if (lineLength != LINE_SIZE)
+        {
+            throw new FabricException(EPROTO, "pcache line reply carries " + lineLength + " bytes, expected " +
+                LINE_SIZE);
+        }
+        d.getLine(line4096, 0, LINE_SIZE);
+        return prot;
+    }
+
+    /**
+     * P2M_PCACHE_FLUSH at the vRegion's owner: writes back one dirty line. Allocates nothing on success.
+     *
+     * @param pid          the process.
+     * @param pcomponentId the flushing pComponent.
+     * @param vaddr        line-aligned virtual address.
+     * @param line4096     the 4096 bytes of the line.
+     * @throws org.legoemu.fabric.RemoteErrorException EFAULT (no VMA there), ENOMEM.
+     */
+    public void pcacheFlush(final int pid, final int pcomponentId, final long vaddr, final byte[] line4096)
+    {
+        flushEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .pid(pid)
+            .pcomponentId(pcomponentId)
+            .vaddr(vaddr)
+            .putLine(line4096, 0, LINE_SIZE);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + flushEncoder.encodedLength());
+    }
+
+    /**
+     * P2M_MMAP at the home: anonymous mmap(2).
+     *
+     * @return the address of the new mapping.
+     * @throws org.legoemu.fabric.RemoteErrorException EINVAL, ENOMEM, EEXIST (MAP_FIXED_NOREPLACE), ENODEV
+     *                                                 (file-backed), EPERM.
+     */
+    public long mmap(final int pid, final long addr, final long length, final int prot, final int flags)
+    {
+        mmapEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .pid(pid)
+            .addr(addr)
+            .length(length)
+            .prot(prot)
+            .flags(flags);
+        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + mmapEncoder.encodedLength());
+    }
+
+    /**
+     * P2M_MUNMAP at the home: munmap(2).
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException EINVAL.
+     */
+    public void munmap(final int pid, final long addr, final long length)
+    {
+        munmapEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + munmapEncoder.encodedLength());
+    }
+
+    /**
+     * P2M_BRK at the home: brk(2).
+     *
+     * @return the new break, or the unchanged one when the request could not be met.
+     */
+    public long brk(final int pid, final long brk)
+    {
+        brkEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).brk(brk);
+        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + brkEncoder.encodedLength());
+    }
+
+    /**
+     * P2M_MPROTECT at the home: mprotect(2).
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException EINVAL, ENOMEM (part of the range unmapped).
+     */
+    public void mprotect(final int pid, final long addr, final long length, final int prot)
+    {
+        mprotectEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length).prot(prot);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + mprotectEncoder.encodedLength());
+    }
+
+    /**
+     * P2M_PROCESS_EXIT at the home: frees the process's frames on every owner and forgets its address space.
+     *
+     * @return the number of frames freed across all owners.
+     */
+    public long processExit(final int pid)
+    {
+        processExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
+        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + processExitEncoder.encodedLength());
+    }
+
+    /**
+     * M2M_VMA_UPDATE at a vRegion owner: apply one VMA change of the range {@code [start, end)} (within one vRegion).
+     */
+    public void vmaUpdate(final int pid, final VmaOp op, final long start, final long end, final int prot)
+    {
+        vmaUpdateEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .pid(pid)
+            .op(op)
+            .start(start)
+            .end(end)
+            .prot(prot);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + vmaUpdateEncoder.encodedLength());
+    }
+
+    /**
+     * M2M_PAGE_STORE at a vRegion owner: install the contents of one page.
+     *
+     * @param page 4096 bytes.
+     * @throws org.legoemu.fabric.RemoteErrorException EFAULT (no VMA there on the owner), ENOMEM.
+     */
+    public void pageStore(final int pid, final long vaddr, final byte[] page)
+    {
+        pageStoreEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .pid(pid)
+            .vaddr(vaddr)
+            .putPage(page, 0, LINE_SIZE);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + pageStoreEncoder.encodedLength());
+    }
+
+    /**
+     * M2M_PROCESS_EXIT at a vRegion owner: free the process's frames there.
+     *
+     * @return the number of frames freed.
+     */
+    public long processExitOnOwner(final int pid)
+    {
+        ownerExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
+        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + ownerExitEncoder.encodedLength());
+    }
+
+    private long callForAck(final int length)
+    {
+        call(length, AckDecoder.TEMPLATE_ID);
+        return ackDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header()).value();
+    }
+
+    private void call(final int length, final int expectedTemplateId)
+    {
+        client.call(request, 0, length, reply, timeoutNs);
+        final int templateId = reply.templateId();
+        if (templateId != expectedTemplateId)
+        {
+            throw new FabricException(EPROTO, "mComponent replied templateId " + templateId + ", expected " +
+                expectedTemplateId);
+        }
+    }
+
+    private static byte[] nulSeparated(final List<String> strings)
+    {
+        int length = 0;
+        final byte[][] encoded = new byte[strings.size()][];
+        for (int i = 0; i < encoded.length; i++)
+        {
+            encoded[i] = strings.get(i).getBytes(StandardCharsets.UTF_8);
+            length += encoded[i].length + 1;
+        }
+        final byte[] bytes = new byte[length];
+        int at = 0;
+        for (final byte[] s : encoded)
+        {
+            System.arraycopy(s, 0, bytes, at, s.length);
+            at += s.length + 1;
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,275 @@
+package org.legoemu.fabric.proxy;
+
+import java.util.Arrays;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.legoemu.fabric.Client;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.Reply;
+import org.legoemu.fabric.sbe.AckDecoder;
+import org.legoemu.fabric.sbe.M2S_READEncoder;
+import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.P2S_FSYNCEncoder;
+import org.legoemu.fabric.sbe.P2S_OPENEncoder;
+import org.legoemu.fabric.sbe.P2S_READEncoder;
+import org.legoemu.fabric.sbe.P2S_STATEncoder;
+import org.legoemu.fabric.sbe.P2S_TRUNCATEEncoder;
+import org.legoemu.fabric.sbe.P2S_WRITEEncoder;
+import org.legoemu.fabric.sbe.S2X_DATADecoder;
+import org.legoemu.fabric.sbe.S2X_STAT_REPLYDecoder;
+
+/**
+ * Client-side encoder for the sComponent's stateless file protocol: every request names an absolute namespace
+ * path ("/a/b", rooted at the sComponent's root directory) and carries its own offset and length (LegoOS §4.6).
+ * Reuses its encoders and buffers, so it is NOT thread-safe: use one proxy per calling thread.
+ * <p>
+ * Failures surface as {@link org.legoemu.fabric.RemoteErrorException} carrying the Linux errno open(2), read(2),
+ * write(2), stat(2) or truncate(2) would give (ENOENT, ENOTDIR, EISDIR, EEXIST, EACCES, ELOOP, ENAMETOOLONG,
+ * EINVAL, EIO) or {@link FabricException} (ETIMEDOUT, ECONNREFUSED, EIO; EPROTO for a reply of the wrong type).
+ */
+public final class StorageProxy
+{
+    /** Largest read the sComponent serves in one request, bytes; larger transfers are split by this proxy. */
+    public static final int MAX_TRANSFER_BYTES = 1024 * 1024;
+    /** Largest file {@link #readWhole(String)} accepts, bytes. */
+    public static final long MAX_WHOLE_FILE_BYTES = 256L * 1024 * 1024;
+    /** Linux EFBIG: file too large. */
+    public static final int EFBIG = 27;
+    /** Linux EPROTO: the reply was not the message this request expects. */
+    public static final int EPROTO = 71;
+
+    private final Client client;
+    private final long timeoutNs;
+    private final ExpandableArrayBuffer request = new ExpandableArrayBuffer(4096);
+    private final Reply reply = new Reply();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final P2S_OPENEncoder openEncoder = new P2S_OPENEncoder();
+    private final P2S_READEncoder readEncoder = new P2S_READEncoder();
+    private final M2S_READEncoder execReadEncoder = new M2S_READEncoder();
+    private final P2S_WRITEEncoder writeEncoder = new P2S_WRITEEncoder();
+    private final P2S_STATEncoder statEncoder = new P2S_STATEncoder();
+    private final P2S_TRUNCATEEncoder truncateEncoder = new P2S_TRUNCATEEncoder();
+    private final P2S_FSYNCEncoder fsyncEncoder = new P2S_FSYNCEncoder();
+    private final AckDecoder ackDecoder = new AckDecoder();
+    private final S2X_DATADecoder dataDecoder = new S2X_DATADecoder();
+    private final S2X_STAT_REPLYDecoder statDecoder = new S2X_STAT_REPLYDecoder();
+    private long lastFileSizeBytes = -1;
+
+    /**
+     * @param client    connected to the sComponent's endpoint.
+     * @param timeoutNs how long each call waits for its reply, nanoseconds.
+     */
+    public StorageProxy(final Client client, final long timeoutNs)
+    {
+        this.client = client;
+        this.timeoutNs = timeoutNs;
+    }
+
+    /**
+     * P2S_OPEN: checks or creates a file for open(2).
+     *
+     * @param path  absolute namespace path.
+     * @param flags Linux O_ flags: accmode (O_RDONLY 0, O_WRONLY 1, O_RDWR 2), O_CREAT 0x40, O_EXCL 0x80,
+     *              O_TRUNC 0x200, O_DIRECTORY 0x10000, O_NOFOLLOW 0x20000.
+     * @param mode  permission bits for a created file (umask already applied by the caller).
+     * @return the stat of the opened file.
+     */
+    public StatInfo open(final String path, final int flags, final int mode)
+    {
+        openEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(flags).mode(mode).path(path);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + openEncoder.encodedLength(), S2X_STAT_REPLYDecoder.TEMPLATE_ID);
+        return decodeStat();
+    }
+
+    /**
+     * P2S_READ: reads up to {@code length} bytes at {@code fileOffset} into {@code dst}; requests larger than
+     * {@link #MAX_TRANSFER_BYTES} are split.
+     *
+     * @return bytes read, 0 at or past end of file; fewer than asked at end of file.
+     */
+    public int read(final String path, final long fileOffset, final byte[] dst, final int dstOff, final int length)
+    {
+        return readLoop(false, path, fileOffset, dst, dstOff, length);
+    }
+
+    /** Like {@link #read} but sent as M2S_READ, the mComponent's read of an executable image at execve. */
+    public int readForExec(
+        final String path, final long fileOffset, final byte[] dst, final int dstOff, final int length)
+    {
+        return readLoop(true, path, fileOffset, dst, dstOff, length);
+    }
+
+    /**
+     * Reads a whole file with M2S_READ requests (ELF loading at execve).
+     *
+     * @return the file's bytes.
+     * @throws FabricException EFBIG if the file is larger than {@link #MAX_WHOLE_FILE_BYTES}.
+     */
+    public byte[] readWhole(final String path)
+    {
+        final byte[] first = new byte[MAX_TRANSFER_BYTES];
+        final int firstRead = readOnce(true, path, 0, first, 0, MAX_TRANSFER_BYTES);
+        final long sizeBytes = lastFileSizeBytes;
+        if (sizeBytes > MAX_WHOLE_FILE_BYTES)
+        {
+            throw new FabricException(EFBIG, path + ": " + sizeBytes + " bytes exceeds " + MAX_WHOLE_FILE_BYTES);
+        }
+        if (firstRead < MAX_TRANSFER_BYTES || sizeBytes <= firstRead)
+        {
+            return Arrays.copyOf(first, firstRead);
+        }
+        final byte[] whole = new byte[(int)sizeBytes];
+        System.arraycopy(first, 0, whole, 0, firstRead);
+        int position = firstRead;
+        while (position < whole.length)
+        {
+            final int n = readOnce(
+                true, path, position, whole, position, Math.min(MAX_TRANSFER_BYTES, whole.length - position));
+            if (n == 0)
+            {
+                break;
+            }
+            position += n;
+        }
+        return position == whole.length ? whole : Arrays.copyOf(whole, position);
+    }
+
+    /**
+     * P2S_WRITE: writes {@code length} bytes of {@code src} at {@code fileOffset} ({@code -1} appends); writes
+     * larger than {@link #MAX_TRANSFER_BYTES} are split into several requests.
+     *
+     * @return the file size after the write, bytes.
+     */
+    public long write(final String path, final long fileOffset, final byte[] src, final int srcOff, final int length)
+    {
+        int done = 0;
+        long sizeAfter;
+        do
+        {
+            final int chunk = Math.min(MAX_TRANSFER_BYTES, length - done);
+            final long offset = fileOffset < 0 ? -1 : fileOffset + done;
+            writeEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+                .fileOffset(offset)
+                .path(path)
+                .putData(src, srcOff + done, chunk);
+            call(MessageHeaderEncoder.ENCODED_LENGTH + writeEncoder.encodedLength(), AckDecoder.TEMPLATE_ID);
+            sizeAfter = ackDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header()).value();
+            done += chunk;
+        }
+        while (done < length);
+        return sizeAfter;
+    }
+
+    /**
+     * P2S_STAT: stat(2) ({@code followSymlinks} true) or lstat(2) (false).
+     */
+    public StatInfo stat(final String path, final boolean followSymlinks)
+    {
+        statEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .followSymlinks((short)(followSymlinks ? 1 : 0))
+            .path(path);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + statEncoder.encodedLength(), S2X_STAT_REPLYDecoder.TEMPLATE_ID);
+        return decodeStat();
+    }
+
+    /** P2S_TRUNCATE: truncate(2) to {@code lengthBytes} (shrinks or extends with zeros). */
+    public void truncate(final String path, final long lengthBytes)
+    {
+        truncateEncoder.wrapAndApplyHeader(request, 0, headerEncoder).length(lengthBytes).path(path);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + truncateEncoder.encodedLength());
+    }
+
+    /** P2S_FSYNC: makes the file's data and metadata durable, fsync(2). */
+    public void fsync(final String path)
+    {
+        fsyncEncoder.wrapAndApplyHeader(request, 0, headerEncoder).path(path);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + fsyncEncoder.encodedLength());
+    }
+
+    /** The file size reported by the last read reply, bytes; -1 before any read. */
+    public long lastFileSizeBytes()
+    {
+        return lastFileSizeBytes;
+    }
+
+    private int readLoop(
+        final boolean forExec,
+        final String path,
+        final long fileOffset,
+        final byte[] dst,
+        final int dstOff,
+        final int length)
+    {
+        int done = 0;
+        while (done < length)
+        {
+            final int chunk = Math.min(MAX_TRANSFER_BYTES, length - done);
+            final int n = readOnce(forExec, path, fileOffset + done, dst, dstOff + done, chunk);
+            done += n;
+            if (n < chunk)
+            {
+                break;
+            }
+        }
+        return done;
+    }
+
+    private int readOnce(
+        final boolean forExec,
+        final String path,
+        final long fileOffset,
+        final byte[] dst,
+        final int dstOff,
+        final int length)
+    {
+        final int requestLength;
+        if (forExec)
+        {
+            execReadEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+                .fileOffset(fileOffset)
+                .length(length)
+                .path(path);
+            requestLength = MessageHeaderEncoder.ENCODED_LENGTH + execReadEncoder.encodedLength();
+        }
+        else
+        {
+            readEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+                .fileOffset(fileOffset)
+                .length(length)
+                .path(path);
+            requestLength = MessageHeaderEncoder.ENCODED_LENGTH + readEncoder.encodedLength();
+        }
+        call(requestLength, S2X_DATADecoder.TEMPLATE_ID);
+        final S2X_DATADecoder d = dataDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        lastFileSizeBytes = d.fileSize();
+        final int dataLength = d.dataLength();
+        if (dataLength > length)
+        {
+            throw new FabricException(EPROTO, "sComponent returned " + dataLength + " bytes for " + length);
+        }
+        return d.getData(dst, dstOff, dataLength);
+    }
+
+    private StatInfo decodeStat()
+    {
+        final S2X_STAT_REPLYDecoder d = statDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        return new StatInfo(d.mode(), d.nlink(), d.size(), d.inode(), d.mtimeNs(), d.atimeNs(), d.ctimeNs());
+    }
+
+    private void callForAck(final int length)
+    {
+        call(length, AckDecoder.TEMPLATE_ID);
+        ackDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+    }
+
+    private void call(final int length, final int expectedTemplateId)
+    {
+        client.call(request, 0, length, reply, timeoutNs);
+        final int templateId = reply.templateId();
+        if (templateId != expectedTemplateId)
+        {
+            throw new FabricException(EPROTO, "sComponent replied templateId " + templateId + ", expected " +
+                expectedTemplateId);
+        }
+    }
+}

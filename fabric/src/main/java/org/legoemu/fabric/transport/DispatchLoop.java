@@ -1,0 +1,190 @@
+package org.legoemu.fabric.transport;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.RequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single dispatch thread of one server: network or in-JVM threads {@link #enqueue} requests into one
+ * many-to-one queue, and this thread runs the handler on them one at a time in arrival order (FIFO), through a
+ * {@link HandlerInvoker}. The thread spins briefly when idle, then parks until the next enqueue wakes it.
+ * <p>
+ * A full queue answers ErrorReply EAGAIN at once; after {@link #close} begins, queued and new requests are answered
+ * ErrorReply ESHUTDOWN.
+ */
+public final class DispatchLoop implements RequestQueue, AutoCloseable
+{
+    /** Default capacity of the request queue, in requests. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 64 * 1024;
+    /** How long {@link #close} waits for a running handler before interrupting it. */
+    public static final long CLOSE_GRACE_MS = 200;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DispatchLoop.class);
+    private static final int IDLE_SPINS = 100;
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private final String name;
+    private final HandlerInvoker invoker;
+    private final ManyToOneConcurrentArrayQueue<InboundRequest> queue;
+    private final UnsafeBuffer requestBuffer = new UnsafeBuffer(NO_BYTES);
+    private final Thread thread;
+    private volatile boolean closing;
+    private volatile boolean parked;
+
+    /**
+     * Creates and starts the dispatch thread, named {@code fabric-dispatch-NAME}.
+     *
+     * @param name          of the server.
+     * @param handler       the application's handler.
+     * @param queueCapacity of the request queue, in requests (rounded up to a power of two).
+     */
+    public DispatchLoop(final String name, final RequestHandler handler, final int queueCapacity)
+    {
+        this.name = name;
+        this.invoker = new HandlerInvoker(name, handler);
+        this.queue = new ManyToOneConcurrentArrayQueue<>(queueCapacity);
+        this.thread = new Thread(this::run, "fabric-dispatch-" + name);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void enqueue(final ReplySink replySink, final long correlationId, final byte[] message, final int lengthBytes)
+    {
+        if (closing)
+        {
+            replySink.sendError(correlationId, Errnos.ESHUTDOWN, name + " is shutting down");
+            return;
+        }
+        if (!queue.offer(new InboundRequest(replySink, correlationId, message, lengthBytes)))
+        {
+            replySink.sendError(correlationId, Errnos.EAGAIN, name + " request queue is full");
+            return;
+        }
+        if (parked)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Requests waiting for dispatch. */
+    public int queuedRequests()
+    {
+        return queue.size();
+    }
+
+    /** Protocol errors (invalid headers) answered so far. */
+    public long protocolErrorCount()
+    {
+        return invoker.protocolErrorCount();
+    }
+
+    /**
+     * Stops dispatching: requests still queued (and any arriving now) are answered ErrorReply ESHUTDOWN; a handler
+     * still running after {@link #CLOSE_GRACE_MS} is interrupted and waited for up to as long again.
+     */
+    @Override
+    public void close()
+    {
+        closing = true;
+        LockSupport.unpark(thread);
+        if (Thread.currentThread() == thread)
+        {
+            return;
+        }
+        try
+        {
+            thread.join(CLOSE_GRACE_MS);
+            if (thread.isAlive())
+            {
+                LOG.warn("{}: handler still running at close; interrupting it", name);
+                thread.interrupt();
+                thread.join(CLOSE_GRACE_MS);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run()
+    {
+        int idleCount = 0;
+        while (true)
+        {
+            final InboundRequest request = queue.poll();
+            if (request != null)
+            {
+                idleCount = 0;
+                if (closing)
+                {
+                    request.replySink.sendError(request.correlationId, Errnos.ESHUTDOWN, name + " is shutting down");
+                }
+                else
+                {
+                    dispatch(request);
+                }
+            }
+            else if (closing)
+            {
+                break;
+            }
+            else if (idleCount < IDLE_SPINS)
+            {
+                idleCount++;
+                Thread.onSpinWait();
+            }
+            else
+            {
+                parked = true;
+                if (queue.isEmpty() && !closing)
+                {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+                }
+                parked = false;
+            }
+        }
+    }
+
+    private void dispatch(final InboundRequest request)
+    {
+        requestBuffer.wrap(request.message, 0, request.lengthBytes);
+        try
+        {
+            invoker.invoke(request.replySink, request.correlationId, requestBuffer, 0, request.lengthBytes);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("{}: reply could not be sent", name, ex);
+        }
+        finally
+        {
+            requestBuffer.wrap(NO_BYTES);
+            Thread.interrupted();
+        }
+    }
+
+    private static final class InboundRequest
+    {
+        final ReplySink replySink;
+        final long correlationId;
+        final byte[] message;
+        final int lengthBytes;
+
+        InboundRequest(final ReplySink replySink, final long correlationId, final byte[] message, final int lengthBytes)
+        {
+            this.replySink = replySink;
+            this.correlationId = correlationId;
+            this.message = message;
+            this.lengthBytes = lengthBytes;
+        }
+    }
+}

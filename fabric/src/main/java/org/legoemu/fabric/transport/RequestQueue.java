@@ -1,0 +1,16 @@
+package org.legoemu.fabric.transport;
+
+/** Hands received requests to a server's dispatch thread. Safe to call from any thread. */
+@FunctionalInterface
+public interface RequestQueue
+{
+    /**
+     * Queues one request for dispatch. The caller gives up {@code message}; it is never copied again.
+     *
+     * @param replySink     where the reply (or ErrorReply) goes.
+     * @param correlationId the caller's id for the call, echoed in the reply.
+     * @param message       the request message (messageHeader then body) in {@code [0, lengthBytes)}.
+     * @param lengthBytes   of the message.
+     */
+    void enqueue(ReplySink replySink, long correlationId, byte[] message, int lengthBytes);
+}

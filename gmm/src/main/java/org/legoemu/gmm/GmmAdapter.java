@@ -1,0 +1,383 @@
+package org.legoemu.gmm;
+
+import java.nio.ByteOrder;
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.RequestHandler;
+import org.legoemu.fabric.Responder;
+import org.legoemu.fabric.sbe.AckEncoder;
+import org.legoemu.fabric.sbe.C2G_PLACE_PROCESSDecoder;
+import org.legoemu.fabric.sbe.C2G_STATUSDecoder;
+import org.legoemu.fabric.sbe.ComponentKind;
+import org.legoemu.fabric.sbe.G2C_PLACEMENTEncoder;
+import org.legoemu.fabric.sbe.G2C_STATUSEncoder;
+import org.legoemu.fabric.sbe.G2X_COMPONENTEncoder;
+import org.legoemu.fabric.sbe.G2X_REGISTER_REPLYEncoder;
+import org.legoemu.fabric.sbe.G2X_VREGION_OWNEREncoder;
+import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCDecoder;
+import org.legoemu.fabric.sbe.MessageHeaderDecoder;
+import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPDecoder;
+import org.legoemu.fabric.sbe.X2G_DEREGISTERDecoder;
+import org.legoemu.fabric.sbe.X2G_HEARTBEATDecoder;
+import org.legoemu.fabric.sbe.X2G_LOOKUP_COMPONENTDecoder;
+import org.legoemu.fabric.sbe.X2G_PROCESS_EXITDecoder;
+import org.legoemu.fabric.sbe.X2G_REGISTERDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes GMM requests by templateId and dispatches them to {@link Membership}, {@link ProcessPlacement} and
+ * {@link VRegionDirectory}; encodes the replies. Runs on the server's dispatch thread and holds the GMM state
+ * lock while handling a request.
+ * <p>
+ * Unknown templateIds, a wrong schemaId or a truncated message get ErrorReply EPROTO; out-of-range field values get
+ * EINVAL; both are logged with one line.
+ */
+public final class GmmAdapter implements RequestHandler
+{
+    private static final Logger LOG = LoggerFactory.getLogger(GmmAdapter.class);
+
+    private final Object lock;
+    private final NanoClock clock;
+    private final Membership membership;
+    private final ProcessPlacement placement;
+    private final VRegionDirectory vregions;
+    private final long startNs;
+
+    private final UnsafeBuffer request = new UnsafeBuffer(0, 0);
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final X2G_REGISTERDecoder registerDecoder = new X2G_REGISTERDecoder();
+    private final X2G_HEARTBEATDecoder heartbeatDecoder = new X2G_HEARTBEATDecoder();
+    private final X2G_DEREGISTERDecoder deregisterDecoder = new X2G_DEREGISTERDecoder();
+    private final X2G_LOOKUP_COMPONENTDecoder lookupDecoder = new X2G_LOOKUP_COMPONENTDecoder();
+    private final C2G_STATUSDecoder statusDecoder = new C2G_STATUSDecoder();
+    private final C2G_PLACE_PROCESSDecoder placeDecoder = new C2G_PLACE_PROCESSDecoder();
+    private final M2G_VREGION_ALLOCDecoder vregionAllocDecoder = new M2G_VREGION_ALLOCDecoder();
+    private final P2G_VREGION_LOOKUPDecoder vregionLookupDecoder = new P2G_VREGION_LOOKUPDecoder();
+    private final X2G_PROCESS_EXITDecoder processExitDecoder = new X2G_PROCESS_EXITDecoder();
+    private final AckEncoder ackEncoder = new AckEncoder();
+    private final G2X_REGISTER_REPLYEncoder registerReplyEncoder = new G2X_REGISTER_REPLYEncoder();
+    private final G2X_COMPONENTEncoder componentEncoder = new G2X_COMPONENTEncoder();
+    private final G2C_STATUSEncoder statusEncoder = new G2C_STATUSEncoder();
+    private final G2C_PLACEMENTEncoder placementEncoder = new G2C_PLACEMENTEncoder();
+    private final G2X_VREGION_OWNEREncoder ownerEncoder = new G2X_VREGION_OWNEREncoder();
+
+    /**
+     * @param lock       the GMM state lock, also taken by the failure detector and the public accessors.
+     * @param clock      the GMM clock.
+     * @param membership components.
+     * @param placement  processes.
+     * @param vregions   vRegion owners.
+     * @param startNs    clock reading at GMM start, for uptime.
+     */
+    public GmmAdapter(
+        final Object lock,
+        final NanoClock clock,
+        final Membership membership,
+        final ProcessPlacement placement,
+        final VRegionDirectory vregions,
+        final long startNs)
+    {
+        this.lock = lock;
+        this.clock = clock;
+        this.membership = membership;
+        this.placement = placement;
+        this.vregions = vregions;
+        this.startNs = startNs;
+    }
+
+    @Override
+    public void onRequest(final DirectBuffer buffer, final int offset, final int length, final Responder responder)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            reject(responder, Errno.EPROTO, "message of " + length + " bytes is shorter than its header");
+            return;
+        }
+        request.wrap(buffer, offset, length);
+        headerDecoder.wrap(request, 0);
+        final int templateId = headerDecoder.templateId();
+        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
+        {
+            reject(responder, Errno.EPROTO, "schemaId " + headerDecoder.schemaId() + " is not " +
+                MessageHeaderDecoder.SCHEMA_ID);
+            return;
+        }
+        try
+        {
+            synchronized (lock)
+            {
+                dispatch(templateId, responder);
+            }
+        }
+        catch (final GmmException ex)
+        {
+            reject(responder, ex.errno(), ex.getMessage());
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            reject(responder, Errno.EPROTO, "templateId " + templateId + " truncated: " + ex.getMessage());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            reject(responder, Errno.EINVAL, "templateId " + templateId + ": " + ex.getMessage());
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("gmm request templateId {} failed", templateId, ex);
+            responder.error(Errno.EIO, "templateId " + templateId + ": " + ex);
+        }
+    }
+
+    private void dispatch(final int templateId, final Responder responder)
+    {
+        switch (templateId)
+        {
+            case X2G_REGISTERDecoder.TEMPLATE_ID:
+                checkBlockLength(X2G_REGISTERDecoder.BLOCK_LENGTH);
+                registerDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                onRegister(registerDecoder, responder);
+                break;
+
+            case X2G_HEARTBEATDecoder.TEMPLATE_ID:
+                checkBlockLength(X2G_HEARTBEATDecoder.BLOCK_LENGTH);
+                heartbeatDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                onHeartbeat(heartbeatDecoder.componentId(), heartbeatDecoder.load(), responder);
+                break;
+
+            case X2G_DEREGISTERDecoder.TEMPLATE_ID:
+                checkBlockLength(X2G_DEREGISTERDecoder.BLOCK_LENGTH);
+                deregisterDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                onDeregister(deregisterDecoder.componentId(), responder);
+                break;
+
+            case X2G_LOOKUP_COMPONENTDecoder.TEMPLATE_ID:
+                checkBlockLength(X2G_LOOKUP_COMPONENTDecoder.BLOCK_LENGTH);
+                lookupDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                onLookupComponent(lookupDecoder.componentId(), lookupDecoder.kindRaw(), responder);
+                break;
+
+            case C2G_STATUSDecoder.TEMPLATE_ID:
+                checkBlockLength(C2G_STATUSDecoder.BLOCK_LENGTH);
+                statusDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                onStatus(responder);
+                break;
+
+            case C2G_PLACE_PROCESSDecoder.TEMPLATE_ID:
+                checkBlockLength(C2G_PLACE_PROCESSDecoder.BLOCK_LENGTH);
+                placeDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                onPlaceProcess(responder);
+                break;
+
+            case M2G_VREGION_ALLOCDecoder.TEMPLATE_ID:
+                checkBlockLength(M2G_VREGION_ALLOCDecoder.BLOCK_LENGTH);
+                vregionAllocDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                onVRegionAlloc(
+                    vregionAllocDecoder.pid(),
+                    vregionAllocDecoder.homeMComponentId(),
+                    vregionAllocDecoder.vregion(),
+                    responder);
+                break;
+
+            case P2G_VREGION_LOOKUPDecoder.TEMPLATE_ID:
+                checkBlockLength(P2G_VREGION_LOOKUPDecoder.BLOCK_LENGTH);
+                vregionLookupDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                onVRegionLookup(vregionLookupDecoder.pid(), vregionLookupDecoder.vregion(), responder);
+                break;
+
+            case X2G_PROCESS_EXITDecoder.TEMPLATE_ID:
+                checkBlockLength(X2G_PROCESS_EXITDecoder.BLOCK_LENGTH);
+                processExitDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                onProcessExit(processExitDecoder.pid(), processExitDecoder.exitStatus(), responder);
+                break;
+
+            default:
+                throw new GmmException(Errno.EPROTO, "unknown templateId " + templateId);
+        }
+    }
+
+    private void onRegister(final X2G_REGISTERDecoder decoder, final Responder responder)
+    {
+        final ComponentKind kind = ComponentKind.get(decoder.kindRaw());
+        final long capacityBytes = decoder.capacityBytes();
+        checkVarField(decoder.limit());
+        final String address = decoder.address();
+        if (kind == ComponentKind.NULL_VAL)
+        {
+            throw new GmmException(Errno.EINVAL, "register without a kind");
+        }
+        if (capacityBytes < 0)
+        {
+            throw new GmmException(Errno.EINVAL, "negative capacityBytes " + capacityBytes);
+        }
+        final Endpoint endpoint = Endpoint.parse(address);
+        final int componentId = membership.register(kind, capacityBytes, endpoint, clock.nanoTime());
+        registerReplyEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
+            .componentId(componentId)
+            .heartbeatIntervalNs(membership.heartbeatIntervalNs());
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + registerReplyEncoder.encodedLength());
+    }
+
+    private void onHeartbeat(final int componentId, final long load, final Responder responder)
+    {
+        membership.heartbeat(componentId, load, clock.nanoTime());
+        replyAck(responder, 0);
+    }
+
+    private void onDeregister(final int componentId, final Responder responder)
+    {
+        membership.deregister(componentId);
+        replyAck(responder, 0);
+    }
+
+    private void onLookupComponent(final int componentId, final short kindRaw, final Responder responder)
+    {
+        final ComponentInfo info;
+        if (componentId == -1)
+        {
+            final ComponentKind kind = ComponentKind.get(kindRaw);
+            if (kind == ComponentKind.NULL_VAL)
+            {
+                throw new GmmException(Errno.EINVAL, "lookup by kind without a kind");
+            }
+            info = membership.lookupLive(kind);
+        }
+        else
+        {
+            info = membership.lookup(componentId);
+        }
+        componentEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
+            .componentId(info.componentId())
+            .kind(info.kind())
+            .state(info.state())
+            .address(info.address().toString());
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + componentEncoder.encodedLength());
+    }
+
+    private void onStatus(final Responder responder)
+    {
+        final List<ComponentInfo> components = membership.components();
+        final MutableDirectBuffer out = responder.buffer();
+        statusEncoder.wrapAndApplyHeader(out, 0, headerEncoder).uptimeNs(clock.nanoTime() - startNs);
+        final G2C_STATUSEncoder.ComponentsEncoder group = statusEncoder.componentsCount(components.size());
+        for (int i = 0, size = components.size(); i < size; i++)
+        {
+            final ComponentInfo info = components.get(i);
+            group.next()
+                .componentId(info.componentId())
+                .kind(info.kind())
+                .state(info.state())
+                .load(info.load())
+                .capacityBytes(info.capacityBytes())
+                .registeredAtNs(info.registeredAtNs())
+                .address(info.address().toString());
+        }
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + statusEncoder.encodedLength());
+    }
+
+    private void onPlaceProcess(final Responder responder)
+    {
+        final ProcessPlacement.ProcessRecord record = placement.place();
+        placementEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
+            .pid(record.pid())
+            .pcomponentId(record.pcomponentId())
+            .homeMComponentId(record.homeMComponentId())
+            .pcomponentAddress(membership.address(record.pcomponentId()).toString())
+            .homeAddress(membership.address(record.homeMComponentId()).toString());
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + placementEncoder.encodedLength());
+    }
+
+    private void onVRegionAlloc(final int pid, final int homeId, final int vregion, final Responder responder)
+    {
+        if (!membership.isKind(homeId, ComponentKind.MCOMPONENT))
+        {
+            throw new GmmException(Errno.EINVAL, "home " + homeId + " is not a registered mcomponent");
+        }
+        final int owner = vregions.allocate(pid, homeId, vregion);
+        replyOwner(pid, vregion, owner, responder);
+    }
+
+    private void onVRegionLookup(final int pid, final int vregion, final Responder responder)
+    {
+        final int owner = vregions.owner(pid, vregion);
+        if (owner < 0)
+        {
+            throw new GmmException(Errno.EFAULT, "pid " + pid + " vregion " + vregion + " has no owner");
+        }
+        replyOwner(pid, vregion, owner, responder);
+    }
+
+    private void onProcessExit(final int pid, final int exitStatus, final Responder responder)
+    {
+        final boolean hadRegions = vregions.vregionCount(pid) > 0;
+        vregions.forget(pid);
+        if (placement.process(pid) != null)
+        {
+            placement.exit(pid, exitStatus);
+        }
+        else if (!hadRegions)
+        {
+            throw new GmmException(Errno.ESRCH, "no process " + pid);
+        }
+        replyAck(responder, 0);
+    }
+
+    private void replyOwner(final int pid, final int vregion, final int owner, final Responder responder)
+    {
+        ownerEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
+            .pid(pid)
+            .vregion(vregion)
+            .ownerMComponentId(owner)
+            .ownerAddress(membership.address(owner).toString());
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + ownerEncoder.encodedLength());
+    }
+
+    private void replyAck(final Responder responder, final long value)
+    {
+        ackEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder).value(value);
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + ackEncoder.encodedLength());
+    }
+
+    private void checkBlockLength(final int expectedBlockLength)
+    {
+        final int blockLength = headerDecoder.blockLength();
+        if (blockLength < expectedBlockLength ||
+            MessageHeaderDecoder.ENCODED_LENGTH + blockLength > request.capacity())
+        {
+            throw new GmmException(Errno.EPROTO, "templateId " + headerDecoder.templateId() + " block of " +
+                blockLength + " bytes in a " + request.capacity() + " byte message, expected " +
+                expectedBlockLength);
+        }
+    }
+
+    private void checkVarField(final int limit)
+    {
+        final int capacity = request.capacity();
+        if (limit + Integer.BYTES > capacity ||
+            limit + Integer.BYTES + (request.getInt(limit, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL) > capacity)
+        {
+            throw new GmmException(Errno.EPROTO, "templateId " + headerDecoder.templateId() +
+                " variable-length field runs past the " + capacity + " byte message");
+        }
+    }
+
+    private static void reject(final Responder responder, final int errno, final String text)
+    {
+        if (errno == Errno.EPROTO || errno == Errno.EINVAL)
+        {
+            LOG.warn("gmm request rejected: errno {}: {}", errno, text);
+        }
+        else
+        {
+            LOG.debug("gmm request refused: errno {}: {}", errno, text);
+        }
+        responder.error(errno, text);
+    }
+}

@@ -1,0 +1,156 @@
+package org.legoemu.gmm;
+
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Transport;
+
+/**
+ * Settings of a {@link GlobalManager}, Aeron style: set fields, then {@link #conclude()} validates them and fills
+ * defaults. A context is used by one GlobalManager.
+ */
+public final class GmmContext
+{
+    /** Default heartbeat interval components are told to keep: 100 ms. */
+    public static final long DEFAULT_HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Default number of missed heartbeat intervals before a component is DEAD. */
+    public static final int DEFAULT_MISSED_HEARTBEATS = 5;
+
+    private Transport transport;
+    private Endpoint listenEndpoint;
+    private NanoClock nanoClock;
+    private long heartbeatIntervalNs = DEFAULT_HEARTBEAT_INTERVAL_NS;
+    private int missedHeartbeats = DEFAULT_MISSED_HEARTBEATS;
+    private VRegionPlacementPolicy vregionPlacementPolicy;
+    private String name = "gmm";
+    private boolean concluded;
+
+    /**
+     * Validates the settings and fills defaults (clock: {@link SystemNanoClock}, policy: {@link RoundRobinPolicy}).
+     *
+     * @return this.
+     * @throws IllegalStateException    if the transport or listen endpoint is missing.
+     * @throws IllegalArgumentException if an interval or count is not positive.
+     */
+    public GmmContext conclude()
+    {
+        if (transport == null)
+        {
+            throw new IllegalStateException("gmm: transport is not set");
+        }
+        if (listenEndpoint == null)
+        {
+            throw new IllegalStateException("gmm: listen endpoint is not set");
+        }
+        if (heartbeatIntervalNs <= 0)
+        {
+            throw new IllegalArgumentException("gmm: heartbeatIntervalNs must be > 0, was " + heartbeatIntervalNs);
+        }
+        if (missedHeartbeats < 1)
+        {
+            throw new IllegalArgumentException("gmm: missedHeartbeats must be >= 1, was " + missedHeartbeats);
+        }
+        if (nanoClock == null)
+        {
+            nanoClock = SystemNanoClock.INSTANCE;
+        }
+        if (vregionPlacementPolicy == null)
+        {
+            vregionPlacementPolicy = new RoundRobinPolicy();
+        }
+        concluded = true;
+        return this;
+    }
+
+    /** True once {@link #conclude()} succeeded. */
+    public boolean isConcluded()
+    {
+        return concluded;
+    }
+
+    public Transport transport()
+    {
+        return transport;
+    }
+
+    /** The transport to serve requests on. Required. */
+    public GmmContext transport(final Transport transport)
+    {
+        this.transport = transport;
+        return this;
+    }
+
+    public Endpoint listenEndpoint()
+    {
+        return listenEndpoint;
+    }
+
+    /** Where to serve; port 0 picks a free port (see {@link GlobalManager#endpoint()}). Required. */
+    public GmmContext listenEndpoint(final Endpoint listenEndpoint)
+    {
+        this.listenEndpoint = listenEndpoint;
+        return this;
+    }
+
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /** Clock for heartbeat ages, registration times and uptime; default {@link SystemNanoClock}. */
+    public GmmContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    public long heartbeatIntervalNs()
+    {
+        return heartbeatIntervalNs;
+    }
+
+    /** Heartbeat interval handed to registering components, and the failure check period; default 100 ms. */
+    public GmmContext heartbeatIntervalNs(final long heartbeatIntervalNs)
+    {
+        this.heartbeatIntervalNs = heartbeatIntervalNs;
+        return this;
+    }
+
+    public int missedHeartbeats()
+    {
+        return missedHeartbeats;
+    }
+
+    /** Missed heartbeat intervals before a component is declared DEAD; default 5. */
+    public GmmContext missedHeartbeats(final int missedHeartbeats)
+    {
+        this.missedHeartbeats = missedHeartbeats;
+        return this;
+    }
+
+    public VRegionPlacementPolicy vregionPlacementPolicy()
+    {
+        return vregionPlacementPolicy;
+    }
+
+    /** Chooses owners of new vRegions; default {@link RoundRobinPolicy}. */
+    public GmmContext vregionPlacementPolicy(final VRegionPlacementPolicy vregionPlacementPolicy)
+    {
+        this.vregionPlacementPolicy = vregionPlacementPolicy;
+        return this;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    /** Name for the server thread and log lines; default "gmm". */
+    public GmmContext name(final String name)
+    {
+        this.name = name;
+        return this;
+    }
+}

@@ -1,0 +1,273 @@
+package org.legoemu.gmm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntArrayList;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.sbe.ComponentKind;
+import org.legoemu.fabric.sbe.ComponentState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster membership and heartbeat-based failure detection (LegoOS §4.7: the GMM detects failed components by
+ * missed heartbeats). Component ids are handed out from 1 upward and never reused.
+ * <p>
+ * A component whose last heartbeat is {@code 2 * interval} old becomes SUSPECT, one {@code missedHeartbeats *
+ * interval} old becomes DEAD (each transition logged once). A heartbeat from a SUSPECT or DEAD component makes it
+ * ALIVE again (logged). DEAD components stay listed but are never chosen by placement.
+ * <p>
+ * Not thread-safe: the {@link GlobalManager} serialises access.
+ */
+public final class Membership
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+    private static final int SUSPECT_AFTER_MISSED = 2;
+
+    private final long heartbeatIntervalNs;
+    private final int missedHeartbeats;
+    private final Int2ObjectHashMap<Member> membersById = new Int2ObjectHashMap<>();
+    private final ArrayList<Member> membersInIdOrder = new ArrayList<>();
+    private int nextComponentId = 1;
+
+    /**
+     * @param heartbeatIntervalNs how often each component heartbeats, nanoseconds.
+     * @param missedHeartbeats    intervals without heartbeat before a component is DEAD.
+     */
+    public Membership(final long heartbeatIntervalNs, final int missedHeartbeats)
+    {
+        this.heartbeatIntervalNs = heartbeatIntervalNs;
+        this.missedHeartbeats = missedHeartbeats;
+    }
+
+    /** The heartbeat interval components are told to keep, nanoseconds. */
+    public long heartbeatIntervalNs()
+    {
+        return heartbeatIntervalNs;
+    }
+
+    /**
+     * Adds a component, ALIVE.
+     *
+     * @return its new id.
+     */
+    public int register(final ComponentKind kind, final long capacityBytes, final Endpoint address, final long nowNs)
+    {
+        final Member member = new Member(nextComponentId++, kind, address, capacityBytes, nowNs);
+        membersById.put(member.componentId, member);
+        membersInIdOrder.add(member);
+        LOG.info("component {} ({} {}) registered, capacity {} bytes",
+            member.componentId, name(kind), address, capacityBytes);
+        return member.componentId;
+    }
+
+    /**
+     * Records a heartbeat.
+     *
+     * @throws GmmException ENOENT if the id is not registered.
+     */
+    public void heartbeat(final int componentId, final long load, final long nowNs)
+    {
+        final Member member = require(componentId);
+        member.lastHeartbeatNs = nowNs;
+        member.load = load;
+        if (member.state != ComponentState.ALIVE)
+        {
+            LOG.info("component {} ({} {}) ALIVE again after heartbeat while {}",
+                componentId, name(member.kind), member.address, member.state);
+            member.state = ComponentState.ALIVE;
+        }
+    }
+
+    /**
+     * Removes a component that leaves cleanly.
+     *
+     * @throws GmmException ENOENT if the id is not registered.
+     */
+    public void deregister(final int componentId)
+    {
+        final Member member = require(componentId);
+        membersById.remove(componentId);
+        membersInIdOrder.remove(member);
+        LOG.info("component {} ({} {}) deregistered", componentId, name(member.kind), member.address);
+    }
+
+    /**
+     * The failure detector's periodic check: moves components whose heartbeat is overdue to SUSPECT or DEAD.
+     *
+     * @param nowNs current GMM clock, nanoseconds.
+     * @return number of components declared DEAD by this check.
+     */
+    public int checkLiveness(final long nowNs)
+    {
+        int declaredDead = 0;
+        for (int i = 0, size = membersInIdOrder.size(); i < size; i++)
+        {
+            final Member member = membersInIdOrder.get(i);
+            if (member.state == ComponentState.DEAD)
+            {
+                continue;
+            }
+            final long missed = (nowNs - member.lastHeartbeatNs) / heartbeatIntervalNs;
+            if (missed >= missedHeartbeats)
+            {
+                member.state = ComponentState.DEAD;
+                declaredDead++;
+                LOG.warn("component {} ({} {}) declared DEAD after {} missed heartbeats",
+                    member.componentId, name(member.kind), member.address, missedHeartbeats);
+            }
+            else if (missed >= SUSPECT_AFTER_MISSED && member.state == ComponentState.ALIVE)
+            {
+                member.state = ComponentState.SUSPECT;
+                LOG.info("component {} ({} {}) SUSPECT after {} missed heartbeats",
+                    member.componentId, name(member.kind), member.address, missed);
+            }
+        }
+        return declaredDead;
+    }
+
+    /**
+     * A component by id, in any state.
+     *
+     * @throws GmmException ENOENT if the id is not registered.
+     */
+    public ComponentInfo lookup(final int componentId)
+    {
+        return require(componentId).snapshot();
+    }
+
+    /**
+     * The lowest-id live (not DEAD) component of a kind, preferring ALIVE over SUSPECT.
+     *
+     * @throws GmmException ENOENT if there is none.
+     */
+    public ComponentInfo lookupLive(final ComponentKind kind)
+    {
+        Member suspect = null;
+        for (int i = 0, size = membersInIdOrder.size(); i < size; i++)
+        {
+            final Member member = membersInIdOrder.get(i);
+            if (member.kind == kind)
+            {
+                if (member.state == ComponentState.ALIVE)
+                {
+                    return member.snapshot();
+                }
+                if (member.state == ComponentState.SUSPECT && suspect == null)
+                {
+                    suspect = member;
+                }
+            }
+        }
+        if (suspect == null)
+        {
+            throw new GmmException(Errno.ENOENT, "no live " + name(kind));
+        }
+        return suspect.snapshot();
+    }
+
+    /** True if the component is registered and not DEAD. */
+    public boolean isLive(final int componentId)
+    {
+        final Member member = membersById.get(componentId);
+        return member != null && member.state != ComponentState.DEAD;
+    }
+
+    /** True if the component is registered with that kind, in any state. */
+    public boolean isKind(final int componentId, final ComponentKind kind)
+    {
+        final Member member = membersById.get(componentId);
+        return member != null && member.kind == kind;
+    }
+
+    /**
+     * Fills {@code ids} with the ids of live (not DEAD) components of a kind, ascending.
+     *
+     * @return {@code ids}, cleared first.
+     */
+    public IntArrayList liveIds(final ComponentKind kind, final IntArrayList ids)
+    {
+        ids.clear();
+        for (int i = 0, size = membersInIdOrder.size(); i < size; i++)
+        {
+            final Member member = membersInIdOrder.get(i);
+            if (member.kind == kind && member.state != ComponentState.DEAD)
+            {
+                ids.addInt(member.componentId);
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The address of a registered component.
+     *
+     * @throws GmmException ENOENT if the id is not registered.
+     */
+    public Endpoint address(final int componentId)
+    {
+        return require(componentId).address;
+    }
+
+    /** Snapshots of every registered component, ascending id. */
+    public List<ComponentInfo> components()
+    {
+        final List<ComponentInfo> result = new ArrayList<>(membersInIdOrder.size());
+        for (int i = 0, size = membersInIdOrder.size(); i < size; i++)
+        {
+            result.add(membersInIdOrder.get(i).snapshot());
+        }
+        return result;
+    }
+
+    /** Lower-case kind name for log lines, e.g. "mcomponent". */
+    static String name(final ComponentKind kind)
+    {
+        return kind.name().toLowerCase();
+    }
+
+    private Member require(final int componentId)
+    {
+        final Member member = membersById.get(componentId);
+        if (member == null)
+        {
+            throw new GmmException(Errno.ENOENT, "no component " + componentId);
+        }
+        return member;
+    }
+
+    private static final class Member
+    {
+        final int componentId;
+        final ComponentKind kind;
+        final Endpoint address;
+        final long capacityBytes;
+        final long registeredAtNs;
+        long lastHeartbeatNs;
+        long load;
+        ComponentState state = ComponentState.ALIVE;
+
+        Member(
+            final int componentId,
+            final ComponentKind kind,
+            final Endpoint address,
+            final long capacityBytes,
+            final long registeredAtNs)
+        {
+            this.componentId = componentId;
+            this.kind = kind;
+            this.address = address;
+            this.capacityBytes = capacityBytes;
+            this.registeredAtNs = registeredAtNs;
+            this.lastHeartbeatNs = registeredAtNs;
+        }
+
+        ComponentInfo snapshot()
+        {
+            return new ComponentInfo(
+                componentId, kind, address, state, load, capacityBytes, registeredAtNs, lastHeartbeatNs);
+        }
+    }
+}

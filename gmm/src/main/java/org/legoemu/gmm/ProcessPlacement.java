@@ -1,0 +1,133 @@
+package org.legoemu.gmm;
+
+import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntArrayList;
+import org.legoemu.fabric.sbe.ComponentKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Process placement (LegoOS §4.5, GPM): allocates pids from 1000 upward, runs each new process on the live
+ * pComponent with the fewest processes placed by this GMM (ties: lowest id), and gives it a home mComponent
+ * chosen round-robin over live mComponents in id order.
+ * <p>
+ * Not thread-safe: the {@link GlobalManager} serialises access.
+ */
+public final class ProcessPlacement
+{
+    /** First pid handed out. */
+    public static final int FIRST_PID = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessPlacement.class);
+
+    private final Membership membership;
+    private final Int2ObjectHashMap<ProcessRecord> processesByPid = new Int2ObjectHashMap<>();
+    private final Int2IntHashMap processCountByPComponent = new Int2IntHashMap(0);
+    private final IntArrayList scratchIds = new IntArrayList();
+    private int nextPid = FIRST_PID;
+    private int lastHomeId = 0;
+
+    /**
+     * @param membership where live pComponents and mComponents are found.
+     */
+    public ProcessPlacement(final Membership membership)
+    {
+        this.membership = membership;
+    }
+
+    /**
+     * Places a new process.
+     *
+     * @return the placement record.
+     * @throws GmmException EAGAIN if there is no live pComponent or no live mComponent.
+     */
+    public ProcessRecord place()
+    {
+        final IntArrayList pcomponents = membership.liveIds(ComponentKind.PCOMPONENT, scratchIds);
+        int pcomponentId = -1;
+        int fewest = Integer.MAX_VALUE;
+        for (int i = 0, size = pcomponents.size(); i < size; i++)
+        {
+            final int id = pcomponents.getInt(i);
+            final int count = processCountByPComponent.get(id);
+            if (count < fewest)
+            {
+                fewest = count;
+                pcomponentId = id;
+            }
+        }
+        if (pcomponentId < 0)
+        {
+            throw new GmmException(Errno.EAGAIN, "no live pcomponent");
+        }
+
+        final IntArrayList mcomponents = membership.liveIds(ComponentKind.MCOMPONENT, scratchIds);
+        if (mcomponents.isEmpty())
+        {
+            throw new GmmException(Errno.EAGAIN, "no live mcomponent");
+        }
+        final int homeId = RoundRobinPolicy.nextAfter(lastHomeId, mcomponents);
+        lastHomeId = homeId;
+
+        final ProcessRecord record = new ProcessRecord(nextPid++, pcomponentId, homeId);
+        processesByPid.put(record.pid(), record);
+        processCountByPComponent.put(pcomponentId, processCountByPComponent.get(pcomponentId) + 1);
+        LOG.info("pid {} placed on pcomponent {} with home mcomponent {}", record.pid(), pcomponentId, homeId);
+        return record;
+    }
+
+    /**
+     * Forgets an exited process.
+     *
+     * @throws GmmException ESRCH if the pid is not placed.
+     */
+    public ProcessRecord exit(final int pid, final int exitStatus)
+    {
+        final ProcessRecord record = processesByPid.remove(pid);
+        if (record == null)
+        {
+            throw new GmmException(Errno.ESRCH, "no process " + pid);
+        }
+        final int count = processCountByPComponent.get(record.pcomponentId()) - 1;
+        if (count <= 0)
+        {
+            processCountByPComponent.remove(record.pcomponentId());
+        }
+        else
+        {
+            processCountByPComponent.put(record.pcomponentId(), count);
+        }
+        LOG.info("pid {} exited with status {}", pid, exitStatus);
+        return record;
+    }
+
+    /** The placement of a running process, or null. */
+    public ProcessRecord process(final int pid)
+    {
+        return processesByPid.get(pid);
+    }
+
+    /** Processes currently placed on a pComponent. */
+    public int processCount(final int pcomponentId)
+    {
+        return processCountByPComponent.get(pcomponentId);
+    }
+
+    /** Number of placed, not yet exited processes. */
+    public int size()
+    {
+        return processesByPid.size();
+    }
+
+    /**
+     * Where one process runs.
+     *
+     * @param pid              cluster-wide pid.
+     * @param pcomponentId     the pComponent running it.
+     * @param homeMComponentId its home mComponent.
+     */
+    public record ProcessRecord(int pid, int pcomponentId, int homeMComponentId)
+    {
+    }
+}

@@ -1,0 +1,90 @@
+package org.legoemu.mcomponent;
+
+import org.legoemu.abi.elf.ElfException;
+import org.legoemu.abi.elf.ElfFile;
+import org.legoemu.abi.elf.ElfImageLoader;
+import org.legoemu.abi.elf.MemoryMapper;
+import org.legoemu.abi.linux.InitialStack;
+import org.legoemu.fabric.proxy.ExecImage;
+
+import java.security.SecureRandom;
+import java.util.List;
+
+/**
+ * Builds a new process image at the home mComponent, as LegoOS does execve at the memory side (LegoOS §5.2,
+ * Linux fs/binfmt_elf.c {@code load_elf_binary}): maps and fills the PT_LOAD segments (a static-PIE at
+ * {@link AddressLayout#PIE_LOAD_BIAS}), maps the 8 MiB stack at the top of user space, builds the initial stack
+ * (argv, envp, auxv with AT_RANDOM from {@link SecureRandom}, uid/gid 0) and sets the program break after the
+ * highest segment. Page contents are collected per page and then stored once at each page's owner.
+ */
+public final class ExecLoader
+{
+    /** AT_UID/AT_EUID/AT_GID/AT_EGID: guests run as root, as in a fresh container. */
+    public static final long GUEST_UID = 0;
+
+    private final VRegionRouter router;
+    private final SecureRandom random;
+
+    /**
+     * @param router stores pages at their owners.
+     * @param random source of AT_RANDOM.
+     */
+    public ExecLoader(final VRegionRouter router, final SecureRandom random)
+    {
+        this.router = router;
+        this.random = random;
+    }
+
+    /**
+     * Loads {@code image} into the empty address space {@code space}.
+     *
+     * @param space  a fresh address space whose VMA changes reach the owners through {@code router}.
+     * @param image  the executable's bytes.
+     * @param path   the path given to execve (AT_EXECFN).
+     * @param argv   arguments.
+     * @param envp   environment.
+     * @return entry, initial sp and program break.
+     * @throws ElfException when the file is not a loadable static riscv64 executable.
+     */
+    public ExecImage load(
+        final AddressSpace space,
+        final byte[] image,
+        final String path,
+        final List<String> argv,
+        final List<String> envp) throws ElfException
+    {
+        final ElfFile elf = ElfFile.parse(image);
+        final long bias = elf.isPositionIndependent() ? AddressLayout.PIE_LOAD_BIAS : 0;
+        final ImageWriterBuffer pages = new ImageWriterBuffer();
+        final MemoryMapper mapper = new MemoryMapper()
+        {
+            public void map(final long start, final long length, final int prot)
+            {
+                space.mapFixed(start, length, prot);
+            }
+
+            public void protect(final long start, final long length, final int prot)
+            {
+                space.protectFixed(start, length, prot);
+            }
+        };
+        final long brk = ElfImageLoader.load(elf, image, bias, mapper, pages);
+        if (brk > AddressLayout.MMAP_BASE)
+        {
+            throw new ElfException("ELF image ends at 0x" + Long.toHexString(brk) + ", above the mmap area");
+        }
+        space.mapFixed(AddressLayout.STACK_START, AddressLayout.STACK_SIZE, Mman.PROT_READ | Mman.PROT_WRITE);
+        final byte[] random16 = new byte[16];
+        random.nextBytes(random16);
+        final long entry = elf.entry() + bias;
+        final InitialStack.AuxValues aux = new InitialStack.AuxValues(
+            elf.phdrVaddr(bias), elf.phentsize(), elf.phnum(), entry, GUEST_UID, GUEST_UID, GUEST_UID, GUEST_UID);
+        final long sp = InitialStack.build(pages, AddressLayout.TASK_SIZE, argv, envp, path, aux, random16);
+        space.initBrk(brk);
+        for (final long pageAddress : pages.pageAddresses())
+        {
+            router.storePage(space, pageAddress, pages.page(pageAddress));
+        }
+        return new ExecImage(entry, sp, brk);
+    }
+}

@@ -1,0 +1,320 @@
+package org.legoemu.mcomponent;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.RequestHandler;
+import org.legoemu.fabric.Responder;
+import org.legoemu.fabric.proxy.ExecImage;
+import org.legoemu.fabric.sbe.AckEncoder;
+import org.legoemu.fabric.sbe.M2M_PAGE_STOREDecoder;
+import org.legoemu.fabric.sbe.M2M_PROCESS_EXITDecoder;
+import org.legoemu.fabric.sbe.M2M_VMA_UPDATEDecoder;
+import org.legoemu.fabric.sbe.M2P_EXECVE_REPLYEncoder;
+import org.legoemu.fabric.sbe.M2P_PCACHE_LINEEncoder;
+import org.legoemu.fabric.sbe.MessageHeaderDecoder;
+import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.P2M_BRKDecoder;
+import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
+import org.legoemu.fabric.sbe.P2M_MMAPDecoder;
+import org.legoemu.fabric.sbe.P2M_MPROTECTDecoder;
+import org.legoemu.fabric.sbe.P2M_MUNMAPDecoder;
+import org.legoemu.fabric.sbe.P2M_PCACHE_FLUSHDecoder;
+import org.legoemu.fabric.sbe.P2M_PCACHE_MISSDecoder;
+import org.legoemu.fabric.sbe.P2M_PROCESS_EXITDecoder;
+import org.legoemu.fabric.sbe.VmaOp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes every request an mComponent serves by templateId and dispatches it: the HOME requests (P2M_EXECVE,
+ * P2M_MMAP, P2M_MUNMAP, P2M_BRK, P2M_MPROTECT, P2M_PROCESS_EXIT) to {@link ProcessHomes}, the OWNER requests
+ * (P2M_PCACHE_MISS, P2M_PCACHE_FLUSH, M2M_VMA_UPDATE, M2M_PAGE_STORE, M2M_PROCESS_EXIT) to {@link RegionStores}.
+ * Every request gets one reply: its reply message, Ack, or ErrorReply with a Linux errno; a wrong schema id,
+ * truncated message or unknown template gets ErrorReply EPROTO/EINVAL and one log line.
+ *
+ * <p>Runs on the server's single dispatch thread. The miss and flush paths allocate nothing on success.
+ */
+public final class MemoryAdapter implements RequestHandler
+{
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryAdapter.class);
+    private static final int LINE_SIZE = (int)AddressLayout.PAGE_SIZE;
+
+    private final ProcessHomes homes;
+    private final RegionStores stores;
+    private final FramePool pool;
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final P2M_EXECVEDecoder execve = new P2M_EXECVEDecoder();
+    private final P2M_PCACHE_MISSDecoder miss = new P2M_PCACHE_MISSDecoder();
+    private final P2M_PCACHE_FLUSHDecoder flush = new P2M_PCACHE_FLUSHDecoder();
+    private final P2M_MMAPDecoder mmap = new P2M_MMAPDecoder();
+    private final P2M_MUNMAPDecoder munmap = new P2M_MUNMAPDecoder();
+    private final P2M_BRKDecoder brk = new P2M_BRKDecoder();
+    private final P2M_MPROTECTDecoder mprotect = new P2M_MPROTECTDecoder();
+    private final P2M_PROCESS_EXITDecoder processExit = new P2M_PROCESS_EXITDecoder();
+    private final M2M_VMA_UPDATEDecoder vmaUpdate = new M2M_VMA_UPDATEDecoder();
+    private final M2M_PAGE_STOREDecoder pageStore = new M2M_PAGE_STOREDecoder();
+    private final M2M_PROCESS_EXITDecoder ownerExit = new M2M_PROCESS_EXITDecoder();
+    private final AckEncoder ack = new AckEncoder();
+    private final M2P_EXECVE_REPLYEncoder execveReply = new M2P_EXECVE_REPLYEncoder();
+    private final M2P_PCACHE_LINEEncoder line = new M2P_PCACHE_LINEEncoder();
+    private final UnsafeBuffer dataView = new UnsafeBuffer(0, 0);
+
+    /**
+     * @param homes  the processes this monitor is home of.
+     * @param stores the processes this monitor stores pages for.
+     */
+    public MemoryAdapter(final ProcessHomes homes, final RegionStores stores)
+    {
+        this.homes = homes;
+        this.stores = stores;
+        this.pool = stores.pool();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onRequest(final DirectBuffer buffer, final int offset, final int length, final Responder responder)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            protocolError(responder, "truncated message: " + length + " bytes");
+            return;
+        }
+        header.wrap(buffer, offset);
+        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
+        {
+            protocolError(responder, "wrong schemaId " + header.schemaId());
+            return;
+        }
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength())
+        {
+            protocolError(responder, "truncated message: " + length + " bytes for templateId " + header.templateId());
+            return;
+        }
+        final int templateId = header.templateId();
+        try
+        {
+            dispatch(templateId, buffer, offset, length, responder);
+        }
+        catch (final VmException ex)
+        {
+            responder.error(ex.errno(), ex.getMessage());
+        }
+        catch (final FabricException ex)
+        {
+            responder.error(ex.errno(), ex.getMessage());
+        }
+        catch (final IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException ex)
+        {
+            protocolError(responder, "malformed templateId " + templateId + ": " + ex.getMessage());
+        }
+    }
+
+    private void dispatch(
+        final int templateId, final DirectBuffer buffer, final int offset, final int length, final Responder r)
+    {
+        final int end = offset + length;
+        switch (templateId)
+        {
+            case P2M_PCACHE_MISSDecoder.TEMPLATE_ID:
+                miss.wrapAndApplyHeader(buffer, offset, header);
+                onPcacheMiss(miss.pid(), miss.vaddr(), miss.access(), r);
+                break;
+            case P2M_PCACHE_FLUSHDecoder.TEMPLATE_ID:
+                flush.wrapAndApplyHeader(buffer, offset, header);
+                onStore(flush.pid(), flush.vaddr(), wrapData(flush, end), r);
+                break;
+            case M2M_PAGE_STOREDecoder.TEMPLATE_ID:
+                pageStore.wrapAndApplyHeader(buffer, offset, header);
+                onStore(pageStore.pid(), pageStore.vaddr(), wrapData(pageStore, end), r);
+                break;
+            case M2M_VMA_UPDATEDecoder.TEMPLATE_ID:
+                vmaUpdate.wrapAndApplyHeader(buffer, offset, header);
+                onVmaUpdate(vmaUpdate.pid(), vmaUpdate.op(), vmaUpdate.start(), vmaUpdate.end(), vmaUpdate.prot(), r);
+                break;
+            case M2M_PROCESS_EXITDecoder.TEMPLATE_ID:
+                ownerExit.wrapAndApplyHeader(buffer, offset, header);
+                replyAck(r, stores.release(ownerExit.pid()));
+                break;
+            case P2M_EXECVEDecoder.TEMPLATE_ID:
+                onExecve(buffer, offset, end, r);
+                break;
+            case P2M_MMAPDecoder.TEMPLATE_ID:
+                mmap.wrapAndApplyHeader(buffer, offset, header);
+                replyAck(r, homes.mmap(mmap.pid(), mmap.addr(), mmap.length(), mmap.prot(), mmap.flags()));
+                break;
+            case P2M_MUNMAPDecoder.TEMPLATE_ID:
+                munmap.wrapAndApplyHeader(buffer, offset, header);
+                homes.munmap(munmap.pid(), munmap.addr(), munmap.length());
+                replyAck(r, 0);
+                break;
+            case P2M_BRKDecoder.TEMPLATE_ID:
+                brk.wrapAndApplyHeader(buffer, offset, header);
+                replyAck(r, homes.brk(brk.pid(), brk.brk()));
+                break;
+            case P2M_MPROTECTDecoder.TEMPLATE_ID:
+                mprotect.wrapAndApplyHeader(buffer, offset, header);
+                homes.mprotect(mprotect.pid(), mprotect.addr(), mprotect.length(), mprotect.prot());
+                replyAck(r, 0);
+                break;
+            case P2M_PROCESS_EXITDecoder.TEMPLATE_ID:
+                processExit.wrapAndApplyHeader(buffer, offset, header);
+                replyAck(r, homes.exit(processExit.pid()));
+                break;
+            default:
+                LOG.warn("unknown templateId {} ({} bytes)", templateId, length);
+                r.error(Errno.EINVAL, "unknown templateId " + templateId);
+                break;
+        }
+    }
+
+    private void onPcacheMiss(final int pid, final long vaddr, final int access, final Responder r)
+    {
+        final RegionStore store = stores.get(pid);
+        final int frame = store == null ? -Errno.EFAULT : store.resolve(vaddr, access);
+        if (frame < 0)
+        {
+            r.error(-frame, missText(-frame, pid, vaddr, access));
+            return;
+        }
+        final MutableDirectBuffer out = r.buffer();
+        line.wrapAndApplyHeader(out, 0, headerEncoder)
+            .vaddr(AddressLayout.pageDown(vaddr))
+            .prot((short)store.resolvedProt())
+            .putLine(pool.view(frame), 0, LINE_SIZE);
+        r.reply(MessageHeaderEncoder.ENCODED_LENGTH + line.encodedLength());
+    }
+
+    private void onStore(final int pid, final long vaddr, final DirectBuffer page, final Responder r)
+    {
+        if (page.capacity() != LINE_SIZE)
+        {
+            r.error(Errno.EINVAL, "page of " + page.capacity() + " bytes, expected " + LINE_SIZE);
+            return;
+        }
+        final RegionStore store = stores.get(pid);
+        final int result = store == null ? -Errno.EFAULT : store.store(vaddr, page, 0);
+        if (result < 0)
+        {
+            r.error(-result, missText(-result, pid, vaddr, Mman.PROT_WRITE));
+            return;
+        }
+        replyAck(r, 0);
+    }
+
+    private void onVmaUpdate(
+        final int pid, final VmaOp op, final long start, final long end, final int prot, final Responder r)
+    {
+        if (op == VmaOp.NULL_VAL || !AddressLayout.isPageAligned(start) || !AddressLayout.isPageAligned(end) ||
+            start >= end)
+        {
+            r.error(Errno.EINVAL, "bad VMA update " + op + " 0x" + Long.toHexString(start) + "-0x" +
+                Long.toHexString(end));
+            return;
+        }
+        stores.getOrCreate(pid).applyVma(op, start, end, prot);
+        replyAck(r, 0);
+    }
+
+    private void onExecve(final DirectBuffer buffer, final int offset, final int end, final Responder r)
+    {
+        execve.wrapAndApplyHeader(buffer, offset, header);
+        final int pid = execve.pid();
+        execve.pcomponentId();
+        final String path = execve.path();
+        final byte[] argvBytes = new byte[execve.argvLength()];
+        execve.getArgv(argvBytes, 0, argvBytes.length);
+        final byte[] envpBytes = new byte[execve.envpLength()];
+        execve.getEnvp(envpBytes, 0, envpBytes.length);
+        if (execve.limit() > end)
+        {
+            protocolError(r, "truncated P2M_EXECVE");
+            return;
+        }
+        final ExecImage image = homes.execve(pid, path, split(argvBytes), split(envpBytes));
+        execveReply.wrapAndApplyHeader(r.buffer(), 0, headerEncoder)
+            .entry(image.entry())
+            .stackPointer(image.stackPointer())
+            .brk(image.brk());
+        r.reply(MessageHeaderEncoder.ENCODED_LENGTH + execveReply.encodedLength());
+    }
+
+    private DirectBuffer wrapData(final P2M_PCACHE_FLUSHDecoder d, final int end)
+    {
+        d.pid();
+        d.pcomponentId();
+        d.vaddr();
+        d.wrapLine(dataView);
+        checkLimit(d.limit(), end);
+        return dataView;
+    }
+
+    private DirectBuffer wrapData(final M2M_PAGE_STOREDecoder d, final int end)
+    {
+        d.pid();
+        d.vaddr();
+        d.wrapPage(dataView);
+        checkLimit(d.limit(), end);
+        return dataView;
+    }
+
+    private static void checkLimit(final int limit, final int end)
+    {
+        if (limit > end)
+        {
+            throw new IllegalStateException("variable-length data runs past the end of the message");
+        }
+    }
+
+    private void replyAck(final Responder r, final long value)
+    {
+        ack.wrapAndApplyHeader(r.buffer(), 0, headerEncoder).value(value);
+        r.reply(MessageHeaderEncoder.ENCODED_LENGTH + ack.encodedLength());
+    }
+
+    private static void protocolError(final Responder r, final String text)
+    {
+        LOG.warn("protocol error: {}", text);
+        r.error(Errno.EPROTO, text);
+    }
+
+    private static String missText(final int errno, final int pid, final long vaddr, final int access)
+    {
+        switch (errno)
+        {
+            case Errno.EFAULT:
+                return "no mapping at 0x" + Long.toHexString(vaddr) + " for pid " + pid;
+            case Errno.EACCES:
+                return "access " + access + " not allowed at 0x" + Long.toHexString(vaddr) + " for pid " + pid;
+            case Errno.ENOMEM:
+                return "out of memory frames storing 0x" + Long.toHexString(vaddr) + " for pid " + pid;
+            default:
+                return "errno " + errno + " at 0x" + Long.toHexString(vaddr) + " for pid " + pid;
+        }
+    }
+
+    static List<String> split(final byte[] nulTerminated)
+    {
+        final List<String> strings = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < nulTerminated.length; i++)
+        {
+            if (nulTerminated[i] == 0)
+            {
+                strings.add(new String(nulTerminated, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        if (start < nulTerminated.length)
+        {
+            strings.add(new String(nulTerminated, start, nulTerminated.length - start, StandardCharsets.UTF_8));
+        }
+        return strings;
+    }
+}

@@ -1,0 +1,146 @@
+package org.legoemu.mcomponent;
+
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Transport;
+
+/**
+ * Settings of a {@link MemoryMonitor} (Aeron-style context: fluent setters, {@link #conclude()} validates and fills
+ * defaults before start).
+ *
+ * <ul>
+ * <li>{@code transport} (required): how the monitor serves and calls.</li>
+ * <li>{@code listen} (required): where to serve; port 0 picks a free one.</li>
+ * <li>{@code gmmEndpoint} (required): the global manager.</li>
+ * <li>{@code clock}: default {@link SystemNanoClock}.</li>
+ * <li>{@code memoryBytes}: size of the emulated physical memory, a hard limit on frames; default 1 GiB, a positive
+ * multiple of 4096.</li>
+ * <li>{@code timeoutNs}: per-request timeout and registration retry deadline; default 10 s.</li>
+ * </ul>
+ */
+public final class MemoryContext
+{
+    /** Default emulated memory, bytes (1 GiB). */
+    public static final long DEFAULT_MEMORY_BYTES = 1L << 30;
+    /** Default per-request timeout, nanoseconds (10 s). */
+    public static final long DEFAULT_TIMEOUT_NS = 10_000_000_000L;
+
+    private Transport transport;
+    private Endpoint listen;
+    private Endpoint gmmEndpoint;
+    private NanoClock clock;
+    private long memoryBytes = DEFAULT_MEMORY_BYTES;
+    private long timeoutNs = DEFAULT_TIMEOUT_NS;
+    private boolean concluded;
+
+    /**
+     * Validates and fills defaults.
+     *
+     * @return this.
+     * @throws IllegalStateException    when a required setting is missing or already concluded.
+     * @throws IllegalArgumentException when a value is out of range.
+     */
+    public MemoryContext conclude()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("memory context already concluded");
+        }
+        if (transport == null)
+        {
+            throw new IllegalStateException("memory context: transport is required");
+        }
+        if (listen == null)
+        {
+            throw new IllegalStateException("memory context: listen endpoint is required");
+        }
+        if (gmmEndpoint == null)
+        {
+            throw new IllegalStateException("memory context: gmm endpoint is required");
+        }
+        if (memoryBytes <= 0 || (memoryBytes & (FramePool.FRAME_SIZE - 1)) != 0)
+        {
+            throw new IllegalArgumentException("memory size " + memoryBytes + " bytes is not a positive multiple of " +
+                FramePool.FRAME_SIZE);
+        }
+        if (timeoutNs <= 0)
+        {
+            throw new IllegalArgumentException("timeoutNs " + timeoutNs + " must be positive");
+        }
+        if (clock == null)
+        {
+            clock = new SystemNanoClock();
+        }
+        concluded = true;
+        return this;
+    }
+
+    public MemoryContext transport(final Transport transport)
+    {
+        this.transport = transport;
+        return this;
+    }
+
+    public Transport transport()
+    {
+        return transport;
+    }
+
+    public MemoryContext listen(final Endpoint listen)
+    {
+        this.listen = listen;
+        return this;
+    }
+
+    public Endpoint listen()
+    {
+        return listen;
+    }
+
+    public MemoryContext gmmEndpoint(final Endpoint gmmEndpoint)
+    {
+        this.gmmEndpoint = gmmEndpoint;
+        return this;
+    }
+
+    public Endpoint gmmEndpoint()
+    {
+        return gmmEndpoint;
+    }
+
+    public MemoryContext clock(final NanoClock clock)
+    {
+        this.clock = clock;
+        return this;
+    }
+
+    public NanoClock clock()
+    {
+        return clock;
+    }
+
+    /** Emulated memory size, bytes; the frame pool never grows past it. */
+    public MemoryContext memoryBytes(final long memoryBytes)
+    {
+        this.memoryBytes = memoryBytes;
+        return this;
+    }
+
+    public long memoryBytes()
+    {
+        return memoryBytes;
+    }
+
+    /** Per-request timeout, nanoseconds. */
+    public MemoryContext timeoutNs(final long timeoutNs)
+    {
+        this.timeoutNs = timeoutNs;
+        return this;
+    }
+
+    public long timeoutNs()
+    {
+        return timeoutNs;
+    }
+}

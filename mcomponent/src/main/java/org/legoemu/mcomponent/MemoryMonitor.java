@@ -1,0 +1,230 @@
+package org.legoemu.mcomponent;
+
+import org.agrona.concurrent.NanoClock;
+import org.legoemu.fabric.Client;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.Server;
+import org.legoemu.fabric.proxy.GmmProxy;
+import org.legoemu.fabric.proxy.Registration;
+import org.legoemu.fabric.sbe.ComponentKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The memory monitor (LegoOS mComponent, §5.2): serves P2M and M2M requests over the fabric, stores process pages
+ * in a {@link FramePool}, keeps the VMA layout of the processes it is home of, and takes part in the cluster
+ * protocol: {@link #start()} serves on the listen endpoint, registers with the GMM as MCOMPONENT with
+ * capacity = memoryBytes (retrying every 100 ms while the GMM is not up, until the request timeout) and heartbeats
+ * with load = frames in use on a daemon thread; {@link #close()} deregisters (best effort), stops heartbeats and
+ * the server and releases the pool.
+ */
+public final class MemoryMonitor implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryMonitor.class);
+    private static final long REGISTER_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final MemoryContext ctx;
+    private FramePool pool;
+    private Server server;
+    private Client gmmClient;
+    private ProxyRemoteOwners remoteOwners;
+    private StorageImageSource images;
+    private Thread heartbeatThread;
+    private volatile boolean running;
+    private volatile int componentId = -1;
+
+    /**
+     * @param ctx settings; concluded by {@link #start()} if not yet.
+     */
+    public MemoryMonitor(final MemoryContext ctx)
+    {
+        this.ctx = ctx;
+    }
+
+    /**
+     * Reserves memory, serves, registers and starts heartbeats.
+     *
+     * @return this.
+     * @throws FabricException       when the GMM cannot be reached within the timeout or the address cannot be
+     *                               bound.
+     * @throws IllegalStateException when the memory cannot be reserved or a setting is missing.
+     */
+    public MemoryMonitor start()
+    {
+        if (ctx.clock() == null)
+        {
+            ctx.conclude();
+        }
+        pool = new FramePool(ctx.memoryBytes());
+        try
+        {
+            final RegionStores stores = new RegionStores(pool);
+            gmmClient = ctx.transport().connect(ctx.gmmEndpoint());
+            final GmmProxy dispatchGmm = new GmmProxy(gmmClient, ctx.timeoutNs());
+            remoteOwners = new ProxyRemoteOwners(ctx.transport(), ctx.timeoutNs());
+            images = new StorageImageSource(dispatchGmm, ctx.transport(), ctx.timeoutNs());
+            final VRegionRouter router = new VRegionRouter(
+                this::componentId,
+                stores,
+                (pid, home, vregion) -> dispatchGmm.vregionAlloc(pid, home, vregion),
+                remoteOwners);
+            final ProcessHomes homes = new ProcessHomes(router, new ExecLoader(router, new SecureRandom()), images);
+            server = ctx.transport().serve(ctx.listen(), "mcomponent", new MemoryAdapter(homes, stores));
+
+            final GmmProxy heartbeatGmm = new GmmProxy(gmmClient, ctx.timeoutNs());
+            final Registration registration = register(heartbeatGmm);
+            componentId = registration.componentId();
+            running = true;
+            heartbeatThread = new Thread(
+                () -> heartbeatLoop(heartbeatGmm, registration.heartbeatIntervalNs()),
+                "mcomponent-" + componentId + "-heartbeat");
+            heartbeatThread.setDaemon(true);
+            heartbeatThread.start();
+            LOG.info("mcomponent {} serving at {} with {} frames", componentId, server.endpoint(),
+                pool.frameCapacity());
+            return this;
+        }
+        catch (final RuntimeException ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    /** Deregisters (best effort), stops heartbeats and the server, and releases the memory. Idempotent. */
+    @Override
+    public void close()
+    {
+        running = false;
+        if (heartbeatThread != null)
+        {
+            heartbeatThread.interrupt();
+            try
+            {
+                heartbeatThread.join(TimeUnit.NANOSECONDS.toMillis(ctx.timeoutNs()) + 1000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            heartbeatThread = null;
+        }
+        if (componentId > 0 && gmmClient != null)
+        {
+            try
+            {
+                new GmmProxy(gmmClient, ctx.timeoutNs()).deregister(componentId);
+            }
+            catch (final FabricException ex)
+            {
+                LOG.warn("mcomponent {}: deregister failed: {}", componentId, ex.getMessage());
+            }
+        }
+        if (server != null)
+        {
+            server.close();
+            server = null;
+        }
+        if (remoteOwners != null)
+        {
+            remoteOwners.close();
+            remoteOwners = null;
+        }
+        if (images != null)
+        {
+            images.close();
+            images = null;
+        }
+        if (gmmClient != null)
+        {
+            gmmClient.close();
+            gmmClient = null;
+        }
+        if (pool != null)
+        {
+            pool.close();
+            pool = null;
+        }
+    }
+
+    /** The id the GMM assigned, or -1 before registration. */
+    public int componentId()
+    {
+        return componentId;
+    }
+
+    /** The endpoint actually served on. */
+    public Endpoint endpoint()
+    {
+        return server.endpoint();
+    }
+
+    /** Frames currently in use (the heartbeat load). */
+    public int framesInUse()
+    {
+        return pool.framesInUse();
+    }
+
+    /** Total frames: memoryBytes / 4096. */
+    public int frameCapacity()
+    {
+        return pool.frameCapacity();
+    }
+
+    private Registration register(final GmmProxy gmm)
+    {
+        final NanoClock clock = ctx.clock();
+        final long deadlineNs = clock.nanoTime() + ctx.timeoutNs();
+        while (true)
+        {
+            try
+            {
+                return gmm.register(ComponentKind.MCOMPONENT, ctx.memoryBytes(), server.endpoint());
+            }
+            catch (final FabricException ex)
+            {
+                if (clock.nanoTime() + REGISTER_RETRY_NS > deadlineNs)
+                {
+                    throw new FabricException(ex.errno(), "mcomponent could not register with the GMM at " +
+                        ctx.gmmEndpoint() + ": " + ex.getMessage(), ex);
+                }
+                LockSupport.parkNanos(REGISTER_RETRY_NS);
+            }
+        }
+    }
+
+    private void heartbeatLoop(final GmmProxy gmm, final long intervalNs)
+    {
+        boolean failing = false;
+        while (running)
+        {
+            LockSupport.parkNanos(intervalNs);
+            if (!running)
+            {
+                break;
+            }
+            try
+            {
+                gmm.heartbeat(componentId, pool.framesInUse());
+                if (failing)
+                {
+                    LOG.info("mcomponent {}: heartbeats reach the GMM again", componentId);
+                    failing = false;
+                }
+            }
+            catch (final FabricException ex)
+            {
+                if (!failing && running)
+                {
+                    LOG.warn("mcomponent {}: heartbeat failed: {}", componentId, ex.getMessage());
+                    failing = true;
+                }
+            }
+        }
+    }
+}

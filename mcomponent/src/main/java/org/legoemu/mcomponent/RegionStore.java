@@ -1,0 +1,211 @@
+package org.legoemu.mcomponent;
+
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
+import org.legoemu.fabric.sbe.VmaOp;
+
+/**
+ * The OWNER side of one process on this mComponent (LegoOS §5.2, vRegion owner): a copy of the VMAs that lie in
+ * the vRegions this monitor owns for the process, and the map from virtual page number to physical frame of the
+ * pages it has stored. Pages are allocated on first touch (demand zero) from the shared {@link FramePool}.
+ *
+ * <p>The page-fault path ({@link #resolve}, {@link #store}) never throws for guest errors: it returns a negative
+ * errno. Not thread-safe: used only on the monitor's dispatch thread.
+ */
+public final class RegionStore
+{
+    private static final long MISSING = -1;
+
+    private final int pid;
+    private final FramePool pool;
+    private final VmaList vmas = new VmaList();
+    private final Long2LongHashMap frameByVpn = new Long2LongHashMap(MISSING);
+    private final LongArrayList scratchVpns = new LongArrayList();
+    private int resolvedProt;
+
+    /**
+     * @param pid  the process.
+     * @param pool where frames come from and go back to.
+     */
+    public RegionStore(final int pid, final FramePool pool)
+    {
+        this.pid = pid;
+        this.pool = pool;
+    }
+
+    /** The process id. */
+    public int pid()
+    {
+        return pid;
+    }
+
+    /**
+     * Applies one VMA change sent by the process's home (M2M_VMA_UPDATE). MAP replaces what was in the range
+     * (the old pages are freed: a new mapping reads as zero, mmap(2) MAP_FIXED); UNMAP frees the pages (munmap(2));
+     * PROTECT changes the protection of the mapped parts (mprotect(2)).
+     *
+     * @param op    the change.
+     * @param start page-aligned inclusive start.
+     * @param end   page-aligned exclusive end.
+     * @param prot  PROT_ bits for MAP and PROTECT.
+     */
+    public void applyVma(final VmaOp op, final long start, final long end, final int prot)
+    {
+        switch (op)
+        {
+            case MAP:
+                freeFrames(start, end);
+                vmas.map(start, end, prot, 0);
+                break;
+            case UNMAP:
+                freeFrames(start, end);
+                vmas.remove(start, end);
+                break;
+            case PROTECT:
+                vmas.protect(start, end, prot);
+                break;
+            default:
+                throw new IllegalArgumentException("unknown VMA op " + op);
+        }
+    }
+
+    /**
+     * Finds (allocating on first touch) the frame holding the page at {@code vaddr} for an access (P2M_PCACHE_MISS).
+     *
+     * @param vaddr  any address in the page.
+     * @param access the access bits the pComponent needs (1 read, 2 write, 4 exec).
+     * @return the frame index, or -{@link Errno#EFAULT} when no VMA covers the address, -{@link Errno#EACCES} when
+     * the VMA's protection does not allow the access, -{@link Errno#ENOMEM} when the frame pool is exhausted. On
+     * success {@link #resolvedProt()} holds the VMA's protection.
+     */
+    public int resolve(final long vaddr, final int access)
+    {
+        final Vma vma = vmas.find(vaddr);
+        if (vma == null)
+        {
+            return -Errno.EFAULT;
+        }
+        if ((vma.prot() & access) != access)
+        {
+            return -Errno.EACCES;
+        }
+        resolvedProt = vma.prot();
+        return frameOf(vaddr >>> AddressLayout.PAGE_SHIFT);
+    }
+
+    /** The protection of the VMA found by the last successful {@link #resolve}. */
+    public int resolvedProt()
+    {
+        return resolvedProt;
+    }
+
+    /**
+     * Stores a whole page (P2M_PCACHE_FLUSH write-back, M2M_PAGE_STORE at execve), allocating its frame if needed;
+     * protections are not checked (the data was written while they allowed it, or by the loader).
+     *
+     * @param vaddr     any address in the page.
+     * @param src       the 4096 bytes.
+     * @param srcOffset where they start in {@code src}.
+     * @return 0, or -{@link Errno#EFAULT} when no VMA covers the address, -{@link Errno#ENOMEM} when the pool is
+     * exhausted.
+     */
+    public int store(final long vaddr, final DirectBuffer src, final int srcOffset)
+    {
+        if (vmas.find(vaddr) == null)
+        {
+            return -Errno.EFAULT;
+        }
+        final int frame = frameOf(vaddr >>> AddressLayout.PAGE_SHIFT);
+        if (frame < 0)
+        {
+            return frame;
+        }
+        pool.copyIn(frame, src, srcOffset);
+        return 0;
+    }
+
+    /**
+     * Frees every frame of the process (process exit, or a new execve).
+     *
+     * @return the number of frames freed.
+     */
+    public int release()
+    {
+        final int freed = frameByVpn.size();
+        final Long2LongHashMap.ValueIterator it = frameByVpn.values().iterator();
+        while (it.hasNext())
+        {
+            pool.free((int)it.nextValue());
+        }
+        frameByVpn.clear();
+        vmas.clear();
+        return freed;
+    }
+
+    /** Number of pages with a frame. */
+    public int residentPages()
+    {
+        return frameByVpn.size();
+    }
+
+    /** The VMAs this owner knows (a copy, address order). */
+    public java.util.List<Vma> vmas()
+    {
+        return vmas.toList();
+    }
+
+    private int frameOf(final long vpn)
+    {
+        final long existing = frameByVpn.get(vpn);
+        if (existing != MISSING)
+        {
+            return (int)existing;
+        }
+        final int frame = pool.allocate();
+        if (frame < 0)
+        {
+            return -Errno.ENOMEM;
+        }
+        frameByVpn.put(vpn, frame);
+        return frame;
+    }
+
+    private void freeFrames(final long start, final long end)
+    {
+        final long firstVpn = start >>> AddressLayout.PAGE_SHIFT;
+        final long endVpn = end >>> AddressLayout.PAGE_SHIFT;
+        if (frameByVpn.isEmpty())
+        {
+            return;
+        }
+        if (endVpn - firstVpn <= frameByVpn.size())
+        {
+            for (long vpn = firstVpn; vpn < endVpn; vpn++)
+            {
+                final long frame = frameByVpn.remove(vpn);
+                if (frame != MISSING)
+                {
+                    pool.free((int)frame);
+                }
+            }
+        }
+        else
+        {
+            scratchVpns.clear();
+            final Long2LongHashMap.KeyIterator it = frameByVpn.keySet().iterator();
+            while (it.hasNext())
+            {
+                final long vpn = it.nextValue();
+                if (vpn >= firstVpn && vpn < endVpn)
+                {
+                    scratchVpns.addLong(vpn);
+                }
+            }
+            for (int i = 0; i < scratchVpns.size(); i++)
+            {
+                pool.free((int)frameByVpn.remove(scratchVpns.getLong(i)));
+            }
+        }
+    }
+}

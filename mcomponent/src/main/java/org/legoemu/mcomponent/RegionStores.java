@@ -1,0 +1,56 @@
+package org.legoemu.mcomponent;
+
+import org.agrona.collections.Int2ObjectHashMap;
+
+/**
+ * Every process this mComponent stores pages for, as vRegion owner: pid to {@link RegionStore}. Not thread-safe:
+ * used only on the monitor's dispatch thread.
+ */
+public final class RegionStores
+{
+    private final Int2ObjectHashMap<RegionStore> byPid = new Int2ObjectHashMap<>();
+    private final FramePool pool;
+
+    /**
+     * @param pool the frames all processes share.
+     */
+    public RegionStores(final FramePool pool)
+    {
+        this.pool = pool;
+    }
+
+    /** The store of {@code pid}, created empty if absent. */
+    public RegionStore getOrCreate(final int pid)
+    {
+        RegionStore store = byPid.get(pid);
+        if (store == null)
+        {
+            store = new RegionStore(pid, pool);
+            byPid.put(pid, store);
+        }
+        return store;
+    }
+
+    /** The store of {@code pid}, or null when this monitor holds nothing of it. */
+    public RegionStore get(final int pid)
+    {
+        return byPid.get(pid);
+    }
+
+    /**
+     * Forgets a process and frees its frames (M2M_PROCESS_EXIT, or the home's own part of P2M_PROCESS_EXIT).
+     *
+     * @return the number of frames freed; 0 when the process was unknown.
+     */
+    public int release(final int pid)
+    {
+        final RegionStore store = byPid.remove(pid);
+        return store == null ? 0 : store.release();
+    }
+
+    /** The frame pool. */
+    public FramePool pool()
+    {
+        return pool;
+    }
+}

@@ -1,0 +1,28 @@
+package org.legoemu.mcomponent;
+
+import org.legoemu.fabric.proxy.VRegionOwner;
+
+import org.legoemu.fabric.sbe.VmaOp;
+
+/**
+ * The M2M calls a home mComponent makes on the other owners of its processes' vRegions. Implemented over
+ * {@code MemoryProxy} ({@link ProxyRemoteOwners}). Failures surface as {@code FabricException}.
+ */
+public interface RemoteOwners extends AutoCloseable
+{
+    /** M2M_VMA_UPDATE: apply one VMA change on the owner. */
+    void vmaUpdate(VRegionOwner owner, int pid, VmaOp op, long start, long end, int prot);
+
+    /** M2M_PAGE_STORE: install one 4 KiB page on the owner. */
+    void pageStore(VRegionOwner owner, int pid, long vaddr, byte[] page);
+
+    /**
+     * M2M_PROCESS_EXIT: the owner frees the process's frames.
+     *
+     * @return frames freed there.
+     */
+    long processExit(VRegionOwner owner, int pid);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,16 @@
+package org.legoemu.pcomponent;
+
+import org.legoemu.abi.Signal;
+
+/**
+ * How a guest process ended.
+ *
+ * @param exitStatus   what a shell would show: the exit(2) status, or 128 + signal number for a signal death.
+ * @param signal       the fatal signal, or null for a normal exit.
+ * @param description  one line for the user when killed (e.g. "SIGSEGV: address 0x10 pc 0x10486"), else null.
+ * @param instructions guest instructions retired.
+ * @param wallNs       wall-clock time from execve to exit, ns.
+ */
+public record ProcessResult(int exitStatus, Signal signal, String description, long instructions, long wallNs)
+{
+}

@@ -1,0 +1,150 @@
+package org.legoemu.pcomponent;
+
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Transport;
+import org.legoemu.pcomponent.excache.EvictionPolicy;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Settings of a pComponent (Aeron-style context): set what you need, then {@link #conclude()} validates them and
+ * fills defaults before the monitor starts.
+ */
+public final class ProcessorContext
+{
+    /** Default ExCache size: 64 MiB. */
+    public static final long DEFAULT_EXCACHE_BYTES = 64L << 20;
+    /** Default associativity: 8 ways. */
+    public static final int DEFAULT_EXCACHE_WAYS = 8;
+
+    private Transport transport;
+    private Endpoint listen;
+    private Endpoint gmm;
+    private long excacheBytes = DEFAULT_EXCACHE_BYTES;
+    private int excacheWays = DEFAULT_EXCACHE_WAYS;
+    private String excachePolicy = "lru";
+    private long timeoutNs = TimeUnit.SECONDS.toNanos(10);
+
+    public ProcessorContext transport(final Transport transport)
+    {
+        this.transport = transport;
+        return this;
+    }
+
+    public Transport transport()
+    {
+        return transport;
+    }
+
+    /** Where this pComponent serves requests (port 0: any free port). */
+    public ProcessorContext listen(final Endpoint listen)
+    {
+        this.listen = listen;
+        return this;
+    }
+
+    public Endpoint listen()
+    {
+        return listen;
+    }
+
+    /** The GMM to join. */
+    public ProcessorContext gmm(final Endpoint gmm)
+    {
+        this.gmm = gmm;
+        return this;
+    }
+
+    public Endpoint gmm()
+    {
+        return gmm;
+    }
+
+    /** ExCache size in bytes (a multiple of ways x 4 KiB). */
+    public ProcessorContext excacheBytes(final long excacheBytes)
+    {
+        this.excacheBytes = excacheBytes;
+        return this;
+    }
+
+    public long excacheBytes()
+    {
+        return excacheBytes;
+    }
+
+    /** ExCache associativity; 0 means fully associative. */
+    public ProcessorContext excacheWays(final int excacheWays)
+    {
+        this.excacheWays = excacheWays;
+        return this;
+    }
+
+    public int excacheWays()
+    {
+        return excacheWays;
+    }
+
+    /** Eviction policy name: fifo, lru or random. */
+    public ProcessorContext excachePolicy(final String excachePolicy)
+    {
+        this.excachePolicy = excachePolicy;
+        return this;
+    }
+
+    public String excachePolicy()
+    {
+        return excachePolicy;
+    }
+
+    /** Timeout of each request to another monitor, ns. */
+    public ProcessorContext timeoutNs(final long timeoutNs)
+    {
+        this.timeoutNs = timeoutNs;
+        return this;
+    }
+
+    public long timeoutNs()
+    {
+        return timeoutNs;
+    }
+
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalStateException naming the first missing or impossible setting.
+     */
+    public ProcessorContext conclude()
+    {
+        if (transport == null)
+        {
+            throw new IllegalStateException("pComponent: no transport set");
+        }
+        if (gmm == null)
+        {
+            throw new IllegalStateException("pComponent: no GMM address set");
+        }
+        if (listen == null)
+        {
+            throw new IllegalStateException("pComponent: no listen address set");
+        }
+        if (excacheBytes < 4096 || excacheBytes % 4096 != 0)
+        {
+            throw new IllegalStateException("pComponent: ExCache size " + excacheBytes + " bytes is not a positive multiple of 4 KiB");
+        }
+        final long lines = excacheBytes / 4096;
+        if (excacheWays == 0)
+        {
+            excacheWays = (int)Math.min(lines, Integer.MAX_VALUE);
+        }
+        if (excacheWays < 0 || lines % excacheWays != 0)
+        {
+            throw new IllegalStateException("pComponent: an ExCache of " + lines + " lines cannot have " + excacheWays + " ways");
+        }
+        EvictionPolicy.named(excachePolicy);
+        if (timeoutNs <= 0)
+        {
+            throw new IllegalStateException("pComponent: timeout must be positive");
+        }
+        return this;
+    }
+}

@@ -1,0 +1,206 @@
+package org.legoemu.pcomponent;
+
+import org.legoemu.abi.GuestFault;
+import org.legoemu.abi.Signal;
+import org.legoemu.abi.hart.Hart;
+import org.legoemu.abi.linux.Errno;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.Server;
+import org.legoemu.fabric.proxy.ClusterMembership;
+import org.legoemu.fabric.proxy.ComponentStatus;
+import org.legoemu.fabric.proxy.ExecImage;
+import org.legoemu.fabric.proxy.GmmProxy;
+import org.legoemu.fabric.proxy.MemoryProxy;
+import org.legoemu.fabric.proxy.Placement;
+import org.legoemu.fabric.proxy.StorageProxy;
+import org.legoemu.fabric.sbe.ComponentKind;
+import org.legoemu.pcomponent.excache.EvictionPolicy;
+import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.excache.WriteBackException;
+import org.legoemu.pcomponent.linux.LinuxKernel;
+import org.legoemu.pcomponent.linux.LinuxProcess;
+import org.legoemu.pcomponent.linux.RaisedSignal;
+import org.legoemu.pcomponent.memory.OwnerDirectory;
+import org.legoemu.pcomponent.memory.ProcessMemory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The processor monitor (LegoOS §4.3): runs the processes placed on it, each guest thread a Java thread running
+ * a {@link Hart}, all of them sharing this pComponent's {@link ExCache}. It never owns virtual-to-physical
+ * mappings: the ELF is loaded by the home mComponent (P2M_EXECVE), lines come from vRegion owners.
+ */
+public final class ProcessorMonitor implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorMonitor.class);
+    /** Instructions a hart runs between checks of its exit flag. */
+    private static final long RUN_SLICE_INSTRUCTIONS = 1L << 22;
+
+    private final ProcessorContext ctx;
+    private final ExCache cache;
+    private final AtomicInteger runningProcesses = new AtomicInteger();
+    private Server server;
+    private ClusterMembership membership;
+
+    public ProcessorMonitor(final ProcessorContext ctx)
+    {
+        this.ctx = ctx.conclude();
+        this.cache = new ExCache(ctx.excacheBytes(), ctx.excacheWays(), EvictionPolicy.named(ctx.excachePolicy()));
+    }
+
+    /**
+     * Serves on the listen endpoint and joins the cluster.
+     *
+     * @throws FabricException if the endpoint cannot be bound or the GMM cannot be reached.
+     */
+    public ProcessorMonitor start()
+    {
+        server = ctx.transport().serve(ctx.listen(), "pcomponent", (buffer, offset, length, responder) ->
+            responder.error(Errno.EPROTO, "a pComponent serves no requests of this kind"));
+        membership = ClusterMembership.join(ctx.transport(), ctx.gmm(), ComponentKind.PCOMPONENT, ctx.excacheBytes(),
+            server.endpoint(), runningProcesses::get, ctx.timeoutNs(), "pcomponent");
+        return this;
+    }
+
+    public int componentId()
+    {
+        return membership.componentId();
+    }
+
+    public Endpoint endpoint()
+    {
+        return server.endpoint();
+    }
+
+    /** This pComponent's ExCache (for its statistics). */
+    public ExCache excache()
+    {
+        return cache;
+    }
+
+    /**
+     * Runs a placed process on the calling thread until it exits or is killed.
+     *
+     * @return how it ended; a guest fault is a result, not an exception.
+     * @throws LaunchException if the program could not be started (ENOENT, ENOEXEC, memory side failure).
+     */
+    public ProcessResult execute(final LaunchRequest request)
+    {
+        final Placement placement = request.placement();
+        final int pid = placement.pid();
+        final long timeoutNs = ctx.timeoutNs();
+        final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs);
+        final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs);
+        final StorageProxy storage;
+        long memoryBytes = 0;
+        try
+        {
+            storage = new StorageProxy(
+                ctx.transport().connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()), timeoutNs);
+            for (final ComponentStatus component : gmm.status().components())
+            {
+                if (component.kind() == ComponentKind.MCOMPONENT)
+                {
+                    memoryBytes += component.capacityBytes();
+                }
+            }
+        }
+        catch (final FabricException ex)
+        {
+            throw new LaunchException(ex.errno(), "cannot reach the cluster's storage: " + ex.getMessage());
+        }
+
+        final long startNs = System.nanoTime();
+        final ExecImage image;
+        try
+        {
+            image = home.execve(pid, componentId(), request.path(), request.argv(), request.envp());
+        }
+        catch (final FabricException ex)
+        {
+            throw new LaunchException(ex.errno(), "cannot execute " + request.path() + ": " + ex.getMessage());
+        }
+
+        runningProcesses.incrementAndGet();
+        final OwnerDirectory owners = new OwnerDirectory(pid, gmm, ctx.transport(), timeoutNs);
+        final ProcessMemory memory = new ProcessMemory(pid, componentId(), cache, owners);
+        final LinuxProcess process = new LinuxProcess(
+            pid, memory, home, storage, request.console(), request.path(), image.brk(), memoryBytes);
+        process.cwd(request.cwd());
+        final Hart hart = new Hart(memory, new LinuxKernel(process));
+        hart.pc = image.entry();
+        hart.x[2] = image.stackPointer();
+        ProcessResult result = null;
+        try
+        {
+            while (!hart.exited())
+            {
+                hart.run(RUN_SLICE_INSTRUCTIONS);
+            }
+            result = new ProcessResult(process.exitStatus(), null, null, hart.instructionsRetired(), System.nanoTime() - startNs);
+        }
+        catch (final GuestFault fault)
+        {
+            fault.withPc(hart.pc);
+            result = killed(fault.signal(), fault.describe(), hart, startNs);
+        }
+        catch (final RaisedSignal raised)
+        {
+            result = killed(raised.signal(), raised.getMessage(), hart, startNs);
+        }
+        catch (final WriteBackException ex)
+        {
+            result = killed(Signal.SIGBUS, ex.getMessage(), hart, startNs);
+        }
+        finally
+        {
+            runningProcesses.decrementAndGet();
+            memory.release();
+            releaseMemory(home, gmm, pid, result == null ? 128 + Signal.SIGKILL.number() : result.exitStatus());
+        }
+        return result;
+    }
+
+    private static ProcessResult killed(final Signal signal, final String description, final Hart hart, final long startNs)
+    {
+        return new ProcessResult(
+            signal.shellExitStatus(), signal, description, hart.instructionsRetired(), System.nanoTime() - startNs);
+    }
+
+    private static void releaseMemory(final MemoryProxy home, final GmmProxy gmm, final int pid, final int status)
+    {
+        try
+        {
+            home.processExit(pid);
+        }
+        catch (final FabricException ex)
+        {
+            LOG.warn("pid {}: home mComponent did not free its memory: {}", pid, ex.getMessage());
+        }
+        try
+        {
+            gmm.processExit(pid, status);
+        }
+        catch (final FabricException ex)
+        {
+            LOG.warn("pid {}: GMM did not record the exit: {}", pid, ex.getMessage());
+        }
+    }
+
+    /** Leaves the cluster and stops serving. */
+    @Override
+    public void close()
+    {
+        if (membership != null)
+        {
+            membership.close();
+        }
+        if (server != null)
+        {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.legoemu.pcomponent.excache;
+
+/** First in, first out per set: a rotating fill pointer (LegoOS's default pcache policy). */
+public final class FifoPolicy implements EvictionPolicy
+{
+    private int[] next;
+    private int ways;
+
+    @Override
+    public void init(final int sets, final int ways)
+    {
+        this.next = new int[sets];
+        this.ways = ways;
+    }
+
+    @Override
+    public void onHit(final int set, final int way)
+    {
+    }
+
+    @Override
+    public void onFill(final int set, final int way)
+    {
+    }
+
+    @Override
+    public int victim(final int set)
+    {
+        final int way = next[set];
+        next[set] = way + 1 == ways ? 0 : way + 1;
+        return way;
+    }
+}

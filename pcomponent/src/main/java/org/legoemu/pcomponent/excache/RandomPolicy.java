@@ -1,0 +1,40 @@
+package org.legoemu.pcomponent.excache;
+
+/** Uniformly random victim from a seeded xorshift generator, so runs are reproducible. */
+public final class RandomPolicy implements EvictionPolicy
+{
+    private long state;
+    private int ways;
+
+    public RandomPolicy(final long seed)
+    {
+        this.state = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
+    }
+
+    @Override
+    public void init(final int sets, final int ways)
+    {
+        this.ways = ways;
+    }
+
+    @Override
+    public void onHit(final int set, final int way)
+    {
+    }
+
+    @Override
+    public void onFill(final int set, final int way)
+    {
+    }
+
+    @Override
+    public int victim(final int set)
+    {
+        long x = state;
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        state = x;
+        return (int)Long.remainderUnsigned(x, ways);
+    }
+}

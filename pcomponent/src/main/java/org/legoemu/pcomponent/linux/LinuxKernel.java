@@ -1,0 +1,149 @@
+package org.legoemu.pcomponent.linux;
+
+import org.legoemu.abi.GuestFault;
+import org.legoemu.abi.Signal;
+import org.legoemu.abi.SyscallHandler;
+import org.legoemu.abi.hart.HartState;
+import org.legoemu.abi.linux.Errno;
+import org.legoemu.abi.linux.Syscalls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The pComponent's Linux syscall layer for one process (riscv64 calling convention: number in a7, arguments in
+ * a0..a5, result or -errno in a0). Memory syscalls go to the home mComponent, file syscalls to the sComponent,
+ * the rest are answered here. Any other number returns -ENOSYS and is logged once per syscall with its name
+ * and number.
+ */
+public final class LinuxKernel implements SyscallHandler
+{
+    private static final Logger LOG = LoggerFactory.getLogger(LinuxKernel.class);
+    private static final Set<Integer> REPORTED_UNSUPPORTED = ConcurrentHashMap.newKeySet();
+
+    private final LinuxProcess process;
+    private final FileSyscalls files;
+    private final MemorySyscalls vm;
+    private final ProcessSyscalls proc;
+
+    public LinuxKernel(final LinuxProcess process)
+    {
+        this.process = process;
+        this.files = new FileSyscalls(process);
+        this.vm = new MemorySyscalls(process);
+        this.proc = new ProcessSyscalls(process);
+    }
+
+    @Override
+    public int ecall(final HartState s)
+    {
+        final int number = (int)s.x[17];
+        final long a0 = s.x[10];
+        final long a1 = s.x[11];
+        final long a2 = s.x[12];
+        final long a3 = s.x[13];
+        final long a4 = s.x[14];
+        final long a5 = s.x[15];
+        if (number == Syscalls.EXIT || number == Syscalls.EXIT_GROUP)
+        {
+            process.exitStatus((int)a0 & 0xff);
+            return EXIT;
+        }
+        long result;
+        try
+        {
+            result = dispatch(number, a0, a1, a2, a3, a4, a5);
+        }
+        catch (final GuestFault fault)
+        {
+            if (fault.signal() != Signal.SIGSEGV)
+            {
+                throw fault;
+            }
+            result = -Errno.EFAULT; // a bad pointer argument: the syscall fails, the guest lives
+        }
+        s.x[10] = result;
+        return CONTINUE;
+    }
+
+    private long dispatch(
+        final int number, final long a0, final long a1, final long a2, final long a3, final long a4, final long a5)
+    {
+        switch (number)
+        {
+            case Syscalls.GETCWD:
+                return files.getcwd(a0, a1);
+            case Syscalls.IOCTL:
+                return files.ioctl(a0, a1, a2);
+            case Syscalls.OPENAT:
+                return files.openat(a0, a1, (int)a2, (int)a3);
+            case Syscalls.CLOSE:
+                return files.close(a0);
+            case Syscalls.LSEEK:
+                return files.lseek(a0, a1, (int)a2);
+            case Syscalls.READ:
+                return files.read(a0, a1, a2);
+            case Syscalls.WRITE:
+                return files.write(a0, a1, a2);
+            case Syscalls.READV:
+                return files.readv(a0, a1, a2);
+            case Syscalls.WRITEV:
+                return files.writev(a0, a1, a2);
+            case Syscalls.READLINKAT:
+                return files.readlinkat(a0, a1, a2, a3);
+            case Syscalls.NEWFSTATAT:
+                return files.newfstatat(a0, a1, a2, (int)a3);
+            case Syscalls.FSTAT:
+                return files.fstat(a0, a1);
+            case Syscalls.BRK:
+                return vm.brk(a0);
+            case Syscalls.MMAP:
+                return vm.mmap(a0, a1, (int)a2, (int)a3, a4, a5);
+            case Syscalls.MUNMAP:
+                return vm.munmap(a0, a1);
+            case Syscalls.MPROTECT:
+                return vm.mprotect(a0, a1, (int)a2);
+            case Syscalls.SET_TID_ADDRESS:
+            case Syscalls.GETPID:
+            case Syscalls.GETTID:
+                return process.pid();
+            case Syscalls.GETPPID:
+                return 1;
+            case Syscalls.GETUID:
+            case Syscalls.GETEUID:
+            case Syscalls.GETGID:
+            case Syscalls.GETEGID:
+                return 0;
+            case Syscalls.SET_ROBUST_LIST:
+                return 0;
+            case Syscalls.UNAME:
+                return proc.uname(a0);
+            case Syscalls.CLOCK_GETTIME:
+                return proc.clockGettime((int)a0, a1);
+            case Syscalls.GETTIMEOFDAY:
+                return proc.gettimeofday(a0);
+            case Syscalls.PRLIMIT64:
+                return proc.prlimit64(a0, (int)a1, a2, a3);
+            case Syscalls.SYSINFO:
+                return proc.sysinfo(a0);
+            case Syscalls.GETRANDOM:
+                return proc.getrandom(a0, a1);
+            case Syscalls.RT_SIGACTION:
+            case Syscalls.RT_SIGPROCMASK:
+                return 0;
+            case Syscalls.TGKILL:
+                return proc.killSelf(a1 == process.pid() ? a0 : -1, (int)a2);
+            case Syscalls.KILL:
+                return proc.killSelf(a0, (int)a1);
+            default:
+                if (REPORTED_UNSUPPORTED.add(number))
+                {
+                    LOG.warn("guest pid {} called unsupported syscall {} ({}): returning -ENOSYS",
+                        process.pid(), Syscalls.name(number), number);
+                }
+                return -Errno.ENOSYS;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.legoemu.pcomponent.linux;
+
+import org.legoemu.abi.GuestMemory;
+import org.legoemu.fabric.proxy.MemoryProxy;
+import org.legoemu.fabric.proxy.StorageProxy;
+import org.legoemu.pcomponent.memory.ProcessMemory;
+
+/**
+ * The Linux state of one process that the pComponent keeps (LegoOS: "processor-side" state): pid, cwd, file
+ * descriptors, program break, and the proxies to its home mComponent and the sComponent. Used only by the
+ * process's own thread.
+ */
+public final class LinuxProcess
+{
+    private final int pid;
+    private final ProcessMemory memory;
+    private final MemoryProxy home;
+    private final StorageProxy storage;
+    private final FdTable fds;
+    private final String execPath;
+    private final long memoryBytes;
+    private String cwd = "/";
+    private long brk;
+    private int exitStatus;
+
+    /**
+     * @param memoryBytes total emulated memory of the cluster, reported by sysinfo(2).
+     */
+    public LinuxProcess(
+        final int pid, final ProcessMemory memory, final MemoryProxy home, final StorageProxy storage,
+        final Console console, final String execPath, final long brk, final long memoryBytes)
+    {
+        this.pid = pid;
+        this.memory = memory;
+        this.home = home;
+        this.storage = storage;
+        this.fds = new FdTable(console);
+        this.execPath = execPath;
+        this.brk = brk;
+        this.memoryBytes = memoryBytes;
+    }
+
+    public int pid()
+    {
+        return pid;
+    }
+
+    public GuestMemory memory()
+    {
+        return memory;
+    }
+
+    public ProcessMemory processMemory()
+    {
+        return memory;
+    }
+
+    public MemoryProxy home()
+    {
+        return home;
+    }
+
+    public StorageProxy storage()
+    {
+        return storage;
+    }
+
+    public FdTable fds()
+    {
+        return fds;
+    }
+
+    /** The executable's namespace path (what /proc/self/exe names). */
+    public String execPath()
+    {
+        return execPath;
+    }
+
+    public String cwd()
+    {
+        return cwd;
+    }
+
+    public void cwd(final String cwd)
+    {
+        this.cwd = cwd;
+    }
+
+    public long brk()
+    {
+        return brk;
+    }
+
+    public void brk(final long brk)
+    {
+        this.brk = brk;
+    }
+
+    public long memoryBytes()
+    {
+        return memoryBytes;
+    }
+
+    /** The status passed to exit/exit_group (low 8 bits). */
+    public int exitStatus()
+    {
+        return exitStatus;
+    }
+
+    public void exitStatus(final int exitStatus)
+    {
+        this.exitStatus = exitStatus;
+    }
+
+    /**
+     * Resolves a guest path against the cwd (or against {@code base} for the *at calls) into a normalised
+     * absolute namespace path: "." and ".." are folded, ".." at "/" stays at "/" (path_resolution(7)).
+     */
+    public static String resolve(final String base, final String path)
+    {
+        final String joined = path.startsWith("/") ? path : base + "/" + path;
+        final java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (final String part : joined.split("/"))
+        {
+            if (part.isEmpty() || part.equals("."))
+            {
+                continue;
+            }
+            if (part.equals(".."))
+            {
+                parts.pollLast();
+            }
+            else
+            {
+                parts.addLast(part);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+}

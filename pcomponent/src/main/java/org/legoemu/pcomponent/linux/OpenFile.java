@@ -1,0 +1,45 @@
+package org.legoemu.pcomponent.linux;
+
+import org.legoemu.abi.linux.LinuxStructs;
+
+/**
+ * An open file description (open(2)): what a guest file descriptor refers to. Every method returns a
+ * non-negative result or a negated Linux errno, as the syscall would.
+ */
+public interface OpenFile
+{
+    /** read(2) into {@code dst[0..length)}: bytes read, 0 at end of file, or -errno. */
+    long read(byte[] dst, int length);
+
+    /** write(2) of {@code src[0..length)}: bytes written or -errno. */
+    long write(byte[] src, int length);
+
+    /** lseek(2): the new offset or -errno (ESPIPE for streams). */
+    long seek(long offset, int whence);
+
+    /** fstat(2) fields, or null with {@link #lastErrno()} set. */
+    LinuxStructs.Stat stat();
+
+    /** The errno of the last failed {@link #stat()}. */
+    default int lastErrno()
+    {
+        return 0;
+    }
+
+    /** The namespace path, or null for streams. */
+    default String path()
+    {
+        return null;
+    }
+
+    /** True for a character device that answers ioctl(TCGETS). */
+    default boolean isTerminal()
+    {
+        return false;
+    }
+
+    /** close(2); the description is no longer used. */
+    default void close()
+    {
+    }
+}

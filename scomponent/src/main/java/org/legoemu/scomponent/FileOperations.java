@@ -1,0 +1,399 @@
+package org.legoemu.scomponent;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.legoemu.fabric.proxy.StatInfo;
+
+/**
+ * The sComponent's stateless file operations on paths inside its root (LegoOS §4.6: storage requests carry path,
+ * offset and length; no open-file state lives on the storage side). Each call resolves its path with the
+ * {@link RootedPathResolver}, opens a {@link FileChannel} without following a final symlink, does positional
+ * I/O and closes it again. Errors are Linux errnos as open(2), read(2), write(2), stat(2), truncate(2) and
+ * fsync(2) give them, thrown as {@link StorageException}.
+ * <p>
+ * Not thread-safe: used by the single dispatch thread of the sComponent's server.
+ */
+public final class FileOperations
+{
+    /** open(2) access mode mask. */
+    public static final int O_ACCMODE = 3;
+    /** open(2) read only. */
+    public static final int O_RDONLY = 0;
+    /** open(2) write only. */
+    public static final int O_WRONLY = 1;
+    /** open(2) read and write. */
+    public static final int O_RDWR = 2;
+    /** open(2) create if missing (0100 octal). */
+    public static final int O_CREAT = 0x40;
+    /** open(2) with O_CREAT: fail if it exists (0200 octal). */
+    public static final int O_EXCL = 0x80;
+    /** open(2) truncate a writable regular file (01000 octal). */
+    public static final int O_TRUNC = 0x200;
+    /** open(2) fail unless a directory (0200000 octal). */
+    public static final int O_DIRECTORY = 0x10000;
+    /** open(2) fail with ELOOP if the final component is a symlink (0400000 octal). */
+    public static final int O_NOFOLLOW = 0x20000;
+    /** Largest read or write served in one request, bytes. */
+    public static final int MAX_TRANSFER_BYTES = 1024 * 1024;
+
+    private static final String UNIX_ATTRIBUTES = "unix:mode,ino,nlink,size,lastModifiedTime,lastAccessTime,ctime";
+    private static final OpenOption[] READ_OPTIONS = { StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS };
+    private static final OpenOption[] WRITE_OPTIONS = { StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS };
+
+    private final RootedPathResolver resolver;
+    private boolean unixAttributesSupported = true;
+
+    /**
+     * @param resolver confines every path to the storage root.
+     */
+    public FileOperations(final RootedPathResolver resolver)
+    {
+        this.resolver = resolver;
+    }
+
+    /** The resolver confining paths to the root. */
+    public RootedPathResolver resolver()
+    {
+        return resolver;
+    }
+
+    /**
+     * open(2) without keeping the file open: checks access, creates ({@code O_CREAT}, permissions {@code mode &
+     * 07777}), refuses ({@code O_EXCL}, {@code O_DIRECTORY}, {@code O_NOFOLLOW}) or truncates ({@code O_TRUNC}).
+     *
+     * @return the stat of the opened file.
+     * @throws StorageException EINVAL (bad access mode, O_CREAT|O_DIRECTORY, special file), ENOENT, EEXIST,
+     *                          ENOTDIR, EISDIR, ELOOP, EACCES, ENAMETOOLONG, EIO.
+     */
+    public StatInfo open(final String path, final int flags, final int mode)
+    {
+        final int accessMode = flags & O_ACCMODE;
+        if (accessMode == O_ACCMODE)
+        {
+            throw new StorageException(Errno.EINVAL, path + ": invalid access mode");
+        }
+        final boolean create = (flags & O_CREAT) != 0;
+        final boolean exclusive = create && (flags & O_EXCL) != 0;
+        final boolean directory = (flags & O_DIRECTORY) != 0;
+        if (create && directory)
+        {
+            throw new StorageException(Errno.EINVAL, path + ": O_CREAT with O_DIRECTORY");
+        }
+        final boolean followFinal = !exclusive && (flags & O_NOFOLLOW) == 0;
+        final ResolvedPath resolved = resolver.resolve(path, followFinal);
+        try
+        {
+            if (!resolved.exists())
+            {
+                if (!create)
+                {
+                    throw new StorageException(Errno.ENOENT, path + ": no such file or directory");
+                }
+                Files.createFile(resolved.hostPath());
+                setPermissions(resolved, mode);
+                return stat(resolved);
+            }
+            if (exclusive)
+            {
+                throw new StorageException(Errno.EEXIST, path + ": file exists");
+            }
+            if (resolved.isSymbolicLink())
+            {
+                throw new StorageException(Errno.ELOOP, path + ": final symlink with O_NOFOLLOW");
+            }
+            if (resolved.isDirectory())
+            {
+                if (accessMode != O_RDONLY || create || (flags & O_TRUNC) != 0)
+                {
+                    throw new StorageException(Errno.EISDIR, path + ": is a directory");
+                }
+                return stat(resolved);
+            }
+            if (directory)
+            {
+                throw new StorageException(Errno.ENOTDIR, path + ": not a directory");
+            }
+            requireRegular(resolved);
+            checkAccess(resolved, accessMode);
+            if ((flags & O_TRUNC) != 0 && accessMode != O_RDONLY)
+            {
+                try (FileChannel channel = FileChannel.open(resolved.hostPath(), WRITE_OPTIONS))
+                {
+                    channel.truncate(0);
+                }
+            }
+            return stat(resolved);
+        }
+        catch (final IOException ex)
+        {
+            throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    /**
+     * pread(2): reads up to {@code dst.remaining()} bytes at {@code fileOffset} into {@code dst}, fewer at end of
+     * file, none at or past it.
+     *
+     * @return the file size, bytes.
+     * @throws StorageException EINVAL (negative offset, more than {@link #MAX_TRANSFER_BYTES}, special file),
+     *                          ENOENT, EISDIR, ENOTDIR, ELOOP, EACCES, EIO.
+     */
+    public long read(final String path, final long fileOffset, final ByteBuffer dst)
+    {
+        if (fileOffset < 0)
+        {
+            throw new StorageException(Errno.EINVAL, path + ": negative offset " + fileOffset);
+        }
+        if (dst.remaining() > MAX_TRANSFER_BYTES)
+        {
+            throw new StorageException(Errno.EINVAL, path + ": read of more than " + MAX_TRANSFER_BYTES + " bytes");
+        }
+        final ResolvedPath resolved = requireExisting(path);
+        requireRegular(resolved);
+        try (FileChannel channel = FileChannel.open(resolved.hostPath(), READ_OPTIONS))
+        {
+            final long sizeBytes = channel.size();
+            long position = fileOffset;
+            while (dst.hasRemaining() && position < sizeBytes)
+            {
+                final int n = channel.read(dst, position);
+                if (n <= 0)
+                {
+                    break;
+                }
+                position += n;
+            }
+            return sizeBytes;
+        }
+        catch (final IOException ex)
+        {
+            throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    /**
+     * pwrite(2) of all of {@code src} at {@code fileOffset}, or at the end of file when it is -1 (O_APPEND).
+     *
+     * @return the file size after the write, bytes.
+     * @throws StorageException EINVAL (offset below -1, more than {@link #MAX_TRANSFER_BYTES}, special file),
+     *                          ENOENT, EISDIR, ENOTDIR, ELOOP, EACCES, ENOSPC, EIO.
+     */
+    public long write(final String path, final long fileOffset, final ByteBuffer src)
+    {
+        if (fileOffset < -1)
+        {
+            throw new StorageException(Errno.EINVAL, path + ": invalid offset " + fileOffset);
+        }
+        if (src.remaining() > MAX_TRANSFER_BYTES)
+        {
+            throw new StorageException(Errno.EINVAL, path + ": write of more than " + MAX_TRANSFER_BYTES + " bytes");
+        }
+        final ResolvedPath resolved = requireExisting(path);
+        requireRegular(resolved);
+        try (FileChannel channel = FileChannel.open(resolved.hostPath(), WRITE_OPTIONS))
+        {
+            long position = fileOffset == -1 ? channel.size() : fileOffset;
+            while (src.hasRemaining())
+            {
+                position += channel.write(src, position);
+            }
+            return channel.size();
+        }
+        catch (final IOException ex)
+        {
+            throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    /**
+     * stat(2) ({@code followSymlinks}) or lstat(2).
+     *
+     * @throws StorageException ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES, EIO.
+     */
+    public StatInfo stat(final String path, final boolean followSymlinks)
+    {
+        final ResolvedPath resolved = resolver.resolve(path, followSymlinks);
+        if (!resolved.exists())
+        {
+            throw new StorageException(Errno.ENOENT, path + ": no such file or directory");
+        }
+        try
+        {
+            return stat(resolved);
+        }
+        catch (final IOException ex)
+        {
+            throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    /**
+     * truncate(2): shrinks the file, or extends it with zeros.
+     *
+     * @throws StorageException EINVAL (negative length, special file), ENOENT, EISDIR, ENOTDIR, ELOOP, EACCES,
+     *                          ENOSPC, EIO.
+     */
+    public void truncate(final String path, final long lengthBytes)
+    {
+        if (lengthBytes < 0)
+        {
+            throw new StorageException(Errno.EINVAL, path + ": negative length " + lengthBytes);
+        }
+        final ResolvedPath resolved = requireExisting(path);
+        requireRegular(resolved);
+        try (FileChannel channel = FileChannel.open(resolved.hostPath(), WRITE_OPTIONS))
+        {
+            final long sizeBytes = channel.size();
+            if (lengthBytes < sizeBytes)
+            {
+                channel.truncate(lengthBytes);
+            }
+            else if (lengthBytes > sizeBytes)
+            {
+                final ByteBuffer zero = ByteBuffer.allocate(1);
+                while (zero.hasRemaining())
+                {
+                    channel.write(zero, lengthBytes - 1);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    /**
+     * fsync(2): forces the file's data and metadata to the storage device ({@link FileChannel#force(boolean)}).
+     *
+     * @throws StorageException ENOENT, ENOTDIR, ELOOP, EACCES, EIO.
+     */
+    public void fsync(final String path)
+    {
+        final ResolvedPath resolved = requireExisting(path);
+        try (FileChannel channel = FileChannel.open(resolved.hostPath(), READ_OPTIONS))
+        {
+            channel.force(true);
+        }
+        catch (final IOException ex)
+        {
+            throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    private ResolvedPath requireExisting(final String path)
+    {
+        final ResolvedPath resolved = resolver.resolve(path, true);
+        if (!resolved.exists())
+        {
+            throw new StorageException(Errno.ENOENT, path + ": no such file or directory");
+        }
+        if (resolved.isDirectory())
+        {
+            throw new StorageException(Errno.EISDIR, path + ": is a directory");
+        }
+        return resolved;
+    }
+
+    private static void requireRegular(final ResolvedPath resolved)
+    {
+        if (!resolved.isRegularFile())
+        {
+            throw new StorageException(Errno.EINVAL, resolved.namespacePath() + ": not a regular file");
+        }
+    }
+
+    private static void checkAccess(final ResolvedPath resolved, final int accessMode)
+    {
+        final boolean needRead = accessMode == O_RDONLY || accessMode == O_RDWR;
+        final boolean needWrite = accessMode == O_WRONLY || accessMode == O_RDWR;
+        if ((needRead && !Files.isReadable(resolved.hostPath())) || (needWrite && !Files.isWritable(resolved.hostPath())))
+        {
+            throw new StorageException(Errno.EACCES, resolved.namespacePath() + ": permission denied");
+        }
+    }
+
+    private static void setPermissions(final ResolvedPath resolved, final int mode) throws IOException
+    {
+        final Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+        final PosixFilePermission[] all = PosixFilePermission.values();
+        for (int i = 0; i < all.length; i++)
+        {
+            if ((mode & (0400 >> i)) != 0)
+            {
+                permissions.add(all[i]);
+            }
+        }
+        try
+        {
+            Files.setPosixFilePermissions(resolved.hostPath(), permissions);
+        }
+        catch (final UnsupportedOperationException ex)
+        {
+            // A host file system without POSIX permissions keeps its default permissions.
+            return;
+        }
+    }
+
+    private StatInfo stat(final ResolvedPath resolved) throws IOException
+    {
+        if (unixAttributesSupported)
+        {
+            try
+            {
+                final Map<String, Object> a =
+                    Files.readAttributes(resolved.hostPath(), UNIX_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                return new StatInfo(
+                    (Integer)a.get("mode"),
+                    (Integer)a.get("nlink"),
+                    (Long)a.get("size"),
+                    (Long)a.get("ino"),
+                    toNs((FileTime)a.get("lastModifiedTime")),
+                    toNs((FileTime)a.get("lastAccessTime")),
+                    toNs((FileTime)a.get("ctime")));
+            }
+            catch (final UnsupportedOperationException | IllegalArgumentException ex)
+            {
+                unixAttributesSupported = false;
+            }
+        }
+        return posixStat(resolved);
+    }
+
+    private static StatInfo posixStat(final ResolvedPath resolved) throws IOException
+    {
+        final PosixFileAttributes a =
+            Files.readAttributes(resolved.hostPath(), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        int mode = a.isDirectory() ? StatInfo.S_IFDIR : a.isSymbolicLink() ? StatInfo.S_IFLNK : StatInfo.S_IFREG;
+        final PosixFilePermission[] all = PosixFilePermission.values();
+        for (int i = 0; i < all.length; i++)
+        {
+            if (a.permissions().contains(all[i]))
+            {
+                mode |= 0400 >> i;
+            }
+        }
+        final Object fileKey = a.fileKey();
+        final long inode = fileKey != null ? fileKey.hashCode() & 0xFFFF_FFFFL : resolved.hostPath().hashCode();
+        final long mtimeNs = toNs(a.lastModifiedTime());
+        return new StatInfo(mode, 1, a.size(), inode, mtimeNs, toNs(a.lastAccessTime()), mtimeNs);
+    }
+
+    private static long toNs(final FileTime time)
+    {
+        return time.to(TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,256 @@
+package org.legoemu.scomponent;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.legoemu.fabric.RequestHandler;
+import org.legoemu.fabric.Responder;
+import org.legoemu.fabric.proxy.StatInfo;
+import org.legoemu.fabric.sbe.AckEncoder;
+import org.legoemu.fabric.sbe.M2S_READDecoder;
+import org.legoemu.fabric.sbe.MessageHeaderDecoder;
+import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.P2S_FSYNCDecoder;
+import org.legoemu.fabric.sbe.P2S_OPENDecoder;
+import org.legoemu.fabric.sbe.P2S_READDecoder;
+import org.legoemu.fabric.sbe.P2S_STATDecoder;
+import org.legoemu.fabric.sbe.P2S_TRUNCATEDecoder;
+import org.legoemu.fabric.sbe.P2S_WRITEDecoder;
+import org.legoemu.fabric.sbe.S2X_DATAEncoder;
+import org.legoemu.fabric.sbe.S2X_STAT_REPLYEncoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes sComponent requests (P2S_OPEN, P2S_READ, M2S_READ, P2S_WRITE, P2S_STAT, P2S_TRUNCATE, P2S_FSYNC) by
+ * templateId, runs them through {@link FileOperations} and encodes the replies (S2X_STAT_REPLY, S2X_DATA, Ack).
+ * Runs on the server's single dispatch thread. Unknown templateIds, a wrong schemaId or a truncated message get
+ * ErrorReply EPROTO and one log line; file errors get their Linux errno.
+ */
+public final class StorageAdapter implements RequestHandler
+{
+    private static final Logger LOG = LoggerFactory.getLogger(StorageAdapter.class);
+
+    private final FileOperations files;
+    private final UnsafeBuffer request = new UnsafeBuffer(0, 0);
+    private final byte[] transferBytes = new byte[FileOperations.MAX_TRANSFER_BYTES];
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final P2S_OPENDecoder openDecoder = new P2S_OPENDecoder();
+    private final P2S_READDecoder readDecoder = new P2S_READDecoder();
+    private final M2S_READDecoder execReadDecoder = new M2S_READDecoder();
+    private final P2S_WRITEDecoder writeDecoder = new P2S_WRITEDecoder();
+    private final P2S_STATDecoder statDecoder = new P2S_STATDecoder();
+    private final P2S_TRUNCATEDecoder truncateDecoder = new P2S_TRUNCATEDecoder();
+    private final P2S_FSYNCDecoder fsyncDecoder = new P2S_FSYNCDecoder();
+    private final AckEncoder ackEncoder = new AckEncoder();
+    private final S2X_DATAEncoder dataEncoder = new S2X_DATAEncoder();
+    private final S2X_STAT_REPLYEncoder statEncoder = new S2X_STAT_REPLYEncoder();
+
+    /**
+     * @param files the stateless file operations, confined to the storage root.
+     */
+    public StorageAdapter(final FileOperations files)
+    {
+        this.files = files;
+    }
+
+    @Override
+    public void onRequest(final DirectBuffer buffer, final int offset, final int length, final Responder responder)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            reject(responder, Errno.EPROTO, "message of " + length + " bytes is shorter than its header");
+            return;
+        }
+        request.wrap(buffer, offset, length);
+        headerDecoder.wrap(request, 0);
+        final int templateId = headerDecoder.templateId();
+        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
+        {
+            reject(responder, Errno.EPROTO, "schemaId " + headerDecoder.schemaId() + " is not " +
+                MessageHeaderDecoder.SCHEMA_ID);
+            return;
+        }
+        try
+        {
+            dispatch(templateId, responder);
+        }
+        catch (final StorageException ex)
+        {
+            refuse(responder, ex.errno(), ex.getMessage());
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            reject(responder, Errno.EPROTO, "templateId " + templateId + " truncated: " + ex.getMessage());
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("storage request templateId {} failed", templateId, ex);
+            responder.error(Errno.EIO, "templateId " + templateId + ": " + ex);
+        }
+    }
+
+    private void dispatch(final int templateId, final Responder responder)
+    {
+        switch (templateId)
+        {
+            case P2S_OPENDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_OPENDecoder.BLOCK_LENGTH);
+                openDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                checkVarField(openDecoder.limit());
+                onOpen(openDecoder.flags(), openDecoder.mode(), openDecoder.path(), responder);
+                break;
+
+            case P2S_READDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_READDecoder.BLOCK_LENGTH);
+                readDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                checkVarField(readDecoder.limit());
+                onRead(readDecoder.fileOffset(), readDecoder.length(), readDecoder.path(), responder);
+                break;
+
+            case M2S_READDecoder.TEMPLATE_ID:
+                checkBlockLength(M2S_READDecoder.BLOCK_LENGTH);
+                execReadDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                checkVarField(execReadDecoder.limit());
+                onRead(execReadDecoder.fileOffset(), execReadDecoder.length(), execReadDecoder.path(), responder);
+                break;
+
+            case P2S_WRITEDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_WRITEDecoder.BLOCK_LENGTH);
+                writeDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                onWrite(writeDecoder, responder);
+                break;
+
+            case P2S_STATDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_STATDecoder.BLOCK_LENGTH);
+                statDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final boolean follow = statDecoder.followSymlinks() != 0;
+                checkVarField(statDecoder.limit());
+                replyStat(files.stat(statDecoder.path(), follow), responder);
+                break;
+
+            case P2S_TRUNCATEDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_TRUNCATEDecoder.BLOCK_LENGTH);
+                truncateDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final long lengthBytes = truncateDecoder.length();
+                checkVarField(truncateDecoder.limit());
+                files.truncate(truncateDecoder.path(), lengthBytes);
+                replyAck(responder, 0);
+                break;
+
+            case P2S_FSYNCDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_FSYNCDecoder.BLOCK_LENGTH);
+                fsyncDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                checkVarField(fsyncDecoder.limit());
+                files.fsync(fsyncDecoder.path());
+                replyAck(responder, 0);
+                break;
+
+            default:
+                throw new StorageException(Errno.EPROTO, "unknown templateId " + templateId);
+        }
+    }
+
+    private void onOpen(final int flags, final int mode, final String path, final Responder responder)
+    {
+        replyStat(files.open(path, flags, mode), responder);
+    }
+
+    private void onRead(final long fileOffset, final int length, final String path, final Responder responder)
+    {
+        if (length < 0 || length > FileOperations.MAX_TRANSFER_BYTES)
+        {
+            throw new StorageException(Errno.EINVAL, path + ": read length " + length + " outside 0.." +
+                FileOperations.MAX_TRANSFER_BYTES);
+        }
+        final ByteBuffer dst = ByteBuffer.wrap(transferBytes, 0, length);
+        final long fileSize = files.read(path, fileOffset, dst);
+        dataEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
+            .fileSize(fileSize)
+            .putData(transferBytes, 0, dst.position());
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + dataEncoder.encodedLength());
+    }
+
+    private void onWrite(final P2S_WRITEDecoder decoder, final Responder responder)
+    {
+        final long fileOffset = decoder.fileOffset();
+        checkVarField(decoder.limit());
+        final String path = decoder.path();
+        checkVarField(decoder.limit());
+        final int dataLength = decoder.dataLength();
+        if (dataLength > FileOperations.MAX_TRANSFER_BYTES)
+        {
+            throw new StorageException(Errno.EINVAL, path + ": write of " + dataLength + " bytes exceeds " +
+                FileOperations.MAX_TRANSFER_BYTES);
+        }
+        final int n = decoder.getData(transferBytes, 0, dataLength);
+        if (n != dataLength)
+        {
+            throw new StorageException(Errno.EPROTO, path + ": write data truncated");
+        }
+        final long sizeAfter = files.write(path, fileOffset, ByteBuffer.wrap(transferBytes, 0, n));
+        replyAck(responder, sizeAfter);
+    }
+
+    private void replyStat(final StatInfo stat, final Responder responder)
+    {
+        statEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
+            .mode(stat.mode())
+            .nlink(stat.nlink())
+            .size(stat.sizeBytes())
+            .inode(stat.inode())
+            .mtimeNs(stat.mtimeNs())
+            .atimeNs(stat.atimeNs())
+            .ctimeNs(stat.ctimeNs());
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + statEncoder.encodedLength());
+    }
+
+    private void replyAck(final Responder responder, final long value)
+    {
+        ackEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder).value(value);
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + ackEncoder.encodedLength());
+    }
+
+    private void checkBlockLength(final int expectedBlockLength)
+    {
+        final int blockLength = headerDecoder.blockLength();
+        if (blockLength < expectedBlockLength ||
+            MessageHeaderDecoder.ENCODED_LENGTH + blockLength > request.capacity())
+        {
+            throw new StorageException(Errno.EPROTO, "templateId " + headerDecoder.templateId() + " block of " +
+                blockLength + " bytes in a " + request.capacity() + " byte message, expected " +
+                expectedBlockLength);
+        }
+    }
+
+    private void checkVarField(final int limit)
+    {
+        final int capacity = request.capacity();
+        if (limit + Integer.BYTES > capacity ||
+            limit + Integer.BYTES + (request.getInt(limit, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL) > capacity)
+        {
+            throw new StorageException(Errno.EPROTO, "templateId " + headerDecoder.templateId() +
+                " variable-length field runs past the " + capacity + " byte message");
+        }
+    }
+
+    private static void reject(final Responder responder, final int errno, final String text)
+    {
+        LOG.warn("storage request rejected: errno {}: {}", errno, text);
+        responder.error(errno, text);
+    }
+
+    private static void refuse(final Responder responder, final int errno, final String text)
+    {
+        if (errno == Errno.EPROTO)
+        {
+            reject(responder, errno, text);
+            return;
+        }
+        LOG.debug("storage request refused: errno {}: {}", errno, text);
+        responder.error(errno, text);
+    }
+}

@@ -1,0 +1,166 @@
+package org.legoemu.scomponent;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Transport;
+
+/**
+ * Settings of a {@link StorageMonitor}, Aeron style: set fields, then {@link #conclude()} validates them and
+ * fills defaults.
+ */
+public final class StorageContext
+{
+    /** Default request timeout: 10 s. */
+    public static final long DEFAULT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    /** Pause between registration attempts while the GMM is not up yet. */
+    public static final long REGISTER_RETRY_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private Transport transport;
+    private Endpoint listenEndpoint;
+    private Endpoint gmmEndpoint;
+    private Path rootDirectory;
+    private NanoClock nanoClock;
+    private long timeoutNs = DEFAULT_TIMEOUT_NS;
+    private String name = "scomponent";
+    private boolean concluded;
+
+    /**
+     * Validates the settings and fills defaults (clock: {@link SystemNanoClock}).
+     *
+     * @return this.
+     * @throws IllegalStateException    if transport, listen endpoint, GMM endpoint or root directory is missing.
+     * @throws IllegalArgumentException if the root is not an existing directory or the timeout is not positive.
+     */
+    public StorageContext conclude()
+    {
+        if (transport == null)
+        {
+            throw new IllegalStateException("scomponent: transport is not set");
+        }
+        if (listenEndpoint == null)
+        {
+            throw new IllegalStateException("scomponent: listen endpoint is not set");
+        }
+        if (gmmEndpoint == null)
+        {
+            throw new IllegalStateException("scomponent: gmm endpoint is not set");
+        }
+        if (rootDirectory == null)
+        {
+            throw new IllegalStateException("scomponent: root directory is not set");
+        }
+        if (!Files.exists(rootDirectory))
+        {
+            throw new IllegalArgumentException("scomponent: root directory " + rootDirectory + " does not exist");
+        }
+        if (!Files.isDirectory(rootDirectory))
+        {
+            throw new IllegalArgumentException("scomponent: root " + rootDirectory + " is not a directory");
+        }
+        if (timeoutNs <= 0)
+        {
+            throw new IllegalArgumentException("scomponent: timeoutNs must be > 0, was " + timeoutNs);
+        }
+        if (nanoClock == null)
+        {
+            nanoClock = SystemNanoClock.INSTANCE;
+        }
+        concluded = true;
+        return this;
+    }
+
+    /** True once {@link #conclude()} succeeded. */
+    public boolean isConcluded()
+    {
+        return concluded;
+    }
+
+    public Transport transport()
+    {
+        return transport;
+    }
+
+    /** Transport to serve on and to call the GMM through. Required. */
+    public StorageContext transport(final Transport transport)
+    {
+        this.transport = transport;
+        return this;
+    }
+
+    public Endpoint listenEndpoint()
+    {
+        return listenEndpoint;
+    }
+
+    /** Where to serve; port 0 picks a free port. Required. */
+    public StorageContext listenEndpoint(final Endpoint listenEndpoint)
+    {
+        this.listenEndpoint = listenEndpoint;
+        return this;
+    }
+
+    public Endpoint gmmEndpoint()
+    {
+        return gmmEndpoint;
+    }
+
+    /** The GMM to register with. Required. */
+    public StorageContext gmmEndpoint(final Endpoint gmmEndpoint)
+    {
+        this.gmmEndpoint = gmmEndpoint;
+        return this;
+    }
+
+    public Path rootDirectory()
+    {
+        return rootDirectory;
+    }
+
+    /** The host directory that is the root ("/") of the storage namespace. Required; must exist. */
+    public StorageContext rootDirectory(final Path rootDirectory)
+    {
+        this.rootDirectory = rootDirectory;
+        return this;
+    }
+
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /** Clock for timeouts; default {@link SystemNanoClock}. */
+    public StorageContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    public long timeoutNs()
+    {
+        return timeoutNs;
+    }
+
+    /** Timeout of each call to the GMM, and of the whole registration retry loop; default 10 s. */
+    public StorageContext timeoutNs(final long timeoutNs)
+    {
+        this.timeoutNs = timeoutNs;
+        return this;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    /** Name for threads and log lines; default "scomponent". */
+    public StorageContext name(final String name)
+    {
+        this.name = name;
+        return this;
+    }
+}

@@ -1,0 +1,125 @@
+package org.legoemu.scomponent;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
+/** A file operation that fails with a Linux errno; the adapter turns it into ErrorReply. */
+public final class StorageException extends RuntimeException
+{
+    private final int errno;
+
+    /**
+     * @param errno   positive Linux errno, see {@link Errno}.
+     * @param message one-line reason, sent as the ErrorReply text (namespace paths only, never host paths).
+     */
+    public StorageException(final int errno, final String message)
+    {
+        super(message, null, false, false);
+        this.errno = errno;
+    }
+
+    /** Positive Linux errno. */
+    public int errno()
+    {
+        return errno;
+    }
+
+    /**
+     * Maps a host I/O failure to the errno Linux would report.
+     *
+     * @param ex            the failure.
+     * @param namespacePath the path as the client named it, for the message.
+     */
+    public static StorageException fromIo(final IOException ex, final String namespacePath)
+    {
+        final int errno;
+        if (ex instanceof NoSuchFileException)
+        {
+            errno = Errno.ENOENT;
+        }
+        else if (ex instanceof FileAlreadyExistsException)
+        {
+            errno = Errno.EEXIST;
+        }
+        else if (ex instanceof AccessDeniedException)
+        {
+            errno = Errno.EACCES;
+        }
+        else if (ex instanceof NotDirectoryException)
+        {
+            errno = Errno.ENOTDIR;
+        }
+        else if (ex instanceof FileSystemLoopException)
+        {
+            errno = Errno.ELOOP;
+        }
+        else if (ex instanceof FileSystemException)
+        {
+            errno = fromReason(((FileSystemException)ex).getReason());
+        }
+        else
+        {
+            errno = fromReason(ex.getMessage());
+        }
+        return new StorageException(errno, namespacePath + ": " + describe(errno));
+    }
+
+    private static int fromReason(final String reason)
+    {
+        if (reason == null)
+        {
+            return Errno.EIO;
+        }
+        if (reason.contains("Too many levels of symbolic links"))
+        {
+            return Errno.ELOOP;
+        }
+        if (reason.contains("Is a directory"))
+        {
+            return Errno.EISDIR;
+        }
+        if (reason.contains("Not a directory"))
+        {
+            return Errno.ENOTDIR;
+        }
+        if (reason.contains("No space left"))
+        {
+            return Errno.ENOSPC;
+        }
+        if (reason.contains("File name too long"))
+        {
+            return Errno.ENAMETOOLONG;
+        }
+        if (reason.contains("File too large"))
+        {
+            return Errno.EFBIG;
+        }
+        if (reason.contains("Permission denied") || reason.contains("Operation not permitted"))
+        {
+            return Errno.EACCES;
+        }
+        return Errno.EIO;
+    }
+
+    private static String describe(final int errno)
+    {
+        switch (errno)
+        {
+            case Errno.ENOENT: return "no such file or directory";
+            case Errno.EEXIST: return "file exists";
+            case Errno.EACCES: return "permission denied";
+            case Errno.ENOTDIR: return "not a directory";
+            case Errno.EISDIR: return "is a directory";
+            case Errno.ELOOP: return "too many levels of symbolic links";
+            case Errno.ENOSPC: return "no space left on device";
+            case Errno.ENAMETOOLONG: return "file name too long";
+            case Errno.EFBIG: return "file too large";
+            default: return "I/O error";
+        }
+    }
+}

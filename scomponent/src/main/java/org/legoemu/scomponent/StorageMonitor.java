@@ -1,0 +1,98 @@
+package org.legoemu.scomponent;
+
+import org.agrona.CloseHelper;
+import org.legoemu.fabric.Client;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Server;
+import org.legoemu.fabric.sbe.ComponentKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage monitor (LegoOS §4.6 sComponent): serves the files under one root directory statelessly through a
+ * {@link StorageAdapter}, registered with the GMM as an SCOMPONENT (capacity 0) and heartbeating.
+ */
+public final class StorageMonitor implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(StorageMonitor.class);
+
+    private final StorageContext ctx;
+    private final FileOperations files;
+    private Server server;
+    private Client gmmClient;
+    private GmmMembership membership;
+
+    /**
+     * @param ctx settings; concluded here if not yet.
+     * @throws IllegalStateException or IllegalArgumentException if the context is invalid.
+     */
+    public StorageMonitor(final StorageContext ctx)
+    {
+        this.ctx = ctx.isConcluded() ? ctx : ctx.conclude();
+        this.files = new FileOperations(new RootedPathResolver(ctx.rootDirectory()));
+    }
+
+    /**
+     * Serves on the listen endpoint, registers with the GMM (retrying while it is not up, for the timeout) and
+     * starts heartbeats.
+     *
+     * @return this.
+     * @throws org.legoemu.fabric.FabricException if the endpoint cannot be bound or registration fails; the
+     *                                            monitor is closed again.
+     */
+    public StorageMonitor start()
+    {
+        if (server != null)
+        {
+            throw new IllegalStateException(ctx.name() + " already started");
+        }
+        try
+        {
+            server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), new StorageAdapter(files));
+            gmmClient = ctx.transport().connect(ctx.gmmEndpoint());
+            membership = new GmmMembership(
+                gmmClient, ctx.nanoClock(), ctx.timeoutNs(), ctx.name(), ComponentKind.SCOMPONENT, 0,
+                server.endpoint());
+            membership.start();
+        }
+        catch (final RuntimeException ex)
+        {
+            close();
+            throw ex;
+        }
+        LOG.info("{} serving root {} on {}", ctx.name(), files.resolver().root(), server.endpoint());
+        return this;
+    }
+
+    /** The endpoint actually bound. */
+    public Endpoint endpoint()
+    {
+        if (server == null)
+        {
+            throw new IllegalStateException(ctx.name() + " not started");
+        }
+        return server.endpoint();
+    }
+
+    /** The component id the GMM assigned, -1 if not registered. */
+    public int componentId()
+    {
+        return membership == null ? -1 : membership.componentId();
+    }
+
+    /** The file operations this monitor serves (for in-process inspection). */
+    public FileOperations files()
+    {
+        return files;
+    }
+
+    /** Deregisters (best effort), stops heartbeats and the server. Idempotent. */
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(membership, gmmClient, server);
+        membership = null;
+        gmmClient = null;
+        server = null;
+    }
+}
