@@ -37,6 +37,7 @@ public final class FramePool implements AutoCloseable
     private final UnsafeBuffer frameView = new UnsafeBuffer(0, 0);
     private int highWaterFrames;
     private volatile int framesInUse;
+    private volatile int peakFramesInUse;
     private boolean closed;
 
     /**
@@ -100,6 +101,10 @@ public final class FramePool implements AutoCloseable
         }
         inUse.set(frame);
         framesInUse = framesInUse + 1;
+        if (framesInUse > peakFramesInUse)
+        {
+            peakFramesInUse = framesInUse;
+        }
         return frame;
     }
 
@@ -165,6 +170,12 @@ public final class FramePool implements AutoCloseable
         checkInUse(frame);
         frameView.wrap(address + ((long)frame << FRAME_SHIFT), FRAME_SIZE);
         return frameView;
+    }
+
+    /** The most frames ever in use at once since the pool was created (a high-water mark). */
+    public int peakFramesInUse()
+    {
+        return peakFramesInUse;
     }
 
     /** Frames currently handed out; readable from any thread. */

@@ -76,6 +76,12 @@ public final class MemoryContext
         return this;
     }
 
+    /** True once {@link #conclude()} succeeded. */
+    public boolean isConcluded()
+    {
+        return concluded;
+    }
+
     public MemoryContext transport(final Transport transport)
     {
         this.transport = transport;

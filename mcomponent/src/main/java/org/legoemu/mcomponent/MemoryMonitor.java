@@ -56,7 +56,7 @@ public final class MemoryMonitor implements AutoCloseable
      */
     public MemoryMonitor start()
     {
-        if (ctx.clock() == null)
+        if (!ctx.isConcluded())
         {
             ctx.conclude();
         }
@@ -168,6 +168,12 @@ public final class MemoryMonitor implements AutoCloseable
     public int framesInUse()
     {
         return pool.framesInUse();
+    }
+
+    /** The most frames this monitor ever held at once (high-water mark). */
+    public int peakFramesInUse()
+    {
+        return pool.peakFramesInUse();
     }
 
     /** Total frames: memoryBytes / 4096. */

@@ -341,10 +341,9 @@ public final class FileOperations
         {
             Files.setPosixFilePermissions(resolved.hostPath(), permissions);
         }
-        catch (final UnsupportedOperationException ex)
+        catch (final UnsupportedOperationException ignore)
         {
             // A host file system without POSIX permissions keeps its default permissions.
-            return;
         }
     }
 

@@ -17,8 +17,6 @@ public final class StorageContext
 {
     /** Default request timeout: 10 s. */
     public static final long DEFAULT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
-    /** Pause between registration attempts while the GMM is not up yet. */
-    public static final long REGISTER_RETRY_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private Transport transport;
     private Endpoint listenEndpoint;

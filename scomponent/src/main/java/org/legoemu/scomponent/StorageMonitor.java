@@ -1,9 +1,9 @@
 package org.legoemu.scomponent;
 
 import org.agrona.CloseHelper;
-import org.legoemu.fabric.Client;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.Server;
+import org.legoemu.fabric.proxy.ClusterMembership;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +19,7 @@ public final class StorageMonitor implements AutoCloseable
     private final StorageContext ctx;
     private final FileOperations files;
     private Server server;
-    private Client gmmClient;
-    private GmmMembership membership;
+    private ClusterMembership membership;
 
     /**
      * @param ctx settings; concluded here if not yet.
@@ -49,11 +48,15 @@ public final class StorageMonitor implements AutoCloseable
         try
         {
             server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), new StorageAdapter(files));
-            gmmClient = ctx.transport().connect(ctx.gmmEndpoint());
-            membership = new GmmMembership(
-                gmmClient, ctx.nanoClock(), ctx.timeoutNs(), ctx.name(), ComponentKind.SCOMPONENT, 0,
-                server.endpoint());
-            membership.start();
+            membership = ClusterMembership.join(
+                ctx.transport(),
+                ctx.gmmEndpoint(),
+                ComponentKind.SCOMPONENT,
+                0,
+                server.endpoint(),
+                () -> 0,
+                ctx.timeoutNs(),
+                ctx.name());
         }
         catch (final RuntimeException ex)
         {
@@ -90,9 +93,8 @@ public final class StorageMonitor implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(membership, gmmClient, server);
+        CloseHelper.closeAll(membership, server);
         membership = null;
-        gmmClient = null;
         server = null;
     }
 }

@@ -298,8 +298,8 @@ public final class FloatRounding
      * Round and encode {@code (-1)^negative * sig * 2^exp}, where {@code sig} holds the exact value or an
      * approximation whose least significant bit is a sticky bit standing for any non-zero tail (the caller
      * must supply at least two bits below the precision of the format). Accrues NX, UF and OF into
-     * {@code s.fflags}. Underflow uses tininess after rounding (section 11.6: "tininess is detected after
-     * rounding").
+     * {@code s.fflags}. Underflow uses tininess after rounding (section 11.4 "Subnormal Arithmetic":
+     * "tininess is detected after rounding").
      *
      * @param s        hart whose fflags accrue.
      * @param negative sign.

@@ -163,21 +163,21 @@ public final class Hart extends HartState
      */
     public long run(final long maxInstructions)
     {
-        final long start = instret;
-        final long end = start + maxInstructions;
+        long retired = 0;
         try
         {
-            while (instret < end && !exited)
+            while (retired < maxInstructions && !exited)
             {
                 step();
                 instret++;
+                retired++;
             }
         }
         catch (final GuestFault fault)
         {
             throw fault.withPc(pc);
         }
-        return instret - start;
+        return retired;
     }
 
     private void step()

@@ -12,7 +12,10 @@ import java.math.RoundingMode;
  */
 final class FloatReference
 {
+    /** Enough digits that no binary64 grid point or midpoint (subnormals included) lies strictly inside a nudge. */
     static final MathContext WIDE = new MathContext(1200, RoundingMode.DOWN);
+    /** Square roots of finite doubles lie in [2^-537, 2^512], where 500 digits are enough for the same argument. */
+    static final MathContext SQRT = new MathContext(500, RoundingMode.HALF_EVEN);
 
     long bits;
     int flags;
@@ -75,7 +78,7 @@ final class FloatReference
 
     static BigDecimal squareRoot(final BigDecimal a)
     {
-        BigDecimal t = a.sqrt(new MathContext(1200, RoundingMode.HALF_EVEN));
+        BigDecimal t = a.sqrt(SQRT);
         if (t.multiply(t).compareTo(a) == 0)
         {
             return t;

@@ -255,13 +255,13 @@ class FloatingPointUnitTest
             "sqrt " + Long.toHexString(pos));
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void sqrtDouble(@ForAll("doubles") final long a, @ForAll @IntRange(min = 0, max = 4) final int rm)
     {
         checkSqrt(a, D, rm);
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void sqrtFloat(@ForAll("floats") final long a, @ForAll @IntRange(min = 0, max = 4) final int rm)
     {
         checkSqrt(a, S, rm);

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.legoemu.abi.GuestFault;
+import org.legoemu.abi.Signal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -80,6 +82,29 @@ class GuestProgramEndToEndTest
         "}",
         "");
 
+    private static final String FLOAT = String.join("\n",
+        "#include <stdio.h>",
+        "#include <math.h>",
+        "int main(void)",
+        "{",
+        "    double x = 1.0; float f = 0.1f;",
+        "    for (int i = 1; i < 20; i++) { x = x * 1.5 + 1.0 / i; f += (float)i * 0.25f; }",
+        "    printf(\"%.6f %.3e %g %f %d\\n\", x, x / 7.0, (double)f, sqrt(2.0), (int)(x * 100));",
+        "    return 0;",
+        "}",
+        "");
+
+    private static final String NULL_DEREF = String.join("\n",
+        "#include <stdio.h>",
+        "int main(void)",
+        "{",
+        "    volatile int *p = (int *)0;",
+        "    printf(\"before\\n\");",
+        "    fflush(stdout);",
+        "    return *p;",
+        "}",
+        "");
+
     @Test
     void staticHelloMatchesQemu() throws Exception
     {
@@ -98,8 +123,27 @@ class GuestProgramEndToEndTest
         compareWithQemu("hello-pie", HELLO, List.of("-static-pie", "-fPIE", "-O2"), List.of("pie"));
     }
 
-    private void compareWithQemu(final String name, final String source, final List<String> flags,
-        final List<String> args) throws Exception
+    @Test
+    void floatingPointPrintfMatchesQemu() throws Exception
+    {
+        compareWithQemu("float", FLOAT, List.of("-static", "-O2"), List.of());
+    }
+
+    @Test
+    void nullDereferenceIsSigsegvAtAddressZero() throws Exception
+    {
+        final Path exe = compile("nullderef", NULL_DEREF, List.of("-static", "-O2"));
+        final Result expected = exec(List.of(QEMU, exe.toString()));
+        assertEquals(128 + 11, expected.status, "qemu dies of SIGSEGV");
+        final GuestRunner runner = new GuestRunner(Files.readAllBytes(exe), List.of(exe.toString()), List.of());
+        final GuestFault fault = assertThrows(GuestFault.class, () -> runner.run(BUDGET));
+        assertEquals(Signal.SIGSEGV, fault.signal());
+        assertEquals(0L, fault.address());
+        assertEquals(runner.hart.pc, fault.pc());
+        assertEquals(expected.stdout, runner.kernel.stdout());
+    }
+
+    private Path compile(final String name, final String source, final List<String> flags) throws Exception
     {
         final Path c = dir.resolve(name + ".c");
         final Path exe = dir.resolve(name);
@@ -110,9 +154,16 @@ class GuestProgramEndToEndTest
         gcc.add("-o");
         gcc.add(exe.toString());
         gcc.add(c.toString());
+        gcc.add("-lm");
         final Result compiled = exec(gcc);
         assumeTrue(compiled.status == 0, "compiler failed: " + compiled.stderr);
+        return exe;
+    }
 
+    private void compareWithQemu(final String name, final String source, final List<String> flags,
+        final List<String> args) throws Exception
+    {
+        final Path exe = compile(name, source, flags);
         final List<String> argv = new ArrayList<>();
         argv.add(exe.toString());
         argv.addAll(args);

@@ -62,6 +62,9 @@ import org.w3c.dom.NodeList;
  */
 public final class RequestValidator
 {
+    /** Path of the schema on the class path. */
+    public static final String SCHEMA_RESOURCE = "/sbe/lego-messages.xml";
+
     /** Template ids of every reply message in the schema. */
     private static final IntHashSet REPLY_TEMPLATE_IDS = new IntHashSet();
     /** Request templateId to its minimum blockLength. */
@@ -111,9 +114,6 @@ public final class RequestValidator
 
         addMessagesAddedToSchema();
     }
-
-    /** Path of the schema on the class path. */
-    public static final String SCHEMA_RESOURCE = "/sbe/lego-messages.xml";
 
     private RequestValidator()
     {

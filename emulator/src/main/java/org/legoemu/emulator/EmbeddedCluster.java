@@ -1,0 +1,219 @@
+package org.legoemu.emulator;
+
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.inproc.InJvmTransport;
+import org.legoemu.fabric.netty.NettyTransport;
+import org.legoemu.fabric.proxy.GmmProxy;
+import org.legoemu.fabric.proxy.Placement;
+import org.legoemu.gmm.GlobalManager;
+import org.legoemu.gmm.GmmContext;
+import org.legoemu.mcomponent.MemoryContext;
+import org.legoemu.mcomponent.MemoryMonitor;
+import org.legoemu.pcomponent.LaunchException;
+import org.legoemu.pcomponent.LaunchRequest;
+import org.legoemu.pcomponent.ProcessResult;
+import org.legoemu.pcomponent.ProcessorContext;
+import org.legoemu.pcomponent.ProcessorMonitor;
+import org.legoemu.pcomponent.linux.Console;
+import org.legoemu.scomponent.StorageContext;
+import org.legoemu.scomponent.StorageMonitor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole cluster in this JVM: one GMM, one sComponent, N mComponents and N pComponents, each a real monitor
+ * that talks to the others only through SBE messages over the chosen transport (Netty TCP on loopback, or the
+ * in-JVM transport). Used by {@code lego run} and by the tests.
+ */
+public final class EmbeddedCluster implements AutoCloseable
+{
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * What to start.
+     *
+     * @param pcomponents   number of pComponents (at least 1).
+     * @param mcomponents   number of mComponents (at least 1).
+     * @param excacheBytes  ExCache size of each pComponent, bytes.
+     * @param excacheWays   ExCache associativity (0 = fully associative).
+     * @param excachePolicy fifo, lru or random.
+     * @param memoryBytes   memory of each mComponent, bytes.
+     * @param storageRoot   the sComponent's root directory.
+     * @param transport     {@code tcp} or {@code inproc}.
+     */
+    public record Config(
+        int pcomponents, int mcomponents, long excacheBytes, int excacheWays, String excachePolicy,
+        long memoryBytes, Path storageRoot, String transport)
+    {
+        /** Validates the numbers and names; throws IllegalArgumentException naming the bad one. */
+        public Config
+        {
+            if (pcomponents < 1)
+            {
+                throw new IllegalArgumentException("--pcomponents must be at least 1");
+            }
+            if (mcomponents < 1)
+            {
+                throw new IllegalArgumentException("--mcomponents must be at least 1");
+            }
+            if (!transport.equals("tcp") && !transport.equals("inproc"))
+            {
+                throw new IllegalArgumentException("--transport must be tcp or inproc, not '" + transport + "'");
+            }
+        }
+    }
+
+    private final Config config;
+    private final Transport transport;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final List<MemoryMonitor> memories = new ArrayList<>();
+    private final List<ProcessorMonitor> processors = new ArrayList<>();
+    private GlobalManager gmm;
+    private GmmProxy gmmProxy;
+
+    private EmbeddedCluster(final Config config)
+    {
+        this.config = config;
+        this.transport = config.transport().equals("tcp") ? new NettyTransport() : new InJvmTransport();
+    }
+
+    /**
+     * Starts every monitor and waits until each has registered with the GMM.
+     *
+     * @throws IllegalArgumentException or IllegalStateException for impossible settings.
+     * @throws FabricException if a monitor cannot be started.
+     */
+    public static EmbeddedCluster start(final Config config)
+    {
+        final EmbeddedCluster cluster = new EmbeddedCluster(config);
+        try
+        {
+            cluster.startMonitors();
+            return cluster;
+        }
+        catch (final RuntimeException ex)
+        {
+            cluster.close();
+            throw ex;
+        }
+    }
+
+    private Endpoint any()
+    {
+        return config.transport().equals("tcp") ? new Endpoint(LOOPBACK, 0) : new Endpoint("inproc", 0);
+    }
+
+    private void startMonitors()
+    {
+        gmm = new GlobalManager(new GmmContext().transport(transport).listenEndpoint(any())).start();
+        started.add(gmm);
+        final Endpoint gmmEndpoint = gmm.endpoint();
+        final StorageMonitor storage = new StorageMonitor(new StorageContext()
+            .transport(transport).listenEndpoint(any()).gmmEndpoint(gmmEndpoint)
+            .rootDirectory(config.storageRoot()).timeoutNs(TIMEOUT_NS)).start();
+        started.add(storage);
+        for (int i = 0; i < config.mcomponents(); i++)
+        {
+            final MemoryMonitor memory = new MemoryMonitor(new MemoryContext()
+                .transport(transport).listen(any()).gmmEndpoint(gmmEndpoint)
+                .memoryBytes(config.memoryBytes()).timeoutNs(TIMEOUT_NS)).start();
+            started.add(memory);
+            memories.add(memory);
+        }
+        for (int i = 0; i < config.pcomponents(); i++)
+        {
+            final ProcessorMonitor processor = new ProcessorMonitor(new ProcessorContext()
+                .transport(transport).listen(any()).gmm(gmmEndpoint)
+                .excacheBytes(config.excacheBytes()).excacheWays(config.excacheWays())
+                .excachePolicy(config.excachePolicy()).timeoutNs(TIMEOUT_NS)).start();
+            started.add(processor);
+            processors.add(processor);
+        }
+        gmmProxy = new GmmProxy(transport.connect(gmmEndpoint), TIMEOUT_NS);
+    }
+
+    /**
+     * Places a process through the GMM and runs it on the pComponent chosen, on the calling thread.
+     *
+     * @param path namespace path of the executable.
+     * @param cwd  the guest's initial working directory (namespace path).
+     * @throws LaunchException if it cannot be started.
+     */
+    public ProcessResult run(
+        final String path, final List<String> argv, final List<String> envp, final String cwd, final Console console)
+    {
+        final Placement placement;
+        try
+        {
+            placement = gmmProxy.placeProcess();
+        }
+        catch (final FabricException ex)
+        {
+            throw new LaunchException(ex.errno(), "the GMM could not place the process: " + ex.getMessage());
+        }
+        return processor(placement.pcomponentId()).execute(new LaunchRequest(placement, path, argv, envp, cwd, console));
+    }
+
+    /** The pComponent with the given component id. */
+    public ProcessorMonitor processor(final int componentId)
+    {
+        for (final ProcessorMonitor p : processors)
+        {
+            if (p.componentId() == componentId)
+            {
+                return p;
+            }
+        }
+        throw new IllegalStateException("the GMM placed a process on unknown pComponent " + componentId);
+    }
+
+    public List<ProcessorMonitor> processors()
+    {
+        return processors;
+    }
+
+    public List<MemoryMonitor> memories()
+    {
+        return memories;
+    }
+
+    public GlobalManager gmm()
+    {
+        return gmm;
+    }
+
+    /** The figures of a finished run, from the first pComponent's ExCache and every mComponent. */
+    public RunReport report(final ProcessResult result)
+    {
+        final List<RunReport.MemoryFigures> figures = new ArrayList<>();
+        for (final MemoryMonitor m : memories)
+        {
+            figures.add(new RunReport.MemoryFigures(m.componentId(), m.peakFramesInUse(), m.framesInUse()));
+        }
+        return new RunReport(result, processors.get(0).excache(), config.excachePolicy(), figures);
+    }
+
+    /** Stops every monitor, pComponents first, the GMM last, then the transport. */
+    @Override
+    public void close()
+    {
+        for (int i = started.size() - 1; i >= 0; i--)
+        {
+            try
+            {
+                started.get(i).close();
+            }
+            catch (final Exception ex)
+            {
+                org.slf4j.LoggerFactory.getLogger(EmbeddedCluster.class).warn("stopping a monitor failed: {}", ex.toString());
+            }
+        }
+        transport.close();
+    }
+}

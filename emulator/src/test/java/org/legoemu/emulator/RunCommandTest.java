@@ -1,0 +1,136 @@
+package org.legoemu.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.legoemu.pcomponent.linux.Console;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code lego run} as a user drives it: exit statuses, one-line errors for bad input, the summary and JSON. */
+class RunCommandTest
+{
+    @TempDir
+    static Path root;
+
+    private final ByteArrayOutputStream guestOut = new ByteArrayOutputStream();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void copyGuests() throws Exception
+    {
+        for (final String guest : List.of("hello", "segv", "illegal"))
+        {
+            Files.copy(GuestBinaries.BIN.resolve(guest), root.resolve(guest));
+        }
+        Files.writeString(root.resolve("notes.txt"), "just text, not a program\n");
+    }
+
+    private int lego(final String... args)
+    {
+        final CommandLine cli = new CommandLine(new Lego(new Console(
+            new ByteArrayInputStream(new byte[0]), guestOut, guestOut, false)));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private String errorLine()
+    {
+        final String text = err.toString().trim();
+        assertFalse(text.contains("\tat "), "no stack trace for the user: " + text);
+        return text;
+    }
+
+    @Test
+    void runsAGuestAndPrintsSummaryAndJson() throws Exception
+    {
+        final Path json = root.resolve("stats.json");
+        final int status = lego("run", "--excache", "512KiB", "--storage-root", root.toString(),
+            "--stats-json", json.toString(), "--", root.resolve("hello").toString(), "x");
+        assertEquals(0, status, err.toString());
+        assertTrue(guestOut.toString(StandardCharsets.UTF_8).contains("x"), guestOut.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString().contains("instructions") && err.toString().contains("ExCache hits"), err.toString());
+        final JsonNode stats = new ObjectMapper().readTree(json.toFile());
+        assertTrue(stats.get("instructions").asLong() > 10_000);
+        assertTrue(stats.get("wallSeconds").asDouble() > 0);
+        assertTrue(stats.at("/excache/misses").asLong() > 0);
+        assertTrue(stats.at("/excache/hits").isNumber());
+        assertTrue(stats.at("/excache/evictions").isNumber());
+        assertTrue(stats.at("/excache/flushes").isNumber());
+        assertTrue(stats.at("/excache/missLatencyNs/p50").asLong() > 0);
+        assertTrue(stats.at("/excache/missLatencyNs/p99").asLong() >= stats.at("/excache/missLatencyNs/p50").asLong());
+        assertTrue(stats.get("bytesFetched").asLong() >= 4096 * stats.at("/excache/misses").asLong());
+        assertTrue(stats.get("bytesFlushed").isNumber());
+    }
+
+    @Test
+    void missingGuestIsAOneLineError()
+    {
+        assertEquals(ExitCodes.NOT_FOUND, lego("run", "--storage-root", root.toString(), "--", root.resolve("nope").toString()));
+        assertTrue(errorLine().contains("no such file"), err.toString());
+    }
+
+    @Test
+    void textFileIsNotAnElf()
+    {
+        assertEquals(ExitCodes.CANNOT_EXECUTE,
+            lego("run", "--storage-root", root.toString(), "--", root.resolve("notes.txt").toString()));
+        assertTrue(errorLine().contains("not an ELF"), err.toString());
+    }
+
+    @Test
+    void hostElfOfAnotherMachineIsRejected() throws Exception
+    {
+        final Path hostBinary = Path.of("/bin/true").toRealPath();
+        Assumptions.assumeTrue(Files.isRegularFile(hostBinary));
+        Files.copy(hostBinary, root.resolve("host-true"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(ExitCodes.CANNOT_EXECUTE,
+            lego("run", "--storage-root", root.toString(), "--", root.resolve("host-true").toString()));
+        assertTrue(errorLine().contains("expected RISC-V"), err.toString());
+    }
+
+    @Test
+    void segfaultReportsAddressAndPc()
+    {
+        assertEquals(139, lego("run", "--storage-root", root.toString(), "--", root.resolve("segv").toString()));
+        assertTrue(errorLine().contains("SIGSEGV: address 0x10 pc 0x"), err.toString());
+    }
+
+    @Test
+    void illegalInstructionReportsPcAndBits()
+    {
+        assertEquals(132, lego("run", "--storage-root", root.toString(), "--", root.resolve("illegal").toString()));
+        assertTrue(errorLine().contains("SIGILL: illegal instruction 0xffffffff at pc 0x"), err.toString());
+    }
+
+    @Test
+    void guestOutsideTheStorageRootIsRefused() throws Exception
+    {
+        final Path inner = Files.createDirectories(root.resolve("inner"));
+        assertEquals(ExitCodes.USAGE,
+            lego("run", "--storage-root", inner.toString(), "--", root.resolve("hello").toString()));
+        assertTrue(errorLine().contains("outside the storage root"), err.toString());
+    }
+
+    @Test
+    void badSizeIsAUsageError()
+    {
+        assertEquals(ExitCodes.USAGE, lego("run", "--excache", "lots", "--", root.resolve("hello").toString()));
+        assertTrue(err.toString().contains("not a size"), err.toString());
+    }
+}

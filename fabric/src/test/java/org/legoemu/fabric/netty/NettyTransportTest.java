@@ -1,0 +1,76 @@
+package org.legoemu.fabric.netty;
+
+import io.netty.util.ResourceLeakDetector;
+import java.io.IOException;
+import java.net.ServerSocket;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.legoemu.fabric.Client;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.Reply;
+import org.legoemu.fabric.Server;
+import org.legoemu.fabric.TestMessages;
+import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.transport.AbstractTransportTest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** {@link NettyTransport} over loopback TCP. */
+class NettyTransportTest extends AbstractTransportTest
+{
+    @BeforeAll
+    static void paranoidLeakDetection()
+    {
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+    }
+
+    @Override
+    protected Transport newTransport()
+    {
+        return new NettyTransport(new NettyTransport.Context().maxFrameLengthBytes(64 * 1024).connectTimeoutMs(2000));
+    }
+
+    @Override
+    protected Endpoint anyEndpoint()
+    {
+        return new Endpoint("127.0.0.1", 0);
+    }
+
+    @Override
+    protected Endpoint unservedEndpoint()
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return new Endpoint("127.0.0.1", socket.getLocalPort());
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    @Test
+    void requestLargerThanTheFrameLimitFailsWithEmsgsize()
+    {
+        final Server server = transport.serve(anyEndpoint(), "big", TestMessages.handler(() -> {}));
+        try (Client client = transport.connect(server.endpoint()))
+        {
+            final ExpandableArrayBuffer big = new ExpandableArrayBuffer(128 * 1024);
+            assertEquals(Errnos.EMSGSIZE, assertThrows(FabricException.class,
+                () -> client.call(big, 0, 128 * 1024, new Reply(), 1_000_000_000L)).errno());
+        }
+    }
+
+    @Test
+    void contextRejectsNonsense()
+    {
+        assertThrows(IllegalArgumentException.class, () -> new NettyTransport.Context().ioThreads(0).conclude());
+        assertThrows(IllegalArgumentException.class, () -> new NettyTransport.Context().connectTimeoutMs(0).conclude());
+        assertThrows(IllegalArgumentException.class, () -> new NettyTransport.Context().maxFrameLengthBytes(10).conclude());
+    }
+}

@@ -1,0 +1,123 @@
+package org.legoemu.gmm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.RemoteErrorException;
+import org.legoemu.fabric.inproc.InJvmTransport;
+import org.legoemu.fabric.proxy.ClusterStatus;
+import org.legoemu.fabric.proxy.GmmProxy;
+import org.legoemu.fabric.proxy.Placement;
+import org.legoemu.fabric.proxy.VRegionOwner;
+import org.legoemu.fabric.sbe.ComponentKind;
+import org.legoemu.fabric.sbe.ComponentState;
+
+class GlobalManagerTest
+{
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    private final InJvmTransport transport = new InJvmTransport();
+    private final SettableClock clock = new SettableClock();
+    private GlobalManager gmm;
+
+    @AfterEach
+    void tearDown()
+    {
+        if (gmm != null)
+        {
+            gmm.close();
+        }
+        transport.close();
+    }
+
+    private GlobalManager start(final long heartbeatIntervalNs)
+    {
+        gmm = new GlobalManager(new GmmContext()
+            .transport(transport)
+            .listenEndpoint(new Endpoint(InJvmTransport.HOST, 0))
+            .nanoClock(clock)
+            .heartbeatIntervalNs(heartbeatIntervalNs)).start();
+        return gmm;
+    }
+
+    @Test
+    void servesTheWholeProtocolThroughTheProxyOverTheInJvmTransport()
+    {
+        start(GmmContext.DEFAULT_HEARTBEAT_INTERVAL_NS);
+        final GmmProxy proxy = new GmmProxy(transport.connect(gmm.endpoint()), TIMEOUT_NS);
+
+        final int p = proxy.register(ComponentKind.PCOMPONENT, 1 << 20, Endpoint.parse("inproc:11")).componentId();
+        final int m1 = proxy.register(ComponentKind.MCOMPONENT, 1L << 32, Endpoint.parse("inproc:12")).componentId();
+        final int m2 = proxy.register(ComponentKind.MCOMPONENT, 1L << 32, Endpoint.parse("inproc:13")).componentId();
+        final int s = proxy.register(ComponentKind.SCOMPONENT, 0, Endpoint.parse("inproc:14")).componentId();
+        proxy.heartbeat(m1, 17);
+
+        assertEquals(s, proxy.lookupKind(ComponentKind.SCOMPONENT).componentId());
+        assertEquals(Endpoint.parse("inproc:14"), proxy.lookupComponent(s).address());
+
+        final Placement placement = proxy.placeProcess();
+        assertEquals(p, placement.pcomponentId());
+        assertEquals(m1, placement.homeMComponentId());
+        assertEquals(Endpoint.parse("inproc:12"), placement.homeAddress());
+
+        final VRegionOwner first = proxy.vregionAlloc(placement.pid(), m1, 255);
+        final VRegionOwner second = proxy.vregionAlloc(placement.pid(), m1, 0);
+        assertEquals(m1, first.ownerId());
+        assertEquals(m2, second.ownerId());
+        assertEquals(second, proxy.vregionLookup(placement.pid(), 0));
+        assertEquals(m2, gmm.vregionOwner(placement.pid(), 0));
+
+        final ClusterStatus status = proxy.status();
+        assertEquals(4, status.components().size());
+        assertEquals(17, status.components().get(1).load());
+
+        proxy.processExit(placement.pid(), 0);
+        assertEquals(14, assertThrows(RemoteErrorException.class,
+            () -> proxy.vregionLookup(placement.pid(), 0)).errno());
+        proxy.deregister(s);
+        assertEquals(3, gmm.components().size());
+    }
+
+    @Test
+    void theFailureDetectorThreadDeclaresSilentComponentsDead() throws InterruptedException
+    {
+        final long intervalNs = TimeUnit.MILLISECONDS.toNanos(100);
+        start(intervalNs);
+        final GmmProxy proxy = new GmmProxy(transport.connect(gmm.endpoint()), TIMEOUT_NS);
+        final int silent = proxy.register(ComponentKind.MCOMPONENT, 0, Endpoint.parse("127.0.0.1:4567")).componentId();
+        final int chatty = proxy.register(ComponentKind.MCOMPONENT, 0, Endpoint.parse("127.0.0.1:4568")).componentId();
+
+        for (int i = 0; i < 5; i++)
+        {
+            clock.advanceNs(intervalNs);
+            proxy.heartbeat(chatty, 0);
+        }
+
+        final long deadlineMs = System.currentTimeMillis() + 10_000;
+        while (gmm.component(silent).state() != ComponentState.DEAD && System.currentTimeMillis() < deadlineMs)
+        {
+            Thread.sleep(5);
+        }
+        assertEquals(ComponentState.DEAD, gmm.component(silent).state());
+        assertEquals(ComponentState.ALIVE, gmm.component(chatty).state());
+        assertEquals(ComponentState.DEAD, proxy.lookupComponent(silent).state());
+    }
+
+    @Test
+    void contextRejectsMissingOrBadSettings()
+    {
+        assertThrows(IllegalStateException.class, () -> new GmmContext().conclude());
+        assertThrows(IllegalStateException.class, () -> new GmmContext().transport(transport).conclude());
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> new GmmContext()
+            .transport(transport).listenEndpoint(Endpoint.parse("inproc:0")).missedHeartbeats(0).conclude());
+        assertTrue(ex.getMessage().contains("missedHeartbeats"));
+        assertThrows(IllegalArgumentException.class, () -> new GmmContext()
+            .transport(transport).listenEndpoint(Endpoint.parse("inproc:0")).heartbeatIntervalNs(0).conclude());
+    }
+}
