@@ -57,13 +57,13 @@ final class GuestBinaries
     {
     }
 
-    /** Runs {@code qemu-riscv64 guest args} in {@code cwd}, feeding {@code stdin}. */
-    static Outcome qemu(final Path cwd, final Path guest, final List<String> args, final byte[] stdin)
+    /** Runs {@code qemu-riscv64 guest args} in {@code cwd}, feeding {@code stdin}; guest is as argv[0] shows it. */
+    static Outcome qemu(final Path cwd, final String guest, final List<String> args, final byte[] stdin)
         throws IOException, InterruptedException
     {
         final List<String> command = new ArrayList<>();
         command.add("qemu-riscv64");
-        command.add(guest.toString());
+        command.add(guest);
         command.addAll(args);
         final Process p = new ProcessBuilder(command).directory(cwd.toFile()).start();
         p.getOutputStream().write(stdin);

@@ -92,12 +92,12 @@ class GuestDifferentialTest
     void behavesAsUnderQemu(final String guest, final List<String> args, final String stdin) throws Exception
     {
         final byte[] input = stdin.getBytes(StandardCharsets.UTF_8);
-        final GuestBinaries.Outcome expected = GuestBinaries.qemu(root, root.resolve(guest), args, input);
+        final GuestBinaries.Outcome expected = GuestBinaries.qemu(root, "./" + guest, args, input);
 
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
         final List<String> argv = new ArrayList<>();
-        argv.add("/" + guest);
+        argv.add("./" + guest);
         argv.addAll(args);
         final ProcessResult result = cluster.run(
             "/" + guest, argv, List.of("LANG=C"), "/", new Console(new ByteArrayInputStream(input), out, err, false));
@@ -121,14 +121,14 @@ class GuestDifferentialTest
     void smallExCacheMissesEvictsAndFlushesWithIdenticalOutput() throws Exception
     {
         final List<String> args = List.of("30000", "3");
-        final GuestBinaries.Outcome expected = GuestBinaries.qemu(root, root.resolve("sort"), args, new byte[0]);
+        final GuestBinaries.Outcome expected = GuestBinaries.qemu(root, "./sort", args, new byte[0]);
         final ExCacheStats stats = cluster.processors().get(0).excache().stats();
         final long misses = stats.misses();
         final long evictions = stats.evictions();
         final long flushes = stats.flushes();
 
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final List<String> argv = new ArrayList<>(List.of("/sort"));
+        final List<String> argv = new ArrayList<>(List.of("./sort"));
         argv.addAll(args);
         final ProcessResult result = cluster.run("/sort", argv, List.of(), "/",
             new Console(new ByteArrayInputStream(new byte[0]), out, new ByteArrayOutputStream(), false));

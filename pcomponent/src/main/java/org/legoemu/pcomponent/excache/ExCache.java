@@ -3,7 +3,6 @@ package org.legoemu.pcomponent.excache;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.legoemu.abi.GuestFault;
 import org.legoemu.abi.GuestMemory;
-import org.legoemu.abi.Signal;
 
 import java.util.Arrays;
 
@@ -174,7 +173,15 @@ public final class ExCache
             lines[slot] = line;
         }
         final long startNs = System.nanoTime();
-        final int lineProt = backend.fetch(vpn << GuestMemory.PAGE_SHIFT, access, line);
+        final int lineProt;
+        try
+        {
+            lineProt = backend.fetch(vpn << GuestMemory.PAGE_SHIFT, access, line);
+        }
+        catch (final GuestFault fault)
+        {
+            throw new GuestFault(fault.signal(), vaddr, -1, 0, fault.getMessage());
+        }
         stats.missLatencyNs.recordValue(Math.max(1, System.nanoTime() - startNs));
         stats.bytesFetched += LINE_SIZE;
         tagVpn[slot] = vpn;
