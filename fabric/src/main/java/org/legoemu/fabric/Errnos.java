@@ -1,17 +1,39 @@
 package org.legoemu.fabric;
 
 /**
- * The Linux errno values the fabric itself produces (see errno(3), {@code asm-generic/errno.h}). Components use the
- * same numbers in ErrorReply for their own failures.
+ * Linux errno values (asm-generic/errno-base.h, errno.h) carried in ErrorReply: the ones the fabric itself produces
+ * (see errno(3)) and the ones components (GMM, sComponent) put in ErrorReply for their own failures.
  */
 public final class Errnos
 {
+    /** No such file or directory; no such component. */
+    public static final int ENOENT = 2;
+    /** No such process (unknown pid). */
+    public static final int ESRCH = 3;
     /** I/O error: the handler failed or did not answer, or the connection was lost with the call pending. */
     public static final int EIO = 5;
     /** Resource temporarily unavailable: the server's dispatch queue is full. */
     public static final int EAGAIN = 11;
+    /** Permission denied. */
+    public static final int EACCES = 13;
+    /** Bad address: the address (vRegion) has no owner. */
+    public static final int EFAULT = 14;
+    /** File exists. */
+    public static final int EEXIST = 17;
+    /** Not a directory. */
+    public static final int ENOTDIR = 20;
+    /** Is a directory. */
+    public static final int EISDIR = 21;
     /** Invalid argument. */
     public static final int EINVAL = 22;
+    /** File too large. */
+    public static final int EFBIG = 27;
+    /** No space left on device. */
+    public static final int ENOSPC = 28;
+    /** File name too long. */
+    public static final int ENAMETOOLONG = 36;
+    /** Too many levels of symbolic links. */
+    public static final int ELOOP = 40;
     /** Protocol error: malformed frame, wrong schemaId, unknown templateId, truncated message. */
     public static final int EPROTO = 71;
     /** Message too long for the configured maximum frame length. */

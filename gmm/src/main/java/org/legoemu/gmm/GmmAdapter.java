@@ -1,13 +1,14 @@
 package org.legoemu.gmm;
 
-import java.nio.ByteOrder;
 import java.util.List;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.legoemu.fabric.AdapterSupport;
 import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Responder;
 import org.legoemu.fabric.sbe.AckEncoder;
@@ -98,7 +99,7 @@ public final class GmmAdapter implements RequestHandler
     {
         if (length < MessageHeaderDecoder.ENCODED_LENGTH)
         {
-            reject(responder, Errno.EPROTO, "message of " + length + " bytes is shorter than its header");
+            reject(responder, Errnos.EPROTO, "message of " + length + " bytes is shorter than its header");
             return;
         }
         request.wrap(buffer, offset, length);
@@ -106,7 +107,7 @@ public final class GmmAdapter implements RequestHandler
         final int templateId = headerDecoder.templateId();
         if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
         {
-            reject(responder, Errno.EPROTO, "schemaId " + headerDecoder.schemaId() + " is not " +
+            reject(responder, Errnos.EPROTO, "schemaId " + headerDecoder.schemaId() + " is not " +
                 MessageHeaderDecoder.SCHEMA_ID);
             return;
         }
@@ -123,16 +124,16 @@ public final class GmmAdapter implements RequestHandler
         }
         catch (final IndexOutOfBoundsException ex)
         {
-            reject(responder, Errno.EPROTO, "templateId " + templateId + " truncated: " + ex.getMessage());
+            reject(responder, Errnos.EPROTO, "templateId " + templateId + " truncated: " + ex.getMessage());
         }
         catch (final IllegalArgumentException ex)
         {
-            reject(responder, Errno.EINVAL, "templateId " + templateId + ": " + ex.getMessage());
+            reject(responder, Errnos.EINVAL, "templateId " + templateId + ": " + ex.getMessage());
         }
         catch (final RuntimeException ex)
         {
             LOG.error("gmm request templateId {} failed", templateId, ex);
-            responder.error(Errno.EIO, "templateId " + templateId + ": " + ex);
+            responder.error(Errnos.EIO, "templateId " + templateId + ": " + ex);
         }
     }
 
@@ -199,7 +200,7 @@ public final class GmmAdapter implements RequestHandler
                 break;
 
             default:
-                throw new GmmException(Errno.EPROTO, "unknown templateId " + templateId);
+                throw new GmmException(Errnos.EPROTO, "unknown templateId " + templateId);
         }
     }
 
@@ -211,11 +212,11 @@ public final class GmmAdapter implements RequestHandler
         final String address = decoder.address();
         if (kind == ComponentKind.NULL_VAL)
         {
-            throw new GmmException(Errno.EINVAL, "register without a kind");
+            throw new GmmException(Errnos.EINVAL, "register without a kind");
         }
         if (capacityBytes < 0)
         {
-            throw new GmmException(Errno.EINVAL, "negative capacityBytes " + capacityBytes);
+            throw new GmmException(Errnos.EINVAL, "negative capacityBytes " + capacityBytes);
         }
         final Endpoint endpoint = Endpoint.parse(address);
         final int componentId = membership.register(kind, capacityBytes, endpoint, clock.nanoTime());
@@ -245,7 +246,7 @@ public final class GmmAdapter implements RequestHandler
             final ComponentKind kind = ComponentKind.get(kindRaw);
             if (kind == ComponentKind.NULL_VAL)
             {
-                throw new GmmException(Errno.EINVAL, "lookup by kind without a kind");
+                throw new GmmException(Errnos.EINVAL, "lookup by kind without a kind");
             }
             info = membership.lookupLive(kind);
         }
@@ -298,7 +299,7 @@ public final class GmmAdapter implements RequestHandler
     {
         if (!membership.isKind(homeId, ComponentKind.MCOMPONENT))
         {
-            throw new GmmException(Errno.EINVAL, "home " + homeId + " is not a registered mcomponent");
+            throw new GmmException(Errnos.EINVAL, "home " + homeId + " is not a registered mcomponent");
         }
         final int owner = vregions.allocate(pid, homeId, vregion);
         replyOwner(pid, vregion, owner, responder);
@@ -309,7 +310,7 @@ public final class GmmAdapter implements RequestHandler
         final int owner = vregions.owner(pid, vregion);
         if (owner < 0)
         {
-            throw new GmmException(Errno.EFAULT, "pid " + pid + " vregion " + vregion + " has no owner");
+            throw new GmmException(Errnos.EFAULT, "pid " + pid + " vregion " + vregion + " has no owner");
         }
         replyOwner(pid, vregion, owner, responder);
     }
@@ -324,7 +325,7 @@ public final class GmmAdapter implements RequestHandler
         }
         else if (!hadRegions)
         {
-            throw new GmmException(Errno.ESRCH, "no process " + pid);
+            throw new GmmException(Errnos.ESRCH, "no process " + pid);
         }
         replyAck(responder, 0);
     }
@@ -347,30 +348,25 @@ public final class GmmAdapter implements RequestHandler
 
     private void checkBlockLength(final int expectedBlockLength)
     {
-        final int blockLength = headerDecoder.blockLength();
-        if (blockLength < expectedBlockLength ||
-            MessageHeaderDecoder.ENCODED_LENGTH + blockLength > request.capacity())
+        final String error = AdapterSupport.blockLengthError(headerDecoder, request, expectedBlockLength);
+        if (error != null)
         {
-            throw new GmmException(Errno.EPROTO, "templateId " + headerDecoder.templateId() + " block of " +
-                blockLength + " bytes in a " + request.capacity() + " byte message, expected " +
-                expectedBlockLength);
+            throw new GmmException(Errnos.EPROTO, error);
         }
     }
 
     private void checkVarField(final int limit)
     {
-        final int capacity = request.capacity();
-        if (limit + Integer.BYTES > capacity ||
-            limit + Integer.BYTES + (request.getInt(limit, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL) > capacity)
+        final String error = AdapterSupport.varFieldError(headerDecoder, request, limit);
+        if (error != null)
         {
-            throw new GmmException(Errno.EPROTO, "templateId " + headerDecoder.templateId() +
-                " variable-length field runs past the " + capacity + " byte message");
+            throw new GmmException(Errnos.EPROTO, error);
         }
     }
 
     private static void reject(final Responder responder, final int errno, final String text)
     {
-        if (errno == Errno.EPROTO || errno == Errno.EINVAL)
+        if (errno == Errnos.EPROTO || errno == Errnos.EINVAL)
         {
             LOG.warn("gmm request rejected: errno {}: {}", errno, text);
         }

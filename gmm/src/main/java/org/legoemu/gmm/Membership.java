@@ -6,6 +6,7 @@ import java.util.List;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayList;
 import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.legoemu.fabric.sbe.ComponentState;
 import org.slf4j.Logger;
@@ -163,7 +164,7 @@ public final class Membership
         }
         if (suspect == null)
         {
-            throw new GmmException(Errno.ENOENT, "no live " + name(kind));
+            throw new GmmException(Errnos.ENOENT, "no live " + name(kind));
         }
         return suspect.snapshot();
     }
@@ -233,7 +234,7 @@ public final class Membership
         final Member member = membersById.get(componentId);
         if (member == null)
         {
-            throw new GmmException(Errno.ENOENT, "no component " + componentId);
+            throw new GmmException(Errnos.ENOENT, "no component " + componentId);
         }
         return member;
     }

@@ -3,6 +3,7 @@ package org.legoemu.gmm;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayList;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,13 +60,13 @@ public final class ProcessPlacement
         }
         if (pcomponentId < 0)
         {
-            throw new GmmException(Errno.EAGAIN, "no live pcomponent");
+            throw new GmmException(Errnos.EAGAIN, "no live pcomponent");
         }
 
         final IntArrayList mcomponents = membership.liveIds(ComponentKind.MCOMPONENT, scratchIds);
         if (mcomponents.isEmpty())
         {
-            throw new GmmException(Errno.EAGAIN, "no live mcomponent");
+            throw new GmmException(Errnos.EAGAIN, "no live mcomponent");
         }
         final int homeId = RoundRobinPolicy.nextAfter(lastHomeId, mcomponents);
         lastHomeId = homeId;
@@ -87,7 +88,7 @@ public final class ProcessPlacement
         final ProcessRecord record = processesByPid.remove(pid);
         if (record == null)
         {
-            throw new GmmException(Errno.ESRCH, "no process " + pid);
+            throw new GmmException(Errnos.ESRCH, "no process " + pid);
         }
         final int count = processCountByPComponent.get(record.pcomponentId()) - 1;
         if (count <= 0)

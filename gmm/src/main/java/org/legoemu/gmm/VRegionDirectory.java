@@ -3,6 +3,7 @@ package org.legoemu.gmm;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayList;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,7 @@ public final class VRegionDirectory
     {
         if (vregion < 0 || vregion >= VREGION_COUNT)
         {
-            throw new GmmException(Errno.EINVAL, "vregion " + vregion + " outside 0.." + (VREGION_COUNT - 1));
+            throw new GmmException(Errnos.EINVAL, "vregion " + vregion + " outside 0.." + (VREGION_COUNT - 1));
         }
         ProcessRegions regions = regionsByPid.get(pid);
         if (regions != null)
@@ -64,7 +65,7 @@ public final class VRegionDirectory
         final IntArrayList live = membership.liveIds(ComponentKind.MCOMPONENT, scratchIds);
         if (live.isEmpty())
         {
-            throw new GmmException(Errno.EAGAIN, "no live mcomponent");
+            throw new GmmException(Errnos.EAGAIN, "no live mcomponent");
         }
         if (regions == null)
         {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.Test;
 import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.proxy.ClusterStatus;
 import org.legoemu.fabric.proxy.ComponentAddress;
@@ -25,6 +26,7 @@ import org.legoemu.fabric.sbe.ComponentState;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.X2G_HEARTBEATEncoder;
 import org.legoemu.fabric.sbe.X2G_REGISTEREncoder;
+import org.legoemu.fabric.testing.LoopbackClient;
 
 class GmmAdapterTest
 {
@@ -115,7 +117,7 @@ class GmmAdapterTest
         assertEquals(ComponentState.ALIVE, state(id));
 
         final RemoteErrorException ex = assertThrows(RemoteErrorException.class, () -> gmm.heartbeat(99, 0));
-        assertEquals(Errno.ENOENT, ex.errno());
+        assertEquals(Errnos.ENOENT, ex.errno());
     }
 
     @Test
@@ -133,7 +135,7 @@ class GmmAdapterTest
         assertEquals(new Endpoint("127.0.0.1", 2), status.components().get(0).address());
         assertEquals(ComponentKind.MCOMPONENT, status.components().get(0).kind());
         assertEquals(1L << 30, status.components().get(0).capacityBytes());
-        assertEquals(Errno.ENOENT, assertThrows(RemoteErrorException.class, () -> gmm.deregister(a)).errno());
+        assertEquals(Errnos.ENOENT, assertThrows(RemoteErrorException.class, () -> gmm.deregister(a)).errno());
     }
 
     @Test
@@ -153,9 +155,9 @@ class GmmAdapterTest
         assertEquals(s2, byKind.componentId());
         assertEquals(ComponentKind.SCOMPONENT, byKind.kind());
 
-        assertEquals(Errno.ENOENT,
+        assertEquals(Errnos.ENOENT,
             assertThrows(RemoteErrorException.class, () -> gmm.lookupKind(ComponentKind.PCOMPONENT)).errno());
-        assertEquals(Errno.ENOENT, assertThrows(RemoteErrorException.class, () -> gmm.lookupComponent(77)).errno());
+        assertEquals(Errnos.ENOENT, assertThrows(RemoteErrorException.class, () -> gmm.lookupComponent(77)).errno());
     }
 
     @Test
@@ -210,7 +212,7 @@ class GmmAdapterTest
 
         clock.advanceNs(10 * INTERVAL_NS);
         membership.checkLiveness(clock.nanoTime());
-        assertEquals(Errno.EAGAIN, assertThrows(RemoteErrorException.class, gmm::placeProcess).errno());
+        assertEquals(Errnos.EAGAIN, assertThrows(RemoteErrorException.class, gmm::placeProcess).errno());
     }
 
     @Test
@@ -239,8 +241,8 @@ class GmmAdapterTest
 
         final VRegionOwner looked = gmm.vregionLookup(pid, 255);
         assertEquals(new VRegionOwner(pid, 255, m2, new Endpoint("127.0.0.1", 4003)), looked);
-        assertEquals(Errno.EFAULT, assertThrows(RemoteErrorException.class, () -> gmm.vregionLookup(pid, 7)).errno());
-        assertEquals(Errno.EFAULT, assertThrows(RemoteErrorException.class, () -> gmm.vregionLookup(999, 0)).errno());
+        assertEquals(Errnos.EFAULT, assertThrows(RemoteErrorException.class, () -> gmm.vregionLookup(pid, 7)).errno());
+        assertEquals(Errnos.EFAULT, assertThrows(RemoteErrorException.class, () -> gmm.vregionLookup(999, 0)).errno());
 
         final Set<Integer> owners = new HashSet<>();
         for (int v = 0; v < 256; v++)
@@ -250,9 +252,9 @@ class GmmAdapterTest
         assertTrue(owners.containsAll(Set.of(m1, m2)));
 
         gmm.processExit(pid, 0);
-        assertEquals(Errno.EFAULT, assertThrows(RemoteErrorException.class, () -> gmm.vregionLookup(pid, 255)).errno());
+        assertEquals(Errnos.EFAULT, assertThrows(RemoteErrorException.class, () -> gmm.vregionLookup(pid, 255)).errno());
         assertEquals(-1, vregions.owner(pid, 0));
-        assertEquals(Errno.ESRCH, assertThrows(RemoteErrorException.class, () -> gmm.processExit(pid, 0)).errno());
+        assertEquals(Errnos.ESRCH, assertThrows(RemoteErrorException.class, () -> gmm.processExit(pid, 0)).errno());
     }
 
     @Test
@@ -260,9 +262,9 @@ class GmmAdapterTest
     {
         final int m1 = register(ComponentKind.MCOMPONENT, 4002);
         final int p1 = register(ComponentKind.PCOMPONENT, 4001);
-        assertEquals(Errno.EINVAL, assertThrows(RemoteErrorException.class, () -> gmm.vregionAlloc(1000, m1, 256)).errno());
-        assertEquals(Errno.EINVAL, assertThrows(RemoteErrorException.class, () -> gmm.vregionAlloc(1000, m1, -1)).errno());
-        assertEquals(Errno.EINVAL, assertThrows(RemoteErrorException.class, () -> gmm.vregionAlloc(1000, p1, 0)).errno());
+        assertEquals(Errnos.EINVAL, assertThrows(RemoteErrorException.class, () -> gmm.vregionAlloc(1000, m1, 256)).errno());
+        assertEquals(Errnos.EINVAL, assertThrows(RemoteErrorException.class, () -> gmm.vregionAlloc(1000, m1, -1)).errno());
+        assertEquals(Errnos.EINVAL, assertThrows(RemoteErrorException.class, () -> gmm.vregionAlloc(1000, p1, 0)).errno());
     }
 
     @Test
@@ -286,24 +288,24 @@ class GmmAdapterTest
         final MessageHeaderEncoder header = new MessageHeaderEncoder();
 
         adapter.onRequest(buffer, 0, 4, responder);
-        assertEquals(Errno.EPROTO, responder.errno, "shorter than a header");
+        assertEquals(Errnos.EPROTO, responder.errno, "shorter than a header");
 
         responder.reset();
         header.wrap(buffer, 0).blockLength(0).templateId(999).schemaId(7101).version(0);
         adapter.onRequest(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH, responder);
-        assertEquals(Errno.EPROTO, responder.errno, "unknown templateId");
+        assertEquals(Errnos.EPROTO, responder.errno, "unknown templateId");
 
         responder.reset();
         final X2G_HEARTBEATEncoder heartbeat = new X2G_HEARTBEATEncoder();
         heartbeat.wrapAndApplyHeader(buffer, 0, header).componentId(1).load(0);
         header.schemaId(1234);
         adapter.onRequest(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeat.encodedLength(), responder);
-        assertEquals(Errno.EPROTO, responder.errno, "wrong schemaId");
+        assertEquals(Errnos.EPROTO, responder.errno, "wrong schemaId");
 
         responder.reset();
         heartbeat.wrapAndApplyHeader(buffer, 0, header).componentId(1).load(0);
         adapter.onRequest(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + 4, responder);
-        assertEquals(Errno.EPROTO, responder.errno, "truncated body");
+        assertEquals(Errnos.EPROTO, responder.errno, "truncated body");
 
         responder.reset();
         final X2G_REGISTEREncoder register = new X2G_REGISTEREncoder();
@@ -311,23 +313,23 @@ class GmmAdapterTest
             .kind(ComponentKind.MCOMPONENT).capacityBytes(1).address("127.0.0.1:4567");
         final int fullLength = MessageHeaderEncoder.ENCODED_LENGTH + register.encodedLength();
         adapter.onRequest(buffer, 0, fullLength - 3, responder);
-        assertEquals(Errno.EPROTO, responder.errno, "truncated address");
+        assertEquals(Errnos.EPROTO, responder.errno, "truncated address");
 
         responder.reset();
         buffer.putInt(MessageHeaderEncoder.ENCODED_LENGTH + X2G_REGISTEREncoder.BLOCK_LENGTH, -1);
         adapter.onRequest(buffer, 0, fullLength, responder);
-        assertEquals(Errno.EPROTO, responder.errno, "address length far past the message");
+        assertEquals(Errnos.EPROTO, responder.errno, "address length far past the message");
 
         responder.reset();
         register.wrapAndApplyHeader(buffer, 0, header).kind(ComponentKind.MCOMPONENT).capacityBytes(1).address("x");
         adapter.onRequest(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + register.encodedLength(), responder);
-        assertEquals(Errno.EINVAL, responder.errno, "address is not host:port");
+        assertEquals(Errnos.EINVAL, responder.errno, "address is not host:port");
 
         responder.reset();
         register.wrapAndApplyHeader(buffer, 0, header).capacityBytes(1).address("127.0.0.1:1");
         buffer.putByte(MessageHeaderEncoder.ENCODED_LENGTH, (byte)9);
         adapter.onRequest(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + register.encodedLength(), responder);
-        assertEquals(Errno.EINVAL, responder.errno, "unknown kind");
+        assertEquals(Errnos.EINVAL, responder.errno, "unknown kind");
 
         assertEquals(1, responder.answers);
         assertTrue(membership.components().isEmpty(), "nothing registered by malformed requests");

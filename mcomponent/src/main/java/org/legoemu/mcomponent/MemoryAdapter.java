@@ -3,6 +3,7 @@ package org.legoemu.mcomponent;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Responder;

@@ -1,24 +1,21 @@
 package org.legoemu.mcomponent;
 
-import org.agrona.concurrent.NanoClock;
 import org.legoemu.fabric.Client;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Server;
+import org.legoemu.fabric.proxy.ClusterMembership;
 import org.legoemu.fabric.proxy.GmmProxy;
-import org.legoemu.fabric.proxy.Registration;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The memory monitor (LegoOS mComponent, §5.2): serves P2M and M2M requests over the fabric, stores process pages
  * in a {@link FramePool}, keeps the VMA layout of the processes it is home of, and takes part in the cluster
- * protocol: {@link #start()} serves on the listen endpoint, registers with the GMM as MCOMPONENT with
+ * protocol through {@link ClusterMembership}: {@link #start()} serves on the listen endpoint, registers with the GMM as MCOMPONENT with
  * capacity = memoryBytes (retrying every 100 ms while the GMM is not up, until the request timeout) and heartbeats
  * with load = frames in use on a daemon thread; {@link #close()} deregisters (best effort), stops heartbeats and
  * the server and releases the pool.
@@ -26,7 +23,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class MemoryMonitor implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryMonitor.class);
-    private static final long REGISTER_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final MemoryContext ctx;
     private FramePool pool;
@@ -34,9 +30,7 @@ public final class MemoryMonitor implements AutoCloseable
     private Client gmmClient;
     private ProxyRemoteOwners remoteOwners;
     private StorageImageSource images;
-    private Thread heartbeatThread;
-    private volatile boolean running;
-    private volatile int componentId = -1;
+    private volatile ClusterMembership membership;
 
     /**
      * @param ctx settings; concluded by {@link #start()} if not yet.
@@ -76,16 +70,17 @@ public final class MemoryMonitor implements AutoCloseable
             final ProcessHomes homes = new ProcessHomes(router, new ExecLoader(router, new SecureRandom()), images);
             server = ctx.transport().serve(ctx.listen(), "mcomponent", new MemoryAdapter(homes, stores));
 
-            final GmmProxy heartbeatGmm = new GmmProxy(gmmClient, ctx.timeoutNs());
-            final Registration registration = register(heartbeatGmm);
-            componentId = registration.componentId();
-            running = true;
-            heartbeatThread = new Thread(
-                () -> heartbeatLoop(heartbeatGmm, registration.heartbeatIntervalNs()),
-                "mcomponent-" + componentId + "-heartbeat");
-            heartbeatThread.setDaemon(true);
-            heartbeatThread.start();
-            LOG.info("mcomponent {} serving at {} with {} frames", componentId, server.endpoint(),
+            final FramePool framePool = pool;
+            membership = ClusterMembership.join(
+                ctx.transport(),
+                ctx.gmmEndpoint(),
+                ComponentKind.MCOMPONENT,
+                ctx.memoryBytes(),
+                server.endpoint(),
+                framePool::framesInUse,
+                ctx.timeoutNs(),
+                "mcomponent");
+            LOG.info("mcomponent {} serving at {} with {} frames", componentId(), server.endpoint(),
                 pool.frameCapacity());
             return this;
         }
@@ -100,30 +95,10 @@ public final class MemoryMonitor implements AutoCloseable
     @Override
     public void close()
     {
-        running = false;
-        if (heartbeatThread != null)
+        if (membership != null)
         {
-            heartbeatThread.interrupt();
-            try
-            {
-                heartbeatThread.join(TimeUnit.NANOSECONDS.toMillis(ctx.timeoutNs()) + 1000);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-            heartbeatThread = null;
-        }
-        if (componentId > 0 && gmmClient != null)
-        {
-            try
-            {
-                new GmmProxy(gmmClient, ctx.timeoutNs()).deregister(componentId);
-            }
-            catch (final FabricException ex)
-            {
-                LOG.warn("mcomponent {}: deregister failed: {}", componentId, ex.getMessage());
-            }
+            membership.close();
+            membership = null;
         }
         if (server != null)
         {
@@ -155,7 +130,8 @@ public final class MemoryMonitor implements AutoCloseable
     /** The id the GMM assigned, or -1 before registration. */
     public int componentId()
     {
-        return componentId;
+        final ClusterMembership m = membership;
+        return m == null ? -1 : m.componentId();
     }
 
     /** The endpoint actually served on. */
@@ -180,57 +156,5 @@ public final class MemoryMonitor implements AutoCloseable
     public int frameCapacity()
     {
         return pool.frameCapacity();
-    }
-
-    private Registration register(final GmmProxy gmm)
-    {
-        final NanoClock clock = ctx.clock();
-        final long deadlineNs = clock.nanoTime() + ctx.timeoutNs();
-        while (true)
-        {
-            try
-            {
-                return gmm.register(ComponentKind.MCOMPONENT, ctx.memoryBytes(), server.endpoint());
-            }
-            catch (final FabricException ex)
-            {
-                if (clock.nanoTime() + REGISTER_RETRY_NS > deadlineNs)
-                {
-                    throw new FabricException(ex.errno(), "mcomponent could not register with the GMM at " +
-                        ctx.gmmEndpoint() + ": " + ex.getMessage(), ex);
-                }
-                LockSupport.parkNanos(REGISTER_RETRY_NS);
-            }
-        }
-    }
-
-    private void heartbeatLoop(final GmmProxy gmm, final long intervalNs)
-    {
-        boolean failing = false;
-        while (running)
-        {
-            LockSupport.parkNanos(intervalNs);
-            if (!running)
-            {
-                break;
-            }
-            try
-            {
-                gmm.heartbeat(componentId, pool.framesInUse());
-                if (failing)
-                {
-                    LOG.info("mcomponent {}: heartbeats reach the GMM again", componentId);
-                    failing = false;
-                }
-            }
-            catch (final FabricException ex)
-            {
-                if (!failing && running)
-                {
-                    LOG.warn("mcomponent {}: heartbeat failed: {}", componentId, ex.getMessage());
-                    failing = true;
-                }
-            }
-        }
     }
 }

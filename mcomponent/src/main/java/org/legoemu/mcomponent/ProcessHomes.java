@@ -2,6 +2,7 @@ package org.legoemu.mcomponent;
 
 import org.agrona.collections.Int2ObjectHashMap;
 import org.legoemu.abi.elf.ElfException;
+import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.proxy.ExecImage;
 

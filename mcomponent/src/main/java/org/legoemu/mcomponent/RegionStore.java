@@ -3,6 +3,7 @@ package org.legoemu.mcomponent;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
+import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.sbe.VmaOp;
 
 /**

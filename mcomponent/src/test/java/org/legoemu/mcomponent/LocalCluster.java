@@ -1,5 +1,6 @@
 package org.legoemu.mcomponent;
 
+import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.VRegionOwner;

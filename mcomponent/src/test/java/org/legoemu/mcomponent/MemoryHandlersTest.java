@@ -3,6 +3,7 @@ package org.legoemu.mcomponent;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.legoemu.abi.elf.ElfFile;
+import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.Reply;
 import org.legoemu.fabric.proxy.ExecImage;

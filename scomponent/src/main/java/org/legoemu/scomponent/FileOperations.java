@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.proxy.StatInfo;
 
 /**
@@ -83,14 +84,14 @@ public final class FileOperations
         final int accessMode = flags & O_ACCMODE;
         if (accessMode == O_ACCMODE)
         {
-            throw new StorageException(Errno.EINVAL, path + ": invalid access mode");
+            throw new StorageException(Errnos.EINVAL, path + ": invalid access mode");
         }
         final boolean create = (flags & O_CREAT) != 0;
         final boolean exclusive = create && (flags & O_EXCL) != 0;
         final boolean directory = (flags & O_DIRECTORY) != 0;
         if (create && directory)
         {
-            throw new StorageException(Errno.EINVAL, path + ": O_CREAT with O_DIRECTORY");
+            throw new StorageException(Errnos.EINVAL, path + ": O_CREAT with O_DIRECTORY");
         }
         final boolean followFinal = !exclusive && (flags & O_NOFOLLOW) == 0;
         final ResolvedPath resolved = resolver.resolve(path, followFinal);
@@ -100,7 +101,7 @@ public final class FileOperations
             {
                 if (!create)
                 {
-                    throw new StorageException(Errno.ENOENT, path + ": no such file or directory");
+                    throw new StorageException(Errnos.ENOENT, path + ": no such file or directory");
                 }
                 Files.createFile(resolved.hostPath());
                 setPermissions(resolved, mode);
@@ -108,23 +109,23 @@ public final class FileOperations
             }
             if (exclusive)
             {
-                throw new StorageException(Errno.EEXIST, path + ": file exists");
+                throw new StorageException(Errnos.EEXIST, path + ": file exists");
             }
             if (resolved.isSymbolicLink())
             {
-                throw new StorageException(Errno.ELOOP, path + ": final symlink with O_NOFOLLOW");
+                throw new StorageException(Errnos.ELOOP, path + ": final symlink with O_NOFOLLOW");
             }
             if (resolved.isDirectory())
             {
                 if (accessMode != O_RDONLY || create || (flags & O_TRUNC) != 0)
                 {
-                    throw new StorageException(Errno.EISDIR, path + ": is a directory");
+                    throw new StorageException(Errnos.EISDIR, path + ": is a directory");
                 }
                 return stat(resolved);
             }
             if (directory)
             {
-                throw new StorageException(Errno.ENOTDIR, path + ": not a directory");
+                throw new StorageException(Errnos.ENOTDIR, path + ": not a directory");
             }
             requireRegular(resolved);
             checkAccess(resolved, accessMode);
@@ -155,11 +156,11 @@ public final class FileOperations
     {
         if (fileOffset < 0)
         {
-            throw new StorageException(Errno.EINVAL, path + ": negative offset " + fileOffset);
+            throw new StorageException(Errnos.EINVAL, path + ": negative offset " + fileOffset);
         }
         if (dst.remaining() > MAX_TRANSFER_BYTES)
         {
-            throw new StorageException(Errno.EINVAL, path + ": read of more than " + MAX_TRANSFER_BYTES + " bytes");
+            throw new StorageException(Errnos.EINVAL, path + ": read of more than " + MAX_TRANSFER_BYTES + " bytes");
         }
         final ResolvedPath resolved = requireExisting(path);
         requireRegular(resolved);
@@ -195,11 +196,11 @@ public final class FileOperations
     {
         if (fileOffset < -1)
         {
-            throw new StorageException(Errno.EINVAL, path + ": invalid offset " + fileOffset);
+            throw new StorageException(Errnos.EINVAL, path + ": invalid offset " + fileOffset);
         }
         if (src.remaining() > MAX_TRANSFER_BYTES)
         {
-            throw new StorageException(Errno.EINVAL, path + ": write of more than " + MAX_TRANSFER_BYTES + " bytes");
+            throw new StorageException(Errnos.EINVAL, path + ": write of more than " + MAX_TRANSFER_BYTES + " bytes");
         }
         final ResolvedPath resolved = requireExisting(path);
         requireRegular(resolved);
@@ -228,7 +229,7 @@ public final class FileOperations
         final ResolvedPath resolved = resolver.resolve(path, followSymlinks);
         if (!resolved.exists())
         {
-            throw new StorageException(Errno.ENOENT, path + ": no such file or directory");
+            throw new StorageException(Errnos.ENOENT, path + ": no such file or directory");
         }
         try
         {
@@ -250,7 +251,7 @@ public final class FileOperations
     {
         if (lengthBytes < 0)
         {
-            throw new StorageException(Errno.EINVAL, path + ": negative length " + lengthBytes);
+            throw new StorageException(Errnos.EINVAL, path + ": negative length " + lengthBytes);
         }
         final ResolvedPath resolved = requireExisting(path);
         requireRegular(resolved);
@@ -299,11 +300,11 @@ public final class FileOperations
         final ResolvedPath resolved = resolver.resolve(path, true);
         if (!resolved.exists())
         {
-            throw new StorageException(Errno.ENOENT, path + ": no such file or directory");
+            throw new StorageException(Errnos.ENOENT, path + ": no such file or directory");
         }
         if (resolved.isDirectory())
         {
-            throw new StorageException(Errno.EISDIR, path + ": is a directory");
+            throw new StorageException(Errnos.EISDIR, path + ": is a directory");
         }
         return resolved;
     }
@@ -312,7 +313,7 @@ public final class FileOperations
     {
         if (!resolved.isRegularFile())
         {
-            throw new StorageException(Errno.EINVAL, resolved.namespacePath() + ": not a regular file");
+            throw new StorageException(Errnos.EINVAL, resolved.namespacePath() + ": not a regular file");
         }
     }
 
@@ -322,7 +323,7 @@ public final class FileOperations
         final boolean needWrite = accessMode == O_WRONLY || accessMode == O_RDWR;
         if ((needRead && !Files.isReadable(resolved.hostPath())) || (needWrite && !Files.isWritable(resolved.hostPath())))
         {
-            throw new StorageException(Errno.EACCES, resolved.namespacePath() + ": permission denied");
+            throw new StorageException(Errnos.EACCES, resolved.namespacePath() + ": permission denied");
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.legoemu.fabric.Errnos;
 
 /**
  * Maps a namespace path to a host path inside the sComponent's root directory, as if the root were the file
@@ -83,15 +84,15 @@ public final class RootedPathResolver
     {
         if (namespacePath.isEmpty())
         {
-            throw new StorageException(Errno.ENOENT, "empty path");
+            throw new StorageException(Errnos.ENOENT, "empty path");
         }
         if (namespacePath.indexOf('\0') >= 0)
         {
-            throw new StorageException(Errno.EINVAL, "path contains NUL");
+            throw new StorageException(Errnos.EINVAL, "path contains NUL");
         }
         if (namespacePath.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX)
         {
-            throw new StorageException(Errno.ENAMETOOLONG, "path of " + PATH_MAX + " bytes or more");
+            throw new StorageException(Errnos.ENAMETOOLONG, "path of " + PATH_MAX + " bytes or more");
         }
 
         final ArrayDeque<String> pending = new ArrayDeque<>();
@@ -106,7 +107,7 @@ public final class RootedPathResolver
             final String name = pending.pollFirst();
             if (!currentIsDirectory)
             {
-                throw new StorageException(Errno.ENOTDIR, namespacePath + ": not a directory");
+                throw new StorageException(Errnos.ENOTDIR, namespacePath + ": not a directory");
             }
             if (".".equals(name))
             {
@@ -123,7 +124,7 @@ public final class RootedPathResolver
             }
             if (name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX)
             {
-                throw new StorageException(Errno.ENAMETOOLONG, "path component longer than " + NAME_MAX + " bytes");
+                throw new StorageException(Errnos.ENAMETOOLONG, "path component longer than " + NAME_MAX + " bytes");
             }
 
             final Path candidate = hostPath(resolved).resolve(name);
@@ -132,7 +133,7 @@ public final class RootedPathResolver
             {
                 if (!pending.isEmpty())
                 {
-                    throw new StorageException(Errno.ENOENT, namespacePath + ": no such file or directory");
+                    throw new StorageException(Errnos.ENOENT, namespacePath + ": no such file or directory");
                 }
                 return confined(namespacePath, candidate, null);
             }
@@ -140,12 +141,12 @@ public final class RootedPathResolver
             {
                 if (++symlinks > MAX_SYMLINKS)
                 {
-                    throw new StorageException(Errno.ELOOP, namespacePath + ": too many levels of symbolic links");
+                    throw new StorageException(Errnos.ELOOP, namespacePath + ": too many levels of symbolic links");
                 }
                 final String target = readLink(candidate, namespacePath);
                 if (target.isEmpty())
                 {
-                    throw new StorageException(Errno.ENOENT, namespacePath + ": empty symlink target");
+                    throw new StorageException(Errnos.ENOENT, namespacePath + ": empty symlink target");
                 }
                 if (target.charAt(0) == '/')
                 {
@@ -165,7 +166,7 @@ public final class RootedPathResolver
         final BasicFileAttributes attributes = lastAttributes != null ? lastAttributes : lstat(hostPath, namespacePath);
         if (attributes == null)
         {
-            throw new StorageException(Errno.ENOENT, namespacePath + ": no such file or directory");
+            throw new StorageException(Errnos.ENOENT, namespacePath + ": no such file or directory");
         }
         return confined(namespacePath, hostPath, attributes);
     }
@@ -197,7 +198,7 @@ public final class RootedPathResolver
         if (real == null || !real.startsWith(root))
         {
             LOG.error("storage path {} escaped the root {} (resolved {}); refused", namespacePath, root, hostPath);
-            throw new StorageException(Errno.EACCES, namespacePath + ": outside the storage root");
+            throw new StorageException(Errnos.EACCES, namespacePath + ": outside the storage root");
         }
         return new ResolvedPath(namespacePath, hostPath, attributes);
     }

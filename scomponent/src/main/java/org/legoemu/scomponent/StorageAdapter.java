@@ -1,10 +1,11 @@
 package org.legoemu.scomponent;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.legoemu.fabric.AdapterSupport;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Responder;
 import org.legoemu.fabric.proxy.StatInfo;
@@ -62,7 +63,7 @@ public final class StorageAdapter implements RequestHandler
     {
         if (length < MessageHeaderDecoder.ENCODED_LENGTH)
         {
-            reject(responder, Errno.EPROTO, "message of " + length + " bytes is shorter than its header");
+            reject(responder, Errnos.EPROTO, "message of " + length + " bytes is shorter than its header");
             return;
         }
         request.wrap(buffer, offset, length);
@@ -70,7 +71,7 @@ public final class StorageAdapter implements RequestHandler
         final int templateId = headerDecoder.templateId();
         if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
         {
-            reject(responder, Errno.EPROTO, "schemaId " + headerDecoder.schemaId() + " is not " +
+            reject(responder, Errnos.EPROTO, "schemaId " + headerDecoder.schemaId() + " is not " +
                 MessageHeaderDecoder.SCHEMA_ID);
             return;
         }
@@ -84,12 +85,12 @@ public final class StorageAdapter implements RequestHandler
         }
         catch (final IndexOutOfBoundsException ex)
         {
-            reject(responder, Errno.EPROTO, "templateId " + templateId + " truncated: " + ex.getMessage());
+            reject(responder, Errnos.EPROTO, "templateId " + templateId + " truncated: " + ex.getMessage());
         }
         catch (final RuntimeException ex)
         {
             LOG.error("storage request templateId {} failed", templateId, ex);
-            responder.error(Errno.EIO, "templateId " + templateId + ": " + ex);
+            responder.error(Errnos.EIO, "templateId " + templateId + ": " + ex);
         }
     }
 
@@ -150,7 +151,7 @@ public final class StorageAdapter implements RequestHandler
                 break;
 
             default:
-                throw new StorageException(Errno.EPROTO, "unknown templateId " + templateId);
+                throw new StorageException(Errnos.EPROTO, "unknown templateId " + templateId);
         }
     }
 
@@ -163,7 +164,7 @@ public final class StorageAdapter implements RequestHandler
     {
         if (length < 0 || length > FileOperations.MAX_TRANSFER_BYTES)
         {
-            throw new StorageException(Errno.EINVAL, path + ": read length " + length + " outside 0.." +
+            throw new StorageException(Errnos.EINVAL, path + ": read length " + length + " outside 0.." +
                 FileOperations.MAX_TRANSFER_BYTES);
         }
         final ByteBuffer dst = ByteBuffer.wrap(transferBytes, 0, length);
@@ -183,13 +184,13 @@ public final class StorageAdapter implements RequestHandler
         final int dataLength = decoder.dataLength();
         if (dataLength > FileOperations.MAX_TRANSFER_BYTES)
         {
-            throw new StorageException(Errno.EINVAL, path + ": write of " + dataLength + " bytes exceeds " +
+            throw new StorageException(Errnos.EINVAL, path + ": write of " + dataLength + " bytes exceeds " +
                 FileOperations.MAX_TRANSFER_BYTES);
         }
         final int n = decoder.getData(transferBytes, 0, dataLength);
         if (n != dataLength)
         {
-            throw new StorageException(Errno.EPROTO, path + ": write data truncated");
+            throw new StorageException(Errnos.EPROTO, path + ": write data truncated");
         }
         final long sizeAfter = files.write(path, fileOffset, ByteBuffer.wrap(transferBytes, 0, n));
         replyAck(responder, sizeAfter);
@@ -216,24 +217,19 @@ public final class StorageAdapter implements RequestHandler
 
     private void checkBlockLength(final int expectedBlockLength)
     {
-        final int blockLength = headerDecoder.blockLength();
-        if (blockLength < expectedBlockLength ||
-            MessageHeaderDecoder.ENCODED_LENGTH + blockLength > request.capacity())
+        final String error = AdapterSupport.blockLengthError(headerDecoder, request, expectedBlockLength);
+        if (error != null)
         {
-            throw new StorageException(Errno.EPROTO, "templateId " + headerDecoder.templateId() + " block of " +
-                blockLength + " bytes in a " + request.capacity() + " byte message, expected " +
-                expectedBlockLength);
+            throw new StorageException(Errnos.EPROTO, error);
         }
     }
 
     private void checkVarField(final int limit)
     {
-        final int capacity = request.capacity();
-        if (limit + Integer.BYTES > capacity ||
-            limit + Integer.BYTES + (request.getInt(limit, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL) > capacity)
+        final String error = AdapterSupport.varFieldError(headerDecoder, request, limit);
+        if (error != null)
         {
-            throw new StorageException(Errno.EPROTO, "templateId " + headerDecoder.templateId() +
-                " variable-length field runs past the " + capacity + " byte message");
+            throw new StorageException(Errnos.EPROTO, error);
         }
     }
 
@@ -245,7 +241,7 @@ public final class StorageAdapter implements RequestHandler
 
     private static void refuse(final Responder responder, final int errno, final String text)
     {
-        if (errno == Errno.EPROTO)
+        if (errno == Errnos.EPROTO)
         {
             reject(responder, errno, text);
             return;

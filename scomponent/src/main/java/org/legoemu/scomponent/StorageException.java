@@ -7,6 +7,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import org.legoemu.fabric.Errnos;
 
 /** A file operation that fails with a Linux errno; the adapter turns it into ErrorReply. */
 public final class StorageException extends RuntimeException
@@ -14,7 +15,7 @@ public final class StorageException extends RuntimeException
     private final int errno;
 
     /**
-     * @param errno   positive Linux errno, see {@link Errno}.
+     * @param errno   positive Linux errno, see {@link Errnos}.
      * @param message one-line reason, sent as the ErrorReply text (namespace paths only, never host paths).
      */
     public StorageException(final int errno, final String message)
@@ -40,23 +41,23 @@ public final class StorageException extends RuntimeException
         final int errno;
         if (ex instanceof NoSuchFileException)
         {
-            errno = Errno.ENOENT;
+            errno = Errnos.ENOENT;
         }
         else if (ex instanceof FileAlreadyExistsException)
         {
-            errno = Errno.EEXIST;
+            errno = Errnos.EEXIST;
         }
         else if (ex instanceof AccessDeniedException)
         {
-            errno = Errno.EACCES;
+            errno = Errnos.EACCES;
         }
         else if (ex instanceof NotDirectoryException)
         {
-            errno = Errno.ENOTDIR;
+            errno = Errnos.ENOTDIR;
         }
         else if (ex instanceof FileSystemLoopException)
         {
-            errno = Errno.ELOOP;
+            errno = Errnos.ELOOP;
         }
         else if (ex instanceof FileSystemException)
         {
@@ -73,52 +74,52 @@ public final class StorageException extends RuntimeException
     {
         if (reason == null)
         {
-            return Errno.EIO;
+            return Errnos.EIO;
         }
         if (reason.contains("Too many levels of symbolic links"))
         {
-            return Errno.ELOOP;
+            return Errnos.ELOOP;
         }
         if (reason.contains("Is a directory"))
         {
-            return Errno.EISDIR;
+            return Errnos.EISDIR;
         }
         if (reason.contains("Not a directory"))
         {
-            return Errno.ENOTDIR;
+            return Errnos.ENOTDIR;
         }
         if (reason.contains("No space left"))
         {
-            return Errno.ENOSPC;
+            return Errnos.ENOSPC;
         }
         if (reason.contains("File name too long"))
         {
-            return Errno.ENAMETOOLONG;
+            return Errnos.ENAMETOOLONG;
         }
         if (reason.contains("File too large"))
         {
-            return Errno.EFBIG;
+            return Errnos.EFBIG;
         }
         if (reason.contains("Permission denied") || reason.contains("Operation not permitted"))
         {
-            return Errno.EACCES;
+            return Errnos.EACCES;
         }
-        return Errno.EIO;
+        return Errnos.EIO;
     }
 
     private static String describe(final int errno)
     {
         switch (errno)
         {
-            case Errno.ENOENT: return "no such file or directory";
-            case Errno.EEXIST: return "file exists";
-            case Errno.EACCES: return "permission denied";
-            case Errno.ENOTDIR: return "not a directory";
-            case Errno.EISDIR: return "is a directory";
-            case Errno.ELOOP: return "too many levels of symbolic links";
-            case Errno.ENOSPC: return "no space left on device";
-            case Errno.ENAMETOOLONG: return "file name too long";
-            case Errno.EFBIG: return "file too large";
+            case Errnos.ENOENT: return "no such file or directory";
+            case Errnos.EEXIST: return "file exists";
+            case Errnos.EACCES: return "permission denied";
+            case Errnos.ENOTDIR: return "not a directory";
+            case Errnos.EISDIR: return "is a directory";
+            case Errnos.ELOOP: return "too many levels of symbolic links";
+            case Errnos.ENOSPC: return "no space left on device";
+            case Errnos.ENAMETOOLONG: return "file name too long";
+            case Errnos.EFBIG: return "file too large";
             default: return "I/O error";
         }
     }

@@ -15,6 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import org.legoemu.fabric.Errnos;
 
 class RootedPathResolverPropertyTest
 {
@@ -82,7 +83,7 @@ class RootedPathResolverPropertyTest
         }
         catch (final StorageException ex)
         {
-            assertTrue(ex.errno() == Errno.ENOENT || ex.errno() == Errno.ENOTDIR || ex.errno() == Errno.ELOOP,
+            assertTrue(ex.errno() == Errnos.ENOENT || ex.errno() == Errnos.ENOTDIR || ex.errno() == Errnos.ELOOP,
                 path + " gave errno " + ex.errno());
         }
     }

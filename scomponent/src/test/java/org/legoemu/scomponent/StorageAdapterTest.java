@@ -19,12 +19,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.proxy.StatInfo;
 import org.legoemu.fabric.proxy.StorageProxy;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2S_READEncoder;
 import org.legoemu.fabric.sbe.P2S_WRITEEncoder;
+import org.legoemu.fabric.testing.LoopbackClient;
 
 class StorageAdapterTest
 {
@@ -96,20 +98,20 @@ class StorageAdapterTest
     void dotDotAbsolutePathsAndSymlinksNeverReachOutsideTheRoot() throws IOException
     {
         final String hostPasswd = Files.exists(Path.of("/etc/passwd")) ? Files.readString(Path.of("/etc/passwd")) : "";
-        assertEquals(Errno.ENOENT, errno(() -> read("/../../etc/passwd")));
-        assertEquals(Errno.ENOENT, errno(() -> read("../../../../../../../../etc/passwd")));
-        assertEquals(Errno.ENOENT, errno(() -> read("/passwd")), "absolute target restarts at the root");
-        assertEquals(Errno.ENOENT, errno(() -> read("/escape")));
-        assertEquals(Errno.ENOENT, errno(() -> read("/dir/up/etc/passwd")));
-        assertEquals(Errno.ENOENT, errno(() -> read("/out/secret")));
-        assertEquals(Errno.ENOENT, errno(() -> read("/outrel")));
-        assertEquals(Errno.ENOENT, errno(() -> storage.stat("/passwd", true)));
-        assertEquals(Errno.ENOENT, errno(() -> storage.stat("/out", true)));
-        assertEquals(Errno.ENOENT, errno(() -> storage.open("/out/secret", O_WRONLY | O_TRUNC, 0)));
-        assertEquals(Errno.ENOENT, errno(() -> storage.open("/outrel", O_WRONLY | O_CREAT | O_TRUNC, 0644)),
+        assertEquals(Errnos.ENOENT, errno(() -> read("/../../etc/passwd")));
+        assertEquals(Errnos.ENOENT, errno(() -> read("../../../../../../../../etc/passwd")));
+        assertEquals(Errnos.ENOENT, errno(() -> read("/passwd")), "absolute target restarts at the root");
+        assertEquals(Errnos.ENOENT, errno(() -> read("/escape")));
+        assertEquals(Errnos.ENOENT, errno(() -> read("/dir/up/etc/passwd")));
+        assertEquals(Errnos.ENOENT, errno(() -> read("/out/secret")));
+        assertEquals(Errnos.ENOENT, errno(() -> read("/outrel")));
+        assertEquals(Errnos.ENOENT, errno(() -> storage.stat("/passwd", true)));
+        assertEquals(Errnos.ENOENT, errno(() -> storage.stat("/out", true)));
+        assertEquals(Errnos.ENOENT, errno(() -> storage.open("/out/secret", O_WRONLY | O_TRUNC, 0)));
+        assertEquals(Errnos.ENOENT, errno(() -> storage.open("/outrel", O_WRONLY | O_CREAT | O_TRUNC, 0644)),
             "creating through a dangling symlink needs the target's directory inside the root");
-        assertEquals(Errno.ENOENT, errno(() -> storage.write("/out/secret", 0, new byte[1], 0, 1)));
-        assertEquals(Errno.ENOENT, errno(() -> storage.truncate("/escape", 0)));
+        assertEquals(Errnos.ENOENT, errno(() -> storage.write("/out/secret", 0, new byte[1], 0, 1)));
+        assertEquals(Errnos.ENOENT, errno(() -> storage.truncate("/escape", 0)));
 
         assertEquals("host secret", Files.readString(outside.resolve("secret")));
         if (!hostPasswd.isEmpty())
@@ -133,8 +135,8 @@ class StorageAdapterTest
         assertEquals(0, created.sizeBytes());
         assertEquals(0640, created.mode() & 07777);
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("new.txt"))));
-        assertEquals(Errno.EEXIST, errno(() -> storage.open("/new.txt", O_WRONLY | O_CREAT | O_EXCL, 0640)));
-        assertEquals(Errno.EEXIST, errno(() -> storage.open("/passwd", O_WRONLY | O_CREAT | O_EXCL, 0640)),
+        assertEquals(Errnos.EEXIST, errno(() -> storage.open("/new.txt", O_WRONLY | O_CREAT | O_EXCL, 0640)));
+        assertEquals(Errnos.EEXIST, errno(() -> storage.open("/passwd", O_WRONLY | O_CREAT | O_EXCL, 0640)),
             "O_EXCL does not follow a final symlink");
         assertFalse(Files.exists(root.resolve("etc")));
 
@@ -143,10 +145,10 @@ class StorageAdapterTest
         assertEquals(0, storage.open("/hello.txt", O_WRONLY | O_TRUNC, 0).sizeBytes());
         assertEquals(0, Files.size(root.resolve("hello.txt")));
 
-        assertEquals(Errno.ENOENT, errno(() -> storage.open("/missing", O_RDONLY, 0)));
-        assertEquals(Errno.ENOENT, errno(() -> storage.open("/nodir/new", O_WRONLY | O_CREAT, 0644)));
-        assertEquals(Errno.EINVAL, errno(() -> storage.open("/hello.txt", 3, 0)));
-        assertEquals(Errno.ELOOP, errno(() -> storage.open("/hellolink", O_RDONLY | O_NOFOLLOW, 0)));
+        assertEquals(Errnos.ENOENT, errno(() -> storage.open("/missing", O_RDONLY, 0)));
+        assertEquals(Errnos.ENOENT, errno(() -> storage.open("/nodir/new", O_WRONLY | O_CREAT, 0644)));
+        assertEquals(Errnos.EINVAL, errno(() -> storage.open("/hello.txt", 3, 0)));
+        assertEquals(Errnos.ELOOP, errno(() -> storage.open("/hellolink", O_RDONLY | O_NOFOLLOW, 0)));
         assertTrue(storage.open("/dir", O_RDONLY | O_DIRECTORY, 0).isDirectory());
     }
 
@@ -195,16 +197,16 @@ class StorageAdapterTest
     @Test
     void directoriesAndNonDirectoriesGiveEisdirAndEnotdir()
     {
-        assertEquals(Errno.EISDIR, errno(() -> read("/dir")));
-        assertEquals(Errno.EISDIR, errno(() -> storage.write("/dir", 0, new byte[1], 0, 1)));
-        assertEquals(Errno.EISDIR, errno(() -> storage.open("/dir", O_WRONLY, 0)));
-        assertEquals(Errno.EISDIR, errno(() -> storage.open("/dir", O_RDONLY | O_TRUNC, 0)));
-        assertEquals(Errno.EISDIR, errno(() -> storage.truncate("/dir", 0)));
-        assertEquals(Errno.ENOTDIR, errno(() -> read("/hello.txt/x")));
-        assertEquals(Errno.ENOTDIR, errno(() -> read("/hello.txt/")));
-        assertEquals(Errno.ENOTDIR, errno(() -> read("/hello.txt/..")));
-        assertEquals(Errno.ENOTDIR, errno(() -> storage.open("/hello.txt", O_RDONLY | O_DIRECTORY, 0)));
-        assertEquals(Errno.ENOTDIR, errno(() -> storage.stat("/hellolink/", false)));
+        assertEquals(Errnos.EISDIR, errno(() -> read("/dir")));
+        assertEquals(Errnos.EISDIR, errno(() -> storage.write("/dir", 0, new byte[1], 0, 1)));
+        assertEquals(Errnos.EISDIR, errno(() -> storage.open("/dir", O_WRONLY, 0)));
+        assertEquals(Errnos.EISDIR, errno(() -> storage.open("/dir", O_RDONLY | O_TRUNC, 0)));
+        assertEquals(Errnos.EISDIR, errno(() -> storage.truncate("/dir", 0)));
+        assertEquals(Errnos.ENOTDIR, errno(() -> read("/hello.txt/x")));
+        assertEquals(Errnos.ENOTDIR, errno(() -> read("/hello.txt/")));
+        assertEquals(Errnos.ENOTDIR, errno(() -> read("/hello.txt/..")));
+        assertEquals(Errnos.ENOTDIR, errno(() -> storage.open("/hello.txt", O_RDONLY | O_DIRECTORY, 0)));
+        assertEquals(Errnos.ENOTDIR, errno(() -> storage.stat("/hellolink/", false)));
     }
 
     @Test
@@ -232,8 +234,8 @@ class StorageAdapterTest
     @Test
     void symlinkLoopsAndLongChainsGiveEloop() throws IOException
     {
-        assertEquals(Errno.ELOOP, errno(() -> read("/loopA")));
-        assertEquals(Errno.ELOOP, errno(() -> storage.stat("/loopA/x", false)));
+        assertEquals(Errnos.ELOOP, errno(() -> read("/loopA")));
+        assertEquals(Errnos.ELOOP, errno(() -> storage.stat("/loopA/x", false)));
         assertTrue(storage.stat("/loopA", false).isSymbolicLink());
 
         for (int i = 0; i < 41; i++)
@@ -241,19 +243,19 @@ class StorageAdapterTest
             Files.createSymbolicLink(root.resolve("chain" + i), Path.of(i == 40 ? "hello.txt" : "chain" + (i + 1)));
         }
         assertEquals("hello world", read("/chain1"), "40 links are followed");
-        assertEquals(Errno.ELOOP, errno(() -> read("/chain0")), "the 41st is too many");
+        assertEquals(Errnos.ELOOP, errno(() -> read("/chain0")), "the 41st is too many");
     }
 
     @Test
     void longNamesGiveEnametoolong()
     {
         final String longName = "n".repeat(256);
-        assertEquals(Errno.ENAMETOOLONG, errno(() -> read("/" + longName)));
-        assertEquals(Errno.ENAMETOOLONG, errno(() -> storage.open("/" + longName, O_WRONLY | O_CREAT, 0644)));
-        assertEquals(Errno.ENOENT, errno(() -> read("/" + "n".repeat(255))));
+        assertEquals(Errnos.ENAMETOOLONG, errno(() -> read("/" + longName)));
+        assertEquals(Errnos.ENAMETOOLONG, errno(() -> storage.open("/" + longName, O_WRONLY | O_CREAT, 0644)));
+        assertEquals(Errnos.ENOENT, errno(() -> read("/" + "n".repeat(255))));
         final String longPath = "/a".repeat(2048);
-        assertEquals(Errno.ENAMETOOLONG, errno(() -> storage.stat(longPath, true)));
-        assertEquals(Errno.ENOENT, errno(() -> storage.stat("", true)));
+        assertEquals(Errnos.ENAMETOOLONG, errno(() -> storage.stat(longPath, true)));
+        assertEquals(Errnos.ENOENT, errno(() -> storage.stat("", true)));
     }
 
     @Test
@@ -264,8 +266,8 @@ class StorageAdapterTest
         storage.truncate("/hello.txt", 8);
         assertArrayEquals("hello\0\0\0".getBytes(UTF_8), Files.readAllBytes(root.resolve("hello.txt")));
         storage.fsync("/hello.txt");
-        assertEquals(Errno.EINVAL, errno(() -> storage.truncate("/hello.txt", -1)));
-        assertEquals(Errno.ENOENT, errno(() -> storage.fsync("/missing")));
+        assertEquals(Errnos.EINVAL, errno(() -> storage.truncate("/hello.txt", -1)));
+        assertEquals(Errnos.ENOENT, errno(() -> storage.fsync("/missing")));
     }
 
     @Test
@@ -278,32 +280,32 @@ class StorageAdapterTest
 
         readEncoder.wrapAndApplyHeader(buffer, 0, header).fileOffset(0).length(1024 * 1024 + 1).path("/hello.txt");
         adapter.onRequest(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + readEncoder.encodedLength(), responder);
-        assertEquals(Errno.EINVAL, responder.errno, "read above 1 MiB");
+        assertEquals(Errnos.EINVAL, responder.errno, "read above 1 MiB");
 
         responder.reset();
         readEncoder.wrapAndApplyHeader(buffer, 0, header).fileOffset(-5).length(1).path("/hello.txt");
         adapter.onRequest(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + readEncoder.encodedLength(), responder);
-        assertEquals(Errno.EINVAL, responder.errno, "negative offset");
+        assertEquals(Errnos.EINVAL, responder.errno, "negative offset");
 
         responder.reset();
         readEncoder.wrapAndApplyHeader(buffer, 0, header).fileOffset(0).length(4).path("/hello.txt");
         adapter.onRequest(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + readEncoder.encodedLength() - 2, responder);
-        assertEquals(Errno.EPROTO, responder.errno, "truncated path");
+        assertEquals(Errnos.EPROTO, responder.errno, "truncated path");
 
         responder.reset();
         final P2S_WRITEEncoder writeEncoder = new P2S_WRITEEncoder();
         writeEncoder.wrapAndApplyHeader(buffer, 0, header).fileOffset(0).path("/hello.txt").putData(new byte[8], 0, 8);
         adapter.onRequest(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + writeEncoder.encodedLength() - 1, responder);
-        assertEquals(Errno.EPROTO, responder.errno, "truncated data");
+        assertEquals(Errnos.EPROTO, responder.errno, "truncated data");
 
         responder.reset();
         header.wrap(buffer, 0).blockLength(0).templateId(4242).schemaId(7101).version(0);
         adapter.onRequest(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH, responder);
-        assertEquals(Errno.EPROTO, responder.errno, "unknown templateId");
+        assertEquals(Errnos.EPROTO, responder.errno, "unknown templateId");
 
         responder.reset();
         adapter.onRequest(buffer, 0, 3, responder);
-        assertEquals(Errno.EPROTO, responder.errno, "shorter than a header");
+        assertEquals(Errnos.EPROTO, responder.errno, "shorter than a header");
         assertEquals(1, responder.answers);
         assertEquals("hello world", read("/hello.txt"), "nothing written by malformed requests");
     }

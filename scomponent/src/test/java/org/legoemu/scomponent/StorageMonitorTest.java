@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.Server;
@@ -69,7 +70,7 @@ class StorageMonitorTest
             assertEquals(5, storage.write("/out", -1, "hello".getBytes(UTF_8), 0, 5));
             storage.fsync("/out");
             assertArrayEquals("hello".getBytes(UTF_8), storage.readWhole("/out"));
-            assertEquals(Errno.ENOENT, assertThrows(RemoteErrorException.class,
+            assertEquals(Errnos.ENOENT, assertThrows(RemoteErrorException.class,
                 () -> storage.stat("/../../../etc/passwd", true)).errno());
 
             final long deadlineMs = System.currentTimeMillis() + 10_000;

@@ -1,6 +1,7 @@
 package org.legoemu.fabric.proxy;
 
 import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.sbe.ComponentKind;
@@ -69,8 +70,7 @@ public final class ClusterMembership implements AutoCloseable
                 final Registration registration = proxy.register(kind, capacityBytes, self);
                 LOG.info("{} {} joined the cluster at GMM {} as component {}",
                     kind.name().toLowerCase(), self, gmm, registration.componentId());
-                return new ClusterMembership(
-                    new GmmProxy(transport.connect(gmm), timeoutNs), kind, capacityBytes, self, load, registration, name);
+                return new ClusterMembership(proxy, kind, capacityBytes, self, load, registration, name);
             }
             catch (final FabricException ex)
             {
@@ -108,7 +108,7 @@ public final class ClusterMembership implements AutoCloseable
             }
             catch (final FabricException ex)
             {
-                if (ex.errno() == 2)
+                if (ex.errno() == Errnos.ENOENT)
                 {
                     rejoin();
                 }
@@ -159,6 +159,7 @@ public final class ClusterMembership implements AutoCloseable
         {
             LOG.debug("deregistration failed: {}", ex.getMessage());
         }
+        heartbeatProxy.client().close();
     }
 
     private static void sleepNs(final long ns)

@@ -253,12 +253,6 @@ public final class GmmProxy
 
     private void call(final int length, final int expectedTemplateId)
     {
-        client.call(request, 0, length, reply, timeoutNs);
-        final int templateId = reply.templateId();
-        if (templateId != expectedTemplateId)
-        {
-            throw new FabricException(EPROTO, "GMM replied templateId " + templateId + ", expected " +
-                expectedTemplateId);
-        }
+        ProxyCalls.call(client, request, length, reply, timeoutNs, "GMM", expectedTemplateId);
     }
 }

@@ -270,13 +270,7 @@ public final class MemoryProxy
 
     private void call(final int length, final int expectedTemplateId)
     {
-        client.call(request, 0, length, reply, timeoutNs);
-        final int templateId = reply.templateId();
-        if (templateId != expectedTemplateId)
-        {
-            throw new FabricException(EPROTO, "mComponent replied templateId " + templateId + ", expected " +
-                expectedTemplateId);
-        }
+        ProxyCalls.call(client, request, length, reply, timeoutNs, "mComponent", expectedTemplateId);
     }
 
     private static byte[] nulSeparated(final List<String> strings)

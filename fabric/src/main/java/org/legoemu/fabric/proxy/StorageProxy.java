@@ -264,12 +264,6 @@ public final class StorageProxy
 
     private void call(final int length, final int expectedTemplateId)
     {
-        client.call(request, 0, length, reply, timeoutNs);
-        final int templateId = reply.templateId();
-        if (templateId != expectedTemplateId)
-        {
-            throw new FabricException(EPROTO, "sComponent replied templateId " + templateId + ", expected " +
-                expectedTemplateId);
-        }
+        ProxyCalls.call(client, request, length, reply, timeoutNs, "sComponent", expectedTemplateId);
     }
 }

@@ -1,4 +1,4 @@
-package org.legoemu.gmm;
+package org.legoemu.fabric.testing;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -11,13 +11,16 @@ import org.legoemu.fabric.Reply;
 import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Responder;
 
-/** A Client that hands each request straight to a RequestHandler on the calling thread; for unit tests. */
-final class LoopbackClient implements Client
+/**
+ * A Client that hands each request straight to a RequestHandler on the calling thread; for unit tests. Shared with
+ * other modules through fabric's test-jar.
+ */
+public final class LoopbackClient implements Client
 {
     private final RequestHandler handler;
     private final CapturingResponder responder = new CapturingResponder();
 
-    LoopbackClient(final RequestHandler handler)
+    public LoopbackClient(final RequestHandler handler)
     {
         this.handler = handler;
     }
@@ -51,15 +54,15 @@ final class LoopbackClient implements Client
     }
 
     /** Records one answer: reply bytes, or errno and text. */
-    static final class CapturingResponder implements Responder
+    public static final class CapturingResponder implements Responder
     {
-        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
-        int length;
-        int errno;
-        String text;
-        int answers;
+        public final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+        public int length;
+        public int errno;
+        public String text;
+        public int answers;
 
-        void reset()
+        public void reset()
         {
             length = 0;
             errno = 0;
