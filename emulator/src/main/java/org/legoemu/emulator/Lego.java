@@ -2,6 +2,11 @@ package org.legoemu.emulator;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import org.legoemu.emulator.daemon.GmmCommand;
+import org.legoemu.emulator.daemon.MComponentCommand;
+import org.legoemu.emulator.daemon.PComponentCommand;
+import org.legoemu.emulator.daemon.SComponentCommand;
+import org.legoemu.emulator.daemon.StatusCommand;
 import org.legoemu.pcomponent.linux.Console;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -21,7 +26,9 @@ import java.io.FileOutputStream;
     versionProvider = Lego.Version.class,
     description = "LegoEmu: run unmodified static riscv64 Linux programs on an emulated disaggregated cluster "
         + "(LegoOS-style pComponent, mComponents, sComponent and global manager talking SBE over a fabric).",
-    subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+        RunCommand.class, GmmCommand.class, MComponentCommand.class, SComponentCommand.class, PComponentCommand.class,
+        StatusCommand.class, CommandLine.HelpCommand.class})
 public final class Lego implements Runnable
 {
     @CommandLine.Spec
@@ -74,7 +81,7 @@ public final class Lego implements Runnable
         @Option(names = {"-q", "--quiet"}, description = "Only errors in the log, and no run summary.")
         boolean quiet;
 
-        void apply()
+        public void apply()
         {
             logLevel(verbose, quiet);
         }

@@ -1,0 +1,44 @@
+package org.legoemu.emulator.daemon;
+
+import org.legoemu.emulator.Lego;
+import org.legoemu.scomponent.StorageContext;
+import org.legoemu.scomponent.StorageMonitor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code lego scomponent}: a storage monitor daemon serving one directory tree. */
+@Command(name = "scomponent", sortOptions = false,
+    description = "Run a storage component (sComponent) in the foreground until SIGINT/SIGTERM.")
+public final class SComponentCommand implements Callable<Integer>
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    Lego.Verbosity verbosity;
+
+    @CommandLine.Mixin
+    DaemonOptions options;
+
+    @Option(names = "--root", paramLabel = "DIR", required = true,
+        description = "The directory served as the guests' / (nothing outside it is ever reached).")
+    Path root;
+
+    final Daemon daemon = new Daemon();
+
+    @Override
+    public Integer call()
+    {
+        verbosity.apply();
+        return daemon.run("scomponent", (transport) ->
+        {
+            final StorageMonitor storage = new StorageMonitor(new StorageContext()
+                .transport(transport).listenEndpoint(options.listen).gmmEndpoint(options.gmm).rootDirectory(root)).start();
+            return new Daemon.Started(storage, storage.endpoint());
+        }, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+}

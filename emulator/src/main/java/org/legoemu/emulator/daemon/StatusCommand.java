@@ -1,0 +1,121 @@
+package org.legoemu.emulator.daemon;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.legoemu.emulator.ExitCodes;
+import org.legoemu.emulator.Lego;
+import org.legoemu.emulator.Sizes;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.netty.NettyTransport;
+import org.legoemu.fabric.proxy.ClusterStatus;
+import org.legoemu.fabric.proxy.ComponentStatus;
+import org.legoemu.fabric.proxy.GmmProxy;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code lego status}: every component the GMM knows, with its state and load (C2G_STATUS). */
+@Command(name = "status", sortOptions = false, description = "Show the cluster's components as the GMM sees them.")
+public final class StatusCommand implements Callable<Integer>
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    Lego.Verbosity verbosity;
+
+    @Option(names = "--gmm", paramLabel = "HOST:PORT", required = true, converter = EndpointConverter.class,
+        description = "The global manager to ask.")
+    Endpoint gmm;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        verbosity.apply();
+        final PrintWriter out = spec.commandLine().getOut();
+        final ClusterStatus status;
+        try (NettyTransport transport = new NettyTransport())
+        {
+            status = new GmmProxy(transport.connect(gmm), TimeUnit.SECONDS.toNanos(5)).status();
+        }
+        catch (final FabricException ex)
+        {
+            spec.commandLine().getErr().println("lego status: cannot reach the GMM at " + gmm + ": " + ex.getMessage());
+            return ExitCodes.INTERNAL_ERROR;
+        }
+        if (json)
+        {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(status)));
+        }
+        else
+        {
+            out.printf(Locale.ROOT, "GMM %s up %.1f s, %d components%n", gmm, status.uptimeNs() / 1e9, status.components().size());
+            out.printf(Locale.ROOT, "%4s  %-10s  %-7s  %-22s  %12s  %s%n", "ID", "KIND", "STATE", "ADDRESS", "CAPACITY", "LOAD");
+            for (final ComponentStatus c : status.components())
+            {
+                out.printf(Locale.ROOT, "%4d  %-10s  %-7s  %-22s  %12s  %s%n", c.componentId(), kindName(c),
+                    c.state().name().toLowerCase(Locale.ROOT), c.address(),
+                    c.capacityBytes() > 0 ? Sizes.format(c.capacityBytes()) : "-", load(c));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String kindName(final ComponentStatus c)
+    {
+        switch (c.kind())
+        {
+            case PCOMPONENT:
+                return "pComponent";
+            case MCOMPONENT:
+                return "mComponent";
+            case SCOMPONENT:
+                return "sComponent";
+            default:
+                return c.kind().name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static String load(final ComponentStatus c)
+    {
+        switch (c.kind())
+        {
+            case PCOMPONENT:
+                return c.load() + " processes";
+            case MCOMPONENT:
+                return c.load() + " frames in use";
+            default:
+                return "-";
+        }
+    }
+
+    private static ObjectNode toJson(final ClusterStatus status)
+    {
+        final ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("uptimeNs", status.uptimeNs());
+        final ArrayNode components = root.putArray("components");
+        for (final ComponentStatus c : status.components())
+        {
+            final ObjectNode node = components.addObject();
+            node.put("id", c.componentId());
+            node.put("kind", kindName(c));
+            node.put("state", c.state().name().toLowerCase(Locale.ROOT));
+            node.put("address", c.address().toString());
+            node.put("capacityBytes", c.capacityBytes());
+            node.put("load", c.load());
+        }
+        return root;
+    }
+}
