@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
  * {@code lego run}: starts an embedded cluster, runs one guest on it, and exits with the guest's status.
  */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "run",
     sortOptions = false,
     description = {
@@ -29,7 +30,7 @@ import java.util.concurrent.Callable;
         "GUEST must lie under the storage root; its files are served by the sComponent, its memory lives in the "
             + "mComponents and is cached in the pComponent's ExCache. stdin/stdout/stderr are the guest's; the exit "
             + "status is the guest's (128+N if killed by signal N). A one-line summary goes to stderr."},
-    footer = {"", "Example:", "  lego run --excache 1MiB --storage-root / -- emulator/guests/bin/wordcount "
+    footer = {"", "Example:", "  lego run --excache 256KiB --storage-root / -- \"$PWD/emulator/guests/bin/wordcount\" "
         + "/usr/share/common-licenses/GPL-3"})
 public final class RunCommand implements Callable<Integer>
 {
@@ -50,17 +51,8 @@ public final class RunCommand implements Callable<Integer>
         description = "Memory components (default: ${DEFAULT-VALUE}).")
     int mcomponents;
 
-    @Option(names = "--excache", paramLabel = "SIZE", defaultValue = "64MiB", converter = SizeConverter.class,
-        description = "ExCache size of each pComponent, e.g. 1MiB (default: ${DEFAULT-VALUE}).")
-    long excacheBytes;
-
-    @Option(names = "--excache-ways", paramLabel = "N", defaultValue = "8",
-        description = "ExCache associativity; 0 = fully associative (default: ${DEFAULT-VALUE}).")
-    int excacheWays;
-
-    @Option(names = "--excache-policy", paramLabel = "P", defaultValue = "lru",
-        description = "ExCache eviction policy: fifo, lru or random (default: ${DEFAULT-VALUE}).")
-    String excachePolicy;
+    @CommandLine.Mixin
+    ExCacheOptions excache;
 
     @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "4GiB", converter = SizeConverter.class,
         description = "Memory of each mComponent; reserved, not allocated, until touched (default: ${DEFAULT-VALUE}).")
@@ -140,7 +132,8 @@ public final class RunCommand implements Callable<Integer>
         final Console console = parent.console();
 
         final EmbeddedCluster.Config config = new EmbeddedCluster.Config(
-            pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, memoryBytes, root, transport);
+            pcomponents, mcomponents, excache.excacheBytes, excache.excacheWays, excache.excachePolicy, memoryBytes, root,
+            transport);
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config))
         {
             final ProcessResult result = cluster.run(namespacePath, argv, envp, cwd, console);

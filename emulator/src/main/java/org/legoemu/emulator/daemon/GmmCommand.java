@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** {@code lego gmm}: the global manager daemon (membership, failure detection, placement, vRegions). */
-@Command(name = "gmm", sortOptions = false,
+@Command(mixinStandardHelpOptions = true, name = "gmm", sortOptions = false,
     description = "Run the global manager (GMM) in the foreground until SIGINT/SIGTERM.")
 public final class GmmCommand implements Callable<Integer>
 {

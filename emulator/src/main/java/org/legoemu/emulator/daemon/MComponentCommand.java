@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** {@code lego mcomponent}: a memory monitor daemon. */
-@Command(name = "mcomponent", sortOptions = false,
+@Command(mixinStandardHelpOptions = true, name = "mcomponent", sortOptions = false,
     description = "Run a memory component (mComponent) in the foreground until SIGINT/SIGTERM.")
 public final class MComponentCommand implements Callable<Integer>
 {

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code lego scomponent}: a storage monitor daemon serving one directory tree. */
-@Command(name = "scomponent", sortOptions = false,
+@Command(mixinStandardHelpOptions = true, name = "scomponent", sortOptions = false,
     description = "Run a storage component (sComponent) in the foreground until SIGINT/SIGTERM.")
 public final class SComponentCommand implements Callable<Integer>
 {

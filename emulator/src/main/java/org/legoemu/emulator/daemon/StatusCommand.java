@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /** {@code lego status}: every component the GMM knows, with its state and load (C2G_STATUS). */
-@Command(name = "status", sortOptions = false, description = "Show the cluster's components as the GMM sees them.")
+@Command(mixinStandardHelpOptions = true, name = "status", sortOptions = false, description = "Show the cluster's components as the GMM sees them.")
 public final class StatusCommand implements Callable<Integer>
 {
     @CommandLine.Spec
