@@ -89,17 +89,49 @@ public final class ProcessorMonitor implements AutoCloseable
      */
     public ProcessResult execute(final LaunchRequest request)
     {
-        final Placement placement = request.placement();
-        final int pid = placement.pid();
         final long timeoutNs = ctx.timeoutNs();
         final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs);
-        final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs);
-        final StorageProxy storage;
+        final MemoryProxy home = new MemoryProxy(ctx.transport().connect(request.placement().homeAddress()), timeoutNs);
+        final OwnerDirectory owners = new OwnerDirectory(request.placement().pid(), gmm, ctx.transport(), timeoutNs);
+        StorageProxy storage = null;
+        try
+        {
+            storage = connectStorage(gmm);
+            return run(request, gmm, home, storage, owners);
+        }
+        finally
+        {
+            gmm.client().close();
+            home.client().close();
+            if (storage != null)
+            {
+                storage.client().close();
+            }
+            for (final MemoryProxy owner : owners.owners())
+            {
+                owner.client().close();
+            }
+        }
+    }
+
+    private StorageProxy connectStorage(final GmmProxy gmm)
+    {
+        try
+        {
+            return new StorageProxy(
+                ctx.transport().connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()), ctx.timeoutNs());
+        }
+        catch (final FabricException ex)
+        {
+            throw new LaunchException(ex.errno(), "cannot reach the cluster's storage: " + ex.getMessage());
+        }
+    }
+
+    private long clusterMemoryBytes(final GmmProxy gmm)
+    {
         long memoryBytes = 0;
         try
         {
-            storage = new StorageProxy(
-                ctx.transport().connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()), timeoutNs);
             for (final ComponentStatus component : gmm.status().components())
             {
                 if (component.kind() == ComponentKind.MCOMPONENT)
@@ -110,9 +142,18 @@ public final class ProcessorMonitor implements AutoCloseable
         }
         catch (final FabricException ex)
         {
-            throw new LaunchException(ex.errno(), "cannot reach the cluster's storage: " + ex.getMessage());
+            throw new LaunchException(ex.errno(), "cannot reach the GMM: " + ex.getMessage());
         }
+        return memoryBytes;
+    }
 
+    private ProcessResult run(
+        final LaunchRequest request, final GmmProxy gmm, final MemoryProxy home, final StorageProxy storage,
+        final OwnerDirectory owners)
+    {
+        final Placement placement = request.placement();
+        final int pid = placement.pid();
+        final long memoryBytes = clusterMemoryBytes(gmm);
         final long startNs = System.nanoTime();
         final ExecImage image;
         try
@@ -125,7 +166,6 @@ public final class ProcessorMonitor implements AutoCloseable
         }
 
         runningProcesses.incrementAndGet();
-        final OwnerDirectory owners = new OwnerDirectory(pid, gmm, ctx.transport(), timeoutNs);
         final ProcessMemory memory = new ProcessMemory(pid, componentId(), cache, owners);
         final LinuxProcess process = new LinuxProcess(
             pid, memory, home, storage, request.console(), request.path(), image.brk(), memoryBytes);

@@ -65,6 +65,12 @@ public final class StorageProxy
         this.timeoutNs = timeoutNs;
     }
 
+    /** The client this proxy calls through. */
+    public Client client()
+    {
+        return client;
+    }
+
     /**
      * P2S_OPEN: checks or creates a file for open(2).
      *
