@@ -1,6 +1,5 @@
 package org.legoemu.emulator.daemon;
 
-import org.legoemu.emulator.Lego;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.gmm.GlobalManager;
 import org.legoemu.gmm.GmmContext;
@@ -8,19 +7,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.concurrent.Callable;
-
 /** {@code lego gmm}: the global manager daemon (membership, failure detection, placement, vRegions). */
 @Command(mixinStandardHelpOptions = true, name = "gmm", sortOptions = false,
     description = "Run the global manager (GMM) in the foreground until SIGINT/SIGTERM.")
-public final class GmmCommand implements Callable<Integer>
+public final class GmmCommand extends DaemonCommand
 {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin
-    Lego.Verbosity verbosity;
-
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0", converter = EndpointConverter.class,
         description = "Where to serve; port 0 picks a free port, which is printed (default: ${DEFAULT-VALUE}).")
     Endpoint listen;
@@ -29,17 +20,14 @@ public final class GmmCommand implements Callable<Integer>
         description = "Missed 100 ms heartbeats after which a component is declared dead (default: ${DEFAULT-VALUE}).")
     int missedHeartbeats;
 
-    final Daemon daemon = new Daemon();
-
     @Override
     public Integer call()
     {
-        verbosity.apply();
-        return daemon.run("gmm", (transport) ->
+        return serve("gmm", (transport) ->
         {
             final GlobalManager gmm = new GlobalManager(new GmmContext()
                 .transport(transport).listenEndpoint(listen).missedHeartbeats(missedHeartbeats)).start();
             return new Daemon.Started(gmm, gmm.endpoint());
-        }, spec.commandLine().getOut(), spec.commandLine().getErr());
+        });
     }
 }

@@ -1,44 +1,32 @@
 package org.legoemu.emulator.daemon;
 
-import org.legoemu.emulator.Lego;
 import org.legoemu.emulator.ExCacheOptions;
 import org.legoemu.pcomponent.ProcessorContext;
 import org.legoemu.pcomponent.ProcessorMonitor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.util.concurrent.Callable;
-
 /** {@code lego pcomponent}: a processor monitor daemon with its ExCache. */
 @Command(mixinStandardHelpOptions = true, name = "pcomponent", sortOptions = false,
     description = "Run a processor component (pComponent) in the foreground until SIGINT/SIGTERM.")
-public final class PComponentCommand implements Callable<Integer>
+public final class PComponentCommand extends DaemonCommand
 {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin
-    Lego.Verbosity verbosity;
-
     @CommandLine.Mixin
     DaemonOptions options;
 
     @CommandLine.Mixin
     ExCacheOptions excache;
 
-    final Daemon daemon = new Daemon();
-
     @Override
     public Integer call()
     {
-        verbosity.apply();
-        return daemon.run("pcomponent", (transport) ->
+        return serve("pcomponent", (transport) ->
         {
             final ProcessorMonitor processor = new ProcessorMonitor(new ProcessorContext()
                 .transport(transport).listen(options.listen).gmm(options.gmm)
                 .excacheBytes(excache.excacheBytes).excacheWays(excache.excacheWays)
                 .excachePolicy(excache.excachePolicy)).start();
             return new Daemon.Started(processor, processor.endpoint());
-        }, spec.commandLine().getOut(), spec.commandLine().getErr());
+        });
     }
 }

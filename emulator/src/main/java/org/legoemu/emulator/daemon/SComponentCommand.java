@@ -1,6 +1,5 @@
 package org.legoemu.emulator.daemon;
 
-import org.legoemu.emulator.Lego;
 import org.legoemu.scomponent.StorageContext;
 import org.legoemu.scomponent.StorageMonitor;
 import picocli.CommandLine;
@@ -8,19 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code lego scomponent}: a storage monitor daemon serving one directory tree. */
 @Command(mixinStandardHelpOptions = true, name = "scomponent", sortOptions = false,
     description = "Run a storage component (sComponent) in the foreground until SIGINT/SIGTERM.")
-public final class SComponentCommand implements Callable<Integer>
+public final class SComponentCommand extends DaemonCommand
 {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @CommandLine.Mixin
-    Lego.Verbosity verbosity;
-
     @CommandLine.Mixin
     DaemonOptions options;
 
@@ -28,17 +20,14 @@ public final class SComponentCommand implements Callable<Integer>
         description = "The directory served as the guests' / (nothing outside it is ever reached).")
     Path root;
 
-    final Daemon daemon = new Daemon();
-
     @Override
     public Integer call()
     {
-        verbosity.apply();
-        return daemon.run("scomponent", (transport) ->
+        return serve("scomponent", (transport) ->
         {
             final StorageMonitor storage = new StorageMonitor(new StorageContext()
                 .transport(transport).listenEndpoint(options.listen).gmmEndpoint(options.gmm).rootDirectory(root)).start();
             return new Daemon.Started(storage, storage.endpoint());
-        }, spec.commandLine().getOut(), spec.commandLine().getErr());
+        });
     }
 }
