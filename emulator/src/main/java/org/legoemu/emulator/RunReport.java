@@ -17,7 +17,7 @@ import java.util.Locale;
 /**
  * The figures of one {@code lego run}: the one-line summary printed on stderr and the {@code --stats-json}
  * document. JSON keys (times in ns unless named otherwise, sizes in bytes): {@code exitStatus}, {@code signal},
- * {@code instructions}, {@code wallSeconds}, {@code mips}, {@code excache.{sizeBytes, ways, sets, policy, hits,
+ * {@code instructions}, {@code wallSeconds}, {@code mips}, {@code hartCpuSeconds}, {@code excache.{sizeBytes, ways, sets, policy, hits,
  * misses, evictions, cleanDrops, flushes, missLatencyNs.{count, mean, p50, p99, p999, max}}}, {@code bytesFetched},
  * {@code bytesFlushed}, {@code mcomponents[].{id, peakFramesInUse, framesInUseAfterExit}}.
  */
@@ -76,6 +76,7 @@ public final class RunReport
         root.put("instructions", result.instructions());
         root.put("wallSeconds", wallSeconds());
         root.put("mips", mips());
+        root.put("hartCpuSeconds", result.hartCpuNs() / 1e9);
         final ObjectNode ex = root.putObject("excache");
         ex.put("sizeBytes", (long)cache.lineCount() * ExCache.LINE_SIZE);
         ex.put("ways", cache.ways());

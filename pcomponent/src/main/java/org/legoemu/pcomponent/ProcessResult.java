@@ -10,7 +10,10 @@ import org.legoemu.abi.Signal;
  * @param description  one line for the user when killed (e.g. "SIGSEGV: address 0x10 pc 0x10486"), else null.
  * @param instructions guest instructions retired.
  * @param wallNs       wall-clock time from execve to exit, ns.
+ * @param hartCpuNs    CPU time the process's hart threads consumed (interpreting and in system calls), ns; 0 if the
+ *                     JVM cannot measure thread CPU time.
  */
-public record ProcessResult(int exitStatus, Signal signal, String description, long instructions, long wallNs)
+public record ProcessResult(
+    int exitStatus, Signal signal, String description, long instructions, long wallNs, long hartCpuNs)
 {
 }

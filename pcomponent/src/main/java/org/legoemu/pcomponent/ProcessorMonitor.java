@@ -155,6 +155,7 @@ public final class ProcessorMonitor implements AutoCloseable
         final int pid = placement.pid();
         final long memoryBytes = clusterMemoryBytes(gmm);
         final long startNs = System.nanoTime();
+        final long startCpuNs = HartClock.cpuNs();
         final ExecImage image;
         try
         {
@@ -180,20 +181,21 @@ public final class ProcessorMonitor implements AutoCloseable
             {
                 hart.run(RUN_SLICE_INSTRUCTIONS);
             }
-            result = new ProcessResult(process.exitStatus(), null, null, hart.instructionsRetired(), System.nanoTime() - startNs);
+            result = new ProcessResult(process.exitStatus(), null, null, hart.instructionsRetired(),
+                System.nanoTime() - startNs, HartClock.cpuNs() - startCpuNs);
         }
         catch (final GuestFault fault)
         {
             fault.withPc(hart.pc);
-            result = killed(fault.signal(), fault.describe(), hart, startNs);
+            result = killed(fault.signal(), fault.describe(), hart, startNs, startCpuNs);
         }
         catch (final RaisedSignal raised)
         {
-            result = killed(raised.signal(), raised.getMessage(), hart, startNs);
+            result = killed(raised.signal(), raised.getMessage(), hart, startNs, startCpuNs);
         }
         catch (final WriteBackException ex)
         {
-            result = killed(Signal.SIGBUS, ex.getMessage(), hart, startNs);
+            result = killed(Signal.SIGBUS, ex.getMessage(), hart, startNs, startCpuNs);
         }
         finally
         {
@@ -204,10 +206,11 @@ public final class ProcessorMonitor implements AutoCloseable
         return result;
     }
 
-    private static ProcessResult killed(final Signal signal, final String description, final Hart hart, final long startNs)
+    private static ProcessResult killed(
+        final Signal signal, final String description, final Hart hart, final long startNs, final long startCpuNs)
     {
-        return new ProcessResult(
-            signal.shellExitStatus(), signal, description, hart.instructionsRetired(), System.nanoTime() - startNs);
+        return new ProcessResult(signal.shellExitStatus(), signal, description, hart.instructionsRetired(),
+            System.nanoTime() - startNs, HartClock.cpuNs() - startCpuNs);
     }
 
     private static void releaseMemory(final MemoryProxy home, final GmmProxy gmm, final int pid, final int status)

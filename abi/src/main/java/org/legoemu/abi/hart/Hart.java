@@ -8,25 +8,40 @@ import org.legoemu.abi.SyscallHandler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An RV64GC user-mode interpreter (RISC-V unprivileged ISA 20191213: RV64I chapters 2 and 5, "M" chapter 7,
  * "A" chapter 8, "C" chapter 16, "Zicsr" chapter 9, "Zifencei" chapter 3). Loads and stores of
  * {@code FLW/FLD/FSW/FSD} are executed here; every other F/D instruction is delegated to
- * {@link FloatingPointUnit#execute}.
+ * {@link FloatingPointUnit#execute}, CSR instructions to {@link Zicsr}.
  *
- * <p>Guest memory is reached through a direct-mapped software TLB held as parallel primitive arrays: one tag
- * array and one page array per access kind (read, write, execute). A hit is a tag compare and a little-endian
- * {@link VarHandle} access on the page's {@code byte[]}; a miss asks {@link GuestMemory#page} and fills the
- * entry. The memory tells the hart when a page stops being valid through the shootdown listener registered in
- * the constructor. Accesses that straddle a page boundary take a byte-by-byte path that translates both pages
- * before touching either, so a faulting store writes nothing.
+ * <p><b>Instruction cache.</b> Instructions are decoded once per executable page into a {@link DecodedPage}
+ * (operation number, registers, assembled immediate) held next to the execute-TLB entry, and the dispatch loop
+ * switches on the operation number. A decoded page is dropped with its TLB entry: on {@code fence.i}, on
+ * {@link #flushTlb()} (what {@code riscv_flush_icache} does) and on a shootdown of the page (ExCache eviction,
+ * munmap, mprotect). Writes to x0 go to a sink register ({@link HartState#x}{@code [32]}), so no instruction
+ * checks for x0.
  *
- * <p>Faults surface as {@link GuestFault} with the pc of the faulting instruction; the pc is left pointing at
- * it. Environment calls go to the {@link SyscallHandler}; {@code ebreak} is a {@link Signal#SIGTRAP} fault.
+ * <p><b>Software TLB.</b> Data accesses go through a direct-mapped TLB held as parallel primitive arrays, one tag
+ * array and one page array per access kind. A hit is a tag compare and a little-endian {@link VarHandle} access on
+ * the page's {@code byte[]} (the ExCache line itself); a miss asks {@link GuestMemory#page} and fills the entry.
+ * Accesses that straddle a page take a byte-by-byte path that translates both pages before touching either, so a
+ * faulting store writes nothing.
  *
- * <p>Not thread-safe: one hart runs on one thread; only {@link #invalidatePage(long)} may be called from
- * another thread (it only clears tags).
+ * <p><b>Shootdowns and threads.</b> While it executes instructions the hart holds its run lock; it lets go of it
+ * around every call into {@link GuestMemory#page} (a TLB miss), around system calls, and at safepoints (taken
+ * branches and page changes) when another thread has asked for it. {@link #invalidatePage} and {@link #flushTlb}
+ * take the run lock, so a thread that evicts a line returns only once no hart can still write into it: a store can
+ * never land in a line that was already written back and reused. LR/SC and AMOs are compare-and-set operations on
+ * the shared line, atomic against every other hart of the process (unprivileged ISA chapter 8; SC succeeds when the
+ * reserved address still holds the value LR read, as in QEMU).
+ *
+ * <p>Faults surface as {@link GuestFault} with the pc of the faulting instruction; the pc is left pointing at it.
+ * Environment calls go to the {@link SyscallHandler}; {@code ebreak} is a {@link Signal#SIGTRAP} fault.
+ *
+ * <p>One thread runs a hart; {@link #invalidatePage(long)} and {@link #flushTlb()} may be called from any thread.
  */
 public final class Hart extends HartState
 {
@@ -44,19 +59,21 @@ public final class Hart extends HartState
         ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class,
         ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHOOTDOWN_REQUESTS;
 
-    /** CSR numbers (unprivileged ISA chapter 9 and 10; privileged ISA table 2.2). */
-    public static final int CSR_FFLAGS = 0x001;
-    public static final int CSR_FRM = 0x002;
-    public static final int CSR_FCSR = 0x003;
-    public static final int CSR_CYCLE = 0xC00;
-    public static final int CSR_TIME = 0xC01;
-    public static final int CSR_INSTRET = 0xC02;
+    static
+    {
+        try
+        {
+            SHOOTDOWN_REQUESTS = MethodHandles.lookup().findVarHandle(Hart.class, "shootdownRequests", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
-    /** Frequency of the {@code time} CSR in Hz: 10 MHz, the timebase of QEMU's virt board and most boards. */
-    public static final long TIMEBASE_HZ = 10_000_000L;
-
-    /** AMO funct5 values (unprivileged ISA table 8.2/24.x). */
+    /** AMO funct5 values (unprivileged ISA table 24.3). */
     public static final int AMO_ADD = 0x00;
     public static final int AMO_SWAP = 0x01;
     public static final int AMO_LR = 0x02;
@@ -77,12 +94,19 @@ public final class Hart extends HartState
     private final long[] execTag = new long[TLB_ENTRIES];
     private final byte[][] readPage = new byte[TLB_ENTRIES][];
     private final byte[][] writePage = new byte[TLB_ENTRIES][];
-    private final byte[][] execPage = new byte[TLB_ENTRIES][];
+    private final DecodedPage[] execPage = new DecodedPage[TLB_ENTRIES];
+
+    private final ReentrantLock runLock = new ReentrantLock(true);
+    @SuppressWarnings("unused") // accessed through SHOOTDOWN_REQUESTS
+    private volatile int shootdownRequests;
+    /** Incremented under the run lock by every shootdown; tells a TLB fill that raced with one to look again. */
+    private int shootdownEpoch;
 
     private long instret;
     private boolean exited;
     private boolean reservationValid;
     private long reservationAddress;
+    private long reservationValue;
     private final long startNanos = System.nanoTime();
 
     /**
@@ -95,7 +119,11 @@ public final class Hart extends HartState
     {
         this.memory = memory;
         this.syscalls = syscalls;
-        flushTlb();
+        for (int i = 0; i < TLB_ENTRIES; i++)
+        {
+            execPage[i] = new DecodedPage();
+        }
+        dropAll();
         memory.addShootdownListener(this::invalidatePage);
     }
 
@@ -112,12 +140,50 @@ public final class Hart extends HartState
     }
 
     /**
-     * Drops every TLB translation of virtual page {@code vpn} (read, write and execute), and the LR reservation
-     * if it lies in that page.
+     * Drops every TLB translation and decoded instruction of virtual page {@code vpn} (read, write and execute),
+     * and the LR reservation if it lies in that page. Callable from any thread: it waits until the hart is at a
+     * safepoint (or not running), so on return the hart can no longer touch the page's old line.
      *
      * @param vpn virtual page number, {@code vaddr >>> 12}.
      */
     public void invalidatePage(final long vpn)
+    {
+        SHOOTDOWN_REQUESTS.getAndAdd(this, 1);
+        runLock.lock();
+        try
+        {
+            dropPage(vpn);
+            shootdownEpoch++;
+        }
+        finally
+        {
+            SHOOTDOWN_REQUESTS.getAndAdd(this, -1);
+            runLock.unlock();
+        }
+    }
+
+    /**
+     * Drops every TLB translation and every decoded instruction (what {@code fence.i} does to this hart, and what
+     * {@code riscv_flush_icache} does to every hart of a process). Callable from any thread, like
+     * {@link #invalidatePage}.
+     */
+    public void flushTlb()
+    {
+        SHOOTDOWN_REQUESTS.getAndAdd(this, 1);
+        runLock.lock();
+        try
+        {
+            dropAll();
+            shootdownEpoch++;
+        }
+        finally
+        {
+            SHOOTDOWN_REQUESTS.getAndAdd(this, -1);
+            runLock.unlock();
+        }
+    }
+
+    private void dropPage(final long vpn)
     {
         final int i = (int)vpn & TLB_MASK;
         if (readTag[i] == vpn)
@@ -133,7 +199,7 @@ public final class Hart extends HartState
         if (execTag[i] == vpn)
         {
             execTag[i] = NO_TAG;
-            execPage[i] = null;
+            execPage[i].invalidate();
         }
         if (reservationValid && (reservationAddress >>> PAGE_SHIFT) == vpn)
         {
@@ -141,15 +207,22 @@ public final class Hart extends HartState
         }
     }
 
-    /** Drops every TLB translation (also what {@code fence.i} does, as the execute TLB is the decode cache). */
-    public void flushTlb()
+    private void dropAll()
     {
-        java.util.Arrays.fill(readTag, NO_TAG);
-        java.util.Arrays.fill(writeTag, NO_TAG);
-        java.util.Arrays.fill(execTag, NO_TAG);
-        java.util.Arrays.fill(readPage, null);
-        java.util.Arrays.fill(writePage, null);
-        java.util.Arrays.fill(execPage, null);
+        Arrays.fill(readTag, NO_TAG);
+        Arrays.fill(writeTag, NO_TAG);
+        Arrays.fill(readPage, null);
+        Arrays.fill(writePage, null);
+        dropCode();
+    }
+
+    private void dropCode()
+    {
+        Arrays.fill(execTag, NO_TAG);
+        for (final DecodedPage page : execPage)
+        {
+            page.invalidate();
+        }
     }
 
     /**
@@ -163,619 +236,479 @@ public final class Hart extends HartState
      */
     public long run(final long maxInstructions)
     {
-        long retired = 0;
+        runLock.lock();
         try
         {
-            while (retired < maxInstructions && !exited)
+            return interpret(maxInstructions);
+        }
+        finally
+        {
+            runLock.unlock();
+        }
+    }
+
+    static GuestFault illegal(final int bits, final long pc)
+    {
+        return new GuestFault(Signal.SIGILL, pc, pc, bits & 0xFFFFFFFFL, "illegal instruction");
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // The dispatch loop
+    // ------------------------------------------------------------------------------------------------------
+
+    @SuppressWarnings("checkstyle:MethodLength")
+    private long interpret(final long max)
+    {
+        final long[] x = this.x;
+        final long instretAtStart = instret;
+        long pc = this.pc;
+        long n = 0;
+        try
+        {
+            outer:
+            while (n < max && !exited)
             {
-                step();
-                instret++;
-                retired++;
+                if ((int)SHOOTDOWN_REQUESTS.getVolatile(this) != 0)
+                {
+                    safepoint();
+                }
+                final DecodedPage page = codePage(pc);
+                final long[] code = page.code;
+                final long base = page.base;
+                while (n < max)
+                {
+                    final int slot = (int)(pc - base) >>> 1;
+                    long decoded = code[slot];
+                    if ((int)decoded <= Op.PAGE_END)
+                    {
+                        if (decoded == Op.PAGE_END || !page.valid)
+                        {
+                            continue outer;
+                        }
+                        if (decoded == Op.UNDECODED)
+                        {
+                            decoded = page.decode(slot);
+                        }
+                        if (decoded == Op.CROSS_PAGE)
+                        {
+                            decoded = InstructionDecoder.decode(fetchCrossPage(pc));
+                        }
+                    }
+                    final int w = (int)decoded;
+                    final int imm = (int)(decoded >> 32);
+                    switch (w & 0xFF)
+                    {
+                        case Op.LI:
+                            x[(w >>> 8) & 0x3F] = imm;
+                            break;
+                        case Op.MV:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.AUIPC:
+                            x[(w >>> 8) & 0x3F] = pc + imm;
+                            break;
+                        case Op.JAL:
+                            x[(w >>> 8) & 0x3F] = pc + (w >>> 24);
+                            pc += imm;
+                            n++;
+                            if (staysIn(page, pc))
+                            {
+                                continue;
+                            }
+                            continue outer;
+                        case Op.JALR:
+                        {
+                            final long target = (x[(w >>> 14) & 0x1F] + imm) & ~1L;
+                            x[(w >>> 8) & 0x3F] = pc + (w >>> 24);
+                            pc = target;
+                            n++;
+                            if (staysIn(page, pc))
+                            {
+                                continue;
+                            }
+                            continue outer;
+                        }
+                        case Op.BEQ:
+                            if (x[(w >>> 14) & 0x1F] == x[(w >>> 19) & 0x1F])
+                            {
+                                pc += imm;
+                                n++;
+                                if (staysIn(page, pc))
+                                {
+                                    continue;
+                                }
+                                continue outer;
+                            }
+                            break;
+                        case Op.BNE:
+                            if (x[(w >>> 14) & 0x1F] != x[(w >>> 19) & 0x1F])
+                            {
+                                pc += imm;
+                                n++;
+                                if (staysIn(page, pc))
+                                {
+                                    continue;
+                                }
+                                continue outer;
+                            }
+                            break;
+                        case Op.BLT:
+                            if (x[(w >>> 14) & 0x1F] < x[(w >>> 19) & 0x1F])
+                            {
+                                pc += imm;
+                                n++;
+                                if (staysIn(page, pc))
+                                {
+                                    continue;
+                                }
+                                continue outer;
+                            }
+                            break;
+                        case Op.BGE:
+                            if (x[(w >>> 14) & 0x1F] >= x[(w >>> 19) & 0x1F])
+                            {
+                                pc += imm;
+                                n++;
+                                if (staysIn(page, pc))
+                                {
+                                    continue;
+                                }
+                                continue outer;
+                            }
+                            break;
+                        case Op.BLTU:
+                            if (x[(w >>> 14) & 0x1F] + Long.MIN_VALUE < x[(w >>> 19) & 0x1F] + Long.MIN_VALUE)
+                            {
+                                pc += imm;
+                                n++;
+                                if (staysIn(page, pc))
+                                {
+                                    continue;
+                                }
+                                continue outer;
+                            }
+                            break;
+                        case Op.BGEU:
+                            if (x[(w >>> 14) & 0x1F] + Long.MIN_VALUE >= x[(w >>> 19) & 0x1F] + Long.MIN_VALUE)
+                            {
+                                pc += imm;
+                                n++;
+                                if (staysIn(page, pc))
+                                {
+                                    continue;
+                                }
+                                continue outer;
+                            }
+                            break;
+                        case Op.LB:
+                            x[(w >>> 8) & 0x3F] = load8(x[(w >>> 14) & 0x1F] + imm);
+                            break;
+                        case Op.LH:
+                            x[(w >>> 8) & 0x3F] = load16(x[(w >>> 14) & 0x1F] + imm);
+                            break;
+                        case Op.LW:
+                            x[(w >>> 8) & 0x3F] = load32(x[(w >>> 14) & 0x1F] + imm);
+                            break;
+                        case Op.LD:
+                            x[(w >>> 8) & 0x3F] = load64(x[(w >>> 14) & 0x1F] + imm);
+                            break;
+                        case Op.LBU:
+                            x[(w >>> 8) & 0x3F] = load8(x[(w >>> 14) & 0x1F] + imm) & 0xFFL;
+                            break;
+                        case Op.LHU:
+                            x[(w >>> 8) & 0x3F] = load16(x[(w >>> 14) & 0x1F] + imm) & 0xFFFFL;
+                            break;
+                        case Op.LWU:
+                            x[(w >>> 8) & 0x3F] = load32(x[(w >>> 14) & 0x1F] + imm) & 0xFFFF_FFFFL;
+                            break;
+                        case Op.SB:
+                            store8(x[(w >>> 14) & 0x1F] + imm, (int)x[(w >>> 19) & 0x1F]);
+                            break;
+                        case Op.SH:
+                            store16(x[(w >>> 14) & 0x1F] + imm, (int)x[(w >>> 19) & 0x1F]);
+                            break;
+                        case Op.SW:
+                            store32(x[(w >>> 14) & 0x1F] + imm, (int)x[(w >>> 19) & 0x1F]);
+                            break;
+                        case Op.SD:
+                            store64(x[(w >>> 14) & 0x1F] + imm, x[(w >>> 19) & 0x1F]);
+                            break;
+                        case Op.ADDI:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] + imm;
+                            break;
+                        case Op.SLTI:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] < imm ? 1 : 0;
+                            break;
+                        case Op.SLTIU:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] + Long.MIN_VALUE < imm + Long.MIN_VALUE ? 1 : 0;
+                            break;
+                        case Op.XORI:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] ^ imm;
+                            break;
+                        case Op.ORI:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] | imm;
+                            break;
+                        case Op.ANDI:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] & imm;
+                            break;
+                        case Op.SLLI:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] << imm;
+                            break;
+                        case Op.SRLI:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] >>> imm;
+                            break;
+                        case Op.SRAI:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] >> imm;
+                            break;
+                        case Op.ADDIW:
+                            x[(w >>> 8) & 0x3F] = (int)x[(w >>> 14) & 0x1F] + imm;
+                            break;
+                        case Op.SLLIW:
+                            x[(w >>> 8) & 0x3F] = (int)x[(w >>> 14) & 0x1F] << imm;
+                            break;
+                        case Op.SRLIW:
+                            x[(w >>> 8) & 0x3F] = (int)x[(w >>> 14) & 0x1F] >>> imm;
+                            break;
+                        case Op.SRAIW:
+                            x[(w >>> 8) & 0x3F] = (int)x[(w >>> 14) & 0x1F] >> imm;
+                            break;
+                        case Op.ADD:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] + x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.SUB:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] - x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.SLL:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] << x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.SLT:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] < x[(w >>> 19) & 0x1F] ? 1 : 0;
+                            break;
+                        case Op.SLTU:
+                            x[(w >>> 8) & 0x3F] =
+                                x[(w >>> 14) & 0x1F] + Long.MIN_VALUE < x[(w >>> 19) & 0x1F] + Long.MIN_VALUE ? 1 : 0;
+                            break;
+                        case Op.XOR:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] ^ x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.SRL:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] >>> x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.SRA:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] >> x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.OR:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] | x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.AND:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] & x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.ADDW:
+                            x[(w >>> 8) & 0x3F] = (int)x[(w >>> 14) & 0x1F] + (int)x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.SUBW:
+                            x[(w >>> 8) & 0x3F] = (int)x[(w >>> 14) & 0x1F] - (int)x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.SLLW:
+                            x[(w >>> 8) & 0x3F] = (int)x[(w >>> 14) & 0x1F] << (int)x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.SRLW:
+                            x[(w >>> 8) & 0x3F] = (int)x[(w >>> 14) & 0x1F] >>> (int)x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.SRAW:
+                            x[(w >>> 8) & 0x3F] = (int)x[(w >>> 14) & 0x1F] >> (int)x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.MUL:
+                            x[(w >>> 8) & 0x3F] = x[(w >>> 14) & 0x1F] * x[(w >>> 19) & 0x1F];
+                            break;
+                        case Op.MULH:
+                        case Op.MULHSU:
+                        case Op.MULHU:
+                        case Op.DIV:
+                        case Op.DIVU:
+                        case Op.REM:
+                        case Op.REMU:
+                        case Op.MULW:
+                        case Op.DIVW:
+                        case Op.DIVUW:
+                        case Op.REMW:
+                        case Op.REMUW:
+                            x[(w >>> 8) & 0x3F] = MulDiv.execute(w & 0xFF, x[(w >>> 14) & 0x1F], x[(w >>> 19) & 0x1F]);
+                            break;
+                        case Op.FENCE:
+                            break;
+                        case Op.FENCE_I:
+                            dropCode();
+                            pc += w >>> 24;
+                            n++;
+                            continue outer;
+                        case Op.ECALL:
+                            this.pc = pc;
+                            instret = instretAtStart + n;
+                            n++;
+                            if (ecall() == SyscallHandler.EXIT)
+                            {
+                                exited = true;
+                            }
+                            x[0] = 0;
+                            pc = this.pc + 4;
+                            continue outer;
+                        case Op.EBREAK:
+                            throw new GuestFault(Signal.SIGTRAP, pc, pc, imm, "ebreak");
+                        case Op.CSR:
+                            x[(w >>> 8) & 0x3F] = Zicsr.execute(this, imm, instretAtStart + n, startNanos, pc);
+                            break;
+                        case Op.AMO:
+                            x[(w >>> 8) & 0x3F] = atomic(imm >>> 27, (imm & 0x1000) != 0, x[(w >>> 14) & 0x1F],
+                                x[(w >>> 19) & 0x1F]);
+                            break;
+                        case Op.FLW:
+                            f[(w >>> 8) & 0x3F] = 0xFFFF_FFFF_0000_0000L | (load32(x[(w >>> 14) & 0x1F] + imm) & 0xFFFF_FFFFL);
+                            break;
+                        case Op.FLD:
+                            f[(w >>> 8) & 0x3F] = load64(x[(w >>> 14) & 0x1F] + imm);
+                            break;
+                        case Op.FSW:
+                            store32(x[(w >>> 14) & 0x1F] + imm, (int)f[(w >>> 19) & 0x1F]);
+                            break;
+                        case Op.FSD:
+                            store64(x[(w >>> 14) & 0x1F] + imm, f[(w >>> 19) & 0x1F]);
+                            break;
+                        case Op.FP:
+                            if (!FloatingPointUnit.execute(this, imm))
+                            {
+                                throw illegal(imm, pc);
+                            }
+                            break;
+                        default:
+                            throw illegal(imm, pc);
+                    }
+                    pc += w >>> 24;
+                    n++;
+                }
             }
         }
         catch (final GuestFault fault)
         {
             throw fault.withPc(pc);
         }
-        return retired;
-    }
-
-    private void step()
-    {
-        final long pc = this.pc;
-        final int raw = fetch(pc);
-        if ((raw & 3) == 3)
+        finally
         {
-            execute(raw, pc, 4);
+            this.pc = pc;
+            instret = instretAtStart + n;
         }
-        else
-        {
-            final int parcel = raw & 0xFFFF;
-            final int insn = Compressed.expand(parcel);
-            if (insn == Compressed.ILLEGAL)
-            {
-                throw illegal(parcel, pc);
-            }
-            execute(insn, pc, 2);
-        }
-    }
-
-    private static GuestFault illegal(final int bits, final long pc)
-    {
-        return new GuestFault(Signal.SIGILL, pc, pc, bits & 0xFFFFFFFFL, "illegal instruction");
-    }
-
-    // ------------------------------------------------------------------------------------------------------
-    // Execution
-    // ------------------------------------------------------------------------------------------------------
-
-    private void execute(final int insn, final long pc, final int length)
-    {
-        final long[] x = this.x;
-        final int opcode = insn & 0x7F;
-        final int rd = (insn >>> 7) & 0x1F;
-        final int funct3 = (insn >>> 12) & 7;
-        final int rs1 = (insn >>> 15) & 0x1F;
-        final int rs2 = (insn >>> 20) & 0x1F;
-        long nextPc = pc + length;
-
-        switch (opcode)
-        {
-            case 0x03: // LOAD
-            {
-                final long addr = x[rs1] + (insn >> 20);
-                final long value;
-                switch (funct3)
-                {
-                    case 0:
-                        value = load8(addr);
-                        break;
-                    case 1:
-                        value = load16(addr);
-                        break;
-                    case 2:
-                        value = load32(addr);
-                        break;
-                    case 3:
-                        value = load64(addr);
-                        break;
-                    case 4:
-                        value = load8(addr) & 0xFFL;
-                        break;
-                    case 5:
-                        value = load16(addr) & 0xFFFFL;
-                        break;
-                    case 6:
-                        value = load32(addr) & 0xFFFF_FFFFL;
-                        break;
-                    default:
-                        throw illegal(insn, pc);
-                }
-                x[rd] = value;
-                break;
-            }
-
-            case 0x07: // LOAD-FP
-            {
-                final long addr = x[rs1] + (insn >> 20);
-                if (funct3 == 2)
-                {
-                    f[rd] = 0xFFFF_FFFF_0000_0000L | (load32(addr) & 0xFFFF_FFFFL);
-                }
-                else if (funct3 == 3)
-                {
-                    f[rd] = load64(addr);
-                }
-                else
-                {
-                    throw illegal(insn, pc);
-                }
-                break;
-            }
-
-            case 0x0F: // MISC-MEM
-                if (funct3 == 1)
-                {
-                    flushExecTlb();
-                }
-                else if (funct3 != 0)
-                {
-                    throw illegal(insn, pc);
-                }
-                break;
-
-            case 0x13: // OP-IMM
-            {
-                final long a = x[rs1];
-                final long imm = insn >> 20;
-                final long value;
-                switch (funct3)
-                {
-                    case 0:
-                        value = a + imm;
-                        break;
-                    case 1:
-                        if ((insn >>> 26) != 0)
-                        {
-                            throw illegal(insn, pc);
-                        }
-                        value = a << (imm & 0x3F);
-                        break;
-                    case 2:
-                        value = a < imm ? 1 : 0;
-                        break;
-                    case 3:
-                        value = Long.compareUnsigned(a, imm) < 0 ? 1 : 0;
-                        break;
-                    case 4:
-                        value = a ^ imm;
-                        break;
-                    case 5:
-                    {
-                        final int funct6 = insn >>> 26;
-                        if (funct6 == 0)
-                        {
-                            value = a >>> (imm & 0x3F);
-                        }
-                        else if (funct6 == 0x10)
-                        {
-                            value = a >> (imm & 0x3F);
-                        }
-                        else
-                        {
-                            throw illegal(insn, pc);
-                        }
-                        break;
-                    }
-                    case 6:
-                        value = a | imm;
-                        break;
-                    default:
-                        value = a & imm;
-                        break;
-                }
-                x[rd] = value;
-                break;
-            }
-
-            case 0x17: // AUIPC
-                x[rd] = pc + (insn & 0xFFFFF000);
-                break;
-
-            case 0x1B: // OP-IMM-32
-            {
-                final int a = (int)x[rs1];
-                final int value;
-                switch (funct3)
-                {
-                    case 0:
-                        value = a + (insn >> 20);
-                        break;
-                    case 1:
-                        if ((insn >>> 25) != 0)
-                        {
-                            throw illegal(insn, pc);
-                        }
-                        value = a << rs2;
-                        break;
-                    case 5:
-                    {
-                        final int funct7 = insn >>> 25;
-                        if (funct7 == 0)
-                        {
-                            value = a >>> rs2;
-                        }
-                        else if (funct7 == 0x20)
-                        {
-                            value = a >> rs2;
-                        }
-                        else
-                        {
-                            throw illegal(insn, pc);
-                        }
-                        break;
-                    }
-                    default:
-                        throw illegal(insn, pc);
-                }
-                x[rd] = value;
-                break;
-            }
-
-            case 0x23: // STORE
-            {
-                final long addr = x[rs1] + (((insn >> 25) << 5) | rd);
-                final long value = x[rs2];
-                switch (funct3)
-                {
-                    case 0:
-                        store8(addr, (int)value);
-                        break;
-                    case 1:
-                        store16(addr, (int)value);
-                        break;
-                    case 2:
-                        store32(addr, (int)value);
-                        break;
-                    case 3:
-                        store64(addr, value);
-                        break;
-                    default:
-                        throw illegal(insn, pc);
-                }
-                break;
-            }
-
-            case 0x27: // STORE-FP
-            {
-                final long addr = x[rs1] + (((insn >> 25) << 5) | rd);
-                if (funct3 == 2)
-                {
-                    store32(addr, (int)f[rs2]);
-                }
-                else if (funct3 == 3)
-                {
-                    store64(addr, f[rs2]);
-                }
-                else
-                {
-                    throw illegal(insn, pc);
-                }
-                break;
-            }
-
-            case 0x2F: // AMO
-            {
-                final int funct5 = insn >>> 27;
-                if ((funct3 != 2 && funct3 != 3) || !isAmo(funct5) || (funct5 == AMO_LR && rs2 != 0))
-                {
-                    throw illegal(insn, pc);
-                }
-                x[rd] = atomic(funct5, funct3 == 3, x[rs1], x[rs2]);
-                break;
-            }
-
-            case 0x33: // OP
-                x[rd] = op(insn, funct3, x[rs1], x[rs2], pc);
-                break;
-
-            case 0x37: // LUI
-                x[rd] = insn & 0xFFFFF000;
-                break;
-
-            case 0x3B: // OP-32
-                x[rd] = op32(insn, funct3, (int)x[rs1], (int)x[rs2], pc);
-                break;
-
-            case 0x43: // MADD
-            case 0x47: // MSUB
-            case 0x4B: // NMSUB
-            case 0x4F: // NMADD
-            case 0x53: // OP-FP
-                if (!FloatingPointUnit.execute(this, insn))
-                {
-                    throw illegal(insn, pc);
-                }
-                break;
-
-            case 0x63: // BRANCH
-            {
-                final long a = x[rs1];
-                final long b = x[rs2];
-                final boolean taken;
-                switch (funct3)
-                {
-                    case 0:
-                        taken = a == b;
-                        break;
-                    case 1:
-                        taken = a != b;
-                        break;
-                    case 4:
-                        taken = a < b;
-                        break;
-                    case 5:
-                        taken = a >= b;
-                        break;
-                    case 6:
-                        taken = Long.compareUnsigned(a, b) < 0;
-                        break;
-                    case 7:
-                        taken = Long.compareUnsigned(a, b) >= 0;
-                        break;
-                    default:
-                        throw illegal(insn, pc);
-                }
-                if (taken)
-                {
-                    final int imm = ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) |
-                        (((insn >>> 25) & 0x3F) << 5) | (((insn >>> 8) & 0xF) << 1);
-                    nextPc = pc + imm;
-                }
-                break;
-            }
-
-            case 0x67: // JALR
-            {
-                if (funct3 != 0)
-                {
-                    throw illegal(insn, pc);
-                }
-                final long target = (x[rs1] + (insn >> 20)) & ~1L;
-                x[rd] = nextPc;
-                nextPc = target;
-                break;
-            }
-
-            case 0x6F: // JAL
-            {
-                final int imm = ((insn >> 31) << 20) | (insn & 0xFF000) | (((insn >>> 20) & 1) << 11) |
-                    (((insn >>> 21) & 0x3FF) << 1);
-                x[rd] = nextPc;
-                nextPc = pc + imm;
-                break;
-            }
-
-            case 0x73: // SYSTEM
-                if (funct3 == 0)
-                {
-                    if (insn == 0x00000073)
-                    {
-                        x[0] = 0;
-                        if (syscalls.ecall(this) == SyscallHandler.EXIT)
-                        {
-                            exited = true;
-                        }
-                        nextPc = this.pc + length;
-                    }
-                    else if (insn == 0x00100073)
-                    {
-                        throw new GuestFault(Signal.SIGTRAP, pc, pc, insn, "ebreak");
-                    }
-                    else
-                    {
-                        throw illegal(insn, pc);
-                    }
-                }
-                else
-                {
-                    csr(insn, funct3, rd, rs1, pc);
-                }
-                break;
-
-            default:
-                throw illegal(insn, pc);
-        }
-        x[0] = 0;
-        this.pc = nextPc;
-    }
-
-    private long op(final int insn, final int funct3, final long a, final long b, final long pc)
-    {
-        final int funct7 = insn >>> 25;
-        if (funct7 == 0)
-        {
-            switch (funct3)
-            {
-                case 0:
-                    return a + b;
-                case 1:
-                    return a << b;
-                case 2:
-                    return a < b ? 1 : 0;
-                case 3:
-                    return Long.compareUnsigned(a, b) < 0 ? 1 : 0;
-                case 4:
-                    return a ^ b;
-                case 5:
-                    return a >>> b;
-                case 6:
-                    return a | b;
-                default:
-                    return a & b;
-            }
-        }
-        if (funct7 == 0x20)
-        {
-            if (funct3 == 0)
-            {
-                return a - b;
-            }
-            if (funct3 == 5)
-            {
-                return a >> b;
-            }
-            throw illegal(insn, pc);
-        }
-        if (funct7 == 1)
-        {
-            switch (funct3)
-            {
-                case 0:
-                    return a * b;
-                case 1:
-                    return Math.multiplyHigh(a, b);
-                case 2:
-                    return mulhsu(a, b);
-                case 3:
-                    return mulhu(a, b);
-                case 4:
-                    return b == 0 ? -1L : a / b;
-                case 5:
-                    return b == 0 ? -1L : Long.divideUnsigned(a, b);
-                case 6:
-                    return b == 0 ? a : a % b;
-                default:
-                    return b == 0 ? a : Long.remainderUnsigned(a, b);
-            }
-        }
-        throw illegal(insn, pc);
-    }
-
-    private long op32(final int insn, final int funct3, final int a, final int b, final long pc)
-    {
-        final int funct7 = insn >>> 25;
-        if (funct7 == 0)
-        {
-            switch (funct3)
-            {
-                case 0:
-                    return a + b;
-                case 1:
-                    return a << b;
-                case 5:
-                    return a >>> b;
-                default:
-                    throw illegal(insn, pc);
-            }
-        }
-        if (funct7 == 0x20)
-        {
-            if (funct3 == 0)
-            {
-                return a - b;
-            }
-            if (funct3 == 5)
-            {
-                return a >> b;
-            }
-            throw illegal(insn, pc);
-        }
-        if (funct7 == 1)
-        {
-            switch (funct3)
-            {
-                case 0:
-                    return a * b;
-                case 4:
-                    return b == 0 ? -1L : a / b;
-                case 5:
-                    return b == 0 ? -1L : Integer.divideUnsigned(a, b);
-                case 6:
-                    return b == 0 ? a : a % b;
-                case 7:
-                    return b == 0 ? a : Integer.remainderUnsigned(a, b);
-                default:
-                    throw illegal(insn, pc);
-            }
-        }
-        throw illegal(insn, pc);
-    }
-
-    /** High 64 bits of the unsigned 128-bit product (Hacker's Delight 8-3). */
-    static long mulhu(final long a, final long b)
-    {
-        return Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
-    }
-
-    /** High 64 bits of signed {@code a} times unsigned {@code b}. */
-    static long mulhsu(final long a, final long b)
-    {
-        return Math.multiplyHigh(a, b) + ((b >> 63) & a);
-    }
-
-    private void csr(final int insn, final int funct3, final int rd, final int rs1, final long pc)
-    {
-        final int csr = insn >>> 20;
-        final long operand = (funct3 & 4) != 0 ? rs1 : x[rs1];
-        final int kind = funct3 & 3;
-        final boolean writes = kind == 1 || rs1 != 0;
-        final long old;
-        switch (csr)
-        {
-            case CSR_FFLAGS:
-                old = fflags;
-                break;
-            case CSR_FRM:
-                old = frm;
-                break;
-            case CSR_FCSR:
-                old = (frm << 5) | fflags;
-                break;
-            case CSR_CYCLE:
-            case CSR_INSTRET:
-                if (writes)
-                {
-                    throw illegal(insn, pc);
-                }
-                old = instret;
-                break;
-            case CSR_TIME:
-                if (writes)
-                {
-                    throw illegal(insn, pc);
-                }
-                old = (System.nanoTime() - startNanos) / (1_000_000_000L / TIMEBASE_HZ);
-                break;
-            default:
-                throw illegal(insn, pc);
-        }
-        if (kind == 0)
-        {
-            throw illegal(insn, pc);
-        }
-        if (writes)
-        {
-            final long value;
-            if (kind == 1)
-            {
-                value = operand;
-            }
-            else if (kind == 2)
-            {
-                value = old | operand;
-            }
-            else
-            {
-                value = old & ~operand;
-            }
-            switch (csr)
-            {
-                case CSR_FFLAGS:
-                    fflags = (int)value & 0x1F;
-                    break;
-                case CSR_FRM:
-                    frm = (int)value & 7;
-                    break;
-                default:
-                    fflags = (int)value & 0x1F;
-                    frm = (int)(value >>> 5) & 7;
-                    break;
-            }
-        }
-        x[rd] = old;
-    }
-
-    private static boolean isAmo(final int funct5)
-    {
-        switch (funct5)
-        {
-            case AMO_ADD:
-            case AMO_SWAP:
-            case AMO_LR:
-            case AMO_SC:
-            case AMO_XOR:
-            case AMO_OR:
-            case AMO_AND:
-            case AMO_MIN:
-            case AMO_MAX:
-            case AMO_MINU:
-            case AMO_MAXU:
-                return true;
-            default:
-                return false;
-        }
+        return n;
     }
 
     /**
-     * Every LR, SC and AMO goes through this one method, so that it can be made atomic across harts by
-     * synchronizing here (unprivileged ISA chapter 8). Misaligned addresses are a {@link Signal#SIGBUS}, as Linux
-     * reports a misaligned atomic.
+     * Whether a jump to {@code target} may continue with {@code page}'s decoded instructions: the target is in the
+     * page, the page was not shot down, and no thread waits for a safepoint.
+     */
+    private boolean staysIn(final DecodedPage page, final long target)
+    {
+        return ((target - page.base) >>> PAGE_SHIFT) == 0 && page.valid &&
+            (int)SHOOTDOWN_REQUESTS.getVolatile(this) == 0;
+    }
+
+    /** Lets a thread waiting in {@link #invalidatePage} or {@link #flushTlb} in; the run lock is fair. */
+    private void safepoint()
+    {
+        runLock.unlock();
+        runLock.lock();
+    }
+
+    private int ecall()
+    {
+        runLock.unlock();
+        try
+        {
+            return syscalls.ecall(this);
+        }
+        finally
+        {
+            runLock.lock();
+        }
+    }
+
+    /** The decoded page holding {@code pc}, filling the execute TLB on a miss. */
+    private DecodedPage codePage(final long pc)
+    {
+        final long vpn = pc >>> PAGE_SHIFT;
+        final int i = (int)vpn & TLB_MASK;
+        if (execTag[i] == vpn)
+        {
+            return execPage[i];
+        }
+        final byte[] bytes = translate(pc, GuestMemory.ACCESS_EXEC);
+        final DecodedPage page = execPage[i];
+        page.reset(vpn << PAGE_SHIFT, bytes);
+        execTag[i] = vpn;
+        return page;
+    }
+
+    /**
+     * Asks the memory for the page holding {@code addr}, with the run lock released (the memory may have to evict
+     * a line and shoot down this or another hart). A shootdown that lands while the lock is released may concern
+     * the page just obtained, so the lookup is repeated until none did.
+     */
+    private byte[] translate(final long addr, final int access)
+    {
+        if (!runLock.isHeldByCurrentThread())
+        {
+            return memory.page(addr, access);
+        }
+        while (true)
+        {
+            final int epoch = shootdownEpoch;
+            runLock.unlock();
+            final byte[] page;
+            try
+            {
+                page = memory.page(addr, access);
+            }
+            finally
+            {
+                runLock.lock();
+            }
+            if (epoch == shootdownEpoch)
+            {
+                return page;
+            }
+        }
+    }
+
+    /** The 32-bit instruction at {@code pc} whose second parcel lies in the next page. */
+    private int fetchCrossPage(final long pc)
+    {
+        byte[] first;
+        byte[] second;
+        int epoch;
+        do
+        {
+            epoch = shootdownEpoch;
+            first = translate(pc, GuestMemory.ACCESS_EXEC);
+            second = translate(pc + 2, GuestMemory.ACCESS_EXEC);
+        }
+        while (epoch != shootdownEpoch);
+        final int low = (short)SHORT_LE.get(first, (int)pc & OFFSET_MASK) & 0xFFFF;
+        final int high = (short)SHORT_LE.get(second, 0) & 0xFFFF;
+        return (high << 16) | low;
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Atomics
+    // ------------------------------------------------------------------------------------------------------
+
+    /**
+     * Every LR, SC and AMO goes through this one method (unprivileged ISA chapter 8). AMOs are compare-and-set
+     * loops on the line, so they are atomic against other harts' AMOs and stores; SC succeeds only if this hart
+     * holds a reservation on {@code addr} and memory still holds the value LR read. Misaligned addresses are a
+     * {@link Signal#SIGBUS}, as Linux reports a misaligned atomic.
      *
-     * @param funct5  one of the {@code AMO_*} constants.
+     * @param funct5     one of the {@code AMO_*} constants.
      * @param doubleword true for the .D forms, false for .W (32-bit, result sign-extended).
-     * @param addr    the effective address (rs1).
-     * @param operand rs2.
+     * @param addr       the effective address (rs1).
+     * @param operand    rs2.
      * @return the value for rd: the old memory value, or for SC 0 on success and 1 on failure.
      */
     long atomic(final int funct5, final boolean doubleword, final long addr, final long operand)
@@ -787,88 +720,46 @@ public final class Hart extends HartState
         }
         if (funct5 == AMO_LR)
         {
-            final long value = doubleword ? load64(addr) : load32(addr);
+            final byte[] page = readablePage(addr);
+            final int off = (int)addr & OFFSET_MASK;
+            final long value = doubleword ? (long)LONG_LE.getVolatile(page, off) : (int)INT_LE.getVolatile(page, off);
             reservationValid = true;
             reservationAddress = addr;
+            reservationValue = value;
             return value;
         }
+        final byte[] page = writablePage(addr);
+        final int off = (int)addr & OFFSET_MASK;
         if (funct5 == AMO_SC)
         {
-            final boolean success = reservationValid && reservationAddress == addr;
+            final boolean reserved = reservationValid && reservationAddress == addr;
             reservationValid = false;
-            if (!success)
+            if (!reserved)
             {
                 return 1;
             }
-            if (doubleword)
+            final boolean stored = doubleword ?
+                LONG_LE.compareAndSet(page, off, reservationValue, operand) :
+                INT_LE.compareAndSet(page, off, (int)reservationValue, (int)operand);
+            return stored ? 0 : 1;
+        }
+        while (true)
+        {
+            final long old = doubleword ? (long)LONG_LE.getVolatile(page, off) : (int)INT_LE.getVolatile(page, off);
+            final long value = MulDiv.amo(funct5, doubleword, old, operand);
+            final boolean stored = doubleword ?
+                LONG_LE.compareAndSet(page, off, old, value) :
+                INT_LE.compareAndSet(page, off, (int)old, (int)value);
+            if (stored)
             {
-                store64(addr, operand);
+                return old;
             }
-            else
-            {
-                store32(addr, (int)operand);
-            }
-            return 0;
         }
-
-        final byte[] page = writablePage(addr);
-        final int off = (int)addr & OFFSET_MASK;
-        final long old = doubleword ? (long)LONG_LE.get(page, off) : (long)(int)INT_LE.get(page, off);
-        final long value;
-        switch (funct5)
-        {
-            case AMO_ADD:
-                value = old + operand;
-                break;
-            case AMO_SWAP:
-                value = operand;
-                break;
-            case AMO_XOR:
-                value = old ^ operand;
-                break;
-            case AMO_OR:
-                value = old | operand;
-                break;
-            case AMO_AND:
-                value = old & operand;
-                break;
-            case AMO_MIN:
-                value = doubleword ? Math.min(old, operand) : Math.min(old, (long)(int)operand);
-                break;
-            case AMO_MAX:
-                value = doubleword ? Math.max(old, operand) : Math.max(old, (long)(int)operand);
-                break;
-            case AMO_MINU:
-                value = doubleword ?
-                    (Long.compareUnsigned(old, operand) <= 0 ? old : operand) :
-                    (Integer.compareUnsigned((int)old, (int)operand) <= 0 ? old : operand);
-                break;
-            default:
-                value = doubleword ?
-                    (Long.compareUnsigned(old, operand) >= 0 ? old : operand) :
-                    (Integer.compareUnsigned((int)old, (int)operand) >= 0 ? old : operand);
-                break;
-        }
-        if (doubleword)
-        {
-            LONG_LE.set(page, off, value);
-        }
-        else
-        {
-            INT_LE.set(page, off, (int)value);
-        }
-        return old;
     }
 
     // ------------------------------------------------------------------------------------------------------
     // Memory access through the software TLB
     // ------------------------------------------------------------------------------------------------------
-
-    private void flushExecTlb()
-    {
-        java.util.Arrays.fill(execTag, NO_TAG);
-        java.util.Arrays.fill(execPage, null);
-    }
 
     private byte[] readablePage(final long addr)
     {
@@ -878,7 +769,7 @@ public final class Hart extends HartState
         {
             return readPage[i];
         }
-        final byte[] page = memory.page(addr, GuestMemory.ACCESS_READ);
+        final byte[] page = translate(addr, GuestMemory.ACCESS_READ);
         readPage[i] = page;
         readTag[i] = vpn;
         return page;
@@ -892,60 +783,10 @@ public final class Hart extends HartState
         {
             return writePage[i];
         }
-        final byte[] page = memory.page(addr, GuestMemory.ACCESS_WRITE);
+        final byte[] page = translate(addr, GuestMemory.ACCESS_WRITE);
         writePage[i] = page;
         writeTag[i] = vpn;
         return page;
-    }
-
-    private byte[] executablePage(final long addr)
-    {
-        final long vpn = addr >>> PAGE_SHIFT;
-        final int i = (int)vpn & TLB_MASK;
-        if (execTag[i] == vpn)
-        {
-            return execPage[i];
-        }
-        final byte[] page = memory.page(addr, GuestMemory.ACCESS_EXEC);
-        execPage[i] = page;
-        execTag[i] = vpn;
-        return page;
-    }
-
-    /**
-     * Fetches the instruction at {@code pc}: 32 bits when they lie in one page (the caller keeps the low 16 of
-     * a compressed one), otherwise the first parcel and, for a 32-bit instruction, the second from the next
-     * page.
-     */
-    private int fetch(final long pc)
-    {
-        final long vpn = pc >>> PAGE_SHIFT;
-        final int i = (int)vpn & TLB_MASK;
-        final int off = (int)pc & OFFSET_MASK;
-        if (execTag[i] == vpn && off <= PAGE_SIZE - 4)
-        {
-            return (int)INT_LE.get(execPage[i], off);
-        }
-        return fetchSlow(pc);
-    }
-
-    private int fetchSlow(final long pc)
-    {
-        final int off = (int)pc & OFFSET_MASK;
-        final byte[] page = executablePage(pc);
-        if (off <= PAGE_SIZE - 4)
-        {
-            return (int)INT_LE.get(page, off);
-        }
-        final int low = (short)SHORT_LE.get(page, off) & 0xFFFF;
-        if ((low & 3) != 3)
-        {
-            return low;
-        }
-        final long next = pc + 2;
-        final byte[] nextPage = executablePage(next);
-        final int high = (short)SHORT_LE.get(nextPage, (int)next & OFFSET_MASK) & 0xFFFF;
-        return (high << 16) | low;
     }
 
     /**
@@ -1008,20 +849,29 @@ public final class Hart extends HartState
     private long loadSlow(final long addr, final int size)
     {
         final int off = (int)addr & OFFSET_MASK;
-        final byte[] first = readablePage(addr);
         if (off + size <= PAGE_SIZE)
         {
+            final byte[] page = readablePage(addr);
             switch (size)
             {
                 case 2:
-                    return (short)SHORT_LE.get(first, off);
+                    return (short)SHORT_LE.get(page, off);
                 case 4:
-                    return (int)INT_LE.get(first, off);
+                    return (int)INT_LE.get(page, off);
                 default:
-                    return (long)LONG_LE.get(first, off);
+                    return (long)LONG_LE.get(page, off);
             }
         }
-        final byte[] second = readablePage(addr + size - 1);
+        byte[] first;
+        byte[] second;
+        int epoch;
+        do
+        {
+            epoch = shootdownEpoch;
+            first = readablePage(addr);
+            second = readablePage(addr + size - 1);
+        }
+        while (epoch != shootdownEpoch);
         long value = 0;
         for (int k = 0; k < size; k++)
         {
@@ -1090,24 +940,33 @@ public final class Hart extends HartState
     private void storeSlow(final long addr, final long value, final int size)
     {
         final int off = (int)addr & OFFSET_MASK;
-        final byte[] first = writablePage(addr);
         if (off + size <= PAGE_SIZE)
         {
+            final byte[] page = writablePage(addr);
             switch (size)
             {
                 case 2:
-                    SHORT_LE.set(first, off, (short)value);
+                    SHORT_LE.set(page, off, (short)value);
                     break;
                 case 4:
-                    INT_LE.set(first, off, (int)value);
+                    INT_LE.set(page, off, (int)value);
                     break;
                 default:
-                    LONG_LE.set(first, off, value);
+                    LONG_LE.set(page, off, value);
                     break;
             }
             return;
         }
-        final byte[] second = writablePage(addr + size - 1);
+        byte[] first;
+        byte[] second;
+        int epoch;
+        do
+        {
+            epoch = shootdownEpoch;
+            first = writablePage(addr);
+            second = writablePage(addr + size - 1);
+        }
+        while (epoch != shootdownEpoch);
         for (int k = 0; k < size; k++)
         {
             final int o = off + k;

@@ -7,8 +7,11 @@ package org.legoemu.abi.hart;
  */
 public class HartState
 {
-    /** x0..x31; x[0] is kept 0 by the interpreter. */
-    public final long[] x = new long[32];
+    /**
+     * x0..x31, plus {@code x[32]}: a write-only sink that receives the interpreter's writes to x0, so {@code x[0]}
+     * always reads 0. Code outside the interpreter must never write {@code x[0]}.
+     */
+    public final long[] x = new long[33];
     /** f0..f31 as raw 64-bit patterns; single-precision values are NaN-boxed (upper 32 bits all ones). */
     public final long[] f = new long[32];
     /** The pc of the instruction being executed, in bytes. */

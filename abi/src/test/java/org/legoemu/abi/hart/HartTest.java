@@ -55,6 +55,7 @@ class HartTest
         {
             memory.writeInt(CODE + 4L * k, insns[k]);
         }
+        hart.flushTlb(); // new code is visible to a hart after fence.i (unprivileged ISA chapter 3)
     }
 
     private long runOne(final int insn)
@@ -168,6 +169,7 @@ class HartTest
     {
         // c.li a0, 5; c.addi a0, -1; c.mv a1, a0; c.add a0, a1
         memory.write(CODE, new byte[]{ 0x15, 0x45, 0x7d, 0x15, (byte)0xaa, (byte)0x85, 0x2e, (byte)0x95 }, 0, 8);
+        hart.flushTlb();
         assertEquals(4, hart.run(4));
         assertEquals(CODE + 8, hart.pc);
         assertEquals(8L, hart.x[A0]);
@@ -181,6 +183,7 @@ class HartTest
         memory.writeLong(DATA + 0x100 + 8, 0x1122_3344_5566_7788L);
         // c.ldsp a0, 8(sp); c.bnez a0, +4 (skips the c.li a0, 5) ; c.li a0, 5; c.nop
         memory.write(CODE, new byte[]{ 0x22, 0x65, 0x11, (byte)0xe1, 0x15, 0x45, 0x01, 0x00 }, 0, 8);
+        hart.flushTlb();
         assertEquals(3, hart.run(3));
         assertEquals(0x1122_3344_5566_7788L, hart.x[A0]);
         assertEquals(CODE + 8, hart.pc);
@@ -361,7 +364,7 @@ class HartTest
         assertEquals(Signal.SIGILL, fault.signal());
 
         hart.pc = CODE;
-        code(Asm.csr(1, A0, Hart.CSR_CYCLE, A1)); // csrrw to read-only cycle
+        code(Asm.csr(1, A0, Zicsr.CSR_CYCLE, A1)); // csrrw to read-only cycle
         assertEquals(Signal.SIGILL, assertThrows(GuestFault.class, () -> hart.run(1)).signal());
 
         hart.pc = CODE;
@@ -450,9 +453,9 @@ class HartTest
     void floatingPointCsrsAndCounters()
     {
         hart.x[A1] = 0xFF;
-        code(Asm.csr(1, A0, Hart.CSR_FCSR, A1), Asm.csr(2, A2, Hart.CSR_FRM, ZERO),
-            Asm.csr(6, A3, Hart.CSR_FFLAGS, 0x01), Asm.csr(2, A0, Hart.CSR_INSTRET, ZERO),
-            Asm.csr(5, A1, Hart.CSR_FRM, 0x1));
+        code(Asm.csr(1, A0, Zicsr.CSR_FCSR, A1), Asm.csr(2, A2, Zicsr.CSR_FRM, ZERO),
+            Asm.csr(6, A3, Zicsr.CSR_FFLAGS, 0x01), Asm.csr(2, A0, Zicsr.CSR_INSTRET, ZERO),
+            Asm.csr(5, A1, Zicsr.CSR_FRM, 0x1));
         hart.run(5);
         assertEquals(7L, hart.x[A2], "frm from fcsr bits 7:5");
         assertEquals(0x1FL, hart.x[A3], "fflags before csrrsi");

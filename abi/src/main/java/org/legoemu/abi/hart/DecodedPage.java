@@ -1,0 +1,88 @@
+package org.legoemu.abi.hart;
+
+import org.legoemu.abi.GuestMemory;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * The pre-decoded instructions of one executable 4 KiB page: one slot per 2-byte parcel, decoded lazily the first
+ * time the hart executes from it, so data mixed with code and jumps into the middle of an instruction stream
+ * decode exactly what they execute. A 32-bit instruction at the last parcel of the page continues in the next page
+ * and is left to the hart ({@link Op#CROSS_PAGE}). The slot past the end holds {@link Op#PAGE_END}, so sequential
+ * execution needs no bounds check.
+ *
+ * <p>A decoded page is tied to the execute-TLB entry of its hart and dies with it: a shootdown of the page (ExCache
+ * eviction, munmap, mprotect) or {@code fence.i} clears {@link #valid}, and the hart decodes the page afresh when
+ * it next executes there. Confined to the hart's thread, except {@link #valid}, which is written under the hart's
+ * run lock.
+ */
+final class DecodedPage
+{
+    /** Parcels per page. */
+    static final int SLOTS = GuestMemory.PAGE_SIZE / 2;
+
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class,
+        ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class,
+        ByteOrder.LITTLE_ENDIAN);
+    
+    /**
+     * Decoded instructions ({@link Op#pack}) by parcel index; {@link Op#UNDECODED} until first executed. Two
+     * sentinel slots follow: the parcel just past the page (reached by sequential execution) and the one after it
+     * (reached after a 32-bit instruction that began in the page's last parcel).
+     */
+    final long[] code = new long[SLOTS + 2];
+    /** Virtual address of the page's first byte. */
+    long base = -1;
+    /** False once the page was shot down; the hart must look it up again before decoding more of it. */
+    boolean valid;
+    private byte[] bytes;
+
+    DecodedPage()
+    {
+        code[SLOTS] = Op.PAGE_END;
+        code[SLOTS + 1] = Op.PAGE_END;
+    }
+
+    /** Starts decoding {@code bytes} as the page at virtual address {@code base}, forgetting earlier contents. */
+    void reset(final long base, final byte[] bytes)
+    {
+        Arrays.fill(code, 0, SLOTS, Op.UNDECODED);
+        this.base = base;
+        this.bytes = bytes;
+        this.valid = true;
+    }
+
+    /** Forgets the page (it was shot down). */
+    void invalidate()
+    {
+        valid = false;
+        base = -1;
+        bytes = null;
+    }
+
+    /**
+     * Decodes the instruction at parcel {@code slot}; the caller has checked {@link #valid}.
+     *
+     * @return the decoded instruction, also stored in {@link #code}.
+     */
+    long decode(final int slot)
+    {
+        final int offset = slot << 1;
+        final long decoded;
+        if (offset <= GuestMemory.PAGE_SIZE - 4)
+        {
+            decoded = InstructionDecoder.decode((int)INT_LE.get(bytes, offset));
+        }
+        else
+        {
+            final int parcel = (short)SHORT_LE.get(bytes, offset) & 0xFFFF;
+            decoded = (parcel & 3) == 3 ? Op.CROSS_PAGE : InstructionDecoder.decode(parcel);
+        }
+        code[slot] = decoded;
+        return decoded;
+    }
+}

@@ -1,0 +1,21 @@
+package org.legoemu.pcomponent;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
+/** CPU time of the calling hart thread, for the guest-MIPS-per-CPU-second figure. */
+final class HartClock
+{
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean SUPPORTED = THREADS.isCurrentThreadCpuTimeSupported();
+
+    private HartClock()
+    {
+    }
+
+    /** CPU time of the current thread in ns (user + system), or 0 where the JVM cannot measure it. */
+    static long cpuNs()
+    {
+        return SUPPORTED ? THREADS.getCurrentThreadCpuTime() : 0;
+    }
+}
