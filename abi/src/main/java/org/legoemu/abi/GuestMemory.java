@@ -37,8 +37,33 @@ public interface GuestMemory
     byte[] page(long vaddr, int access) throws GuestFault;
 
     /**
+     * Copies {@code length} bytes starting at {@code vaddr}, all within one page, into {@code dst[offset..]}, as
+     * one step that no eviction can tear (the kernel side's way in; the hart reads through its TLB instead).
+     *
+     * @throws GuestFault as {@link #page} with {@link #ACCESS_READ}.
+     */
+    default void read(final long vaddr, final byte[] dst, final int offset, final int length) throws GuestFault
+    {
+        System.arraycopy(page(vaddr, ACCESS_READ), (int)(vaddr & PAGE_MASK), dst, offset, length);
+    }
+
+    /**
+     * Copies {@code src[offset..offset+length)} to {@code vaddr}, all within one page, as one step that no
+     * eviction can tear, marking the page dirty.
+     *
+     * @throws GuestFault as {@link #page} with {@link #ACCESS_WRITE}.
+     */
+    default void write(final long vaddr, final byte[] src, final int offset, final int length) throws GuestFault
+    {
+        System.arraycopy(src, offset, page(vaddr, ACCESS_WRITE), (int)(vaddr & PAGE_MASK), length);
+    }
+
+    /**
      * Registers the TLB that must be told when a page returned by {@link #page} stops being valid (evicted from
      * the ExCache, unmapped, or its protection changed).
      */
     void addShootdownListener(TlbShootdown listener);
+
+    /** Unregisters a listener given to {@link #addShootdownListener}; unknown listeners are ignored. */
+    void removeShootdownListener(TlbShootdown listener);
 }

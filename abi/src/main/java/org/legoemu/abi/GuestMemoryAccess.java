@@ -25,8 +25,7 @@ public final class GuestMemoryAccess
             final long address = vaddr + done;
             final int inPage = (int)(address & GuestMemory.PAGE_MASK);
             final int chunk = Math.min(length - done, GuestMemory.PAGE_SIZE - inPage);
-            final byte[] page = memory.page(address, GuestMemory.ACCESS_READ);
-            System.arraycopy(page, inPage, dst, offset + done, chunk);
+            memory.read(address, dst, offset + done, chunk);
             done += chunk;
         }
     }
@@ -44,8 +43,7 @@ public final class GuestMemoryAccess
             final long address = vaddr + done;
             final int inPage = (int)(address & GuestMemory.PAGE_MASK);
             final int chunk = Math.min(length - done, GuestMemory.PAGE_SIZE - inPage);
-            final byte[] page = memory.page(address, GuestMemory.ACCESS_WRITE);
-            System.arraycopy(src, offset + done, page, inPage, chunk);
+            memory.write(address, src, offset + done, chunk);
             done += chunk;
         }
     }
@@ -59,27 +57,25 @@ public final class GuestMemoryAccess
      */
     public static String readCString(final GuestMemory memory, final long vaddr, final int maxBytes)
     {
-        final byte[] buffer = new byte[Math.min(maxBytes + 1, 256)];
-        byte[] out = buffer;
+        byte[] out = new byte[Math.min(maxBytes + 1, 256)];
         int length = 0;
         while (length <= maxBytes)
         {
             final long address = vaddr + length;
-            final byte[] page = memory.page(address, GuestMemory.ACCESS_READ);
-            int i = (int)(address & GuestMemory.PAGE_MASK);
-            while (i < GuestMemory.PAGE_SIZE && length <= maxBytes)
+            final int chunk = Math.min(maxBytes + 1 - length, GuestMemory.PAGE_SIZE - (int)(address & GuestMemory.PAGE_MASK));
+            if (out.length < length + chunk)
             {
-                final byte b = page[i++];
-                if (b == 0)
-                {
-                    return new String(out, 0, length, StandardCharsets.UTF_8);
-                }
-                if (length == out.length)
-                {
-                    out = java.util.Arrays.copyOf(out, Math.min(out.length * 2, maxBytes + 1));
-                }
-                out[length++] = b;
+                out = java.util.Arrays.copyOf(out, Math.min(Math.max(out.length * 2, length + chunk), maxBytes + 1));
             }
+            memory.read(address, out, length, chunk);
+            for (int i = length; i < length + chunk; i++)
+            {
+                if (out[i] == 0)
+                {
+                    return new String(out, 0, i, StandardCharsets.UTF_8);
+                }
+            }
+            length += chunk;
         }
         return null;
     }

@@ -42,6 +42,12 @@ public final class FlatGuestMemory implements GuestMemory, ImageWriter, MemoryMa
         listeners.add(listener);
     }
 
+    @Override
+    public void removeShootdownListener(final TlbShootdown listener)
+    {
+        listeners.remove(listener);
+    }
+
     /** Number of {@link #page} calls so far (TLB misses). */
     public int pageRequests()
     {

@@ -84,7 +84,13 @@ class GuestDifferentialTest
             Arguments.of("matmul", List.of("48"), ""),
             Arguments.of("exitcode", List.of("42"), ""),
             Arguments.of("segv", List.of(), ""),
-            Arguments.of("illegal", List.of(), ""));
+            Arguments.of("illegal", List.of(), ""),
+            Arguments.of("cpubench", List.of("1"), ""),
+            Arguments.of("threads", List.of("4", "20000"), ""),
+            Arguments.of("threads", List.of("8", "3000"), ""),
+            Arguments.of("mapreduce", List.of("input.txt", "4"), ""),
+            Arguments.of("mapreduce", List.of("input.txt", "1"), ""),
+            Arguments.of("mapreduce", List.of("no-such-file"), ""));
     }
 
     @ParameterizedTest(name = "{0} {1}")

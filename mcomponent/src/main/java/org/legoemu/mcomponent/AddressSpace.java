@@ -183,6 +183,33 @@ public final class AddressSpace
     }
 
     /**
+     * madvise(2) MADV_DONTNEED (and MADV_FREE, MADV_REMOVE, which may behave the same): the range's pages are freed
+     * on their owners; the mappings stay, and the next touch of a private anonymous page reads zero.
+     *
+     * @throws VmException EINVAL (unaligned address, range outside user space), ENOMEM (part of the range unmapped).
+     */
+    public void discard(final long addr, final long lengthBytes)
+    {
+        if (!isPageAligned(addr) || lengthBytes < 0 || addr < 0 || lengthBytes > TASK_SIZE ||
+            addr > TASK_SIZE - pageUp(lengthBytes))
+        {
+            throw new VmException(Errno.EINVAL, "madvise range 0x" + Long.toHexString(addr) + "+" + lengthBytes +
+                " is unaligned or outside user space");
+        }
+        if (lengthBytes == 0)
+        {
+            return;
+        }
+        final long end = addr + pageUp(lengthBytes);
+        if (!vmas.isFullyMapped(addr, end))
+        {
+            throw new VmException(Errno.ENOMEM, "madvise range 0x" + Long.toHexString(addr) + "-0x" +
+                Long.toHexString(end) + " is not fully mapped");
+        }
+        listener.onVmaChange(this, VmaOp.DISCARD, addr, end, 0);
+    }
+
+    /**
      * mprotect(2). Unlike Linux, which may have changed the VMAs before a hole when it fails with ENOMEM, nothing
      * changes on failure.
      *

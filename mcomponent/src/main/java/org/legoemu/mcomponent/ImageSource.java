@@ -15,4 +15,23 @@ public interface ImageSource
      *                                            errno.
      */
     byte[] readWhole(String path);
+
+    /**
+     * Reads up to {@code length} bytes at {@code fileOffset} (the contents of a file mapping). This default reads the
+     * whole file; sources that can read a range override it.
+     *
+     * @return bytes read; fewer than asked (down to 0) at end of file.
+     * @throws org.legoemu.fabric.FabricException as {@link #readWhole}.
+     */
+    default int read(final String path, final long fileOffset, final byte[] dst, final int dstOffset, final int length)
+    {
+        final byte[] whole = readWhole(path);
+        if (fileOffset >= whole.length)
+        {
+            return 0;
+        }
+        final int n = (int)Math.min(length, whole.length - fileOffset);
+        System.arraycopy(whole, (int)fileOffset, dst, dstOffset, n);
+        return n;
+    }
 }

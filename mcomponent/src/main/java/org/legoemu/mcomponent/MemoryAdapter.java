@@ -19,6 +19,8 @@ import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2M_BRKDecoder;
 import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAPDecoder;
+import org.legoemu.fabric.sbe.P2M_MADVISEDecoder;
+import org.legoemu.fabric.sbe.P2M_MMAP_FILEDecoder;
 import org.legoemu.fabric.sbe.P2M_MPROTECTDecoder;
 import org.legoemu.fabric.sbe.P2M_MUNMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_PCACHE_FLUSHDecoder;
@@ -58,6 +60,8 @@ public final class MemoryAdapter implements RequestHandler
     private final P2M_MUNMAPDecoder munmap = new P2M_MUNMAPDecoder();
     private final P2M_BRKDecoder brk = new P2M_BRKDecoder();
     private final P2M_MPROTECTDecoder mprotect = new P2M_MPROTECTDecoder();
+    private final P2M_MADVISEDecoder madvise = new P2M_MADVISEDecoder();
+    private final P2M_MMAP_FILEDecoder mmapFile = new P2M_MMAP_FILEDecoder();
     private final P2M_PROCESS_EXITDecoder processExit = new P2M_PROCESS_EXITDecoder();
     private final M2M_VMA_UPDATEDecoder vmaUpdate = new M2M_VMA_UPDATEDecoder();
     private final M2M_PAGE_STOREDecoder pageStore = new M2M_PAGE_STOREDecoder();
@@ -162,6 +166,29 @@ public final class MemoryAdapter implements RequestHandler
             case P2M_MPROTECTDecoder.TEMPLATE_ID:
                 mprotect.wrapAndApplyHeader(buffer, offset, header);
                 homes.mprotect(mprotect.pid(), mprotect.addr(), mprotect.length(), mprotect.prot());
+                replyAck(r, 0);
+                break;
+            case P2M_MMAP_FILEDecoder.TEMPLATE_ID:
+            {
+                mmapFile.wrapAndApplyHeader(buffer, offset, header);
+                final int pid = mmapFile.pid();
+                final long addr = mmapFile.addr();
+                final long len = mmapFile.length();
+                final int prot = mmapFile.prot();
+                final int flags = mmapFile.flags();
+                final long fileOffset = mmapFile.fileOffset();
+                final String path = mmapFile.path();
+                if (mmapFile.limit() > end)
+                {
+                    protocolError(r, "truncated P2M_MMAP_FILE");
+                    break;
+                }
+                replyAck(r, homes.mmapFile(pid, addr, len, prot, flags, path, fileOffset));
+                break;
+            }
+            case P2M_MADVISEDecoder.TEMPLATE_ID:
+                madvise.wrapAndApplyHeader(buffer, offset, header);
+                homes.discard(madvise.pid(), madvise.addr(), madvise.length());
                 replyAck(r, 0);
                 break;
             case P2M_PROCESS_EXITDecoder.TEMPLATE_ID:

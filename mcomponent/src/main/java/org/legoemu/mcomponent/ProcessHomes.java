@@ -15,6 +15,9 @@ import java.util.List;
  */
 public final class ProcessHomes
 {
+    /** Size of one sComponent read when filling a file mapping, in bytes. */
+    private static final int FILE_CHUNK_BYTES = 256 * 1024;
+
     private final Int2ObjectHashMap<AddressSpace> byPid = new Int2ObjectHashMap<>();
     private final VRegionRouter router;
     private final ExecLoader loader;
@@ -83,6 +86,67 @@ public final class ProcessHomes
     public long brk(final int pid, final long brk)
     {
         return space(pid).brk(brk);
+    }
+
+    /**
+     * mmap(2) of a file: maps the range like an anonymous mapping and fills it from {@code path} at
+     * {@code fileOffset} (read from the sComponent now, page by page, and stored at each page's owner). Bytes past
+     * the end of the file read as zero. MAP_PRIVATE mappings (read-only or copy-on-write: writes change only the
+     * process's copy) and read-only MAP_SHARED mappings are supported; the contents are those of the file when it
+     * was mapped.
+     *
+     * @return the mapping's address.
+     * @throws VmException as {@link AddressSpace#mmap}; EINVAL for an unaligned file offset; ENODEV for a
+     *                     writable MAP_SHARED mapping (no write-back to files); the storage's errno.
+     */
+    public long mmapFile(
+        final int pid, final long addr, final long length, final int prot, final int flags, final String path,
+        final long fileOffset)
+    {
+        if (!AddressLayout.isPageAligned(fileOffset) || fileOffset < 0)
+        {
+            throw new VmException(Errno.EINVAL, "mmap file offset " + fileOffset + " is not page-aligned");
+        }
+        if ((flags & Mman.MAP_TYPE) != Mman.MAP_PRIVATE && (prot & Mman.PROT_WRITE) != 0)
+        {
+            throw new VmException(Errno.ENODEV, "writable MAP_SHARED file mappings are not supported");
+        }
+        final AddressSpace space = space(pid);
+        final long start = space.mmap(addr, length, prot, flags | Mman.MAP_ANONYMOUS);
+        final long mappedBytes = AddressLayout.pageUp(length);
+        final byte[] chunk = new byte[FILE_CHUNK_BYTES];
+        final byte[] page = new byte[(int)AddressLayout.PAGE_SIZE];
+        try
+        {
+            for (long done = 0; done < mappedBytes; done += FILE_CHUNK_BYTES)
+            {
+                final int want = (int)Math.min(FILE_CHUNK_BYTES, mappedBytes - done);
+                final int n = images.read(path, fileOffset + done, chunk, 0, want);
+                for (int at = 0; at < n; at += page.length)
+                {
+                    final int bytes = Math.min(page.length, n - at);
+                    System.arraycopy(chunk, at, page, 0, bytes);
+                    java.util.Arrays.fill(page, bytes, page.length, (byte)0);
+                    router.storePage(space, start + done + at, page);
+                }
+                if (n < want)
+                {
+                    break;
+                }
+            }
+        }
+        catch (final FabricException ex)
+        {
+            space.munmap(start, length);
+            throw new VmException(ex.errno(), path + ": " + ex.getMessage());
+        }
+        return start;
+    }
+
+    /** madvise(2) with a discarding advice; see {@link AddressSpace#discard}. */
+    public void discard(final int pid, final long addr, final long length)
+    {
+        space(pid).discard(addr, length);
     }
 
     /** mprotect(2); see {@link AddressSpace#mprotect}. */

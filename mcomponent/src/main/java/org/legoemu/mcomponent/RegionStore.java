@@ -44,7 +44,8 @@ public final class RegionStore
     /**
      * Applies one VMA change sent by the process's home (M2M_VMA_UPDATE). MAP replaces what was in the range
      * (the old pages are freed: a new mapping reads as zero, mmap(2) MAP_FIXED); UNMAP frees the pages (munmap(2));
-     * PROTECT changes the protection of the mapped parts (mprotect(2)).
+     * PROTECT changes the protection of the mapped parts (mprotect(2)); DISCARD frees the pages but keeps the mapping
+     * (madvise(2) MADV_DONTNEED: the next touch reads zero).
      *
      * @param op    the change.
      * @param start page-aligned inclusive start.
@@ -65,6 +66,9 @@ public final class RegionStore
                 break;
             case PROTECT:
                 vmas.protect(start, end, prot);
+                break;
+            case DISCARD:
+                freeFrames(start, end);
                 break;
             default:
                 throw new IllegalArgumentException("unknown VMA op " + op);

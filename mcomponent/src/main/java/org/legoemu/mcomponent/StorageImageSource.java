@@ -38,15 +38,9 @@ public final class StorageImageSource implements ImageSource, AutoCloseable
     @Override
     public byte[] readWhole(final String path)
     {
-        if (storage == null)
-        {
-            final Endpoint endpoint = gmm.lookupKind(ComponentKind.SCOMPONENT).address();
-            storageClient = transport.connect(endpoint);
-            storage = new StorageProxy(storageClient, timeoutNs);
-        }
         try
         {
-            return storage.readWhole(path);
+            return storage().readWhole(path);
         }
         catch (final RemoteErrorException ex)
         {
@@ -57,6 +51,36 @@ public final class StorageImageSource implements ImageSource, AutoCloseable
             close();
             throw ex;
         }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int read(final String path, final long fileOffset, final byte[] dst, final int dstOffset, final int length)
+    {
+        try
+        {
+            return storage().readForExec(path, fileOffset, dst, dstOffset, length);
+        }
+        catch (final RemoteErrorException ex)
+        {
+            throw ex;
+        }
+        catch (final FabricException ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    private StorageProxy storage()
+    {
+        if (storage == null)
+        {
+            final Endpoint endpoint = gmm.lookupKind(ComponentKind.SCOMPONENT).address();
+            storageClient = transport.connect(endpoint);
+            storage = new StorageProxy(storageClient, timeoutNs);
+        }
+        return storage;
     }
 
     /** Closes the connection to the sComponent, if any. */

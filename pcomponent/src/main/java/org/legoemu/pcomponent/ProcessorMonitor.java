@@ -1,8 +1,6 @@
 package org.legoemu.pcomponent;
 
-import org.legoemu.abi.GuestFault;
 import org.legoemu.abi.Signal;
-import org.legoemu.abi.hart.Hart;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
@@ -17,10 +15,9 @@ import org.legoemu.fabric.proxy.StorageProxy;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.legoemu.pcomponent.excache.EvictionPolicy;
 import org.legoemu.pcomponent.excache.ExCache;
-import org.legoemu.pcomponent.excache.WriteBackException;
-import org.legoemu.pcomponent.linux.LinuxKernel;
+import org.legoemu.pcomponent.linux.GuestThread;
+import org.legoemu.pcomponent.linux.GuestThreads;
 import org.legoemu.pcomponent.linux.LinuxProcess;
-import org.legoemu.pcomponent.linux.RaisedSignal;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 import org.slf4j.Logger;
@@ -37,7 +34,6 @@ public final class ProcessorMonitor implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorMonitor.class);
     /** Instructions a hart runs between checks of its exit flag. */
-    private static final long RUN_SLICE_INSTRUCTIONS = 1L << 22;
 
     private final ProcessorContext ctx;
     private final ExCache cache;
@@ -155,7 +151,6 @@ public final class ProcessorMonitor implements AutoCloseable
         final int pid = placement.pid();
         final long memoryBytes = clusterMemoryBytes(gmm);
         final long startNs = System.nanoTime();
-        final long startCpuNs = HartClock.cpuNs();
         final ExecImage image;
         try
         {
@@ -171,31 +166,25 @@ public final class ProcessorMonitor implements AutoCloseable
         final LinuxProcess process = new LinuxProcess(
             pid, memory, home, storage, request.console(), request.path(), image.brk(), memoryBytes);
         process.cwd(request.cwd());
-        final Hart hart = new Hart(memory, new LinuxKernel(process));
-        hart.pc = image.entry();
-        hart.x[2] = image.stackPointer();
+        final GuestThread main = process.threads().create();
+        main.hart().pc = image.entry();
+        main.hart().x[2] = image.stackPointer();
         ProcessResult result = null;
         try
         {
-            while (!hart.exited())
-            {
-                hart.run(RUN_SLICE_INSTRUCTIONS);
-            }
-            result = new ProcessResult(process.exitStatus(), null, null, hart.instructionsRetired(),
-                System.nanoTime() - startNs, HartClock.cpuNs() - startCpuNs);
+            process.threads().start(main);
+            final GuestThreads.Outcome outcome = process.threads().await();
+            final long wallNs = System.nanoTime() - startNs;
+            result = outcome.signal() == null ?
+                new ProcessResult(process.exitStatus(), null, null, outcome.instructions(), wallNs,
+                    outcome.hartCpuNs()) :
+                new ProcessResult(outcome.signal().shellExitStatus(), outcome.signal(), outcome.description(),
+                    outcome.instructions(), wallNs, outcome.hartCpuNs());
         }
-        catch (final GuestFault fault)
+        catch (final InterruptedException ex)
         {
-            fault.withPc(hart.pc);
-            result = killed(fault.signal(), fault.describe(), hart, startNs, startCpuNs);
-        }
-        catch (final RaisedSignal raised)
-        {
-            result = killed(raised.signal(), raised.getMessage(), hart, startNs, startCpuNs);
-        }
-        catch (final WriteBackException ex)
-        {
-            result = killed(Signal.SIGBUS, ex.getMessage(), hart, startNs, startCpuNs);
+            Thread.currentThread().interrupt();
+            throw new LaunchException(Errno.EINTR, "interrupted while pid " + pid + " was running");
         }
         finally
         {
@@ -204,13 +193,6 @@ public final class ProcessorMonitor implements AutoCloseable
             releaseMemory(home, gmm, pid, result == null ? 128 + Signal.SIGKILL.number() : result.exitStatus());
         }
         return result;
-    }
-
-    private static ProcessResult killed(
-        final Signal signal, final String description, final Hart hart, final long startNs, final long startCpuNs)
-    {
-        return new ProcessResult(signal.shellExitStatus(), signal, description, hart.instructionsRetired(),
-            System.nanoTime() - startNs, HartClock.cpuNs() - startCpuNs);
     }
 
     private static void releaseMemory(final MemoryProxy home, final GmmProxy gmm, final int pid, final int status)

@@ -4,6 +4,7 @@ import org.legoemu.abi.GuestFault;
 import org.legoemu.abi.GuestMemory;
 import org.legoemu.abi.Signal;
 import org.legoemu.abi.SyscallHandler;
+import org.legoemu.abi.TlbShootdown;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -102,6 +103,8 @@ public final class Hart extends HartState
     /** Incremented under the run lock by every shootdown; tells a TLB fill that raced with one to look again. */
     private int shootdownEpoch;
 
+    private final TlbShootdown shootdownListener = this::invalidatePage;
+    private volatile boolean stopRequested;
     private long instret;
     private boolean exited;
     private boolean reservationValid;
@@ -124,7 +127,29 @@ public final class Hart extends HartState
             execPage[i] = new DecodedPage();
         }
         dropAll();
-        memory.addShootdownListener(this::invalidatePage);
+        memory.addShootdownListener(shootdownListener);
+    }
+
+    /**
+     * Asks the hart to stop (another thread of its process died or called exit_group): a running hart returns from
+     * {@link #run} at its next safepoint, and every later {@link #run} returns at once. Callable from any thread.
+     */
+    public void requestStop()
+    {
+        stopRequested = true;
+        SHOOTDOWN_REQUESTS.getAndAdd(this, 1);
+    }
+
+    /** True once {@link #requestStop()} was called. */
+    public boolean stopRequested()
+    {
+        return stopRequested;
+    }
+
+    /** Unregisters the hart from its memory's shootdowns (its thread has ended). */
+    public void detach()
+    {
+        memory.removeShootdownListener(shootdownListener);
     }
 
     /** Instructions retired by this hart since it was created (the {@code instret} CSR). */
@@ -226,8 +251,8 @@ public final class Hart extends HartState
     }
 
     /**
-     * Runs until the syscall handler reports {@link SyscallHandler#EXIT}, or {@code maxInstructions} have
-     * retired.
+     * Runs until the syscall handler reports {@link SyscallHandler#EXIT}, {@code maxInstructions} have retired, or
+     * a stop was requested.
      *
      * @param maxInstructions instruction budget for this call; must be non-negative.
      * @return the number of instructions retired by this call (an ecall that exits counts as retired).
@@ -270,6 +295,10 @@ public final class Hart extends HartState
             {
                 if ((int)SHOOTDOWN_REQUESTS.getVolatile(this) != 0)
                 {
+                    if (stopRequested)
+                    {
+                        break;
+                    }
                     safepoint();
                 }
                 final DecodedPage page = codePage(pc);

@@ -17,6 +17,8 @@ import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2M_BRKEncoder;
 import org.legoemu.fabric.sbe.P2M_EXECVEEncoder;
 import org.legoemu.fabric.sbe.P2M_MMAPEncoder;
+import org.legoemu.fabric.sbe.P2M_MADVISEEncoder;
+import org.legoemu.fabric.sbe.P2M_MMAP_FILEEncoder;
 import org.legoemu.fabric.sbe.P2M_MPROTECTEncoder;
 import org.legoemu.fabric.sbe.P2M_MUNMAPEncoder;
 import org.legoemu.fabric.sbe.P2M_PCACHE_FLUSHEncoder;
@@ -56,6 +58,8 @@ public final class MemoryProxy
     private final P2M_MUNMAPEncoder munmapEncoder = new P2M_MUNMAPEncoder();
     private final P2M_BRKEncoder brkEncoder = new P2M_BRKEncoder();
     private final P2M_MPROTECTEncoder mprotectEncoder = new P2M_MPROTECTEncoder();
+    private final P2M_MADVISEEncoder madviseEncoder = new P2M_MADVISEEncoder();
+    private final P2M_MMAP_FILEEncoder mmapFileEncoder = new P2M_MMAP_FILEEncoder();
     private final P2M_PROCESS_EXITEncoder processExitEncoder = new P2M_PROCESS_EXITEncoder();
     private final M2M_VMA_UPDATEEncoder vmaUpdateEncoder = new M2M_VMA_UPDATEEncoder();
     private final M2M_PAGE_STOREEncoder pageStoreEncoder = new M2M_PAGE_STOREEncoder();
@@ -209,6 +213,39 @@ public final class MemoryProxy
     {
         mprotectEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length).prot(prot);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + mprotectEncoder.encodedLength());
+    }
+
+    /**
+     * P2M_MMAP_FILE at the home: mmap(2) of the file at namespace {@code path} from {@code fileOffset} (page-aligned).
+     *
+     * @return the mapping's address.
+     * @throws org.legoemu.fabric.RemoteErrorException EINVAL, ENOMEM, EEXIST, EPERM as for anonymous mmap; ENODEV
+     *                                                 for writable shared mappings; the storage's errno (ENOENT...).
+     */
+    public long mmapFile(final int pid, final long addr, final long length, final int prot, final int flags,
+        final String path, final long fileOffset)
+    {
+        mmapFileEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .pid(pid)
+            .addr(addr)
+            .length(length)
+            .prot(prot)
+            .flags(flags)
+            .fileOffset(fileOffset)
+            .path(path);
+        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + mmapFileEncoder.encodedLength());
+    }
+
+    /**
+     * P2M_MADVISE at the home: madvise(2) with a discarding advice (MADV_DONTNEED, MADV_FREE, MADV_REMOVE); the
+     * pages of the range are freed wherever they live and read as zero when next touched.
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException EINVAL (unaligned), ENOMEM (part of the range unmapped).
+     */
+    public void madvise(final int pid, final long addr, final long length, final int advice)
+    {
+        madviseEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length).advice(advice);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + madviseEncoder.encodedLength());
     }
 
     /**

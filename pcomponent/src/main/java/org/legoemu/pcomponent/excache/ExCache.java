@@ -143,6 +143,29 @@ public final class ExCache
         return miss(pid, vpn, vaddr, access, set, base);
     }
 
+    /**
+     * Copies {@code length} bytes at {@code vaddr} (within one line) out of the cache under its lock, so no
+     * eviction by another thread can tear the copy (the kernel side's reads of guest memory).
+     *
+     * @throws GuestFault as {@link #access} for a read.
+     */
+    public synchronized void copyOut(final int pid, final long vaddr, final byte[] dst, final int offset, final int length)
+    {
+        System.arraycopy(access(pid, vaddr, GuestMemory.ACCESS_READ), (int)(vaddr & GuestMemory.PAGE_MASK), dst, offset,
+            length);
+    }
+
+    /**
+     * Copies {@code length} bytes to {@code vaddr} (within one line) under the cache's lock, marking the line dirty.
+     *
+     * @throws GuestFault as {@link #access} for a write.
+     */
+    public synchronized void copyIn(final int pid, final long vaddr, final byte[] src, final int offset, final int length)
+    {
+        System.arraycopy(src, offset, access(pid, vaddr, GuestMemory.ACCESS_WRITE), (int)(vaddr & GuestMemory.PAGE_MASK),
+            length);
+    }
+
     private byte[] miss(final int pid, final long vpn, final long vaddr, final int access, final int set, final int base)
     {
         final LineBackend backend = backends.get(pid);

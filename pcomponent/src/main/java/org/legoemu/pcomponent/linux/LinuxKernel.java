@@ -27,13 +27,19 @@ public final class LinuxKernel implements SyscallHandler
     private final FileSyscalls files;
     private final MemorySyscalls vm;
     private final ProcessSyscalls proc;
+    private final ThreadSyscalls threads;
 
-    public LinuxKernel(final LinuxProcess process)
+    /**
+     * @param process the process the calling thread belongs to.
+     * @param thread  the thread whose hart calls this kernel.
+     */
+    public LinuxKernel(final LinuxProcess process, final GuestThread thread)
     {
         this.process = process;
         this.files = new FileSyscalls(process);
         this.vm = new MemorySyscalls(process);
         this.proc = new ProcessSyscalls(process);
+        this.threads = new ThreadSyscalls(process, thread);
     }
 
     @Override
@@ -46,15 +52,20 @@ public final class LinuxKernel implements SyscallHandler
         final long a3 = s.x[13];
         final long a4 = s.x[14];
         final long a5 = s.x[15];
-        if (number == Syscalls.EXIT || number == Syscalls.EXIT_GROUP)
+        if (number == Syscalls.EXIT)
         {
-            process.exitStatus((int)a0 & 0xff);
+            process.threads().exitThread((int)a0 & 0xff);
+            return EXIT;
+        }
+        if (number == Syscalls.EXIT_GROUP)
+        {
+            process.threads().exitGroup((int)a0 & 0xff);
             return EXIT;
         }
         long result;
         try
         {
-            result = dispatch(number, a0, a1, a2, a3, a4, a5);
+            result = dispatch(s, number, a0, a1, a2, a3, a4, a5);
         }
         catch (final GuestFault fault)
         {
@@ -68,11 +79,33 @@ public final class LinuxKernel implements SyscallHandler
         return CONTINUE;
     }
 
-    private long dispatch(
+    private long dispatch(final HartState s,
         final int number, final long a0, final long a1, final long a2, final long a3, final long a4, final long a5)
     {
         switch (number)
         {
+            case Syscalls.CLONE:
+                return threads.clone(s, a0, a1, a2, a3, a4);
+            case Syscalls.CLONE3:
+                return threads.clone3(s, a0, a1);
+            case Syscalls.FUTEX:
+                return threads.futex(a0, (int)a1, (int)a2, a3, a4, (int)a5);
+            case Syscalls.SET_TID_ADDRESS:
+                return threads.setTidAddress(a0);
+            case Syscalls.SET_ROBUST_LIST:
+                return threads.setRobustList(a0, a1);
+            case Syscalls.GETTID:
+                return threads.tid();
+            case Syscalls.SCHED_GETAFFINITY:
+                return threads.schedGetaffinity(a0, a1, a2);
+            case Syscalls.SCHED_SETAFFINITY:
+                return threads.schedSetaffinity(a0);
+            case Syscalls.SCHED_YIELD:
+                return threads.schedYield();
+            case Syscalls.NANOSLEEP:
+                return threads.nanosleep(a0, a1);
+            case Syscalls.CLOCK_NANOSLEEP:
+                return threads.clockNanosleep((int)a0, (int)a1, a2, a3);
             case Syscalls.GETCWD:
                 return files.getcwd(a0, a1);
             case Syscalls.IOCTL:
@@ -103,11 +136,11 @@ public final class LinuxKernel implements SyscallHandler
                 return vm.mmap(a0, a1, (int)a2, (int)a3, a4, a5);
             case Syscalls.MUNMAP:
                 return vm.munmap(a0, a1);
+            case Syscalls.MADVISE:
+                return vm.madvise(a0, a1, (int)a2);
             case Syscalls.MPROTECT:
                 return vm.mprotect(a0, a1, (int)a2);
-            case Syscalls.SET_TID_ADDRESS:
             case Syscalls.GETPID:
-            case Syscalls.GETTID:
                 return process.pid();
             case Syscalls.GETPPID:
                 return 1;
@@ -115,8 +148,6 @@ public final class LinuxKernel implements SyscallHandler
             case Syscalls.GETEUID:
             case Syscalls.GETGID:
             case Syscalls.GETEGID:
-                return 0;
-            case Syscalls.SET_ROBUST_LIST:
                 return 0;
             case Syscalls.UNAME:
                 return proc.uname(a0);
@@ -134,7 +165,8 @@ public final class LinuxKernel implements SyscallHandler
             case Syscalls.RT_SIGPROCMASK:
                 return 0;
             case Syscalls.TGKILL:
-                return proc.killSelf(a1 == process.pid() ? a0 : -1, (int)a2);
+                return a0 == process.pid() && process.threads().isLive((int)a1) ?
+                    proc.killSelf(a0, (int)a2) : -Errno.ESRCH;
             case Syscalls.KILL:
                 return proc.killSelf(a0, (int)a1);
             default:

@@ -7,8 +7,8 @@ import org.legoemu.pcomponent.memory.ProcessMemory;
 
 /**
  * The Linux state of one process that the pComponent keeps (LegoOS: "processor-side" state): pid, cwd, file
- * descriptors, program break, and the proxies to its home mComponent and the sComponent. Used only by the
- * process's own thread.
+ * descriptors, program break, its threads, and the proxies to its home mComponent and the sComponent. Shared by
+ * the process's threads; the fields that change (cwd, brk, exit status) are guarded by the object's monitor.
  */
 public final class LinuxProcess
 {
@@ -22,6 +22,7 @@ public final class LinuxProcess
     private String cwd = "/";
     private long brk;
     private int exitStatus;
+    private final GuestThreads threads;
 
     /**
      * @param memoryBytes total emulated memory of the cluster, reported by sysinfo(2).
@@ -38,6 +39,13 @@ public final class LinuxProcess
         this.execPath = execPath;
         this.brk = brk;
         this.memoryBytes = memoryBytes;
+        this.threads = new GuestThreads(this);
+    }
+
+    /** The process's threads. */
+    public GuestThreads threads()
+    {
+        return threads;
     }
 
     public int pid()
@@ -76,22 +84,22 @@ public final class LinuxProcess
         return execPath;
     }
 
-    public String cwd()
+    public synchronized String cwd()
     {
         return cwd;
     }
 
-    public void cwd(final String cwd)
+    public synchronized void cwd(final String cwd)
     {
         this.cwd = cwd;
     }
 
-    public long brk()
+    public synchronized long brk()
     {
         return brk;
     }
 
-    public void brk(final long brk)
+    public synchronized void brk(final long brk)
     {
         this.brk = brk;
     }
@@ -102,12 +110,12 @@ public final class LinuxProcess
     }
 
     /** The status passed to exit/exit_group (low 8 bits). */
-    public int exitStatus()
+    public synchronized int exitStatus()
     {
         return exitStatus;
     }
 
-    public void exitStatus(final int exitStatus)
+    public synchronized void exitStatus(final int exitStatus)
     {
         this.exitStatus = exitStatus;
     }

@@ -43,17 +43,34 @@ final class MemorySyscalls
 
     long mmap(final long addr, final long length, final int prot, final int flags, final long fd, final long offset)
     {
-        if ((flags & MAP_ANONYMOUS) == 0)
-        {
-            return -Errno.ENODEV;
-        }
         if (length <= 0)
         {
             return -Errno.EINVAL;
         }
+        String path = null;
+        if ((flags & MAP_ANONYMOUS) == 0)
+        {
+            final OpenFile file = process.fds().get((int)fd);
+            if (file == null)
+            {
+                return -Errno.EBADF;
+            }
+            if (!(file instanceof StorageFile) || ((StorageFile)file).isDirectory())
+            {
+                return -Errno.ENODEV;
+            }
+            final StorageFile storageFile = (StorageFile)file;
+            if (!storageFile.readable())
+            {
+                return -Errno.EACCES;
+            }
+            path = storageFile.path();
+        }
         try
         {
-            final long mapped = process.home().mmap(process.pid(), addr, length, prot, flags);
+            final long mapped = path == null ?
+                process.home().mmap(process.pid(), addr, length, prot, flags) :
+                process.home().mmapFile(process.pid(), addr, length, prot, flags, path, offset);
             process.processMemory().invalidate(mapped, mapped + pageUp(length), false);
             return mapped;
         }
@@ -61,6 +78,21 @@ final class MemorySyscalls
         {
             return -ex.errno();
         }
+    }
+
+    /** madvise(2) advice values (include/uapi/asm-generic/mman-common.h). */
+    static final int MADV_NORMAL = 0;
+    static final int MADV_DONTNEED = 4;
+    static final int MADV_FREE = 8;
+    static final int MADV_REMOVE = 9;
+    static final int MADV_POPULATE_WRITE = 23;
+    static final int MADV_COLLAPSE = 25;
+
+    /** The advice values mm/madvise.c accepts besides the discarding ones: NORMAL..WILLNEED, DONTFORK..COLLAPSE. */
+    private static boolean isHint(final int advice)
+    {
+        return (advice >= MADV_NORMAL && advice < MADV_DONTNEED) ||
+            (advice > MADV_REMOVE && advice <= MADV_POPULATE_WRITE) || advice == MADV_COLLAPSE;
     }
 
     long munmap(final long addr, final long length)
@@ -78,6 +110,43 @@ final class MemorySyscalls
         catch (final FabricException ex)
         {
             return -ex.errno();
+        }
+    }
+
+    /**
+     * madvise(2). Discarding advice (MADV_DONTNEED, MADV_FREE, MADV_REMOVE) drops the ExCache lines without
+     * write-back and frees the pages on the mComponents, so the next touch reads zero; every other advice Linux
+     * accepts is a hint and succeeds without effect.
+     *
+     * @return 0, -EINVAL (unaligned address, unknown advice), -ENOMEM (part of the range unmapped).
+     */
+    long madvise(final long addr, final long length, final int advice)
+    {
+        if ((addr & GuestMemory.PAGE_MASK) != 0 || length < 0)
+        {
+            return -Errno.EINVAL;
+        }
+        switch (advice)
+        {
+            case MADV_DONTNEED:
+            case MADV_FREE:
+            case MADV_REMOVE:
+                if (length == 0)
+                {
+                    return 0;
+                }
+                try
+                {
+                    process.processMemory().invalidate(addr, addr + pageUp(length), false);
+                    process.home().madvise(process.pid(), addr, length, advice);
+                    return 0;
+                }
+                catch (final FabricException ex)
+                {
+                    return -ex.errno();
+                }
+            default:
+                return isHint(advice) ? 0 : -Errno.EINVAL;
         }
     }
 

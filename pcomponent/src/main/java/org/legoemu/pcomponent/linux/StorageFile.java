@@ -40,6 +40,18 @@ public final class StorageFile implements OpenFile
         return path;
     }
 
+    /** True if the file was opened for reading (O_RDONLY or O_RDWR): what mmap(2) of it requires. */
+    public boolean readable()
+    {
+        return (flags & O_ACCMODE) != O_WRONLY;
+    }
+
+    /** True for a directory opened with open(2). */
+    public boolean isDirectory()
+    {
+        return directory;
+    }
+
     @Override
     public long read(final byte[] dst, final int length)
     {

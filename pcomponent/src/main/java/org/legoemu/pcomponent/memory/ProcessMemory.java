@@ -49,9 +49,27 @@ public final class ProcessMemory implements GuestMemory, LineBackend
     }
 
     @Override
+    public void read(final long vaddr, final byte[] dst, final int offset, final int length)
+    {
+        cache.copyOut(pid, vaddr, dst, offset, length);
+    }
+
+    @Override
+    public void write(final long vaddr, final byte[] src, final int offset, final int length)
+    {
+        cache.copyIn(pid, vaddr, src, offset, length);
+    }
+
+    @Override
     public void addShootdownListener(final TlbShootdown listener)
     {
         tlbs.add(listener);
+    }
+
+    @Override
+    public void removeShootdownListener(final TlbShootdown listener)
+    {
+        tlbs.remove(listener);
     }
 
     @Override

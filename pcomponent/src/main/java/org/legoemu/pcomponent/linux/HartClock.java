@@ -1,10 +1,10 @@
-package org.legoemu.pcomponent;
+package org.legoemu.pcomponent.linux;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /** CPU time of the calling hart thread, for the guest-MIPS-per-CPU-second figure. */
-final class HartClock
+public final class HartClock
 {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final boolean SUPPORTED = THREADS.isCurrentThreadCpuTimeSupported();
@@ -14,7 +14,7 @@ final class HartClock
     }
 
     /** CPU time of the current thread in ns (user + system), or 0 where the JVM cannot measure it. */
-    static long cpuNs()
+    public static long cpuNs()
     {
         return SUPPORTED ? THREADS.getCurrentThreadCpuTime() : 0;
     }
