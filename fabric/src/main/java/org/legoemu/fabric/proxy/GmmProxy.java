@@ -29,8 +29,8 @@ import org.legoemu.fabric.sbe.X2G_REGISTEREncoder;
 
 /**
  * Client-side encoder for every request to the global manager (GMM): membership, placement, vRegion ownership
- * and status (LegoOS §4.5 GPM/GMM). Reuses its encoders, decoders and buffers, so it is NOT thread-safe: use one
- * proxy per calling thread.
+ * and status (LegoOS §4.5 GPM/GMM). Reuses its encoders, decoders and buffers, so its calls are serialized: every public method is
+ * synchronized on the proxy (the threads of a guest process share one), one request in flight at a time.
  * <p>
  * Every method blocks until the GMM replies. Failures surface as
  * {@link org.legoemu.fabric.RemoteErrorException} (the GMM answered ErrorReply: e.g. ENOENT for an unknown
@@ -87,7 +87,7 @@ public final class GmmProxy
      * @param address       the endpoint this monitor actually serves on.
      * @return the assigned component id and the heartbeat interval to keep.
      */
-    public Registration register(final ComponentKind kind, final long capacityBytes, final Endpoint address)
+    public synchronized Registration register(final ComponentKind kind, final long capacityBytes, final Endpoint address)
     {
         registerEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .kind(kind)
@@ -106,14 +106,14 @@ public final class GmmProxy
      * @param load        mComponent frames in use, pComponent running processes, sComponent 0.
      * @throws org.legoemu.fabric.RemoteErrorException ENOENT if the GMM does not know the id (register again).
      */
-    public void heartbeat(final int componentId, final long load)
+    public synchronized void heartbeat(final int componentId, final long load)
     {
         heartbeatEncoder.wrapAndApplyHeader(request, 0, headerEncoder).componentId(componentId).load(load);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength());
     }
 
     /** X2G_DEREGISTER: leaves the cluster cleanly. ENOENT if the id is unknown. */
-    public void deregister(final int componentId)
+    public synchronized void deregister(final int componentId)
     {
         deregisterEncoder.wrapAndApplyHeader(request, 0, headerEncoder).componentId(componentId);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + deregisterEncoder.encodedLength());
@@ -124,7 +124,7 @@ public final class GmmProxy
      *
      * @throws org.legoemu.fabric.RemoteErrorException ENOENT if no such component.
      */
-    public ComponentAddress lookupComponent(final int componentId)
+    public synchronized ComponentAddress lookupComponent(final int componentId)
     {
         return lookup(componentId, ComponentKind.NULL_VAL);
     }
@@ -135,7 +135,7 @@ public final class GmmProxy
      *
      * @throws org.legoemu.fabric.RemoteErrorException ENOENT if no live component of that kind.
      */
-    public ComponentAddress lookupKind(final ComponentKind kind)
+    public synchronized ComponentAddress lookupKind(final ComponentKind kind)
     {
         return lookup(-1, kind);
     }
@@ -146,7 +146,7 @@ public final class GmmProxy
      *
      * @throws org.legoemu.fabric.RemoteErrorException EAGAIN if no live pComponent or mComponent.
      */
-    public Placement placeProcess()
+    public synchronized Placement placeProcess()
     {
         placeEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(0);
         call(MessageHeaderEncoder.ENCODED_LENGTH + placeEncoder.encodedLength(), G2C_PLACEMENTDecoder.TEMPLATE_ID);
@@ -167,7 +167,7 @@ public final class GmmProxy
      * @param vregion          {@code vaddr >>> 30}, 0..255 for the riscv64 Sv39 user space.
      * @throws org.legoemu.fabric.RemoteErrorException EINVAL for a bad vRegion, EAGAIN if no live mComponent.
      */
-    public VRegionOwner vregionAlloc(final int pid, final int homeMComponentId, final int vregion)
+    public synchronized VRegionOwner vregionAlloc(final int pid, final int homeMComponentId, final int vregion)
     {
         vregionAllocEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .pid(pid)
@@ -183,7 +183,7 @@ public final class GmmProxy
      *
      * @throws org.legoemu.fabric.RemoteErrorException EFAULT if the vRegion has no owner (no mapping there).
      */
-    public VRegionOwner vregionLookup(final int pid, final int vregion)
+    public synchronized VRegionOwner vregionLookup(final int pid, final int vregion)
     {
         vregionLookupEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).vregion(vregion);
         call(MessageHeaderEncoder.ENCODED_LENGTH + vregionLookupEncoder.encodedLength(),
@@ -196,14 +196,14 @@ public final class GmmProxy
      *
      * @throws org.legoemu.fabric.RemoteErrorException ESRCH (3) if the pid is unknown.
      */
-    public void processExit(final int pid, final int exitStatus)
+    public synchronized void processExit(final int pid, final int exitStatus)
     {
         processExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).exitStatus(exitStatus);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + processExitEncoder.encodedLength());
     }
 
     /** C2G_STATUS: every registered component, in id order, and the GMM's uptime. */
-    public ClusterStatus status()
+    public synchronized ClusterStatus status()
     {
         statusEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(0);
         call(MessageHeaderEncoder.ENCODED_LENGTH + statusEncoder.encodedLength(), G2C_STATUSDecoder.TEMPLATE_ID);

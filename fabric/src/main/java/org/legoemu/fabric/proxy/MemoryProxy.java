@@ -29,7 +29,8 @@ import org.legoemu.fabric.sbe.VmaOp;
 /**
  * Client-side encoder for every request to an mComponent (LegoOS P2M and M2M): execve at the home, ExCache misses
  * and write-backs at a vRegion's owner, the VM system calls at the home, and the home-to-owner calls. Reuses its
- * encoders, decoders and buffers, so it is NOT thread-safe: use one proxy per calling thread.
+ * encoders, decoders and buffers, so its calls are serialized: every public
+ * method is synchronized on the proxy (the threads of a guest process share one), one request in flight at a time.
  *
  * <p>{@link #pcacheMiss} and {@link #pcacheFlush} allocate nothing on success: the line is copied into (or from) a
  * caller-provided {@code byte[4096]} and the protection returned as an int.
@@ -97,7 +98,7 @@ public final class MemoryProxy
      * @throws org.legoemu.fabric.RemoteErrorException ENOENT (no such file), ENOEXEC (not a loadable static
      *                                                 riscv64 ELF; the text says why), ENOMEM.
      */
-    public ExecImage execve(
+    public synchronized ExecImage execve(
         final int pid, final int pcomponentId, final String path, final List<String> argv, final List<String> envp)
     {
         final byte[] argvBytes = nulSeparated(argv);
@@ -124,7 +125,7 @@ public final class MemoryProxy
      * @return the PROT_ bits of the VMA (1 read, 2 write, 4 exec).
      * @throws org.legoemu.fabric.RemoteErrorException EFAULT (no VMA there), EACCES (access not allowed), ENOMEM.
      */
-    public int pcacheMiss(final int pid, final int pcomponentId, final long vaddr, final int access, final byte[] line4096)
+    public synchronized int pcacheMiss(final int pid, final int pcomponentId, final long vaddr, final int access, final byte[] line4096)
     {
         missEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .pid(pid)
@@ -154,7 +155,7 @@ public final class MemoryProxy
      * @param line4096     the 4096 bytes of the line.
      * @throws org.legoemu.fabric.RemoteErrorException EFAULT (no VMA there), ENOMEM.
      */
-    public void pcacheFlush(final int pid, final int pcomponentId, final long vaddr, final byte[] line4096)
+    public synchronized void pcacheFlush(final int pid, final int pcomponentId, final long vaddr, final byte[] line4096)
     {
         flushEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .pid(pid)
@@ -171,7 +172,7 @@ public final class MemoryProxy
      * @throws org.legoemu.fabric.RemoteErrorException EINVAL, ENOMEM, EEXIST (MAP_FIXED_NOREPLACE), ENODEV
      *                                                 (file-backed), EPERM.
      */
-    public long mmap(final int pid, final long addr, final long length, final int prot, final int flags)
+    public synchronized long mmap(final int pid, final long addr, final long length, final int prot, final int flags)
     {
         mmapEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .pid(pid)
@@ -187,7 +188,7 @@ public final class MemoryProxy
      *
      * @throws org.legoemu.fabric.RemoteErrorException EINVAL.
      */
-    public void munmap(final int pid, final long addr, final long length)
+    public synchronized void munmap(final int pid, final long addr, final long length)
     {
         munmapEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + munmapEncoder.encodedLength());
@@ -198,7 +199,7 @@ public final class MemoryProxy
      *
      * @return the new break, or the unchanged one when the request could not be met.
      */
-    public long brk(final int pid, final long brk)
+    public synchronized long brk(final int pid, final long brk)
     {
         brkEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).brk(brk);
         return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + brkEncoder.encodedLength());
@@ -209,7 +210,7 @@ public final class MemoryProxy
      *
      * @throws org.legoemu.fabric.RemoteErrorException EINVAL, ENOMEM (part of the range unmapped).
      */
-    public void mprotect(final int pid, final long addr, final long length, final int prot)
+    public synchronized void mprotect(final int pid, final long addr, final long length, final int prot)
     {
         mprotectEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length).prot(prot);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + mprotectEncoder.encodedLength());
@@ -222,7 +223,7 @@ public final class MemoryProxy
      * @throws org.legoemu.fabric.RemoteErrorException EINVAL, ENOMEM, EEXIST, EPERM as for anonymous mmap; ENODEV
      *                                                 for writable shared mappings; the storage's errno (ENOENT...).
      */
-    public long mmapFile(final int pid, final long addr, final long length, final int prot, final int flags,
+    public synchronized long mmapFile(final int pid, final long addr, final long length, final int prot, final int flags,
         final String path, final long fileOffset)
     {
         mmapFileEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
@@ -242,7 +243,7 @@ public final class MemoryProxy
      *
      * @throws org.legoemu.fabric.RemoteErrorException EINVAL (unaligned), ENOMEM (part of the range unmapped).
      */
-    public void madvise(final int pid, final long addr, final long length, final int advice)
+    public synchronized void madvise(final int pid, final long addr, final long length, final int advice)
     {
         madviseEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length).advice(advice);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + madviseEncoder.encodedLength());
@@ -253,7 +254,7 @@ public final class MemoryProxy
      *
      * @return the number of frames freed across all owners.
      */
-    public long processExit(final int pid)
+    public synchronized long processExit(final int pid)
     {
         processExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
         return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + processExitEncoder.encodedLength());
@@ -262,7 +263,7 @@ public final class MemoryProxy
     /**
      * M2M_VMA_UPDATE at a vRegion owner: apply one VMA change of the range {@code [start, end)} (within one vRegion).
      */
-    public void vmaUpdate(final int pid, final VmaOp op, final long start, final long end, final int prot)
+    public synchronized void vmaUpdate(final int pid, final VmaOp op, final long start, final long end, final int prot)
     {
         vmaUpdateEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .pid(pid)
@@ -279,7 +280,7 @@ public final class MemoryProxy
      * @param page 4096 bytes.
      * @throws org.legoemu.fabric.RemoteErrorException EFAULT (no VMA there on the owner), ENOMEM.
      */
-    public void pageStore(final int pid, final long vaddr, final byte[] page)
+    public synchronized void pageStore(final int pid, final long vaddr, final byte[] page)
     {
         pageStoreEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .pid(pid)
@@ -293,7 +294,7 @@ public final class MemoryProxy
      *
      * @return the number of frames freed.
      */
-    public long processExitOnOwner(final int pid)
+    public synchronized long processExitOnOwner(final int pid)
     {
         ownerExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
         return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + ownerExitEncoder.encodedLength());

@@ -21,7 +21,8 @@ import org.legoemu.fabric.sbe.S2X_STAT_REPLYDecoder;
 /**
  * Client-side encoder for the sComponent's stateless file protocol: every request names an absolute namespace
  * path ("/a/b", rooted at the sComponent's root directory) and carries its own offset and length (LegoOS §4.6).
- * Reuses its encoders and buffers, so it is NOT thread-safe: use one proxy per calling thread.
+ * Reuses its encoders and buffers, so its calls are serialized: every public
+ * method is synchronized on the proxy (the threads of a guest process share one), one request in flight at a time.
  * <p>
  * Failures surface as {@link org.legoemu.fabric.RemoteErrorException} carrying the Linux errno open(2), read(2),
  * write(2), stat(2) or truncate(2) would give (ENOENT, ENOTDIR, EISDIR, EEXIST, EACCES, ELOOP, ENAMETOOLONG,
@@ -80,7 +81,7 @@ public final class StorageProxy
      * @param mode  permission bits for a created file (umask already applied by the caller).
      * @return the stat of the opened file.
      */
-    public StatInfo open(final String path, final int flags, final int mode)
+    public synchronized StatInfo open(final String path, final int flags, final int mode)
     {
         openEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(flags).mode(mode).path(path);
         call(MessageHeaderEncoder.ENCODED_LENGTH + openEncoder.encodedLength(), S2X_STAT_REPLYDecoder.TEMPLATE_ID);
@@ -93,13 +94,13 @@ public final class StorageProxy
      *
      * @return bytes read, 0 at or past end of file; fewer than asked at end of file.
      */
-    public int read(final String path, final long fileOffset, final byte[] dst, final int dstOff, final int length)
+    public synchronized int read(final String path, final long fileOffset, final byte[] dst, final int dstOff, final int length)
     {
         return readLoop(false, path, fileOffset, dst, dstOff, length);
     }
 
     /** Like {@link #read} but sent as M2S_READ, the mComponent's read of an executable image at execve. */
-    public int readForExec(
+    public synchronized int readForExec(
         final String path, final long fileOffset, final byte[] dst, final int dstOff, final int length)
     {
         return readLoop(true, path, fileOffset, dst, dstOff, length);
@@ -111,7 +112,7 @@ public final class StorageProxy
      * @return the file's bytes.
      * @throws FabricException EFBIG if the file is larger than {@link #MAX_WHOLE_FILE_BYTES}.
      */
-    public byte[] readWhole(final String path)
+    public synchronized byte[] readWhole(final String path)
     {
         final byte[] first = new byte[MAX_TRANSFER_BYTES];
         final int firstRead = readOnce(true, path, 0, first, 0, MAX_TRANSFER_BYTES);
@@ -146,7 +147,7 @@ public final class StorageProxy
      *
      * @return the file size after the write, bytes.
      */
-    public long write(final String path, final long fileOffset, final byte[] src, final int srcOff, final int length)
+    public synchronized long write(final String path, final long fileOffset, final byte[] src, final int srcOff, final int length)
     {
         int done = 0;
         long sizeAfter;
@@ -169,7 +170,7 @@ public final class StorageProxy
     /**
      * P2S_STAT: stat(2) ({@code followSymlinks} true) or lstat(2) (false).
      */
-    public StatInfo stat(final String path, final boolean followSymlinks)
+    public synchronized StatInfo stat(final String path, final boolean followSymlinks)
     {
         statEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .followSymlinks((short)(followSymlinks ? 1 : 0))
@@ -179,21 +180,21 @@ public final class StorageProxy
     }
 
     /** P2S_TRUNCATE: truncate(2) to {@code lengthBytes} (shrinks or extends with zeros). */
-    public void truncate(final String path, final long lengthBytes)
+    public synchronized void truncate(final String path, final long lengthBytes)
     {
         truncateEncoder.wrapAndApplyHeader(request, 0, headerEncoder).length(lengthBytes).path(path);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + truncateEncoder.encodedLength());
     }
 
     /** P2S_FSYNC: makes the file's data and metadata durable, fsync(2). */
-    public void fsync(final String path)
+    public synchronized void fsync(final String path)
     {
         fsyncEncoder.wrapAndApplyHeader(request, 0, headerEncoder).path(path);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + fsyncEncoder.encodedLength());
     }
 
     /** The file size reported by the last read reply, bytes; -1 before any read. */
-    public long lastFileSizeBytes()
+    public synchronized long lastFileSizeBytes()
     {
         return lastFileSizeBytes;
     }

@@ -20,7 +20,7 @@ public final class FdTable
     }
 
     /** The file behind {@code fd}, or null if it is not open. */
-    public OpenFile get(final long fd)
+    public synchronized OpenFile get(final long fd)
     {
         if (fd < 0 || fd >= files.size())
         {
@@ -30,7 +30,7 @@ public final class FdTable
     }
 
     /** Installs {@code file} at the lowest free descriptor: the fd, or -1 if the table is full (EMFILE). */
-    public int install(final OpenFile file)
+    public synchronized int install(final OpenFile file)
     {
         for (int fd = 0; fd < files.size(); fd++)
         {
@@ -49,7 +49,7 @@ public final class FdTable
     }
 
     /** Closes {@code fd}: true if it was open. */
-    public boolean close(final long fd)
+    public synchronized boolean close(final long fd)
     {
         final OpenFile file = get(fd);
         if (file == null)
