@@ -751,7 +751,7 @@ public final class Hart extends HartState
         {
             final byte[] page = readablePage(addr);
             final int off = (int)addr & OFFSET_MASK;
-            final long value = doubleword ? (long)LONG_LE.getVolatile(page, off) : (int)INT_LE.getVolatile(page, off);
+            final long value = doubleword ? LineAtomics.getLongVolatile(page, off) : LineAtomics.getIntVolatile(page, off);
             reservationValid = true;
             reservationAddress = addr;
             reservationValue = value;
@@ -768,17 +768,17 @@ public final class Hart extends HartState
                 return 1;
             }
             final boolean stored = doubleword ?
-                LONG_LE.compareAndSet(page, off, reservationValue, operand) :
-                INT_LE.compareAndSet(page, off, (int)reservationValue, (int)operand);
+                LineAtomics.compareAndSetLong(page, off, reservationValue, operand) :
+                LineAtomics.compareAndSetInt(page, off, (int)reservationValue, (int)operand);
             return stored ? 0 : 1;
         }
         while (true)
         {
-            final long old = doubleword ? (long)LONG_LE.getVolatile(page, off) : (int)INT_LE.getVolatile(page, off);
+            final long old = doubleword ? LineAtomics.getLongVolatile(page, off) : LineAtomics.getIntVolatile(page, off);
             final long value = MulDiv.amo(funct5, doubleword, old, operand);
             final boolean stored = doubleword ?
-                LONG_LE.compareAndSet(page, off, old, value) :
-                INT_LE.compareAndSet(page, off, (int)old, (int)value);
+                LineAtomics.compareAndSetLong(page, off, old, value) :
+                LineAtomics.compareAndSetInt(page, off, (int)old, (int)value);
             if (stored)
             {
                 return old;
