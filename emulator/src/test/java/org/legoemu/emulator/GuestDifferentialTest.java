@@ -90,7 +90,8 @@ class GuestDifferentialTest
             Arguments.of("threads", List.of("8", "3000"), ""),
             Arguments.of("mapreduce", List.of("input.txt", "4"), ""),
             Arguments.of("mapreduce", List.of("input.txt", "1"), ""),
-            Arguments.of("mapreduce", List.of("no-such-file"), ""));
+            Arguments.of("mapreduce", List.of("no-such-file"), ""),
+            Arguments.of("smc", List.of(), ""));
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -192,6 +192,28 @@ public final class GuestThreads
         }
     }
 
+    /**
+     * riscv_flush_icache(2): every thread's hart drops its decoded instructions (and TLB), as fence.i on every
+     * hart of the process would. Waits for each running hart to reach a safepoint.
+     */
+    void flushInstructionCaches()
+    {
+        final List<GuestThread> threads;
+        lock.lock();
+        try
+        {
+            threads = new ArrayList<>(live);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        for (final GuestThread thread : threads)
+        {
+            thread.hart().flushTlb();
+        }
+    }
+
     /** Whether {@code tid} is a live thread of this process. */
     boolean isLive(final int tid)
     {

@@ -88,6 +88,8 @@ public final class LinuxKernel implements SyscallHandler
                 return threads.clone(s, a0, a1, a2, a3, a4);
             case Syscalls.CLONE3:
                 return threads.clone3(s, a0, a1);
+            case Syscalls.RISCV_FLUSH_ICACHE:
+                return threads.riscvFlushIcache(a2);
             case Syscalls.FUTEX:
                 return threads.futex(a0, (int)a1, (int)a2, a3, a4, (int)a5);
             case Syscalls.SET_TID_ADDRESS:

@@ -182,6 +182,22 @@ final class ThreadSyscalls
         }
     }
 
+    /**
+     * riscv_flush_icache(start, end, flags) (arch/riscv/kernel/sys_riscv.c): makes code written by any thread
+     * visible to every thread. Only flag SYS_RISCV_FLUSH_ICACHE_LOCAL (1) is defined.
+     *
+     * @return 0, or -EINVAL for unknown flags.
+     */
+    long riscvFlushIcache(final long flags)
+    {
+        if ((flags & ~1L) != 0)
+        {
+            return -Errno.EINVAL;
+        }
+        process.threads().flushInstructionCaches();
+        return 0;
+    }
+
     /** set_tid_address(2): remembers the clear-child-tid address; returns the caller's tid. */
     long setTidAddress(final long address)
     {
