@@ -1,8 +1,9 @@
 /* threads [THREADS] [ITERATIONS]: exercises what glibc's pthreads need from
  * the kernel and the ISA: clone, futex wait/wake (mutexes, condition variables,
  * barriers, join), thread-local storage (tp), LR/SC and AMOs under contention.
- * Prints totals that are the same for any interleaving. Defaults: 4 threads,
- * 20000 iterations. */
+ * Prints totals that are the same for any interleaving, then returns from
+ * main while one thread spins and another waits forever (exit_group must end
+ * them). Defaults: 4 threads, 20000 iterations. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -78,6 +79,25 @@ static void *consumer(void *arg)
     return (void *)sum;
 }
 
+static volatile long spin_sink;
+
+static void *spinner(void *arg)
+{
+    (void)arg;
+    for (;;)
+        spin_sink++;
+    return NULL;
+}
+
+static void *sleeper(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&queue_lock);
+    for (;;)
+        pthread_cond_wait(&queue_nonempty, &queue_lock); /* never signalled again */
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -116,5 +136,12 @@ int main(int argc, char **argv)
     struct timespec ts = {0, 2000000};
     nanosleep(&ts, NULL);
     printf("nprocs>0      %d\n", sysconf(_SC_NPROCESSORS_ONLN) > 0);
+
+    /* returning from main ends the process (exit_group) while one thread spins and one waits on a futex */
+    pthread_t s1, s2;
+    pthread_create(&s1, NULL, spinner, NULL);
+    pthread_create(&s2, NULL, sleeper, NULL);
+    nanosleep(&ts, NULL);
+    fflush(stdout);
     return 0;
 }
