@@ -24,11 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TCP server: a listening channel whose connections each get the pipeline of {@link #configurePipeline} and feed
- * one {@link DispatchLoop}.
+ * A TCP server: a listening channel whose connections each authenticate ({@link ServerHandshakeHandler}), then get
+ * the pipeline of {@link #configurePipeline} and feed one {@link DispatchLoop}.
  */
 final class NettyServer implements Server
 {
+    /** Name of the {@link ServerHandshakeHandler} in a connection's pipeline until it removes itself. */
+    static final String HANDSHAKE_HANDLER_NAME = "handshake";
+
     private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
 
     private final NettyTransport transport;
@@ -59,6 +62,8 @@ final class NettyServer implements Server
                 protected void initChannel(final SocketChannel channel)
                 {
                     children.add(channel);
+                    channel.pipeline().addLast(HANDSHAKE_HANDLER_NAME, new ServerHandshakeHandler(
+                        context.secret(), context.handshakeTimeoutMs(), LOG, name));
                     configurePipeline(channel, maxFrameLengthBytes, dispatchLoop, protocolErrorLog);
                 }
             });
