@@ -3,6 +3,7 @@ package org.legoemu.emulator;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.legoemu.emulator.daemon.GmmCommand;
+import org.legoemu.emulator.daemon.KeygenCommand;
 import org.legoemu.emulator.daemon.MComponentCommand;
 import org.legoemu.emulator.daemon.PComponentCommand;
 import org.legoemu.emulator.daemon.SComponentCommand;
@@ -28,7 +29,7 @@ import java.io.FileOutputStream;
         + "(LegoOS-style pComponent, mComponents, sComponent and global manager talking SBE over a fabric).",
     subcommands = {
         RunCommand.class, GmmCommand.class, MComponentCommand.class, SComponentCommand.class, PComponentCommand.class,
-        StatusCommand.class, CommandLine.HelpCommand.class})
+        StatusCommand.class, KeygenCommand.class, CommandLine.HelpCommand.class})
 public final class Lego implements Runnable
 {
     @CommandLine.Spec
