@@ -3,9 +3,12 @@ package org.legoemu.fabric.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
 
 import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.auth.ClusterSecret;
@@ -118,11 +121,30 @@ abstract class HandshakeHandler extends ByteToMessageDecoder
     }
 
     @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
+    {
+        if (event instanceof SslHandshakeCompletionEvent && !((SslHandshakeCompletionEvent)event).isSuccess())
+        {
+            final Throwable cause = ((SslHandshakeCompletionEvent)event).cause();
+            fail(ctx, Errnos.EACCES, "TLS: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
         if (!finished)
         {
-            fail(ctx, Errnos.EIO, cause.toString());
+            final Throwable tls = tlsFailure(cause);
+            if (tls != null)
+            {
+                fail(ctx, Errnos.EACCES, "TLS: " + tls.getMessage());
+            }
+            else
+            {
+                fail(ctx, Errnos.EIO, cause.toString());
+            }
             return;
         }
         ctx.fireExceptionCaught(cause);
@@ -162,6 +184,18 @@ abstract class HandshakeHandler extends ByteToMessageDecoder
             () -> fail(ctx, Errnos.ETIMEDOUT, "no handshake within " + timeoutMs + " ms"),
             timeoutMs, TimeUnit.MILLISECONDS);
         onActive(ctx);
+    }
+
+    private static Throwable tlsFailure(final Throwable cause)
+    {
+        for (Throwable t = cause; t != null; t = t.getCause())
+        {
+            if (t instanceof SSLException)
+            {
+                return t;
+            }
+        }
+        return null;
     }
 
     private void cancelTimeout()

@@ -68,6 +68,11 @@ final class NettyClient implements Client
                     final ClientHandshakeHandler handshake = new ClientHandshakeHandler(context.secret(),
                         context.handshakeTimeoutMs(), LOG, channel.eventLoop().newPromise(), peer.toString());
                     channel.attr(HANDSHAKE).set(handshake.result());
+                    if (context.tls() != null)
+                    {
+                        channel.pipeline().addLast(NettyServer.TLS_HANDLER_NAME,
+                            context.tls().newClientHandler(channel.alloc(), peer, context.handshakeTimeoutMs()));
+                    }
                     channel.pipeline().addLast(NettyServer.HANDSHAKE_HANDLER_NAME, handshake);
                     FrameCodec.configure(channel.pipeline(), maxFrameLengthBytes, "clientFrameHandler",
                         new ClientFrameHandler(protocolErrorLog));

@@ -31,6 +31,8 @@ final class NettyServer implements Server
 {
     /** Name of the {@link ServerHandshakeHandler} in a connection's pipeline until it removes itself. */
     static final String HANDSHAKE_HANDLER_NAME = "handshake";
+    /** Name of the TLS {@link io.netty.handler.ssl.SslHandler}, first in a pipeline when TLS is on. */
+    static final String TLS_HANDLER_NAME = "tls";
 
     private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
 
@@ -50,6 +52,11 @@ final class NettyServer implements Server
         this.dispatchLoop = new DispatchLoop(name, handler, context.dispatchQueueCapacity());
         final ProtocolErrorLog protocolErrorLog = new ProtocolErrorLog(LOG, name);
         final int maxFrameLengthBytes = context.maxFrameLengthBytes();
+        if (context.tls() != null && !context.tls().canServe())
+        {
+            dispatchLoop.close();
+            throw new IllegalArgumentException(name + " cannot serve TLS without a certificate and key");
+        }
 
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(transport.group(), transport.group())
@@ -62,6 +69,11 @@ final class NettyServer implements Server
                 protected void initChannel(final SocketChannel channel)
                 {
                     children.add(channel);
+                    if (context.tls() != null)
+                    {
+                        channel.pipeline().addLast(TLS_HANDLER_NAME,
+                            context.tls().newServerHandler(channel.alloc(), context.handshakeTimeoutMs()));
+                    }
                     channel.pipeline().addLast(HANDSHAKE_HANDLER_NAME, new ServerHandshakeHandler(
                         context.secret(), context.handshakeTimeoutMs(), LOG, name));
                     configurePipeline(channel, maxFrameLengthBytes, dispatchLoop, protocolErrorLog);

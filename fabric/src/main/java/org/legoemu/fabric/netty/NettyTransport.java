@@ -25,7 +25,8 @@ import org.legoemu.fabric.transport.DispatchLoop;
  * <p>
  * Every connection authenticates before any other message: a mutual HMAC-SHA256 challenge-response with the
  * {@link Context#secret cluster secret} ({@link HandshakeTranscript}, docs/architecture.md). A peer that fails,
- * skips or times out the handshake is disconnected without a reply and logged at WARN.
+ * skips or times out the handshake is disconnected without a reply and logged at WARN. With {@link Context#tls} set,
+ * TLS runs below the handshake.
  * <p>
  * Errors: connection refused gives FabricException ECONNREFUSED(111), connect or reply timeout ETIMEDOUT(110),
  * authentication rejected (by either side) EACCES(13), handshake timeout ETIMEDOUT(110),
@@ -150,6 +151,7 @@ public final class NettyTransport implements Transport
         private int dispatchQueueCapacity = DispatchLoop.DEFAULT_QUEUE_CAPACITY;
         private int handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
         private ClusterSecret secret;
+        private TlsConfig tls;
 
         /**
          * Validates the settings.
@@ -239,6 +241,22 @@ public final class NettyTransport implements Transport
         public ClusterSecret secret()
         {
             return secret;
+        }
+
+        /**
+         * TLS on every connection, below the authentication handshake; null (the default) for plain TCP. Servers need
+         * a configuration that {@link TlsConfig#canServe()}.
+         */
+        public Context tls(final TlsConfig tls)
+        {
+            this.tls = tls;
+            return this;
+        }
+
+        /** TLS on every connection, or null for plain TCP. */
+        public TlsConfig tls()
+        {
+            return tls;
         }
 
         /**
