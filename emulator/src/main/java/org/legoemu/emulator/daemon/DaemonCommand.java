@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
- * What every monitor daemon subcommand shares: verbosity options, the cluster secret, the foreground {@link Daemon},
+ * What every monitor daemon subcommand shares: verbosity options, the cluster secret and TLS, the foreground {@link Daemon},
  * its output.
  */
 abstract class DaemonCommand implements Callable<Integer>
@@ -23,14 +23,15 @@ abstract class DaemonCommand implements Callable<Integer>
     Lego.Verbosity verbosity;
 
     @CommandLine.Mixin
-    SecretOptions secret;
+    AccessOptions access;
 
     final Daemon daemon = new Daemon();
 
     /**
      * Applies the log level, reads the cluster secret, starts the monitor and blocks until it is stopped.
      *
-     * @return the exit status: {@link ExitCodes#USAGE} without a readable secret (one line on stderr), else as
+     * @return the exit status: {@link ExitCodes#USAGE} without a readable secret or with unusable TLS files (one line
+     *         on stderr), else as
      *         {@link Daemon#run}.
      */
     int serve(final String kind, final Function<Transport, Daemon.Started> starter)
@@ -39,9 +40,9 @@ abstract class DaemonCommand implements Callable<Integer>
         final NettyTransport transport;
         try
         {
-            transport = secret.newTransport();
+            transport = access.newTransport(true);
         }
-        catch (final IOException ex)
+        catch (final IOException | IllegalArgumentException ex)
         {
             spec.commandLine().getErr().println("lego " + kind + ": cannot start: " + ex.getMessage());
             spec.commandLine().getErr().flush();

@@ -41,7 +41,7 @@ public final class StatusCommand implements Callable<Integer>
     boolean json;
 
     @CommandLine.Mixin
-    SecretOptions secret;
+    AccessOptions access;
 
     @Override
     public Integer call() throws Exception
@@ -51,9 +51,9 @@ public final class StatusCommand implements Callable<Integer>
         final NettyTransport connecting;
         try
         {
-            connecting = secret.newTransport();
+            connecting = access.newTransport(false);
         }
-        catch (final IOException ex)
+        catch (final IOException | IllegalArgumentException ex)
         {
             spec.commandLine().getErr().println("lego status: " + ex.getMessage());
             return ExitCodes.USAGE;

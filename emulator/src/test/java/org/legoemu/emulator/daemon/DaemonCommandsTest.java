@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.legoemu.fabric.testing.SelfSignedPem;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -179,6 +180,42 @@ class DaemonCommandsTest
 
         gmmCommand.daemon.stop();
         assertEquals(0, gmm.exit.get());
+    }
+
+    @Test
+    void daemonsAndStatusTalkOverTls() throws Exception
+    {
+        final SelfSignedPem pem = SelfSignedPem.generate(keys, "gmm");
+        final GmmCommand gmmCommand = new GmmCommand();
+        final Running gmm = new Running(gmmCommand, "--listen", "127.0.0.1:0", "--secret-file", secretFile,
+            "--tls", "--tls-cert", pem.certificate().toString(), "--tls-key", pem.key().toString());
+        final String gmmAddress = gmm.address();
+
+        final StringWriter out = new StringWriter();
+        final CommandLine status = new CommandLine(new StatusCommand());
+        status.setOut(new PrintWriter(out, true));
+        assertEquals(0, status.execute("--gmm", gmmAddress, "--secret-file", secretFile, "--tls",
+            "--tls-trust", pem.certificate().toString(), "--json"));
+        assertEquals(0, new ObjectMapper().readTree(out.toString()).get("components").size());
+
+        final StringWriter err = new StringWriter();
+        final CommandLine plain = new CommandLine(new StatusCommand());
+        plain.setErr(new PrintWriter(err, true));
+        assertEquals(70, plain.execute("--gmm", gmmAddress, "--secret-file", secretFile));
+        assertTrue(err.toString().contains("authentication with " + gmmAddress + " failed"), err.toString());
+
+        gmmCommand.daemon.stop();
+        assertEquals(0, gmm.exit.get());
+    }
+
+    @Test
+    void tlsWithoutCertificateIsOneLine()
+    {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new GmmCommand());
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(2, cli.execute("--secret-file", secretFile, "--tls"));
+        assertEquals("lego gmm: cannot start: --tls needs --tls-cert FILE and --tls-key FILE", err.toString().strip());
     }
 
     @Test
