@@ -178,6 +178,14 @@ class DaemonCommandsTest
         assertEquals(70, cli.execute("--gmm", gmmAddress, "--secret-file", otherKey.toString()));
         assertTrue(err.toString().contains("authentication with " + gmmAddress + " failed"), err.toString());
 
+        final StringWriter memberErr = new StringWriter();
+        final CommandLine member = new CommandLine(new MComponentCommand());
+        member.setErr(new PrintWriter(memberErr, true));
+        assertEquals(70, member.execute("--gmm", gmmAddress, "--secret-file", otherKey.toString()));
+        assertTrue(memberErr.toString().startsWith("lego mcomponent: cannot start: cannot register with the GMM at " +
+            gmmAddress + ": authentication with " + gmmAddress + " failed"), memberErr.toString());
+        assertEquals(0, status(gmmAddress).get("components").size());
+
         gmmCommand.daemon.stop();
         assertEquals(0, gmm.exit.get());
     }

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
  * {@link HandshakeCodec#MAX_FRAME_LENGTH_BYTES}, so nothing reaches the frame decoder and dispatch behind it; then it
  * removes itself, and bytes that arrived after the last handshake frame flow on to the normal pipeline. A malformed
  * or unexpected frame, a wrong proof, or no success within the timeout closes the connection without another byte
- * written, logged at WARN with the peer's address.
+ * written, logged with the peer's address (WARN on the server).
  *
  */
 abstract class HandshakeHandler extends ByteToMessageDecoder
@@ -33,6 +33,7 @@ abstract class HandshakeHandler extends ByteToMessageDecoder
     private final long timeoutMs;
     private final Logger log;
     private final String name;
+    private final boolean failureLevelWarn;
     private ScheduledFuture<?> timeout;
     private boolean finished;
     private boolean failed;
@@ -40,11 +41,19 @@ abstract class HandshakeHandler extends ByteToMessageDecoder
     /**
      * @param secret    the cluster secret both ends must know.
      * @param timeoutMs how long the handshake may take once the connection is up, in milliseconds.
-     * @param log       where failures are logged at WARN.
+     * @param log       where failures are logged.
+     * @param failureLevelWarn whether failures are logged at WARN (the server: the peer gets no other report) or
+     *                  DEBUG (the client: its caller gets the same text in a FabricException).
      * @param name      the server or client, prefixed to log lines.
      */
-    HandshakeHandler(final ClusterSecret secret, final long timeoutMs, final Logger log, final String name)
+    HandshakeHandler(
+        final ClusterSecret secret,
+        final long timeoutMs,
+        final Logger log,
+        final boolean failureLevelWarn,
+        final String name)
     {
+        this.failureLevelWarn = failureLevelWarn;
         this.secret = secret;
         this.timeoutMs = timeoutMs;
         this.log = log;
@@ -159,7 +168,7 @@ abstract class HandshakeHandler extends ByteToMessageDecoder
         onSucceeded();
     }
 
-    /** The handshake failed: log at WARN with the peer's address, close without writing, run the hook. */
+    /** The handshake failed: log with the peer's address, close without writing, run the hook. */
     final void fail(final ChannelHandlerContext ctx, final int errno, final String reason)
     {
         if (finished)
@@ -169,7 +178,16 @@ abstract class HandshakeHandler extends ByteToMessageDecoder
         finished = true;
         failed = true;
         cancelTimeout();
-        log.warn("{}: authentication with {} failed, disconnecting: {}", name, ctx.channel().remoteAddress(), reason);
+        if (failureLevelWarn)
+        {
+            log.warn("{}: authentication with {} failed, disconnecting: {}", name, ctx.channel().remoteAddress(),
+                reason);
+        }
+        else
+        {
+            log.debug("{}: authentication with {} failed, disconnecting: {}", name, ctx.channel().remoteAddress(),
+                reason);
+        }
         ctx.close();
         onFailed(errno, reason);
     }

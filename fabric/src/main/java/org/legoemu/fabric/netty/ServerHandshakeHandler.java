@@ -24,7 +24,7 @@ final class ServerHandshakeHandler extends HandshakeHandler
 
     ServerHandshakeHandler(final ClusterSecret secret, final long timeoutMs, final Logger log, final String name)
     {
-        super(secret, timeoutMs, log, name);
+        super(secret, timeoutMs, log, true, name);
     }
 
     @Override
