@@ -11,8 +11,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
- * What every monitor daemon subcommand shares: verbosity options, the cluster secret and TLS, the foreground {@link Daemon},
- * its output.
+ * What every monitor daemon subcommand shares: verbosity options, the cluster secret and TLS, the foreground
+ * {@link Daemon}, its output.
  */
 abstract class DaemonCommand implements Callable<Integer>
 {

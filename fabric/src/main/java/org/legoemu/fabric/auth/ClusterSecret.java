@@ -86,6 +86,10 @@ public final class ClusterSecret
     public static ClusterSecret read(final Path file) throws IOException
     {
         final String text;
+        if (Files.isDirectory(file))
+        {
+            throw new IOException("cluster secret file " + file + " is a directory");
+        }
         try
         {
             if (Files.size(file) > 4 * LENGTH_BYTES)

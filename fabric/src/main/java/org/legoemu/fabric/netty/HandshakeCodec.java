@@ -149,7 +149,8 @@ public final class HandshakeCodec
         {
             case X2X_AUTH_HELLODecoder.TEMPLATE_ID:
             {
-                final X2X_AUTH_HELLODecoder decoder = new X2X_AUTH_HELLODecoder().wrapAndApplyHeader(message, 0, header);
+                final X2X_AUTH_HELLODecoder decoder =
+                    new X2X_AUTH_HELLODecoder().wrapAndApplyHeader(message, 0, header);
                 version = decoder.version();
                 decoder.getClientNonce(value, 0, value.length);
                 break;

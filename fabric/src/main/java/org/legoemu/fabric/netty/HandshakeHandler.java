@@ -15,13 +15,13 @@ import org.legoemu.fabric.auth.ClusterSecret;
 import org.slf4j.Logger;
 
 /**
- * One end of the connection handshake (see {@link org.legoemu.fabric.auth.HandshakeTranscript} and {@code docs/architecture.md}), first in the
- * pipeline after TLS if any. Until the handshake succeeds it consumes every inbound byte itself, in frames of at most
- * {@link HandshakeCodec#MAX_FRAME_LENGTH_BYTES}, so nothing reaches the frame decoder and dispatch behind it; then it
- * removes itself, and bytes that arrived after the last handshake frame flow on to the normal pipeline. A malformed
- * or unexpected frame, a wrong proof, or no success within the timeout closes the connection without another byte
- * written, logged with the peer's address (WARN on the server).
- *
+ * One end of the connection handshake (see {@link org.legoemu.fabric.auth.HandshakeTranscript} and
+ * {@code docs/architecture.md}), first in the pipeline after TLS if any. Until the handshake succeeds it consumes every
+ * inbound byte itself, in frames of at most {@link HandshakeCodec#MAX_FRAME_LENGTH_BYTES}, so nothing reaches the
+ * frame decoder and dispatch behind it; then it removes itself, and bytes that arrived after the last handshake frame
+ * flow on to the normal pipeline. A malformed or unexpected frame, a wrong proof, a TLS failure, or no success within
+ * the timeout closes the connection without another byte written, logged with the peer's address (WARN on the
+ * server). One instance per channel.
  */
 abstract class HandshakeHandler extends ByteToMessageDecoder
 {

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP client for one peer: one connection, opened on first use and reopened on the next call after it was lost,
- * each authenticated ({@link ClientHandshakeHandler}) before the call that opened it is sent; concurrent calls are multiplexed by correlationId. The calling thread encodes and writes its frame and then waits
- * on its own pooled {@link PendingCall}; no allocation per call besides the frame buffer from Netty's pool.
+ * each authenticated ({@link ClientHandshakeHandler}) before the call that opened it is sent; concurrent calls are
+ * multiplexed by correlationId. The calling thread encodes and writes its frame and then waits on its own pooled
+ * {@link PendingCall}; no allocation per call besides the frame buffer from Netty's pool.
  */
 final class NettyClient implements Client
 {

@@ -72,6 +72,8 @@ class ClusterSecretTest
 
         final Path big = Files.write(dir.resolve("big"), new byte[4096]);
         assertThrows(IOException.class, () -> ClusterSecret.read(big));
+        final IOException directory = assertThrows(IOException.class, () -> ClusterSecret.read(dir));
+        assertTrue(directory.getMessage().endsWith("is a directory"), directory.getMessage());
     }
 
     @Test

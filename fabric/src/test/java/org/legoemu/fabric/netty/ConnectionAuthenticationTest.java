@@ -112,8 +112,8 @@ class ConnectionAuthenticationTest
             peer.send(requestFrame(7));
             assertEquals(0, peer.readToEnd().length, "bytes sent to an unauthenticated peer");
             final String peerAddress = "127.0.0.1:" + peer.socket.getLocalPort();
-            assertTrue(serverWarnings.list.stream().anyMatch(event -> event.getLevel() == Level.WARN &&
-                event.getFormattedMessage().contains(peerAddress)), "WARN naming " + peerAddress + ": " +
+            assertEquals(1, serverWarnings.list.stream().filter(event -> event.getLevel() == Level.WARN &&
+                event.getFormattedMessage().contains(peerAddress)).count(), "one WARN naming " + peerAddress + ": " +
                 serverWarnings.list);
         }
         assertEquals(0, requestsServed.get());
@@ -201,8 +201,11 @@ class ConnectionAuthenticationTest
     {
         try (RawPeer peer = new RawPeer(server.endpoint()))
         {
-            peer.sendRaw(new byte[] {(byte)0xFF, (byte)0xFF, (byte)0xFF, 0x00});
+            peer.sendRaw("GET / HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             assertEquals(0, peer.readToEnd().length);
+            final String peerAddress = "127.0.0.1:" + peer.socket.getLocalPort();
+            assertEquals(1, serverWarnings.list.stream().filter(event ->
+                event.getFormattedMessage().contains(peerAddress)).count(), serverWarnings.list.toString());
         }
     }
 

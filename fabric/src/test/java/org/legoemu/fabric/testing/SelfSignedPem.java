@@ -35,7 +35,8 @@ public record SelfSignedPem(Path certificate, Path key)
         final Path keystore = dir.resolve(name + ".p12");
         final Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         final Process process = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", name,
-            "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+            "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+            "-ext", "SAN=ip:127.0.0.1,dns:localhost",
             "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
             "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)))
             .redirectErrorStream(true).start();
