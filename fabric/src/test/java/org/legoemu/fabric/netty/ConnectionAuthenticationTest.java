@@ -161,6 +161,34 @@ class ConnectionAuthenticationTest
     }
 
     @Test
+    void requestInTheSameSegmentAsTheResponseIsServedAfterIt() throws Exception
+    {
+        try (RawPeer peer = new RawPeer(server.endpoint()))
+        {
+            final HandshakeCodec codec = new HandshakeCodec();
+            final byte[] clientNonce = HandshakeTranscript.newNonce();
+            peer.send(codec.hello(UnpooledByteBufAllocator.DEFAULT, clientNonce));
+            final byte[] serverNonce = decode(codec, peer.readFrame(), FrameCodec.KIND_REPLY,
+                X2X_AUTH_CHALLENGEDecoder.TEMPLATE_ID).value();
+            final byte[] response = bytes(codec.response(UnpooledByteBufAllocator.DEFAULT,
+                HandshakeTranscript.proof(secret, Role.CLIENT, clientNonce, serverNonce)));
+            final byte[] request = bytes(requestFrame(123));
+            final byte[] both = Arrays.copyOf(response, response.length + request.length);
+            System.arraycopy(request, 0, both, response.length, request.length);
+            peer.sendRaw(both);
+            decode(codec, peer.readFrame(), FrameCodec.KIND_REPLY, X2X_AUTH_CONFIRMDecoder.TEMPLATE_ID);
+            final byte[] reply = peer.readFrame();
+            assertNotNull(reply, "the pipelined request was answered");
+            final Reply decoded = new Reply();
+            final int messageOffset = FrameCodec.LENGTH_FIELD_LENGTH + FrameCodec.ENVELOPE_LENGTH;
+            decoded.mutableBuffer().putBytes(0, reply, messageOffset, reply.length - messageOffset);
+            decoded.length(reply.length - messageOffset);
+            assertEquals(123, Messages.ackValue(decoded));
+        }
+        assertEquals(1, requestsServed.get());
+    }
+
+    @Test
     void replayedHandshakeIsRejected() throws Exception
     {
         final byte[] recorded;
