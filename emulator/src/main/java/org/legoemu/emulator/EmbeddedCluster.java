@@ -4,6 +4,7 @@ import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.inproc.InJvmTransport;
+import org.legoemu.fabric.auth.ClusterSecret;
 import org.legoemu.fabric.netty.NettyTransport;
 import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.Placement;
@@ -80,7 +81,8 @@ public final class EmbeddedCluster implements AutoCloseable
     private EmbeddedCluster(final Config config)
     {
         this.config = config;
-        this.transport = config.transport().equals("tcp") ? new NettyTransport() : new InJvmTransport();
+        this.transport = config.transport().equals("tcp") ?
+            new NettyTransport(new NettyTransport.Context().secret(ClusterSecret.generate())) : new InJvmTransport();
     }
 
     /**

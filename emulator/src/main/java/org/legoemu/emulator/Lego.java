@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.legoemu.emulator.bench.BenchCommand;
 import org.legoemu.emulator.daemon.GmmCommand;
+import org.legoemu.emulator.daemon.KeygenCommand;
 import org.legoemu.emulator.daemon.MComponentCommand;
 import org.legoemu.emulator.daemon.PComponentCommand;
 import org.legoemu.emulator.daemon.SComponentCommand;
@@ -29,7 +30,7 @@ import java.io.FileOutputStream;
         + "(LegoOS-style pComponent, mComponents, sComponent and global manager talking SBE over a fabric).",
     subcommands = {
         RunCommand.class, GmmCommand.class, MComponentCommand.class, SComponentCommand.class, PComponentCommand.class,
-        StatusCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        StatusCommand.class, KeygenCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Lego implements Runnable
 {
     @CommandLine.Spec

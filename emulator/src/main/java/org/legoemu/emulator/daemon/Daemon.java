@@ -45,16 +45,20 @@ public final class Daemon
     /**
      * Starts a monitor on a Netty TCP transport and blocks until stopped.
      *
-     * @param kind    e.g. "mcomponent", for messages.
+     * @param kind      e.g. "mcomponent", for messages.
+     * @param transport the monitor's transport (with the cluster secret); closed when this returns.
      * @param starter builds and starts the monitor on the given transport; returns it and the endpoint it bound.
      * @param out     where the bound address is printed, one line: {@code lego KIND listening on HOST:PORT}.
      * @param err     where a start failure is reported, one line.
      * @return 0 after a clean stop, {@link ExitCodes#INTERNAL_ERROR} if the monitor could not start.
      */
     public int run(
-        final String kind, final Function<Transport, Started> starter, final PrintWriter out, final PrintWriter err)
+        final String kind,
+        final NettyTransport transport,
+        final Function<Transport, Started> starter,
+        final PrintWriter out,
+        final PrintWriter err)
     {
-        final NettyTransport transport = new NettyTransport();
         final Started started;
         try
         {

@@ -1,13 +1,19 @@
 package org.legoemu.emulator.daemon;
 
+import org.legoemu.emulator.ExitCodes;
 import org.legoemu.emulator.Lego;
+import org.legoemu.fabric.netty.NettyTransport;
 import org.legoemu.fabric.Transport;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
-/** What every monitor daemon subcommand shares: verbosity options, the foreground {@link Daemon}, its output. */
+/**
+ * What every monitor daemon subcommand shares: verbosity options, the cluster secret and TLS, the foreground
+ * {@link Daemon}, its output.
+ */
 abstract class DaemonCommand implements Callable<Integer>
 {
     @CommandLine.Spec
@@ -16,12 +22,32 @@ abstract class DaemonCommand implements Callable<Integer>
     @CommandLine.Mixin
     Lego.Verbosity verbosity;
 
+    @CommandLine.Mixin
+    AccessOptions access;
+
     final Daemon daemon = new Daemon();
 
-    /** Applies the log level, starts the monitor and blocks until it is stopped; returns the exit status. */
+    /**
+     * Applies the log level, reads the cluster secret, starts the monitor and blocks until it is stopped.
+     *
+     * @return the exit status: {@link ExitCodes#USAGE} without a readable secret or with unusable TLS files (one line
+     *         on stderr), else as
+     *         {@link Daemon#run}.
+     */
     int serve(final String kind, final Function<Transport, Daemon.Started> starter)
     {
         verbosity.apply();
-        return daemon.run(kind, starter, spec.commandLine().getOut(), spec.commandLine().getErr());
+        final NettyTransport transport;
+        try
+        {
+            transport = access.newTransport(true);
+        }
+        catch (final IOException | IllegalArgumentException ex)
+        {
+            spec.commandLine().getErr().println("lego " + kind + ": cannot start: " + ex.getMessage());
+            spec.commandLine().getErr().flush();
+            return ExitCodes.USAGE;
+        }
+        return daemon.run(kind, transport, starter, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

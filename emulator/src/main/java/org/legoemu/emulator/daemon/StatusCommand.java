@@ -17,6 +17,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -39,13 +40,26 @@ public final class StatusCommand implements Callable<Integer>
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @CommandLine.Mixin
+    AccessOptions access;
+
     @Override
     public Integer call() throws Exception
     {
         verbosity.apply();
         final PrintWriter out = spec.commandLine().getOut();
+        final NettyTransport connecting;
+        try
+        {
+            connecting = access.newTransport(false);
+        }
+        catch (final IOException | IllegalArgumentException ex)
+        {
+            spec.commandLine().getErr().println("lego status: " + ex.getMessage());
+            return ExitCodes.USAGE;
+        }
         final ClusterStatus status;
-        try (NettyTransport transport = new NettyTransport())
+        try (NettyTransport transport = connecting)
         {
             status = new GmmProxy(transport.connect(gmm), TimeUnit.SECONDS.toNanos(5)).status();
         }

@@ -2,12 +2,15 @@ package org.legoemu.emulator.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.legoemu.fabric.testing.SelfSignedPem;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The daemons as an operator runs them: each prints the address it bound, joins, shows in status, and leaves. */
@@ -24,6 +28,23 @@ class DaemonCommandsTest
 
     @TempDir
     Path root;
+
+    @TempDir
+    Path keys;
+
+    private String secretFile;
+
+    @BeforeEach
+    void keygen()
+    {
+        final Path file = keys.resolve("cluster.key");
+        final StringWriter out = new StringWriter();
+        final CommandLine cli = new CommandLine(new KeygenCommand());
+        cli.setOut(new PrintWriter(out, true));
+        assertEquals(0, cli.execute("--out", file.toString()));
+        assertTrue(out.toString().startsWith("lego keygen: wrote " + file.toAbsolutePath()), out.toString());
+        secretFile = file.toString();
+    }
 
     /** A daemon command running on its own thread, with its output captured. */
     private static final class Running
@@ -55,12 +76,12 @@ class DaemonCommandsTest
         }
     }
 
-    private static JsonNode status(final String gmm) throws Exception
+    private JsonNode status(final String gmm) throws Exception
     {
         final StringWriter out = new StringWriter();
         final CommandLine cli = new CommandLine(new StatusCommand());
         cli.setOut(new PrintWriter(out, true));
-        assertEquals(0, cli.execute("--gmm", gmm, "--json"));
+        assertEquals(0, cli.execute("--gmm", gmm, "--json", "--secret-file", secretFile));
         return new ObjectMapper().readTree(out.toString());
     }
 
@@ -68,13 +89,15 @@ class DaemonCommandsTest
     void daemonsJoinShowInStatusAndLeaveCleanly() throws Exception
     {
         final GmmCommand gmmCommand = new GmmCommand();
-        final Running gmm = new Running(gmmCommand, "--listen", "127.0.0.1:0");
+        final Running gmm = new Running(gmmCommand, "--listen", "127.0.0.1:0", "--secret-file", secretFile);
         final String gmmAddress = gmm.address();
 
         final MComponentCommand memoryCommand = new MComponentCommand();
-        final Running memory = new Running(memoryCommand, "--gmm", gmmAddress, "--memory", "64GiB");
+        final Running memory = new Running(memoryCommand, "--gmm", gmmAddress, "--memory", "64GiB",
+            "--secret-file", secretFile);
         final SComponentCommand storageCommand = new SComponentCommand();
-        final Running storage = new Running(storageCommand, "--gmm", gmmAddress, "--root", root.toString());
+        final Running storage = new Running(storageCommand, "--gmm", gmmAddress, "--root", root.toString(),
+            "--secret-file", secretFile);
         final String memoryAddress = memory.address();
         storage.address();
 
@@ -111,8 +134,116 @@ class DaemonCommandsTest
         final StringWriter err = new StringWriter();
         final CommandLine cli = new CommandLine(new StatusCommand());
         cli.setErr(new PrintWriter(err, true));
-        assertEquals(70, cli.execute("--gmm", "127.0.0.1:1"));
+        assertEquals(70, cli.execute("--gmm", "127.0.0.1:1", "--secret-file", secretFile));
         assertTrue(err.toString().startsWith("lego status: cannot reach the GMM at 127.0.0.1:1"), err.toString());
+    }
+
+    @Test
+    void daemonWithoutASecretRefusesToStartAndPointsToKeygen()
+    {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new GmmCommand());
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(2, cli.execute("--listen", "127.0.0.1:0"));
+        assertTrue(err.toString().startsWith("lego gmm: cannot start: no cluster secret: pass --secret-file FILE"),
+            err.toString());
+        assertTrue(err.toString().contains("lego keygen"), err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+
+    @Test
+    void garbledSecretFileIsOneLine() throws Exception
+    {
+        final Path garbled = Files.writeString(keys.resolve("garbled.key"), "not a key\n");
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new MComponentCommand());
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(2, cli.execute("--gmm", "127.0.0.1:1", "--secret-file", garbled.toString()));
+        assertTrue(err.toString().startsWith("lego mcomponent: cannot start: cluster secret file " + garbled +
+            " is garbled"), err.toString());
+    }
+
+    @Test
+    void clientWithAnotherSecretIsRejectedByTheGmm() throws Exception
+    {
+        final GmmCommand gmmCommand = new GmmCommand();
+        final Running gmm = new Running(gmmCommand, "--listen", "127.0.0.1:0", "--secret-file", secretFile);
+        final String gmmAddress = gmm.address();
+        final Path otherKey = keys.resolve("other.key");
+        assertEquals(0, new CommandLine(new KeygenCommand()).execute("--out", otherKey.toString()));
+
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new StatusCommand());
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(70, cli.execute("--gmm", gmmAddress, "--secret-file", otherKey.toString()));
+        assertTrue(err.toString().contains("authentication with " + gmmAddress + " failed"), err.toString());
+
+        final StringWriter memberErr = new StringWriter();
+        final CommandLine member = new CommandLine(new MComponentCommand());
+        member.setErr(new PrintWriter(memberErr, true));
+        assertEquals(70, member.execute("--gmm", gmmAddress, "--secret-file", otherKey.toString()));
+        assertTrue(memberErr.toString().startsWith("lego mcomponent: cannot start: cannot register with the GMM at " +
+            gmmAddress + ": authentication with " + gmmAddress + " failed"), memberErr.toString());
+        assertEquals(0, status(gmmAddress).get("components").size());
+
+        gmmCommand.daemon.stop();
+        assertEquals(0, gmm.exit.get());
+    }
+
+    @Test
+    void daemonsAndStatusTalkOverTls() throws Exception
+    {
+        final SelfSignedPem pem = SelfSignedPem.generate(keys, "gmm");
+        final GmmCommand gmmCommand = new GmmCommand();
+        final Running gmm = new Running(gmmCommand, "--listen", "127.0.0.1:0", "--secret-file", secretFile,
+            "--tls", "--tls-cert", pem.certificate().toString(), "--tls-key", pem.key().toString());
+        final String gmmAddress = gmm.address();
+
+        final StringWriter out = new StringWriter();
+        final CommandLine status = new CommandLine(new StatusCommand());
+        status.setOut(new PrintWriter(out, true));
+        assertEquals(0, status.execute("--gmm", gmmAddress, "--secret-file", secretFile, "--tls",
+            "--tls-trust", pem.certificate().toString(), "--json"));
+        assertEquals(0, new ObjectMapper().readTree(out.toString()).get("components").size());
+
+        final StringWriter err = new StringWriter();
+        final CommandLine plain = new CommandLine(new StatusCommand());
+        plain.setErr(new PrintWriter(err, true));
+        assertEquals(70, plain.execute("--gmm", gmmAddress, "--secret-file", secretFile));
+        assertTrue(err.toString().contains("authentication with " + gmmAddress + " failed"), err.toString());
+
+        gmmCommand.daemon.stop();
+        assertEquals(0, gmm.exit.get());
+    }
+
+    @Test
+    void tlsWithoutCertificateIsOneLine()
+    {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new GmmCommand());
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(2, cli.execute("--secret-file", secretFile, "--tls"));
+        assertEquals("lego gmm: cannot start: --tls needs --tls-cert FILE and --tls-key FILE", err.toString().strip());
+    }
+
+    @Test
+    void keygenRefusesToOverwriteUnlessForced() throws Exception
+    {
+        final Path file = Path.of(secretFile);
+        final String before = Files.readString(file);
+        assertTrue(before.matches("[0-9a-f]{64}\n"), before);
+
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new KeygenCommand());
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(2, cli.execute("--out", secretFile));
+        assertTrue(err.toString().contains("exists; not overwriting it without --force"), err.toString());
+        assertEquals(before, Files.readString(file));
+
+        assertEquals(0, new CommandLine(new KeygenCommand()).execute("--out", secretFile, "--force"));
+        final String after = Files.readString(file);
+        assertTrue(after.matches("[0-9a-f]{64}\n"), after);
+        assertNotEquals(before, after);
     }
 
     @Test
@@ -121,7 +252,7 @@ class DaemonCommandsTest
         final StringWriter err = new StringWriter();
         final CommandLine cli = new CommandLine(new MComponentCommand());
         cli.setErr(new PrintWriter(err, true));
-        assertEquals(2, cli.execute("--gmm", "nowhere"));
+        assertEquals(2, cli.execute("--gmm", "nowhere", "--secret-file", secretFile));
         assertTrue(err.toString().contains("is not HOST:PORT"), err.toString());
     }
 }

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.DirectBuffer;
@@ -23,18 +25,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TCP client for one peer: one connection, opened on first use and reopened on the next call after it was lost;
- * concurrent calls are multiplexed by correlationId. The calling thread encodes and writes its frame and then waits
- * on its own pooled {@link PendingCall}; no allocation per call besides the frame buffer from Netty's pool.
+ * A TCP client for one peer: one connection, opened on first use and reopened on the next call after it was lost,
+ * each authenticated ({@link ClientHandshakeHandler}) before the call that opened it is sent; concurrent calls are
+ * multiplexed by correlationId. The calling thread encodes and writes its frame and then waits on its own pooled
+ * {@link PendingCall}; no allocation per call besides the frame buffer from Netty's pool.
  */
 final class NettyClient implements Client
 {
+    /** Beyond the handshake timeout (enforced on the event loop), how long a caller waits for the outcome, ms. */
+    private static final long HANDSHAKE_WAIT_MARGIN_MS = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(NettyClient.class);
+    private static final AttributeKey<Future<Void>> HANDSHAKE = AttributeKey.valueOf(NettyClient.class, "handshake");
 
     private final NettyTransport transport;
     private final Endpoint peer;
     private final Bootstrap bootstrap;
     private final int maxMessageLengthBytes;
+    private final long handshakeWaitMs;
     private final AtomicLong nextCorrelationId = new AtomicLong();
     private final Object connectLock = new Object();
     private volatile Connection connection;
@@ -47,6 +54,7 @@ final class NettyClient implements Client
         final NettyTransport.Context context = transport.context();
         final int maxFrameLengthBytes = context.maxFrameLengthBytes();
         this.maxMessageLengthBytes = FrameCodec.maxMessageLength(maxFrameLengthBytes);
+        this.handshakeWaitMs = context.handshakeTimeoutMs() + HANDSHAKE_WAIT_MARGIN_MS;
         final ProtocolErrorLog protocolErrorLog = new ProtocolErrorLog(LOG, "client of " + peer);
         this.bootstrap = new Bootstrap()
             .group(transport.group())
@@ -58,6 +66,15 @@ final class NettyClient implements Client
                 @Override
                 protected void initChannel(final SocketChannel channel)
                 {
+                    final ClientHandshakeHandler handshake = new ClientHandshakeHandler(context.secret(),
+                        context.handshakeTimeoutMs(), LOG, channel.eventLoop().newPromise(), peer.toString());
+                    channel.attr(HANDSHAKE).set(handshake.result());
+                    if (context.tls() != null)
+                    {
+                        channel.pipeline().addLast(NettyServer.TLS_HANDLER_NAME,
+                            context.tls().newClientHandler(channel.alloc(), peer, context.handshakeTimeoutMs()));
+                    }
+                    channel.pipeline().addLast(NettyServer.HANDSHAKE_HANDLER_NAME, handshake);
                     FrameCodec.configure(channel.pipeline(), maxFrameLengthBytes, "clientFrameHandler",
                         new ClientFrameHandler(protocolErrorLog));
                 }
@@ -147,10 +164,32 @@ final class NettyClient implements Client
                 throw new FabricException(errno, "cannot connect to " + peer + ": " + cause, cause);
             }
             final Channel channel = connect.channel();
+            authenticate(channel);
             final Connection created = new Connection(
                 channel, channel.pipeline().get(ClientFrameHandler.class).pendingCalls());
             connection = created;
             return created;
+        }
+    }
+
+    /** Waits for the connection's handshake; on failure closes the channel and throws its FabricException. */
+    private void authenticate(final Channel channel)
+    {
+        final Future<Void> handshake = channel.attr(HANDSHAKE).get();
+        if (!handshake.awaitUninterruptibly(handshakeWaitMs))
+        {
+            channel.close();
+            throw new FabricException(Errnos.ETIMEDOUT, "authentication with " + peer + " did not complete");
+        }
+        if (!handshake.isSuccess())
+        {
+            channel.close();
+            final Throwable cause = handshake.cause();
+            if (cause instanceof FabricException)
+            {
+                throw (FabricException)cause;
+            }
+            throw new FabricException(Errnos.EIO, "authentication with " + peer + " failed: " + cause, cause);
         }
     }
 

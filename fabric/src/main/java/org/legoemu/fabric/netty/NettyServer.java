@@ -24,11 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TCP server: a listening channel whose connections each get the pipeline of {@link #configurePipeline} and feed
- * one {@link DispatchLoop}.
+ * A TCP server: a listening channel whose connections each authenticate ({@link ServerHandshakeHandler}), then get
+ * the pipeline of {@link #configurePipeline} and feed one {@link DispatchLoop}.
  */
 final class NettyServer implements Server
 {
+    /** Name of the {@link ServerHandshakeHandler} in a connection's pipeline until it removes itself. */
+    static final String HANDSHAKE_HANDLER_NAME = "handshake";
+    /** Name of the TLS {@link io.netty.handler.ssl.SslHandler}, first in a pipeline when TLS is on. */
+    static final String TLS_HANDLER_NAME = "tls";
+
     private static final Logger LOG = LoggerFactory.getLogger(NettyServer.class);
 
     private final NettyTransport transport;
@@ -47,6 +52,11 @@ final class NettyServer implements Server
         this.dispatchLoop = new DispatchLoop(name, handler, context.dispatchQueueCapacity());
         final ProtocolErrorLog protocolErrorLog = new ProtocolErrorLog(LOG, name);
         final int maxFrameLengthBytes = context.maxFrameLengthBytes();
+        if (context.tls() != null && !context.tls().canServe())
+        {
+            dispatchLoop.close();
+            throw new IllegalArgumentException(name + " cannot serve TLS without a certificate and key");
+        }
 
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(transport.group(), transport.group())
@@ -59,6 +69,13 @@ final class NettyServer implements Server
                 protected void initChannel(final SocketChannel channel)
                 {
                     children.add(channel);
+                    if (context.tls() != null)
+                    {
+                        channel.pipeline().addLast(TLS_HANDLER_NAME,
+                            context.tls().newServerHandler(channel.alloc(), context.handshakeTimeoutMs()));
+                    }
+                    channel.pipeline().addLast(HANDSHAKE_HANDLER_NAME, new ServerHandshakeHandler(
+                        context.secret(), context.handshakeTimeoutMs(), LOG, name));
                     configurePipeline(channel, maxFrameLengthBytes, dispatchLoop, protocolErrorLog);
                 }
             });

@@ -14,6 +14,8 @@ import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Server;
 import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.auth.ClusterSecret;
+import org.legoemu.fabric.auth.HandshakeTranscript;
 import org.legoemu.fabric.transport.DispatchLoop;
 
 /**
@@ -21,7 +23,13 @@ import org.legoemu.fabric.transport.DispatchLoop;
  * shared by this transport's servers and clients (event loops only frame, copy and queue), one dispatch thread per
  * server ({@link DispatchLoop}), one connection per client, multiplexing calls from many threads by correlationId.
  * <p>
+ * Every connection authenticates before any other message: a mutual HMAC-SHA256 challenge-response with the
+ * {@link Context#secret cluster secret} ({@link HandshakeTranscript}, docs/architecture.md). A peer that fails,
+ * skips or times out the handshake is disconnected without a reply and logged at WARN. With {@link Context#tls} set,
+ * TLS runs below the handshake.
+ * <p>
  * Errors: connection refused gives FabricException ECONNREFUSED(111), connect or reply timeout ETIMEDOUT(110),
+ * authentication rejected (by either side) EACCES(13), handshake timeout ETIMEDOUT(110),
  * connection lost with calls pending EIO(5), a request above the frame limit EMSGSIZE(90), use after close
  * ESHUTDOWN(108); an ErrorReply gives RemoteErrorException with the peer's errno.
  */
@@ -32,12 +40,6 @@ public final class NettyTransport implements Transport
     private final List<NettyServer> servers = new ArrayList<>();
     private final List<NettyClient> clients = new ArrayList<>();
     private boolean closed;
-
-    /** A transport with the default {@link Context}. */
-    public NettyTransport()
-    {
-        this(new Context());
-    }
 
     /**
      * @param context settings; {@link Context#conclude()} is called here.
@@ -138,6 +140,8 @@ public final class NettyTransport implements Transport
     {
         /** Default connect timeout in milliseconds. */
         public static final int DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+        /** Default time a connection may take to authenticate once established, in milliseconds. */
+        public static final int DEFAULT_HANDSHAKE_TIMEOUT_MS = HandshakeHandler.DEFAULT_TIMEOUT_MS;
         /** Default number of NIO event loop threads. */
         public static final int DEFAULT_IO_THREADS = 1;
 
@@ -145,15 +149,28 @@ public final class NettyTransport implements Transport
         private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
         private int ioThreads = DEFAULT_IO_THREADS;
         private int dispatchQueueCapacity = DispatchLoop.DEFAULT_QUEUE_CAPACITY;
+        private int handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
+        private ClusterSecret secret;
+        private TlsConfig tls;
 
         /**
          * Validates the settings.
          *
          * @return this.
-         * @throws IllegalArgumentException with a one-line reason if a setting is out of range.
+         * @throws IllegalArgumentException with a one-line reason if a setting is out of range or the secret is
+         *                                  missing.
          */
         public Context conclude()
         {
+            if (secret == null)
+            {
+                throw new IllegalArgumentException("no cluster secret: every TCP connection authenticates with one " +
+                    "(see ClusterSecret; 'lego keygen' writes one)");
+            }
+            if (handshakeTimeoutMs <= 0)
+            {
+                throw new IllegalArgumentException("handshakeTimeoutMs " + handshakeTimeoutMs + " must be positive");
+            }
             final int minFrame = FrameCodec.LENGTH_FIELD_LENGTH + FrameCodec.ENVELOPE_LENGTH + 1024 + 8;
             if (maxFrameLengthBytes < minFrame)
             {
@@ -211,6 +228,51 @@ public final class NettyTransport implements Transport
         public int ioThreads()
         {
             return ioThreads;
+        }
+
+        /** The secret every connection proves knowledge of, in both directions; required. */
+        public Context secret(final ClusterSecret secret)
+        {
+            this.secret = secret;
+            return this;
+        }
+
+        /** The secret every connection proves knowledge of, in both directions. */
+        public ClusterSecret secret()
+        {
+            return secret;
+        }
+
+        /**
+         * TLS on every connection, below the authentication handshake; null (the default) for plain TCP. Servers need
+         * a configuration that {@link TlsConfig#canServe()}.
+         */
+        public Context tls(final TlsConfig tls)
+        {
+            this.tls = tls;
+            return this;
+        }
+
+        /** TLS on every connection, or null for plain TCP. */
+        public TlsConfig tls()
+        {
+            return tls;
+        }
+
+        /**
+         * How long a connection may take to authenticate once established, in milliseconds; a server closes a
+         * connection that has not, a client fails the call with ETIMEDOUT.
+         */
+        public Context handshakeTimeoutMs(final int handshakeTimeoutMs)
+        {
+            this.handshakeTimeoutMs = handshakeTimeoutMs;
+            return this;
+        }
+
+        /** How long a connection may take to authenticate once established, in milliseconds. */
+        public int handshakeTimeoutMs()
+        {
+            return handshakeTimeoutMs;
         }
 
         /** Requests a server queues for its dispatch thread before answering EAGAIN. */

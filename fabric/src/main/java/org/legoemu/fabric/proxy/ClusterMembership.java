@@ -49,7 +49,7 @@ public final class ClusterMembership implements AutoCloseable
 
     /**
      * Registers with the GMM at {@code gmm}, retrying every 100 ms until {@code timeoutNs} has passed, then
-     * starts heartbeating.
+     * starts heartbeating. A failed authentication (EACCES: another cluster secret) is not retried.
      *
      * @param capacityBytes mComponent memory, pComponent ExCache size, sComponent 0.
      * @param self          the endpoint this monitor actually serves on.
@@ -74,7 +74,7 @@ public final class ClusterMembership implements AutoCloseable
             }
             catch (final FabricException ex)
             {
-                if (System.nanoTime() - deadlineNs > 0)
+                if (System.nanoTime() - deadlineNs > 0 || ex.errno() == Errnos.EACCES)
                 {
                     throw new FabricException(ex.errno(), "cannot register with the GMM at " + gmm + ": " + ex.getMessage(), ex);
                 }

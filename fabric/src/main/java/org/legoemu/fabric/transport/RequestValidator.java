@@ -50,6 +50,10 @@ import org.legoemu.fabric.sbe.X2G_HEARTBEATDecoder;
 import org.legoemu.fabric.sbe.X2G_LOOKUP_COMPONENTDecoder;
 import org.legoemu.fabric.sbe.X2G_PROCESS_EXITDecoder;
 import org.legoemu.fabric.sbe.X2G_REGISTERDecoder;
+import org.legoemu.fabric.sbe.X2X_AUTH_CHALLENGEDecoder;
+import org.legoemu.fabric.sbe.X2X_AUTH_CONFIRMDecoder;
+import org.legoemu.fabric.sbe.X2X_AUTH_HELLODecoder;
+import org.legoemu.fabric.sbe.X2X_AUTH_RESPONSEDecoder;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
@@ -60,7 +64,8 @@ import org.w3c.dom.NodeList;
  * <p>
  * Request templates are the requests listed here by their generated TEMPLATE_ID constants plus any message added
  * later to {@code sbe/lego-messages.xml} that is not a known reply (read from the schema resource at class load), so
- * that messages added by other modules are served without touching this class.
+ * that messages added by other modules are served without touching this class. The connection handshake messages
+ * (X2X_AUTH_*) are neither: they are consumed by the TCP transport before any request and never dispatched.
  */
 public final class RequestValidator
 {
@@ -69,6 +74,8 @@ public final class RequestValidator
 
     /** Template ids of every reply message in the schema. */
     private static final IntHashSet REPLY_TEMPLATE_IDS = new IntHashSet();
+    /** Template ids of the connection handshake (X2X_AUTH_*), which are neither requests nor replies. */
+    private static final IntHashSet HANDSHAKE_TEMPLATE_IDS = new IntHashSet();
     /** Request templateId to its minimum blockLength. */
     private static final Int2IntHashMap REQUEST_BLOCK_LENGTHS = new Int2IntHashMap(-1);
 
@@ -85,6 +92,11 @@ public final class RequestValidator
         REPLY_TEMPLATE_IDS.add(M2P_PCACHE_LINEDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_DATADecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_STAT_REPLYDecoder.TEMPLATE_ID);
+
+        HANDSHAKE_TEMPLATE_IDS.add(X2X_AUTH_HELLODecoder.TEMPLATE_ID);
+        HANDSHAKE_TEMPLATE_IDS.add(X2X_AUTH_CHALLENGEDecoder.TEMPLATE_ID);
+        HANDSHAKE_TEMPLATE_IDS.add(X2X_AUTH_RESPONSEDecoder.TEMPLATE_ID);
+        HANDSHAKE_TEMPLATE_IDS.add(X2X_AUTH_CONFIRMDecoder.TEMPLATE_ID);
 
         request(X2G_REGISTERDecoder.TEMPLATE_ID, X2G_REGISTERDecoder.BLOCK_LENGTH);
         request(X2G_HEARTBEATDecoder.TEMPLATE_ID, X2G_HEARTBEATDecoder.BLOCK_LENGTH);
@@ -133,6 +145,12 @@ public final class RequestValidator
     public static boolean isReplyTemplateId(final int templateId)
     {
         return REPLY_TEMPLATE_IDS.contains(templateId);
+    }
+
+    /** True if {@code templateId} is a connection handshake message (X2X_AUTH_*). */
+    public static boolean isHandshakeTemplateId(final int templateId)
+    {
+        return HANDSHAKE_TEMPLATE_IDS.contains(templateId);
     }
 
     /** A copy of the set of request template ids. */
@@ -201,7 +219,8 @@ public final class RequestValidator
             {
                 final Element message = (Element)messages.item(i);
                 final int id = Integer.parseInt(message.getAttribute("id").trim());
-                if (!REPLY_TEMPLATE_IDS.contains(id) && !REQUEST_BLOCK_LENGTHS.containsKey(id))
+                if (!REPLY_TEMPLATE_IDS.contains(id) && !HANDSHAKE_TEMPLATE_IDS.contains(id) &&
+                    !REQUEST_BLOCK_LENGTHS.containsKey(id))
                 {
                     REQUEST_BLOCK_LENGTHS.put(id, generatedBlockLength(message.getAttribute("name")));
                 }

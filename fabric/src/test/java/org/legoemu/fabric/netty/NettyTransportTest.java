@@ -15,6 +15,7 @@ import org.legoemu.fabric.Reply;
 import org.legoemu.fabric.Server;
 import org.legoemu.fabric.TestMessages;
 import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.auth.ClusterSecret;
 import org.legoemu.fabric.transport.AbstractTransportTest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +33,8 @@ class NettyTransportTest extends AbstractTransportTest
     @Override
     protected Transport newTransport()
     {
-        return new NettyTransport(new NettyTransport.Context().maxFrameLengthBytes(64 * 1024).connectTimeoutMs(2000));
+        return new NettyTransport(new NettyTransport.Context().secret(ClusterSecret.generate())
+            .maxFrameLengthBytes(64 * 1024).connectTimeoutMs(2000));
     }
 
     @Override
@@ -69,8 +71,15 @@ class NettyTransportTest extends AbstractTransportTest
     @Test
     void contextRejectsNonsense()
     {
-        assertThrows(IllegalArgumentException.class, () -> new NettyTransport.Context().ioThreads(0).conclude());
-        assertThrows(IllegalArgumentException.class, () -> new NettyTransport.Context().connectTimeoutMs(0).conclude());
-        assertThrows(IllegalArgumentException.class, () -> new NettyTransport.Context().maxFrameLengthBytes(10).conclude());
+        final ClusterSecret secret = ClusterSecret.generate();
+        assertThrows(IllegalArgumentException.class, () -> new NettyTransport.Context().conclude());
+        assertThrows(IllegalArgumentException.class,
+            () -> new NettyTransport.Context().secret(secret).ioThreads(0).conclude());
+        assertThrows(IllegalArgumentException.class,
+            () -> new NettyTransport.Context().secret(secret).connectTimeoutMs(0).conclude());
+        assertThrows(IllegalArgumentException.class,
+            () -> new NettyTransport.Context().secret(secret).maxFrameLengthBytes(10).conclude());
+        assertThrows(IllegalArgumentException.class,
+            () -> new NettyTransport.Context().secret(secret).handshakeTimeoutMs(0).conclude());
     }
 }

@@ -10,6 +10,7 @@ import org.legoemu.fabric.sbe.P2M_PCACHE_MISSDecoder;
 import org.legoemu.fabric.sbe.P2S_FSYNCDecoder;
 import org.legoemu.fabric.sbe.S2X_DATADecoder;
 import org.legoemu.fabric.sbe.X2G_REGISTERDecoder;
+import org.legoemu.fabric.sbe.X2X_AUTH_HELLODecoder;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,6 +30,9 @@ class RequestValidatorTest
         assertFalse(RequestValidator.isRequestTemplateId(S2X_DATADecoder.TEMPLATE_ID));
         assertTrue(RequestValidator.isReplyTemplateId(S2X_DATADecoder.TEMPLATE_ID));
         assertFalse(RequestValidator.isRequestTemplateId(9999));
+        assertFalse(RequestValidator.isRequestTemplateId(X2X_AUTH_HELLODecoder.TEMPLATE_ID));
+        assertFalse(RequestValidator.isReplyTemplateId(X2X_AUTH_HELLODecoder.TEMPLATE_ID));
+        assertTrue(RequestValidator.isHandshakeTemplateId(X2X_AUTH_HELLODecoder.TEMPLATE_ID));
         assertTrue(RequestValidator.requestTemplateIds().size() >= 27);
     }
 
