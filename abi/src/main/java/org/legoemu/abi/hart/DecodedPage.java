@@ -35,6 +35,12 @@ final class DecodedPage
      * (reached after a 32-bit instruction that began in the page's last parcel).
      */
     final long[] code = new long[SLOTS + 2];
+    /** Executions of each slot as the target of a jump (or page entry), for choosing blocks to compile. */
+    final short[] heat = new short[SLOTS + 2];
+    /** Compiled blocks by the slot they start at; null until the first block of this page is compiled. */
+    CompiledBlock[] blocks;
+    /** The decoded instruction a {@link Op#BLOCK_ENTRY} marker replaced, by slot (null with {@link #blocks}). */
+    long[] original;
     /** Virtual address of the page's first byte. */
     long base = -1;
     /** False once the page was shot down; the hart must look it up again before decoding more of it. */
@@ -51,9 +57,42 @@ final class DecodedPage
     void reset(final long base, final byte[] bytes)
     {
         Arrays.fill(code, 0, SLOTS, Op.UNDECODED);
+        Arrays.fill(heat, (short)0);
+        blocks = null;
+        original = null;
         this.base = base;
         this.bytes = bytes;
         this.valid = true;
+    }
+
+    /** The page's bytes (the ExCache line), valid while {@link #valid}. */
+    byte[] bytes()
+    {
+        return bytes;
+    }
+
+    /** The decoded instruction at {@code slot}, decoding it if needed and looking through a block-entry marker. */
+    long instruction(final int slot)
+    {
+        final long decoded = code[slot];
+        if (decoded == Op.UNDECODED)
+        {
+            return decode(slot);
+        }
+        return decoded == Op.BLOCK_ENTRY ? original[slot] : decoded;
+    }
+
+    /** Makes {@code slot} enter {@code block}; the slot's instruction stays available to the interpreter. */
+    void install(final int slot, final CompiledBlock block)
+    {
+        if (blocks == null)
+        {
+            blocks = new CompiledBlock[SLOTS];
+            original = new long[SLOTS];
+        }
+        original[slot] = instruction(slot);
+        blocks[slot] = block;
+        code[slot] = Op.BLOCK_ENTRY;
     }
 
     /** Forgets the page (it was shot down). */

@@ -46,6 +46,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Hart extends HartState
 {
+    /**
+     * Default for {@link #jit(boolean)}: hot code is translated to JVM bytecode ({@link BlockCompiler}) unless the
+     * JVM runs with {@code -Dlegoemu.jit=false}.
+     */
+    public static final boolean JIT_DEFAULT = !"false".equals(System.getProperty("legoemu.jit"));
+    /** Jumps to a pc before its block is compiled. */
+    static final int JIT_THRESHOLD = 40;
     /** Number of TLB entries per access kind; a power of two. */
     public static final int TLB_ENTRIES = 1024;
     private static final int TLB_MASK = TLB_ENTRIES - 1;
@@ -105,6 +112,11 @@ public final class Hart extends HartState
 
     private final TlbShootdown shootdownListener = this::invalidatePage;
     private volatile boolean stopRequested;
+    private boolean jit = JIT_DEFAULT;
+    /** Set by a compiled block to the instructions it retired. */
+    int blockRetired;
+    private long blockFaultPc;
+    private int blockFaultRetired;
     private long instret;
     private boolean exited;
     private boolean reservationValid;
@@ -122,10 +134,6 @@ public final class Hart extends HartState
     {
         this.memory = memory;
         this.syscalls = syscalls;
-        for (int i = 0; i < TLB_ENTRIES; i++)
-        {
-            execPage[i] = new DecodedPage();
-        }
         dropAll();
         memory.addShootdownListener(shootdownListener);
     }
@@ -138,6 +146,15 @@ public final class Hart extends HartState
     {
         stopRequested = true;
         SHOOTDOWN_REQUESTS.getAndAdd(this, 1);
+    }
+
+    /**
+     * Turns translation of hot code to JVM bytecode on or off for this hart (blocks already compiled keep running);
+     * the interpreter alone gives the same results, more slowly.
+     */
+    public void jit(final boolean enabled)
+    {
+        this.jit = enabled;
     }
 
     /** True once {@link #requestStop()} was called. */
@@ -224,7 +241,10 @@ public final class Hart extends HartState
         if (execTag[i] == vpn)
         {
             execTag[i] = NO_TAG;
-            execPage[i].invalidate();
+            if (execPage[i] != null)
+            {
+                execPage[i].invalidate();
+            }
         }
         if (reservationValid && (reservationAddress >>> PAGE_SHIFT) == vpn)
         {
@@ -246,7 +266,10 @@ public final class Hart extends HartState
         Arrays.fill(execTag, NO_TAG);
         for (final DecodedPage page : execPage)
         {
-            page.invalidate();
+            if (page != null)
+            {
+                page.invalidate();
+            }
         }
     }
 
@@ -288,6 +311,7 @@ public final class Hart extends HartState
         final long instretAtStart = instret;
         long pc = this.pc;
         long n = 0;
+        boolean inBlock = false;
         try
         {
             outer:
@@ -304,15 +328,36 @@ public final class Hart extends HartState
                 final DecodedPage page = codePage(pc);
                 final long[] code = page.code;
                 final long base = page.base;
+                if (jit)
+                {
+                    heat(page, pc);
+                }
                 while (n < max)
                 {
                     final int slot = (int)(pc - base) >>> 1;
                     long decoded = code[slot];
-                    if ((int)decoded <= Op.PAGE_END)
+                    if ((int)decoded <= Op.BLOCK_ENTRY)
                     {
                         if (decoded == Op.PAGE_END || !page.valid)
                         {
                             continue outer;
+                        }
+                        if (decoded == Op.BLOCK_ENTRY)
+                        {
+                            final CompiledBlock block = page.blocks[slot];
+                            if (max - n >= block.maxInstructions)
+                            {
+                                inBlock = true;
+                                pc = block.run(this, x, f);
+                                inBlock = false;
+                                n += blockRetired;
+                                if (staysIn(page, pc))
+                                {
+                                    continue;
+                                }
+                                continue outer;
+                            }
+                            decoded = page.original[slot];
                         }
                         if (decoded == Op.UNDECODED)
                         {
@@ -619,6 +664,11 @@ public final class Hart extends HartState
         }
         catch (final GuestFault fault)
         {
+            if (inBlock)
+            {
+                pc = blockFaultPc;
+                n += blockFaultRetired;
+            }
             throw fault.withPc(pc);
         }
         finally
@@ -635,8 +685,44 @@ public final class Hart extends HartState
      */
     private boolean staysIn(final DecodedPage page, final long target)
     {
-        return ((target - page.base) >>> PAGE_SHIFT) == 0 && page.valid &&
-            (int)SHOOTDOWN_REQUESTS.getVolatile(this) == 0;
+        if (((target - page.base) >>> PAGE_SHIFT) == 0 && page.valid &&
+            (int)SHOOTDOWN_REQUESTS.getVolatile(this) == 0)
+        {
+            if (jit)
+            {
+                heat(page, target);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Counts a jump to {@code pc} and compiles the block there when it gets hot. */
+    private void heat(final DecodedPage page, final long pc)
+    {
+        final int slot = (int)(pc - page.base) >>> 1;
+        if (++page.heat[slot] == JIT_THRESHOLD)
+        {
+            page.heat[slot] = Short.MIN_VALUE; // compiled or not worth it: do not look again for a long while
+            if (page.valid && page.code[slot] != Op.BLOCK_ENTRY)
+            {
+                final CompiledBlock block = BlockCompiler.blockAt(page, slot);
+                if (block != null)
+                {
+                    page.install(slot, block);
+                }
+            }
+        }
+    }
+
+    /**
+     * Called by a compiled block's exception handler: the fault happened at {@code pc}, after {@code retired}
+     * instructions of the block.
+     */
+    static void blockFault(final Hart hart, final long pc, final int retired)
+    {
+        hart.blockFaultPc = pc;
+        hart.blockFaultRetired = retired;
     }
 
     /** Lets a thread waiting in {@link #invalidatePage} or {@link #flushTlb} in; the run lock is fair. */
@@ -669,7 +755,12 @@ public final class Hart extends HartState
             return execPage[i];
         }
         final byte[] bytes = translate(pc, GuestMemory.ACCESS_EXEC);
-        final DecodedPage page = execPage[i];
+        DecodedPage page = execPage[i];
+        if (page == null)
+        {
+            page = new DecodedPage();
+            execPage[i] = page;
+        }
         page.reset(vpn << PAGE_SHIFT, bytes);
         execTag[i] = vpn;
         return page;

@@ -13,16 +13,16 @@ package org.legoemu.abi.hart;
 final class Op
 {
     /**
-     * Slot not decoded yet. The three markers below have length 0 in their word, so they are the only words
-     * {@code <= PAGE_END}; every real instruction has length 2 or 4.
+     * Slot not decoded yet. This and the three markers below have length 0 in their word, so they are the only
+     * words {@code <= BLOCK_ENTRY}; every real instruction has length 2 or 4.
      */
     static final int UNDECODED = 0;
     /** A 32-bit instruction whose second half lies in the next page: fetched and decoded on every execution. */
     static final int CROSS_PAGE = 1;
     /** The sentinel slot past the end of a page: sequential execution left the page. */
     static final int PAGE_END = 2;
-    /** Encoding reserved or unknown: SIGILL; the immediate holds the instruction bits. */
-    static final int ILLEGAL = 3;
+    /** A compiled block starts here ({@link DecodedPage#blocks}); the instruction itself is in {@link DecodedPage#original}. */
+    static final int BLOCK_ENTRY = 3;
 
     /** LUI, and ADDI with rs1 = x0 (li, c.li): rd = imm. */
     static final int LI = 4;
@@ -103,6 +103,8 @@ final class Op
     static final int FP = 76;
     /** ADD with rs1 = x0 or ADDI with imm 0 (mv, c.mv): rd = rs2 (the source is placed in the rs2 field). */
     static final int MV = 77;
+    /** Encoding reserved or unknown: SIGILL; the immediate holds the instruction bits. */
+    static final int ILLEGAL = 78;
 
     /** Index of the write-only scratch register that receives writes to x0 (see {@link HartState#x}). */
     static final int SINK = 32;

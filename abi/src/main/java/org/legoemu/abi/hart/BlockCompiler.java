@@ -1,0 +1,756 @@
+package org.legoemu.abi.hart;
+
+import org.legoemu.abi.GuestFault;
+import org.legoemu.abi.GuestMemory;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+import java.lang.invoke.MethodHandles;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Translates hot runs of decoded guest instructions into JVM bytecode (one hidden class per block, assembled with
+ * ASM), so that HotSpot compiles guest code instead of the interpreter dispatching every instruction. Each guest
+ * instruction becomes a few bytecodes on {@code x[]} with constant register indices; loads and stores call the
+ * hart's TLB accessors, F/D arithmetic calls {@link FloatingPointUnit#execute}, M-extension divisions call
+ * {@link MulDiv}. Semantics are those of the interpreter's dispatch loop, instruction for instruction.
+ *
+ * <p>Blocks are shared by every hart of the JVM through a cache keyed by entry pc and instruction bytes, so a code
+ * page that is evicted from the ExCache and fetched again, or executed by another thread, reuses its classes;
+ * modified code has other bytes and gets new blocks.
+ */
+final class BlockCompiler
+{
+    /** Longest block, in guest instructions. */
+    static final int MAX_INSTRUCTIONS = 96;
+    /** Shortest block worth a class. */
+    static final int MIN_INSTRUCTIONS = 3;
+    /** Blocks kept in the shared cache before it is cleared. */
+    private static final int CACHE_LIMIT = 1 << 16;
+    private static final long BOX = 0xFFFF_FFFF_0000_0000L;
+
+    private static final String HART = "org/legoemu/abi/hart/Hart";
+    private static final String STATE = "org/legoemu/abi/hart/HartState";
+    private static final String SUPER = "org/legoemu/abi/hart/CompiledBlock";
+    private static final String MULDIV = "org/legoemu/abi/hart/MulDiv";
+    private static final String FPU = "org/legoemu/abi/hart/FloatingPointUnit";
+    private static final String FAULT = "org/legoemu/abi/GuestFault";
+    private static final String RUN_DESC = "(L" + HART + ";[J[J)J";
+
+    private static final int L_HART = 1;
+    private static final int L_X = 2;
+    private static final int L_F = 3;
+    private static final int L_FAULT_PC = 4;
+    private static final int L_RETIRED = 6;
+    private static final int L_TEMP = 7;
+
+    private static final ConcurrentHashMap<Key, CompiledBlock> CACHE = new ConcurrentHashMap<>();
+    private static final AtomicLong COMPILED = new AtomicLong();
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+
+    /** Entry pc and the bytes of the block's instructions. */
+    private static final class Key
+    {
+        private final long pc;
+        private final byte[] bytes;
+        private final int hash;
+
+        Key(final long pc, final byte[] bytes)
+        {
+            this.pc = pc;
+            this.bytes = bytes;
+            this.hash = Long.hashCode(pc) * 31 + Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(final Object o)
+        {
+            return o instanceof Key && ((Key)o).pc == pc && Arrays.equals(((Key)o).bytes, bytes);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return hash;
+        }
+    }
+
+    private BlockCompiler()
+    {
+    }
+
+    /** Blocks translated since the JVM started (cache hits excluded). */
+    static long compiledBlocks()
+    {
+        return COMPILED.get();
+    }
+
+    /**
+     * The block starting at {@code slot} of {@code page}, from the cache or newly translated.
+     *
+     * @return the block, or null if fewer than {@link #MIN_INSTRUCTIONS} instructions can be translated there.
+     */
+    static CompiledBlock blockAt(final DecodedPage page, final int slot)
+    {
+        final long[] instructions = new long[MAX_INSTRUCTIONS];
+        int count = 0;
+        int s = slot;
+        boolean ended = false;
+        while (count < MAX_INSTRUCTIONS && s < DecodedPage.SLOTS && !ended)
+        {
+            final long decoded = page.instruction(s);
+            if ((int)decoded <= Op.BLOCK_ENTRY || !translatable((int)decoded & 0xFF))
+            {
+                break;
+            }
+            instructions[count++] = decoded;
+            final int op = (int)decoded & 0xFF;
+            ended = op == Op.JAL || op == Op.JALR;
+            s += Op.length((int)decoded) >>> 1;
+        }
+        if (count < MIN_INSTRUCTIONS)
+        {
+            return null;
+        }
+        final int start = slot << 1;
+        final int end = Math.min(s << 1, GuestMemory.PAGE_SIZE);
+        final Key key = new Key(page.base + start, Arrays.copyOfRange(page.bytes(), start, end));
+        CompiledBlock block = CACHE.get(key);
+        if (block == null)
+        {
+            block = define(translate(page.base + start, instructions, count));
+            block.maxInstructions = count;
+            COMPILED.incrementAndGet();
+            if (CACHE.size() >= CACHE_LIMIT)
+            {
+                CACHE.clear();
+            }
+            CACHE.put(key, block);
+        }
+        return block;
+    }
+
+    private static boolean translatable(final int op)
+    {
+        switch (op)
+        {
+            case Op.ECALL:
+            case Op.EBREAK:
+            case Op.CSR:
+            case Op.AMO:
+            case Op.FENCE_I:
+            case Op.ILLEGAL:
+                return false;
+            default:
+                return op >= Op.LI && op <= Op.MV;
+        }
+    }
+
+    private static CompiledBlock define(final byte[] classBytes)
+    {
+        try
+        {
+            final Class<?> type = LOOKUP.defineHiddenClass(classBytes, true).lookupClass();
+            return (CompiledBlock)type.getDeclaredConstructor().newInstance();
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new IllegalStateException("cannot define a compiled block", ex);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Code generation
+    // ------------------------------------------------------------------------------------------------------
+
+    private static byte[] translate(final long entryPc, final long[] instructions, final int count)
+    {
+        final ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS)
+        {
+            @Override
+            protected String getCommonSuperClass(final String a, final String b)
+            {
+                return "java/lang/Object";
+            }
+        };
+        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, "org/legoemu/abi/hart/Block", null, SUPER,
+            null);
+        final MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, SUPER, "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+
+        final MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "run", RUN_DESC, null, null);
+        mv.visitCode();
+        final Label tryStart = new Label();
+        final Label tryEnd = new Label();
+        final Label handler = new Label();
+        mv.visitTryCatchBlock(tryStart, tryEnd, handler, FAULT);
+        pushLong(mv, entryPc);
+        mv.visitVarInsn(Opcodes.LSTORE, L_FAULT_PC);
+        pushInt(mv, 0);
+        mv.visitVarInsn(Opcodes.ISTORE, L_RETIRED);
+        mv.visitLabel(tryStart);
+        final Emitter e = new Emitter(mv);
+        long pc = entryPc;
+        boolean ended = false;
+        for (int i = 0; i < count && !ended; i++)
+        {
+            final long decoded = instructions[i];
+            ended = e.instruction((int)decoded, (int)(decoded >> 32), pc, i);
+            pc += Op.length((int)decoded);
+        }
+        if (!ended)
+        {
+            e.exit(count, pc);
+        }
+        mv.visitLabel(tryEnd);
+        mv.visitLabel(handler);
+        mv.visitVarInsn(Opcodes.ALOAD, L_HART);
+        mv.visitVarInsn(Opcodes.LLOAD, L_FAULT_PC);
+        mv.visitVarInsn(Opcodes.ILOAD, L_RETIRED);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, HART, "blockFault", "(L" + HART + ";JI)V", false);
+        mv.visitInsn(Opcodes.ATHROW);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    private static void pushInt(final MethodVisitor mv, final int value)
+    {
+        if (value >= -1 && value <= 5)
+        {
+            mv.visitInsn(Opcodes.ICONST_0 + value);
+        }
+        else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE)
+        {
+            mv.visitIntInsn(Opcodes.BIPUSH, value);
+        }
+        else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE)
+        {
+            mv.visitIntInsn(Opcodes.SIPUSH, value);
+        }
+        else
+        {
+            mv.visitLdcInsn(value);
+        }
+    }
+
+    private static void pushLong(final MethodVisitor mv, final long value)
+    {
+        if (value == 0 || value == 1)
+        {
+            mv.visitInsn(Opcodes.LCONST_0 + (int)value);
+        }
+        else
+        {
+            mv.visitLdcInsn(value);
+        }
+    }
+
+    /** Emits the bytecode of one instruction at a time. */
+    private static final class Emitter
+    {
+        private final MethodVisitor mv;
+
+        Emitter(final MethodVisitor mv)
+        {
+            this.mv = mv;
+        }
+
+        /** Pushes x[r] (0 for x0). */
+        private void x(final int r)
+        {
+            if (r == 0)
+            {
+                mv.visitInsn(Opcodes.LCONST_0);
+                return;
+            }
+            mv.visitVarInsn(Opcodes.ALOAD, L_X);
+            pushInt(mv, r);
+            mv.visitInsn(Opcodes.LALOAD);
+        }
+
+        /** Pushes x[r] as an int (its low 32 bits). */
+        private void xInt(final int r)
+        {
+            x(r);
+            mv.visitInsn(Opcodes.L2I);
+        }
+
+        /** Starts a store to x[rd]: pushes the array and index; {@link #storeX} completes it. */
+        private void target(final int rd)
+        {
+            mv.visitVarInsn(Opcodes.ALOAD, L_X);
+            pushInt(mv, rd);
+        }
+
+        private void storeX()
+        {
+            mv.visitInsn(Opcodes.LASTORE);
+        }
+
+        /** Records the pc and retired count a fault in the next instruction reports. */
+        private void faultPoint(final long pc, final int retired)
+        {
+            pushLong(mv, pc);
+            mv.visitVarInsn(Opcodes.LSTORE, L_FAULT_PC);
+            pushInt(mv, retired);
+            mv.visitVarInsn(Opcodes.ISTORE, L_RETIRED);
+        }
+
+        /** Leaves the block: hart.blockRetired = retired; return pc (a constant). */
+        void exit(final int retired, final long pc)
+        {
+            setRetired(retired);
+            pushLong(mv, pc);
+            mv.visitInsn(Opcodes.LRETURN);
+        }
+
+        private void setRetired(final int retired)
+        {
+            mv.visitVarInsn(Opcodes.ALOAD, L_HART);
+            pushInt(mv, retired);
+            mv.visitFieldInsn(Opcodes.PUTFIELD, HART, "blockRetired", "I");
+        }
+
+        /** Pushes the effective address x[rs1] + imm. */
+        private void address(final int rs1, final int imm)
+        {
+            mv.visitVarInsn(Opcodes.ALOAD, L_HART);
+            x(rs1);
+            if (imm != 0)
+            {
+                pushLong(mv, imm);
+                mv.visitInsn(Opcodes.LADD);
+            }
+        }
+
+        /** Binary long operation on x[rs1], x[rs2] into rd. */
+        private void binary(final int rd, final int rs1, final int rs2, final int opcode)
+        {
+            target(rd);
+            x(rs1);
+            x(rs2);
+            mv.visitInsn(opcode);
+            storeX();
+        }
+
+        /** Binary long operation on x[rs1] and an immediate into rd. */
+        private void immediate(final int rd, final int rs1, final long imm, final int opcode)
+        {
+            target(rd);
+            x(rs1);
+            pushLong(mv, imm);
+            mv.visitInsn(opcode);
+            storeX();
+        }
+
+        /** Shift of x[rs1] (long) by an int amount (immediate, or x[rs2]'s low bits) into rd. */
+        private void shift(final int rd, final int rs1, final int rs2, final int amount, final int opcode)
+        {
+            target(rd);
+            x(rs1);
+            if (rs2 < 0)
+            {
+                pushInt(mv, amount);
+            }
+            else
+            {
+                xInt(rs2);
+            }
+            mv.visitInsn(opcode);
+            storeX();
+        }
+
+        /** 32-bit operation (W forms): ints from x[rs1] and x[rs2] or an immediate, result sign-extended. */
+        private void word(final int rd, final int rs1, final int rs2, final int imm, final int opcode)
+        {
+            target(rd);
+            xInt(rs1);
+            if (rs2 < 0)
+            {
+                pushInt(mv, imm);
+            }
+            else
+            {
+                xInt(rs2);
+            }
+            mv.visitInsn(opcode);
+            mv.visitInsn(Opcodes.I2L);
+            storeX();
+        }
+
+        /** rd = (a < b) ? 1 : 0 with a, b on the stack compared signed (LCMP) or unsigned. */
+        private void setLess(final boolean unsigned)
+        {
+            if (unsigned)
+            {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
+            }
+            else
+            {
+                mv.visitInsn(Opcodes.LCMP);
+            }
+            final Label notLess = new Label();
+            final Label done = new Label();
+            mv.visitJumpInsn(Opcodes.IFGE, notLess);
+            mv.visitInsn(Opcodes.LCONST_1);
+            mv.visitJumpInsn(Opcodes.GOTO, done);
+            mv.visitLabel(notLess);
+            mv.visitInsn(Opcodes.LCONST_0);
+            mv.visitLabel(done);
+            storeX();
+        }
+
+        private void load(final int rd, final int rs1, final int imm, final String method, final long mask,
+            final long pc, final int index)
+        {
+            faultPoint(pc, index);
+            if (rd != Op.SINK)
+            {
+                target(rd);
+            }
+            address(rs1, imm);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, HART, method, "(J)J", false);
+            if (mask != 0)
+            {
+                pushLong(mv, mask);
+                mv.visitInsn(Opcodes.LAND);
+            }
+            if (rd != Op.SINK)
+            {
+                storeX();
+            }
+            else
+            {
+                mv.visitInsn(Opcodes.POP2);
+            }
+        }
+
+        private void store(final int rs1, final int rs2, final int imm, final String method, final boolean wide,
+            final long pc, final int index)
+        {
+            faultPoint(pc, index);
+            address(rs1, imm);
+            x(rs2);
+            if (!wide)
+            {
+                mv.visitInsn(Opcodes.L2I);
+            }
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, HART, method, wide ? "(JJ)V" : "(JI)V", false);
+        }
+
+        /** Side exit of a conditional branch: if taken, leave the block at pc + imm. */
+        private void branch(final int rs1, final int rs2, final boolean unsigned, final int skipIfOpcode,
+            final long target, final int retired)
+        {
+            x(rs1);
+            x(rs2);
+            if (unsigned)
+            {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Long", "compareUnsigned", "(JJ)I", false);
+            }
+            else
+            {
+                mv.visitInsn(Opcodes.LCMP);
+            }
+            final Label notTaken = new Label();
+            mv.visitJumpInsn(skipIfOpcode, notTaken);
+            exit(retired, target);
+            mv.visitLabel(notTaken);
+        }
+
+        /**
+         * Emits one instruction.
+         *
+         * @return true if it ends the block (JAL, JALR).
+         */
+        boolean instruction(final int w, final int imm, final long pc, final int index)
+        {
+            final int op = w & 0xFF;
+            final int rd = Op.rd(w);
+            final int rs1 = Op.rs1(w);
+            final int rs2 = Op.rs2(w);
+            final int length = Op.length(w);
+            final int retired = index + 1;
+            final boolean sink = rd == Op.SINK;
+            switch (op)
+            {
+                case Op.LI:
+                    if (!sink)
+                    {
+                        target(rd);
+                        pushLong(mv, imm);
+                        storeX();
+                    }
+                    return false;
+                case Op.MV:
+                    if (!sink)
+                    {
+                        target(rd);
+                        x(rs2);
+                        storeX();
+                    }
+                    return false;
+                case Op.AUIPC:
+                    if (!sink)
+                    {
+                        target(rd);
+                        pushLong(mv, pc + imm);
+                        storeX();
+                    }
+                    return false;
+                case Op.JAL:
+                    if (!sink)
+                    {
+                        target(rd);
+                        pushLong(mv, pc + length);
+                        storeX();
+                    }
+                    exit(retired, pc + imm);
+                    return true;
+                case Op.JALR:
+                    x(rs1);
+                    pushLong(mv, imm);
+                    mv.visitInsn(Opcodes.LADD);
+                    pushLong(mv, ~1L);
+                    mv.visitInsn(Opcodes.LAND);
+                    mv.visitVarInsn(Opcodes.LSTORE, L_TEMP);
+                    if (!sink)
+                    {
+                        target(rd);
+                        pushLong(mv, pc + length);
+                        storeX();
+                    }
+                    setRetired(retired);
+                    mv.visitVarInsn(Opcodes.LLOAD, L_TEMP);
+                    mv.visitInsn(Opcodes.LRETURN);
+                    return true;
+                case Op.BEQ:
+                    branch(rs1, rs2, false, Opcodes.IFNE, pc + imm, retired);
+                    return false;
+                case Op.BNE:
+                    branch(rs1, rs2, false, Opcodes.IFEQ, pc + imm, retired);
+                    return false;
+                case Op.BLT:
+                    branch(rs1, rs2, false, Opcodes.IFGE, pc + imm, retired);
+                    return false;
+                case Op.BGE:
+                    branch(rs1, rs2, false, Opcodes.IFLT, pc + imm, retired);
+                    return false;
+                case Op.BLTU:
+                    branch(rs1, rs2, true, Opcodes.IFGE, pc + imm, retired);
+                    return false;
+                case Op.BGEU:
+                    branch(rs1, rs2, true, Opcodes.IFLT, pc + imm, retired);
+                    return false;
+                case Op.LB:
+                    load(rd, rs1, imm, "load8", 0, pc, index);
+                    return false;
+                case Op.LH:
+                    load(rd, rs1, imm, "load16", 0, pc, index);
+                    return false;
+                case Op.LW:
+                    load(rd, rs1, imm, "load32", 0, pc, index);
+                    return false;
+                case Op.LD:
+                    load(rd, rs1, imm, "load64", 0, pc, index);
+                    return false;
+                case Op.LBU:
+                    load(rd, rs1, imm, "load8", 0xFFL, pc, index);
+                    return false;
+                case Op.LHU:
+                    load(rd, rs1, imm, "load16", 0xFFFFL, pc, index);
+                    return false;
+                case Op.LWU:
+                    load(rd, rs1, imm, "load32", 0xFFFF_FFFFL, pc, index);
+                    return false;
+                case Op.SB:
+                    store(rs1, rs2, imm, "store8", false, pc, index);
+                    return false;
+                case Op.SH:
+                    store(rs1, rs2, imm, "store16", false, pc, index);
+                    return false;
+                case Op.SW:
+                    store(rs1, rs2, imm, "store32", false, pc, index);
+                    return false;
+                case Op.SD:
+                    store(rs1, rs2, imm, "store64", true, pc, index);
+                    return false;
+                case Op.FLW:
+                case Op.FLD:
+                    faultPoint(pc, index);
+                    mv.visitVarInsn(Opcodes.ALOAD, L_F);
+                    pushInt(mv, rd);
+                    address(rs1, imm);
+                    if (op == Op.FLW)
+                    {
+                        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, HART, "load32", "(J)J", false);
+                        pushLong(mv, 0xFFFF_FFFFL);
+                        mv.visitInsn(Opcodes.LAND);
+                        pushLong(mv, BOX);
+                        mv.visitInsn(Opcodes.LOR);
+                    }
+                    else
+                    {
+                        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, HART, "load64", "(J)J", false);
+                    }
+                    mv.visitInsn(Opcodes.LASTORE);
+                    return false;
+                case Op.FSW:
+                case Op.FSD:
+                    faultPoint(pc, index);
+                    address(rs1, imm);
+                    mv.visitVarInsn(Opcodes.ALOAD, L_F);
+                    pushInt(mv, rs2);
+                    mv.visitInsn(Opcodes.LALOAD);
+                    if (op == Op.FSW)
+                    {
+                        mv.visitInsn(Opcodes.L2I);
+                        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, HART, "store32", "(JI)V", false);
+                    }
+                    else
+                    {
+                        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, HART, "store64", "(JJ)V", false);
+                    }
+                    return false;
+                case Op.FP:
+                {
+                    faultPoint(pc, index);
+                    mv.visitVarInsn(Opcodes.ALOAD, L_HART);
+                    pushInt(mv, imm);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, FPU, "execute", "(L" + STATE + ";I)Z", false);
+                    final Label ok = new Label();
+                    mv.visitJumpInsn(Opcodes.IFNE, ok);
+                    pushInt(mv, imm);
+                    pushLong(mv, pc);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, HART, "illegal", "(IJ)L" + FAULT + ";", false);
+                    mv.visitInsn(Opcodes.ATHROW);
+                    mv.visitLabel(ok);
+                    return false;
+                }
+                case Op.FENCE:
+                    return false;
+                default:
+                    break;
+            }
+            if (sink)
+            {
+                return false; // every remaining operation only writes rd, and x0 discards it
+            }
+            switch (op)
+            {
+                case Op.ADDI:
+                    immediate(rd, rs1, imm, Opcodes.LADD);
+                    break;
+                case Op.XORI:
+                    immediate(rd, rs1, imm, Opcodes.LXOR);
+                    break;
+                case Op.ORI:
+                    immediate(rd, rs1, imm, Opcodes.LOR);
+                    break;
+                case Op.ANDI:
+                    immediate(rd, rs1, imm, Opcodes.LAND);
+                    break;
+                case Op.SLTI:
+                case Op.SLTIU:
+                    target(rd);
+                    x(rs1);
+                    pushLong(mv, imm);
+                    setLess(op == Op.SLTIU);
+                    break;
+                case Op.SLLI:
+                    shift(rd, rs1, -1, imm, Opcodes.LSHL);
+                    break;
+                case Op.SRLI:
+                    shift(rd, rs1, -1, imm, Opcodes.LUSHR);
+                    break;
+                case Op.SRAI:
+                    shift(rd, rs1, -1, imm, Opcodes.LSHR);
+                    break;
+                case Op.ADDIW:
+                    word(rd, rs1, -1, imm, Opcodes.IADD);
+                    break;
+                case Op.SLLIW:
+                    word(rd, rs1, -1, imm, Opcodes.ISHL);
+                    break;
+                case Op.SRLIW:
+                    word(rd, rs1, -1, imm, Opcodes.IUSHR);
+                    break;
+                case Op.SRAIW:
+                    word(rd, rs1, -1, imm, Opcodes.ISHR);
+                    break;
+                case Op.ADD:
+                    binary(rd, rs1, rs2, Opcodes.LADD);
+                    break;
+                case Op.SUB:
+                    binary(rd, rs1, rs2, Opcodes.LSUB);
+                    break;
+                case Op.XOR:
+                    binary(rd, rs1, rs2, Opcodes.LXOR);
+                    break;
+                case Op.OR:
+                    binary(rd, rs1, rs2, Opcodes.LOR);
+                    break;
+                case Op.AND:
+                    binary(rd, rs1, rs2, Opcodes.LAND);
+                    break;
+                case Op.MUL:
+                    binary(rd, rs1, rs2, Opcodes.LMUL);
+                    break;
+                case Op.SLL:
+                    shift(rd, rs1, rs2, 0, Opcodes.LSHL);
+                    break;
+                case Op.SRL:
+                    shift(rd, rs1, rs2, 0, Opcodes.LUSHR);
+                    break;
+                case Op.SRA:
+                    shift(rd, rs1, rs2, 0, Opcodes.LSHR);
+                    break;
+                case Op.SLT:
+                case Op.SLTU:
+                    target(rd);
+                    x(rs1);
+                    x(rs2);
+                    setLess(op == Op.SLTU);
+                    break;
+                case Op.ADDW:
+                    word(rd, rs1, rs2, 0, Opcodes.IADD);
+                    break;
+                case Op.SUBW:
+                    word(rd, rs1, rs2, 0, Opcodes.ISUB);
+                    break;
+                case Op.SLLW:
+                    word(rd, rs1, rs2, 0, Opcodes.ISHL);
+                    break;
+                case Op.SRLW:
+                    word(rd, rs1, rs2, 0, Opcodes.IUSHR);
+                    break;
+                case Op.SRAW:
+                    word(rd, rs1, rs2, 0, Opcodes.ISHR);
+                    break;
+                case Op.MULW:
+                    word(rd, rs1, rs2, 0, Opcodes.IMUL);
+                    break;
+                default: // MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, DIVW, DIVUW, REMW, REMUW
+                    target(rd);
+                    pushInt(mv, op);
+                    x(rs1);
+                    x(rs2);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, MULDIV, "execute", "(IJJ)J", false);
+                    storeX();
+                    break;
+            }
+            return false;
+        }
+    }
+}

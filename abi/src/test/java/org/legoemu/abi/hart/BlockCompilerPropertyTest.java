@@ -1,0 +1,184 @@
+package org.legoemu.abi.hart;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+import org.legoemu.abi.FlatGuestMemory;
+import org.legoemu.abi.GuestFault;
+import org.legoemu.abi.GuestMemory;
+import org.legoemu.abi.SyscallHandler;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The block compiler must give exactly the interpreter's results: random loops of integer, M-extension, load and
+ * store instructions (with forward conditional branches inside, so blocks have side exits) run hot enough to be
+ * compiled on one hart and interpreted only on another; registers, memory, instret and any fault must match.
+ */
+class BlockCompilerPropertyTest
+{
+    private static final long CODE = 0x10000;
+    private static final long DATA = 0x40000;
+    private static final int DATA_BYTES = 0x2000;
+    private static final int BASE = 30;    // holds DATA + 0x800, never written by the generated code
+    private static final int COUNTER = 31; // loop counter
+
+    @Provide
+    Arbitrary<Integer> instruction()
+    {
+        final Arbitrary<Integer> rd = Arbitraries.integers().between(0, 29);
+        final Arbitrary<Integer> rs = Arbitraries.integers().between(0, 31);
+        final Arbitrary<Integer> imm12 = Arbitraries.integers().between(-2048, 2047);
+        final Arbitrary<Integer> shamt = Arbitraries.integers().between(0, 63);
+        final Arbitrary<Integer> offset = Arbitraries.integers().between(-2040, 2040);
+        final Arbitrary<Integer> opPick = Arbitraries.integers().between(0, 100);
+        return Combinators.combine(opPick, rd, rs, rs, imm12, shamt, offset).as((p, d, s1, s2, imm, sh, off) ->
+        {
+            if (p < 30)
+            {
+                // OP and OP-32, including M: funct7 0/0x20/1 with every funct3
+                final int[][] forms = {{0, 0}, {0x20, 0}, {0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {0x20, 5},
+                    {0, 6}, {0, 7}, {1, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}, {1, 5}, {1, 6}, {1, 7}};
+                final int[] f = forms[Math.floorMod(imm, forms.length)];
+                final boolean word = (sh & 1) == 1;
+                if (word && (f[0] == 0 && (f[1] == 2 || f[1] == 3 || f[1] == 4 || f[1] == 6 || f[1] == 7)
+                    || f[0] == 1 && (f[1] >= 1 && f[1] <= 3)))
+                {
+                    return Asm.op(f[0], f[1], d, s1, s2);
+                }
+                return word ? Asm.op32(f[0], f[1], d, s1, s2) : Asm.op(f[0], f[1], d, s1, s2);
+            }
+            if (p < 50)
+            {
+                final int funct3 = Math.floorMod(sh, 8);
+                if (funct3 == 1)
+                {
+                    return Asm.i(sh & 0x3F, s1, 1, d, 0x13);
+                }
+                if (funct3 == 5)
+                {
+                    return Asm.i((sh & 0x3F) | ((imm & 1) << 10), s1, 5, d, 0x13);
+                }
+                return Asm.i(imm, s1, funct3, d, 0x13);
+            }
+            if (p < 58)
+            {
+                final int funct3 = new int[] {0, 1, 5}[Math.floorMod(sh, 3)];
+                final int amount = funct3 == 0 ? imm : (sh & 0x1F) | (funct3 == 5 && (imm & 1) == 1 ? 0x400 : 0);
+                return Asm.i(amount, s1, funct3, d, 0x1B);
+            }
+            if (p < 62)
+            {
+                return Asm.lui(d, imm & 0xFFFFF);
+            }
+            if (p < 65)
+            {
+                return (((imm & 0xFFFFF)) << 12) | (d << 7) | 0x17; // auipc
+            }
+            if (p < 80)
+            {
+                return Asm.load(Math.floorMod(sh, 7), d, BASE, off);
+            }
+            if (p < 92)
+            {
+                return Asm.store(Math.floorMod(sh, 4), s2, BASE, off);
+            }
+            // forward branch over the next instruction (a side exit of the block)
+            final int funct3 = new int[] {0, 1, 4, 5, 6, 7}[Math.floorMod(sh, 6)];
+            return Asm.b(8, s2, s1, funct3);
+        });
+    }
+
+    private static final class Outcome
+    {
+        long[] x;
+        byte[] data;
+        long instret;
+        String fault;
+        long pc;
+    }
+
+    private static Outcome run(final List<Integer> body, final long[] seeds, final boolean jit)
+    {
+        final FlatGuestMemory memory = new FlatGuestMemory();
+        memory.map(CODE, 0x1000, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_EXEC);
+        memory.map(DATA, DATA_BYTES, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_WRITE);
+        long at = CODE;
+        for (final int insn : body)
+        {
+            memory.writeInt(at, insn);
+            at += 4;
+        }
+        memory.writeInt(at, Asm.addi(0, 0, 0)); // a trailing forward branch lands here, not past the counter
+        at += 4;
+        memory.writeInt(at, Asm.addi(COUNTER, COUNTER, -1));
+        at += 4;
+        memory.writeInt(at, Asm.b((int)(CODE - at), 0, COUNTER, 1)); // bnez t6, CODE
+        at += 4;
+        memory.writeInt(at, Asm.ECALL);
+        final Hart hart = new Hart(memory, s -> SyscallHandler.EXIT);
+        hart.jit(jit);
+        System.arraycopy(seeds, 0, hart.x, 1, 29);
+        hart.x[BASE] = DATA + 0x800;
+        hart.x[COUNTER] = 200;
+        hart.pc = CODE;
+        final Outcome outcome = new Outcome();
+        try
+        {
+            while (!hart.exited())
+            {
+                hart.run(1_000);
+            }
+        }
+        catch (final GuestFault fault)
+        {
+            outcome.fault = fault.describe();
+        }
+        outcome.x = Arrays.copyOf(hart.x, 32);
+        outcome.data = memory.read(DATA, DATA_BYTES);
+        outcome.instret = hart.instructionsRetired();
+        outcome.pc = hart.pc;
+        return outcome;
+    }
+
+    @Property(tries = 150)
+    void compiledBlocksComputeWhatTheInterpreterComputes(
+        @ForAll @Size(min = 3, max = 40) final List<@net.jqwik.api.From("instruction") Integer> body,
+        @ForAll @Size(value = 29) final List<Long> seedList)
+    {
+        final long[] seeds = seedList.stream().mapToLong(Long::longValue).toArray();
+        final Outcome interpreted = run(body, seeds, false);
+        final Outcome compiled = run(body, seeds, true);
+        assertEquals(interpreted.fault, compiled.fault, "fault");
+        assertEquals(interpreted.pc, compiled.pc, "pc");
+        assertEquals(interpreted.instret, compiled.instret, "instret");
+        assertArrayEquals(interpreted.x, compiled.x, "registers");
+        assertArrayEquals(interpreted.data, compiled.data, "memory");
+    }
+
+    @Property(tries = 20)
+    void aFaultInsideACompiledBlockReportsThePcAndCountOfTheInterpreter(
+        @ForAll @Size(min = 3, max = 20) final List<@net.jqwik.api.From("instruction") Integer> body,
+        @ForAll @Size(value = 29) final List<Long> seeds)
+    {
+        // after the body runs hot, the pointer register walks off the data mapping and the load faults
+        final List<Integer> walking = new java.util.ArrayList<>(body);
+        walking.add(Asm.addi(BASE, BASE, 64));
+        walking.add(Asm.load(3, 0, BASE, 0));
+        final long[] s = seeds.stream().mapToLong(Long::longValue).toArray();
+        final Outcome interpreted = run(walking, s, false);
+        final Outcome compiled = run(walking, s, true);
+        assertEquals(interpreted.fault, compiled.fault);
+        assertEquals(interpreted.pc, compiled.pc);
+        assertEquals(interpreted.instret, compiled.instret);
+        assertArrayEquals(interpreted.x, compiled.x);
+    }
+}
