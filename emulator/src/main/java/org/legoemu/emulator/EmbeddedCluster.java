@@ -16,6 +16,7 @@ import org.legoemu.pcomponent.LaunchRequest;
 import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.ProcessorContext;
 import org.legoemu.pcomponent.ProcessorMonitor;
+import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.linux.Console;
 import org.legoemu.scomponent.StorageContext;
 import org.legoemu.scomponent.StorageMonitor;
@@ -49,8 +50,17 @@ public final class EmbeddedCluster implements AutoCloseable
      */
     public record Config(
         int pcomponents, int mcomponents, long excacheBytes, int excacheWays, String excachePolicy,
-        long memoryBytes, Path storageRoot, String transport)
+        int excacheVictims, long memoryBytes, Path storageRoot, String transport)
     {
+        /** A configuration with the default victim buffer ({@value ExCache#DEFAULT_VICTIMS} lines). */
+        public Config(
+            final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
+            final String excachePolicy, final long memoryBytes, final Path storageRoot, final String transport)
+        {
+            this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, ExCache.DEFAULT_VICTIMS,
+                memoryBytes, storageRoot, transport);
+        }
+
         /** Validates the numbers and names; throws IllegalArgumentException naming the bad one. */
         public Config
         {
@@ -131,7 +141,8 @@ public final class EmbeddedCluster implements AutoCloseable
             final ProcessorMonitor processor = new ProcessorMonitor(new ProcessorContext()
                 .transport(transport).listen(any()).gmm(gmmEndpoint)
                 .excacheBytes(config.excacheBytes()).excacheWays(config.excacheWays())
-                .excachePolicy(config.excachePolicy()).timeoutNs(TIMEOUT_NS)).start();
+                .excachePolicy(config.excachePolicy()).excacheVictims(config.excacheVictims())
+                .timeoutNs(TIMEOUT_NS)).start();
             started.add(processor);
             processors.add(processor);
         }

@@ -1,6 +1,7 @@
 package org.legoemu.pcomponent;
 
 import org.legoemu.abi.Signal;
+import org.legoemu.pcomponent.excache.ExCacheStats;
 
 /**
  * How a guest process ended.
@@ -10,7 +11,15 @@ import org.legoemu.abi.Signal;
  * @param description  one line for the user when killed (e.g. "SIGSEGV: address 0x10 pc 0x10486"), else null.
  * @param instructions guest instructions retired.
  * @param wallNs       wall-clock time from execve to exit, ns.
+ * @param excache      the process's own ExCache counters, or null when it never ran.
  */
-public record ProcessResult(int exitStatus, Signal signal, String description, long instructions, long wallNs)
+public record ProcessResult(
+    int exitStatus, Signal signal, String description, long instructions, long wallNs, ExCacheStats excache)
 {
+    /** A result without ExCache counters. */
+    public ProcessResult(
+        final int exitStatus, final Signal signal, final String description, final long instructions, final long wallNs)
+    {
+        this(exitStatus, signal, description, instructions, wallNs, null);
+    }
 }

@@ -48,7 +48,8 @@ public final class ProcessorMonitor implements AutoCloseable
     public ProcessorMonitor(final ProcessorContext ctx)
     {
         this.ctx = ctx.conclude();
-        this.cache = new ExCache(ctx.excacheBytes(), ctx.excacheWays(), EvictionPolicy.named(ctx.excachePolicy()));
+        this.cache = new ExCache(
+            ctx.excacheBytes(), ctx.excacheWays(), EvictionPolicy.named(ctx.excachePolicy()), ctx.excacheVictims());
     }
 
     /**
@@ -180,20 +181,21 @@ public final class ProcessorMonitor implements AutoCloseable
             {
                 hart.run(RUN_SLICE_INSTRUCTIONS);
             }
-            result = new ProcessResult(process.exitStatus(), null, null, hart.instructionsRetired(), System.nanoTime() - startNs);
+            result = new ProcessResult(process.exitStatus(), null, null, hart.instructionsRetired(),
+                System.nanoTime() - startNs, memory.stats());
         }
         catch (final GuestFault fault)
         {
             fault.withPc(hart.pc);
-            result = killed(fault.signal(), fault.describe(), hart, startNs);
+            result = killed(fault.signal(), fault.describe(), hart, startNs, memory);
         }
         catch (final RaisedSignal raised)
         {
-            result = killed(raised.signal(), raised.getMessage(), hart, startNs);
+            result = killed(raised.signal(), raised.getMessage(), hart, startNs, memory);
         }
         catch (final WriteBackException ex)
         {
-            result = killed(Signal.SIGBUS, ex.getMessage(), hart, startNs);
+            result = killed(Signal.SIGBUS, ex.getMessage(), hart, startNs, memory);
         }
         finally
         {
@@ -204,10 +206,11 @@ public final class ProcessorMonitor implements AutoCloseable
         return result;
     }
 
-    private static ProcessResult killed(final Signal signal, final String description, final Hart hart, final long startNs)
+    private static ProcessResult killed(
+        final Signal signal, final String description, final Hart hart, final long startNs, final ProcessMemory memory)
     {
-        return new ProcessResult(
-            signal.shellExitStatus(), signal, description, hart.instructionsRetired(), System.nanoTime() - startNs);
+        return new ProcessResult(signal.shellExitStatus(), signal, description, hart.instructionsRetired(),
+            System.nanoTime() - startNs, memory.stats());
     }
 
     private static void releaseMemory(final MemoryProxy home, final GmmProxy gmm, final int pid, final int status)
@@ -230,10 +233,11 @@ public final class ProcessorMonitor implements AutoCloseable
         }
     }
 
-    /** Leaves the cluster and stops serving. */
+    /** Leaves the cluster, stops serving and stops the ExCache's flusher. */
     @Override
     public void close()
     {
+        cache.close();
         if (membership != null)
         {
             membership.close();
