@@ -106,13 +106,17 @@ class VictimBufferTest
         try (ExCache cache = cache(1, backend))
         {
             cache.access(PID, line(0), WRITE)[100] = 5;
-            cache.access(PID, line(1), READ);
+            cache.access(PID, line(1), WRITE)[100] = 6;
             cache.access(PID, line(2), READ);                 // line 0 to the buffer; the flusher takes it
             assertTrue(backend.flusherArrived.await(30, TimeUnit.SECONDS));
             final Future<Byte> reread = other.submit(() -> cache.access(PID, line(0), READ)[100]);
             backend.flusherGate.countDown();
             assertEquals((byte)5, reread.get(30, TimeUnit.SECONDS));
             assertEquals(List.of(line(0), line(1), line(2)), backend.fetched, "no refetch of line 0");
+            backend.awaitBackgroundFlushes(2);
+            assertEquals(List.of(line(0), line(1)), backend.backgroundFlushed,
+                "line 1, evicted by the take-back, is still dirty and gets written back");
+            assertEquals(6, backend.page(line(1))[100]);
         }
         finally
         {
