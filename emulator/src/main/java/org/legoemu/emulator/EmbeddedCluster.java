@@ -199,6 +199,12 @@ public final class EmbeddedCluster implements AutoCloseable
         return gmm;
     }
 
+    /** The fabric the monitors talk over (benchmarks measure raw round trips on it). */
+    public Transport transport()
+    {
+        return transport;
+    }
+
     /** The figures of a finished run, from the first pComponent's ExCache and every mComponent. */
     public RunReport report(final ProcessResult result)
     {

@@ -2,6 +2,7 @@ package org.legoemu.emulator;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import org.legoemu.emulator.bench.BenchCommand;
 import org.legoemu.emulator.daemon.GmmCommand;
 import org.legoemu.emulator.daemon.MComponentCommand;
 import org.legoemu.emulator.daemon.PComponentCommand;
@@ -28,7 +29,7 @@ import java.io.FileOutputStream;
         + "(LegoOS-style pComponent, mComponents, sComponent and global manager talking SBE over a fabric).",
     subcommands = {
         RunCommand.class, GmmCommand.class, MComponentCommand.class, SComponentCommand.class, PComponentCommand.class,
-        StatusCommand.class, CommandLine.HelpCommand.class})
+        StatusCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Lego implements Runnable
 {
     @CommandLine.Spec
