@@ -190,7 +190,8 @@ public final class MemoryAdapter implements RequestHandler
             final int errno = store(pid, flushVaddr, dataView);
             if (errno != 0)
             {
-                r.error(Errno.EIO, "piggybacked write-back failed: " + missText(errno, pid, flushVaddr, Mman.PROT_WRITE));
+                r.error(Errno.EIO,
+                    "piggybacked write-back failed: " + missText(errno, pid, flushVaddr, Mman.PROT_WRITE));
                 return;
             }
         }

@@ -209,7 +209,8 @@ public final class MemoryBenchCommand implements Callable<Integer>
             raw = FabricRoundTrip.measure(cluster.transport(), loopback, roundTrips / 10, roundTrips / 2);
             final Run r = run(cluster, sort);
             miss = r.stats().missLatencyNs();
-            raw.add(FabricRoundTrip.measure(cluster.transport(), loopback, roundTrips / 10, roundTrips - roundTrips / 2));
+            raw.add(FabricRoundTrip.measure(
+                cluster.transport(), loopback, roundTrips / 10, roundTrips - roundTrips / 2));
         }
         out.println();
         out.println("## ExCache miss latency vs raw fabric round trip (us)");

@@ -121,7 +121,8 @@ public final class MemoryProxy
      * @return the PROT_ bits of the VMA (1 read, 2 write, 4 exec).
      * @throws org.legoemu.fabric.RemoteErrorException EFAULT (no VMA there), EACCES (access not allowed), ENOMEM.
      */
-    public int pcacheMiss(final int pid, final int pcomponentId, final long vaddr, final int access, final byte[] line4096)
+    public int pcacheMiss(
+        final int pid, final int pcomponentId, final long vaddr, final int access, final byte[] line4096)
     {
         return pcacheMiss(pid, pcomponentId, vaddr, access, line4096, 0, null);
     }

@@ -88,7 +88,8 @@ public final class ExCache implements AutoCloseable
     {
         if (sizeBytes < LINE_SIZE || sizeBytes % LINE_SIZE != 0)
         {
-            throw new IllegalArgumentException("ExCache size " + sizeBytes + " bytes is not a positive multiple of 4 KiB");
+            throw new IllegalArgumentException(
+                "ExCache size " + sizeBytes + " bytes is not a positive multiple of 4 KiB");
         }
         final long lineCount = sizeBytes / LINE_SIZE;
         if (lineCount > Integer.MAX_VALUE / 2)
@@ -265,7 +266,8 @@ public final class ExCache implements AutoCloseable
     }
 
     /** Serves a miss; null when it had to wait for the flusher and the lookup must be redone. */
-    private byte[] miss(final int pid, final long vpn, final long vaddr, final int access, final int set, final int base)
+    private byte[] miss(
+        final int pid, final long vpn, final long vaddr, final int access, final int set, final int base)
     {
         final Tenant tenant = tenants.get(pid);
         if (tenant == null)
@@ -331,7 +333,8 @@ public final class ExCache implements AutoCloseable
      * miss request when it has the same owner.
      */
     private int emptyAndFetch(
-        final Tenant tenant, final int slot, final int entry, final long fetchAddress, final long vaddr, final int access)
+        final Tenant tenant, final int slot, final int entry, final long fetchAddress, final long vaddr,
+        final int access)
     {
         int pendingPid = 0;
         long pendingVpn = INVALID;
@@ -365,7 +368,8 @@ public final class ExCache implements AutoCloseable
             final Tenant owner = tenants.get(pendingPid);
             if (owner == tenant && tenant.backend.sharesOwner(fetchAddress, pendingAddress))
             {
-                final int lineProt = tenant.backend.fetchWithWriteBack(fetchAddress, access, line, pendingAddress, line);
+                final int lineProt =
+                    tenant.backend.fetchWithWriteBack(fetchAddress, access, line, pendingAddress, line);
                 tenant.stats.countFlush(true);
                 return lineProt;
             }

@@ -73,7 +73,8 @@ class ExCacheModelTest
 
         Model(final int lines, final int ways, final int policy, final int victims)
         {
-            final EvictionPolicy p = policy == 0 ? new FifoPolicy() : policy == 1 ? new LruPolicy() : new RandomPolicy(3);
+            final EvictionPolicy p =
+                policy == 0 ? new FifoPolicy() : policy == 1 ? new LruPolicy() : new RandomPolicy(3);
             cache = new ExCache((long)lines * GuestMemory.PAGE_SIZE, ways, p, victims);
             OPEN.add(cache);
             description = lines + " lines, " + ways + " ways, " + p.getClass().getSimpleName() + ", " + victims
@@ -236,7 +237,8 @@ class ExCacheModelTest
             Arbitraries.integers().between(1, 6)).as((pid, first, n) ->
         {
             final int pages = Math.min(n, PAGES - first);
-            return Transformer.mutate(name + " " + pid + ":" + first + "+" + pages, (m) -> op.apply(m, pid, first, pages));
+            return Transformer.mutate(
+                name + " " + pid + ":" + first + "+" + pages, (m) -> op.apply(m, pid, first, pages));
         });
     }
 
