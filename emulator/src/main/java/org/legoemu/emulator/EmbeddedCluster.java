@@ -44,20 +44,22 @@ public final class EmbeddedCluster implements AutoCloseable
      * @param excacheBytes  ExCache size of each pComponent, bytes.
      * @param excacheWays   ExCache associativity (0 = fully associative).
      * @param excachePolicy fifo, lru or random.
+     * @param excacheVictims ExCache victim buffer entries, lines (0: none).
+     * @param excachePiggyback whether write-backs done by ExCache misses ride on the miss request.
      * @param memoryBytes   memory of each mComponent, bytes.
      * @param storageRoot   the sComponent's root directory.
      * @param transport     {@code tcp} or {@code inproc}.
      */
     public record Config(
         int pcomponents, int mcomponents, long excacheBytes, int excacheWays, String excachePolicy,
-        int excacheVictims, long memoryBytes, Path storageRoot, String transport)
+        int excacheVictims, boolean excachePiggyback, long memoryBytes, Path storageRoot, String transport)
     {
-        /** A configuration with the default victim buffer ({@value ExCache#DEFAULT_VICTIMS} lines). */
+        /** A configuration with the default victim buffer ({@value ExCache#DEFAULT_VICTIMS} lines) and piggyback. */
         public Config(
             final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
             final String excachePolicy, final long memoryBytes, final Path storageRoot, final String transport)
         {
-            this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, ExCache.DEFAULT_VICTIMS,
+            this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, ExCache.DEFAULT_VICTIMS, true,
                 memoryBytes, storageRoot, transport);
         }
 
@@ -142,6 +144,7 @@ public final class EmbeddedCluster implements AutoCloseable
                 .transport(transport).listen(any()).gmm(gmmEndpoint)
                 .excacheBytes(config.excacheBytes()).excacheWays(config.excacheWays())
                 .excachePolicy(config.excachePolicy()).excacheVictims(config.excacheVictims())
+                .excachePiggyback(config.excachePiggyback())
                 .timeoutNs(TIMEOUT_NS)).start();
             started.add(processor);
             processors.add(processor);

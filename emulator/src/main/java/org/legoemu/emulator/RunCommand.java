@@ -59,6 +59,10 @@ public final class RunCommand implements Callable<Integer>
             + "back in the background; 0 disables it (default: ${DEFAULT-VALUE}).")
     int excacheVictims;
 
+    @Option(names = "--no-excache-piggyback",
+        description = "Send every write-back as its own P2M_PCACHE_FLUSH instead of riding on the miss request.")
+    boolean noPiggyback;
+
     @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "4GiB", converter = SizeConverter.class,
         description = "Memory of each mComponent; reserved, not allocated, until touched (default: ${DEFAULT-VALUE}).")
     long memoryBytes;
@@ -138,7 +142,7 @@ public final class RunCommand implements Callable<Integer>
 
         final EmbeddedCluster.Config config = new EmbeddedCluster.Config(
             pcomponents, mcomponents, excache.excacheBytes, excache.excacheWays, excache.excachePolicy, excacheVictims,
-            memoryBytes, root, transport);
+            !noPiggyback, memoryBytes, root, transport);
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config))
         {
             final ProcessResult result = cluster.run(namespacePath, argv, envp, cwd, console);

@@ -35,13 +35,13 @@ class MemoryBenchCommandTest
     }
 
     @Test
-    void printsLatencyHitCostAndBothSweeps() throws Exception
+    void printsLatencyHitCostBothSweepsAndTheComparison() throws Exception
     {
         final Path input = dir.resolve("words.txt");
         Files.writeString(input, "the quick brown fox jumps over the lazy dog\n".repeat(200));
         final int status = lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
             "--wordcount-input", input.toString(), "--sort-keys", "2000", "--round-trips", "200", "--repeat", "1",
-            "--fractions", "50,100", "--latency-excache", "32KiB");
+            "--fractions", "50,100", "--latency-excache", "32KiB", "--compare");
         assertEquals(0, status, err.toString());
         final String text = out.toString();
         assertTrue(text.contains("ratio miss / raw"), text);
@@ -50,6 +50,8 @@ class MemoryBenchCommandTest
         assertTrue(text.lines().filter((l) -> l.trim().startsWith("100.0%") && l.trim().endsWith("1.00x")).count() == 2,
             text);
         assertTrue(err.toString().contains("bench: sort: ExCache 50.0% of the working set"), err.toString());
+        assertTrue(text.contains("## Comparison: wordcount") && text.contains("## Comparison: sort"), text);
+        assertTrue(text.contains("lru, no victim buffer, no piggyback"), text);
     }
 
     @Test

@@ -99,6 +99,13 @@ class RunCommandTest
         assertEquals(0, stats.at("/excache/victimHits").asLong());
         assertTrue(stats.at("/excache/piggybackedFlushes").asLong() > 0, stats.toString());
         assertTrue(stats.at("/excache/flushes").asLong() >= stats.at("/excache/piggybackedFlushes").asLong());
+
+        assertEquals(0, lego("run", "--excache", "32KiB", "--excache-victims", "0", "--mcomponents", "1",
+            "--no-excache-piggyback", "--storage-root", root.toString(), "--stats-json", json.toString(), "--",
+            root.resolve("sort").toString(), "3000", "2"), err.toString());
+        final JsonNode plain = new ObjectMapper().readTree(json.toFile());
+        assertEquals(0, plain.at("/excache/piggybackedFlushes").asLong());
+        assertTrue(plain.at("/excache/flushes").asLong() > 0, plain.toString());
     }
 
     @Test

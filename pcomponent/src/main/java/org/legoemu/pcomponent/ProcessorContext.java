@@ -25,6 +25,7 @@ public final class ProcessorContext
     private int excacheWays = DEFAULT_EXCACHE_WAYS;
     private String excachePolicy = "lru";
     private int excacheVictims = ExCache.DEFAULT_VICTIMS;
+    private boolean excachePiggyback = true;
     private long timeoutNs = TimeUnit.SECONDS.toNanos(10);
 
     public ProcessorContext transport(final Transport transport)
@@ -108,6 +109,18 @@ public final class ProcessorContext
     public int excacheVictims()
     {
         return excacheVictims;
+    }
+
+    /** Whether the ExCache piggybacks a miss's write-back on the miss request (LegoOS §4.3); default true. */
+    public ProcessorContext excachePiggyback(final boolean excachePiggyback)
+    {
+        this.excachePiggyback = excachePiggyback;
+        return this;
+    }
+
+    public boolean excachePiggyback()
+    {
+        return excachePiggyback;
     }
 
     /** Timeout of each request to another monitor, ns. */

@@ -50,6 +50,7 @@ public final class ProcessorMonitor implements AutoCloseable
         this.ctx = ctx.conclude();
         this.cache = new ExCache(
             ctx.excacheBytes(), ctx.excacheWays(), EvictionPolicy.named(ctx.excachePolicy()), ctx.excacheVictims());
+        this.cache.piggyback(ctx.excachePiggyback());
     }
 
     /**

@@ -90,11 +90,31 @@ public final class MemoryBenchCommand implements Callable<Integer>
         description = "ExCache sizes of the sweep, percent of the working set (default: ${DEFAULT-VALUE}).")
     List<Double> fractions;
 
+    @Option(names = "--compare",
+        description = "Also sweep each eviction policy with the victim buffer, and LRU without it, with and without "
+            + "piggybacking (one run per point; several minutes).")
+    boolean compare;
+
     private PrintWriter out;
     private PrintWriter err;
 
     /** One guest and its arguments, by absolute host path (the storage root is /). */
     private record Guest(String name, List<String> argv)
+    {
+    }
+
+    /** An ExCache configuration of the comparison. */
+    private record Variant(String policy, int victims, boolean piggyback)
+    {
+        String label()
+        {
+            return policy + ", " + (victims == 0 ? "no victim buffer" : victims + " victims")
+                + (piggyback ? "" : ", no piggyback");
+        }
+    }
+
+    /** One point of a sweep: the ExCache size and the (median) run. */
+    private record Point(double percent, long lines, Run run)
     {
     }
 
@@ -162,8 +182,16 @@ public final class MemoryBenchCommand implements Callable<Integer>
                 victims);
             latency(sort);
             hitCost();
-            sweep(wordcount);
-            sweep(sort);
+            final Variant chosen = new Variant(policy, victims, true);
+            for (final Guest guest : List.of(wordcount, sort))
+            {
+                final long workingSetLines = workingSet(guest);
+                printSweep(guest, workingSetLines, sweep(guest, workingSetLines, chosen, repeat));
+                if (compare)
+                {
+                    compare(guest, workingSetLines);
+                }
+            }
             out.flush();
             return 0;
         }
@@ -176,8 +204,13 @@ public final class MemoryBenchCommand implements Callable<Integer>
 
     private EmbeddedCluster cluster(final long excacheBytes)
     {
-        return EmbeddedCluster.start(new EmbeddedCluster.Config(
-            1, 2, excacheBytes, ways, policy, victims, 4L << 30, Path.of("/"), "tcp"));
+        return cluster(excacheBytes, new Variant(policy, victims, true));
+    }
+
+    private EmbeddedCluster cluster(final long excacheBytes, final Variant variant)
+    {
+        return EmbeddedCluster.start(new EmbeddedCluster.Config(1, 2, excacheBytes, ways, variant.policy(),
+            variant.victims(), variant.piggyback(), 4L << 30, Path.of("/"), "tcp"));
     }
 
     private Run run(final EmbeddedCluster cluster, final Guest guest)
@@ -251,59 +284,106 @@ public final class MemoryBenchCommand implements Callable<Integer>
             r.excacheHitNs() / r.arrayLoadNs());
     }
 
-    private void sweep(final Guest guest)
+    /** Lines a guest fetches with an ExCache that never evicts. */
+    private long workingSet(final Guest guest)
     {
         err.printf(Locale.ROOT, "bench: %s: working set (ExCache %s)%n", guest.name(),
             Sizes.format(WORKING_SET_EXCACHE_BYTES));
         err.flush();
-        final long workingSetLines;
         try (EmbeddedCluster cluster = cluster(WORKING_SET_EXCACHE_BYTES))
         {
-            workingSetLines = run(cluster, guest).stats().misses();
+            return run(cluster, guest).stats().misses();
         }
-        final List<double[]> rows = new ArrayList<>();
-        final List<Run> runs = new ArrayList<>();
+    }
+
+    /** Runs {@code guest} at every fraction of its working set, {@code runs} times each, keeping the median. */
+    private List<Point> sweep(final Guest guest, final long workingSetLines, final Variant variant, final int runs)
+    {
+        final List<Point> points = new ArrayList<>();
         for (final double pct : fractions)
         {
             final long lines = Math.max(ways, (long)Math.ceil(workingSetLines * pct / 100 / ways) * ways);
-            err.printf(Locale.ROOT, "bench: %s: ExCache %.1f%% of the working set (%d lines)%n", guest.name(), pct,
-                lines);
+            err.printf(Locale.ROOT, "bench: %s: ExCache %.1f%% of the working set (%d lines), %s%n", guest.name(),
+                pct, lines, variant.label());
             err.flush();
-            try (EmbeddedCluster cluster = cluster(lines * ExCache.LINE_SIZE))
+            try (EmbeddedCluster cluster = cluster(lines * ExCache.LINE_SIZE, variant))
             {
                 final List<Run> repeats = new ArrayList<>();
-                for (int i = 0; i < repeat; i++)
+                for (int i = 0; i < runs; i++)
                 {
                     repeats.add(run(cluster, guest));
                 }
                 repeats.sort(java.util.Comparator.comparingLong((Run r) -> r.result().wallNs()));
-                runs.add(repeats.get(repeats.size() / 2));
-                rows.add(new double[] {pct, lines});
+                points.add(new Point(pct, lines, repeats.get(repeats.size() / 2)));
             }
         }
-        double fullNs = 0;
-        for (int i = 0; i < rows.size(); i++)
+        return points;
+    }
+
+    /** Runtime of the 100 % point, ns, or 0 if the sweep has none. */
+    private static double fullNs(final List<Point> points)
+    {
+        for (final Point p : points)
         {
-            if (rows.get(i)[0] == 100)
+            if (p.percent() == 100)
             {
-                fullNs = runs.get(i).result().wallNs();
+                return p.run().result().wallNs();
             }
         }
+        return 0;
+    }
+
+    private static String slowdown(final Point p, final double fullNs)
+    {
+        return fullNs == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", p.run().result().wallNs() / fullNs);
+    }
+
+    private void printSweep(final Guest guest, final long workingSetLines, final List<Point> points)
+    {
+        final double fullNs = fullNs(points);
         out.println();
         out.printf(Locale.ROOT, "## Sweep: %s (%d arguments), working set %,d lines (%s), median of %d runs%n",
             guest.name(), guest.argv().size() - 1, workingSetLines, Sizes.format(workingSetLines * ExCache.LINE_SIZE),
             repeat);
         out.printf(Locale.ROOT, "%8s %8s %10s %10s %9s %9s %10s %10s %9s%n", "ExCache", "lines", "runtime s",
             "misses", "victimHit", "missRate", "MPKI", "flushes", "slowdown");
-        for (int i = 0; i < rows.size(); i++)
+        for (final Point p : points)
         {
-            final Run r = runs.get(i);
-            final double seconds = r.result().wallNs() / 1e9;
-            out.printf(Locale.ROOT, "%7.1f%% %8d %10.3f %,10d %9.3f %9.3f %10.2f %,10d %8s%n", rows.get(i)[0],
-                (long)rows.get(i)[1], seconds, r.stats().misses(),
+            final Run r = p.run();
+            out.printf(Locale.ROOT, "%7.1f%% %8d %10.3f %,10d %9.3f %9.3f %10.2f %,10d %8s%n", p.percent(),
+                p.lines(), r.result().wallNs() / 1e9, r.stats().misses(),
                 r.stats().misses() == 0 ? 0 : (double)r.stats().victimHits() / r.stats().misses(), r.missRate(),
-                r.mpki(), r.stats().flushes(),
-                fullNs == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.result().wallNs() / fullNs));
+                r.mpki(), r.stats().flushes(), slowdown(p, fullNs));
+        }
+    }
+
+    /** The sweep of every variant, one run per point: slowdown against the variant's own 100 %, and misses. */
+    private void compare(final Guest guest, final long workingSetLines)
+    {
+        final List<Variant> variants = List.of(new Variant("fifo", victims, true), new Variant("lru", victims, true),
+            new Variant("random", victims, true), new Variant("lru", 0, true), new Variant("lru", 0, false));
+        out.println();
+        out.printf(Locale.ROOT, "## Comparison: %s, slowdown / network misses / piggybacked flushes, one run each%n",
+            guest.name());
+        out.printf(Locale.ROOT, "%-36s", "ExCache");
+        for (final double pct : fractions)
+        {
+            out.printf(Locale.ROOT, " %26s", String.format(Locale.ROOT, "%.1f%%", pct));
+        }
+        out.println();
+        for (final Variant v : variants)
+        {
+            final List<Point> points = sweep(guest, workingSetLines, v, 1);
+            final double fullNs = fullNs(points);
+            out.printf(Locale.ROOT, "%-36s", v.label());
+            for (final Point p : points)
+            {
+                final ExCacheStats s = p.run().stats();
+                out.printf(Locale.ROOT, " %26s", slowdown(p, fullNs) + " / " + (s.misses() - s.victimHits()) + " / "
+                    + s.piggybackedFlushes());
+            }
+            out.println();
+            out.flush();
         }
     }
 }

@@ -56,6 +56,7 @@ public final class ExCache implements AutoCloseable
     private final Condition flushDone = lock.newCondition();
     private final Thread flusher;
     private boolean closed;
+    private boolean piggyback = true;
 
     /** One attached process: where its lines live, its counters, and a write-back the flusher could not do. */
     private static final class Tenant
@@ -151,6 +152,24 @@ public final class ExCache implements AutoCloseable
     public int victimCapacity()
     {
         return victims.capacity();
+    }
+
+    /**
+     * Whether a write-back that a miss must do rides on the miss request when both lines have the same owner
+     * (LegoOS §4.3 piggyback; on by default). Off, it is sent as its own P2M_PCACHE_FLUSH first (for measuring
+     * what piggybacking saves).
+     */
+    public void piggyback(final boolean enabled)
+    {
+        lock.lock();
+        try
+        {
+            piggyback = enabled;
+        }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /** Counters of the whole cache (every process). */
@@ -366,7 +385,7 @@ public final class ExCache implements AutoCloseable
             }
             final long pendingAddress = pendingVpn << GuestMemory.PAGE_SHIFT;
             final Tenant owner = tenants.get(pendingPid);
-            if (owner == tenant && tenant.backend.sharesOwner(fetchAddress, pendingAddress))
+            if (piggyback && owner == tenant && tenant.backend.sharesOwner(fetchAddress, pendingAddress))
             {
                 final int lineProt =
                     tenant.backend.fetchWithWriteBack(fetchAddress, access, line, pendingAddress, line);

@@ -188,6 +188,23 @@ class VictimBufferTest
     }
 
     @Test
+    void withPiggybackOffTheWriteBackIsAFlushOfItsOwn()
+    {
+        final SyncModelBackend backend = new SyncModelBackend();
+        backend.sameOwner = true;
+        try (ExCache cache = cache(0, backend))
+        {
+            cache.piggyback(false);
+            cache.access(PID, line(0), WRITE)[1] = 11;
+            cache.access(PID, line(1), READ);
+            cache.access(PID, line(2), READ);
+            assertTrue(backend.piggybacked.isEmpty());
+            assertEquals(List.of(line(0)), backend.flushed);
+            assertEquals(0, cache.stats().piggybackedFlushes());
+        }
+    }
+
+    @Test
     void dirtyVictimForAnotherOwnerIsFlushedOnItsOwn()
     {
         final SyncModelBackend backend = new SyncModelBackend();
