@@ -66,8 +66,10 @@ class VictimBufferTest
             assertEquals(List.of(line(0)), backend.backgroundFlushed);
             assertTrue(backend.flushed.isEmpty(), "the miss itself wrote nothing back");
             assertEquals(42, backend.page(line(0))[9]);
-            assertEquals(1, cache.stats().flushes());
+            // Taking the line back waits for the flusher to finish recording its write-back.
             assertEquals(42, cache.access(PID, line(0), READ)[9], "taken back from the buffer, now clean");
+            assertEquals(1, cache.stats().flushes());
+            assertEquals(1, cache.stats().victimHits());
             assertEquals(0, cache.dirtyLines());
         }
     }
