@@ -17,6 +17,7 @@ import org.legoemu.pcomponent.LaunchRequest;
 import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.ProcessorContext;
 import org.legoemu.pcomponent.ProcessorMonitor;
+import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.linux.Console;
 import org.legoemu.scomponent.StorageContext;
 import org.legoemu.scomponent.StorageMonitor;
@@ -44,14 +45,25 @@ public final class EmbeddedCluster implements AutoCloseable
      * @param excacheBytes  ExCache size of each pComponent, bytes.
      * @param excacheWays   ExCache associativity (0 = fully associative).
      * @param excachePolicy fifo, lru or random.
+     * @param excacheVictims ExCache victim buffer entries, lines (0: none).
+     * @param excachePiggyback whether write-backs done by ExCache misses ride on the miss request.
      * @param memoryBytes   memory of each mComponent, bytes.
      * @param storageRoot   the sComponent's root directory.
      * @param transport     {@code tcp} or {@code inproc}.
      */
     public record Config(
         int pcomponents, int mcomponents, long excacheBytes, int excacheWays, String excachePolicy,
-        long memoryBytes, Path storageRoot, String transport)
+        int excacheVictims, boolean excachePiggyback, long memoryBytes, Path storageRoot, String transport)
     {
+        /** A configuration with the default victim buffer ({@value ExCache#DEFAULT_VICTIMS} lines) and piggyback. */
+        public Config(
+            final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
+            final String excachePolicy, final long memoryBytes, final Path storageRoot, final String transport)
+        {
+            this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, ExCache.DEFAULT_VICTIMS, true,
+                memoryBytes, storageRoot, transport);
+        }
+
         /** Validates the numbers and names; throws IllegalArgumentException naming the bad one. */
         public Config
         {
@@ -133,7 +145,9 @@ public final class EmbeddedCluster implements AutoCloseable
             final ProcessorMonitor processor = new ProcessorMonitor(new ProcessorContext()
                 .transport(transport).listen(any()).gmm(gmmEndpoint)
                 .excacheBytes(config.excacheBytes()).excacheWays(config.excacheWays())
-                .excachePolicy(config.excachePolicy()).timeoutNs(TIMEOUT_NS)).start();
+                .excachePolicy(config.excachePolicy()).excacheVictims(config.excacheVictims())
+                .excachePiggyback(config.excachePiggyback())
+                .timeoutNs(TIMEOUT_NS)).start();
             started.add(processor);
             processors.add(processor);
         }
@@ -188,6 +202,12 @@ public final class EmbeddedCluster implements AutoCloseable
     public GlobalManager gmm()
     {
         return gmm;
+    }
+
+    /** The fabric the monitors talk over (benchmarks measure raw round trips on it). */
+    public Transport transport()
+    {
+        return transport;
     }
 
     /** The figures of a finished run, from the first pComponent's ExCache and every mComponent. */

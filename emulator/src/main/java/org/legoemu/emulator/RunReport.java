@@ -17,12 +17,18 @@ import java.util.Locale;
 /**
  * The figures of one {@code lego run}: the one-line summary printed on stderr and the {@code --stats-json}
  * document. JSON keys (times in ns unless named otherwise, sizes in bytes): {@code exitStatus}, {@code signal},
- * {@code instructions}, {@code wallSeconds}, {@code mips}, {@code hartCpuSeconds}, {@code excache.{sizeBytes, ways, sets, policy, hits,
- * misses, evictions, cleanDrops, flushes, missLatencyNs.{count, mean, p50, p99, p999, max}}}, {@code bytesFetched},
- * {@code bytesFlushed}, {@code mcomponents[].{id, peakFramesInUse, framesInUseAfterExit}}.
+ * {@code instructions}, {@code wallSeconds}, {@code mips}, {@code hartCpuSeconds}, {@code excache.{sizeBytes, ways, sets, policy,
+ * victimBufferLines}} with the pComponent's counters ({@link #COUNTER_KEYS} and {@code missLatencyNs.{count, mean,
+ * p50, p99, p999, max}}) beside them and the same counters of the process alone under {@code excache.process},
+ * {@code bytesFetched} and {@code bytesFlushed} (the pComponent's, also at the top level), and
+ * {@code mcomponents[].{id, peakFramesInUse, framesInUseAfterExit}}. docs/usage.md describes every key.
  */
 public final class RunReport
 {
+    /** The counter keys written for the pComponent and for the process, in this order. */
+    public static final List<String> COUNTER_KEYS = List.of("hits", "misses", "victimHits", "evictions", "cleanDrops",
+        "flushes", "piggybackedFlushes", "bytesFetched", "bytesFlushed");
+
     /** What one mComponent held during the run. */
     public record MemoryFigures(int id, long peakFramesInUse, long framesInUseAfterExit)
     {
@@ -57,11 +63,12 @@ public final class RunReport
         final ExCacheStats s = cache.stats();
         final Histogram latency = s.missLatencyNs();
         return String.format(Locale.ROOT,
-            "lego: exit %d | %,d instructions in %.3f s (%.1f MIPS) | ExCache hits %,d misses %,d evictions %,d "
-                + "flushes %,d | miss latency p50 %.1f us p99 %.1f us | fetched %s flushed %s",
-            result.exitStatus(), result.instructions(), wallSeconds(), mips(), s.hits(), s.misses(), s.evictions(),
-            s.flushes(), latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
-            Sizes.format(s.bytesFetched()), Sizes.format(s.bytesFlushed()));
+            "lego: exit %d | %,d instructions in %.3f s (%.1f MIPS) | ExCache hits %,d misses %,d (victim buffer %,d) "
+                + "evictions %,d flushes %,d (piggybacked %,d) | miss latency p50 %.1f us p99 %.1f us | fetched %s "
+                + "flushed %s",
+            result.exitStatus(), result.instructions(), wallSeconds(), mips(), s.hits(), s.misses(), s.victimHits(),
+            s.evictions(), s.flushes(), s.piggybackedFlushes(), latency.getValueAtPercentile(50) / 1e3,
+            latency.getValueAtPercentile(99) / 1e3, Sizes.format(s.bytesFetched()), Sizes.format(s.bytesFlushed()));
     }
 
     /** The JSON document. */
@@ -70,7 +77,6 @@ public final class RunReport
         final ObjectMapper mapper = new ObjectMapper();
         final ObjectNode root = mapper.createObjectNode();
         final ExCacheStats s = cache.stats();
-        final Histogram latency = s.missLatencyNs();
         root.put("exitStatus", result.exitStatus());
         root.put("signal", result.signal() == null ? null : result.signal().name());
         root.put("instructions", result.instructions());
@@ -82,18 +88,12 @@ public final class RunReport
         ex.put("ways", cache.ways());
         ex.put("sets", cache.sets());
         ex.put("policy", policy);
-        ex.put("hits", s.hits());
-        ex.put("misses", s.misses());
-        ex.put("evictions", s.evictions());
-        ex.put("cleanDrops", s.cleanDrops());
-        ex.put("flushes", s.flushes());
-        final ObjectNode lat = ex.putObject("missLatencyNs");
-        lat.put("count", latency.getTotalCount());
-        lat.put("mean", latency.getMean());
-        lat.put("p50", latency.getValueAtPercentile(50));
-        lat.put("p99", latency.getValueAtPercentile(99));
-        lat.put("p999", latency.getValueAtPercentile(99.9));
-        lat.put("max", latency.getMaxValue());
+        ex.put("victimBufferLines", cache.victimCapacity());
+        putCounters(ex, s);
+        if (result.excache() != null)
+        {
+            putCounters(ex.putObject("process"), result.excache());
+        }
         root.put("bytesFetched", s.bytesFetched());
         root.put("bytesFlushed", s.bytesFlushed());
         final ArrayNode ms = root.putArray("mcomponents");
@@ -105,6 +105,25 @@ public final class RunReport
             node.put("framesInUseAfterExit", m.framesInUseAfterExit());
         }
         return root;
+    }
+
+    /** Writes {@link #COUNTER_KEYS} and the miss latency summary of {@code s} into {@code node}. */
+    static void putCounters(final ObjectNode node, final ExCacheStats s)
+    {
+        final long[] values = {s.hits(), s.misses(), s.victimHits(), s.evictions(), s.cleanDrops(), s.flushes(),
+            s.piggybackedFlushes(), s.bytesFetched(), s.bytesFlushed()};
+        for (int i = 0; i < values.length; i++)
+        {
+            node.put(COUNTER_KEYS.get(i), values[i]);
+        }
+        final Histogram latency = s.missLatencyNs();
+        final ObjectNode lat = node.putObject("missLatencyNs");
+        lat.put("count", latency.getTotalCount());
+        lat.put("mean", latency.getMean());
+        lat.put("p50", latency.getValueAtPercentile(50));
+        lat.put("p99", latency.getValueAtPercentile(99));
+        lat.put("p999", latency.getValueAtPercentile(99.9));
+        lat.put("max", latency.getMaxValue());
     }
 
     /** Writes {@link #toJson()} to {@code file}, pretty-printed. */

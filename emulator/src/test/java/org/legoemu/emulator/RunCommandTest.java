@@ -34,7 +34,7 @@ class RunCommandTest
     @BeforeAll
     static void copyGuests() throws Exception
     {
-        for (final String guest : List.of("hello", "segv", "illegal"))
+        for (final String guest : List.of("hello", "segv", "illegal", "sort"))
         {
             Files.copy(GuestBinaries.BIN.resolve(guest), root.resolve(guest));
         }
@@ -74,8 +74,38 @@ class RunCommandTest
         assertTrue(stats.at("/excache/flushes").isNumber());
         assertTrue(stats.at("/excache/missLatencyNs/p50").asLong() > 0);
         assertTrue(stats.at("/excache/missLatencyNs/p99").asLong() >= stats.at("/excache/missLatencyNs/p50").asLong());
-        assertTrue(stats.get("bytesFetched").asLong() >= 4096 * stats.at("/excache/misses").asLong());
+        assertEquals(4096 * (stats.at("/excache/misses").asLong() - stats.at("/excache/victimHits").asLong()),
+            stats.get("bytesFetched").asLong(), "every miss the victim buffer did not serve fetched one line");
         assertTrue(stats.get("bytesFlushed").isNumber());
+        assertEquals(8, stats.at("/excache/victimBufferLines").asInt());
+        for (final String key : RunReport.COUNTER_KEYS)
+        {
+            assertTrue(stats.at("/excache/" + key).isNumber(), key);
+            assertTrue(stats.at("/excache/process/" + key).asLong() <= stats.at("/excache/" + key).asLong(), key);
+        }
+        assertTrue(stats.at("/excache/process/misses").asLong() > 0, "the process's own counters");
+        assertTrue(stats.at("/excache/process/missLatencyNs/p999").isNumber());
+    }
+
+    @Test
+    void smallExCacheWithoutVictimBufferPiggybacksWriteBacks() throws Exception
+    {
+        final Path json = root.resolve("stats.json");
+        final int status = lego("run", "--excache", "32KiB", "--excache-victims", "0", "--mcomponents", "1",
+            "--storage-root", root.toString(), "--stats-json", json.toString(), "--", root.resolve("sort").toString(),
+            "3000", "2");
+        assertEquals(0, status, err.toString());
+        final JsonNode stats = new ObjectMapper().readTree(json.toFile());
+        assertEquals(0, stats.at("/excache/victimHits").asLong());
+        assertTrue(stats.at("/excache/piggybackedFlushes").asLong() > 0, stats.toString());
+        assertTrue(stats.at("/excache/flushes").asLong() >= stats.at("/excache/piggybackedFlushes").asLong());
+
+        assertEquals(0, lego("run", "--excache", "32KiB", "--excache-victims", "0", "--mcomponents", "1",
+            "--no-excache-piggyback", "--storage-root", root.toString(), "--stats-json", json.toString(), "--",
+            root.resolve("sort").toString(), "3000", "2"), err.toString());
+        final JsonNode plain = new ObjectMapper().readTree(json.toFile());
+        assertEquals(0, plain.at("/excache/piggybackedFlushes").asLong());
+        assertTrue(plain.at("/excache/flushes").asLong() > 0, plain.toString());
     }
 
     @Test

@@ -128,8 +128,7 @@ public final class MemoryAdapter implements RequestHandler
         switch (templateId)
         {
             case P2M_PCACHE_MISSDecoder.TEMPLATE_ID:
-                miss.wrapAndApplyHeader(buffer, offset, header);
-                onPcacheMiss(miss.pid(), miss.vaddr(), miss.access(), r);
+                onPcacheMiss(buffer, offset, end, r);
                 break;
             case P2M_PCACHE_FLUSHDecoder.TEMPLATE_ID:
                 flush.wrapAndApplyHeader(buffer, offset, header);
@@ -202,7 +201,31 @@ public final class MemoryAdapter implements RequestHandler
         }
     }
 
-    private void onPcacheMiss(final int pid, final long vaddr, final int access, final Responder r)
+    /** P2M_PCACHE_MISS: applies a piggybacked write-back first (EIO if it fails), then serves the line. */
+    private void onPcacheMiss(final DirectBuffer buffer, final int offset, final int end, final Responder r)
+    {
+        miss.wrapAndApplyHeader(buffer, offset, header);
+        final int pid = miss.pid();
+        miss.pcomponentId();
+        final long vaddr = miss.vaddr();
+        final int access = miss.access();
+        final long flushVaddr = miss.flushVaddr();
+        miss.wrapFlushLine(dataView);
+        checkLimit(miss.limit(), end);
+        if (dataView.capacity() != 0)
+        {
+            final int errno = store(pid, flushVaddr, dataView);
+            if (errno != 0)
+            {
+                r.error(Errno.EIO,
+                    "piggybacked write-back failed: " + missText(errno, pid, flushVaddr, Mman.PROT_WRITE));
+                return;
+            }
+        }
+        serveLine(pid, vaddr, access, r);
+    }
+
+    private void serveLine(final int pid, final long vaddr, final int access, final Responder r)
     {
         final RegionStore store = stores.get(pid);
         final int frame = store == null ? -Errno.EFAULT : store.resolve(vaddr, access);
@@ -221,19 +244,26 @@ public final class MemoryAdapter implements RequestHandler
 
     private void onStore(final int pid, final long vaddr, final DirectBuffer page, final Responder r)
     {
-        if (page.capacity() != LINE_SIZE)
+        final int errno = store(pid, vaddr, page);
+        if (errno != 0)
         {
-            r.error(Errno.EINVAL, "page of " + page.capacity() + " bytes, expected " + LINE_SIZE);
-            return;
-        }
-        final RegionStore store = stores.get(pid);
-        final int result = store == null ? -Errno.EFAULT : store.store(vaddr, page, 0);
-        if (result < 0)
-        {
-            r.error(-result, missText(-result, pid, vaddr, Mman.PROT_WRITE));
+            r.error(errno, errno == Errno.EINVAL ? "page of " + page.capacity() + " bytes, expected " + LINE_SIZE
+                : missText(errno, pid, vaddr, Mman.PROT_WRITE));
             return;
         }
         replyAck(r, 0);
+    }
+
+    /** Stores one whole page of {@code pid}; 0, or the errno (EINVAL for a wrong size, EFAULT, ENOMEM). */
+    private int store(final int pid, final long vaddr, final DirectBuffer page)
+    {
+        if (page.capacity() != LINE_SIZE)
+        {
+            return Errno.EINVAL;
+        }
+        final RegionStore store = stores.get(pid);
+        final int result = store == null ? -Errno.EFAULT : store.store(vaddr, page, 0);
+        return result < 0 ? -result : 0;
     }
 
     private void onVmaUpdate(

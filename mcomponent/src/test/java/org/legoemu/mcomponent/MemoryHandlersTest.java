@@ -194,6 +194,38 @@ class MemoryHandlersTest
     }
 
     @Test
+    void piggybackedWriteBackIsAppliedBeforeTheMissIsServed()
+    {
+        exec();
+        final long addr = cluster.proxy.mmap(PID, 0, 2 * PAGE, Mman.PROT_READ | Mman.PROT_WRITE, ANON_PRIVATE);
+        final byte[] dirty = new byte[4096];
+        Arrays.fill(dirty, (byte)7);
+        final byte[] line = new byte[4096];
+        cluster.proxy.pcacheMiss(PID, PCOMPONENT, addr + PAGE, Mman.PROT_READ, line, addr, dirty);
+        assertArrayEquals(new byte[4096], line, "the missed line itself is demand zero");
+        cluster.proxy.pcacheMiss(PID, PCOMPONENT, addr, Mman.PROT_READ, line);
+        assertArrayEquals(dirty, line, "the piggybacked line was stored");
+
+        Arrays.fill(dirty, (byte)9);
+        cluster.proxy.pcacheMiss(PID, PCOMPONENT, addr, Mman.PROT_READ, dirty, addr, dirty);
+        final byte[] nines = new byte[4096];
+        Arrays.fill(nines, (byte)9);
+        assertArrayEquals(nines, dirty, "a write-back of the missed line itself is visible to that miss");
+    }
+
+    @Test
+    void failedPiggybackedWriteBackIsEioAndTheMissIsNotServed()
+    {
+        exec();
+        final long addr = cluster.proxy.mmap(PID, 0, PAGE, Mman.PROT_READ | Mman.PROT_WRITE, ANON_PRIVATE);
+        final byte[] line = new byte[4096];
+        final RemoteErrorException failed = assertThrows(RemoteErrorException.class,
+            () -> cluster.proxy.pcacheMiss(PID, PCOMPONENT, addr, Mman.PROT_READ, line, 0x1000, new byte[4096]));
+        assertEquals(Errno.EIO, failed.errno());
+        assertTrue(failed.getMessage().contains("piggybacked write-back failed"), failed.getMessage());
+    }
+
+    @Test
     void badInputGetsErrorRepliesNotCrashes()
     {
         final DirectClient client = new DirectClient(cluster.adapter);

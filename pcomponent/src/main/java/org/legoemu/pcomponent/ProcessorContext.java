@@ -3,6 +3,7 @@ package org.legoemu.pcomponent;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.Transport;
 import org.legoemu.pcomponent.excache.EvictionPolicy;
+import org.legoemu.pcomponent.excache.ExCache;
 
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +24,8 @@ public final class ProcessorContext
     private long excacheBytes = DEFAULT_EXCACHE_BYTES;
     private int excacheWays = DEFAULT_EXCACHE_WAYS;
     private String excachePolicy = "lru";
+    private int excacheVictims = ExCache.DEFAULT_VICTIMS;
+    private boolean excachePiggyback = true;
     private long timeoutNs = TimeUnit.SECONDS.toNanos(10);
 
     public ProcessorContext transport(final Transport transport)
@@ -96,6 +99,30 @@ public final class ProcessorContext
         return excachePolicy;
     }
 
+    /** ExCache victim buffer entries, lines (LegoOS §4.3); 0 disables the buffer and its flusher thread. */
+    public ProcessorContext excacheVictims(final int excacheVictims)
+    {
+        this.excacheVictims = excacheVictims;
+        return this;
+    }
+
+    public int excacheVictims()
+    {
+        return excacheVictims;
+    }
+
+    /** Whether the ExCache piggybacks a miss's write-back on the miss request (LegoOS §4.3); default true. */
+    public ProcessorContext excachePiggyback(final boolean excachePiggyback)
+    {
+        this.excachePiggyback = excachePiggyback;
+        return this;
+    }
+
+    public boolean excachePiggyback()
+    {
+        return excachePiggyback;
+    }
+
     /** Timeout of each request to another monitor, ns. */
     public ProcessorContext timeoutNs(final long timeoutNs)
     {
@@ -141,6 +168,11 @@ public final class ProcessorContext
             throw new IllegalStateException("pComponent: an ExCache of " + lines + " lines cannot have " + excacheWays + " ways");
         }
         EvictionPolicy.named(excachePolicy);
+        if (excacheVictims < 0 || excacheVictims > 4096)
+        {
+            throw new IllegalStateException(
+                "pComponent: ExCache victim buffer of " + excacheVictims + " lines (expected 0 to 4096)");
+        }
         if (timeoutNs <= 0)
         {
             throw new IllegalStateException("pComponent: timeout must be positive");

@@ -44,7 +44,9 @@ public final class ProcessorMonitor implements AutoCloseable
     public ProcessorMonitor(final ProcessorContext ctx)
     {
         this.ctx = ctx.conclude();
-        this.cache = new ExCache(ctx.excacheBytes(), ctx.excacheWays(), EvictionPolicy.named(ctx.excachePolicy()));
+        this.cache = new ExCache(
+            ctx.excacheBytes(), ctx.excacheWays(), EvictionPolicy.named(ctx.excachePolicy()), ctx.excacheVictims());
+        this.cache.piggyback(ctx.excachePiggyback());
     }
 
     /**
@@ -177,9 +179,9 @@ public final class ProcessorMonitor implements AutoCloseable
             final long wallNs = System.nanoTime() - startNs;
             result = outcome.signal() == null ?
                 new ProcessResult(process.exitStatus(), null, null, outcome.instructions(), wallNs,
-                    outcome.hartCpuNs()) :
+                    outcome.hartCpuNs(), memory.stats()) :
                 new ProcessResult(outcome.signal().shellExitStatus(), outcome.signal(), outcome.description(),
-                    outcome.instructions(), wallNs, outcome.hartCpuNs());
+                    outcome.instructions(), wallNs, outcome.hartCpuNs(), memory.stats());
         }
         catch (final InterruptedException ex)
         {
@@ -215,10 +217,11 @@ public final class ProcessorMonitor implements AutoCloseable
         }
     }
 
-    /** Leaves the cluster and stops serving. */
+    /** Leaves the cluster, stops serving and stops the ExCache's flusher. */
     @Override
     public void close()
     {
+        cache.close();
         if (membership != null)
         {
             membership.close();

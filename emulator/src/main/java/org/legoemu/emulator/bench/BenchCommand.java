@@ -2,12 +2,16 @@ package org.legoemu.emulator.bench;
 
 import picocli.CommandLine;
 
-/** {@code lego bench}: benchmarks measured in one run against a baseline measured in the same run. */
+/**
+ * {@code lego bench}: the parent of the benchmark subcommands ({@code cpu}, {@code memory}); each prints its figures
+ * next to a baseline measured in the same run.
+ */
 @CommandLine.Command(
     name = "bench",
-    description = "Run a benchmark; each prints its figures next to a baseline measured in the same run.",
     mixinStandardHelpOptions = true,
-    subcommands = {CpuBenchCommand.class, CommandLine.HelpCommand.class})
+    description = "Benchmarks that print figures (not pass/fail tests) next to a baseline measured in the same run; "
+        + "progress goes to stderr, results to stdout.",
+    subcommands = {CpuBenchCommand.class, MemoryBenchCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable
 {
     @CommandLine.Spec

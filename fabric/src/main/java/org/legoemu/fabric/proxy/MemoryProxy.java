@@ -46,6 +46,7 @@ public final class MemoryProxy
     public static final int EPROTO = 71;
     /** Size of an ExCache line and of a page, bytes. */
     public static final int LINE_SIZE = 4096;
+    private static final byte[] NO_LINE = new byte[0];
 
     private final Client client;
     private final long timeoutNs;
@@ -125,13 +126,41 @@ public final class MemoryProxy
      * @return the PROT_ bits of the VMA (1 read, 2 write, 4 exec).
      * @throws org.legoemu.fabric.RemoteErrorException EFAULT (no VMA there), EACCES (access not allowed), ENOMEM.
      */
-    public synchronized int pcacheMiss(final int pid, final int pcomponentId, final long vaddr, final int access, final byte[] line4096)
+    public synchronized int pcacheMiss(
+        final int pid, final int pcomponentId, final long vaddr, final int access, final byte[] line4096)
+    {
+        return pcacheMiss(pid, pcomponentId, vaddr, access, line4096, 0, null);
+    }
+
+    /**
+     * P2M_PCACHE_MISS at the vRegion's owner carrying a piggybacked write-back (LegoOS §4.3): the owner stores
+     * {@code flushLine4096} at {@code flushVaddr} of the same process, then serves the miss. Allocates nothing on
+     * success. {@code flushLine4096} is encoded before the reply is read, so it may be {@code line4096} itself.
+     *
+     * @param flushVaddr    line-aligned address of the dirty line.
+     * @param flushLine4096 its 4096 bytes, or null for a plain miss.
+     * @return the PROT_ bits of the VMA (1 read, 2 write, 4 exec).
+     * @throws org.legoemu.fabric.RemoteErrorException as the plain miss; EIO when the piggybacked write-back
+     *                                                 failed (the miss was then not served).
+     */
+    public synchronized int pcacheMiss(
+        final int pid, final int pcomponentId, final long vaddr, final int access, final byte[] line4096,
+        final long flushVaddr, final byte[] flushLine4096)
     {
         missEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .pid(pid)
             .pcomponentId(pcomponentId)
             .vaddr(vaddr)
-            .access((short)access);
+            .access((short)access)
+            .flushVaddr(flushVaddr);
+        if (flushLine4096 == null)
+        {
+            missEncoder.putFlushLine(NO_LINE, 0, 0);
+        }
+        else
+        {
+            missEncoder.putFlushLine(flushLine4096, 0, LINE_SIZE);
+        }
         call(MessageHeaderEncoder.ENCODED_LENGTH + missEncoder.encodedLength(), M2P_PCACHE_LINEDecoder.TEMPLATE_ID);
         final M2P_PCACHE_LINEDecoder d = lineDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
         d.vaddr();

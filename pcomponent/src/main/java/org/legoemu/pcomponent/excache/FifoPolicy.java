@@ -1,6 +1,9 @@
 package org.legoemu.pcomponent.excache;
 
-/** First in, first out per set: a rotating fill pointer (LegoOS's default pcache policy). */
+/**
+ * First in, first out per set (LegoOS §4.3, the default pcache policy): a rotating pointer per set names the
+ * way filled longest ago; hits do not change the order.
+ */
 public final class FifoPolicy implements EvictionPolicy
 {
     private int[] next;

@@ -3,6 +3,11 @@ package org.legoemu.pcomponent.excache;
 /**
  * Where one process's ExCache lines come from and go back to: the owner mComponent of each vRegion, reached
  * over the fabric (P2M_PCACHE_MISS, P2M_PCACHE_FLUSH), and the process's harts' TLBs.
+ *
+ * <p>Threads: every method except {@link #backgroundFlush} is called by the thread doing an ExCache access or
+ * invalidation, with the ExCache's lock held. {@link #backgroundFlush} is called by the ExCache's flusher thread
+ * without that lock, concurrently with the others, so it must not share their per-call state (connections,
+ * encoders).
  */
 public interface LineBackend
 {
@@ -21,6 +26,42 @@ public interface LineBackend
      * @throws org.legoemu.pcomponent.excache.WriteBackException if the owner cannot take it.
      */
     void flush(long vaddr, byte[] line);
+
+    /**
+     * Writes back a dirty line from the ExCache's flusher thread (see the class comment). Defaults to
+     * {@link #flush}, for backends whose methods are thread-safe.
+     *
+     * @throws org.legoemu.pcomponent.excache.WriteBackException if the owner cannot take it.
+     */
+    default void backgroundFlush(final long vaddr, final byte[] line)
+    {
+        flush(vaddr, line);
+    }
+
+    /**
+     * Whether a write-back of line {@code flushVaddr} can ride on the miss of line {@code vaddr} (LegoOS §4.3
+     * piggyback): both lines have the same owner mComponent. Defaults to false.
+     */
+    default boolean sharesOwner(final long vaddr, final long flushVaddr)
+    {
+        return false;
+    }
+
+    /**
+     * Writes back {@code flushLine} at {@code flushVaddr} and fetches the line at {@code vaddr} in one request
+     * (only called when {@link #sharesOwner} said so). The write-back is applied before the line is read, and the
+     * bytes of {@code flushLine} are consumed before {@code line} is filled, so both may be the same array.
+     * Defaults to {@link #flush} then {@link #fetch}.
+     *
+     * @return as {@link #fetch}.
+     * @throws org.legoemu.abi.GuestFault as {@link #fetch}; SIGBUS also when the write-back failed.
+     */
+    default int fetchWithWriteBack(
+        final long vaddr, final int access, final byte[] line, final long flushVaddr, final byte[] flushLine)
+    {
+        flush(flushVaddr, flushLine);
+        return fetch(vaddr, access, line);
+    }
 
     /** Drops every TLB entry of this process for virtual page {@code vpn}. */
     void shootdown(long vpn);

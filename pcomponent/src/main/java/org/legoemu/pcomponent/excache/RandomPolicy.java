@@ -1,6 +1,9 @@
 package org.legoemu.pcomponent.excache;
 
-/** Uniformly random victim from a seeded xorshift generator, so runs are reproducible. */
+/**
+ * A uniformly random way of the set (LegoOS §4.3 lists random eviction), drawn from a seeded xorshift64
+ * generator (Marsaglia 2003) so runs are reproducible; hits and fills do not matter.
+ */
 public final class RandomPolicy implements EvictionPolicy
 {
     private long state;

@@ -12,9 +12,11 @@ import java.util.Map;
 
 /**
  * Which mComponent owns each vRegion (1 GiB, {@code vaddr >>> 30}) of one process, asked of the GMM once per
- * vRegion (P2G_VREGION_LOOKUP) and then cached, with one {@link MemoryProxy} per owner.
+ * vRegion (P2G_VREGION_LOOKUP) and then cached, with one {@link MemoryProxy} per owner for the threads that
+ * access the ExCache (used under its lock) and another per owner for the ExCache's flusher thread, since a
+ * proxy serves one thread at a time.
  *
- * <p>Not thread-safe: used under the ExCache lock, the only place misses and flushes are sent from.
+ * <p>Thread-safe: lookups are serialised on this directory; each returned proxy belongs to its caller's role.
  */
 public final class OwnerDirectory
 {
@@ -27,6 +29,7 @@ public final class OwnerDirectory
     private final long timeoutNs;
     private final Int2ObjectHashMap<MemoryProxy> byVRegion = new Int2ObjectHashMap<>();
     private final Map<Endpoint, MemoryProxy> byEndpoint = new HashMap<>();
+    private final Map<Endpoint, MemoryProxy> flusherByEndpoint = new HashMap<>();
 
     /**
      * @param pid       the process.
@@ -47,7 +50,7 @@ public final class OwnerDirectory
      *
      * @throws org.legoemu.fabric.RemoteErrorException EFAULT if the vRegion has no owner (nothing mapped there).
      */
-    public MemoryProxy ownerOf(final long vaddr)
+    public synchronized MemoryProxy ownerOf(final long vaddr)
     {
         final int vregion = (int)(vaddr >>> VREGION_SHIFT);
         MemoryProxy proxy = byVRegion.get(vregion);
@@ -61,9 +64,31 @@ public final class OwnerDirectory
         return proxy;
     }
 
-    /** Every distinct owner this process has used, for cleanup. */
-    public Iterable<MemoryProxy> owners()
+    /**
+     * The flusher thread's proxy to the owner of the vRegion holding {@code vaddr}: same owner as
+     * {@link #ownerOf}, its own connection.
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException EFAULT if the vRegion has no owner (nothing mapped there).
+     */
+    public synchronized MemoryProxy flusherOwnerOf(final long vaddr)
     {
-        return byEndpoint.values();
+        final MemoryProxy owner = ownerOf(vaddr);
+        for (final Map.Entry<Endpoint, MemoryProxy> e : byEndpoint.entrySet())
+        {
+            if (e.getValue() == owner)
+            {
+                return flusherByEndpoint.computeIfAbsent(
+                    e.getKey(), (endpoint) -> new MemoryProxy(transport.connect(endpoint), timeoutNs));
+            }
+        }
+        throw new IllegalStateException("owner proxy without an endpoint");
+    }
+
+    /** Every distinct owner proxy this process has used (both roles), for cleanup. */
+    public synchronized Iterable<MemoryProxy> owners()
+    {
+        final java.util.List<MemoryProxy> all = new java.util.ArrayList<>(byEndpoint.values());
+        all.addAll(flusherByEndpoint.values());
+        return all;
     }
 }

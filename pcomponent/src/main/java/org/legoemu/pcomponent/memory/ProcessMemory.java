@@ -7,7 +7,9 @@ import org.legoemu.abi.TlbShootdown;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RemoteErrorException;
+import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.excache.ExCacheStats;
 import org.legoemu.pcomponent.excache.LineBackend;
 import org.legoemu.pcomponent.excache.WriteBackException;
 
@@ -15,7 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One process's address space as its harts see it on this pComponent: every page is an ExCache line; a miss
- * goes to the vRegion's owner mComponent (P2M_PCACHE_MISS) and a dirty victim back to it (P2M_PCACHE_FLUSH).
+ * goes to the vRegion's owner mComponent (P2M_PCACHE_MISS, carrying a piggybacked write-back when the ExCache
+ * has one for the same owner) and a dirty victim back to it (P2M_PCACHE_FLUSH), from the ExCache's flusher
+ * thread over a connection of its own.
  */
 public final class ProcessMemory implements GuestMemory, LineBackend
 {
@@ -24,6 +28,7 @@ public final class ProcessMemory implements GuestMemory, LineBackend
     private final ExCache cache;
     private final OwnerDirectory owners;
     private final CopyOnWriteArrayList<TlbShootdown> tlbs = new CopyOnWriteArrayList<>();
+    private final ExCacheStats stats;
 
     /**
      * Creates the view and attaches it to {@code cache} as the process's line backend.
@@ -34,7 +39,13 @@ public final class ProcessMemory implements GuestMemory, LineBackend
         this.pcomponentId = pcomponentId;
         this.cache = cache;
         this.owners = owners;
-        cache.attach(pid, this);
+        this.stats = cache.attach(pid, this);
+    }
+
+    /** This process's ExCache counters; still readable after {@link #release()}. */
+    public ExCacheStats stats()
+    {
+        return stats;
     }
 
     public int pid()
@@ -79,26 +90,72 @@ public final class ProcessMemory implements GuestMemory, LineBackend
         {
             return owners.ownerOf(vaddr).pcacheMiss(pid, pcomponentId, vaddr, access, line);
         }
-        catch (final RemoteErrorException ex)
+        catch (final FabricException ex)
         {
-            if (ex.errno() == Errno.EFAULT || ex.errno() == Errno.EACCES)
-            {
-                throw GuestFault.segv(vaddr, ex.errno() == Errno.EFAULT ? "no mapping" : "access not permitted");
-            }
-            throw new GuestFault(Signal.SIGBUS, vaddr, -1, 0, "memory component: " + ex.getMessage());
+            throw missFault(vaddr, ex);
+        }
+    }
+
+    @Override
+    public boolean sharesOwner(final long vaddr, final long flushVaddr)
+    {
+        try
+        {
+            return owners.ownerOf(vaddr) == owners.ownerOf(flushVaddr);
         }
         catch (final FabricException ex)
         {
-            throw new GuestFault(Signal.SIGBUS, vaddr, -1, 0, "memory component unreachable: " + ex.getMessage());
+            return false;
         }
+    }
+
+    @Override
+    public int fetchWithWriteBack(
+        final long vaddr, final int access, final byte[] line, final long flushVaddr, final byte[] flushLine)
+    {
+        try
+        {
+            return owners.ownerOf(vaddr).pcacheMiss(pid, pcomponentId, vaddr, access, line, flushVaddr, flushLine);
+        }
+        catch (final FabricException ex)
+        {
+            throw missFault(vaddr, ex);
+        }
+    }
+
+    /** SIGSEGV for EFAULT (no mapping) and EACCES (not permitted); SIGBUS for any other failure of the memory side. */
+    private static GuestFault missFault(final long vaddr, final FabricException ex)
+    {
+        if (ex instanceof RemoteErrorException && (ex.errno() == Errno.EFAULT || ex.errno() == Errno.EACCES))
+        {
+            return GuestFault.segv(vaddr, ex.errno() == Errno.EFAULT ? "no mapping" : "access not permitted");
+        }
+        if (ex instanceof RemoteErrorException)
+        {
+            return new GuestFault(Signal.SIGBUS, vaddr, -1, 0, "memory component: " + ex.getMessage());
+        }
+        return new GuestFault(Signal.SIGBUS, vaddr, -1, 0, "memory component unreachable: " + ex.getMessage());
     }
 
     @Override
     public void flush(final long vaddr, final byte[] line)
     {
+        writeBack(false, vaddr, line);
+    }
+
+    @Override
+    public void backgroundFlush(final long vaddr, final byte[] line)
+    {
+        writeBack(true, vaddr, line);
+    }
+
+    /** P2M_PCACHE_FLUSH over the flusher's own connection or the accessing threads' one. */
+    private void writeBack(final boolean fromFlusher, final long vaddr, final byte[] line)
+    {
         try
         {
-            owners.ownerOf(vaddr).pcacheFlush(pid, pcomponentId, vaddr, line);
+            final MemoryProxy owner = fromFlusher ? owners.flusherOwnerOf(vaddr) : owners.ownerOf(vaddr);
+            owner.pcacheFlush(pid, pcomponentId, vaddr, line);
         }
         catch (final FabricException ex)
         {

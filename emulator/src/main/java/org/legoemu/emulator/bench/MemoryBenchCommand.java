@@ -1,0 +1,403 @@
+package org.legoemu.emulator.bench;
+
+import org.HdrHistogram.Histogram;
+import org.legoemu.emulator.EmbeddedCluster;
+import org.legoemu.emulator.ExitCodes;
+import org.legoemu.emulator.SizeConverter;
+import org.legoemu.emulator.Sizes;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.pcomponent.LaunchException;
+import org.legoemu.pcomponent.ProcessResult;
+import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.excache.ExCacheStats;
+import org.legoemu.pcomponent.linux.Console;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code lego bench memory}: the memory-system figures, measured in one run on loopback TCP: ExCache miss latency
+ * next to a raw fabric round trip of the same shape, ExCache hit cost next to a Java array load, and a sweep of
+ * ExCache size over the working set of the shipped guests (the shape of LegoOS's Figures 11 and 12).
+ */
+@Command(
+    name = "memory",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {"Measure the ExCache and the fabric on loopback TCP and print the figures (stdout); progress on "
+        + "stderr. Takes a minute or two.",
+        "The working set of a guest is the number of distinct lines it fetches with an ExCache large enough never to "
+            + "evict; the sweep then runs it with an ExCache of each given fraction of that."})
+public final class MemoryBenchCommand implements Callable<Integer>
+{
+    private static final double[] PERCENTILES = {50, 99, 99.9};
+    private static final long WORKING_SET_EXCACHE_BYTES = 256L << 20;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--guests", paramLabel = "DIR", defaultValue = "emulator/guests/bin",
+        description = "Directory of the shipped guests (default: ${DEFAULT-VALUE}).")
+    Path guests;
+
+    @Option(names = "--wordcount-input", paramLabel = "FILE", split = ",",
+        defaultValue = "/usr/share/common-licenses/GPL-3,/usr/share/common-licenses/GPL-2,"
+            + "/usr/share/common-licenses/LGPL-2.1,/usr/share/common-licenses/GFDL-1.3,"
+            + "/usr/share/common-licenses/Apache-2.0,/usr/share/common-licenses/MPL-2.0",
+        description = "Input files of wordcount, comma-separated (default: six licences from "
+            + "/usr/share/common-licenses).")
+    List<Path> wordcountInput;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "3",
+        description = "Runs per sweep point; the median runtime is printed (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--sort-keys", paramLabel = "N", defaultValue = "100000",
+        description = "Keys sorted by sort (default: ${DEFAULT-VALUE}).")
+    int sortKeys;
+
+    @Option(names = "--latency-excache", paramLabel = "SIZE", defaultValue = "64KiB", converter = SizeConverter.class,
+        description = "ExCache size of the miss-latency run of sort (default: ${DEFAULT-VALUE}).")
+    long latencyExcacheBytes;
+
+    @Option(names = "--round-trips", paramLabel = "N", defaultValue = "20000",
+        description = "Raw fabric round trips measured (default: ${DEFAULT-VALUE}).")
+    int roundTrips;
+
+    @Option(names = "--excache-ways", paramLabel = "N", defaultValue = "8",
+        description = "ExCache associativity of every run (default: ${DEFAULT-VALUE}).")
+    int ways;
+
+    @Option(names = "--excache-policy", paramLabel = "P", defaultValue = "lru",
+        description = "ExCache eviction policy of every run: fifo, lru or random (default: ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--excache-victims", paramLabel = "N", defaultValue = "8",
+        description = "ExCache victim buffer lines of every run; 0 disables it (default: ${DEFAULT-VALUE}).")
+    int victims;
+
+    @Option(names = "--fractions", paramLabel = "PCT", split = ",", defaultValue = "12.5,25,50,100",
+        description = "ExCache sizes of the sweep, percent of the working set (default: ${DEFAULT-VALUE}).")
+    List<Double> fractions;
+
+    @Option(names = "--compare",
+        description = "Also sweep each eviction policy with the victim buffer, and LRU without it, with and without "
+            + "piggybacking (one run per point; several minutes).")
+    boolean compare;
+
+    private PrintWriter out;
+    private PrintWriter err;
+
+    /** One guest and its arguments, by absolute host path (the storage root is /). */
+    private record Guest(String name, List<String> argv)
+    {
+    }
+
+    /** An ExCache configuration of the comparison. */
+    private record Variant(String policy, int victims, boolean piggyback)
+    {
+        String label()
+        {
+            return policy + ", " + (victims == 0 ? "no victim buffer" : victims + " victims")
+                + (piggyback ? "" : ", no piggyback");
+        }
+    }
+
+    /** One point of a sweep: the ExCache size and the (median) run. */
+    private record Point(double percent, long lines, Run run)
+    {
+    }
+
+    /** The figures of one guest run. */
+    private record Run(ProcessResult result, ExCacheStats stats)
+    {
+        double missRate()
+        {
+            final long lookups = stats.hits() + stats.misses();
+            return lookups == 0 ? 0 : (double)stats.misses() / lookups;
+        }
+
+        double mpki()
+        {
+            return result.instructions() == 0 ? 0 : stats.misses() * 1000.0 / result.instructions();
+        }
+    }
+
+    @Override
+    public Integer call()
+    {
+        out = spec.commandLine().getOut();
+        err = spec.commandLine().getErr();
+        final Path dir = guests.toAbsolutePath().normalize();
+        for (final String name : List.of("wordcount", "sort"))
+        {
+            if (!Files.isRegularFile(dir.resolve(name)))
+            {
+                err.println("lego: no guest " + name + " in " + dir + " (choose the directory with --guests)");
+                return ExitCodes.USAGE;
+            }
+        }
+        for (final Path input : wordcountInput)
+        {
+            if (!Files.isReadable(input))
+            {
+                err.println("lego: cannot read " + input + " (choose wordcount's input with --wordcount-input)");
+                return ExitCodes.USAGE;
+            }
+        }
+        if (repeat < 1 || sortKeys < 1 || roundTrips < 1)
+        {
+            err.println("lego: --repeat, --sort-keys and --round-trips must be positive");
+            return ExitCodes.USAGE;
+        }
+        for (final double f : fractions)
+        {
+            if (!(f > 0 && f <= 100))
+            {
+                err.println("lego: --fractions takes percentages in (0, 100], not " + f);
+                return ExitCodes.USAGE;
+            }
+        }
+        final List<String> wordcountArgv = new ArrayList<>(List.of(dir.resolve("wordcount").toString()));
+        for (final Path input : wordcountInput)
+        {
+            wordcountArgv.add(input.toAbsolutePath().toString());
+        }
+        final Guest wordcount = new Guest("wordcount", wordcountArgv);
+        final Guest sort = new Guest("sort", List.of(dir.resolve("sort").toString(), Integer.toString(sortKeys)));
+        try
+        {
+            out.printf(Locale.ROOT, "# lego bench memory: loopback TCP, %d cores, Java %s; ExCache %d ways, %s, "
+                + "%d victim lines%n", Runtime.getRuntime().availableProcessors(), Runtime.version(), ways, policy,
+                victims);
+            latency(sort);
+            hitCost();
+            final Variant chosen = new Variant(policy, victims, true);
+            for (final Guest guest : List.of(wordcount, sort))
+            {
+                final long workingSetLines = workingSet(guest);
+                final List<Point> points = sweep(guest, workingSetLines, chosen, fractions, repeat);
+                printSweep(guest, workingSetLines, points);
+                if (compare)
+                {
+                    compare(guest, workingSetLines, fullNs(points));
+                }
+            }
+            out.flush();
+            return 0;
+        }
+        catch (final LaunchException | IllegalArgumentException | IllegalStateException ex)
+        {
+            err.println("lego: " + ex.getMessage());
+            return ExitCodes.USAGE;
+        }
+    }
+
+    private EmbeddedCluster cluster(final long excacheBytes)
+    {
+        return cluster(excacheBytes, new Variant(policy, victims, true));
+    }
+
+    private EmbeddedCluster cluster(final long excacheBytes, final Variant variant)
+    {
+        return EmbeddedCluster.start(new EmbeddedCluster.Config(1, 2, excacheBytes, ways, variant.policy(),
+            variant.victims(), variant.piggyback(), 4L << 30, Path.of("/"), "tcp"));
+    }
+
+    private Run run(final EmbeddedCluster cluster, final Guest guest)
+    {
+        final Console console = new Console(
+            new ByteArrayInputStream(new byte[0]), OutputStream.nullOutputStream(), OutputStream.nullOutputStream(),
+            false);
+        final ProcessResult result = cluster.run(guest.argv().get(0), guest.argv(), List.of(), "/", console);
+        if (result.exitStatus() != 0)
+        {
+            throw new IllegalStateException(guest.name() + " exited with status " + result.exitStatus()
+                + (result.description() == null ? "" : ": " + result.description()));
+        }
+        return new Run(result, result.excache());
+    }
+
+    private void latency(final Guest sort)
+    {
+        err.printf(Locale.ROOT, "bench: miss latency: sort %d with a %s ExCache (a warm-up run, then the measured "
+            + "one), with %,d raw round trips before and after it%n", sortKeys, Sizes.format(latencyExcacheBytes),
+            roundTrips);
+        err.flush();
+        final Histogram miss;
+        final Histogram raw;
+        try (EmbeddedCluster cluster = cluster(latencyExcacheBytes))
+        {
+            final Endpoint loopback = new Endpoint("127.0.0.1", 0);
+            run(cluster, sort);
+            raw = FabricRoundTrip.measure(cluster.transport(), loopback, roundTrips / 10, roundTrips / 2);
+            final Run r = run(cluster, sort);
+            miss = r.stats().missLatencyNs();
+            raw.add(FabricRoundTrip.measure(
+                cluster.transport(), loopback, roundTrips / 10, roundTrips - roundTrips / 2));
+        }
+        out.println();
+        out.println("## ExCache miss latency vs raw fabric round trip (us)");
+        out.printf(Locale.ROOT, "%-44s %9s %9s %9s %10s%n", "", "p50", "p99", "p99.9", "count");
+        row("ExCache miss (sort, P2M_PCACHE_MISS served)", miss);
+        row("raw Netty request + 4 KiB reply (same run)", raw);
+        out.printf(Locale.ROOT, "%-44s %8.2fx %8.2fx %8.2fx%n", "ratio miss / raw",
+            ratio(miss, raw, 50), ratio(miss, raw, 99), ratio(miss, raw, 99.9));
+    }
+
+    private void row(final String label, final Histogram h)
+    {
+        out.printf(Locale.ROOT, "%-44s", label);
+        for (final double p : PERCENTILES)
+        {
+            out.printf(Locale.ROOT, " %9.1f", h.getValueAtPercentile(p) / 1e3);
+        }
+        out.printf(Locale.ROOT, " %,10d%n", h.getTotalCount());
+    }
+
+    private static double ratio(final Histogram a, final Histogram b, final double percentile)
+    {
+        return (double)a.getValueAtPercentile(percentile) / Math.max(1, b.getValueAtPercentile(percentile));
+    }
+
+    private void hitCost()
+    {
+        err.println("bench: ExCache hit cost");
+        err.flush();
+        final HitCost.Result r = HitCost.measure(5);
+        out.println();
+        out.println("## Hit cost (ns per access, 2^20 random addresses over 512 KiB)");
+        out.printf(Locale.ROOT, "ExCache.access hit (a hart's TLB miss that hits the ExCache) %8.1f ns%n",
+            r.excacheHitNs());
+        out.printf(Locale.ROOT, "plain Java byte[] load                                       %8.1f ns%n",
+            r.arrayLoadNs());
+        out.printf(Locale.ROOT, "ratio                                                        %8.1fx%n",
+            r.excacheHitNs() / r.arrayLoadNs());
+    }
+
+    /** Lines a guest fetches with an ExCache that never evicts. */
+    private long workingSet(final Guest guest)
+    {
+        err.printf(Locale.ROOT, "bench: %s: working set (ExCache %s)%n", guest.name(),
+            Sizes.format(WORKING_SET_EXCACHE_BYTES));
+        err.flush();
+        try (EmbeddedCluster cluster = cluster(WORKING_SET_EXCACHE_BYTES))
+        {
+            return run(cluster, guest).stats().misses();
+        }
+    }
+
+    /** Runs {@code guest} at every fraction of its working set, {@code runs} times each, keeping the median. */
+    private List<Point> sweep(
+        final Guest guest, final long workingSetLines, final Variant variant, final List<Double> percents,
+        final int runs)
+    {
+        final List<Point> points = new ArrayList<>();
+        for (final double pct : percents)
+        {
+            final long lines = Math.max(ways, (long)Math.ceil(workingSetLines * pct / 100 / ways) * ways);
+            err.printf(Locale.ROOT, "bench: %s: ExCache %.1f%% of the working set (%d lines), %s%n", guest.name(),
+                pct, lines, variant.label());
+            err.flush();
+            try (EmbeddedCluster cluster = cluster(lines * ExCache.LINE_SIZE, variant))
+            {
+                final List<Run> repeats = new ArrayList<>();
+                for (int i = 0; i < runs; i++)
+                {
+                    repeats.add(run(cluster, guest));
+                }
+                repeats.sort(java.util.Comparator.comparingLong((Run r) -> r.result().wallNs()));
+                points.add(new Point(pct, lines, repeats.get(repeats.size() / 2)));
+            }
+        }
+        return points;
+    }
+
+    /** Runtime of the 100 % point, ns, or 0 if the sweep has none. */
+    private static double fullNs(final List<Point> points)
+    {
+        for (final Point p : points)
+        {
+            if (p.percent() == 100)
+            {
+                return p.run().result().wallNs();
+            }
+        }
+        return 0;
+    }
+
+    private static String slowdown(final Point p, final double fullNs)
+    {
+        return fullNs == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", p.run().result().wallNs() / fullNs);
+    }
+
+    private void printSweep(final Guest guest, final long workingSetLines, final List<Point> points)
+    {
+        final double fullNs = fullNs(points);
+        out.println();
+        out.printf(Locale.ROOT, "## Sweep: %s (%d arguments), working set %,d lines (%s), median of %d runs%n",
+            guest.name(), guest.argv().size() - 1, workingSetLines, Sizes.format(workingSetLines * ExCache.LINE_SIZE),
+            repeat);
+        out.printf(Locale.ROOT, "%8s %8s %10s %10s %9s %9s %10s %10s %9s%n", "ExCache", "lines", "runtime s",
+            "misses", "victimHit", "missRate", "MPKI", "flushes", "slowdown");
+        for (final Point p : points)
+        {
+            final Run r = p.run();
+            out.printf(Locale.ROOT, "%7.1f%% %8d %10.3f %,10d %9.3f %9.3f %10.2f %,10d %8s%n", p.percent(),
+                p.lines(), r.result().wallNs() / 1e9, r.stats().misses(),
+                r.stats().misses() == 0 ? 0 : (double)r.stats().victimHits() / r.stats().misses(), r.missRate(),
+                r.mpki(), r.stats().flushes(), slowdown(p, fullNs));
+        }
+    }
+
+    /**
+     * The sweep of every variant below 100 %, one run per point. Slowdowns are against {@code fullNs}, the median
+     * runtime at 100 % of the main sweep: with the whole working set cached nothing is evicted, so every variant
+     * behaves alike there.
+     */
+    private void compare(final Guest guest, final long workingSetLines, final double fullNs)
+    {
+        final List<Variant> variants = List.of(new Variant("fifo", victims, true), new Variant("lru", victims, true),
+            new Variant("random", victims, true), new Variant("lru", 0, true), new Variant("lru", 0, false));
+        final List<Double> below = new ArrayList<>();
+        for (final double pct : fractions)
+        {
+            if (pct < 100)
+            {
+                below.add(pct);
+            }
+        }
+        out.println();
+        out.printf(Locale.ROOT, "## Comparison: %s, slowdown vs the sweep's 100%% / network misses / piggybacked "
+            + "write-backs, one run each%n", guest.name());
+        out.printf(Locale.ROOT, "%-36s", "ExCache");
+        for (final double pct : below)
+        {
+            out.printf(Locale.ROOT, " %26s", String.format(Locale.ROOT, "%.1f%%", pct));
+        }
+        out.println();
+        for (final Variant v : variants)
+        {
+            final List<Point> points = sweep(guest, workingSetLines, v, below, 1);
+            out.printf(Locale.ROOT, "%-36s", v.label());
+            for (final Point p : points)
+            {
+                final ExCacheStats s = p.run().stats();
+                out.printf(Locale.ROOT, " %26s", slowdown(p, fullNs) + " / " + (s.misses() - s.victimHits()) + " / "
+                    + s.piggybackedFlushes());
+            }
+            out.println();
+            out.flush();
+        }
+    }
+}

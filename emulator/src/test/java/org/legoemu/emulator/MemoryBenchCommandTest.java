@@ -1,0 +1,73 @@
+package org.legoemu.emulator;
+
+import org.legoemu.pcomponent.linux.Console;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code lego bench memory} with tiny workloads: every section is printed, bad input is a one-line error. */
+class MemoryBenchCommandTest
+{
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int lego(final String... args)
+    {
+        final CommandLine cli = new CommandLine(new Lego(new Console(
+            new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), new ByteArrayOutputStream(), false)));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void printsLatencyHitCostBothSweepsAndTheComparison() throws Exception
+    {
+        final Path input = dir.resolve("words.txt");
+        Files.writeString(input, "the quick brown fox jumps over the lazy dog\n".repeat(200));
+        final int status = lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
+            "--wordcount-input", input.toString(), "--sort-keys", "2000", "--round-trips", "200", "--repeat", "1",
+            "--fractions", "50,100", "--latency-excache", "32KiB", "--compare");
+        assertEquals(0, status, err.toString());
+        final String text = out.toString();
+        assertTrue(text.contains("ratio miss / raw"), text);
+        assertTrue(text.contains("plain Java byte[] load"), text);
+        assertTrue(text.contains("## Sweep: wordcount") && text.contains("## Sweep: sort"), text);
+        assertTrue(text.lines().filter((l) -> l.trim().startsWith("100.0%") && l.trim().endsWith("1.00x")).count() == 2,
+            text);
+        assertTrue(err.toString().contains("bench: sort: ExCache 50.0% of the working set"), err.toString());
+        assertTrue(text.contains("## Comparison: wordcount") && text.contains("## Comparison: sort"), text);
+        assertTrue(text.contains("lru, no victim buffer, no piggyback"), text);
+    }
+
+    @Test
+    void badFractionIsAOneLineUsageError()
+    {
+        assertEquals(ExitCodes.USAGE, lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
+            "--fractions", "0"));
+        assertEquals(1, err.toString().trim().lines().count(), err.toString());
+        assertTrue(err.toString().contains("--fractions"), err.toString());
+        assertFalse(err.toString().contains("\tat "));
+    }
+
+    @Test
+    void missingGuestsDirectoryIsAOneLineUsageError()
+    {
+        assertEquals(ExitCodes.USAGE, lego("bench", "memory", "--guests", dir.resolve("nope").toString()));
+        assertTrue(err.toString().contains("no guest wordcount"), err.toString());
+    }
+}

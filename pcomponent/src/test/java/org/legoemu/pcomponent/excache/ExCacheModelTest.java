@@ -1,0 +1,249 @@
+package org.legoemu.pcomponent.excache;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterTry;
+import net.jqwik.api.state.Action;
+import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.state.Transformer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.legoemu.abi.GuestMemory;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Stateful property: random loads and stores (through {@link ExCache#access} and writes into the returned line,
+ * kept in a per-process TLB model that drops lines on shootdown, as a hart's does), munmap-style invalidation
+ * (no write-back, the memory side forgets the pages), mprotect-style invalidation (write-back) and process exit,
+ * on two processes, for random sizes, associativity from direct-mapped to fully associative, every policy and
+ * victim buffers of 0 to 8 lines. Every load must equal a flat model memory.
+ */
+class ExCacheModelTest
+{
+    private static final int PAGES = 24;
+    private static final int PIDS = 2;
+    private static final ConcurrentLinkedQueue<ExCache> OPEN = new ConcurrentLinkedQueue<>();
+
+    /** One process: its model memory, its backend (the mComponent) and its hart's TLB. */
+    static final class Process
+    {
+        final int pid;
+        final byte[] model = new byte[PAGES * GuestMemory.PAGE_SIZE];
+        final Long2ObjectHashMap<byte[]> readTlb = new Long2ObjectHashMap<>();
+        final Long2ObjectHashMap<byte[]> writeTlb = new Long2ObjectHashMap<>();
+        SyncModelBackend backend;
+
+        Process(final int pid)
+        {
+            this.pid = pid;
+        }
+
+        SyncModelBackend newBackend()
+        {
+            readTlb.clear();
+            writeTlb.clear();
+            backend = new SyncModelBackend()
+            {
+                @Override
+                public synchronized void shootdown(final long vpn)
+                {
+                    readTlb.remove(vpn);
+                    writeTlb.remove(vpn);
+                }
+            };
+            backend.sameOwner = pid % 2 == 0;
+            return backend;
+        }
+    }
+
+    /** The system under test and its model. */
+    static final class Model
+    {
+        final ExCache cache;
+        final Process[] processes = new Process[PIDS];
+        final String description;
+
+        Model(final int lines, final int ways, final int policy, final int victims)
+        {
+            final EvictionPolicy p =
+                policy == 0 ? new FifoPolicy() : policy == 1 ? new LruPolicy() : new RandomPolicy(3);
+            cache = new ExCache((long)lines * GuestMemory.PAGE_SIZE, ways, p, victims);
+            OPEN.add(cache);
+            description = lines + " lines, " + ways + " ways, " + p.getClass().getSimpleName() + ", " + victims
+                + " victims";
+            for (int i = 0; i < PIDS; i++)
+            {
+                processes[i] = new Process(100 + i);
+                cache.attach(processes[i].pid, processes[i].newBackend());
+            }
+        }
+
+        void load(final int which, final int address)
+        {
+            final Process p = processes[which];
+            final long vpn = address >>> GuestMemory.PAGE_SHIFT;
+            byte[] line = p.writeTlb.get(vpn);
+            if (line == null)
+            {
+                line = p.readTlb.get(vpn);
+            }
+            if (line == null)
+            {
+                line = cache.access(p.pid, address, GuestMemory.ACCESS_READ);
+                p.readTlb.put(vpn, line);
+            }
+            assertEquals(p.model[address], line[address & 0xfff], () -> "load of 0x" + Integer.toHexString(address)
+                + " by pid " + p.pid + " with " + description);
+        }
+
+        void store(final int which, final int address, final byte value)
+        {
+            final Process p = processes[which];
+            final long vpn = address >>> GuestMemory.PAGE_SHIFT;
+            byte[] line = p.writeTlb.get(vpn);
+            if (line == null)
+            {
+                line = cache.access(p.pid, address, GuestMemory.ACCESS_WRITE);
+                p.writeTlb.put(vpn, line);
+            }
+            line[address & 0xfff] = value;
+            p.model[address] = value;
+        }
+
+        /** munmap(2) then a fresh mapping: the cached lines are dropped and the memory side's pages freed. */
+        void munmap(final int which, final int firstPage, final int pages)
+        {
+            final Process p = processes[which];
+            final long start = (long)firstPage << GuestMemory.PAGE_SHIFT;
+            final long end = (long)(firstPage + pages) << GuestMemory.PAGE_SHIFT;
+            cache.invalidate(p.pid, start, end, false);
+            synchronized (p.backend)
+            {
+                for (long a = start; a < end; a += GuestMemory.PAGE_SIZE)
+                {
+                    p.backend.pages.remove(a);
+                }
+            }
+            Arrays.fill(p.model, (int)start, (int)end, (byte)0);
+        }
+
+        /** mprotect(2): dirty lines are written back, so the memory side then holds exactly the model's bytes. */
+        void mprotect(final int which, final int firstPage, final int pages)
+        {
+            final Process p = processes[which];
+            final long start = (long)firstPage << GuestMemory.PAGE_SHIFT;
+            cache.invalidate(p.pid, start, start + ((long)pages << GuestMemory.PAGE_SHIFT), true);
+            for (int page = firstPage; page < firstPage + pages; page++)
+            {
+                final int from = page * GuestMemory.PAGE_SIZE;
+                assertArrayEquals(Arrays.copyOfRange(p.model, from, from + GuestMemory.PAGE_SIZE),
+                    p.backend.page(from), "page " + page + " of pid " + p.pid + " after mprotect with " + description);
+            }
+        }
+
+        /** The process exits and a new one with the same pid starts from zeroed memory. */
+        void exitAndRestart(final int which)
+        {
+            final Process p = processes[which];
+            cache.detach(p.pid);
+            Arrays.fill(p.model, (byte)0);
+            cache.attach(p.pid, p.newBackend());
+        }
+
+        @Override
+        public String toString()
+        {
+            return description;
+        }
+    }
+
+    @AfterTry
+    void closeCaches()
+    {
+        ExCache cache;
+        while ((cache = OPEN.poll()) != null)
+        {
+            cache.close();
+        }
+    }
+
+    @Property(tries = 300)
+    void everyLoadSeesTheModel(@ForAll("chains") final ActionChain<Model> chain)
+    {
+        chain.run();
+    }
+
+    @Provide
+    Arbitrary<ActionChain<Model>> chains()
+    {
+        final Arbitrary<Integer> linesLog2 = Arbitraries.integers().between(0, 4);
+        final Arbitrary<Integer> policy = Arbitraries.integers().between(0, 2);
+        final Arbitrary<Integer> victims = Arbitraries.of(0, 1, 2, 3, 8);
+        final Arbitrary<Double> waysFraction = Arbitraries.doubles().between(0, 1);
+        return Combinators.combine(linesLog2, waysFraction, policy, victims).flatAs((log2, fraction, pol, vic) ->
+        {
+            final int lines = 1 << log2;
+            final int ways = 1 << (int)Math.round(fraction * log2);
+            return ActionChain.startWith(() -> new Model(lines, ways, pol, vic))
+                .withAction(6, load())
+                .withAction(6, store())
+                .withAction(1, range("munmap", Model::munmap))
+                .withAction(1, range("mprotect", Model::mprotect))
+                .withAction(1, exit())
+                .withMaxTransformations(120);
+        });
+    }
+
+    private static Arbitrary<Integer> pid()
+    {
+        return Arbitraries.integers().between(0, PIDS - 1);
+    }
+
+    private static Arbitrary<Integer> address()
+    {
+        return Arbitraries.integers().between(0, PAGES * GuestMemory.PAGE_SIZE - 1);
+    }
+
+    private static Action.Independent<Model> load()
+    {
+        return () -> Combinators.combine(pid(), address()).as((pid, address) ->
+            Transformer.mutate("load " + pid + ":0x" + Integer.toHexString(address), (m) -> m.load(pid, address)));
+    }
+
+    private static Action.Independent<Model> store()
+    {
+        return () -> Combinators.combine(pid(), address(), Arbitraries.bytes()).as((pid, address, value) ->
+            Transformer.mutate("store " + pid + ":0x" + Integer.toHexString(address) + "=" + value,
+                (m) -> m.store(pid, address, value)));
+    }
+
+    /** An operation on {@code [firstPage, firstPage + pages)} of one process. */
+    interface RangeOp
+    {
+        void apply(Model model, int which, int firstPage, int pages);
+    }
+
+    private static Action.Independent<Model> range(final String name, final RangeOp op)
+    {
+        return () -> Combinators.combine(pid(), Arbitraries.integers().between(0, PAGES - 1),
+            Arbitraries.integers().between(1, 6)).as((pid, first, n) ->
+        {
+            final int pages = Math.min(n, PAGES - first);
+            return Transformer.mutate(
+                name + " " + pid + ":" + first + "+" + pages, (m) -> op.apply(m, pid, first, pages));
+        });
+    }
+
+    private static Action.Independent<Model> exit()
+    {
+        return () -> pid().map((pid) -> Transformer.mutate("exit " + pid, (m) -> m.exitAndRestart(pid)));
+    }
+}

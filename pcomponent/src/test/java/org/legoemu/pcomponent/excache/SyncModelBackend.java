@@ -1,0 +1,112 @@
+package org.legoemu.pcomponent.excache;
+
+import org.agrona.collections.Long2ObjectHashMap;
+import org.legoemu.abi.GuestMemory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A thread-safe model of the memory side for ExCache tests: lines stored by address in a map (absent lines read
+ * as zero), every call recorded, all lines read-write; the flusher's write-backs can be held at a gate.
+ */
+class SyncModelBackend implements LineBackend
+{
+    final Long2ObjectHashMap<byte[]> pages = new Long2ObjectHashMap<>();
+    final List<Long> fetched = new ArrayList<>();
+    final List<Long> flushed = new ArrayList<>();
+    final List<Long> backgroundFlushed = new ArrayList<>();
+    final List<Long> piggybacked = new ArrayList<>();
+    final List<Long> shotDown = new ArrayList<>();
+    boolean sameOwner;
+    volatile CountDownLatch flusherGate;
+    final CountDownLatch flusherArrived = new CountDownLatch(1);
+
+    @Override
+    public synchronized int fetch(final long vaddr, final int access, final byte[] line)
+    {
+        fetched.add(vaddr);
+        final byte[] page = pages.get(vaddr);
+        if (page == null)
+        {
+            Arrays.fill(line, (byte)0);
+        }
+        else
+        {
+            System.arraycopy(page, 0, line, 0, line.length);
+        }
+        return GuestMemory.ACCESS_READ | GuestMemory.ACCESS_WRITE;
+    }
+
+    @Override
+    public synchronized void flush(final long vaddr, final byte[] line)
+    {
+        flushed.add(vaddr);
+        pages.put(vaddr, line.clone());
+    }
+
+    @Override
+    public void backgroundFlush(final long vaddr, final byte[] line)
+    {
+        final CountDownLatch gate = flusherGate;
+        if (gate != null)
+        {
+            flusherArrived.countDown();
+            try
+            {
+                gate.await(30, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        final byte[] copy = line.clone();
+        synchronized (this)
+        {
+            backgroundFlushed.add(vaddr);
+            pages.put(vaddr, copy);
+            notifyAll();
+        }
+    }
+
+    @Override
+    public synchronized boolean sharesOwner(final long vaddr, final long flushVaddr)
+    {
+        return sameOwner;
+    }
+
+    @Override
+    public synchronized int fetchWithWriteBack(
+        final long vaddr, final int access, final byte[] line, final long flushVaddr, final byte[] flushLine)
+    {
+        piggybacked.add(flushVaddr);
+        pages.put(flushVaddr, flushLine.clone());
+        return fetch(vaddr, access, line);
+    }
+
+    @Override
+    public synchronized void shootdown(final long vpn)
+    {
+        shotDown.add(vpn);
+    }
+
+    /** Waits until the flusher has written back {@code count} lines in all. */
+    synchronized void awaitBackgroundFlushes(final int count) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (backgroundFlushed.size() < count && System.nanoTime() < deadline)
+        {
+            wait(100);
+        }
+    }
+
+    synchronized byte[] page(final long vaddr)
+    {
+        final byte[] page = pages.get(vaddr);
+        return page == null ? new byte[GuestMemory.PAGE_SIZE] : page.clone();
+    }
+}
