@@ -139,7 +139,7 @@ static void check_qsort(void)
 static int check_malloc(void)
 {
     /* Large blocks come from mmap, smaller ones from brk; touch every page and check the contents. */
-    static const size_t SIZES[] = {64u << 20, 3u << 20, 200000, 129 * 1024, 4096, 17, 1u << 20};
+    static const size_t SIZES[] = {8u << 20, 3u << 20, 200000, 129 * 1024, 4096, 17, 1u << 20};
     unsigned char *blocks[sizeof SIZES / sizeof SIZES[0]];
     for (unsigned i = 0; i < sizeof SIZES / sizeof SIZES[0]; i++)
     {
@@ -176,8 +176,8 @@ static int check_malloc(void)
     free(c);
     for (int round = 0; round < 3; round++)
     {
-        void *p = malloc(32u << 20);
-        memset(p, round, 32u << 20);
+        void *p = malloc(4u << 20);
+        memset(p, round, 4u << 20);
         sum += ((unsigned char *)p)[12345];
         free(p);
     }
