@@ -27,11 +27,16 @@ public final class LinuxKernel implements SyscallHandler
     private final FileSyscalls files;
     private final MemorySyscalls vm;
     private final ProcessSyscalls proc;
+    private final DescriptorSyscalls descriptors;
+    private final DirectorySyscalls directories;
 
     public LinuxKernel(final LinuxProcess process)
     {
         this.process = process;
-        this.files = new FileSyscalls(process);
+        final GuestPaths paths = new GuestPaths(process);
+        this.files = new FileSyscalls(process, paths);
+        this.descriptors = new DescriptorSyscalls(process);
+        this.directories = new DirectorySyscalls(process, paths);
         this.vm = new MemorySyscalls(process);
         this.proc = new ProcessSyscalls(process);
     }
@@ -87,6 +92,35 @@ public final class LinuxKernel implements SyscallHandler
                 return files.read(a0, a1, a2);
             case Syscalls.WRITE:
                 return files.write(a0, a1, a2);
+            case Syscalls.PREAD64:
+                return files.pread64(a0, a1, a2, a3);
+            case Syscalls.PWRITE64:
+                return files.pwrite64(a0, a1, a2, a3);
+            case Syscalls.FTRUNCATE:
+                return files.ftruncate(a0, a1);
+            case Syscalls.FSYNC:
+            case Syscalls.FDATASYNC:
+                return files.fsync(a0);
+            case Syscalls.DUP:
+                return descriptors.dup(a0);
+            case Syscalls.DUP3:
+                return descriptors.dup3(a0, a1, (int)a2);
+            case Syscalls.FCNTL:
+                return descriptors.fcntl(a0, (int)a1, a2);
+            case Syscalls.MKDIRAT:
+                return directories.mkdirat(a0, a1, (int)a2);
+            case Syscalls.UNLINKAT:
+                return directories.unlinkat(a0, a1, (int)a2);
+            case Syscalls.RENAMEAT:
+                return directories.renameat2(a0, a1, a2, a3, 0);
+            case Syscalls.RENAMEAT2:
+                return directories.renameat2(a0, a1, a2, a3, (int)a4);
+            case Syscalls.FACCESSAT:
+                return directories.faccessat2(a0, a1, (int)a2, 0);
+            case Syscalls.FACCESSAT2:
+                return directories.faccessat2(a0, a1, (int)a2, (int)a3);
+            case Syscalls.GETDENTS64:
+                return directories.getdents64(a0, a1, a2);
             case Syscalls.READV:
                 return files.readv(a0, a1, a2);
             case Syscalls.WRITEV:
