@@ -32,6 +32,13 @@ static void cleanup(void)
     }
     rmdir(DIR_NAME "/sub");
     rmdir(DIR_NAME "/sub2");
+    for (int i = 0; i < 300; i++)
+    {
+        char name[96];
+        snprintf(name, sizeof name, DIR_NAME "/big/entry-with-a-longish-name-%04d", i);
+        unlink(name);
+    }
+    rmdir(DIR_NAME "/big");
     rmdir(DIR_NAME);
 }
 
@@ -78,6 +85,46 @@ static void show_size(const char *what, int fd)
         return;
     }
     printf("%-36s size %lld regular %d\n", what, (long long)st.st_size, S_ISREG(st.st_mode));
+}
+
+/* More entries than one getdents64 call returns with glibc's buffer; rewinddir starts over. */
+static void big_dir(int dfd)
+{
+    enum { FILES = 300 };
+    char name[64];
+    mkdirat(dfd, "big", 0755);
+    const int big = openat(dfd, "big", O_RDONLY | O_DIRECTORY);
+    for (int i = 0; i < FILES; i++)
+    {
+        snprintf(name, sizeof name, "entry-with-a-longish-name-%04d", i);
+        close(openat(big, name, O_CREAT | O_WRONLY, 0600));
+    }
+    DIR *d = fdopendir(big);
+    long sum = 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+    {
+        n++;
+        if (strncmp(e->d_name, "entry", 5) == 0)
+        {
+            sum += atoi(e->d_name + 26);
+        }
+    }
+    rewinddir(d);
+    int again = 0;
+    while (readdir(d) != NULL)
+    {
+        again++;
+    }
+    printf("big dir: %d entries (sum of numbers %ld), %d after rewinddir\n", n, sum, again);
+    for (int i = 0; i < FILES; i++)
+    {
+        snprintf(name, sizeof name, "entry-with-a-longish-name-%04d", i);
+        unlinkat(dirfd(d), name, 0);
+    }
+    closedir(d);
+    step("rmdir big", unlinkat(dfd, "big", AT_REMOVEDIR));
 }
 
 int main(void)
@@ -218,6 +265,7 @@ int main(void)
     step("rmdir sub", unlinkat(dfd, "sub", AT_REMOVEDIR));
     step("rmdir sub2", rmdir(DIR_NAME "/sub2"));
     list_dir(DIR_NAME);
+    big_dir(dfd);
     close(dfd);
     step("rmdir scratch", rmdir(DIR_NAME));
     step("scratch gone (ENOENT)", access(DIR_NAME, F_OK));
