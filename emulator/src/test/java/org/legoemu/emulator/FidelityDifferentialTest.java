@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 /**
  * The fidelity suite (issue 3, "Differential testing against qemu-riscv64"): the ISA and Linux ABI guests of
- * emulator/guests/src (integer edge cases, every F/D instruction class under every rounding mode with the
+ * emulator/guests/src (integer edge cases, AMOs and LR/SC in one hart, every F/D instruction class under every rounding mode with the
  * fflags raised, reserved rounding modes, libc float formatting and parsing, setjmp/longjmp, qsort, large
  * malloc/free, file syscalls, misaligned accesses, code straddling a page, C++ exceptions) and every csmith
  * regression kept in emulator/guests/src/regress (see scripts/csmith-diff) must behave exactly as under
@@ -57,6 +57,7 @@ class FidelityDifferentialTest
     {
         final Stream<Arguments> suite = Stream.of(
             Arguments.of("intops", List.of(), ""),
+            Arguments.of("amoops", List.of(), ""),
             Arguments.of("fpops", List.of(), ""),
             Arguments.of("fpops", List.of("badrm"), ""),
             Arguments.of("fpops", List.of("badstatic"), ""),
