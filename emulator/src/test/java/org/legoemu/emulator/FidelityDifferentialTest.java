@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 
 /**
  * The fidelity suite (issue 3, "Differential testing against qemu-riscv64"): the ISA and Linux ABI guests of
- * emulator/guests/src (integer edge cases, AMOs and LR/SC in one hart, every F/D instruction class under every rounding mode with the
- * fflags raised, reserved rounding modes, libc float formatting and parsing, setjmp/longjmp, qsort, large
- * malloc/free, file syscalls, misaligned accesses, code straddling a page, C++ exceptions) and every csmith
+ * emulator/guests/src (integer edge cases, AMOs and LR/SC in one hart, every F/D instruction class under every
+ * rounding mode with the fflags raised, reserved rounding modes, libc float formatting and parsing, setjmp/longjmp, qsort, large
+ * malloc/free, file syscalls, pipes/chdir/sleeps, misaligned accesses, code straddling a page, C++ exceptions) and every csmith
  * regression kept in emulator/guests/src/regress (see scripts/csmith-diff) must behave exactly as under
  * qemu-riscv64: same stdout, same exit status, same stderr unless killed by a signal.
  */
@@ -64,6 +64,8 @@ class FidelityDifferentialTest
             Arguments.of("libcmix", List.of(), ""),
             Arguments.of("libcmix", List.of("-"), "1.5 2e3\n-0.25 0x10 1e-320\n3.14159265358979323846 nan\n"),
             Arguments.of("fileio", List.of(), ""),
+            Arguments.of("sysmisc", List.of(), ""),
+            Arguments.of("sysmisc", List.of("sigpipe"), ""),
             Arguments.of("misaligned", List.of(), ""),
             Arguments.of("cpagecross", List.of("static"), ""),
             Arguments.of("cpagecross", List.of("jit"), ""),

@@ -14,9 +14,9 @@ import java.util.List;
 
 /**
  * Namespace syscalls answered by the sComponent: mkdirat(2), unlinkat(2), renameat(2)/renameat2(2),
- * faccessat(2)/faccessat2(2) and getdents64(2). Returns results or negated errnos. The guest runs as root
- * (getuid(2) is 0 here), so faccessat grants R_OK and W_OK, and X_OK when any execute bit is set or the path is
- * a directory (path_resolution(7), "Permission").
+ * faccessat(2)/faccessat2(2), getdents64(2), chdir(2) and fchdir(2). Returns results or negated errnos. The
+ * guest runs as root (getuid(2) is 0 here), so faccessat grants R_OK and W_OK, and X_OK when any execute bit is
+ * set or the path is a directory (path_resolution(7), "Permission").
  */
 final class DirectorySyscalls
 {
@@ -129,6 +129,45 @@ final class DirectorySyscalls
             {
                 return -Errno.EACCES;
             }
+            return 0;
+        }
+        catch (final FabricException ex)
+        {
+            return -ex.errno();
+        }
+    }
+
+    /** chdir(2): ENOENT, ENOTDIR, ENAMETOOLONG; the new cwd is kept by the pComponent. */
+    long chdir(final long pathAddr)
+    {
+        final String path = paths.resolve(GuestPaths.AT_FDCWD, pathAddr);
+        if (path == null)
+        {
+            return paths.lastError();
+        }
+        return changeDirectory(path);
+    }
+
+    /** fchdir(2): EBADF, ENOTDIR. */
+    long fchdir(final long fd)
+    {
+        final OpenFile file = process.fds().get(fd);
+        if (file == null)
+        {
+            return -Errno.EBADF;
+        }
+        return file.path() == null ? -Errno.ENOTDIR : changeDirectory(file.path());
+    }
+
+    private long changeDirectory(final String path)
+    {
+        try
+        {
+            if (!storage().stat(path, true).isDirectory())
+            {
+                return -Errno.ENOTDIR;
+            }
+            process.cwd(path);
             return 0;
         }
         catch (final FabricException ex)

@@ -119,6 +119,31 @@ public final class LinuxKernel implements SyscallHandler
                 return directories.faccessat2(a0, a1, (int)a2, 0);
             case Syscalls.FACCESSAT2:
                 return directories.faccessat2(a0, a1, (int)a2, (int)a3);
+            case Syscalls.PIPE2:
+                return descriptors.pipe2(a0, (int)a1);
+            case Syscalls.CHDIR:
+                return directories.chdir(a0);
+            case Syscalls.FCHDIR:
+                return directories.fchdir(a0);
+            case Syscalls.CLOCK_GETRES:
+                return proc.clockGetres((int)a0, a1);
+            case Syscalls.NANOSLEEP:
+                return proc.nanosleep(a0);
+            case Syscalls.CLOCK_NANOSLEEP:
+                return proc.clockNanosleep((int)a0, (int)a1, a2);
+            case Syscalls.TIMES:
+                return proc.times(a0);
+            case Syscalls.GETRUSAGE:
+                return proc.getrusage((int)a0, a1);
+            case Syscalls.SCHED_GETAFFINITY:
+                return proc.schedGetaffinity(a0, a1, a2);
+            case Syscalls.SCHED_YIELD:
+                Thread.yield();
+                return 0;
+            case Syscalls.GETPGID:
+            case Syscalls.GETSID:
+            case Syscalls.SETSID:
+                return process.pid(); // the guest leads its own session and process group
             case Syscalls.GETDENTS64:
                 return directories.getdents64(a0, a1, a2);
             case Syscalls.READV:

@@ -42,8 +42,16 @@ public interface OpenFile
         return -Errno.EINVAL;
     }
 
-    /** The status flags fcntl(F_GETFL) reports: access mode and O_APPEND (open(2)). */
+    /** The status flags fcntl(F_GETFL) reports: access mode, O_APPEND, O_NONBLOCK (open(2)). */
     int statusFlags();
+
+    /**
+     * fcntl(F_SETFL): takes O_APPEND and O_NONBLOCK from {@code flags} where the file supports them; other bits
+     * are ignored, as Linux ignores the access mode and creation flags there.
+     */
+    default void statusFlags(final int flags)
+    {
+    }
 
     /** fstat(2) fields, or null with {@link #lastErrno()} set. */
     LinuxStructs.Stat stat();

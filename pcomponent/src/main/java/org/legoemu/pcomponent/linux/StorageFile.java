@@ -18,10 +18,11 @@ public final class StorageFile implements OpenFile
     private static final int O_WRONLY = 1;
     private static final int O_RDWR = 2;
     private static final int O_APPEND = 0x400;
+    private static final int O_NONBLOCK = 0x800;
 
     private final StorageProxy storage;
     private final String path;
-    private final int flags;
+    private int flags;
     private final boolean directory;
     private long offset;
     private int lastErrno;
@@ -163,7 +164,13 @@ public final class StorageFile implements OpenFile
     @Override
     public int statusFlags()
     {
-        return flags & (O_ACCMODE | O_APPEND);
+        return flags & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+    }
+
+    @Override
+    public void statusFlags(final int newFlags)
+    {
+        flags = (flags & ~(O_APPEND | O_NONBLOCK)) | (newFlags & (O_APPEND | O_NONBLOCK));
     }
 
     /** True if this description was opened on a directory (getdents64(2) reads it). */
