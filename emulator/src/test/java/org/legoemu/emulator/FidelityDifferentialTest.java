@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * The fidelity suite (issue 3, "Differential testing against qemu-riscv64"): the ISA and Linux ABI guests of
  * emulator/guests/src (integer edge cases, AMOs and LR/SC in one hart, every F/D instruction class under every
  * rounding mode with the fflags raised, reserved rounding modes, libc float formatting and parsing, setjmp/longjmp, qsort, large
- * malloc/free, file syscalls, pipes/chdir/sleeps, misaligned accesses, code straddling a page, C++ exceptions) and every csmith
+ * malloc/free, file syscalls, pipes/chdir/sleeps, guest deaths by signal, misaligned accesses, code straddling a page, C++ exceptions) and every csmith
  * regression kept in emulator/guests/src/regress (see scripts/csmith-diff) must behave exactly as under
  * qemu-riscv64: same stdout, same exit status, same stderr unless killed by a signal.
  */
@@ -69,6 +69,14 @@ class FidelityDifferentialTest
             Arguments.of("misaligned", List.of(), ""),
             Arguments.of("cpagecross", List.of("static"), ""),
             Arguments.of("cpagecross", List.of("jit"), ""),
+            Arguments.of("faults", List.of("stack"), ""),
+            Arguments.of("faults", List.of("rodata"), ""),
+            Arguments.of("faults", List.of("amo"), ""),
+            Arguments.of("faults", List.of("lr"), ""),
+            Arguments.of("faults", List.of("ebreak"), ""),
+            Arguments.of("faults", List.of("term"), ""),
+            Arguments.of("faults", List.of("exit300"), ""),
+            Arguments.of("faults", List.of("highaddr"), ""),
             Arguments.of("cxxexcept", List.of(), ""),
             Arguments.of("cxxexcept", List.of("uncaught"), ""));
         return Stream.concat(suite, regressions());
