@@ -171,6 +171,16 @@ int main(void)
     show_size("after ftruncate 10", fd);
     step("ftruncate 5000", ftruncate(fd, 5000));
     show_size("after ftruncate 5000", fd);
+    struct statx sx;
+    step("statx a.txt", statx(dfd, "a.txt", 0, STATX_BASIC_STATS, &sx));
+    printf("statx size %llu regular %d mode %o nlink %u basic %d\n", (unsigned long long)sx.stx_size,
+           S_ISREG(sx.stx_mode), sx.stx_mode & 0777, sx.stx_nlink,
+           (sx.stx_mask & STATX_BASIC_STATS) == STATX_BASIC_STATS);
+    step("statx AT_EMPTY_PATH on fd", statx(fd, "", AT_EMPTY_PATH, STATX_SIZE, &sx));
+    printf("statx via fd size %llu\n", (unsigned long long)sx.stx_size);
+    step("statx missing (ENOENT)", statx(dfd, "missing", 0, STATX_BASIC_STATS, &sx));
+    step("statx dir", statx(AT_FDCWD, DIR_NAME, 0, STATX_TYPE, &sx));
+    printf("statx dir is dir %d\n", S_ISDIR(sx.stx_mode));
     step("pread at 4990", pread(fd, buf, 64, 4990));
     step("pread at 6000 (EOF)", pread(fd, buf, 64, 6000));
     step("pwrite at 2", pwrite(fd, "ZZ", 2, 2));

@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * File and console syscalls (openat(2), close(2), read(2), write(2), pread64/pwrite64(2), readv/writev(2),
- * lseek(2), ftruncate(2), fsync(2), newfstatat(2), fstat(2), readlinkat(2), ioctl(2), getcwd(2)). Returns results
- * or negated errnos; guest pointers that fault are turned into EFAULT by the caller.
+ * lseek(2), ftruncate(2), fsync(2), newfstatat(2), statx(2), fstat(2), readlinkat(2), ioctl(2), getcwd(2)).
+ * Returns results or negated errnos; guest pointers that fault are turned into EFAULT by the caller.
  */
 final class FileSyscalls
 {
@@ -30,6 +30,7 @@ final class FileSyscalls
     private final LinuxProcess process;
     private final GuestMemory memory;
     private final GuestPaths paths;
+    private long lookupError;
 
     FileSyscalls(final LinuxProcess process, final GuestPaths paths)
     {
@@ -225,30 +226,76 @@ final class FileSyscalls
 
     long newfstatat(final long dirfd, final long pathAddr, final long statAddr, final int flags)
     {
+        final LinuxStructs.Stat st = lookup(dirfd, pathAddr, flags);
+        if (st == null)
+        {
+            return lookupError;
+        }
+        final byte[] bytes = LinuxStructs.stat(st);
+        GuestMemoryAccess.write(memory, statAddr, bytes, 0, bytes.length);
+        return 0;
+    }
+
+    /**
+     * statx(2): the STATX_BASIC_STATS fields whatever {@code mask} asks for (stx_mask says which are filled);
+     * AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW as for newfstatat; EINVAL for a mask with the reserved bit 31.
+     */
+    long statx(final long dirfd, final long pathAddr, final int flags, final int mask, final long statxAddr)
+    {
+        if (mask < 0)
+        {
+            return -Errno.EINVAL;
+        }
+        final LinuxStructs.Stat st = lookup(dirfd, pathAddr, flags);
+        if (st == null)
+        {
+            return lookupError;
+        }
+        final byte[] bytes = LinuxStructs.statx(st);
+        GuestMemoryAccess.write(memory, statxAddr, bytes, 0, bytes.length);
+        return 0;
+    }
+
+    /** The stat of (dirfd, path) for newfstatat and statx, or null with {@link #lookupError} set. */
+    private LinuxStructs.Stat lookup(final long dirfd, final long pathAddr, final int flags)
+    {
         final String raw = paths.read(pathAddr);
         if (raw == null)
         {
-            return paths.lastError();
+            lookupError = paths.lastError();
+            return null;
         }
         if (raw.isEmpty())
         {
-            return (flags & AT_EMPTY_PATH) != 0 ? fstat(dirfd, statAddr) : -Errno.ENOENT;
+            if ((flags & AT_EMPTY_PATH) == 0)
+            {
+                lookupError = -Errno.ENOENT;
+                return null;
+            }
+            final OpenFile file = process.fds().get(dirfd);
+            if (file == null)
+            {
+                lookupError = -Errno.EBADF;
+                return null;
+            }
+            final LinuxStructs.Stat st = file.stat();
+            lookupError = st == null ? -file.lastErrno() : 0;
+            return st;
         }
         final String path = paths.resolveAt(dirfd, raw);
         if (path == null)
         {
-            return paths.lastError();
+            lookupError = paths.lastError();
+            return null;
         }
         try
         {
-            final StatInfo info = process.storage().stat(path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
-            final byte[] bytes = LinuxStructs.stat(StorageFile.toStat(info));
-            GuestMemoryAccess.write(memory, statAddr, bytes, 0, bytes.length);
-            return 0;
+            return StorageFile.toStat(process.storage().stat(path, (flags & AT_SYMLINK_NOFOLLOW) == 0));
         }
         catch (final FabricException ex)
         {
-            return -ex.errno();
+            lookupError = -ex.errno();
+            return null;
         }
     }
 

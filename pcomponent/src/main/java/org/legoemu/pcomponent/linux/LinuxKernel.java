@@ -154,6 +154,8 @@ public final class LinuxKernel implements SyscallHandler
                 return files.readlinkat(a0, a1, a2, a3);
             case Syscalls.NEWFSTATAT:
                 return files.newfstatat(a0, a1, a2, (int)a3);
+            case Syscalls.STATX:
+                return files.statx(a0, a1, (int)a2, (int)a3, a4);
             case Syscalls.FSTAT:
                 return files.fstat(a0, a1);
             case Syscalls.BRK:
