@@ -98,30 +98,7 @@ class GuestDifferentialTest
     @MethodSource("guests")
     void behavesAsUnderQemu(final String guest, final List<String> args, final String stdin) throws Exception
     {
-        final byte[] input = stdin.getBytes(StandardCharsets.UTF_8);
-        final GuestBinaries.Outcome expected = GuestBinaries.qemu(root, "./" + guest, args, input);
-
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final List<String> argv = new ArrayList<>();
-        argv.add("./" + guest);
-        argv.addAll(args);
-        final ProcessResult result = cluster.run(
-            "/" + guest, argv, List.of("LANG=C"), "/", new Console(new ByteArrayInputStream(input), out, err, false));
-
-        assertEquals(new String(expected.stdout(), StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8),
-            "stdout of " + guest + " " + args);
-        assertArrayEquals(expected.stdout(), out.toByteArray());
-        assertEquals(expected.status(), result.exitStatus(), "exit status of " + guest + " " + args);
-        if (result.signal() == null)
-        {
-            assertEquals(new String(expected.stderr(), StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        }
-        assertTrue(result.instructions() > 1000, "instructions retired");
-        for (final var memory : cluster.memories())
-        {
-            assertEquals(0, memory.framesInUse(), "frames left on mComponent " + memory.componentId() + " after exit");
-        }
+        DifferentialCheck.assertSameAsQemu(cluster, root, guest, args, stdin.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -8,6 +8,10 @@ public final class Errnos
 {
     /** No such file or directory; no such component. */
     public static final int ENOENT = 2;
+    /** Device or resource busy (rmdir or rename of the namespace root). */
+    public static final int EBUSY = 16;
+    /** Directory not empty (rmdir(2), rename(2)). */
+    public static final int ENOTEMPTY = 39;
     /** No such process (unknown pid). */
     public static final int ESRCH = 3;
     /** I/O error: the handler failed or did not answer, or the connection was lost with the call pending. */

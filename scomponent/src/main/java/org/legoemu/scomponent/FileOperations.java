@@ -3,19 +3,26 @@ package org.legoemu.scomponent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.proxy.DirEntry;
 import org.legoemu.fabric.proxy.StatInfo;
 
 /**
@@ -47,6 +54,10 @@ public final class FileOperations
     public static final int O_DIRECTORY = 0x10000;
     /** open(2) fail with ELOOP if the final component is a symlink (0400000 octal). */
     public static final int O_NOFOLLOW = 0x20000;
+    /** renameat2(2): fail with EEXIST instead of replacing the target. */
+    public static final int RENAME_NOREPLACE = 1;
+    /** Largest number of directory entries served in one request. */
+    public static final int MAX_DIR_ENTRIES = 1024;
     /** Largest read or write served in one request, bytes. */
     public static final int MAX_TRANSFER_BYTES = 1024 * 1024;
 
@@ -292,6 +303,196 @@ public final class FileOperations
         catch (final IOException ex)
         {
             throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    /**
+     * mkdir(2): creates a directory with permissions {@code mode & 07777}.
+     *
+     * @throws StorageException EEXIST, ENOENT (missing parent), ENOTDIR, ELOOP, EACCES, ENAMETOOLONG, ENOSPC, EIO.
+     */
+    public void mkdir(final String path, final int mode)
+    {
+        final ResolvedPath resolved = resolver.resolve(path, false);
+        if (resolved.exists())
+        {
+            throw new StorageException(Errnos.EEXIST, path + ": file exists");
+        }
+        try
+        {
+            Files.createDirectory(resolved.hostPath());
+            setPermissions(resolved, mode);
+        }
+        catch (final IOException ex)
+        {
+            throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    /**
+     * unlink(2) of a non-directory (a final symlink itself is removed), or rmdir(2) of an empty directory when
+     * {@code removeDirectory}.
+     *
+     * @throws StorageException ENOENT, EISDIR (unlink of a directory), ENOTDIR (rmdir of a non-directory),
+     *                          ENOTEMPTY, EBUSY (the root), ELOOP, EACCES, EIO.
+     */
+    public void unlink(final String path, final boolean removeDirectory)
+    {
+        final ResolvedPath resolved = resolver.resolve(path, false);
+        if (!resolved.exists())
+        {
+            throw new StorageException(Errnos.ENOENT, path + ": no such file or directory");
+        }
+        if (resolved.isDirectory() != removeDirectory)
+        {
+            throw new StorageException(removeDirectory ? Errnos.ENOTDIR : Errnos.EISDIR,
+                path + (removeDirectory ? ": not a directory" : ": is a directory"));
+        }
+        requireNotRoot(resolved);
+        try
+        {
+            Files.delete(resolved.hostPath());
+        }
+        catch (final IOException ex)
+        {
+            throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    /**
+     * rename(2) / renameat2(2) with {@code flags} 0 or {@link #RENAME_NOREPLACE}: atomically replaces an existing
+     * target of a compatible type (a directory only by an empty directory).
+     *
+     * @throws StorageException ENOENT, EEXIST (RENAME_NOREPLACE), EISDIR, ENOTDIR, ENOTEMPTY, EINVAL (a directory
+     *                          into itself, unknown flags), EBUSY (the root), ELOOP, EACCES, EIO.
+     */
+    public void rename(final String fromPath, final String toPath, final int flags)
+    {
+        if ((flags & ~RENAME_NOREPLACE) != 0)
+        {
+            throw new StorageException(Errnos.EINVAL, fromPath + ": unsupported rename flags " + flags);
+        }
+        final ResolvedPath from = resolver.resolve(fromPath, false);
+        if (!from.exists())
+        {
+            throw new StorageException(Errnos.ENOENT, fromPath + ": no such file or directory");
+        }
+        final ResolvedPath to = resolver.resolve(toPath, false);
+        requireNotRoot(from);
+        if (to.exists())
+        {
+            requireNotRoot(to);
+            if ((flags & RENAME_NOREPLACE) != 0)
+            {
+                throw new StorageException(Errnos.EEXIST, toPath + ": file exists");
+            }
+            if (from.isDirectory() && !to.isDirectory())
+            {
+                throw new StorageException(Errnos.ENOTDIR, toPath + ": not a directory");
+            }
+            if (!from.isDirectory() && to.isDirectory())
+            {
+                throw new StorageException(Errnos.EISDIR, toPath + ": is a directory");
+            }
+        }
+        if (from.isDirectory() && !to.hostPath().equals(from.hostPath()) && to.hostPath().startsWith(from.hostPath()))
+        {
+            throw new StorageException(Errnos.EINVAL, toPath + ": inside " + fromPath);
+        }
+        try
+        {
+            Files.move(from.hostPath(), to.hostPath(), StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException ex)
+        {
+            throw StorageException.fromIo(ex, toPath);
+        }
+    }
+
+    /**
+     * Lists a directory for getdents64(2), statelessly: entries in name order, "." and ".." first, from the
+     * {@code cookie}-th on (0 = the first), at most {@code maxEntries} (and {@link #MAX_DIR_ENTRIES}). Each
+     * entry's {@link DirEntry#nextCookie()} continues after it.
+     *
+     * @return the entries; empty at the end of the directory.
+     * @throws StorageException ENOENT, ENOTDIR, ELOOP, EACCES, EINVAL (negative cookie or count), EIO.
+     */
+    public List<DirEntry> readdir(final String path, final long cookie, final int maxEntries)
+    {
+        if (cookie < 0 || maxEntries < 0)
+        {
+            throw new StorageException(Errnos.EINVAL, path + ": cookie " + cookie + ", count " + maxEntries);
+        }
+        final ResolvedPath resolved = resolver.resolve(path, true);
+        if (!resolved.exists())
+        {
+            throw new StorageException(Errnos.ENOENT, path + ": no such file or directory");
+        }
+        if (!resolved.isDirectory())
+        {
+            throw new StorageException(Errnos.ENOTDIR, path + ": not a directory");
+        }
+        try
+        {
+            final List<String> names = new ArrayList<>();
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(resolved.hostPath()))
+            {
+                for (final Path child : children)
+                {
+                    names.add(child.getFileName().toString());
+                }
+            }
+            names.sort(null);
+            names.add(0, "..");
+            names.add(0, ".");
+            final List<DirEntry> entries = new ArrayList<>();
+            final int limit = Math.min(maxEntries, MAX_DIR_ENTRIES);
+            for (long i = cookie; i < names.size() && entries.size() < limit; i++)
+            {
+                final String name = names.get((int)i);
+                final Path host = i == 1 && resolved.hostPath().equals(resolver.root())
+                    ? resolved.hostPath() : resolved.hostPath().resolve(name).normalize();
+                entries.add(new DirEntry(inode(host), i + 1, typeOf(host), name));
+            }
+            return entries;
+        }
+        catch (final IOException ex)
+        {
+            throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    private long inode(final Path host) throws IOException
+    {
+        if (unixAttributesSupported)
+        {
+            try
+            {
+                return (Long)Files.getAttribute(host, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+            }
+            catch (final UnsupportedOperationException | IllegalArgumentException ex)
+            {
+                unixAttributesSupported = false;
+            }
+        }
+        final Object key = Files.readAttributes(host, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        return key != null ? key.hashCode() & 0xFFFF_FFFFL : host.hashCode() & 0xFFFF_FFFFL;
+    }
+
+    private static int typeOf(final Path host) throws IOException
+    {
+        final BasicFileAttributes a = Files.readAttributes(host, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return a.isDirectory() ? DirEntry.DT_DIR
+            : a.isRegularFile() ? DirEntry.DT_REG
+            : a.isSymbolicLink() ? DirEntry.DT_LNK
+            : DirEntry.DT_UNKNOWN;
+    }
+
+    private void requireNotRoot(final ResolvedPath resolved)
+    {
+        if (resolved.hostPath().equals(resolver.root()))
+        {
+            throw new StorageException(Errnos.EBUSY, resolved.namespacePath() + ": the namespace root");
         }
     }
 

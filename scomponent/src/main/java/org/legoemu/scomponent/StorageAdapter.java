@@ -1,6 +1,7 @@
 package org.legoemu.scomponent;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -8,25 +9,32 @@ import org.legoemu.fabric.AdapterSupport;
 import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Responder;
+import org.legoemu.fabric.proxy.DirEntry;
 import org.legoemu.fabric.proxy.StatInfo;
 import org.legoemu.fabric.sbe.AckEncoder;
 import org.legoemu.fabric.sbe.M2S_READDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2S_FSYNCDecoder;
+import org.legoemu.fabric.sbe.P2S_MKDIRDecoder;
+import org.legoemu.fabric.sbe.P2S_READDIRDecoder;
+import org.legoemu.fabric.sbe.P2S_RENAMEDecoder;
+import org.legoemu.fabric.sbe.P2S_UNLINKDecoder;
 import org.legoemu.fabric.sbe.P2S_OPENDecoder;
 import org.legoemu.fabric.sbe.P2S_READDecoder;
 import org.legoemu.fabric.sbe.P2S_STATDecoder;
 import org.legoemu.fabric.sbe.P2S_TRUNCATEDecoder;
 import org.legoemu.fabric.sbe.P2S_WRITEDecoder;
 import org.legoemu.fabric.sbe.S2X_DATAEncoder;
+import org.legoemu.fabric.sbe.S2X_DIR_ENTRIESEncoder;
 import org.legoemu.fabric.sbe.S2X_STAT_REPLYEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes sComponent requests (P2S_OPEN, P2S_READ, M2S_READ, P2S_WRITE, P2S_STAT, P2S_TRUNCATE, P2S_FSYNC) by
- * templateId, runs them through {@link FileOperations} and encodes the replies (S2X_STAT_REPLY, S2X_DATA, Ack).
+ * Decodes sComponent requests (P2S_OPEN, P2S_READ, M2S_READ, P2S_WRITE, P2S_STAT, P2S_TRUNCATE, P2S_FSYNC,
+ * P2S_MKDIR, P2S_UNLINK, P2S_RENAME, P2S_READDIR) by templateId, runs them through {@link FileOperations} and
+ * encodes the replies (S2X_STAT_REPLY, S2X_DATA, S2X_DIR_ENTRIES, Ack).
  * Runs on the server's single dispatch thread. Unknown templateIds, a wrong schemaId or a truncated message get
  * ErrorReply EPROTO and one log line; file errors get their Linux errno.
  */
@@ -46,6 +54,11 @@ public final class StorageAdapter implements RequestHandler
     private final P2S_STATDecoder statDecoder = new P2S_STATDecoder();
     private final P2S_TRUNCATEDecoder truncateDecoder = new P2S_TRUNCATEDecoder();
     private final P2S_FSYNCDecoder fsyncDecoder = new P2S_FSYNCDecoder();
+    private final P2S_MKDIRDecoder mkdirDecoder = new P2S_MKDIRDecoder();
+    private final P2S_UNLINKDecoder unlinkDecoder = new P2S_UNLINKDecoder();
+    private final P2S_RENAMEDecoder renameDecoder = new P2S_RENAMEDecoder();
+    private final P2S_READDIRDecoder readdirDecoder = new P2S_READDIRDecoder();
+    private final S2X_DIR_ENTRIESEncoder dirEntriesEncoder = new S2X_DIR_ENTRIESEncoder();
     private final AckEncoder ackEncoder = new AckEncoder();
     private final S2X_DATAEncoder dataEncoder = new S2X_DATAEncoder();
     private final S2X_STAT_REPLYEncoder statEncoder = new S2X_STAT_REPLYEncoder();
@@ -150,6 +163,44 @@ public final class StorageAdapter implements RequestHandler
                 replyAck(responder, 0);
                 break;
 
+            case P2S_MKDIRDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_MKDIRDecoder.BLOCK_LENGTH);
+                mkdirDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final int mode = mkdirDecoder.mode();
+                checkVarField(mkdirDecoder.limit());
+                files.mkdir(mkdirDecoder.path(), mode);
+                replyAck(responder, 0);
+                break;
+
+            case P2S_UNLINKDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_UNLINKDecoder.BLOCK_LENGTH);
+                unlinkDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final boolean removeDirectory = unlinkDecoder.removeDirectory() != 0;
+                checkVarField(unlinkDecoder.limit());
+                files.unlink(unlinkDecoder.path(), removeDirectory);
+                replyAck(responder, 0);
+                break;
+
+            case P2S_RENAMEDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_RENAMEDecoder.BLOCK_LENGTH);
+                renameDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final int renameFlags = renameDecoder.flags();
+                checkVarField(renameDecoder.limit());
+                final String fromPath = renameDecoder.fromPath();
+                checkVarField(renameDecoder.limit());
+                files.rename(fromPath, renameDecoder.toPath(), renameFlags);
+                replyAck(responder, 0);
+                break;
+
+            case P2S_READDIRDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_READDIRDecoder.BLOCK_LENGTH);
+                readdirDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final long cookie = readdirDecoder.cookie();
+                final int maxEntries = readdirDecoder.maxEntries();
+                checkVarField(readdirDecoder.limit());
+                replyEntries(files.readdir(readdirDecoder.path(), cookie, maxEntries), responder);
+                break;
+
             default:
                 throw new StorageException(Errnos.EPROTO, "unknown templateId " + templateId);
         }
@@ -207,6 +258,22 @@ public final class StorageAdapter implements RequestHandler
             .atimeNs(stat.atimeNs())
             .ctimeNs(stat.ctimeNs());
         responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + statEncoder.encodedLength());
+    }
+
+    private void replyEntries(final List<DirEntry> entries, final Responder responder)
+    {
+        final S2X_DIR_ENTRIESEncoder.EntriesEncoder group = dirEntriesEncoder
+            .wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
+            .entriesCount(entries.size());
+        for (final DirEntry entry : entries)
+        {
+            group.next()
+                .inode(entry.inode())
+                .nextCookie(entry.nextCookie())
+                .entryType((short)entry.type())
+                .name(entry.name());
+        }
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + dirEntriesEncoder.encodedLength());
     }
 
     private void replyAck(final Responder responder, final long value)

@@ -2,6 +2,7 @@ package org.legoemu.scomponent;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
@@ -42,6 +43,10 @@ public final class StorageException extends RuntimeException
         if (ex instanceof NoSuchFileException)
         {
             errno = Errnos.ENOENT;
+        }
+        else if (ex instanceof DirectoryNotEmptyException)
+        {
+            errno = Errnos.ENOTEMPTY;
         }
         else if (ex instanceof FileAlreadyExistsException)
         {
@@ -96,6 +101,10 @@ public final class StorageException extends RuntimeException
         {
             return Errnos.ENAMETOOLONG;
         }
+        if (reason.contains("Directory not empty"))
+        {
+            return Errnos.ENOTEMPTY;
+        }
         if (reason.contains("File too large"))
         {
             return Errnos.EFBIG;
@@ -120,6 +129,7 @@ public final class StorageException extends RuntimeException
             case Errnos.ENOSPC: return "no space left on device";
             case Errnos.ENAMETOOLONG: return "file name too long";
             case Errnos.EFBIG: return "file too large";
+            case Errnos.ENOTEMPTY: return "directory not empty";
             default: return "I/O error";
         }
     }

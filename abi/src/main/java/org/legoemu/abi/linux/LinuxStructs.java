@@ -99,6 +99,46 @@ public final class LinuxStructs
         return b.array();
     }
 
+    /** Size of {@code struct statx}, bytes. */
+    public static final int STATX_SIZE = 256;
+    /** statx(2) stx_mask: every field of STATX_BASIC_STATS (type, mode, nlink, uid, gid, times, ino, size, blocks). */
+    public static final int STATX_BASIC_STATS = 0x7ff;
+
+    /**
+     * Encodes {@code struct statx} (include/uapi/linux/stat.h): stx_mask u32 @0 ({@link #STATX_BASIC_STATS}),
+     * stx_blksize u32 @4, stx_attributes @8, stx_nlink u32 @16, stx_uid @20, stx_gid @24, stx_mode u16 @28,
+     * stx_ino @32, stx_size @40, stx_blocks @48, stx_attributes_mask @56, then statx_timestamp {i64 tv_sec, u32
+     * tv_nsec, pad} stx_atime @64, stx_btime @80 (not reported), stx_ctime @96, stx_mtime @112, stx_rdev_major
+     * @128, stx_rdev_minor @132, stx_dev_major @136, stx_dev_minor @140; zeros up to 256 bytes.
+     *
+     * @param st the values (the same as for {@link #stat(Stat)}).
+     * @return {@value #STATX_SIZE} bytes.
+     */
+    public static byte[] statx(final Stat st)
+    {
+        final ByteBuffer b = le(STATX_SIZE);
+        b.putInt(0, STATX_BASIC_STATS);
+        b.putInt(4, st.blksize());
+        b.putInt(16, st.nlink());
+        b.putInt(20, st.uid());
+        b.putInt(24, st.gid());
+        b.putShort(28, (short)st.mode());
+        b.putLong(32, st.ino());
+        b.putLong(40, st.size());
+        b.putLong(48, st.blocks());
+        b.putLong(64, st.atimeSec());
+        b.putInt(72, (int)st.atimeNsec());
+        b.putLong(96, st.ctimeSec());
+        b.putInt(104, (int)st.ctimeNsec());
+        b.putLong(112, st.mtimeSec());
+        b.putInt(120, (int)st.mtimeNsec());
+        b.putInt(128, (int)(st.rdev() >>> 8));
+        b.putInt(132, (int)(st.rdev() & 0xff));
+        b.putInt(136, (int)(st.dev() >>> 8));
+        b.putInt(140, (int)(st.dev() & 0xff));
+        return b.array();
+    }
+
     /**
      * Encodes {@code struct new_utsname}: six NUL-padded 65-byte fields; longer values are truncated to 64 bytes.
      *

@@ -1,6 +1,8 @@
 package org.legoemu.fabric.proxy;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import org.agrona.ExpandableArrayBuffer;
 import org.legoemu.fabric.Client;
@@ -10,12 +12,17 @@ import org.legoemu.fabric.sbe.AckDecoder;
 import org.legoemu.fabric.sbe.M2S_READEncoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2S_FSYNCEncoder;
+import org.legoemu.fabric.sbe.P2S_MKDIREncoder;
+import org.legoemu.fabric.sbe.P2S_READDIREncoder;
+import org.legoemu.fabric.sbe.P2S_RENAMEEncoder;
+import org.legoemu.fabric.sbe.P2S_UNLINKEncoder;
 import org.legoemu.fabric.sbe.P2S_OPENEncoder;
 import org.legoemu.fabric.sbe.P2S_READEncoder;
 import org.legoemu.fabric.sbe.P2S_STATEncoder;
 import org.legoemu.fabric.sbe.P2S_TRUNCATEEncoder;
 import org.legoemu.fabric.sbe.P2S_WRITEEncoder;
 import org.legoemu.fabric.sbe.S2X_DATADecoder;
+import org.legoemu.fabric.sbe.S2X_DIR_ENTRIESDecoder;
 import org.legoemu.fabric.sbe.S2X_STAT_REPLYDecoder;
 
 /**
@@ -25,8 +32,8 @@ import org.legoemu.fabric.sbe.S2X_STAT_REPLYDecoder;
  * method is synchronized on the proxy (the threads of a guest process share one), one request in flight at a time.
  * <p>
  * Failures surface as {@link org.legoemu.fabric.RemoteErrorException} carrying the Linux errno open(2), read(2),
- * write(2), stat(2) or truncate(2) would give (ENOENT, ENOTDIR, EISDIR, EEXIST, EACCES, ELOOP, ENAMETOOLONG,
- * EINVAL, EIO) or {@link FabricException} (ETIMEDOUT, ECONNREFUSED, EIO; EPROTO for a reply of the wrong type).
+ * write(2), stat(2), truncate(2), mkdir(2), unlink(2), rmdir(2) or rename(2) would give (ENOENT, ENOTDIR, EISDIR,
+ * EEXIST, ENOTEMPTY, EBUSY, EACCES, ELOOP, ENAMETOOLONG, EINVAL, EIO) or {@link FabricException} (ETIMEDOUT, ECONNREFUSED, EIO; EPROTO for a reply of the wrong type).
  */
 public final class StorageProxy
 {
@@ -51,6 +58,11 @@ public final class StorageProxy
     private final P2S_STATEncoder statEncoder = new P2S_STATEncoder();
     private final P2S_TRUNCATEEncoder truncateEncoder = new P2S_TRUNCATEEncoder();
     private final P2S_FSYNCEncoder fsyncEncoder = new P2S_FSYNCEncoder();
+    private final P2S_MKDIREncoder mkdirEncoder = new P2S_MKDIREncoder();
+    private final P2S_UNLINKEncoder unlinkEncoder = new P2S_UNLINKEncoder();
+    private final P2S_RENAMEEncoder renameEncoder = new P2S_RENAMEEncoder();
+    private final P2S_READDIREncoder readdirEncoder = new P2S_READDIREncoder();
+    private final S2X_DIR_ENTRIESDecoder dirEntriesDecoder = new S2X_DIR_ENTRIESDecoder();
     private final AckDecoder ackDecoder = new AckDecoder();
     private final S2X_DATADecoder dataDecoder = new S2X_DATADecoder();
     private final S2X_STAT_REPLYDecoder statDecoder = new S2X_STAT_REPLYDecoder();
@@ -191,6 +203,52 @@ public final class StorageProxy
     {
         fsyncEncoder.wrapAndApplyHeader(request, 0, headerEncoder).path(path);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + fsyncEncoder.encodedLength());
+    }
+
+    /** P2S_MKDIR: mkdir(2) with permission bits {@code mode} (umask already applied by the caller). */
+    public void mkdir(final String path, final int mode)
+    {
+        mkdirEncoder.wrapAndApplyHeader(request, 0, headerEncoder).mode(mode).path(path);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + mkdirEncoder.encodedLength());
+    }
+
+    /** P2S_UNLINK: unlink(2) of a non-directory, or rmdir(2) of an empty directory when {@code removeDirectory}. */
+    public void unlink(final String path, final boolean removeDirectory)
+    {
+        unlinkEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .removeDirectory((short)(removeDirectory ? 1 : 0))
+            .path(path);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + unlinkEncoder.encodedLength());
+    }
+
+    /** P2S_RENAME: rename(2), or renameat2(2) with {@code flags} 0 or RENAME_NOREPLACE (1). */
+    public void rename(final String fromPath, final String toPath, final int flags)
+    {
+        renameEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(flags).fromPath(fromPath).toPath(toPath);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + renameEncoder.encodedLength());
+    }
+
+    /**
+     * P2S_READDIR: up to {@code maxEntries} entries of a directory, in name order with "." and ".." first,
+     * starting at {@code cookie} (0 for the first entry, else an entry's {@link DirEntry#nextCookie()}).
+     *
+     * @return the entries; empty at the end of the directory.
+     */
+    public List<DirEntry> readdir(final String path, final long cookie, final int maxEntries)
+    {
+        readdirEncoder.wrapAndApplyHeader(request, 0, headerEncoder).cookie(cookie).maxEntries(maxEntries).path(path);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + readdirEncoder.encodedLength(),
+            S2X_DIR_ENTRIESDecoder.TEMPLATE_ID);
+        final S2X_DIR_ENTRIESDecoder d = dirEntriesDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        final List<DirEntry> entries = new ArrayList<>();
+        for (final S2X_DIR_ENTRIESDecoder.EntriesDecoder e : d.entries())
+        {
+            final long inode = e.inode();
+            final long nextCookie = e.nextCookie();
+            final int type = e.entryType();
+            entries.add(new DirEntry(inode, nextCookie, type, e.name()));
+        }
+        return entries;
     }
 
     /** The file size reported by the last read reply, bytes; -1 before any read. */

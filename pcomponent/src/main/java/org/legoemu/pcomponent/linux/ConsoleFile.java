@@ -10,6 +10,9 @@ import java.io.OutputStream;
 /** fd 0, 1 or 2: a stream of the {@link Console}, seen by the guest as a pipe or a terminal. */
 public final class ConsoleFile implements OpenFile
 {
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 1;
+
     private final InputStream in;
     private final OutputStream out;
     private final boolean terminal;
@@ -81,6 +84,12 @@ public final class ConsoleFile implements OpenFile
     {
         final int mode = terminal ? LinuxStructs.S_IFCHR | 0620 : LinuxStructs.S_IFIFO | 0600;
         return new LinuxStructs.Stat(0xc, 0, mode, 1, 0, 0, terminal ? 0x8800 : 0, 0, 4096, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public int statusFlags()
+    {
+        return in != null ? O_RDONLY : O_WRONLY;
     }
 
     @Override

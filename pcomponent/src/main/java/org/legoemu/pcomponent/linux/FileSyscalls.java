@@ -10,46 +10,51 @@ import org.legoemu.fabric.proxy.StatInfo;
 import java.nio.charset.StandardCharsets;
 
 /**
- * File and console syscalls (openat(2), close(2), read(2), write(2), readv/writev(2), lseek(2), newfstatat(2),
- * fstat(2), readlinkat(2), ioctl(2), getcwd(2)). Returns results or negated errnos; guest pointers that fault
- * are turned into EFAULT by the caller.
+ * File and console syscalls (openat(2), close(2), read(2), write(2), pread64/pwrite64(2), readv/writev(2),
+ * lseek(2), ftruncate(2), fsync(2), newfstatat(2), statx(2), fstat(2), readlinkat(2), ioctl(2), getcwd(2)).
+ * Returns results or negated errnos; guest pointers that fault are turned into EFAULT by the caller.
  */
 final class FileSyscalls
 {
-    static final int AT_FDCWD = -100;
     static final int AT_SYMLINK_NOFOLLOW = 0x100;
     static final int AT_EMPTY_PATH = 0x1000;
-    static final int PATH_MAX = 4096;
     private static final int O_CREAT = 0x40;
     private static final int O_DIRECTORY = 0x10000;
+    private static final int O_CLOEXEC = 0x80000;
+    /** The file mode creation mask of every guest process (umask(2)); Linux's default. */
+    static final int UMASK = 022;
     private static final int TCGETS = 0x5401;
     private static final int TERMIOS_SIZE = 60;
     private static final int IOV_MAX = 1024;
 
     private final LinuxProcess process;
     private final GuestMemory memory;
+    private final GuestPaths paths;
+    private long lookupError;
 
-    FileSyscalls(final LinuxProcess process)
+    FileSyscalls(final LinuxProcess process, final GuestPaths paths)
     {
         this.process = process;
         this.memory = process.memory();
+        this.paths = paths;
     }
 
     long openat(final long dirfd, final long pathAddr, final int flags, final int mode)
     {
-        final String path = resolvePath(dirfd, pathAddr);
+        final String path = paths.resolve(dirfd, pathAddr);
         if (path == null)
         {
-            return lastPathError;
+            return paths.lastError();
         }
         try
         {
-            final StatInfo info = process.storage().open(path, flags, mode);
+            final StatInfo info = process.storage().open(path, flags, mode & ~UMASK);
             if ((flags & O_DIRECTORY) != 0 && !info.isDirectory())
             {
                 return -Errno.ENOTDIR;
             }
-            final int fd = process.fds().install(new StorageFile(process.storage(), path, flags, info.isDirectory()));
+            final int fd = process.fds().install(
+                new StorageFile(process.storage(), path, flags, info.isDirectory()), 0, (flags & O_CLOEXEC) != 0);
             return fd < 0 ? -Errno.EMFILE : fd;
         }
         catch (final FabricException ex)
@@ -65,6 +70,45 @@ final class FileSyscalls
 
     long read(final long fd, final long bufAddr, final long count)
     {
+        return transferIn(fd, bufAddr, count, -1);
+    }
+
+    long write(final long fd, final long bufAddr, final long count)
+    {
+        return transferOut(fd, bufAddr, count, -1);
+    }
+
+    /** pread64(2): EINVAL for a negative offset, ESPIPE for streams. */
+    long pread64(final long fd, final long bufAddr, final long count, final long fileOffset)
+    {
+        return fileOffset < 0 ? (process.fds().get(fd) == null ? -Errno.EBADF : -Errno.EINVAL)
+            : transferIn(fd, bufAddr, count, fileOffset);
+    }
+
+    /** pwrite64(2): EINVAL for a negative offset, ESPIPE for streams. */
+    long pwrite64(final long fd, final long bufAddr, final long count, final long fileOffset)
+    {
+        return fileOffset < 0 ? (process.fds().get(fd) == null ? -Errno.EBADF : -Errno.EINVAL)
+            : transferOut(fd, bufAddr, count, fileOffset);
+    }
+
+    /** ftruncate(2): EBADF, EINVAL (negative length, not a regular file open for writing). */
+    long ftruncate(final long fd, final long lengthBytes)
+    {
+        final OpenFile file = process.fds().get(fd);
+        return file == null ? -Errno.EBADF : file.truncate(lengthBytes);
+    }
+
+    /** fsync(2) and fdatasync(2): EBADF, EINVAL for streams. */
+    long fsync(final long fd)
+    {
+        final OpenFile file = process.fds().get(fd);
+        return file == null ? -Errno.EBADF : file.fsync();
+    }
+
+    /** read(2) ({@code fileOffset} -1) or pread64(2) into guest memory. */
+    private long transferIn(final long fd, final long bufAddr, final long count, final long fileOffset)
+    {
         final OpenFile file = process.fds().get(fd);
         if (file == null)
         {
@@ -72,7 +116,7 @@ final class FileSyscalls
         }
         final int length = (int)Math.min(Math.max(count, 0), StorageFile.MAX_IO_BYTES);
         final byte[] buffer = new byte[length];
-        final long n = file.read(buffer, length);
+        final long n = fileOffset < 0 ? file.read(buffer, length) : file.pread(buffer, length, fileOffset);
         if (n > 0)
         {
             GuestMemoryAccess.write(memory, bufAddr, buffer, 0, (int)n);
@@ -80,7 +124,8 @@ final class FileSyscalls
         return n;
     }
 
-    long write(final long fd, final long bufAddr, final long count)
+    /** write(2) ({@code fileOffset} -1) or pwrite64(2) from guest memory. */
+    private long transferOut(final long fd, final long bufAddr, final long count, final long fileOffset)
     {
         final OpenFile file = process.fds().get(fd);
         if (file == null)
@@ -94,7 +139,7 @@ final class FileSyscalls
         final int length = (int)Math.min(count, Integer.MAX_VALUE - 8);
         final byte[] buffer = new byte[length];
         GuestMemoryAccess.read(memory, bufAddr, buffer, 0, length);
-        return file.write(buffer, length);
+        return fileOffset < 0 ? file.write(buffer, length) : file.pwrite(buffer, length, fileOffset);
     }
 
     long readv(final long fd, final long iovAddr, final long iovcnt)
@@ -181,39 +226,85 @@ final class FileSyscalls
 
     long newfstatat(final long dirfd, final long pathAddr, final long statAddr, final int flags)
     {
-        final String raw = GuestMemoryAccess.readCString(memory, pathAddr, PATH_MAX - 1);
+        final LinuxStructs.Stat st = lookup(dirfd, pathAddr, flags);
+        if (st == null)
+        {
+            return lookupError;
+        }
+        final byte[] bytes = LinuxStructs.stat(st);
+        GuestMemoryAccess.write(memory, statAddr, bytes, 0, bytes.length);
+        return 0;
+    }
+
+    /**
+     * statx(2): the STATX_BASIC_STATS fields whatever {@code mask} asks for (stx_mask says which are filled);
+     * AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW as for newfstatat; EINVAL for a mask with the reserved bit 31.
+     */
+    long statx(final long dirfd, final long pathAddr, final int flags, final int mask, final long statxAddr)
+    {
+        if (mask < 0)
+        {
+            return -Errno.EINVAL;
+        }
+        final LinuxStructs.Stat st = lookup(dirfd, pathAddr, flags);
+        if (st == null)
+        {
+            return lookupError;
+        }
+        final byte[] bytes = LinuxStructs.statx(st);
+        GuestMemoryAccess.write(memory, statxAddr, bytes, 0, bytes.length);
+        return 0;
+    }
+
+    /** The stat of (dirfd, path) for newfstatat and statx, or null with {@link #lookupError} set. */
+    private LinuxStructs.Stat lookup(final long dirfd, final long pathAddr, final int flags)
+    {
+        final String raw = paths.read(pathAddr);
         if (raw == null)
         {
-            return -Errno.ENAMETOOLONG;
+            lookupError = paths.lastError();
+            return null;
         }
         if (raw.isEmpty())
         {
-            return (flags & AT_EMPTY_PATH) != 0 ? fstat(dirfd, statAddr) : -Errno.ENOENT;
+            if ((flags & AT_EMPTY_PATH) == 0)
+            {
+                lookupError = -Errno.ENOENT;
+                return null;
+            }
+            final OpenFile file = process.fds().get(dirfd);
+            if (file == null)
+            {
+                lookupError = -Errno.EBADF;
+                return null;
+            }
+            final LinuxStructs.Stat st = file.stat();
+            lookupError = st == null ? -file.lastErrno() : 0;
+            return st;
         }
-        final String path = resolveAt(dirfd, raw);
+        final String path = paths.resolveAt(dirfd, raw);
         if (path == null)
         {
-            return lastPathError;
+            lookupError = paths.lastError();
+            return null;
         }
         try
         {
-            final StatInfo info = process.storage().stat(path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
-            final byte[] bytes = LinuxStructs.stat(StorageFile.toStat(info));
-            GuestMemoryAccess.write(memory, statAddr, bytes, 0, bytes.length);
-            return 0;
+            return StorageFile.toStat(process.storage().stat(path, (flags & AT_SYMLINK_NOFOLLOW) == 0));
         }
         catch (final FabricException ex)
         {
-            return -ex.errno();
+            lookupError = -ex.errno();
+            return null;
         }
     }
 
     long readlinkat(final long dirfd, final long pathAddr, final long bufAddr, final long size)
     {
-        final String raw = GuestMemoryAccess.readCString(memory, pathAddr, PATH_MAX - 1);
+        final String raw = paths.read(pathAddr);
         if (raw == null)
         {
-            return -Errno.ENAMETOOLONG;
+            return paths.lastError();
         }
         if (size <= 0)
         {
@@ -253,43 +344,5 @@ final class FileSyscalls
         }
         GuestMemoryAccess.write(memory, bufAddr, cwd, 0, cwd.length);
         return cwd.length;
-    }
-
-    private long lastPathError;
-
-    private String resolvePath(final long dirfd, final long pathAddr)
-    {
-        final String raw = GuestMemoryAccess.readCString(memory, pathAddr, PATH_MAX - 1);
-        if (raw == null)
-        {
-            lastPathError = -Errno.ENAMETOOLONG;
-            return null;
-        }
-        if (raw.isEmpty())
-        {
-            lastPathError = -Errno.ENOENT;
-            return null;
-        }
-        return resolveAt(dirfd, raw);
-    }
-
-    private String resolveAt(final long dirfd, final String raw)
-    {
-        if (raw.startsWith("/") || (int)dirfd == AT_FDCWD)
-        {
-            return LinuxProcess.resolve(process.cwd(), raw);
-        }
-        final OpenFile dir = process.fds().get(dirfd);
-        if (dir == null)
-        {
-            lastPathError = -Errno.EBADF;
-            return null;
-        }
-        if (dir.path() == null)
-        {
-            lastPathError = -Errno.ENOTDIR;
-            return null;
-        }
-        return LinuxProcess.resolve(dir.path(), raw);
     }
 }

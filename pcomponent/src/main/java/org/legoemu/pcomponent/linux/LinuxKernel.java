@@ -28,6 +28,8 @@ public final class LinuxKernel implements SyscallHandler
     private final MemorySyscalls vm;
     private final ProcessSyscalls proc;
     private final ThreadSyscalls threads;
+    private final DescriptorSyscalls descriptors;
+    private final DirectorySyscalls directories;
 
     /**
      * @param process the process the calling thread belongs to.
@@ -36,7 +38,10 @@ public final class LinuxKernel implements SyscallHandler
     public LinuxKernel(final LinuxProcess process, final GuestThread thread)
     {
         this.process = process;
-        this.files = new FileSyscalls(process);
+        final GuestPaths paths = new GuestPaths(process);
+        this.files = new FileSyscalls(process, paths);
+        this.descriptors = new DescriptorSyscalls(process);
+        this.directories = new DirectorySyscalls(process, paths);
         this.vm = new MemorySyscalls(process);
         this.proc = new ProcessSyscalls(process);
         this.threads = new ThreadSyscalls(process, thread);
@@ -122,6 +127,51 @@ public final class LinuxKernel implements SyscallHandler
                 return files.read(a0, a1, a2);
             case Syscalls.WRITE:
                 return files.write(a0, a1, a2);
+            case Syscalls.PREAD64:
+                return files.pread64(a0, a1, a2, a3);
+            case Syscalls.PWRITE64:
+                return files.pwrite64(a0, a1, a2, a3);
+            case Syscalls.FTRUNCATE:
+                return files.ftruncate(a0, a1);
+            case Syscalls.FSYNC:
+            case Syscalls.FDATASYNC:
+                return files.fsync(a0);
+            case Syscalls.DUP:
+                return descriptors.dup(a0);
+            case Syscalls.DUP3:
+                return descriptors.dup3(a0, a1, (int)a2);
+            case Syscalls.FCNTL:
+                return descriptors.fcntl(a0, (int)a1, a2);
+            case Syscalls.MKDIRAT:
+                return directories.mkdirat(a0, a1, (int)a2);
+            case Syscalls.UNLINKAT:
+                return directories.unlinkat(a0, a1, (int)a2);
+            case Syscalls.RENAMEAT:
+                return directories.renameat2(a0, a1, a2, a3, 0);
+            case Syscalls.RENAMEAT2:
+                return directories.renameat2(a0, a1, a2, a3, (int)a4);
+            case Syscalls.FACCESSAT:
+                return directories.faccessat2(a0, a1, (int)a2, 0);
+            case Syscalls.FACCESSAT2:
+                return directories.faccessat2(a0, a1, (int)a2, (int)a3);
+            case Syscalls.PIPE2:
+                return descriptors.pipe2(a0, (int)a1);
+            case Syscalls.CHDIR:
+                return directories.chdir(a0);
+            case Syscalls.FCHDIR:
+                return directories.fchdir(a0);
+            case Syscalls.CLOCK_GETRES:
+                return proc.clockGetres((int)a0, a1);
+            case Syscalls.TIMES:
+                return proc.times(a0);
+            case Syscalls.GETRUSAGE:
+                return proc.getrusage((int)a0, a1);
+            case Syscalls.GETPGID:
+            case Syscalls.GETSID:
+            case Syscalls.SETSID:
+                return process.pid(); // the guest leads its own session and process group
+            case Syscalls.GETDENTS64:
+                return directories.getdents64(a0, a1, a2);
             case Syscalls.READV:
                 return files.readv(a0, a1, a2);
             case Syscalls.WRITEV:
@@ -130,6 +180,8 @@ public final class LinuxKernel implements SyscallHandler
                 return files.readlinkat(a0, a1, a2, a3);
             case Syscalls.NEWFSTATAT:
                 return files.newfstatat(a0, a1, a2, (int)a3);
+            case Syscalls.STATX:
+                return files.statx(a0, a1, (int)a2, (int)a3, a4);
             case Syscalls.FSTAT:
                 return files.fstat(a0, a1);
             case Syscalls.BRK:

@@ -6,11 +6,15 @@ import org.legoemu.abi.Signal;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.abi.linux.LinuxStructs;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.security.SecureRandom;
 
 /**
  * Process, identity, time and resource syscalls: getpid(2) and friends, uname(2), clock_gettime(2),
- * gettimeofday(2), prlimit64(2), sysinfo(2), getrandom(2), and the minimal signal calls abort(3) needs.
+ * clock_getres(2), nanosleep(2), clock_nanosleep(2), gettimeofday(2), times(2), getrusage(2), prlimit64(2),
+ * sysinfo(2), getrandom(2), sched_yield(2), sched_getaffinity(2) (one CPU: the hart), and the minimal signal
+ * calls abort(3) needs.
  */
 final class ProcessSyscalls
 {
@@ -18,6 +22,11 @@ final class ProcessSyscalls
     private static final int RLIMIT_NOFILE = 7;
     private static final long STACK_LIMIT_BYTES = 8L << 20;
     private static final int SYSINFO_SIZE = 112;
+    private static final int RUSAGE_SIZE = 144;
+    private static final int TMS_SIZE = 32;
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+    private static final int TIMER_ABSTIME = 1;
+    private static final long NS_PER_SECOND = 1_000_000_000L;
 
     private final LinuxProcess process;
     private final GuestMemory memory;
@@ -39,7 +48,23 @@ final class ProcessSyscalls
 
     long clockGettime(final int clockId, final long tpAddr)
     {
-        final long nowNs;
+        final long nowNs = clockNowNs(clockId);
+        if (nowNs == Long.MIN_VALUE)
+        {
+            return -Errno.EINVAL;
+        }
+        if (tpAddr != 0)
+        {
+            final byte[] ts = LinuxStructs.timespec(
+                Math.floorDiv(nowNs, NS_PER_SECOND), Math.floorMod(nowNs, NS_PER_SECOND));
+            GuestMemoryAccess.write(memory, tpAddr, ts, 0, ts.length);
+        }
+        return 0;
+    }
+
+    /** The time of clock {@code clockId} (clock_gettime(2) ids), ns; Long.MIN_VALUE for an unknown clock. */
+    private long clockNowNs(final int clockId)
+    {
         switch (clockId)
         {
             case 0: // CLOCK_REALTIME
@@ -47,27 +72,63 @@ final class ProcessSyscalls
             case 8: // CLOCK_REALTIME_ALARM
             case 11: // CLOCK_TAI
                 final java.time.Instant now = java.time.Instant.now();
-                nowNs = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                break;
+                return now.getEpochSecond() * NS_PER_SECOND + now.getNano();
             case 1: // CLOCK_MONOTONIC
             case 4: // CLOCK_MONOTONIC_RAW
             case 6: // CLOCK_MONOTONIC_COARSE
             case 7: // CLOCK_BOOTTIME
             case 9: // CLOCK_BOOTTIME_ALARM
-                nowNs = System.nanoTime();
-                break;
+                return System.nanoTime();
             case 2: // CLOCK_PROCESS_CPUTIME_ID
             case 3: // CLOCK_THREAD_CPUTIME_ID
-                nowNs = System.nanoTime() - startNs;
-                break;
+                return System.nanoTime() - startNs;
             default:
-                return -Errno.EINVAL;
+                return Long.MIN_VALUE;
         }
-        if (tpAddr != 0)
+    }
+
+    /** clock_getres(2): 1 ns for every clock clock_gettime knows; EINVAL otherwise. */
+    long clockGetres(final int clockId, final long resAddr)
+    {
+        if (clockNowNs(clockId) == Long.MIN_VALUE)
         {
-            final byte[] ts = LinuxStructs.timespec(Math.floorDiv(nowNs, 1_000_000_000L), Math.floorMod(nowNs, 1_000_000_000L));
-            GuestMemoryAccess.write(memory, tpAddr, ts, 0, ts.length);
+            return -Errno.EINVAL;
         }
+        if (resAddr != 0)
+        {
+            final byte[] ts = LinuxStructs.timespec(0, 1);
+            GuestMemoryAccess.write(memory, resAddr, ts, 0, ts.length);
+        }
+        return 0;
+    }
+
+    /** times(2): the process's CPU time as user time, in clock ticks of 1/100 s; returns ticks since start. */
+    long times(final long bufAddr)
+    {
+        final long ticks = (System.nanoTime() - startNs) / (NS_PER_SECOND / CLOCK_TICKS_PER_SECOND);
+        if (bufAddr != 0)
+        {
+            final ByteBuffer b = ByteBuffer.allocate(TMS_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+            b.putLong(0, ticks);
+            GuestMemoryAccess.write(memory, bufAddr, b.array(), 0, TMS_SIZE);
+        }
+        return ticks;
+    }
+
+    /** getrusage(2) for RUSAGE_SELF (0), RUSAGE_CHILDREN (-1), RUSAGE_THREAD (1): user time so far, rest 0. */
+    long getrusage(final int who, final long usageAddr)
+    {
+        if (who != 0 && who != -1 && who != 1)
+        {
+            return -Errno.EINVAL;
+        }
+        final ByteBuffer b = ByteBuffer.allocate(RUSAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        if (who != -1)
+        {
+            final long elapsedUs = (System.nanoTime() - startNs) / 1000;
+            b.putLong(0, elapsedUs / 1_000_000L).putLong(8, elapsedUs % 1_000_000L);
+        }
+        GuestMemoryAccess.write(memory, usageAddr, b.array(), 0, RUSAGE_SIZE);
         return 0;
     }
 
@@ -115,7 +176,7 @@ final class ProcessSyscalls
     /** struct sysinfo for riscv64 (include/uapi/linux/sysinfo.h); memory figures in bytes (mem_unit 1). */
     long sysinfo(final long infoAddr)
     {
-        final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(SYSINFO_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer b = ByteBuffer.allocate(SYSINFO_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(0, (System.nanoTime() - startNs) / 1_000_000_000L);
         b.putLong(32, process.memoryBytes());
         b.putLong(40, process.memoryBytes());

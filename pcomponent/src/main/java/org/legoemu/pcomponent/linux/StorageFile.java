@@ -18,13 +18,15 @@ public final class StorageFile implements OpenFile
     private static final int O_WRONLY = 1;
     private static final int O_RDWR = 2;
     private static final int O_APPEND = 0x400;
+    private static final int O_NONBLOCK = 0x800;
 
     private final StorageProxy storage;
     private final String path;
-    private final int flags;
+    private int flags;
     private final boolean directory;
     private long offset;
     private int lastErrno;
+    private long lastSizeBytes;
 
     public StorageFile(final StorageProxy storage, final String path, final int flags, final boolean directory)
     {
@@ -46,14 +48,19 @@ public final class StorageFile implements OpenFile
         return (flags & O_ACCMODE) != O_WRONLY;
     }
 
-    /** True for a directory opened with open(2). */
-    public boolean isDirectory()
+    @Override
+    public long read(final byte[] dst, final int length)
     {
-        return directory;
+        final long n = pread(dst, length, offset);
+        if (n > 0)
+        {
+            offset += n;
+        }
+        return n;
     }
 
     @Override
-    public long read(final byte[] dst, final int length)
+    public long pread(final byte[] dst, final int length, final long fileOffset)
     {
         if ((flags & O_ACCMODE) == O_WRONLY)
         {
@@ -63,11 +70,13 @@ public final class StorageFile implements OpenFile
         {
             return -Errno.EISDIR;
         }
+        if (fileOffset < 0)
+        {
+            return -Errno.EINVAL;
+        }
         try
         {
-            final int n = storage.read(path, offset, dst, 0, Math.min(length, MAX_IO_BYTES));
-            offset += n;
-            return n;
+            return storage.read(path, fileOffset, dst, 0, Math.min(length, MAX_IO_BYTES));
         }
         catch (final FabricException ex)
         {
@@ -78,6 +87,29 @@ public final class StorageFile implements OpenFile
     @Override
     public long write(final byte[] src, final int length)
     {
+        final boolean append = (flags & O_APPEND) != 0;
+        final long result = writeAt(src, length, append ? -1 : offset);
+        if (result >= 0)
+        {
+            offset = append ? lastSizeBytes : offset + result;
+        }
+        return result;
+    }
+
+    @Override
+    public long pwrite(final byte[] src, final int length, final long fileOffset)
+    {
+        if (fileOffset < 0)
+        {
+            return -Errno.EINVAL;
+        }
+        // Linux quirk kept by pwrite(2) "BUGS": with O_APPEND the data is appended whatever the offset.
+        return writeAt(src, length, (flags & O_APPEND) != 0 ? -1 : fileOffset);
+    }
+
+    /** Writes at {@code fileOffset} (-1 appends; the proxy splits large writes); sets lastSizeBytes. */
+    private long writeAt(final byte[] src, final int length, final long fileOffset)
+    {
         final int mode = flags & O_ACCMODE;
         if (mode != O_WRONLY && mode != O_RDWR)
         {
@@ -85,22 +117,90 @@ public final class StorageFile implements OpenFile
         }
         try
         {
-            int done = 0;
-            while (done < length)
-            {
-                final int chunk = Math.min(length - done, MAX_IO_BYTES);
-                final byte[] part = done == 0 && chunk == src.length ? src : java.util.Arrays.copyOfRange(src, done, done + chunk);
-                final boolean append = (flags & O_APPEND) != 0;
-                final long size = storage.write(path, append ? -1 : offset, part, 0, chunk);
-                offset = append ? size : offset + chunk;
-                done += chunk;
-            }
+            lastSizeBytes = storage.write(path, fileOffset, src, 0, length);
             return length;
         }
         catch (final FabricException ex)
         {
             return -ex.errno();
         }
+    }
+
+    @Override
+    public long truncate(final long lengthBytes)
+    {
+        final int mode = flags & O_ACCMODE;
+        if (directory || (mode != O_WRONLY && mode != O_RDWR))
+        {
+            return -Errno.EINVAL;
+        }
+        if (lengthBytes < 0)
+        {
+            return -Errno.EINVAL;
+        }
+        try
+        {
+            storage.truncate(path, lengthBytes);
+            return 0;
+        }
+        catch (final FabricException ex)
+        {
+            return -ex.errno();
+        }
+    }
+
+    @Override
+    public long fsync()
+    {
+        if (directory)
+        {
+            return 0; // directory entries are durable once the sComponent's host call returned
+        }
+        try
+        {
+            storage.fsync(path);
+            return 0;
+        }
+        catch (final FabricException ex)
+        {
+            return -ex.errno();
+        }
+    }
+
+    @Override
+    public int statusFlags()
+    {
+        return flags & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+    }
+
+    @Override
+    public void statusFlags(final int newFlags)
+    {
+        flags = (flags & ~(O_APPEND | O_NONBLOCK)) | (newFlags & (O_APPEND | O_NONBLOCK));
+    }
+
+    /** True if this description was opened on a directory (getdents64(2) reads it). */
+    public boolean isDirectory()
+    {
+        return directory;
+    }
+
+    /** The file offset; for a directory, the cookie of the next entry getdents64(2) returns. */
+    public long offset()
+    {
+        return offset;
+    }
+
+    /** Moves the offset (getdents64(2) advancing a directory's cookie). */
+    public void offset(final long newOffset)
+    {
+        offset = newOffset;
+    }
+
+    /** The sComponent this file lives on. */
+    public StorageProxy storage()
+    {
+        return storage;
     }
 
     @Override
