@@ -91,7 +91,8 @@ class GuestDifferentialTest
             Arguments.of("mapreduce", List.of("input.txt", "4"), ""),
             Arguments.of("mapreduce", List.of("input.txt", "1"), ""),
             Arguments.of("mapreduce", List.of("no-such-file"), ""),
-            Arguments.of("smc", List.of(), ""));
+            Arguments.of("smc", List.of(), ""),
+            Arguments.of("remap", List.of(), ""));
     }
 
     @ParameterizedTest(name = "{0} {1}")

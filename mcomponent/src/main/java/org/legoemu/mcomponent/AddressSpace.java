@@ -183,6 +183,76 @@ public final class AddressSpace
     }
 
     /**
+     * The VMA side of mremap(2) (mm/mremap.c): shrinking unmaps the tail; growing extends the mapping in place when
+     * the pages after it are free; otherwise, with MREMAP_MAYMOVE (or at {@code newAddr} with MREMAP_FIXED), maps a
+     * new range with the same protection and flags and returns its address. The old range of a moved mapping is left
+     * mapped: the pComponent copies the contents through its ExCache and then unmaps it (P2M_MUNMAP).
+     *
+     * @return the mapping's address after the call: {@code oldAddr} when it stayed, another address when it moved.
+     * @throws VmException EINVAL (unaligned address, zero new length, unknown or inconsistent flags, overlapping
+     *                     fixed target), EFAULT (the old range is not one mapping), ENOMEM (cannot grow in place
+     *                     and may not move, or no room).
+     */
+    public long mremap(final long oldAddr, final long oldLengthBytes, final long newLengthBytes, final int flags,
+        final long newAddr)
+    {
+        final int known = Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED;
+        if (!isPageAligned(oldAddr) || (flags & ~known) != 0 ||
+            ((flags & Mman.MREMAP_FIXED) != 0 && (flags & Mman.MREMAP_MAYMOVE) == 0) || newLengthBytes <= 0 ||
+            oldLengthBytes < 0 || newLengthBytes > TASK_SIZE || oldLengthBytes > TASK_SIZE)
+        {
+            throw new VmException(Errno.EINVAL, "mremap arguments 0x" + Long.toHexString(oldAddr) + " " +
+                oldLengthBytes + " -> " + newLengthBytes + " flags 0x" + Integer.toHexString(flags) + " are invalid");
+        }
+        final long oldLength = pageUp(oldLengthBytes);
+        final long newLength = pageUp(newLengthBytes);
+        if (oldLength == 0)
+        {
+            throw new VmException(Errno.EINVAL, "mremap of length 0 (duplicating a shared mapping) is not supported");
+        }
+        final Vma vma = vmas.find(oldAddr);
+        if (vma == null || oldAddr + oldLength > vma.end())
+        {
+            throw new VmException(Errno.EFAULT, "mremap range 0x" + Long.toHexString(oldAddr) + "+" + oldLength +
+                " is not one mapping");
+        }
+        if ((flags & Mman.MREMAP_FIXED) != 0)
+        {
+            if (!isPageAligned(newAddr) || newAddr < MMAP_MIN_ADDR || newAddr > TASK_SIZE - newLength ||
+                (newAddr < oldAddr + oldLength && oldAddr < newAddr + newLength))
+            {
+                throw new VmException(Errno.EINVAL, "mremap target 0x" + Long.toHexString(newAddr) +
+                    " is unaligned, outside user space or overlaps the old range");
+            }
+            map(newAddr, newAddr + newLength, vma.prot(), vma.flags());
+            return newAddr;
+        }
+        if (newLength <= oldLength)
+        {
+            if (newLength < oldLength)
+            {
+                vmas.remove(oldAddr + newLength, oldAddr + oldLength);
+                listener.onVmaChange(this, VmaOp.UNMAP, oldAddr + newLength, oldAddr + oldLength, 0);
+            }
+            return oldAddr;
+        }
+        final long oldEnd = oldAddr + oldLength;
+        if (oldAddr <= TASK_SIZE - newLength && vmas.isFree(oldEnd, oldAddr + newLength))
+        {
+            map(oldEnd, oldAddr + newLength, vma.prot(), vma.flags());
+            return oldAddr;
+        }
+        if ((flags & Mman.MREMAP_MAYMOVE) == 0)
+        {
+            throw new VmException(Errno.ENOMEM, "mremap cannot grow 0x" + Long.toHexString(oldAddr) +
+                " in place and MREMAP_MAYMOVE is not set");
+        }
+        final long start = placeNonFixed(0, newLength);
+        map(start, start + newLength, vma.prot(), vma.flags());
+        return start;
+    }
+
+    /**
      * madvise(2) MADV_DONTNEED (and MADV_FREE, MADV_REMOVE, which may behave the same): the range's pages are freed
      * on their owners; the mappings stay, and the next touch of a private anonymous page reads zero.
      *

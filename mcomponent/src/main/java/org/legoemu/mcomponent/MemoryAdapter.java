@@ -21,6 +21,7 @@ import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MADVISEDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAP_FILEDecoder;
+import org.legoemu.fabric.sbe.P2M_MREMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MPROTECTDecoder;
 import org.legoemu.fabric.sbe.P2M_MUNMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_PCACHE_FLUSHDecoder;
@@ -62,6 +63,7 @@ public final class MemoryAdapter implements RequestHandler
     private final P2M_MPROTECTDecoder mprotect = new P2M_MPROTECTDecoder();
     private final P2M_MADVISEDecoder madvise = new P2M_MADVISEDecoder();
     private final P2M_MMAP_FILEDecoder mmapFile = new P2M_MMAP_FILEDecoder();
+    private final P2M_MREMAPDecoder mremap = new P2M_MREMAPDecoder();
     private final P2M_PROCESS_EXITDecoder processExit = new P2M_PROCESS_EXITDecoder();
     private final M2M_VMA_UPDATEDecoder vmaUpdate = new M2M_VMA_UPDATEDecoder();
     private final M2M_PAGE_STOREDecoder pageStore = new M2M_PAGE_STOREDecoder();
@@ -185,6 +187,11 @@ public final class MemoryAdapter implements RequestHandler
                 replyAck(r, homes.mmapFile(pid, addr, len, prot, flags, path, fileOffset));
                 break;
             }
+            case P2M_MREMAPDecoder.TEMPLATE_ID:
+                mremap.wrapAndApplyHeader(buffer, offset, header);
+                replyAck(r, homes.mremap(mremap.pid(), mremap.oldAddr(), mremap.oldLength(), mremap.newLength(),
+                    mremap.flags(), mremap.newAddr()));
+                break;
             case P2M_MADVISEDecoder.TEMPLATE_ID:
                 madvise.wrapAndApplyHeader(buffer, offset, header);
                 homes.discard(madvise.pid(), madvise.addr(), madvise.length());

@@ -18,6 +18,10 @@ public final class Mman
     public static final int MAP_SHARED_VALIDATE = 0x03;
     public static final int MAP_TYPE = 0x0f;
     public static final int MAP_FIXED = 0x10;
+    /** mremap(2) flags (include/uapi/linux/mman.h). */
+    public static final int MREMAP_MAYMOVE = 1;
+    public static final int MREMAP_FIXED = 2;
+    public static final int MREMAP_DONTUNMAP = 4;
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_GROWSDOWN = 0x100;
     public static final int MAP_NORESERVE = 0x4000;

@@ -143,6 +143,13 @@ public final class ProcessHomes
         return start;
     }
 
+    /** mremap(2); see {@link AddressSpace#mremap}. */
+    public long mremap(final int pid, final long oldAddr, final long oldLength, final long newLength, final int flags,
+        final long newAddr)
+    {
+        return space(pid).mremap(oldAddr, oldLength, newLength, flags, newAddr);
+    }
+
     /** madvise(2) with a discarding advice; see {@link AddressSpace#discard}. */
     public void discard(final int pid, final long addr, final long length)
     {

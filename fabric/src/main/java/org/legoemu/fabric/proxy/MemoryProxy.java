@@ -19,6 +19,7 @@ import org.legoemu.fabric.sbe.P2M_EXECVEEncoder;
 import org.legoemu.fabric.sbe.P2M_MMAPEncoder;
 import org.legoemu.fabric.sbe.P2M_MADVISEEncoder;
 import org.legoemu.fabric.sbe.P2M_MMAP_FILEEncoder;
+import org.legoemu.fabric.sbe.P2M_MREMAPEncoder;
 import org.legoemu.fabric.sbe.P2M_MPROTECTEncoder;
 import org.legoemu.fabric.sbe.P2M_MUNMAPEncoder;
 import org.legoemu.fabric.sbe.P2M_PCACHE_FLUSHEncoder;
@@ -62,6 +63,7 @@ public final class MemoryProxy
     private final P2M_MPROTECTEncoder mprotectEncoder = new P2M_MPROTECTEncoder();
     private final P2M_MADVISEEncoder madviseEncoder = new P2M_MADVISEEncoder();
     private final P2M_MMAP_FILEEncoder mmapFileEncoder = new P2M_MMAP_FILEEncoder();
+    private final P2M_MREMAPEncoder mremapEncoder = new P2M_MREMAPEncoder();
     private final P2M_PROCESS_EXITEncoder processExitEncoder = new P2M_PROCESS_EXITEncoder();
     private final M2M_VMA_UPDATEEncoder vmaUpdateEncoder = new M2M_VMA_UPDATEEncoder();
     private final M2M_PAGE_STOREEncoder pageStoreEncoder = new M2M_PAGE_STOREEncoder();
@@ -264,6 +266,26 @@ public final class MemoryProxy
             .fileOffset(fileOffset)
             .path(path);
         return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + mmapFileEncoder.encodedLength());
+    }
+
+    /**
+     * P2M_MREMAP at the home: the VMA side of mremap(2).
+     *
+     * @return the mapping's address after the call; a different one when the mapping moved (the caller then copies
+     * the contents and unmaps the old range).
+     * @throws org.legoemu.fabric.RemoteErrorException EINVAL, EFAULT, ENOMEM as mremap(2).
+     */
+    public synchronized long mremap(final int pid, final long oldAddr, final long oldLength, final long newLength,
+        final int flags, final long newAddr)
+    {
+        mremapEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .pid(pid)
+            .oldAddr(oldAddr)
+            .oldLength(oldLength)
+            .newLength(newLength)
+            .flags(flags)
+            .newAddr(newAddr);
+        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + mremapEncoder.encodedLength());
     }
 
     /**

@@ -32,6 +32,7 @@ import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MADVISEDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAP_FILEDecoder;
+import org.legoemu.fabric.sbe.P2M_MREMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MPROTECTDecoder;
 import org.legoemu.fabric.sbe.P2M_MUNMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_PCACHE_FLUSHDecoder;
@@ -117,6 +118,7 @@ public final class RequestValidator
         request(P2M_PROCESS_EXITDecoder.TEMPLATE_ID, P2M_PROCESS_EXITDecoder.BLOCK_LENGTH);
         request(P2M_MADVISEDecoder.TEMPLATE_ID, P2M_MADVISEDecoder.BLOCK_LENGTH);
         request(P2M_MMAP_FILEDecoder.TEMPLATE_ID, P2M_MMAP_FILEDecoder.BLOCK_LENGTH);
+        request(P2M_MREMAPDecoder.TEMPLATE_ID, P2M_MREMAPDecoder.BLOCK_LENGTH);
         request(M2M_VMA_UPDATEDecoder.TEMPLATE_ID, M2M_VMA_UPDATEDecoder.BLOCK_LENGTH);
         request(M2M_PAGE_STOREDecoder.TEMPLATE_ID, M2M_PAGE_STOREDecoder.BLOCK_LENGTH);
         request(M2M_PROCESS_EXITDecoder.TEMPLATE_ID, M2M_PROCESS_EXITDecoder.BLOCK_LENGTH);

@@ -190,6 +190,8 @@ public final class LinuxKernel implements SyscallHandler
                 return vm.mmap(a0, a1, (int)a2, (int)a3, a4, a5);
             case Syscalls.MUNMAP:
                 return vm.munmap(a0, a1);
+            case Syscalls.MREMAP:
+                return vm.mremap(a0, a1, a2, (int)a3, a4);
             case Syscalls.MADVISE:
                 return vm.madvise(a0, a1, (int)a2);
             case Syscalls.MPROTECT:

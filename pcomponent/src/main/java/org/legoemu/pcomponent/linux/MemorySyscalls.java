@@ -1,6 +1,7 @@
 package org.legoemu.pcomponent.linux;
 
 import org.legoemu.abi.GuestMemory;
+import org.legoemu.abi.GuestMemoryAccess;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.FabricException;
 
@@ -147,6 +148,50 @@ final class MemorySyscalls
                 }
             default:
                 return isHint(advice) ? 0 : -Errno.EINVAL;
+        }
+    }
+
+    /**
+     * mremap(2). The home decides (in place or moved) and maps the new range; a moved mapping's contents are copied
+     * here, page by page through the ExCache (which holds the newest data, dirty lines included), and the old range is
+     * then unmapped. MREMAP_DONTUNMAP is not supported (EINVAL).
+     *
+     * @return the new address, or -errno (EINVAL, EFAULT, ENOMEM).
+     */
+    long mremap(final long oldAddr, final long oldLength, final long newLength, final int flags, final long newAddr)
+    {
+        if ((oldAddr & GuestMemory.PAGE_MASK) != 0)
+        {
+            return -Errno.EINVAL;
+        }
+        try
+        {
+            final long moved = process.home().mremap(process.pid(), oldAddr, oldLength, newLength, flags, newAddr);
+            final long oldBytes = pageUp(oldLength);
+            final long newBytes = pageUp(newLength);
+            if (moved == oldAddr)
+            {
+                if (newBytes < oldBytes)
+                {
+                    process.processMemory().invalidate(oldAddr + newBytes, oldAddr + oldBytes, false);
+                }
+                return oldAddr;
+            }
+            process.processMemory().invalidate(moved, moved + newBytes, false);
+            final byte[] page = new byte[GuestMemory.PAGE_SIZE];
+            final long copyBytes = Math.min(oldBytes, newBytes);
+            for (long at = 0; at < copyBytes; at += GuestMemory.PAGE_SIZE)
+            {
+                GuestMemoryAccess.read(process.memory(), oldAddr + at, page, 0, page.length);
+                GuestMemoryAccess.write(process.memory(), moved + at, page, 0, page.length);
+            }
+            process.processMemory().invalidate(oldAddr, oldAddr + oldBytes, false);
+            process.home().munmap(process.pid(), oldAddr, oldBytes);
+            return moved;
+        }
+        catch (final FabricException ex)
+        {
+            return -ex.errno();
         }
     }
 
