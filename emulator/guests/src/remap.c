@@ -70,7 +70,7 @@ int main(void)
     unsigned char *big = malloc(n);
     fill(big, n, 3);
     before = sum(big, n);
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 3; i++) {
         n *= 2;
         big = realloc(big, n);
         if (!big) {
