@@ -5,7 +5,9 @@ import org.agrona.concurrent.NanoClock;
 
 /**
  * The GMM's timer duty: every {@code checkIntervalNs} of the injected clock, runs
- * {@link Membership#checkLiveness(long)} under the GMM's state lock.
+ * {@link Membership#checkLiveness(long)} under the GMM's state lock. When the detector itself ran late by more than
+ * one interval (the GMM's JVM was paused or starved), the members are excused that time first
+ * ({@link Membership#excuse}), so a stall of the GMM does not declare every component dead at once.
  */
 final class FailureDetector implements Agent
 {
@@ -39,9 +41,16 @@ final class FailureDetector implements Agent
         {
             return 0;
         }
+        final long lateNs = nowNs - lastCheckNs - checkIntervalNs;
         lastCheckNs = nowNs;
         synchronized (lock)
         {
+            if (lateNs > checkIntervalNs)
+            {
+                // The GMM itself did not run (a GC pause, an overloaded host): heartbeats sent meanwhile may still
+                // be queued. Silence the detector could not observe is not evidence against the members.
+                membership.excuse(lateNs);
+            }
             membership.checkLiveness(nowNs);
         }
         return 1;

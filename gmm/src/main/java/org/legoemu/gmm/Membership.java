@@ -96,6 +96,24 @@ public final class Membership
     }
 
     /**
+     * Credits every live member with {@code stallNs} of heartbeat silence that the detector could not observe (its
+     * own thread was stalled), as if their last heartbeat had come that much later.
+     *
+     * @param stallNs time the detector ran late, nanoseconds; positive.
+     */
+    public void excuse(final long stallNs)
+    {
+        for (int i = 0, size = membersInIdOrder.size(); i < size; i++)
+        {
+            final Member member = membersInIdOrder.get(i);
+            if (member.state != ComponentState.DEAD)
+            {
+                member.lastHeartbeatNs += stallNs;
+            }
+        }
+    }
+
+    /**
      * The failure detector's periodic check: moves components whose heartbeat is overdue to SUSPECT or DEAD.
      *
      * @param nowNs current GMM clock, nanoseconds.

@@ -83,6 +83,24 @@ class GmmAdapterTest
     }
 
     @Test
+    void aStalledDetectorDoesNotDeclareEveryoneDeadButStillDetectsRealSilence()
+    {
+        final int id = register(ComponentKind.MCOMPONENT, 4568);
+        final FailureDetector detector = new FailureDetector(new Object(), membership, clock, INTERVAL_NS, "test");
+
+        clock.advanceNs(20 * INTERVAL_NS); // the detector did not run for 20 intervals (GC pause, starved host)
+        detector.doWork();
+        assertEquals(ComponentState.ALIVE, state(id), "silence the detector could not observe is excused");
+
+        for (int tick = 0; tick < 5; tick++) // then it runs on time, and the component stays silent
+        {
+            clock.advanceNs(INTERVAL_NS);
+            detector.doWork();
+        }
+        assertEquals(ComponentState.DEAD, state(id), "five missed beats observed on time");
+    }
+
+    @Test
     void missedHeartbeatsMakeAComponentSuspectThenDead()
     {
         final int id = register(ComponentKind.MCOMPONENT, 4567);
