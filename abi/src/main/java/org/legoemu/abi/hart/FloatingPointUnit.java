@@ -48,6 +48,12 @@ public final class FloatingPointUnit
      */
     public static boolean execute(final HartState s, final int insn)
     {
+        return FastFloat.tryExecute(s, insn) || executeExact(s, insn);
+    }
+
+    /** {@link #execute} without the {@link FastFloat} shortcut: every operation in exact integer arithmetic. */
+    static boolean executeExact(final HartState s, final int insn)
+    {
         final int opcode = insn & 0x7F;
         final int rd = (insn >>> 7) & 0x1F;
         final int funct3 = (insn >>> 12) & 7;
