@@ -11,6 +11,15 @@
 typedef long (*fn)(void);
 static uint32_t *code;
 
+/* calls the generated function often enough that an emulator compiles it */
+static long hot(void)
+{
+    long sum = 0;
+    for (int i = 0; i < 500; i++)
+        sum += ((fn)code)();
+    return sum / 500;
+}
+
 static void emit(long value)
 {
     code[0] = 0x00000513u | ((uint32_t)value << 20); /* addi a0, zero, value */
@@ -34,18 +43,18 @@ int main(void)
     for (long v = 1; v <= 4; v++) {
         emit(v);
         __builtin___clear_cache((char *)code, (char *)(code + 2));
-        printf("clear_cache %ld -> %ld\n", v, ((fn)code)());
+        printf("clear_cache %ld -> %ld\n", v, hot());
     }
     for (long v = 10; v <= 12; v++) {
         emit(v);
         __asm__ volatile("fence.i" ::: "memory");
-        printf("fence.i     %ld -> %ld\n", v, ((fn)code)());
+        printf("fence.i     %ld -> %ld\n", v, hot());
     }
     for (long v = 20; v <= 22; v++) {
         pthread_t t;
         pthread_create(&t, NULL, rewriter, (void *)v);
         pthread_join(t, NULL);
-        printf("thread      %ld -> %ld\n", v, ((fn)code)());
+        printf("thread      %ld -> %ld\n", v, hot());
     }
     return 0;
 }
