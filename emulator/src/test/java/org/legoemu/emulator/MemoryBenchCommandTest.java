@@ -1,14 +1,8 @@
 package org.legoemu.emulator;
 
-import org.legoemu.pcomponent.linux.Console;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,16 +16,11 @@ class MemoryBenchCommandTest
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final LegoCli cli = new LegoCli();
 
     private int lego(final String... args)
     {
-        final CommandLine cli = new CommandLine(new Lego(new Console(
-            new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), new ByteArrayOutputStream(), false)));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return cli.run(args);
     }
 
     @Test
@@ -42,14 +31,14 @@ class MemoryBenchCommandTest
         final int status = lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
             "--wordcount-input", input.toString(), "--sort-keys", "2000", "--round-trips", "200", "--repeat", "1",
             "--fractions", "50,100", "--latency-excache", "32KiB", "--compare");
-        assertEquals(0, status, err.toString());
-        final String text = out.toString();
+        assertEquals(0, status, cli.err());
+        final String text = cli.out();
         assertTrue(text.contains("ratio miss / raw"), text);
         assertTrue(text.contains("plain Java byte[] load"), text);
         assertTrue(text.contains("## Sweep: wordcount") && text.contains("## Sweep: sort"), text);
         assertTrue(text.lines().filter((l) -> l.trim().startsWith("100.0%") && l.trim().endsWith("1.00x")).count() == 2,
             text);
-        assertTrue(err.toString().contains("bench: sort: ExCache 50.0% of the working set"), err.toString());
+        assertTrue(cli.err().contains("bench: sort: ExCache 50.0% of the working set"), cli.err());
         assertTrue(text.contains("## Comparison: wordcount") && text.contains("## Comparison: sort"), text);
         assertTrue(text.contains("lru, no victim buffer, no piggyback"), text);
     }
@@ -59,15 +48,15 @@ class MemoryBenchCommandTest
     {
         assertEquals(ExitCodes.USAGE, lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
             "--fractions", "0"));
-        assertEquals(1, err.toString().trim().lines().count(), err.toString());
-        assertTrue(err.toString().contains("--fractions"), err.toString());
-        assertFalse(err.toString().contains("\tat "));
+        assertEquals(1, cli.err().trim().lines().count(), cli.err());
+        assertTrue(cli.err().contains("--fractions"), cli.err());
+        assertFalse(cli.err().contains("\tat "));
     }
 
     @Test
     void missingGuestsDirectoryIsAOneLineUsageError()
     {
         assertEquals(ExitCodes.USAGE, lego("bench", "memory", "--guests", dir.resolve("nope").toString()));
-        assertTrue(err.toString().contains("no guest wordcount"), err.toString());
+        assertTrue(cli.err().contains("no guest wordcount"), cli.err());
     }
 }

@@ -3,14 +3,8 @@ package org.legoemu.emulator.bench;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.legoemu.emulator.Lego;
-import org.legoemu.pcomponent.linux.Console;
-import picocli.CommandLine;
+import org.legoemu.emulator.LegoCli;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,16 +17,11 @@ class CpuBenchCommandTest
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final LegoCli cli = new LegoCli();
 
     private int lego(final String... args)
     {
-        final CommandLine cli = new CommandLine(new Lego(new Console(
-            new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), new ByteArrayOutputStream(), false)));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return cli.run(args);
     }
 
     @Test
@@ -42,9 +31,9 @@ class CpuBenchCommandTest
         final Path json = dir.resolve("cpu.json");
         final int status = lego("bench", "cpu", "--rounds", "1", "--repeat", "1", "--excache", "8MiB",
             "--json", json.toString());
-        assertEquals(0, status, () -> out + "\n" + err);
-        assertTrue(out.toString().contains("output             identical to qemu-riscv64"), out::toString);
-        assertTrue(out.toString().contains("LegoEmu / qemu"), out::toString);
+        assertEquals(0, status, () -> cli.out() + System.lineSeparator() + cli.err());
+        assertTrue(cli.out().contains("output             identical to qemu-riscv64"), cli::out);
+        assertTrue(cli.out().contains("LegoEmu / qemu"), cli::out);
         final String figures = Files.readString(json);
         assertTrue(figures.contains("\"outputIdentical\" : true"), figures);
         assertTrue(figures.contains("\"wallRatioToQemu\""), figures);
@@ -54,7 +43,7 @@ class CpuBenchCommandTest
     void rejectsNonsenseCounts()
     {
         assertEquals(2, lego("bench", "cpu", "--repeat", "0"));
-        assertTrue(err.toString().contains("--repeat and --rounds must be at least 1"), err::toString);
+        assertTrue(cli.err().contains("--repeat and --rounds must be at least 1"), cli::err);
     }
 
     @Test
@@ -62,6 +51,6 @@ class CpuBenchCommandTest
     {
         Assumptions.assumeTrue(QemuReference.available(), "qemu-riscv64 is not installed");
         assertEquals(127, lego("bench", "cpu", "--guest", dir.resolve("nope").toString()));
-        assertTrue(err.toString().contains("nope: no such file"), err::toString);
+        assertTrue(cli.err().contains("nope: no such file"), cli::err);
     }
 }
