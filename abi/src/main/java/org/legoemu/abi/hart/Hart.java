@@ -403,67 +403,12 @@ public final class Hart extends HartState
                             continue outer;
                         }
                         case Op.BEQ:
-                            if (x[(w >>> 14) & 0x1F] == x[(w >>> 19) & 0x1F])
-                            {
-                                pc += imm;
-                                n++;
-                                if (staysIn(page, pc))
-                                {
-                                    continue;
-                                }
-                                continue outer;
-                            }
-                            break;
                         case Op.BNE:
-                            if (x[(w >>> 14) & 0x1F] != x[(w >>> 19) & 0x1F])
-                            {
-                                pc += imm;
-                                n++;
-                                if (staysIn(page, pc))
-                                {
-                                    continue;
-                                }
-                                continue outer;
-                            }
-                            break;
                         case Op.BLT:
-                            if (x[(w >>> 14) & 0x1F] < x[(w >>> 19) & 0x1F])
-                            {
-                                pc += imm;
-                                n++;
-                                if (staysIn(page, pc))
-                                {
-                                    continue;
-                                }
-                                continue outer;
-                            }
-                            break;
                         case Op.BGE:
-                            if (x[(w >>> 14) & 0x1F] >= x[(w >>> 19) & 0x1F])
-                            {
-                                pc += imm;
-                                n++;
-                                if (staysIn(page, pc))
-                                {
-                                    continue;
-                                }
-                                continue outer;
-                            }
-                            break;
                         case Op.BLTU:
-                            if (x[(w >>> 14) & 0x1F] + Long.MIN_VALUE < x[(w >>> 19) & 0x1F] + Long.MIN_VALUE)
-                            {
-                                pc += imm;
-                                n++;
-                                if (staysIn(page, pc))
-                                {
-                                    continue;
-                                }
-                                continue outer;
-                            }
-                            break;
                         case Op.BGEU:
-                            if (x[(w >>> 14) & 0x1F] + Long.MIN_VALUE >= x[(w >>> 19) & 0x1F] + Long.MIN_VALUE)
+                            if (MulDiv.branchTaken(w & 0xFF, x[(w >>> 14) & 0x1F], x[(w >>> 19) & 0x1F]))
                             {
                                 pc += imm;
                                 n++;

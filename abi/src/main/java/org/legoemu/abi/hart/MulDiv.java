@@ -4,7 +4,8 @@ package org.legoemu.abi.hart;
  * The less frequent integer operations, kept out of the dispatch loop so it stays small enough to compile well:
  * the M extension's high multiplies, divisions and remainders (RISC-V unprivileged ISA chapter 7, table 7.1 for
  * division by zero and overflow: quotient all ones / the dividend, remainder the dividend / zero), and the
- * arithmetic of the A extension's AMOs (chapter 8, section 8.4).
+ * arithmetic of the A extension's AMOs (chapter 8, section 8.4), and the conditions of the conditional branches
+ * (section 2.5).
  */
 final class MulDiv
 {
@@ -46,6 +47,30 @@ final class MulDiv
                 return (int)b == 0 ? (int)a : (int)a % (int)b;
             default:
                 return (int)b == 0 ? (int)a : Integer.remainderUnsigned((int)a, (int)b);
+        }
+    }
+
+    /**
+     * Whether a conditional branch is taken.
+     *
+     * @param op one of {@link Op#BEQ} ... {@link Op#BGEU}.
+     */
+    static boolean branchTaken(final int op, final long a, final long b)
+    {
+        switch (op)
+        {
+            case Op.BEQ:
+                return a == b;
+            case Op.BNE:
+                return a != b;
+            case Op.BLT:
+                return a < b;
+            case Op.BGE:
+                return a >= b;
+            case Op.BLTU:
+                return Long.compareUnsigned(a, b) < 0;
+            default:
+                return Long.compareUnsigned(a, b) >= 0;
         }
     }
 
