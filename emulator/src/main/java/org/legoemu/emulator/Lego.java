@@ -3,6 +3,9 @@ package org.legoemu.emulator;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.legoemu.emulator.bench.BenchCommand;
+import org.legoemu.emulator.client.ExecCommand;
+import org.legoemu.emulator.client.GetCommand;
+import org.legoemu.emulator.client.PutCommand;
 import org.legoemu.emulator.daemon.GmmCommand;
 import org.legoemu.emulator.daemon.KeygenCommand;
 import org.legoemu.emulator.daemon.MComponentCommand;
@@ -29,7 +32,7 @@ import java.io.FileOutputStream;
     description = "LegoEmu: run unmodified static riscv64 Linux programs on an emulated disaggregated cluster "
         + "(LegoOS-style pComponent, mComponents, sComponent and global manager talking SBE over a fabric).",
     subcommands = {
-        RunCommand.class, GmmCommand.class, MComponentCommand.class, SComponentCommand.class, PComponentCommand.class,
+        RunCommand.class, ExecCommand.class, PutCommand.class, GetCommand.class, GmmCommand.class, MComponentCommand.class, SComponentCommand.class, PComponentCommand.class,
         StatusCommand.class, KeygenCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Lego implements Runnable
 {
@@ -86,6 +89,18 @@ public final class Lego implements Runnable
         public void apply()
         {
             logLevel(verbose, quiet);
+        }
+
+        /** Whether -q was given. */
+        public boolean quiet()
+        {
+            return quiet;
+        }
+
+        /** Whether -v was given at least once. */
+        public boolean verbose()
+        {
+            return verbose.length > 0;
         }
     }
 

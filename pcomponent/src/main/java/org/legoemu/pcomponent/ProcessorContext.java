@@ -24,6 +24,7 @@ public final class ProcessorContext
     private int excacheWays = DEFAULT_EXCACHE_WAYS;
     private String excachePolicy = "lru";
     private long timeoutNs = TimeUnit.SECONDS.toNanos(10);
+    private long clientLeaseNs = TimeUnit.SECONDS.toNanos(30);
 
     public ProcessorContext transport(final Transport transport)
     {
@@ -109,6 +110,21 @@ public final class ProcessorContext
     }
 
     /**
+     * How long an exec client may go without polling or sending before its process is killed (SIGKILL) as
+     * abandoned, ns.
+     */
+    public ProcessorContext clientLeaseNs(final long clientLeaseNs)
+    {
+        this.clientLeaseNs = clientLeaseNs;
+        return this;
+    }
+
+    public long clientLeaseNs()
+    {
+        return clientLeaseNs;
+    }
+
+    /**
      * Validates the settings.
      *
      * @throws IllegalStateException naming the first missing or impossible setting.
@@ -144,6 +160,10 @@ public final class ProcessorContext
         if (timeoutNs <= 0)
         {
             throw new IllegalStateException("pComponent: timeout must be positive");
+        }
+        if (clientLeaseNs <= 0)
+        {
+            throw new IllegalStateException("pComponent: exec client lease must be positive");
         }
         return this;
     }

@@ -15,6 +15,7 @@ import org.legoemu.fabric.proxy.StorageProxy;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.legoemu.pcomponent.excache.EvictionPolicy;
 import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.exec.ExecService;
 import org.legoemu.pcomponent.linux.GuestThread;
 import org.legoemu.pcomponent.linux.GuestThreads;
 import org.legoemu.pcomponent.linux.LinuxProcess;
@@ -39,6 +40,7 @@ public final class ProcessorMonitor implements AutoCloseable
     private final ExCache cache;
     private final AtomicInteger runningProcesses = new AtomicInteger();
     private Server server;
+    private ExecService exec;
     private ClusterMembership membership;
 
     public ProcessorMonitor(final ProcessorContext ctx)
@@ -54,8 +56,9 @@ public final class ProcessorMonitor implements AutoCloseable
      */
     public ProcessorMonitor start()
     {
-        server = ctx.transport().serve(ctx.listen(), "pcomponent", (buffer, offset, length, responder) ->
-            responder.error(Errno.EPROTO, "a pComponent serves no requests of this kind"));
+        exec = new ExecService(this::execute, ctx.clientLeaseNs(), "pcomponent");
+        server = ctx.transport().serve(ctx.listen(), "pcomponent",
+            new ProcessorAdapter(exec, this::componentId, this::endpoint));
         membership = ClusterMembership.join(ctx.transport(), ctx.gmm(), ComponentKind.PCOMPONENT, ctx.excacheBytes(),
             server.endpoint(), runningProcesses::get, ctx.timeoutNs(), "pcomponent");
         return this;
@@ -158,6 +161,7 @@ public final class ProcessorMonitor implements AutoCloseable
         }
         catch (final FabricException ex)
         {
+            forgetPlacement(gmm, pid, ex.errno() == Errno.ENOENT ? 127 : 126);
             throw new LaunchException(ex.errno(), "cannot execute " + request.path() + ": " + ex.getMessage());
         }
 
@@ -172,6 +176,7 @@ public final class ProcessorMonitor implements AutoCloseable
         ProcessResult result = null;
         try
         {
+            request.control().attach(process.threads());
             process.threads().start(main);
             final GuestThreads.Outcome outcome = process.threads().await();
             final long wallNs = System.nanoTime() - startNs;
@@ -205,6 +210,12 @@ public final class ProcessorMonitor implements AutoCloseable
         {
             LOG.warn("pid {}: home mComponent did not free its memory: {}", pid, ex.getMessage());
         }
+        forgetPlacement(gmm, pid, status);
+    }
+
+    /** X2G_PROCESS_EXIT: the GMM forgets the placement (also of a process that never started). */
+    private static void forgetPlacement(final GmmProxy gmm, final int pid, final int status)
+    {
         try
         {
             gmm.processExit(pid, status);
@@ -215,10 +226,17 @@ public final class ProcessorMonitor implements AutoCloseable
         }
     }
 
-    /** Leaves the cluster and stops serving. */
+    /**
+     * Kills the processes run for exec clients (SIGKILL, their clients are told), leaves the cluster and stops
+     * serving.
+     */
     @Override
     public void close()
     {
+        if (exec != null)
+        {
+            exec.close();
+        }
         if (membership != null)
         {
             membership.close();
