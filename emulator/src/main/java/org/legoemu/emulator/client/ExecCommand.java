@@ -4,6 +4,7 @@ import org.legoemu.abi.Signal;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.emulator.ExitCodes;
 import org.legoemu.emulator.Lego;
+import org.legoemu.emulator.SignalTraps;
 import org.legoemu.emulator.daemon.AccessOptions;
 import org.legoemu.emulator.daemon.EndpointConverter;
 import org.legoemu.fabric.Endpoint;
@@ -155,7 +156,8 @@ public final class ExecCommand implements Callable<Integer>
             return ExitCodes.INTERNAL_ERROR;
         }
         final RemoteConsole remote = new RemoteConsole(pComponent.client(), placement.pid(), console);
-        final ExitSignals signals = ExitSignals.forward(remote);
+        // Ctrl-C and SIGTERM go to the guest, whose status then ends this command; the third one ends it at once
+        final SignalTraps signals = SignalTraps.install(3, signal -> remote.kill(Signal.of(signal)), "INT", "TERM");
         final ProcessExit exit;
         try
         {
@@ -169,7 +171,7 @@ public final class ExecCommand implements Callable<Integer>
         }
         finally
         {
-            signals.restore();
+            signals.close();
         }
         if (exit.signal() != 0)
         {

@@ -5,6 +5,7 @@ import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.netty.NettyTransport;
 import org.legoemu.emulator.ExitCodes;
+import org.legoemu.emulator.SignalTraps;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;
@@ -13,7 +14,8 @@ import java.util.function.Function;
 
 /**
  * Runs one monitor in the foreground until SIGINT/SIGTERM (or {@link #stop()}), then closes it, which leaves the
- * cluster cleanly (X2G_DEREGISTER) and stops serving.
+ * cluster cleanly (X2G_DEREGISTER) and stops serving; a daemon stopped that way exits 0. Other ways the JVM ends
+ * (SIGHUP, System.exit) still close the monitor, through a shutdown hook.
  */
 public final class Daemon
 {
@@ -75,6 +77,8 @@ public final class Daemon
         out.flush();
         final Thread hook = new Thread(this::stopAndWait, "lego-" + kind + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // SIGINT/SIGTERM stop the daemon, which then exits 0; a second one while it stops halts the JVM
+        final SignalTraps signals = SignalTraps.install(2, signal -> stop(), "INT", "TERM");
         try
         {
             stopped.await();
@@ -92,6 +96,7 @@ public final class Daemon
             LoggerFactory.getLogger(Daemon.class).warn("{} did not stop cleanly: {}", kind, ex.toString());
         }
         transport.close();
+        signals.close();
         closed.countDown();
         try
         {
