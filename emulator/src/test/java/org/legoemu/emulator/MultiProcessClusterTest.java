@@ -39,7 +39,7 @@ class MultiProcessClusterTest
     private static final Pattern LISTENING = Pattern.compile("listening on (\\S+)");
     private static final Pattern PLACED = Pattern.compile("lego: exit \\d+ \\| pid \\d+ on pComponent (\\d+) .*\\R");
     private static final long START_TIMEOUT_MS = 40_000;
-    private static final int MCOMPONENTS = 1;
+    private static final int MCOMPONENTS = 2;
 
     @TempDir
     Path dir;
