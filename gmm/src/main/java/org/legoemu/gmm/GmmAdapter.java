@@ -277,7 +277,7 @@ public final class GmmAdapter implements RequestHandler
                 .state(info.state())
                 .load(info.load())
                 .capacityBytes(info.capacityBytes())
-                .registeredAtNs(info.registeredAtNs())
+                .registeredAtNs(info.registeredAtNs() - startNs)
                 .address(info.address().toString());
         }
         responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + statusEncoder.encodedLength());
