@@ -5,6 +5,7 @@ import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.netty.NettyTransport;
 import org.legoemu.emulator.ExitCodes;
+import org.legoemu.emulator.LogLines;
 import org.legoemu.emulator.SignalTraps;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,7 @@ public final class Daemon
         final PrintWriter out,
         final PrintWriter err)
     {
+        LogLines.component(kind);
         final Started started;
         try
         {
@@ -72,6 +74,10 @@ public final class Daemon
             err.flush();
             transport.close();
             return ExitCodes.INTERNAL_ERROR;
+        }
+        if (started.componentId() >= 0)
+        {
+            LogLines.component(kind + "-" + started.componentId());
         }
         out.println("lego " + kind + " listening on " + started.endpoint());
         out.flush();
@@ -112,10 +118,16 @@ public final class Daemon
     /**
      * A started monitor.
      *
-     * @param monitor  closed when the daemon stops.
-     * @param endpoint where it serves.
+     * @param monitor     closed when the daemon stops.
+     * @param endpoint    where it serves.
+     * @param componentId the id the GMM gave it, or -1 (the GMM itself).
      */
-    public record Started(AutoCloseable monitor, Endpoint endpoint)
+    public record Started(AutoCloseable monitor, Endpoint endpoint, int componentId)
     {
+        /** A monitor without a component id (the GMM). */
+        public Started(final AutoCloseable monitor, final Endpoint endpoint)
+        {
+            this(monitor, endpoint, -1);
+        }
     }
 }

@@ -32,7 +32,7 @@ public final class PComponentCommand extends DaemonCommand
                 .excacheBytes(excache.excacheBytes).excacheWays(excache.excacheWays)
                 .excachePolicy(excache.excachePolicy)
                 .clientLeaseNs((long)(clientLeaseSeconds * 1e9))).start();
-            return new Daemon.Started(processor, processor.endpoint());
+            return new Daemon.Started(processor, processor.endpoint(), processor.componentId());
         });
     }
 }
