@@ -118,6 +118,15 @@ public final class Lego implements Runnable
     public static void main(final String[] args)
     {
         final CommandLine cli = new CommandLine(new Lego());
+        try
+        {
+            cli.setDefaultValueProvider(new OptionDefaults(System.getenv(), OptionDefaults.configFile(args)));
+        }
+        catch (final java.io.IOException ex)
+        {
+            cli.getErr().println("lego: " + ex.getMessage());
+            System.exit(ExitCodes.USAGE);
+        }
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
         {
             commandLine.getErr().println("lego: internal error: " + ex);
