@@ -213,6 +213,8 @@ class MultiProcessClusterTest
         }
         assertEquals(2, pcomponents.size(), "the two execs ran on two pComponents: " + pcomponents);
 
+        missingGuestStdinAndCtrlC(gmm, secret);
+
         final StringWriter getErr = new StringWriter();
         final Path back = dir.resolve("back.txt");
         assertEquals(0, client(getErr, "get", "--gmm", gmm, "--secret-file", secret, "/input.txt", back.toString()),
@@ -232,5 +234,59 @@ class MultiProcessClusterTest
         }
         assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count(),
             "no process left");
+    }
+
+    /** Exit 127 for a missing guest, stdin forwarded, Ctrl-C forwarded as SIGINT (exit 130). */
+    private void missingGuestStdinAndCtrlC(final String gmm, final String secret) throws Exception
+    {
+        final StringWriter missingErr = new StringWriter();
+        assertEquals(ExitCodes.NOT_FOUND, client(missingErr, "exec", "--gmm", gmm, "--secret-file", secret, "--",
+            "/no-such-guest"));
+        assertTrue(missingErr.toString().startsWith("lego: /no-such-guest: no such file in the sComponent's namespace"),
+            missingErr.toString());
+
+        final byte[] input = "to be or not to be\nthat is the question\n".getBytes(StandardCharsets.UTF_8);
+        final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        final CommandLine cli = new CommandLine(new Lego(new Console(new ByteArrayInputStream(input), stdout,
+            new ByteArrayOutputStream(), false)));
+        assertEquals(0, cli.execute("exec", "--gmm", gmm, "--secret-file", secret, "--", "wordcount"));
+        final GuestBinaries.Outcome expected = GuestBinaries.qemu(dir, "wordcount", List.of(), input);
+        assertEquals(new String(expected.stdout(), StandardCharsets.UTF_8), stdout.toString(StandardCharsets.UTF_8));
+
+        final Process waiting = lego("exec", "--gmm", gmm, "--secret-file", secret, "--", "wordcount").start();
+        final StringBuffer stderr = new StringBuffer();
+        final Thread drain = new Thread(() -> gather(waiting.getErrorStream(), stderr));
+        drain.start();
+        final long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        while (placedProcesses(gmm, secret) == 0)
+        {
+            assertTrue(System.currentTimeMillis() < deadline && waiting.isAlive(), "exec placed its guest: " + stderr);
+            Thread.sleep(50);
+        }
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(waiting.pid())).start().waitFor());
+        assertTrue(waiting.waitFor(60, TimeUnit.SECONDS), "exec ended after Ctrl-C");
+        drain.join();
+        assertEquals(130, waiting.exitValue(), stderr.toString());
+        assertEquals("lego: guest killed by SIGINT: sent by the exec client", stderr.toString().trim());
+        waiting.getOutputStream().close();
+    }
+
+    /** Processes the GMM has placed and not yet seen exit, over all pComponents. */
+    private static long placedProcesses(final String gmm, final String secret) throws IOException
+    {
+        final StringWriter out = new StringWriter();
+        final CommandLine cli = new CommandLine(new Lego());
+        cli.setOut(new PrintWriter(out, true));
+        assertEquals(0, cli.execute("status", "--json", "--gmm", gmm, "--secret-file", secret));
+        long processes = 0;
+        for (final com.fasterxml.jackson.databind.JsonNode c :
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString()).get("components"))
+        {
+            if (c.get("kind").asText().equals("pComponent"))
+            {
+                processes += c.get("load").asLong();
+            }
+        }
+        return processes;
     }
 }

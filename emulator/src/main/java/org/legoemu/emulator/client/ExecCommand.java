@@ -100,9 +100,12 @@ public final class ExecCommand implements Callable<Integer>
             err.println("lego: " + ex.getMessage());
             return ExitCodes.USAGE;
         }
-        try (NettyTransport transport = connecting)
+        // Ctrl-C and SIGTERM go to the guest, whose status then ends this command; the third one ends it at once
+        final SignalRelay relay = new SignalRelay();
+        try (NettyTransport transport = connecting;
+             SignalTraps signals = SignalTraps.install(3, relay, "INT", "TERM"))
         {
-            return run(transport, err);
+            return run(transport, relay, err);
         }
         finally
         {
@@ -110,7 +113,7 @@ public final class ExecCommand implements Callable<Integer>
         }
     }
 
-    private int run(final NettyTransport transport, final PrintWriter err)
+    private int run(final NettyTransport transport, final SignalRelay relay, final PrintWriter err)
     {
         final GmmProxy gmmProxy = new GmmProxy(transport.connect(gmm), GMM_TIMEOUT_NS);
         final Placement placement;
@@ -156,8 +159,7 @@ public final class ExecCommand implements Callable<Integer>
             return ExitCodes.INTERNAL_ERROR;
         }
         final RemoteConsole remote = new RemoteConsole(pComponent.client(), placement.pid(), console);
-        // Ctrl-C and SIGTERM go to the guest, whose status then ends this command; the third one ends it at once
-        final SignalTraps signals = SignalTraps.install(3, signal -> remote.kill(Signal.of(signal)), "INT", "TERM");
+        relay.attach(remote);
         final ProcessExit exit;
         try
         {
@@ -168,10 +170,6 @@ public final class ExecCommand implements Callable<Integer>
             err.println("lego: lost pid " + placement.pid() + " on the pComponent at " + placement.pcomponentAddress()
                 + ": " + ex.getMessage());
             return ExitCodes.INTERNAL_ERROR;
-        }
-        finally
-        {
-            signals.close();
         }
         if (exit.signal() != 0)
         {
