@@ -190,6 +190,12 @@ public final class EmbeddedCluster implements AutoCloseable
         return gmm;
     }
 
+    /** The transport the monitors talk over, for clients of this cluster in the same JVM (tests). */
+    public Transport transport()
+    {
+        return transport;
+    }
+
     /** The figures of a finished run, from the first pComponent's ExCache and every mComponent. */
     public RunReport report(final ProcessResult result)
     {

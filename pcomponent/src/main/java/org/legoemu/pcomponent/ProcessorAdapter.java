@@ -153,8 +153,7 @@ final class ProcessorAdapter implements RequestHandler
         }
         final Placement placement = new Placement(pid, componentId.getAsInt(), homeId, endpoint.get(), home);
         LOG.info("pid {}: exec {} for a client (home mcomponent {})", pid, path, homeId);
-        exec.exec(new LaunchRequest(placement, path, NulStrings.split(argv), NulStrings.split(envp), cwd, null),
-            terminal, responder.defer());
+        exec.exec(placement, path, NulStrings.split(argv), NulStrings.split(envp), cwd, terminal, responder.defer());
     }
 
     private void onStdin(final Responder responder)

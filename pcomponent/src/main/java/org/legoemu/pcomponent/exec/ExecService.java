@@ -6,6 +6,7 @@ import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.DeferredReply;
 import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.Messages;
+import org.legoemu.fabric.proxy.Placement;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2C_OUTPUTEncoder;
 import org.legoemu.pcomponent.LaunchException;
@@ -93,12 +94,18 @@ public final class ExecService implements AutoCloseable
      * C2P_EXEC: starts the process on its own thread; {@code reply} gets Ack(pid) once it has started, or the launch
      * error (ENOENT, ENOEXEC, ...). EEXIST if the pid already runs here; ESHUTDOWN while closing.
      *
-     * @param request  what to run; its console and control are replaced by this service's.
-     * @param terminal whether the client's console is a terminal.
+     * @param placement where the GMM placed it (this pComponent, its home).
+     * @param path      the executable, a namespace path.
+     * @param argv      argv, argv[0] included.
+     * @param envp      {@code NAME=value} strings.
+     * @param cwd       the initial working directory, an absolute namespace path.
+     * @param terminal  whether the client's console is a terminal.
      */
-    public void exec(final LaunchRequest request, final boolean terminal, final DeferredReply reply)
+    public void exec(
+        final Placement placement, final String path, final List<String> argv, final List<String> envp,
+        final String cwd, final boolean terminal, final DeferredReply reply)
     {
-        final int pid = request.placement().pid();
+        final int pid = placement.pid();
         if (closing)
         {
             reply.error(Errnos.ESHUTDOWN, "the pComponent is shutting down");
@@ -113,8 +120,7 @@ public final class ExecService implements AutoCloseable
             return;
         }
         final Console console = new Console(session.stdin, session.output.stream(1), session.output.stream(2), terminal);
-        final LaunchRequest launch = new LaunchRequest(request.placement(), request.path(), request.argv(),
-            request.envp(), request.cwd(), console, session.control);
+        final LaunchRequest launch = new LaunchRequest(placement, path, argv, envp, cwd, console, session.control);
         final Thread thread = new Thread(() -> launch(session, launch), "exec-" + pid);
         thread.setDaemon(true);
         session.launcher = thread;
