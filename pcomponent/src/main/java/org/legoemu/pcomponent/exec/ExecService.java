@@ -20,9 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -74,12 +75,14 @@ public final class ExecService implements AutoCloseable
     {
         this.launcher = launcher;
         this.clientLeaseNs = clientLeaseNs;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r ->
+        final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r ->
         {
             final Thread t = new Thread(r, name + "-exec-timer");
             t.setDaemon(true);
             return t;
         });
+        executor.setRemoveOnCancelPolicy(true);
+        this.timer = executor;
         final long checkNs = Math.max(TimeUnit.MILLISECONDS.toNanos(100), clientLeaseNs / 4);
         timer.scheduleWithFixedDelay(this::expireLeases, checkNs, checkNs, TimeUnit.NANOSECONDS);
     }
@@ -143,6 +146,11 @@ public final class ExecService implements AutoCloseable
         synchronized (session)
         {
             previous = session.pendingPoll;
+            if (session.pendingTimeout != null)
+            {
+                session.pendingTimeout.cancel(false);
+                session.pendingTimeout = null;
+            }
             session.pendingPoll = reply;
             session.pendingMaxBytes = Math.max(1, Math.min(maxBytes, MAX_POLL_BYTES));
             session.pendingDeadlineNs = System.nanoTime() + POLL_WAIT_NS;
@@ -155,7 +163,19 @@ public final class ExecService implements AutoCloseable
         try
         {
             timer.execute(() -> complete(session, false));
-            timer.schedule(() -> complete(session, false), POLL_WAIT_NS, TimeUnit.NANOSECONDS);
+            final ScheduledFuture<?> timeout =
+                timer.schedule(() -> complete(session, false), POLL_WAIT_NS, TimeUnit.NANOSECONDS);
+            synchronized (session)
+            {
+                if (session.pendingPoll == reply)
+                {
+                    session.pendingTimeout = timeout;
+                }
+                else
+                {
+                    timeout.cancel(false);
+                }
+            }
         }
         catch (final RejectedExecutionException ex)
         {
@@ -288,6 +308,11 @@ public final class ExecService implements AutoCloseable
             }
             reply = session.pendingPoll;
             session.pendingPoll = null;
+            if (session.pendingTimeout != null)
+            {
+                session.pendingTimeout.cancel(false);
+                session.pendingTimeout = null;
+            }
             chunks = session.output.take(session.pendingMaxBytes, MAX_POLL_CHUNKS);
             last = session.ended && session.output.bufferedBytes() == 0;
             result = session.result;

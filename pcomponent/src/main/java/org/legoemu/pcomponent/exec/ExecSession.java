@@ -5,6 +5,7 @@ import org.legoemu.pcomponent.LaunchException;
 import org.legoemu.pcomponent.ProcessControl;
 import org.legoemu.pcomponent.ProcessResult;
 
+import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,8 @@ final class ExecSession
 
     /** Guarded: the client's poll waiting for output, or null. */
     DeferredReply pendingPoll;
+    /** Guarded: the timer task that answers it after the poll wait, or null. */
+    ScheduledFuture<?> pendingTimeout;
     /** Guarded: its byte limit. */
     int pendingMaxBytes;
     /** Guarded: when it must be answered even without output, System.nanoTime(). */
