@@ -191,4 +191,23 @@ class ExecProtocolTest
             () -> proxy.kill(placement.pid(), 9)).errno());
         gmm.processExit(placement.pid(), 0);
     }
+
+    @Test
+    void twoExecsStartingTogetherWithHomesOnTwoMComponentsBothRun() throws Exception
+    {
+        for (int round = 0; round < 3; round++)
+        {
+            final Placement first = gmm.placeProcess();
+            final Placement second = gmm.placeProcess();
+            assertTrue(first.homeMComponentId() != second.homeMComponentId(), "homes alternate: " + first + second);
+            final List<String> argvFirst = List.of("sort", "20000", Integer.toString(round + 1));
+            final List<String> argvSecond = List.of("sort", "20000", Integer.toString(round + 11));
+            final java.util.concurrent.CompletableFuture<Integer> started = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> processor(second).exec(second, "/sort", argvSecond, List.of(), "/", 0));
+            processor(first).exec(first, "/sort", argvFirst, List.of(), "/", 0);
+            assertEquals(second.pid(), started.get(60, TimeUnit.SECONDS));
+            assertSameAsQemu(collect(first, 64 * 1024), new byte[0], argvFirst.toArray(String[]::new));
+            assertSameAsQemu(collect(second, 64 * 1024), new byte[0], argvSecond.toArray(String[]::new));
+        }
+    }
 }
