@@ -22,6 +22,7 @@ public final class SignalTraps implements AutoCloseable
     }
 
     private final List<Replaced> previous = new ArrayList<>();
+    private volatile boolean closed;
 
     private SignalTraps()
     {
@@ -43,6 +44,11 @@ public final class SignalTraps implements AutoCloseable
                 final sun.misc.Signal signal = new sun.misc.Signal(name);
                 final sun.misc.SignalHandler old = sun.misc.Signal.handle(signal, s ->
                 {
+                    if (traps.closed)
+                    {
+                        // closed traps restored by a later close (several traps in one JVM, tests): default action
+                        Runtime.getRuntime().exit(128 + s.getNumber());
+                    }
                     if (received.incrementAndGet() >= haltAfter)
                     {
                         Runtime.getRuntime().halt(128 + s.getNumber());
@@ -63,6 +69,7 @@ public final class SignalTraps implements AutoCloseable
     @Override
     public void close()
     {
+        closed = true;
         for (final Replaced entry : previous)
         {
             sun.misc.Signal.handle(entry.signal(), entry.handler());
