@@ -74,7 +74,8 @@ class OptionDefaultsTest
     @Test
     void configFileIsFoundBeforeTheDoubleDashOnlyAndMustExist()
     {
-        assertEquals(Path.of("a.properties"), OptionDefaults.configFile(new String[] {"gmm", "--config", "a.properties"}));
+        assertEquals(Path.of("a.properties"),
+            OptionDefaults.configFile(new String[] {"gmm", "--config", "a.properties"}));
         assertEquals(Path.of("b"), OptionDefaults.configFile(new String[] {"pcomponent", "--config=b"}));
         assertNull(OptionDefaults.configFile(new String[] {"exec", "--", "guest", "--config", "x"}));
         final IOException ex = assertThrows(IOException.class,

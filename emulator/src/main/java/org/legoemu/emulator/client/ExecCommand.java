@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
         "GUEST and the paths it opens are in the sComponent's namespace (copy files there with 'lego put'). The "
             + "guest's stdout and stderr stream here while it runs, stdin is forwarded, Ctrl-C sends it SIGINT, and "
             + "the exit status is the guest's (128+N if killed by signal N)."},
-    footer = {"", "Example:", "  lego exec --gmm 127.0.0.1:7000 --secret-file cluster.key -- /bin/wordcount /input.txt"})
+    footer = {"", "Example:",
+        "  lego exec --gmm 127.0.0.1:7000 --secret-file cluster.key -- /bin/wordcount /input.txt"})
 public final class ExecCommand implements Callable<Integer>
 {
     private static final long EXEC_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);

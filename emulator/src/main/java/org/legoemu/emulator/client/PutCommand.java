@@ -20,7 +20,8 @@ import java.util.Set;
     description = {"Copy the local file LOCAL to REMOTE in the sComponent's namespace (created or replaced, with "
         + "LOCAL's permission bits). A REMOTE that is a directory or ends with / receives LOCAL's name.",
         "Progress goes to stderr for files of 8 MiB or more."},
-    footer = {"", "Example:", "  lego put --gmm 127.0.0.1:7000 --secret-file cluster.key emulator/guests/bin/sort /bin/"})
+    footer = {"", "Example:",
+        "  lego put --gmm 127.0.0.1:7000 --secret-file cluster.key emulator/guests/bin/sort /bin/"})
 public final class PutCommand extends StorageCommand
 {
     /** open(2) flags: O_WRONLY | O_CREAT | O_TRUNC. */

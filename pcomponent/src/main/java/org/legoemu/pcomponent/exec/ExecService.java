@@ -122,7 +122,8 @@ public final class ExecService implements AutoCloseable
             reply.error(Errno.EEXIST, "pid " + pid + " already runs on this pComponent");
             return;
         }
-        final Console console = new Console(session.stdin, session.output.stream(1), session.output.stream(2), terminal);
+        final Console console =
+            new Console(session.stdin, session.output.stream(1), session.output.stream(2), terminal);
         final LaunchRequest launch = new LaunchRequest(placement, path, argv, envp, cwd, console, session.control);
         final Thread thread = new Thread(() -> launch(session, launch), "exec-" + pid);
         thread.setDaemon(true);
@@ -258,7 +259,8 @@ public final class ExecService implements AutoCloseable
             session.result = result;
             session.failure = failure;
         }
-        LOG.info("pid {} ended: {}", session.pid, result == null ? failure.getMessage() : "status " + result.exitStatus());
+        LOG.info("pid {} ended: {}", session.pid,
+            result == null ? failure.getMessage() : "status " + result.exitStatus());
         onTimer(() -> complete(session, false));
     }
 
