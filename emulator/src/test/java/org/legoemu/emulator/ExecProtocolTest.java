@@ -81,7 +81,11 @@ class ExecProtocolTest
 
     private static Placement exec(final String... argv)
     {
-        final Placement placement = gmm.placeProcess();
+        return exec(gmm.placeProcess(), argv);
+    }
+
+    private static Placement exec(final Placement placement, final String... argv)
+    {
         assertEquals(placement.pid(), processor(placement).exec(placement, "/" + argv[0], List.of(argv), List.of(),
             "/", 0));
         return placement;
@@ -209,5 +213,28 @@ class ExecProtocolTest
             assertSameAsQemu(collect(first, 64 * 1024), new byte[0], argvFirst.toArray(String[]::new));
             assertSameAsQemu(collect(second, 64 * 1024), new byte[0], argvSecond.toArray(String[]::new));
         }
+    }
+
+    @Test
+    void aPComponentRunsOnlyProcessesTheGmmPlacedOnIt()
+    {
+        final Placement placed = gmm.placeProcess();
+        final org.legoemu.pcomponent.ProcessorMonitor other = cluster.processors().stream()
+            .filter(p -> p.componentId() != placed.pcomponentId()).findFirst().orElseThrow();
+        final Placement elsewhere = new Placement(
+            placed.pid(), other.componentId(), placed.homeMComponentId(), other.endpoint(), placed.homeAddress());
+        assertEquals(Errno.EPERM, assertThrows(RemoteErrorException.class, () -> processor(elsewhere)
+            .exec(elsewhere, "/exitcode", List.of("exitcode"), List.of(), "/", 0)).errno());
+        final Placement otherHome = new Placement(placed.pid(), placed.pcomponentId(),
+            placed.homeMComponentId() + 1000, placed.pcomponentAddress(), placed.homeAddress());
+        assertEquals(Errno.EPERM, assertThrows(RemoteErrorException.class, () -> processor(otherHome)
+            .exec(otherHome, "/exitcode", List.of("exitcode"), List.of(), "/", 0)).errno());
+        final Placement unplaced = new Placement(999_999, placed.pcomponentId(), placed.homeMComponentId(),
+            placed.pcomponentAddress(), placed.homeAddress());
+        assertEquals(Errno.ESRCH, assertThrows(RemoteErrorException.class, () -> processor(unplaced)
+            .exec(unplaced, "/exitcode", List.of("exitcode"), List.of(), "/", 0)).errno());
+        assertTrue(cluster.gmm().process(placed.pid()) != null, "a refused exec leaves the real placement alone");
+        final Run run = collect(exec(placed, "exitcode", "3"), 64 * 1024);
+        assertEquals(3, run.exit().exitStatus());
     }
 }

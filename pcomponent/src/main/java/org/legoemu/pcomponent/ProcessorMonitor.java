@@ -90,8 +90,18 @@ public final class ProcessorMonitor implements AutoCloseable
     {
         final long timeoutNs = ctx.timeoutNs();
         final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs);
-        final MemoryProxy home = new MemoryProxy(ctx.transport().connect(request.placement().homeAddress()), timeoutNs);
-        final OwnerDirectory owners = new OwnerDirectory(request.placement().pid(), gmm, ctx.transport(), timeoutNs);
+        final Placement placement;
+        try
+        {
+            placement = verifyPlacement(gmm, request.placement());
+        }
+        catch (final LaunchException ex)
+        {
+            gmm.client().close();
+            throw ex;
+        }
+        final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs);
+        final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, ctx.transport(), timeoutNs);
         StorageProxy storage = null;
         try
         {
@@ -111,6 +121,35 @@ public final class ProcessorMonitor implements AutoCloseable
                 owner.client().close();
             }
         }
+    }
+
+    /**
+     * A pComponent runs only the processes the GMM placed on it (P2G_PROCESS_LOOKUP), with the home the GMM chose, so
+     * that no client can make it load an image into another process's address space.
+     *
+     * @return the GMM's placement.
+     * @throws LaunchException ESRCH if the GMM has not placed the pid, EPERM if it placed it elsewhere or with another
+     *                         home.
+     */
+    private Placement verifyPlacement(final GmmProxy gmm, final Placement claimed)
+    {
+        final Placement placed;
+        try
+        {
+            placed = gmm.processLookup(claimed.pid());
+        }
+        catch (final FabricException ex)
+        {
+            throw new LaunchException(ex.errno(), "pid " + claimed.pid() + " is not placed by the GMM: " +
+                ex.getMessage());
+        }
+        if (placed.pcomponentId() != componentId() || placed.homeMComponentId() != claimed.homeMComponentId())
+        {
+            throw new LaunchException(Errno.EPERM, "pid " + claimed.pid() + " is placed on pComponent " +
+                placed.pcomponentId() + " with home mComponent " + placed.homeMComponentId() + ", not here with " +
+                claimed.homeMComponentId());
+        }
+        return placed;
     }
 
     private StorageProxy connectStorage(final GmmProxy gmm)

@@ -31,6 +31,7 @@ import org.legoemu.fabric.sbe.M2P_PCACHE_LINEDecoder;
 import org.legoemu.fabric.sbe.M2S_READDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.P2C_OUTPUTDecoder;
+import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.P2M_BRKDecoder;
 import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
@@ -137,6 +138,7 @@ public final class RequestValidator
         request(C2P_OUTPUT_POLLDecoder.TEMPLATE_ID, C2P_OUTPUT_POLLDecoder.BLOCK_LENGTH);
         request(C2P_STDINDecoder.TEMPLATE_ID, C2P_STDINDecoder.BLOCK_LENGTH);
         request(C2P_KILLDecoder.TEMPLATE_ID, C2P_KILLDecoder.BLOCK_LENGTH);
+        request(P2G_PROCESS_LOOKUPDecoder.TEMPLATE_ID, P2G_PROCESS_LOOKUPDecoder.BLOCK_LENGTH);
 
         addMessagesAddedToSchema();
     }
