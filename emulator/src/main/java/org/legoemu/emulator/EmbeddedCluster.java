@@ -204,7 +204,7 @@ public final class EmbeddedCluster implements AutoCloseable
         return gmm;
     }
 
-    /** The fabric the monitors talk over (benchmarks measure raw round trips on it). */
+    /** The transport the monitors talk over, for clients of this cluster in the same JVM (tests, benchmarks). */
     public Transport transport()
     {
         return transport;

@@ -3,6 +3,9 @@ package org.legoemu.emulator;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.legoemu.emulator.bench.BenchCommand;
+import org.legoemu.emulator.client.ExecCommand;
+import org.legoemu.emulator.client.GetCommand;
+import org.legoemu.emulator.client.PutCommand;
 import org.legoemu.emulator.daemon.GmmCommand;
 import org.legoemu.emulator.daemon.KeygenCommand;
 import org.legoemu.emulator.daemon.MComponentCommand;
@@ -29,7 +32,8 @@ import java.io.FileOutputStream;
     description = "LegoEmu: run unmodified static riscv64 Linux programs on an emulated disaggregated cluster "
         + "(LegoOS-style pComponent, mComponents, sComponent and global manager talking SBE over a fabric).",
     subcommands = {
-        RunCommand.class, GmmCommand.class, MComponentCommand.class, SComponentCommand.class, PComponentCommand.class,
+        RunCommand.class, ExecCommand.class, PutCommand.class, GetCommand.class, GmmCommand.class,
+        MComponentCommand.class, SComponentCommand.class, PComponentCommand.class,
         StatusCommand.class, KeygenCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Lego implements Runnable
 {
@@ -87,6 +91,18 @@ public final class Lego implements Runnable
         {
             logLevel(verbose, quiet);
         }
+
+        /** Whether -q was given. */
+        public boolean quiet()
+        {
+            return quiet;
+        }
+
+        /** Whether -v was given at least once. */
+        public boolean verbose()
+        {
+            return verbose.length > 0;
+        }
     }
 
     /** The version from the jar manifest. */
@@ -103,6 +119,15 @@ public final class Lego implements Runnable
     public static void main(final String[] args)
     {
         final CommandLine cli = new CommandLine(new Lego());
+        try
+        {
+            cli.setDefaultValueProvider(new OptionDefaults(System.getenv(), OptionDefaults.configFile(args)));
+        }
+        catch (final java.io.IOException ex)
+        {
+            cli.getErr().println("lego: " + ex.getMessage());
+            System.exit(ExitCodes.USAGE);
+        }
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
         {
             commandLine.getErr().println("lego: internal error: " + ex);

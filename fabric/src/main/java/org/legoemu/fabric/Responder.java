@@ -13,4 +13,17 @@ public interface Responder
 
     /** Sends ErrorReply with a positive Linux errno and a short text. */
     void error(int errno, String text);
+
+    /**
+     * Takes the answer out of the handler: the handler may return without answering, and the request is answered
+     * through the returned {@link DeferredReply} later, from any thread. The server's dispatch thread is free for the
+     * next request meanwhile.
+     *
+     * @throws IllegalStateException         if this request was already answered or deferred.
+     * @throws UnsupportedOperationException if this responder cannot defer (test doubles).
+     */
+    default DeferredReply defer()
+    {
+        throw new UnsupportedOperationException("this responder cannot defer its answer");
+    }
 }

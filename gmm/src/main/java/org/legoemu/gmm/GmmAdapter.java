@@ -23,6 +23,7 @@ import org.legoemu.fabric.sbe.G2X_VREGION_OWNEREncoder;
 import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.X2G_DEREGISTERDecoder;
 import org.legoemu.fabric.sbe.X2G_HEARTBEATDecoder;
@@ -63,6 +64,7 @@ public final class GmmAdapter implements RequestHandler
     private final M2G_VREGION_ALLOCDecoder vregionAllocDecoder = new M2G_VREGION_ALLOCDecoder();
     private final P2G_VREGION_LOOKUPDecoder vregionLookupDecoder = new P2G_VREGION_LOOKUPDecoder();
     private final X2G_PROCESS_EXITDecoder processExitDecoder = new X2G_PROCESS_EXITDecoder();
+    private final P2G_PROCESS_LOOKUPDecoder processLookupDecoder = new P2G_PROCESS_LOOKUPDecoder();
     private final AckEncoder ackEncoder = new AckEncoder();
     private final G2X_REGISTER_REPLYEncoder registerReplyEncoder = new G2X_REGISTER_REPLYEncoder();
     private final G2X_COMPONENTEncoder componentEncoder = new G2X_COMPONENTEncoder();
@@ -177,6 +179,11 @@ public final class GmmAdapter implements RequestHandler
                 onPlaceProcess(responder);
                 break;
 
+            case P2G_PROCESS_LOOKUPDecoder.TEMPLATE_ID:
+                checkBlockLength(P2G_PROCESS_LOOKUPDecoder.BLOCK_LENGTH);
+                onProcessLookup(processLookupDecoder.wrapAndApplyHeader(request, 0, headerDecoder).pid(), responder);
+                break;
+
             case M2G_VREGION_ALLOCDecoder.TEMPLATE_ID:
                 checkBlockLength(M2G_VREGION_ALLOCDecoder.BLOCK_LENGTH);
                 vregionAllocDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
@@ -277,7 +284,7 @@ public final class GmmAdapter implements RequestHandler
                 .state(info.state())
                 .load(info.load())
                 .capacityBytes(info.capacityBytes())
-                .registeredAtNs(info.registeredAtNs())
+                .registeredAtNs(info.registeredAtNs() - startNs)
                 .address(info.address().toString());
         }
         responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + statusEncoder.encodedLength());
@@ -285,7 +292,21 @@ public final class GmmAdapter implements RequestHandler
 
     private void onPlaceProcess(final Responder responder)
     {
-        final ProcessPlacement.ProcessRecord record = placement.place();
+        replyPlacement(placement.place(), responder);
+    }
+
+    private void onProcessLookup(final int pid, final Responder responder)
+    {
+        final ProcessPlacement.ProcessRecord record = placement.process(pid);
+        if (record == null)
+        {
+            throw new GmmException(Errnos.ESRCH, "no process " + pid + " is placed");
+        }
+        replyPlacement(record, responder);
+    }
+
+    private void replyPlacement(final ProcessPlacement.ProcessRecord record, final Responder responder)
+    {
         placementEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
             .pid(record.pid())
             .pcomponentId(record.pcomponentId())

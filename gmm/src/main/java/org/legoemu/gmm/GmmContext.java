@@ -15,8 +15,11 @@ public final class GmmContext
 {
     /** Default heartbeat interval components are told to keep: 100 ms. */
     public static final long DEFAULT_HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** Default number of missed heartbeat intervals before a component is DEAD. */
-    public static final int DEFAULT_MISSED_HEARTBEATS = 5;
+    /**
+     * Default number of missed heartbeat intervals before a component is DEAD: 8, so detection takes 0.8 s (under the
+     * 1 s the daemons promise) while a loaded host's scheduling hiccups of a few hundred ms are not taken for a crash.
+     */
+    public static final int DEFAULT_MISSED_HEARTBEATS = 8;
 
     private Transport transport;
     private Endpoint listenEndpoint;

@@ -8,6 +8,7 @@ import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Responder;
 import org.legoemu.fabric.proxy.ExecImage;
+import org.legoemu.fabric.proxy.NulStrings;
 import org.legoemu.fabric.sbe.AckEncoder;
 import org.legoemu.fabric.sbe.M2M_PAGE_STOREDecoder;
 import org.legoemu.fabric.sbe.M2M_PROCESS_EXITDecoder;
@@ -31,8 +32,6 @@ import org.legoemu.fabric.sbe.VmaOp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -302,7 +301,7 @@ public final class MemoryAdapter implements RequestHandler
             protocolError(r, "truncated P2M_EXECVE");
             return;
         }
-        final ExecImage image = homes.execve(pid, path, split(argvBytes), split(envpBytes));
+        final ExecImage image = homes.execve(pid, path, NulStrings.split(argvBytes), NulStrings.split(envpBytes));
         execveReply.wrapAndApplyHeader(r.buffer(), 0, headerEncoder)
             .entry(image.entry())
             .stackPointer(image.stackPointer())
@@ -362,24 +361,5 @@ public final class MemoryAdapter implements RequestHandler
             default:
                 return "errno " + errno + " at 0x" + Long.toHexString(vaddr) + " for pid " + pid;
         }
-    }
-
-    static List<String> split(final byte[] nulTerminated)
-    {
-        final List<String> strings = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < nulTerminated.length; i++)
-        {
-            if (nulTerminated[i] == 0)
-            {
-                strings.add(new String(nulTerminated, start, i - start, StandardCharsets.UTF_8));
-                start = i + 1;
-            }
-        }
-        if (start < nulTerminated.length)
-        {
-            strings.add(new String(nulTerminated, start, nulTerminated.length - start, StandardCharsets.UTF_8));
-        }
-        return strings;
     }
 }

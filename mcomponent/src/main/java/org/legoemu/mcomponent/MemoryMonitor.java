@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The memory monitor (LegoOS mComponent, §5.2): serves P2M and M2M requests over the fabric, stores process pages
@@ -27,6 +28,7 @@ public final class MemoryMonitor implements AutoCloseable
     private final MemoryContext ctx;
     private FramePool pool;
     private Server server;
+    private HomeThreadDispatch dispatch;
     private Client gmmClient;
     private ProxyRemoteOwners remoteOwners;
     private StorageImageSource images;
@@ -62,13 +64,16 @@ public final class MemoryMonitor implements AutoCloseable
             final GmmProxy dispatchGmm = new GmmProxy(gmmClient, ctx.timeoutNs());
             remoteOwners = new ProxyRemoteOwners(ctx.transport(), ctx.timeoutNs());
             images = new StorageImageSource(dispatchGmm, ctx.transport(), ctx.timeoutNs());
+            final ReentrantLock stateLock = new ReentrantLock();
             final VRegionRouter router = new VRegionRouter(
                 this::componentId,
                 stores,
                 (pid, home, vregion) -> dispatchGmm.vregionAlloc(pid, home, vregion),
-                remoteOwners);
+                new UnlockedRemoteOwners(remoteOwners, stateLock));
             final ProcessHomes homes = new ProcessHomes(router, new ExecLoader(router, new SecureRandom()), images);
-            server = ctx.transport().serve(ctx.listen(), "mcomponent", new MemoryAdapter(homes, stores));
+            dispatch = new HomeThreadDispatch(
+                stateLock, new MemoryAdapter(homes, stores), new MemoryAdapter(homes, stores), "mcomponent");
+            server = ctx.transport().serve(ctx.listen(), "mcomponent", dispatch);
 
             final FramePool framePool = pool;
             membership = ClusterMembership.join(
@@ -104,6 +109,11 @@ public final class MemoryMonitor implements AutoCloseable
         {
             server.close();
             server = null;
+        }
+        if (dispatch != null)
+        {
+            dispatch.close();
+            dispatch = null;
         }
         if (remoteOwners != null)
         {

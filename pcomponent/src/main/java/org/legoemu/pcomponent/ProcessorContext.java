@@ -27,6 +27,7 @@ public final class ProcessorContext
     private int excacheVictims = ExCache.DEFAULT_VICTIMS;
     private boolean excachePiggyback = true;
     private long timeoutNs = TimeUnit.SECONDS.toNanos(10);
+    private long clientLeaseNs = TimeUnit.SECONDS.toNanos(30);
 
     public ProcessorContext transport(final Transport transport)
     {
@@ -136,6 +137,21 @@ public final class ProcessorContext
     }
 
     /**
+     * How long an exec client may go without polling or sending before its process is killed (SIGKILL) as
+     * abandoned, ns.
+     */
+    public ProcessorContext clientLeaseNs(final long clientLeaseNs)
+    {
+        this.clientLeaseNs = clientLeaseNs;
+        return this;
+    }
+
+    public long clientLeaseNs()
+    {
+        return clientLeaseNs;
+    }
+
+    /**
      * Validates the settings.
      *
      * @throws IllegalStateException naming the first missing or impossible setting.
@@ -176,6 +192,10 @@ public final class ProcessorContext
         if (timeoutNs <= 0)
         {
             throw new IllegalStateException("pComponent: timeout must be positive");
+        }
+        if (clientLeaseNs <= 0)
+        {
+            throw new IllegalStateException("pComponent: exec client lease must be positive");
         }
         return this;
     }

@@ -15,6 +15,7 @@ import org.legoemu.fabric.proxy.StorageProxy;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.legoemu.pcomponent.excache.EvictionPolicy;
 import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.exec.ExecService;
 import org.legoemu.pcomponent.linux.GuestThread;
 import org.legoemu.pcomponent.linux.GuestThreads;
 import org.legoemu.pcomponent.linux.LinuxProcess;
@@ -39,6 +40,7 @@ public final class ProcessorMonitor implements AutoCloseable
     private final ExCache cache;
     private final AtomicInteger runningProcesses = new AtomicInteger();
     private Server server;
+    private ExecService exec;
     private ClusterMembership membership;
 
     public ProcessorMonitor(final ProcessorContext ctx)
@@ -56,8 +58,9 @@ public final class ProcessorMonitor implements AutoCloseable
      */
     public ProcessorMonitor start()
     {
-        server = ctx.transport().serve(ctx.listen(), "pcomponent", (buffer, offset, length, responder) ->
-            responder.error(Errno.EPROTO, "a pComponent serves no requests of this kind"));
+        exec = new ExecService(this::execute, ctx.clientLeaseNs(), "pcomponent");
+        server = ctx.transport().serve(ctx.listen(), "pcomponent",
+            new ProcessorAdapter(exec, this::componentId, this::endpoint));
         membership = ClusterMembership.join(ctx.transport(), ctx.gmm(), ComponentKind.PCOMPONENT, ctx.excacheBytes(),
             server.endpoint(), runningProcesses::get, ctx.timeoutNs(), "pcomponent");
         return this;
@@ -89,8 +92,18 @@ public final class ProcessorMonitor implements AutoCloseable
     {
         final long timeoutNs = ctx.timeoutNs();
         final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs);
-        final MemoryProxy home = new MemoryProxy(ctx.transport().connect(request.placement().homeAddress()), timeoutNs);
-        final OwnerDirectory owners = new OwnerDirectory(request.placement().pid(), gmm, ctx.transport(), timeoutNs);
+        final Placement placement;
+        try
+        {
+            placement = verifyPlacement(gmm, request.placement());
+        }
+        catch (final LaunchException ex)
+        {
+            gmm.client().close();
+            throw ex;
+        }
+        final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs);
+        final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, ctx.transport(), timeoutNs);
         StorageProxy storage = null;
         try
         {
@@ -110,6 +123,35 @@ public final class ProcessorMonitor implements AutoCloseable
                 owner.client().close();
             }
         }
+    }
+
+    /**
+     * A pComponent runs only the processes the GMM placed on it (P2G_PROCESS_LOOKUP), with the home the GMM chose, so
+     * that no client can make it load an image into another process's address space.
+     *
+     * @return the GMM's placement.
+     * @throws LaunchException ESRCH if the GMM has not placed the pid, EPERM if it placed it elsewhere or with another
+     *                         home.
+     */
+    private Placement verifyPlacement(final GmmProxy gmm, final Placement claimed)
+    {
+        final Placement placed;
+        try
+        {
+            placed = gmm.processLookup(claimed.pid());
+        }
+        catch (final FabricException ex)
+        {
+            throw new LaunchException(ex.errno(), "pid " + claimed.pid() + " is not placed by the GMM: " +
+                ex.getMessage());
+        }
+        if (placed.pcomponentId() != componentId() || placed.homeMComponentId() != claimed.homeMComponentId())
+        {
+            throw new LaunchException(Errno.EPERM, "pid " + claimed.pid() + " is placed on pComponent " +
+                placed.pcomponentId() + " with home mComponent " + placed.homeMComponentId() + ", not here with " +
+                claimed.homeMComponentId());
+        }
+        return placed;
     }
 
     private StorageProxy connectStorage(final GmmProxy gmm)
@@ -160,6 +202,7 @@ public final class ProcessorMonitor implements AutoCloseable
         }
         catch (final FabricException ex)
         {
+            forgetPlacement(gmm, pid, ex.errno() == Errno.ENOENT ? 127 : 126);
             throw new LaunchException(ex.errno(), "cannot execute " + request.path() + ": " + ex.getMessage());
         }
 
@@ -174,6 +217,7 @@ public final class ProcessorMonitor implements AutoCloseable
         ProcessResult result = null;
         try
         {
+            request.control().attach(process.threads());
             process.threads().start(main);
             final GuestThreads.Outcome outcome = process.threads().await();
             final long wallNs = System.nanoTime() - startNs;
@@ -207,6 +251,12 @@ public final class ProcessorMonitor implements AutoCloseable
         {
             LOG.warn("pid {}: home mComponent did not free its memory: {}", pid, ex.getMessage());
         }
+        forgetPlacement(gmm, pid, status);
+    }
+
+    /** X2G_PROCESS_EXIT: the GMM forgets the placement (also of a process that never started). */
+    private static void forgetPlacement(final GmmProxy gmm, final int pid, final int status)
+    {
         try
         {
             gmm.processExit(pid, status);
@@ -217,10 +267,17 @@ public final class ProcessorMonitor implements AutoCloseable
         }
     }
 
-    /** Leaves the cluster, stops serving and stops the ExCache's flusher. */
+    /**
+     * Kills the processes run for exec clients (SIGKILL, their clients are told), stops the ExCache's flusher,
+     * leaves the cluster and stops serving.
+     */
     @Override
     public void close()
     {
+        if (exec != null)
+        {
+            exec.close();
+        }
         cache.close();
         if (membership != null)
         {

@@ -5,6 +5,8 @@ import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.netty.NettyTransport;
 import org.legoemu.emulator.ExitCodes;
+import org.legoemu.emulator.LogLines;
+import org.legoemu.emulator.SignalTraps;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;
@@ -13,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * Runs one monitor in the foreground until SIGINT/SIGTERM (or {@link #stop()}), then closes it, which leaves the
- * cluster cleanly (X2G_DEREGISTER) and stops serving.
+ * cluster cleanly (X2G_DEREGISTER) and stops serving; a daemon stopped that way exits 0. Other ways the JVM ends
+ * (SIGHUP, System.exit) still close the monitor, through a shutdown hook.
  */
 public final class Daemon
 {
@@ -59,6 +62,7 @@ public final class Daemon
         final PrintWriter out,
         final PrintWriter err)
     {
+        LogLines.component(kind);
         final Started started;
         try
         {
@@ -71,10 +75,16 @@ public final class Daemon
             transport.close();
             return ExitCodes.INTERNAL_ERROR;
         }
+        if (started.componentId() >= 0)
+        {
+            LogLines.component(kind + "-" + started.componentId());
+        }
         out.println("lego " + kind + " listening on " + started.endpoint());
         out.flush();
         final Thread hook = new Thread(this::stopAndWait, "lego-" + kind + "-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // SIGINT/SIGTERM stop the daemon, which then exits 0; a second one while it stops halts the JVM
+        final SignalTraps signals = SignalTraps.install(2, signal -> stop(), "INT", "TERM");
         try
         {
             stopped.await();
@@ -92,6 +102,7 @@ public final class Daemon
             LoggerFactory.getLogger(Daemon.class).warn("{} did not stop cleanly: {}", kind, ex.toString());
         }
         transport.close();
+        signals.close();
         closed.countDown();
         try
         {
@@ -107,10 +118,16 @@ public final class Daemon
     /**
      * A started monitor.
      *
-     * @param monitor  closed when the daemon stops.
-     * @param endpoint where it serves.
+     * @param monitor     closed when the daemon stops.
+     * @param endpoint    where it serves.
+     * @param componentId the id the GMM gave it, or -1 (the GMM itself).
      */
-    public record Started(AutoCloseable monitor, Endpoint endpoint)
+    public record Started(AutoCloseable monitor, Endpoint endpoint, int componentId)
     {
+        /** A monitor without a component id (the GMM). */
+        public Started(final AutoCloseable monitor, final Endpoint endpoint)
+        {
+            this(monitor, endpoint, -1);
+        }
     }
 }

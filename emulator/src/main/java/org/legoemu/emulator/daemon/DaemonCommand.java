@@ -2,6 +2,7 @@ package org.legoemu.emulator.daemon;
 
 import org.legoemu.emulator.ExitCodes;
 import org.legoemu.emulator.Lego;
+import org.legoemu.emulator.OptionDefaults;
 import org.legoemu.fabric.netty.NettyTransport;
 import org.legoemu.fabric.Transport;
 import picocli.CommandLine;
@@ -25,6 +26,12 @@ abstract class DaemonCommand implements Callable<Integer>
     @CommandLine.Mixin
     AccessOptions access;
 
+    @CommandLine.Option(names = OptionDefaults.CONFIG_OPTION, paramLabel = "FILE",
+        description = "Read option defaults from this properties file (keys are long option names without dashes, "
+            + "e.g. secret-file=/etc/lego/cluster.key); LEGO_* environment variables (LEGO_SECRET_FILE) come first, "
+            + "the command line overrides both.")
+    java.nio.file.Path config;
+
     final Daemon daemon = new Daemon();
 
     /**
@@ -37,6 +44,17 @@ abstract class DaemonCommand implements Callable<Integer>
     int serve(final String kind, final Function<Transport, Daemon.Started> starter)
     {
         verbosity.apply();
+        if (spec.defaultValueProvider() instanceof OptionDefaults defaults && config != null)
+        {
+            final java.util.List<String> unknown = defaults.unknownKeys(spec);
+            if (!unknown.isEmpty())
+            {
+                spec.commandLine().getErr().println("lego " + kind + ": " + config + " sets no option of this command: "
+                    + String.join(", ", unknown));
+                spec.commandLine().getErr().flush();
+                return ExitCodes.USAGE;
+            }
+        }
         final NettyTransport transport;
         try
         {

@@ -26,7 +26,7 @@ public final class MComponentCommand extends DaemonCommand
         {
             final MemoryMonitor memory = new MemoryMonitor(new MemoryContext()
                 .transport(transport).listen(options.listen).gmmEndpoint(options.gmm).memoryBytes(memoryBytes)).start();
-            return new Daemon.Started(memory, memory.endpoint());
+            return new Daemon.Started(memory, memory.endpoint(), memory.componentId());
         });
     }
 }

@@ -17,6 +17,11 @@ public final class PComponentCommand extends DaemonCommand
     @CommandLine.Mixin
     ExCacheOptions excache;
 
+    @CommandLine.Option(names = "--client-lease", paramLabel = "SECONDS", defaultValue = "30",
+        description = "Kill (SIGKILL) a process run for 'lego exec' when its client has been silent this long, "
+            + "e.g. killed without a chance to say so (default: ${DEFAULT-VALUE}).")
+    double clientLeaseSeconds;
+
     @Override
     public Integer call()
     {
@@ -25,8 +30,9 @@ public final class PComponentCommand extends DaemonCommand
             final ProcessorMonitor processor = new ProcessorMonitor(new ProcessorContext()
                 .transport(transport).listen(options.listen).gmm(options.gmm)
                 .excacheBytes(excache.excacheBytes).excacheWays(excache.excacheWays)
-                .excachePolicy(excache.excachePolicy)).start();
-            return new Daemon.Started(processor, processor.endpoint());
+                .excachePolicy(excache.excachePolicy)
+                .clientLeaseNs((long)(clientLeaseSeconds * 1e9))).start();
+            return new Daemon.Started(processor, processor.endpoint(), processor.componentId());
         });
     }
 }

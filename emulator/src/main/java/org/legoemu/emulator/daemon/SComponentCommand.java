@@ -27,7 +27,7 @@ public final class SComponentCommand extends DaemonCommand
         {
             final StorageMonitor storage = new StorageMonitor(new StorageContext()
                 .transport(transport).listenEndpoint(options.listen).gmmEndpoint(options.gmm).rootDirectory(root)).start();
-            return new Daemon.Started(storage, storage.endpoint());
+            return new Daemon.Started(storage, storage.endpoint(), storage.componentId());
         });
     }
 }

@@ -74,17 +74,44 @@ public final class StatusCommand implements Callable<Integer>
         }
         else
         {
-            out.printf(Locale.ROOT, "GMM %s up %.1f s, %d components%n", gmm, status.uptimeNs() / 1e9, status.components().size());
-            out.printf(Locale.ROOT, "%4s  %-10s  %-7s  %-22s  %12s  %s%n", "ID", "KIND", "STATE", "ADDRESS", "CAPACITY", "LOAD");
+            out.printf(Locale.ROOT, "GMM %s up %s, %d components%n", gmm, duration(status.uptimeNs()),
+                status.components().size());
+            out.printf(Locale.ROOT, "%4s  %-10s  %-7s  %-22s  %9s  %12s  %s%n", "ID", "KIND", "STATE", "ADDRESS",
+                "UPTIME", "CAPACITY", "LOAD");
             for (final ComponentStatus c : status.components())
             {
-                out.printf(Locale.ROOT, "%4d  %-10s  %-7s  %-22s  %12s  %s%n", c.componentId(), kindName(c),
-                    c.state().name().toLowerCase(Locale.ROOT), c.address(),
+                out.printf(Locale.ROOT, "%4d  %-10s  %-7s  %-22s  %9s  %12s  %s%n", c.componentId(), kindName(c),
+                    c.state().name().toLowerCase(Locale.ROOT), c.address(), duration(uptimeNs(status, c)),
                     c.capacityBytes() > 0 ? Sizes.format(c.capacityBytes()) : "-", load(c));
             }
         }
         out.flush();
         return 0;
+    }
+
+    /** Time since the component registered, ns. */
+    private static long uptimeNs(final ClusterStatus status, final ComponentStatus c)
+    {
+        return Math.max(0, status.uptimeNs() - c.registeredAtNs());
+    }
+
+    /** A duration for people: 42.1 s, 12m05s, 3h07m, 2d04h. */
+    static String duration(final long ns)
+    {
+        final long seconds = TimeUnit.NANOSECONDS.toSeconds(ns);
+        if (seconds < 60)
+        {
+            return String.format(Locale.ROOT, "%.1f s", ns / 1e9);
+        }
+        if (seconds < 3600)
+        {
+            return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+        }
+        if (seconds < 86400)
+        {
+            return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds / 60 % 60);
+        }
+        return String.format(Locale.ROOT, "%dd%02dh", seconds / 86400, seconds / 3600 % 24);
     }
 
     private static String kindName(final ComponentStatus c)
@@ -127,6 +154,7 @@ public final class StatusCommand implements Callable<Integer>
             node.put("kind", kindName(c));
             node.put("state", c.state().name().toLowerCase(Locale.ROOT));
             node.put("address", c.address().toString());
+            node.put("uptimeNs", uptimeNs(status, c));
             node.put("capacityBytes", c.capacityBytes());
             node.put("load", c.load());
         }

@@ -101,12 +101,16 @@ class DaemonCommandsTest
         final String memoryAddress = memory.address();
         storage.address();
 
-        JsonNode components = status(gmmAddress).get("components");
+        final JsonNode cluster = status(gmmAddress);
+        JsonNode components = cluster.get("components");
         assertEquals(2, components.size(), components.toString());
         boolean sawMemory = false;
         for (final JsonNode c : components)
         {
             assertEquals("alive", c.get("state").asText());
+            final long uptimeNs = c.get("uptimeNs").asLong();
+            assertTrue(uptimeNs > 0 && uptimeNs < cluster.get("uptimeNs").asLong(),
+                "a member is up for less time than the GMM it joined: " + cluster);
             if (c.get("kind").asText().equals("mComponent"))
             {
                 sawMemory = true;

@@ -12,7 +12,8 @@ import org.legoemu.fabric.sbe.ComponentState;
  * @param state          ALIVE, SUSPECT or DEAD.
  * @param load           last reported load: mComponent frames in use, pComponent processes, sComponent 0.
  * @param capacityBytes  capacity declared at registration, bytes.
- * @param registeredAtNs GMM clock reading when the component registered, nanoseconds.
+ * @param registeredAtNs the GMM's uptime when the component registered, ns (its uptime is the status's uptime minus
+ *                       this).
  * @param address        where the component serves requests.
  */
 public record ComponentStatus(

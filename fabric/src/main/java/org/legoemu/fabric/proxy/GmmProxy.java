@@ -20,6 +20,7 @@ import org.legoemu.fabric.sbe.G2X_REGISTER_REPLYDecoder;
 import org.legoemu.fabric.sbe.G2X_VREGION_OWNERDecoder;
 import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCEncoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPEncoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPEncoder;
 import org.legoemu.fabric.sbe.X2G_DEREGISTEREncoder;
 import org.legoemu.fabric.sbe.X2G_HEARTBEATEncoder;
@@ -55,6 +56,7 @@ public final class GmmProxy
     private final C2G_PLACE_PROCESSEncoder placeEncoder = new C2G_PLACE_PROCESSEncoder();
     private final M2G_VREGION_ALLOCEncoder vregionAllocEncoder = new M2G_VREGION_ALLOCEncoder();
     private final P2G_VREGION_LOOKUPEncoder vregionLookupEncoder = new P2G_VREGION_LOOKUPEncoder();
+    private final P2G_PROCESS_LOOKUPEncoder processLookupEncoder = new P2G_PROCESS_LOOKUPEncoder();
     private final X2G_PROCESS_EXITEncoder processExitEncoder = new X2G_PROCESS_EXITEncoder();
     private final AckDecoder ackDecoder = new AckDecoder();
     private final G2X_REGISTER_REPLYDecoder registerReplyDecoder = new G2X_REGISTER_REPLYDecoder();
@@ -150,6 +152,24 @@ public final class GmmProxy
     {
         placeEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(0);
         call(MessageHeaderEncoder.ENCODED_LENGTH + placeEncoder.encodedLength(), G2C_PLACEMENTDecoder.TEMPLATE_ID);
+        return decodePlacement();
+    }
+
+    /**
+     * P2G_PROCESS_LOOKUP: where a running process was placed.
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException ESRCH (3) if the pid is not placed (unknown or exited).
+     */
+    public synchronized Placement processLookup(final int pid)
+    {
+        processLookupEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + processLookupEncoder.encodedLength(),
+            G2C_PLACEMENTDecoder.TEMPLATE_ID);
+        return decodePlacement();
+    }
+
+    private Placement decodePlacement()
+    {
         final G2C_PLACEMENTDecoder d = placementDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
         final int pid = d.pid();
         final int pcomponentId = d.pcomponentId();

@@ -1,6 +1,5 @@
 package org.legoemu.fabric.proxy;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.agrona.ExpandableArrayBuffer;
@@ -104,8 +103,8 @@ public final class MemoryProxy
     public synchronized ExecImage execve(
         final int pid, final int pcomponentId, final String path, final List<String> argv, final List<String> envp)
     {
-        final byte[] argvBytes = nulSeparated(argv);
-        final byte[] envpBytes = nulSeparated(envp);
+        final byte[] argvBytes = NulStrings.join(argv);
+        final byte[] envpBytes = NulStrings.join(envp);
         execveEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .pid(pid)
             .pcomponentId(pcomponentId)
@@ -360,24 +359,5 @@ public final class MemoryProxy
     private void call(final int length, final int expectedTemplateId)
     {
         ProxyCalls.call(client, request, length, reply, timeoutNs, "mComponent", expectedTemplateId);
-    }
-
-    private static byte[] nulSeparated(final List<String> strings)
-    {
-        int length = 0;
-        final byte[][] encoded = new byte[strings.size()][];
-        for (int i = 0; i < encoded.length; i++)
-        {
-            encoded[i] = strings.get(i).getBytes(StandardCharsets.UTF_8);
-            length += encoded[i].length + 1;
-        }
-        final byte[] bytes = new byte[length];
-        int at = 0;
-        for (final byte[] s : encoded)
-        {
-            System.arraycopy(s, 0, bytes, at, s.length);
-            at += s.length + 1;
-        }
-        return bytes;
     }
 }

@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntHashSet;
+import org.legoemu.fabric.DeferredReply;
 import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.Messages;
 import org.legoemu.fabric.RequestHandler;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *     logged (rate-limited) without reaching the handler;</li>
  *     <li>if the handler throws or returns without answering, ErrorReply EIO is sent and logged once per
  *     templateId;</li>
- *     <li>a second answer to the same request is ignored and logged once per templateId.</li>
+ *     <li>a second answer to the same request is ignored and logged once per templateId;</li>
+ *     <li>a handler may {@link Responder#defer()} its answer and send it later from any thread.</li>
  * </ul>
  * This object is the {@link Responder} handed to the handler; it is valid only during
  * {@link RequestHandler#onRequest}.
@@ -135,6 +137,22 @@ public final class HandlerInvoker implements Responder
             final int length = Messages.encodeError(errorBuffer, errno, text);
             replySink.sendReply(correlationId, errorBuffer, 0, length);
         }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public DeferredReply defer()
+    {
+        if (replySink == null)
+        {
+            throw new IllegalStateException(serverName + ": responder used outside onRequest");
+        }
+        if (answered)
+        {
+            throw new IllegalStateException(serverName + ": templateId " + templateId + " already answered");
+        }
+        answered = true;
+        return new DeferredAnswer(replySink, correlationId);
     }
 
     private boolean checkFirstAnswer()

@@ -11,6 +11,10 @@ import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.IntHashSet;
 import org.legoemu.fabric.sbe.AckDecoder;
 import org.legoemu.fabric.sbe.C2G_PLACE_PROCESSDecoder;
+import org.legoemu.fabric.sbe.C2P_EXECDecoder;
+import org.legoemu.fabric.sbe.C2P_KILLDecoder;
+import org.legoemu.fabric.sbe.C2P_OUTPUT_POLLDecoder;
+import org.legoemu.fabric.sbe.C2P_STDINDecoder;
 import org.legoemu.fabric.sbe.C2G_STATUSDecoder;
 import org.legoemu.fabric.sbe.ErrorReplyDecoder;
 import org.legoemu.fabric.sbe.G2C_PLACEMENTDecoder;
@@ -26,6 +30,8 @@ import org.legoemu.fabric.sbe.M2P_EXECVE_REPLYDecoder;
 import org.legoemu.fabric.sbe.M2P_PCACHE_LINEDecoder;
 import org.legoemu.fabric.sbe.M2S_READDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
+import org.legoemu.fabric.sbe.P2C_OUTPUTDecoder;
+import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.P2M_BRKDecoder;
 import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
@@ -93,6 +99,7 @@ public final class RequestValidator
         REPLY_TEMPLATE_IDS.add(M2P_PCACHE_LINEDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_DATADecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_STAT_REPLYDecoder.TEMPLATE_ID);
+        REPLY_TEMPLATE_IDS.add(P2C_OUTPUTDecoder.TEMPLATE_ID);
 
         HANDSHAKE_TEMPLATE_IDS.add(X2X_AUTH_HELLODecoder.TEMPLATE_ID);
         HANDSHAKE_TEMPLATE_IDS.add(X2X_AUTH_CHALLENGEDecoder.TEMPLATE_ID);
@@ -129,6 +136,11 @@ public final class RequestValidator
         request(P2S_STATDecoder.TEMPLATE_ID, P2S_STATDecoder.BLOCK_LENGTH);
         request(P2S_TRUNCATEDecoder.TEMPLATE_ID, P2S_TRUNCATEDecoder.BLOCK_LENGTH);
         request(P2S_FSYNCDecoder.TEMPLATE_ID, P2S_FSYNCDecoder.BLOCK_LENGTH);
+        request(C2P_EXECDecoder.TEMPLATE_ID, C2P_EXECDecoder.BLOCK_LENGTH);
+        request(C2P_OUTPUT_POLLDecoder.TEMPLATE_ID, C2P_OUTPUT_POLLDecoder.BLOCK_LENGTH);
+        request(C2P_STDINDecoder.TEMPLATE_ID, C2P_STDINDecoder.BLOCK_LENGTH);
+        request(C2P_KILLDecoder.TEMPLATE_ID, C2P_KILLDecoder.BLOCK_LENGTH);
+        request(P2G_PROCESS_LOOKUPDecoder.TEMPLATE_ID, P2G_PROCESS_LOOKUPDecoder.BLOCK_LENGTH);
 
         addMessagesAddedToSchema();
     }

@@ -263,6 +263,46 @@ public abstract class AbstractTransportTest
         }
     }
 
+    @Test
+    void aDeferredAnswerComesFromAnotherThreadWhileTheDispatchThreadServesOthers() throws Exception
+    {
+        final java.util.concurrent.BlockingQueue<org.legoemu.fabric.DeferredReply> deferred =
+            new java.util.concurrent.LinkedBlockingQueue<>();
+        final org.legoemu.fabric.RequestHandler echo = TestMessages.handler(() -> {});
+        final Server server = transport.serve(anyEndpoint(), "deferring", (buffer, offset, length, responder) ->
+        {
+            final org.legoemu.fabric.sbe.X2G_HEARTBEATDecoder d = new org.legoemu.fabric.sbe.X2G_HEARTBEATDecoder();
+            d.wrapAndApplyHeader(buffer, offset, new MessageHeaderDecoder().wrap(buffer, offset));
+            if (d.load() == 0)
+            {
+                deferred.add(responder.defer());
+            }
+            else
+            {
+                echo.onRequest(buffer, offset, length, responder);
+            }
+        });
+        final Client client = transport.connect(server.endpoint());
+        final ExecutorService pool = Executors.newSingleThreadExecutor();
+        try
+        {
+            final Future<Long> waiting = pool.submit(() -> call(client, TestMessages.ECHO, 0, TIMEOUT_NS));
+            final org.legoemu.fabric.DeferredReply answer = deferred.poll(10, TimeUnit.SECONDS);
+            assertTrue(answer != null, "the request reached the handler");
+            assertEquals(5, call(client, TestMessages.ECHO, 5, TIMEOUT_NS), "the dispatch thread is free");
+            final ExpandableArrayBuffer ack = new ExpandableArrayBuffer(64);
+            final int length = Messages.encodeAck(ack, 42);
+            assertTrue(answer.reply(ack, 0, length));
+            assertEquals(42, waiting.get(10, TimeUnit.SECONDS));
+            assertTrue(!answer.error(Errnos.EIO, "too late"), "a second answer is refused");
+        }
+        finally
+        {
+            pool.shutdownNow();
+            client.close();
+        }
+    }
+
     private static long call(final Client client, final int behaviour, final long argument, final long timeoutNs)
     {
         final int[] length = new int[1];

@@ -140,8 +140,13 @@ public final class GuestThreads
         }
     }
 
-    /** A fatal signal: the first one decides how the process ended; every thread is stopped. */
-    void kill(final Signal signal, final String description)
+    /**
+     * A fatal signal (a fault, or kill(2) from outside the process): the first one decides how the process ended;
+     * every thread is stopped and interrupted.
+     *
+     * @param description one line for the user, e.g. "SIGSEGV: address 0x10 pc 0x10486".
+     */
+    public void kill(final Signal signal, final String description)
     {
         lock.lock();
         try

@@ -1,0 +1,155 @@
+package org.legoemu.mcomponent;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.legoemu.fabric.DeferredReply;
+import org.legoemu.fabric.DeferredResponder;
+import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.Messages;
+import org.legoemu.fabric.RequestHandler;
+import org.legoemu.fabric.Responder;
+import org.legoemu.fabric.sbe.P2M_BRKDecoder;
+import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
+import org.legoemu.fabric.sbe.P2M_MADVISEDecoder;
+import org.legoemu.fabric.sbe.P2M_MMAPDecoder;
+import org.legoemu.fabric.sbe.P2M_MMAP_FILEDecoder;
+import org.legoemu.fabric.sbe.P2M_MPROTECTDecoder;
+import org.legoemu.fabric.sbe.P2M_MREMAPDecoder;
+import org.legoemu.fabric.sbe.P2M_MUNMAPDecoder;
+import org.legoemu.fabric.sbe.P2M_PROCESS_EXITDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Keeps two mComponents from deadlocking on each other. A home's requests (P2M_EXECVE, P2M_MMAP, P2M_BRK, ...) call
+ * the owners of the process's vRegions, which may be other mComponents (M2M_PAGE_STORE, M2M_VMA_UPDATE,
+ * M2M_PROCESS_EXIT); if two homes did that on their single dispatch threads at the same time, each would wait for
+ * the other's dispatch thread forever. So home requests run, one at a time in arrival order, on a home thread of
+ * their own, and owner requests (P2M_PCACHE_MISS, P2M_PCACHE_FLUSH, M2M_*), which never call out, stay on the
+ * dispatch thread. Both run under one {@link #lock()}, so the monitor's state still sees one request at a time; the
+ * home thread gives the lock up while it waits for another mComponent ({@link UnlockedRemoteOwners}).
+ */
+final class HomeThreadDispatch implements RequestHandler, AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(HomeThreadDispatch.class);
+
+    private final ReentrantLock lock;
+    private final RequestHandler ownerSide;
+    private final RequestHandler homeSide;
+    private final ExecutorService homeThread;
+
+    /**
+     * @param lock      guards the monitor's state.
+     * @param ownerSide serves owner requests on the dispatch thread.
+     * @param homeSide  serves home requests on the home thread (its own codecs).
+     * @param name      for the home thread's name.
+     */
+    HomeThreadDispatch(
+        final ReentrantLock lock, final RequestHandler ownerSide, final RequestHandler homeSide, final String name)
+    {
+        this.lock = lock;
+        this.ownerSide = ownerSide;
+        this.homeSide = homeSide;
+        this.homeThread = Executors.newSingleThreadExecutor(r ->
+        {
+            final Thread t = new Thread(r, name + "-home");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Whether a request of this template is a home request (it may call other mComponents). */
+    static boolean isHomeRequest(final int templateId)
+    {
+        switch (templateId)
+        {
+            case P2M_EXECVEDecoder.TEMPLATE_ID:
+            case P2M_MMAPDecoder.TEMPLATE_ID:
+            case P2M_MUNMAPDecoder.TEMPLATE_ID:
+            case P2M_BRKDecoder.TEMPLATE_ID:
+            case P2M_MPROTECTDecoder.TEMPLATE_ID:
+            case P2M_MMAP_FILEDecoder.TEMPLATE_ID:
+            case P2M_MADVISEDecoder.TEMPLATE_ID:
+            case P2M_MREMAPDecoder.TEMPLATE_ID:
+            case P2M_PROCESS_EXITDecoder.TEMPLATE_ID:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    @Override
+    public void onRequest(final DirectBuffer buffer, final int offset, final int length, final Responder responder)
+    {
+        if (!isHomeRequest(Messages.templateId(buffer, offset, length)))
+        {
+            lock.lock();
+            try
+            {
+                ownerSide.onRequest(buffer, offset, length, responder);
+            }
+            finally
+            {
+                lock.unlock();
+            }
+            return;
+        }
+        final byte[] copy = new byte[length];
+        buffer.getBytes(offset, copy);
+        final DeferredReply deferred = responder.defer();
+        try
+        {
+            homeThread.execute(() -> serveHome(copy, deferred));
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            deferred.error(Errnos.ESHUTDOWN, "mcomponent is shutting down");
+        }
+    }
+
+    private void serveHome(final byte[] request, final DeferredReply deferred)
+    {
+        final DeferredResponder responder = new DeferredResponder(deferred);
+        lock.lock();
+        try
+        {
+            homeSide.onRequest(new UnsafeBuffer(request), 0, request.length, responder);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("home request failed", ex);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        if (!responder.answered())
+        {
+            deferred.error(Errnos.EIO, "mcomponent home request failed");
+        }
+    }
+
+    /** Stops the home thread (waits up to 1 s for the request it runs). */
+    @Override
+    public void close()
+    {
+        homeThread.shutdown();
+        try
+        {
+            if (!homeThread.awaitTermination(1, TimeUnit.SECONDS))
+            {
+                homeThread.shutdownNow();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
