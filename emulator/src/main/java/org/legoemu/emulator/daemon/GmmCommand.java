@@ -16,7 +16,7 @@ public final class GmmCommand extends DaemonCommand
         description = "Where to serve; port 0 picks a free port, which is printed (default: ${DEFAULT-VALUE}).")
     Endpoint listen;
 
-    @Option(names = "--missed-heartbeats", paramLabel = "N", defaultValue = "5",
+    @Option(names = "--missed-heartbeats", paramLabel = "N", defaultValue = "8",
         description = "Missed 100 ms heartbeats after which a component is declared dead (default: ${DEFAULT-VALUE}).")
     int missedHeartbeats;
 
