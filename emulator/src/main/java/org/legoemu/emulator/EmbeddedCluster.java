@@ -10,6 +10,7 @@ import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.Placement;
 import org.legoemu.gmm.GlobalManager;
 import org.legoemu.gmm.GmmContext;
+import org.legoemu.gmm.VRegionPlacement;
 import org.legoemu.mcomponent.MemoryContext;
 import org.legoemu.mcomponent.MemoryMonitor;
 import org.legoemu.pcomponent.LaunchException;
@@ -50,11 +51,23 @@ public final class EmbeddedCluster implements AutoCloseable
      * @param memoryBytes   memory of each mComponent, bytes.
      * @param storageRoot   the sComponent's root directory.
      * @param transport     {@code tcp} or {@code inproc}.
+     * @param placement     the GMM's vRegion placement policy.
      */
     public record Config(
         int pcomponents, int mcomponents, long excacheBytes, int excacheWays, String excachePolicy,
-        int excacheVictims, boolean excachePiggyback, long memoryBytes, Path storageRoot, String transport)
+        int excacheVictims, boolean excachePiggyback, long memoryBytes, Path storageRoot, String transport,
+        VRegionPlacement placement)
     {
+        /** A configuration with the default vRegion placement ({@link VRegionPlacement#DEFAULT}). */
+        public Config(
+            final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
+            final String excachePolicy, final int excacheVictims, final boolean excachePiggyback,
+            final long memoryBytes, final Path storageRoot, final String transport)
+        {
+            this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims, excachePiggyback,
+                memoryBytes, storageRoot, transport, VRegionPlacement.DEFAULT);
+        }
+
         /** A configuration with the default victim buffer ({@value ExCache#DEFAULT_VICTIMS} lines) and piggyback. */
         public Config(
             final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
@@ -78,6 +91,10 @@ public final class EmbeddedCluster implements AutoCloseable
             if (!transport.equals("tcp") && !transport.equals("inproc"))
             {
                 throw new IllegalArgumentException("--transport must be tcp or inproc, not '" + transport + "'");
+            }
+            if (placement == null)
+            {
+                throw new IllegalArgumentException("--placement must be roundrobin, least-loaded or most-free");
             }
         }
     }
@@ -125,7 +142,8 @@ public final class EmbeddedCluster implements AutoCloseable
 
     private void startMonitors()
     {
-        gmm = new GlobalManager(new GmmContext().transport(transport).listenEndpoint(any())).start();
+        gmm = new GlobalManager(new GmmContext().transport(transport).listenEndpoint(any())
+            .vregionPlacementPolicy(config.placement().create())).start();
         started.add(gmm);
         final Endpoint gmmEndpoint = gmm.endpoint();
         final StorageMonitor storage = new StorageMonitor(new StorageContext()

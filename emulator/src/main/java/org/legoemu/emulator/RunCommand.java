@@ -1,6 +1,7 @@
 package org.legoemu.emulator;
 
 import org.legoemu.abi.linux.Errno;
+import org.legoemu.gmm.VRegionPlacement;
 import org.legoemu.pcomponent.LaunchException;
 import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.linux.Console;
@@ -66,6 +67,10 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "4GiB", converter = SizeConverter.class,
         description = "Memory of each mComponent; reserved, not allocated, until touched (default: ${DEFAULT-VALUE}).")
     long memoryBytes;
+
+    @Option(names = "--placement", paramLabel = "POLICY", defaultValue = "least-loaded",
+        converter = PlacementConverter.class, description = PlacementConverter.DESCRIPTION)
+    VRegionPlacement placement;
 
     @Option(names = "--storage-root", paramLabel = "DIR", defaultValue = ".",
         description = "Directory the sComponent serves as the guest's / (default: the current directory).")
@@ -142,7 +147,7 @@ public final class RunCommand implements Callable<Integer>
 
         final EmbeddedCluster.Config config = new EmbeddedCluster.Config(
             pcomponents, mcomponents, excache.excacheBytes, excache.excacheWays, excache.excachePolicy, excacheVictims,
-            !noPiggyback, memoryBytes, root, transport);
+            !noPiggyback, memoryBytes, root, transport, placement);
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config))
         {
             final ProcessResult result = cluster.run(namespacePath, argv, envp, cwd, console);

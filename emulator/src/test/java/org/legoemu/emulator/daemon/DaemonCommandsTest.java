@@ -152,6 +152,17 @@ class DaemonCommandsTest
     }
 
     @Test
+    void unknownPlacementPolicyIsOneLineNamingTheChoices()
+    {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new GmmCommand());
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(2, cli.execute("--placement", "fastest", "--secret-file", secretFile));
+        assertTrue(err.toString().contains(
+            "--placement must be roundrobin, least-loaded or most-free, not 'fastest'"), err.toString());
+    }
+
+    @Test
     void garbledSecretFileIsOneLine() throws Exception
     {
         final Path garbled = Files.writeString(keys.resolve("garbled.key"), "not a key\n");
