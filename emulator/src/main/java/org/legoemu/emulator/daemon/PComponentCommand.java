@@ -25,7 +25,8 @@ public final class PComponentCommand extends DaemonCommand
             final ProcessorMonitor processor = new ProcessorMonitor(new ProcessorContext()
                 .transport(transport).listen(options.listen).gmm(options.gmm)
                 .excacheBytes(excache.excacheBytes).excacheWays(excache.excacheWays)
-                .excachePolicy(excache.excachePolicy)).start();
+                .excachePolicy(excache.excachePolicy).excacheVictims(excache.excacheVictims)
+                .excachePiggyback(excache.piggyback())).start();
             return new Daemon.Started(processor, processor.endpoint());
         });
     }
