@@ -52,12 +52,23 @@ public final class EmbeddedCluster implements AutoCloseable
      * @param storageRoot   the sComponent's root directory.
      * @param transport     {@code tcp} or {@code inproc}.
      * @param placement     the GMM's vRegion placement policy.
+     * @param excacheZeroFill whether fresh anonymous pages are created zeroed on the pComponent, not fetched.
      */
     public record Config(
         int pcomponents, int mcomponents, long excacheBytes, int excacheWays, String excachePolicy,
         int excacheVictims, boolean excachePiggyback, long memoryBytes, Path storageRoot, String transport,
-        VRegionPlacement placement)
+        VRegionPlacement placement, boolean excacheZeroFill)
     {
+        /** A configuration with zero-fill on. */
+        public Config(
+            final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
+            final String excachePolicy, final int excacheVictims, final boolean excachePiggyback,
+            final long memoryBytes, final Path storageRoot, final String transport, final VRegionPlacement placement)
+        {
+            this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims, excachePiggyback,
+                memoryBytes, storageRoot, transport, placement, true);
+        }
+
         /** A configuration with the default vRegion placement ({@link VRegionPlacement#DEFAULT}). */
         public Config(
             final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
@@ -164,7 +175,7 @@ public final class EmbeddedCluster implements AutoCloseable
                 .transport(transport).listen(any()).gmm(gmmEndpoint)
                 .excacheBytes(config.excacheBytes()).excacheWays(config.excacheWays())
                 .excachePolicy(config.excachePolicy()).excacheVictims(config.excacheVictims())
-                .excachePiggyback(config.excachePiggyback())
+                .excachePiggyback(config.excachePiggyback()).excacheZeroFill(config.excacheZeroFill())
                 .timeoutNs(TIMEOUT_NS)).start();
             started.add(processor);
             processors.add(processor);

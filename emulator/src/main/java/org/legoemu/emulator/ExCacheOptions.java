@@ -26,6 +26,17 @@ public final class ExCacheOptions
         description = "Send every write-back as its own P2M_PCACHE_FLUSH instead of riding on the miss request.")
     public boolean noPiggyback;
 
+    @Option(names = "--no-excache-zero-fill",
+        description = "Fetch every missed line from its mComponent, also pages of a fresh anonymous mmap or brk that "
+            + "the pComponent would otherwise create zeroed itself.")
+    public boolean noZeroFill;
+
+    /** Whether fresh anonymous pages are created zeroed on the pComponent instead of fetched. */
+    public boolean zeroFill()
+    {
+        return !noZeroFill;
+    }
+
     /** Whether write-backs done by ExCache misses ride on the miss request (LegoOS 4.3 piggyback). */
     public boolean piggyback()
     {

@@ -138,7 +138,7 @@ public final class RunCommand implements Callable<Integer>
 
         final EmbeddedCluster.Config config = new EmbeddedCluster.Config(
             pcomponents, mcomponents, excache.excacheBytes, excache.excacheWays, excache.excachePolicy,
-            excache.excacheVictims, excache.piggyback(), memoryBytes, root, transport, placement);
+            excache.excacheVictims, excache.piggyback(), memoryBytes, root, transport, placement, excache.zeroFill());
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config))
         {
             final ProcessResult result = cluster.run(namespacePath, argv, envp, cwd, console);

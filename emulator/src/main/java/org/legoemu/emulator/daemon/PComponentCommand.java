@@ -26,7 +26,7 @@ public final class PComponentCommand extends DaemonCommand
                 .transport(transport).listen(options.listen).gmm(options.gmm)
                 .excacheBytes(excache.excacheBytes).excacheWays(excache.excacheWays)
                 .excachePolicy(excache.excachePolicy).excacheVictims(excache.excacheVictims)
-                .excachePiggyback(excache.piggyback())).start();
+                .excachePiggyback(excache.piggyback()).excacheZeroFill(excache.zeroFill())).start();
             return new Daemon.Started(processor, processor.endpoint());
         });
     }
