@@ -10,6 +10,7 @@ import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.Placement;
 import org.legoemu.gmm.GlobalManager;
 import org.legoemu.gmm.GmmContext;
+import org.legoemu.gmm.VRegionPlacement;
 import org.legoemu.mcomponent.MemoryContext;
 import org.legoemu.mcomponent.MemoryMonitor;
 import org.legoemu.pcomponent.LaunchException;
@@ -50,11 +51,34 @@ public final class EmbeddedCluster implements AutoCloseable
      * @param memoryBytes   memory of each mComponent, bytes.
      * @param storageRoot   the sComponent's root directory.
      * @param transport     {@code tcp} or {@code inproc}.
+     * @param placement     the GMM's vRegion placement policy.
+     * @param excacheZeroFill whether fresh anonymous pages are created zeroed on the pComponent, not fetched.
      */
     public record Config(
         int pcomponents, int mcomponents, long excacheBytes, int excacheWays, String excachePolicy,
-        int excacheVictims, boolean excachePiggyback, long memoryBytes, Path storageRoot, String transport)
+        int excacheVictims, boolean excachePiggyback, long memoryBytes, Path storageRoot, String transport,
+        VRegionPlacement placement, boolean excacheZeroFill)
     {
+        /** A configuration with zero-fill on. */
+        public Config(
+            final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
+            final String excachePolicy, final int excacheVictims, final boolean excachePiggyback,
+            final long memoryBytes, final Path storageRoot, final String transport, final VRegionPlacement placement)
+        {
+            this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims, excachePiggyback,
+                memoryBytes, storageRoot, transport, placement, true);
+        }
+
+        /** A configuration with the default vRegion placement ({@link VRegionPlacement#DEFAULT}). */
+        public Config(
+            final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
+            final String excachePolicy, final int excacheVictims, final boolean excachePiggyback,
+            final long memoryBytes, final Path storageRoot, final String transport)
+        {
+            this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims, excachePiggyback,
+                memoryBytes, storageRoot, transport, VRegionPlacement.DEFAULT);
+        }
+
         /** A configuration with the default victim buffer ({@value ExCache#DEFAULT_VICTIMS} lines) and piggyback. */
         public Config(
             final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
@@ -78,6 +102,10 @@ public final class EmbeddedCluster implements AutoCloseable
             if (!transport.equals("tcp") && !transport.equals("inproc"))
             {
                 throw new IllegalArgumentException("--transport must be tcp or inproc, not '" + transport + "'");
+            }
+            if (placement == null)
+            {
+                throw new IllegalArgumentException("--placement must be roundrobin, least-loaded or most-free");
             }
         }
     }
@@ -125,7 +153,8 @@ public final class EmbeddedCluster implements AutoCloseable
 
     private void startMonitors()
     {
-        gmm = new GlobalManager(new GmmContext().transport(transport).listenEndpoint(any())).start();
+        gmm = new GlobalManager(new GmmContext().transport(transport).listenEndpoint(any())
+            .vregionPlacementPolicy(config.placement().create())).start();
         started.add(gmm);
         final Endpoint gmmEndpoint = gmm.endpoint();
         final StorageMonitor storage = new StorageMonitor(new StorageContext()
@@ -146,7 +175,7 @@ public final class EmbeddedCluster implements AutoCloseable
                 .transport(transport).listen(any()).gmm(gmmEndpoint)
                 .excacheBytes(config.excacheBytes()).excacheWays(config.excacheWays())
                 .excachePolicy(config.excachePolicy()).excacheVictims(config.excacheVictims())
-                .excachePiggyback(config.excachePiggyback())
+                .excachePiggyback(config.excachePiggyback()).excacheZeroFill(config.excacheZeroFill())
                 .timeoutNs(TIMEOUT_NS)).start();
             started.add(processor);
             processors.add(processor);

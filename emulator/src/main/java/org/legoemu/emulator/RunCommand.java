@@ -1,6 +1,7 @@
 package org.legoemu.emulator;
 
 import org.legoemu.abi.linux.Errno;
+import org.legoemu.gmm.VRegionPlacement;
 import org.legoemu.pcomponent.LaunchException;
 import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.linux.Console;
@@ -54,18 +55,13 @@ public final class RunCommand implements Callable<Integer>
     @CommandLine.Mixin
     ExCacheOptions excache;
 
-    @Option(names = "--excache-victims", paramLabel = "N", defaultValue = "8",
-        description = "ExCache victim buffer entries (LegoOS 4.3): evicted lines wait there, dirty ones are written "
-            + "back in the background; 0 disables it (default: ${DEFAULT-VALUE}).")
-    int excacheVictims;
-
-    @Option(names = "--no-excache-piggyback",
-        description = "Send every write-back as its own P2M_PCACHE_FLUSH instead of riding on the miss request.")
-    boolean noPiggyback;
-
     @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "4GiB", converter = SizeConverter.class,
         description = "Memory of each mComponent; reserved, not allocated, until touched (default: ${DEFAULT-VALUE}).")
     long memoryBytes;
+
+    @Option(names = "--placement", paramLabel = "POLICY", defaultValue = "least-loaded",
+        converter = PlacementConverter.class, description = PlacementConverter.DESCRIPTION)
+    VRegionPlacement placement;
 
     @Option(names = "--storage-root", paramLabel = "DIR", defaultValue = ".",
         description = "Directory the sComponent serves as the guest's / (default: the current directory).")
@@ -141,8 +137,8 @@ public final class RunCommand implements Callable<Integer>
         final Console console = parent.console();
 
         final EmbeddedCluster.Config config = new EmbeddedCluster.Config(
-            pcomponents, mcomponents, excache.excacheBytes, excache.excacheWays, excache.excachePolicy, excacheVictims,
-            !noPiggyback, memoryBytes, root, transport);
+            pcomponents, mcomponents, excache.excacheBytes, excache.excacheWays, excache.excachePolicy,
+            excache.excacheVictims, excache.piggyback(), memoryBytes, root, transport, placement, excache.zeroFill());
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config))
         {
             final ProcessResult result = cluster.run(namespacePath, argv, envp, cwd, console);

@@ -26,8 +26,8 @@ import java.util.Locale;
 public final class RunReport
 {
     /** The counter keys written for the pComponent and for the process, in this order. */
-    public static final List<String> COUNTER_KEYS = List.of("hits", "misses", "victimHits", "evictions", "cleanDrops",
-        "flushes", "piggybackedFlushes", "bytesFetched", "bytesFlushed");
+    public static final List<String> COUNTER_KEYS = List.of("hits", "misses", "victimHits", "zeroFills", "evictions",
+        "cleanDrops", "flushes", "piggybackedFlushes", "bytesFetched", "bytesFlushed");
 
     /** What one mComponent held during the run. */
     public record MemoryFigures(int id, long peakFramesInUse, long framesInUseAfterExit)
@@ -63,11 +63,11 @@ public final class RunReport
         final ExCacheStats s = cache.stats();
         final Histogram latency = s.missLatencyNs();
         return String.format(Locale.ROOT,
-            "lego: exit %d | %,d instructions in %.3f s (%.1f MIPS) | ExCache hits %,d misses %,d (victim buffer %,d) "
-                + "evictions %,d flushes %,d (piggybacked %,d) | miss latency p50 %.1f us p99 %.1f us | fetched %s "
-                + "flushed %s",
+            "lego: exit %d | %,d instructions in %.3f s (%.1f MIPS) | ExCache hits %,d misses %,d (victim buffer %,d, "
+                + "zero-filled %,d) evictions %,d flushes %,d (piggybacked %,d) | miss latency p50 %.1f us p99 %.1f us "
+                + "| fetched %s flushed %s",
             result.exitStatus(), result.instructions(), wallSeconds(), mips(), s.hits(), s.misses(), s.victimHits(),
-            s.evictions(), s.flushes(), s.piggybackedFlushes(), latency.getValueAtPercentile(50) / 1e3,
+            s.zeroFills(), s.evictions(), s.flushes(), s.piggybackedFlushes(), latency.getValueAtPercentile(50) / 1e3,
             latency.getValueAtPercentile(99) / 1e3, Sizes.format(s.bytesFetched()), Sizes.format(s.bytesFlushed()));
     }
 
@@ -110,8 +110,8 @@ public final class RunReport
     /** Writes {@link #COUNTER_KEYS} and the miss latency summary of {@code s} into {@code node}. */
     static void putCounters(final ObjectNode node, final ExCacheStats s)
     {
-        final long[] values = {s.hits(), s.misses(), s.victimHits(), s.evictions(), s.cleanDrops(), s.flushes(),
-            s.piggybackedFlushes(), s.bytesFetched(), s.bytesFlushed()};
+        final long[] values = {s.hits(), s.misses(), s.victimHits(), s.zeroFills(), s.evictions(), s.cleanDrops(),
+            s.flushes(), s.piggybackedFlushes(), s.bytesFetched(), s.bytesFlushed()};
         for (int i = 0; i < values.length; i++)
         {
             node.put(COUNTER_KEYS.get(i), values[i]);

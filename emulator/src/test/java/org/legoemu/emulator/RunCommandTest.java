@@ -74,8 +74,9 @@ class RunCommandTest
         assertTrue(stats.at("/excache/flushes").isNumber());
         assertTrue(stats.at("/excache/missLatencyNs/p50").asLong() > 0);
         assertTrue(stats.at("/excache/missLatencyNs/p99").asLong() >= stats.at("/excache/missLatencyNs/p50").asLong());
-        assertEquals(4096 * (stats.at("/excache/misses").asLong() - stats.at("/excache/victimHits").asLong()),
-            stats.get("bytesFetched").asLong(), "every miss the victim buffer did not serve fetched one line");
+        assertEquals(4096 * (stats.at("/excache/misses").asLong() - stats.at("/excache/victimHits").asLong()
+            - stats.at("/excache/zeroFills").asLong()), stats.get("bytesFetched").asLong(),
+            "every miss neither the victim buffer nor a zero-fill served fetched one line");
         assertTrue(stats.get("bytesFlushed").isNumber());
         assertEquals(8, stats.at("/excache/victimBufferLines").asInt());
         for (final String key : RunReport.COUNTER_KEYS)
@@ -106,6 +107,31 @@ class RunCommandTest
         final JsonNode plain = new ObjectMapper().readTree(json.toFile());
         assertEquals(0, plain.at("/excache/piggybackedFlushes").asLong());
         assertTrue(plain.at("/excache/flushes").asLong() > 0, plain.toString());
+    }
+
+    @Test
+    void freshHeapPagesAreZeroFilledWithoutAFetchAndTheOutputIsTheSame() throws Exception
+    {
+        final Path json = root.resolve("zero-fill.json");
+        assertEquals(0, lego("run", "--excache", "64KiB", "--mcomponents", "1", "--storage-root", root.toString(),
+            "--stats-json", json.toString(), "--", root.resolve("sort").toString(), "20000", "3"), err.toString());
+        final String withZeroFill = guestOut.toString(StandardCharsets.UTF_8);
+        final JsonNode on = new ObjectMapper().readTree(json.toFile());
+        final long zeroFills = on.at("/excache/zeroFills").asLong();
+        assertTrue(zeroFills > 0, on.toString());
+        assertEquals(on.at("/excache/misses").asLong() - on.at("/excache/victimHits").asLong() - zeroFills,
+            on.at("/excache/bytesFetched").asLong() / 4096, "every other miss was a fetch: " + on);
+        assertEquals(0, on.at("/mcomponents/0/framesInUseAfterExit").asLong());
+
+        guestOut.reset();
+        assertEquals(0, lego("run", "--excache", "64KiB", "--mcomponents", "1", "--no-excache-zero-fill",
+            "--storage-root", root.toString(), "--stats-json", json.toString(), "--", root.resolve("sort").toString(),
+            "20000", "3"), err.toString());
+        final JsonNode off = new ObjectMapper().readTree(json.toFile());
+        assertEquals(0, off.at("/excache/zeroFills").asLong());
+        assertEquals(withZeroFill, guestOut.toString(StandardCharsets.UTF_8));
+        assertTrue(off.at("/excache/bytesFetched").asLong() > on.at("/excache/bytesFetched").asLong(),
+            "zero-fill saved fetches: " + on.at("/excache/bytesFetched") + " vs " + off.at("/excache/bytesFetched"));
     }
 
     @Test

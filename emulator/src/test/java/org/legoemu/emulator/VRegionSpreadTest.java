@@ -1,7 +1,9 @@
 package org.legoemu.emulator;
 
+import org.legoemu.gmm.VRegionPlacement;
 import org.legoemu.mcomponent.MemoryMonitor;
 import org.legoemu.pcomponent.ProcessResult;
+import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.linux.Console;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A guest whose heap spans more than one 1 GiB vRegion ends up with pages on both mComponents (the GMM assigns
- * vRegions round-robin), gives qemu-riscv64's output, and leaves no frame behind. Runs over the in-JVM transport.
+ * vRegions round-robin when so configured), gives qemu-riscv64's output, and leaves no frame behind. Runs over the
+ * in-JVM transport.
  */
 class VRegionSpreadTest
 {
@@ -35,7 +38,8 @@ class VRegionSpreadTest
         final GuestBinaries.Outcome expected = GuestBinaries.qemu(root, "./bigheap", args, new byte[0]);
 
         try (EmbeddedCluster cluster = EmbeddedCluster.start(new EmbeddedCluster.Config(
-            1, 2, 1L << 20, 8, "fifo", 4L << 30, root, "inproc")))
+            1, 2, 1L << 20, 8, "fifo", ExCache.DEFAULT_VICTIMS, true, 4L << 30, root, "inproc",
+            VRegionPlacement.ROUNDROBIN)))
         {
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
             final ProcessResult result = cluster.run("/bigheap", List.of("./bigheap", "1536", "1024"), List.of(), "/",

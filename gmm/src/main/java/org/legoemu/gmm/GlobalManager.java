@@ -73,8 +73,9 @@ public final class GlobalManager implements AutoCloseable
             thread.setDaemon(true);
             return thread;
         });
-        LOG.info("gmm serving on {}, heartbeat interval {} ns, DEAD after {} missed",
-            server.endpoint(), ctx.heartbeatIntervalNs(), ctx.missedHeartbeats());
+        LOG.info("gmm serving on {}, heartbeat interval {} ns, DEAD after {} missed, vRegion placement {}",
+            server.endpoint(), ctx.heartbeatIntervalNs(), ctx.missedHeartbeats(),
+            ctx.vregionPlacementPolicy().getClass().getSimpleName());
         return this;
     }
 
@@ -113,6 +114,24 @@ public final class GlobalManager implements AutoCloseable
         synchronized (lock)
         {
             return membership.lookup(componentId);
+        }
+    }
+
+    /** Requests an mComponent reported serving between its last two heartbeats; 0 if unknown. */
+    public long recentRequests(final int componentId)
+    {
+        synchronized (lock)
+        {
+            return membership.recentRequests(componentId);
+        }
+    }
+
+    /** Free frames an mComponent last reported (its capacity before the first heartbeat); 0 if unknown. */
+    public long framesFree(final int componentId)
+    {
+        synchronized (lock)
+        {
+            return membership.framesFree(componentId);
         }
     }
 

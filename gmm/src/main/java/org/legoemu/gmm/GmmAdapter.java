@@ -152,7 +152,8 @@ public final class GmmAdapter implements RequestHandler
             case X2G_HEARTBEATDecoder.TEMPLATE_ID:
                 checkBlockLength(X2G_HEARTBEATDecoder.BLOCK_LENGTH);
                 heartbeatDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
-                onHeartbeat(heartbeatDecoder.componentId(), heartbeatDecoder.load(), responder);
+                onHeartbeat(heartbeatDecoder.componentId(), heartbeatDecoder.load(), heartbeatDecoder.recentRequests(),
+                    heartbeatDecoder.framesFree(), responder);
                 break;
 
             case X2G_DEREGISTERDecoder.TEMPLATE_ID:
@@ -233,9 +234,16 @@ public final class GmmAdapter implements RequestHandler
         responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + registerReplyEncoder.encodedLength());
     }
 
-    private void onHeartbeat(final int componentId, final long load, final Responder responder)
+    private void onHeartbeat(
+        final int componentId, final long load, final long recentRequests, final long framesFree,
+        final Responder responder)
     {
-        membership.heartbeat(componentId, load, clock.nanoTime());
+        if (recentRequests < 0 || framesFree < 0)
+        {
+            throw new GmmException(Errnos.EINVAL,
+                "negative heartbeat figure: recentRequests " + recentRequests + ", framesFree " + framesFree);
+        }
+        membership.heartbeat(componentId, load, recentRequests, framesFree, clock.nanoTime());
         replyAck(responder, 0);
     }
 

@@ -31,7 +31,8 @@ public final class GmmContext
     private boolean concluded;
 
     /**
-     * Validates the settings and fills defaults (clock: {@link SystemNanoClock}, policy: {@link RoundRobinPolicy}).
+     * Validates the settings and fills defaults (clock: {@link SystemNanoClock}, policy:
+     * {@link VRegionPlacement#DEFAULT}).
      *
      * @return this.
      * @throws IllegalStateException    if the transport or listen endpoint is missing.
@@ -61,7 +62,7 @@ public final class GmmContext
         }
         if (vregionPlacementPolicy == null)
         {
-            vregionPlacementPolicy = new RoundRobinPolicy();
+            vregionPlacementPolicy = VRegionPlacement.DEFAULT.create();
         }
         concluded = true;
         return this;
@@ -138,7 +139,7 @@ public final class GmmContext
         return vregionPlacementPolicy;
     }
 
-    /** Chooses owners of new vRegions; default {@link RoundRobinPolicy}. */
+    /** Chooses owners of new vRegions; default {@link VRegionPlacement#DEFAULT} (least-loaded, as LegoOS). */
     public GmmContext vregionPlacementPolicy(final VRegionPlacementPolicy vregionPlacementPolicy)
     {
         this.vregionPlacementPolicy = vregionPlacementPolicy;

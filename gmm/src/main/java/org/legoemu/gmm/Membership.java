@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Not thread-safe: the {@link GlobalManager} serialises access.
  */
-public final class Membership
+public final class Membership implements MComponentLoads
 {
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
     private static final int SUSPECT_AFTER_MISSED = 2;
+    private static final int FRAME_SHIFT = 12;
 
     private final long heartbeatIntervalNs;
     private final int missedHeartbeats;
@@ -65,15 +66,32 @@ public final class Membership
     }
 
     /**
-     * Records a heartbeat.
+     * Records a heartbeat without placement figures (they keep their previous values).
      *
      * @throws GmmException ENOENT if the id is not registered.
      */
     public void heartbeat(final int componentId, final long load, final long nowNs)
     {
         final Member member = require(componentId);
+        heartbeat(componentId, load, member.recentRequests, member.framesFree, nowNs);
+    }
+
+    /**
+     * Records a heartbeat.
+     *
+     * @param load           frames in use (mComponent), processes (pComponent), 0 (sComponent).
+     * @param recentRequests mComponent requests served since its previous heartbeat.
+     * @param framesFree     mComponent free 4 KiB frames.
+     * @throws GmmException ENOENT if the id is not registered.
+     */
+    public void heartbeat(
+        final int componentId, final long load, final long recentRequests, final long framesFree, final long nowNs)
+    {
+        final Member member = require(componentId);
         member.lastHeartbeatNs = nowNs;
         member.load = load;
+        member.recentRequests = recentRequests;
+        member.framesFree = framesFree;
         if (member.state != ComponentState.ALIVE)
         {
             LOG.info("component {} ({} {}) ALIVE again after heartbeat while {}",
@@ -187,6 +205,22 @@ public final class Membership
         return suspect.snapshot();
     }
 
+    /** {@inheritDoc} 0 for an unknown id. */
+    @Override
+    public long recentRequests(final int componentId)
+    {
+        final Member member = membersById.get(componentId);
+        return member == null ? 0 : member.recentRequests;
+    }
+
+    /** {@inheritDoc} Before the first heartbeat: the capacity declared at registration, in frames. */
+    @Override
+    public long framesFree(final int componentId)
+    {
+        final Member member = membersById.get(componentId);
+        return member == null ? 0 : member.framesFree;
+    }
+
     /** True if the component is registered and not DEAD. */
     public boolean isLive(final int componentId)
     {
@@ -266,6 +300,8 @@ public final class Membership
         final long registeredAtNs;
         long lastHeartbeatNs;
         long load;
+        long recentRequests;
+        long framesFree;
         ComponentState state = ComponentState.ALIVE;
 
         Member(
@@ -281,6 +317,7 @@ public final class Membership
             this.capacityBytes = capacityBytes;
             this.registeredAtNs = registeredAtNs;
             this.lastHeartbeatNs = registeredAtNs;
+            this.framesFree = kind == ComponentKind.MCOMPONENT ? capacityBytes >>> FRAME_SHIFT : 0;
         }
 
         ComponentInfo snapshot()

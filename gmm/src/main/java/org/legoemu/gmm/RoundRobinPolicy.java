@@ -6,13 +6,14 @@ import org.agrona.collections.IntArrayList;
  * The cluster protocol's vRegion rule: a process's FIRST vRegion goes to its home mComponent (or, if the home is
  * not live, to the next live mComponent after it); each later new vRegion goes to the next live mComponent in id
  * order after the previous one, wrapping around. With two mComponents, both hold pages of every process with
- * two or more vRegions.
+ * two or more vRegions. Ignores the reported loads. Configuration name {@code roundrobin}.
  */
 public final class RoundRobinPolicy implements VRegionPlacementPolicy
 {
     @Override
     public int chooseOwner(
-        final int pid, final int homeMComponentId, final int lastAssignedOwnerId, final IntArrayList liveMComponentIds)
+        final int pid, final int homeMComponentId, final int lastAssignedOwnerId, final IntArrayList liveMComponentIds,
+        final MComponentLoads loads)
     {
         if (lastAssignedOwnerId < 0)
         {

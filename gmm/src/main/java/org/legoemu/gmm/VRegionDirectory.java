@@ -72,7 +72,7 @@ public final class VRegionDirectory
             regions = new ProcessRegions();
             regionsByPid.put(pid, regions);
         }
-        final int owner = policy.chooseOwner(pid, homeMComponentId, regions.lastAssignedOwnerId, live);
+        final int owner = policy.chooseOwner(pid, homeMComponentId, regions.lastAssignedOwnerId, live, membership);
         regions.ownerByVRegion.put(vregion, owner);
         regions.lastAssignedOwnerId = owner;
         LOG.debug("pid {} vregion {} assigned to mcomponent {}", pid, vregion, owner);

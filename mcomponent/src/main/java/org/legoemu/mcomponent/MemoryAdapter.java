@@ -15,6 +15,7 @@ import org.legoemu.fabric.sbe.M2M_PROCESS_EXITDecoder;
 import org.legoemu.fabric.sbe.M2M_VMA_UPDATEDecoder;
 import org.legoemu.fabric.sbe.M2P_EXECVE_REPLYEncoder;
 import org.legoemu.fabric.sbe.M2P_PCACHE_LINEEncoder;
+import org.legoemu.fabric.sbe.M2P_VM_REPLYEncoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2M_BRKDecoder;
@@ -68,6 +69,7 @@ public final class MemoryAdapter implements RequestHandler
     private final M2M_PAGE_STOREDecoder pageStore = new M2M_PAGE_STOREDecoder();
     private final M2M_PROCESS_EXITDecoder ownerExit = new M2M_PROCESS_EXITDecoder();
     private final AckEncoder ack = new AckEncoder();
+    private final M2P_VM_REPLYEncoder vmReply = new M2P_VM_REPLYEncoder();
     private final M2P_EXECVE_REPLYEncoder execveReply = new M2P_EXECVE_REPLYEncoder();
     private final M2P_PCACHE_LINEEncoder line = new M2P_PCACHE_LINEEncoder();
     private final UnsafeBuffer dataView = new UnsafeBuffer(0, 0);
@@ -152,7 +154,8 @@ public final class MemoryAdapter implements RequestHandler
                 break;
             case P2M_MMAPDecoder.TEMPLATE_ID:
                 mmap.wrapAndApplyHeader(buffer, offset, header);
-                replyAck(r, homes.mmap(mmap.pid(), mmap.addr(), mmap.length(), mmap.prot(), mmap.flags()));
+                final long mapped = homes.mmap(mmap.pid(), mmap.addr(), mmap.length(), mmap.prot(), mmap.flags());
+                replyVm(r, mapped, mapped, mapped + AddressLayout.pageUp(mmap.length()));
                 break;
             case P2M_MUNMAPDecoder.TEMPLATE_ID:
                 munmap.wrapAndApplyHeader(buffer, offset, header);
@@ -161,7 +164,9 @@ public final class MemoryAdapter implements RequestHandler
                 break;
             case P2M_BRKDecoder.TEMPLATE_ID:
                 brk.wrapAndApplyHeader(buffer, offset, header);
-                replyAck(r, homes.brk(brk.pid(), brk.brk()));
+                final long heapEnd = AddressLayout.pageUp(homes.currentBrk(brk.pid()));
+                final long newBrk = homes.brk(brk.pid(), brk.brk());
+                replyVm(r, newBrk, heapEnd, Math.max(heapEnd, AddressLayout.pageUp(newBrk)));
                 break;
             case P2M_MPROTECTDecoder.TEMPLATE_ID:
                 mprotect.wrapAndApplyHeader(buffer, offset, header);
@@ -334,6 +339,18 @@ public final class MemoryAdapter implements RequestHandler
         {
             throw new IllegalStateException("variable-length data runs past the end of the message");
         }
+    }
+
+    /**
+     * M2P_VM_REPLY: {@code value} and the fresh range {@code [freshStart, freshEnd)}. The range is exactly what the
+     * call mapped anonymous ({@link AddressSpace#mmap} and a growing {@link AddressSpace#brk} map whole new pages,
+     * and every owner frees the frames of a range it is told to MAP), so no frame holds any of its pages.
+     */
+    private void replyVm(final Responder r, final long value, final long freshStart, final long freshEnd)
+    {
+        vmReply.wrapAndApplyHeader(r.buffer(), 0, headerEncoder)
+            .value(value).freshStart(freshStart).freshEnd(freshEnd);
+        r.reply(MessageHeaderEncoder.ENCODED_LENGTH + vmReply.encodedLength());
     }
 
     private void replyAck(final Responder r, final long value)

@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * in a {@link FramePool}, keeps the VMA layout of the processes it is home of, and takes part in the cluster
  * protocol through {@link ClusterMembership}: {@link #start()} serves on the listen endpoint, registers with the GMM as MCOMPONENT with
  * capacity = memoryBytes (retrying every 100 ms while the GMM is not up, until the request timeout) and heartbeats
- * with load = frames in use on a daemon thread; {@link #close()} deregisters (best effort), stops heartbeats and
+ * on a daemon thread with frames in use, requests served since the previous heartbeat and free frames (the GMM's
+ * vRegion placement figures, see {@link MemoryLoad}); {@link #close()} deregisters (best effort), stops heartbeats and
  * the server and releases the pool.
  */
 public final class MemoryMonitor implements AutoCloseable
@@ -71,18 +72,18 @@ public final class MemoryMonitor implements AutoCloseable
                 (pid, home, vregion) -> dispatchGmm.vregionAlloc(pid, home, vregion),
                 new UnlockedRemoteOwners(remoteOwners, stateLock));
             final ProcessHomes homes = new ProcessHomes(router, new ExecLoader(router, new SecureRandom()), images);
-            dispatch = new HomeThreadDispatch(
-                stateLock, new MemoryAdapter(homes, stores), new MemoryAdapter(homes, stores), "mcomponent");
+            final MemoryLoad load = new MemoryLoad(pool);
+            dispatch = new HomeThreadDispatch(stateLock, load.counting(new MemoryAdapter(homes, stores)),
+                load.counting(new MemoryAdapter(homes, stores)), "mcomponent");
             server = ctx.transport().serve(ctx.listen(), "mcomponent", dispatch);
 
-            final FramePool framePool = pool;
             membership = ClusterMembership.join(
                 ctx.transport(),
                 ctx.gmmEndpoint(),
                 ComponentKind.MCOMPONENT,
                 ctx.memoryBytes(),
                 server.endpoint(),
-                framePool::framesInUse,
+                load,
                 ctx.timeoutNs(),
                 "mcomponent");
             LOG.info("mcomponent {} serving at {} with {} frames", componentId(), server.endpoint(),

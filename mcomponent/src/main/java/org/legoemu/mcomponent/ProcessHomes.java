@@ -82,6 +82,12 @@ public final class ProcessHomes
         space(pid).munmap(addr, length);
     }
 
+    /** The current program break of a process. A pid without an address space here gets EINVAL. */
+    public long currentBrk(final int pid)
+    {
+        return space(pid).currentBrk();
+    }
+
     /** brk(2); see {@link AddressSpace#brk}. */
     public long brk(final int pid, final long brk)
     {

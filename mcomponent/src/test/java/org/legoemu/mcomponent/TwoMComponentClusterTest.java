@@ -10,6 +10,7 @@ import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.VRegionOwner;
 import org.legoemu.gmm.GlobalManager;
 import org.legoemu.gmm.GmmContext;
+import org.legoemu.gmm.RoundRobinPolicy;
 import org.legoemu.scomponent.StorageContext;
 import org.legoemu.scomponent.StorageMonitor;
 import org.junit.jupiter.api.AfterEach;
@@ -52,7 +53,8 @@ class TwoMComponentClusterTest
         Files.copy(MemoryHandlersTest.GUESTS.resolve("hello"), root.resolve("hello"));
         transport = new InJvmTransport();
         final Endpoint any = new Endpoint(InJvmTransport.HOST, 0);
-        gmm = new GlobalManager(new GmmContext().transport(transport).listenEndpoint(any)).start();
+        gmm = new GlobalManager(new GmmContext().transport(transport).listenEndpoint(any)
+            .vregionPlacementPolicy(new RoundRobinPolicy())).start();
         storage = new StorageMonitor(new StorageContext()
             .transport(transport).listenEndpoint(any).gmmEndpoint(gmm.endpoint()).rootDirectory(root)).start();
         m1 = new MemoryMonitor(new MemoryContext()

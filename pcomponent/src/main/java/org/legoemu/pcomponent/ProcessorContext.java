@@ -26,6 +26,7 @@ public final class ProcessorContext
     private String excachePolicy = "lru";
     private int excacheVictims = ExCache.DEFAULT_VICTIMS;
     private boolean excachePiggyback = true;
+    private boolean excacheZeroFill = true;
     private long timeoutNs = TimeUnit.SECONDS.toNanos(10);
     private long clientLeaseNs = TimeUnit.SECONDS.toNanos(30);
 
@@ -122,6 +123,21 @@ public final class ProcessorContext
     public boolean excachePiggyback()
     {
         return excachePiggyback;
+    }
+
+    /**
+     * Whether the ExCache creates fresh anonymous pages zeroed on their first miss instead of fetching them
+     * ("p-local" zero-fill); default true.
+     */
+    public ProcessorContext excacheZeroFill(final boolean excacheZeroFill)
+    {
+        this.excacheZeroFill = excacheZeroFill;
+        return this;
+    }
+
+    public boolean excacheZeroFill()
+    {
+        return excacheZeroFill;
     }
 
     /** Timeout of each request to another monitor, ns. */

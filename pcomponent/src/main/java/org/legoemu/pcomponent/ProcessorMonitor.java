@@ -49,6 +49,7 @@ public final class ProcessorMonitor implements AutoCloseable
         this.cache = new ExCache(
             ctx.excacheBytes(), ctx.excacheWays(), EvictionPolicy.named(ctx.excachePolicy()), ctx.excacheVictims());
         this.cache.piggyback(ctx.excachePiggyback());
+        this.cache.zeroFill(ctx.excacheZeroFill());
     }
 
     /**

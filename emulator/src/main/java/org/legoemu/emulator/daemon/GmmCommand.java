@@ -1,8 +1,10 @@
 package org.legoemu.emulator.daemon;
 
+import org.legoemu.emulator.PlacementConverter;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.gmm.GlobalManager;
 import org.legoemu.gmm.GmmContext;
+import org.legoemu.gmm.VRegionPlacement;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,13 +22,18 @@ public final class GmmCommand extends DaemonCommand
         description = "Missed 100 ms heartbeats after which a component is declared dead (default: ${DEFAULT-VALUE}).")
     int missedHeartbeats;
 
+    @Option(names = "--placement", paramLabel = "POLICY", defaultValue = "least-loaded",
+        converter = PlacementConverter.class, description = PlacementConverter.DESCRIPTION)
+    VRegionPlacement placement;
+
     @Override
     public Integer call()
     {
         return serve("gmm", (transport) ->
         {
             final GlobalManager gmm = new GlobalManager(new GmmContext()
-                .transport(transport).listenEndpoint(listen).missedHeartbeats(missedHeartbeats)).start();
+                .transport(transport).listenEndpoint(listen).missedHeartbeats(missedHeartbeats)
+                .vregionPlacementPolicy(placement.create())).start();
             return new Daemon.Started(gmm, gmm.endpoint());
         });
     }

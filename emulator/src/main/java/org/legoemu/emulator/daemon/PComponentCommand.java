@@ -30,7 +30,8 @@ public final class PComponentCommand extends DaemonCommand
             final ProcessorMonitor processor = new ProcessorMonitor(new ProcessorContext()
                 .transport(transport).listen(options.listen).gmm(options.gmm)
                 .excacheBytes(excache.excacheBytes).excacheWays(excache.excacheWays)
-                .excachePolicy(excache.excachePolicy)
+                .excachePolicy(excache.excachePolicy).excacheVictims(excache.excacheVictims)
+                .excachePiggyback(excache.piggyback()).excacheZeroFill(excache.zeroFill())
                 .clientLeaseNs((long)(clientLeaseSeconds * 1e9))).start();
             return new Daemon.Started(processor, processor.endpoint(), processor.componentId());
         });

@@ -156,6 +156,29 @@ class DaemonCommandsTest
     }
 
     @Test
+    void unknownPlacementPolicyIsOneLineNamingTheChoices()
+    {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new GmmCommand());
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(2, cli.execute("--placement", "fastest", "--secret-file", secretFile));
+        assertTrue(err.toString().contains(
+            "--placement must be roundrobin, least-loaded or most-free, not 'fastest'"), err.toString());
+    }
+
+    @Test
+    void pcomponentTakesTheVictimBufferAndPiggybackOptionsOfLegoRun()
+    {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new PComponentCommand());
+        cli.setErr(new PrintWriter(err, true));
+        cli.execute("--gmm", "127.0.0.1:1", "--secret-file", secretFile, "--excache-victims", "5000",
+            "--no-excache-piggyback");
+        assertEquals("lego pcomponent: cannot start: pComponent: ExCache victim buffer of 5000 lines (expected 0 to "
+            + "4096)", err.toString().strip());
+    }
+
+    @Test
     void garbledSecretFileIsOneLine() throws Exception
     {
         final Path garbled = Files.writeString(keys.resolve("garbled.key"), "not a key\n");

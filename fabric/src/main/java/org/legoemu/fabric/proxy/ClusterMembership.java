@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * A monitor's membership in the cluster, shared by every component kind: joins the GMM (X2G_REGISTER, retried
@@ -25,7 +24,7 @@ public final class ClusterMembership implements AutoCloseable
     private final ComponentKind kind;
     private final long capacityBytes;
     private final Endpoint self;
-    private final LongSupplier load;
+    private final HeartbeatLoad load;
     private final Thread heartbeats;
     private volatile int componentId;
     private volatile long heartbeatIntervalNs;
@@ -33,7 +32,7 @@ public final class ClusterMembership implements AutoCloseable
 
     private ClusterMembership(
         final GmmProxy heartbeatProxy, final ComponentKind kind, final long capacityBytes, final Endpoint self,
-        final LongSupplier load, final Registration registration, final String name)
+        final HeartbeatLoad load, final Registration registration, final String name)
     {
         this.heartbeatProxy = heartbeatProxy;
         this.kind = kind;
@@ -53,13 +52,13 @@ public final class ClusterMembership implements AutoCloseable
      *
      * @param capacityBytes mComponent memory, pComponent ExCache size, sComponent 0.
      * @param self          the endpoint this monitor actually serves on.
-     * @param load          sampled at each heartbeat (frames in use, processes, ...).
+     * @param load          sampled once per heartbeat (frames in use, processes, recent requests, free frames).
      * @param timeoutNs     how long to keep trying to reach the GMM, and the per-call timeout.
      * @throws FabricException the last failure if the GMM could not be reached in time.
      */
     public static ClusterMembership join(
         final Transport transport, final Endpoint gmm, final ComponentKind kind, final long capacityBytes,
-        final Endpoint self, final LongSupplier load, final long timeoutNs, final String name)
+        final Endpoint self, final HeartbeatLoad load, final long timeoutNs, final String name)
     {
         final GmmProxy proxy = new GmmProxy(transport.connect(gmm), timeoutNs);
         final long deadlineNs = System.nanoTime() + timeoutNs;
@@ -103,7 +102,7 @@ public final class ClusterMembership implements AutoCloseable
             {
                 synchronized (heartbeatProxy)
                 {
-                    heartbeatProxy.heartbeat(componentId, load.getAsLong());
+                    heartbeatProxy.heartbeat(componentId, load.load(), load.recentRequests(), load.framesFree());
                 }
             }
             catch (final FabricException ex)

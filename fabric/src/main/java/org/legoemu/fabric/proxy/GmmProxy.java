@@ -110,7 +110,26 @@ public final class GmmProxy
      */
     public synchronized void heartbeat(final int componentId, final long load)
     {
-        heartbeatEncoder.wrapAndApplyHeader(request, 0, headerEncoder).componentId(componentId).load(load);
+        heartbeat(componentId, load, 0, 0);
+    }
+
+    /**
+     * X2G_HEARTBEAT with the mComponent placement figures.
+     *
+     * @param componentId    this monitor's id.
+     * @param load           mComponent frames in use, pComponent running processes, sComponent 0.
+     * @param recentRequests mComponent requests served since the previous heartbeat, else 0.
+     * @param framesFree     mComponent free 4 KiB frames, else 0.
+     * @throws org.legoemu.fabric.RemoteErrorException ENOENT if the GMM does not know the id (register again).
+     */
+    public synchronized void heartbeat(
+        final int componentId, final long load, final long recentRequests, final long framesFree)
+    {
+        heartbeatEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .componentId(componentId)
+            .load(load)
+            .recentRequests(recentRequests)
+            .framesFree(framesFree);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength());
     }
 

@@ -7,6 +7,7 @@ import org.legoemu.fabric.Client;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Reply;
 import org.legoemu.fabric.sbe.AckDecoder;
+import org.legoemu.fabric.sbe.M2P_VM_REPLYDecoder;
 import org.legoemu.fabric.sbe.M2M_PAGE_STOREEncoder;
 import org.legoemu.fabric.sbe.M2M_PROCESS_EXITEncoder;
 import org.legoemu.fabric.sbe.M2M_VMA_UPDATEEncoder;
@@ -68,6 +69,7 @@ public final class MemoryProxy
     private final M2M_PAGE_STOREEncoder pageStoreEncoder = new M2M_PAGE_STOREEncoder();
     private final M2M_PROCESS_EXITEncoder ownerExitEncoder = new M2M_PROCESS_EXITEncoder();
     private final AckDecoder ackDecoder = new AckDecoder();
+    private final M2P_VM_REPLYDecoder vmReplyDecoder = new M2P_VM_REPLYDecoder();
     private final M2P_EXECVE_REPLYDecoder execveReplyDecoder = new M2P_EXECVE_REPLYDecoder();
     private final M2P_PCACHE_LINEDecoder lineDecoder = new M2P_PCACHE_LINEDecoder();
 
@@ -204,13 +206,25 @@ public final class MemoryProxy
      */
     public synchronized long mmap(final int pid, final long addr, final long length, final int prot, final int flags)
     {
+        return mmapAnonymous(pid, addr, length, prot, flags).value();
+    }
+
+    /**
+     * P2M_MMAP at the home: anonymous mmap(2), with the range of fresh pages (the whole new mapping).
+     *
+     * @return the address of the new mapping and its fresh pages.
+     * @throws org.legoemu.fabric.RemoteErrorException as {@link #mmap}.
+     */
+    public synchronized VmResult mmapAnonymous(
+        final int pid, final long addr, final long length, final int prot, final int flags)
+    {
         mmapEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .pid(pid)
             .addr(addr)
             .length(length)
             .prot(prot)
             .flags(flags);
-        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + mmapEncoder.encodedLength());
+        return callForVmReply(MessageHeaderEncoder.ENCODED_LENGTH + mmapEncoder.encodedLength());
     }
 
     /**
@@ -231,8 +245,18 @@ public final class MemoryProxy
      */
     public synchronized long brk(final int pid, final long brk)
     {
+        return brkWithFresh(pid, brk).value();
+    }
+
+    /**
+     * P2M_BRK at the home: brk(2), with the range of fresh pages (those a growing break newly mapped).
+     *
+     * @return the new (or unchanged) break and the fresh pages.
+     */
+    public synchronized VmResult brkWithFresh(final int pid, final long brk)
+    {
         brkEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).brk(brk);
-        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + brkEncoder.encodedLength());
+        return callForVmReply(MessageHeaderEncoder.ENCODED_LENGTH + brkEncoder.encodedLength());
     }
 
     /**
@@ -348,6 +372,13 @@ public final class MemoryProxy
     {
         ownerExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
         return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + ownerExitEncoder.encodedLength());
+    }
+
+    private VmResult callForVmReply(final int length)
+    {
+        call(length, M2P_VM_REPLYDecoder.TEMPLATE_ID);
+        vmReplyDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        return new VmResult(vmReplyDecoder.value(), vmReplyDecoder.freshStart(), vmReplyDecoder.freshEnd());
     }
 
     private long callForAck(final int length)

@@ -28,6 +28,7 @@ import org.legoemu.fabric.sbe.M2M_PROCESS_EXITDecoder;
 import org.legoemu.fabric.sbe.M2M_VMA_UPDATEDecoder;
 import org.legoemu.fabric.sbe.M2P_EXECVE_REPLYDecoder;
 import org.legoemu.fabric.sbe.M2P_PCACHE_LINEDecoder;
+import org.legoemu.fabric.sbe.M2P_VM_REPLYDecoder;
 import org.legoemu.fabric.sbe.M2S_READDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.P2C_OUTPUTDecoder;
@@ -97,6 +98,7 @@ public final class RequestValidator
         REPLY_TEMPLATE_IDS.add(G2X_VREGION_OWNERDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(M2P_EXECVE_REPLYDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(M2P_PCACHE_LINEDecoder.TEMPLATE_ID);
+        REPLY_TEMPLATE_IDS.add(M2P_VM_REPLYDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_DATADecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_STAT_REPLYDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(P2C_OUTPUTDecoder.TEMPLATE_ID);

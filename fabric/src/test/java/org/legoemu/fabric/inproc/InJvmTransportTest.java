@@ -16,6 +16,8 @@ import org.legoemu.fabric.Responder;
 import org.legoemu.fabric.Server;
 import org.legoemu.fabric.TestMessages;
 import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.X2G_HEARTBEATEncoder;
 import org.legoemu.fabric.transport.AbstractTransportTest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,7 +71,8 @@ class InJvmTransportTest extends AbstractTransportTest
             (final DirectBuffer buffer, final int offset, final int length, final Responder responder) ->
             {
                 buffers.add(buffer);
-                final long value = buffer.getLong(offset + length - Long.BYTES);
+                final long value = buffer.getLong(offset + MessageHeaderEncoder.ENCODED_LENGTH +
+                    X2G_HEARTBEATEncoder.loadEncodingOffset());
                 seen.add(value);
                 responder.reply(Messages.encodeAck(responder.buffer(), value));
             });

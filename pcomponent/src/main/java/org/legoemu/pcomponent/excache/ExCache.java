@@ -24,7 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link LineBackend}. Dirty lines in the victim buffer are written back by a background flusher thread, so a miss
  * writes back only when the buffer holds nothing but dirty lines; such a write-back rides on the miss request
  * when both lines have the same owner ("piggyback"). With no victim buffer every dirty victim is written back by
- * the miss that evicts it (piggybacked when possible).
+ * the miss that evicts it (piggybacked when possible). A miss on a page the backend reports fresh (mapped anonymous,
+ * never materialised) creates the line zeroed without a network trip ("p-local" zero-fill); see
+ * {@link LineBackend#claimFresh}.
  *
  * <p>Thread-safety: one lock for the whole cache, taken only on TLB misses and invalidations, and held while
  * a miss talks to the mComponent, so concurrent misses to one line fetch it once. The flusher takes the lock
@@ -57,6 +59,7 @@ public final class ExCache implements AutoCloseable
     private final Thread flusher;
     private boolean closed;
     private boolean piggyback = true;
+    private boolean zeroFill = true;
 
     /** One attached process: where its lines live, its counters, and a write-back the flusher could not do. */
     private static final class Tenant
@@ -165,6 +168,23 @@ public final class ExCache implements AutoCloseable
         try
         {
             piggyback = enabled;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a miss on a page its backend reports fresh ({@link LineBackend#claimFresh}) creates the line zeroed
+     * on the pComponent instead of fetching it ("p-local" zero-fill; on by default). Off, every miss is fetched.
+     */
+    public void zeroFill(final boolean enabled)
+    {
+        lock.lock();
+        try
+        {
+            zeroFill = enabled;
         }
         finally
         {
@@ -373,9 +393,17 @@ public final class ExCache implements AutoCloseable
             lines[slot] = new byte[LINE_SIZE];
         }
         final long fetchAddress = vpn << GuestMemory.PAGE_SHIFT;
+        final int freshProt = zeroFill ? tenant.backend.claimFresh(fetchAddress, access) : -1;
         final long startNs = System.nanoTime();
-        final int lineProt = emptyAndFetch(tenant, slot, entry, fetchAddress, vaddr, access);
-        tenant.stats.countFetch(System.nanoTime() - startNs);
+        final int lineProt = emptyAndFill(tenant, slot, entry, fetchAddress, vaddr, access, freshProt);
+        if (freshProt >= 0)
+        {
+            tenant.stats.countZeroFill();
+        }
+        else
+        {
+            tenant.stats.countFetch(System.nanoTime() - startNs);
+        }
         tagVpn[slot] = vpn;
         tagPid[slot] = pid;
         prot[slot] = (byte)lineProt;
@@ -386,13 +414,17 @@ public final class ExCache implements AutoCloseable
 
     /**
      * Empties {@code slot} (moving its line to victim buffer {@code entry}, or dropping it when {@code entry} is
-     * -1) and fetches {@code fetchAddress} into it. A dirty line that must leave the pComponent now (the evicted
-     * line when there is no buffer, or the dirty line {@code entry} held) is written back first, riding on the
-     * miss request when it has the same owner.
+     * -1) and fills it: zeroed when {@code freshProt} is a claimed fresh page's protection, else fetched from
+     * {@code fetchAddress}'s owner. A dirty line that must leave the pComponent now (the evicted line when there is
+     * no buffer, or the dirty line {@code entry} held) is written back first, riding on the miss request when it
+     * has the same owner and there is a request to ride on.
+     *
+     * @param freshProt the PROT_ bits of a claimed fresh page, or -1 to fetch.
+     * @return the line's PROT_ bits.
      */
-    private int emptyAndFetch(
+    private int emptyAndFill(
         final Tenant tenant, final int slot, final int entry, final long fetchAddress, final long vaddr,
-        final int access)
+        final int access, final int freshProt)
     {
         int pendingPid = 0;
         long pendingVpn = INVALID;
@@ -418,6 +450,15 @@ public final class ExCache implements AutoCloseable
         final byte[] line = lines[slot];
         try
         {
+            if (freshProt >= 0)
+            {
+                if (pendingVpn != INVALID)
+                {
+                    writeBack(tenants.get(pendingPid), pendingVpn << GuestMemory.PAGE_SHIFT, line);
+                }
+                Arrays.fill(line, (byte)0);
+                return freshProt;
+            }
             if (pendingVpn == INVALID)
             {
                 return tenant.backend.fetch(fetchAddress, access, line);

@@ -10,7 +10,8 @@ import org.HdrHistogram.Histogram;
  * <p>{@code hits} counts ExCache lookups that found their line. Loads and stores served by a hart's software
  * TLB never reach the ExCache and are not counted: they are hits by construction. A {@code miss} is a lookup
  * that did not find its line in the ExCache proper; {@code victimHits} of them were served by the victim buffer
- * and the rest went to the owner mComponent (P2M_PCACHE_MISS), whose latency the histogram records.
+ * and {@code zeroFills} were fresh pages created zeroed on the pComponent; the rest went to the owner mComponent
+ * (P2M_PCACHE_MISS), whose latency the histogram records.
  */
 public final class ExCacheStats
 {
@@ -18,6 +19,7 @@ public final class ExCacheStats
     private long hits;
     private long misses;
     private long victimHits;
+    private long zeroFills;
     private long evictions;
     private long cleanDrops;
     private long flushes;
@@ -55,6 +57,16 @@ public final class ExCacheStats
         if (total != null)
         {
             total.countVictimHit();
+        }
+    }
+
+    void countZeroFill()
+    {
+        misses++;
+        zeroFills++;
+        if (total != null)
+        {
+            total.countZeroFill();
         }
     }
 
@@ -104,7 +116,7 @@ public final class ExCacheStats
         return hits;
     }
 
-    /** Lookups that missed the ExCache proper (including those the victim buffer served). */
+    /** Lookups that missed the ExCache proper (including those the victim buffer served and zero-fills). */
     public long misses()
     {
         return misses;
@@ -114,6 +126,12 @@ public final class ExCacheStats
     public long victimHits()
     {
         return victimHits;
+    }
+
+    /** Misses on fresh pages, created zeroed on the pComponent without a network trip ("p-local" zero-fill). */
+    public long zeroFills()
+    {
+        return zeroFills;
     }
 
     /** Lines removed from the ExCache proper to make room for another line (dirty or clean). */

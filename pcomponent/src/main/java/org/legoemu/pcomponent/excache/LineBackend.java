@@ -63,6 +63,18 @@ public interface LineBackend
         return fetch(vaddr, access, line);
     }
 
+    /**
+     * Zero-fill ("p-local"): if the page at line-aligned {@code vaddr} is fresh (mapped anonymous and never
+     * materialised by its owner) and its protection permits {@code access}, claims it (it stops being fresh) and
+     * returns its PROT_ bits; the ExCache then creates the line zeroed without a fetch. Defaults to -1: not fresh.
+     *
+     * @return the page's PROT_ bits, or -1 to fetch the line from its owner.
+     */
+    default int claimFresh(final long vaddr, final int access)
+    {
+        return -1;
+    }
+
     /** Drops every TLB entry of this process for virtual page {@code vpn}. */
     void shootdown(long vpn);
 }

@@ -4,16 +4,21 @@ import org.legoemu.abi.GuestMemory;
 import org.legoemu.abi.GuestMemoryAccess;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.proxy.VmResult;
 
 /**
  * Virtual memory syscalls, forwarded to the process's home mComponent (LegoOS P2M: brk(2), mmap(2), munmap(2),
  * mprotect(2)). The pComponent keeps its ExCache consistent around them: lines of unmapped or replaced ranges
  * are dropped, lines whose protection changes are written back and dropped so the next access fetches the new
- * permissions.
+ * permissions. The fresh range of an anonymous mmap or a growing brk (M2P_VM_REPLY) is handed to the process's
+ * memory, whose first miss on each such page creates it zeroed without a fetch; dropping lines makes pages
+ * ordinary again.
  */
 final class MemorySyscalls
 {
     static final int MAP_ANONYMOUS = 0x20;
+    /** PROT_READ | PROT_WRITE: the protection of heap pages brk(2) maps. */
+    private static final int PROT_READ_WRITE = 3;
 
     private final LinuxProcess process;
 
@@ -25,19 +30,21 @@ final class MemorySyscalls
     long brk(final long requested)
     {
         final long old = process.brk();
-        final long now;
+        final VmResult reply;
         try
         {
-            now = process.home().brk(process.pid(), requested);
+            reply = process.home().brkWithFresh(process.pid(), requested);
         }
         catch (final FabricException ex)
         {
             return old;
         }
+        final long now = reply.value();
         if (now < old)
         {
             process.processMemory().invalidate(pageUp(now), pageUp(old), false);
         }
+        process.processMemory().markFresh(reply.freshStart(), reply.freshEnd(), PROT_READ_WRITE);
         process.brk(now);
         return now;
     }
@@ -69,10 +76,15 @@ final class MemorySyscalls
         }
         try
         {
-            final long mapped = path == null ?
-                process.home().mmap(process.pid(), addr, length, prot, flags) :
+            final VmResult anonymous = path == null ?
+                process.home().mmapAnonymous(process.pid(), addr, length, prot, flags) : null;
+            final long mapped = anonymous != null ? anonymous.value() :
                 process.home().mmapFile(process.pid(), addr, length, prot, flags, path, offset);
             process.processMemory().invalidate(mapped, mapped + pageUp(length), false);
+            if (anonymous != null)
+            {
+                process.processMemory().markFresh(anonymous.freshStart(), anonymous.freshEnd(), prot);
+            }
             return mapped;
         }
         catch (final FabricException ex)
@@ -205,6 +217,9 @@ final class MemorySyscalls
         {
             process.processMemory().invalidate(addr, addr + pageUp(length), true);
             process.home().mprotect(process.pid(), addr, length, prot);
+            // another thread may have fetched a line of the range with the old protection while the home changed
+            // it: drop the range once more, so every later access sees the new protection
+            process.processMemory().invalidate(addr, addr + pageUp(length), true);
             return 0;
         }
         catch (final FabricException ex)

@@ -19,7 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * One process's address space as its harts see it on this pComponent: every page is an ExCache line; a miss
  * goes to the vRegion's owner mComponent (P2M_PCACHE_MISS, carrying a piggybacked write-back when the ExCache
  * has one for the same owner) and a dirty victim back to it (P2M_PCACHE_FLUSH), from the ExCache's flusher
- * thread over a connection of its own.
+ * thread over a connection of its own. Pages an mmap or brk reply named fresh are created zeroed on their first miss
+ * ({@link FreshRanges}).
  */
 public final class ProcessMemory implements GuestMemory, LineBackend
 {
@@ -29,6 +30,7 @@ public final class ProcessMemory implements GuestMemory, LineBackend
     private final OwnerDirectory owners;
     private final CopyOnWriteArrayList<TlbShootdown> tlbs = new CopyOnWriteArrayList<>();
     private final ExCacheStats stats;
+    private final FreshRanges fresh = new FreshRanges();
 
     /**
      * Creates the view and attaches it to {@code cache} as the process's line backend.
@@ -173,10 +175,38 @@ public final class ProcessMemory implements GuestMemory, LineBackend
         }
     }
 
-    /** Drops this process's lines in {@code [start, end)}; dirty ones are written back first if asked. */
+    /**
+     * Drops this process's lines in {@code [start, end)}; dirty ones are written back first if asked. The range's
+     * pages stop being fresh (every VM call that changes a range invalidates it first), so their next miss asks
+     * the owner.
+     */
     public void invalidate(final long start, final long end, final boolean writeBack)
     {
+        fresh.remove(start, end);
         cache.invalidate(pid, start, end, writeBack);
+    }
+
+    /**
+     * Records the fresh range an mmap or brk reply named (M2P_VM_REPLY): its pages are created zeroed on their
+     * first miss instead of fetched. Call after {@link #invalidate} of the new mapping.
+     *
+     * @param prot the mapping's PROT_ bits.
+     */
+    public void markFresh(final long start, final long end, final int prot)
+    {
+        fresh.add(start, end, prot);
+    }
+
+    /** Number of pages still fresh (never touched since mapped). */
+    public long freshPages()
+    {
+        return fresh.pages();
+    }
+
+    @Override
+    public int claimFresh(final long vaddr, final int access)
+    {
+        return fresh.claim(vaddr, access);
     }
 
     /** Drops every line of the process (it exited); nothing is written back. */

@@ -11,7 +11,9 @@ import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.Transformer;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 import org.legoemu.abi.GuestMemory;
+import org.legoemu.pcomponent.memory.FreshRanges;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,9 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Stateful property: random loads and stores (through {@link ExCache#access} and writes into the returned line,
  * kept in a per-process TLB model that drops lines on shootdown, as a hart's does), munmap-style invalidation
- * (no write-back, the memory side forgets the pages), mprotect-style invalidation (write-back) and process exit,
- * on two processes, for random sizes, associativity from direct-mapped to fully associative, every policy and
- * victim buffers of 0 to 8 lines. Every load must equal a flat model memory.
+ * (no write-back, the memory side forgets the pages), mprotect-style invalidation (write-back), anonymous mmap
+ * whose pages are fresh (the memory side holds none of them and the ExCache zero-fills them on their first miss,
+ * as {@link org.legoemu.pcomponent.memory.ProcessMemory} does) and process exit, on two processes, for random
+ * sizes, associativity from direct-mapped to fully associative, every policy and victim buffers of 0 to 8 lines.
+ * Every load must equal a flat model memory, and every page's first miss after a fresh mapping is a zero-fill,
+ * never a fetch.
  */
 class ExCacheModelTest
 {
@@ -39,6 +44,9 @@ class ExCacheModelTest
         final byte[] model = new byte[PAGES * GuestMemory.PAGE_SIZE];
         final Long2ObjectHashMap<byte[]> readTlb = new Long2ObjectHashMap<>();
         final Long2ObjectHashMap<byte[]> writeTlb = new Long2ObjectHashMap<>();
+        final FreshRanges fresh = new FreshRanges();
+        /** Pages mapped fresh and neither accessed nor invalidated since. */
+        final LongHashSet untouchedFresh = new LongHashSet();
         SyncModelBackend backend;
 
         Process(final int pid)
@@ -60,6 +68,7 @@ class ExCacheModelTest
                 }
             };
             backend.sameOwner = pid % 2 == 0;
+            backend.fresh = fresh;
             return backend;
         }
     }
@@ -97,7 +106,7 @@ class ExCacheModelTest
             }
             if (line == null)
             {
-                line = cache.access(p.pid, address, GuestMemory.ACCESS_READ);
+                line = access(p, address, GuestMemory.ACCESS_READ);
                 p.readTlb.put(vpn, line);
             }
             assertEquals(p.model[address], line[address & 0xfff], () -> "load of 0x" + Integer.toHexString(address)
@@ -111,7 +120,7 @@ class ExCacheModelTest
             byte[] line = p.writeTlb.get(vpn);
             if (line == null)
             {
-                line = cache.access(p.pid, address, GuestMemory.ACCESS_WRITE);
+                line = access(p, address, GuestMemory.ACCESS_WRITE);
                 p.writeTlb.put(vpn, line);
             }
             line[address & 0xfff] = value;
@@ -124,6 +133,8 @@ class ExCacheModelTest
             final Process p = processes[which];
             final long start = (long)firstPage << GuestMemory.PAGE_SHIFT;
             final long end = (long)(firstPage + pages) << GuestMemory.PAGE_SHIFT;
+            p.fresh.remove(start, end);
+            forgetUntouched(p, firstPage, pages);
             cache.invalidate(p.pid, start, end, false);
             synchronized (p.backend)
             {
@@ -140,6 +151,8 @@ class ExCacheModelTest
         {
             final Process p = processes[which];
             final long start = (long)firstPage << GuestMemory.PAGE_SHIFT;
+            p.fresh.remove(start, start + ((long)pages << GuestMemory.PAGE_SHIFT));
+            forgetUntouched(p, firstPage, pages);
             cache.invalidate(p.pid, start, start + ((long)pages << GuestMemory.PAGE_SHIFT), true);
             for (int page = firstPage; page < firstPage + pages; page++)
             {
@@ -149,11 +162,59 @@ class ExCacheModelTest
             }
         }
 
+        /**
+         * An anonymous mmap(MAP_FIXED) over the range: as munmap, then the pages are fresh, so each one's next miss
+         * must create it zeroed without asking the memory side.
+         */
+        void mmapFresh(final int which, final int firstPage, final int pages)
+        {
+            munmap(which, firstPage, pages);
+            final Process p = processes[which];
+            final long start = (long)firstPage << GuestMemory.PAGE_SHIFT;
+            final long end = (long)(firstPage + pages) << GuestMemory.PAGE_SHIFT;
+            p.fresh.add(start, end, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_WRITE);
+            for (long vpn = start >>> GuestMemory.PAGE_SHIFT; vpn < end >>> GuestMemory.PAGE_SHIFT; vpn++)
+            {
+                p.untouchedFresh.add(vpn);
+            }
+        }
+
+        /** Looks the line up in the ExCache; the first miss on an untouched fresh page must not fetch. */
+        private byte[] access(final Process p, final int address, final int access)
+        {
+            final long vpn = address >>> GuestMemory.PAGE_SHIFT;
+            final int fetchesBefore;
+            synchronized (p.backend)
+            {
+                fetchesBefore = p.backend.fetched.size();
+            }
+            final byte[] line = cache.access(p.pid, address, access);
+            if (p.untouchedFresh.remove(vpn))
+            {
+                synchronized (p.backend)
+                {
+                    assertEquals(fetchesBefore, p.backend.fetched.size(), () -> "fresh page " + vpn + " of pid "
+                        + p.pid + " was fetched instead of zero-filled with " + description);
+                }
+            }
+            return line;
+        }
+
+        private static void forgetUntouched(final Process p, final int firstPage, final int pages)
+        {
+            for (int page = firstPage; page < firstPage + pages; page++)
+            {
+                p.untouchedFresh.remove((long)page);
+            }
+        }
+
         /** The process exits and a new one with the same pid starts from zeroed memory. */
         void exitAndRestart(final int which)
         {
             final Process p = processes[which];
             cache.detach(p.pid);
+            p.fresh.remove(0, (long)PAGES << GuestMemory.PAGE_SHIFT);
+            p.untouchedFresh.clear();
             Arrays.fill(p.model, (byte)0);
             cache.attach(p.pid, p.newBackend());
         }
@@ -197,6 +258,7 @@ class ExCacheModelTest
                 .withAction(6, store())
                 .withAction(1, range("munmap", Model::munmap))
                 .withAction(1, range("mprotect", Model::mprotect))
+                .withAction(1, range("mmap-fresh", Model::mmapFresh))
                 .withAction(1, exit())
                 .withMaxTransformations(120);
         });

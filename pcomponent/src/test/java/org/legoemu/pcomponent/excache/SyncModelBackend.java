@@ -2,6 +2,7 @@ package org.legoemu.pcomponent.excache;
 
 import org.agrona.collections.Long2ObjectHashMap;
 import org.legoemu.abi.GuestMemory;
+import org.legoemu.pcomponent.memory.FreshRanges;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A thread-safe model of the memory side for ExCache tests: lines stored by address in a map (absent lines read
- * as zero), every call recorded, all lines read-write; the flusher's write-backs can be held at a gate.
+ * as zero), every call recorded, all lines read-write; the flusher's write-backs can be held at a gate. Pages
+ * in {@link #fresh} are claimed for zero-fill as a process's memory does.
  */
 class SyncModelBackend implements LineBackend
 {
@@ -22,6 +24,8 @@ class SyncModelBackend implements LineBackend
     final List<Long> piggybacked = new ArrayList<>();
     final List<Long> shotDown = new ArrayList<>();
     boolean sameOwner;
+    /** The fresh pages this backend reports to {@link #claimFresh}; null: none. */
+    volatile FreshRanges fresh;
     volatile CountDownLatch flusherGate;
     final CountDownLatch flusherArrived = new CountDownLatch(1);
 
@@ -86,6 +90,13 @@ class SyncModelBackend implements LineBackend
         piggybacked.add(flushVaddr);
         pages.put(flushVaddr, flushLine.clone());
         return fetch(vaddr, access, line);
+    }
+
+    @Override
+    public int claimFresh(final long vaddr, final int access)
+    {
+        final FreshRanges ranges = fresh;
+        return ranges == null ? -1 : ranges.claim(vaddr, access);
     }
 
     @Override
