@@ -1,11 +1,13 @@
 package org.legoemu.gmm;
 
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
 /**
  * The GMM's timer duty: every {@code checkIntervalNs} of the injected clock, runs
- * {@link Membership#checkLiveness(long)} under the GMM's state lock.
+ * {@link Membership#checkLiveness(long, IntArrayList)} under the GMM's state lock and tells its listener of each
+ * component declared DEAD.
  */
 final class FailureDetector implements Agent
 {
@@ -14,15 +16,26 @@ final class FailureDetector implements Agent
     private final NanoClock clock;
     private final long checkIntervalNs;
     private final String roleName;
+    private final DeadListener listener;
+    private final IntArrayList deadIds = new IntArrayList();
     private long lastCheckNs;
+
+    /** Told, under the GMM lock, of each component the check declared DEAD. */
+    @FunctionalInterface
+    interface DeadListener
+    {
+        void declaredDead(int componentId, long nowNs);
+    }
 
     FailureDetector(
         final Object lock,
         final Membership membership,
         final NanoClock clock,
         final long checkIntervalNs,
-        final String roleName)
+        final String roleName,
+        final DeadListener listener)
     {
+        this.listener = listener;
         this.lock = lock;
         this.membership = membership;
         this.clock = clock;
@@ -40,11 +53,23 @@ final class FailureDetector implements Agent
             return 0;
         }
         lastCheckNs = nowNs;
+        check(nowNs);
+        return 1;
+    }
+
+    /** One check at {@code nowNs}; returns the number of components declared DEAD. */
+    int check(final long nowNs)
+    {
         synchronized (lock)
         {
-            membership.checkLiveness(nowNs);
+            deadIds.clear();
+            final int dead = membership.checkLiveness(nowNs, deadIds);
+            for (int i = 0; i < deadIds.size(); i++)
+            {
+                listener.declaredDead(deadIds.getInt(i), nowNs);
+            }
+            return dead;
         }
-        return 1;
     }
 
     @Override
