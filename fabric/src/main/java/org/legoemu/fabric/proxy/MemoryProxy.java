@@ -161,7 +161,8 @@ public final class MemoryProxy
         {
             missEncoder.putFlushLine(flushLine4096, 0, LINE_SIZE);
         }
-        call(MessageHeaderEncoder.ENCODED_LENGTH + missEncoder.encodedLength(), M2P_PCACHE_LINEDecoder.TEMPLATE_ID);
+        callIdempotent(MessageHeaderEncoder.ENCODED_LENGTH + missEncoder.encodedLength(),
+            M2P_PCACHE_LINEDecoder.TEMPLATE_ID);
         final M2P_PCACHE_LINEDecoder d = lineDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
         d.vaddr();
         final int prot = d.prot();
@@ -183,6 +184,7 @@ public final class MemoryProxy
      * @param vaddr        line-aligned virtual address.
      * @param line4096     the 4096 bytes of the line.
      * @throws org.legoemu.fabric.RemoteErrorException EFAULT (no VMA there), ENOMEM.
+     * @throws FabricException ETIMEDOUT after {@link CallRetries#MAX_RETRIES} retries (as for the miss).
      */
     public synchronized void pcacheFlush(final int pid, final int pcomponentId, final long vaddr, final byte[] line4096)
     {
@@ -191,7 +193,7 @@ public final class MemoryProxy
             .pcomponentId(pcomponentId)
             .vaddr(vaddr)
             .putLine(line4096, 0, LINE_SIZE);
-        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + flushEncoder.encodedLength());
+        callIdempotent(MessageHeaderEncoder.ENCODED_LENGTH + flushEncoder.encodedLength(), AckDecoder.TEMPLATE_ID);
     }
 
     /**
@@ -338,6 +340,26 @@ public final class MemoryProxy
     private void call(final int length, final int expectedTemplateId)
     {
         ProxyCalls.call(client, request, length, reply, timeoutNs, "mComponent", expectedTemplateId);
+    }
+
+    /** A call that is sent again after a timeout, see {@link CallRetries}. */
+    private void callIdempotent(final int length, final int expectedTemplateId)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                call(length, expectedTemplateId);
+                return;
+            }
+            catch (final FabricException ex)
+            {
+                if (!CallRetries.retry(ex, attempt))
+                {
+                    throw ex;
+                }
+            }
+        }
     }
 
     private static byte[] nulSeparated(final List<String> strings)
