@@ -64,7 +64,7 @@ public record Fault(
                 sb.append(component).append(" | ").append(peer);
                 break;
             default:
-                sb.append(component).append("->").append(peer).append(String.format(" p=%.2f", probability));
+                sb.append(component).append("->").append(peer).append(String.format(" p=%.3f", probability));
                 if (delayNs > 0)
                 {
                     sb.append(String.format(" %.3fms", delayNs / 1e6));

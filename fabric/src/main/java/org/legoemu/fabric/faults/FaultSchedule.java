@@ -21,7 +21,13 @@ public record FaultSchedule(long seed, List<Fault> faults)
     public static final String GMM = "gmm";
 
     private static final long MIN_DELAY_NS = 50_000;
-    private static final long MAX_DELAY_NS = 5_000_000;
+    private static final long MAX_DELAY_NS = 1_000_000;
+    private static final long MIN_SLOW_NS = 10_000;
+    private static final long MAX_SLOW_NS = 200_000;
+    private static final double MIN_DROP = 0.001;
+    private static final double MAX_DROP = 0.01;
+    private static final double MIN_PROBABILITY = 0.05;
+    private static final double MAX_PROBABILITY = 0.5;
 
     /** Copies and orders the faults. */
     public FaultSchedule
@@ -42,8 +48,10 @@ public record FaultSchedule(long seed, List<Fault> faults)
      * <p>
      * Rules: at most one CRASH per schedule, never of the GMM (it has no standby; LegoOS §4.7 leaves GMM failure
      * out too); link faults go from a non-GMM component to another component or to everyone; PARTITION cuts a
-     * non-GMM component from the GMM or from everyone; SLOW hits a non-GMM component. Probabilities are drawn in
-     * [0.05, 0.5], delays in [50 µs, 5 ms], durations in [10%, 50%] of {@code durationNs}.
+     * non-GMM component from the GMM or from everyone; SLOW hits a non-GMM component. DROP probabilities are drawn
+     * in [0.001, 0.01] (each lost request costs a whole timeout, and three in a row kill the guest), the other
+     * link faults' in [0.05, 0.5]; DELAY and REORDER hold for [50 µs, 1 ms], SLOW adds [10 µs, 200 µs] to every
+     * message; durations are [10%, 50%] of {@code durationNs}.
      *
      * @param components names of the cluster's components, e.g. {@code gmm, scomponent, mcomponent-1, ...}; at
      *                   least one that is not {@value #GMM}.
@@ -82,11 +90,14 @@ public record FaultSchedule(long seed, List<Fault> faults)
             final long lengthNs = durationNs / 10 + random.nextLong(durationNs * 4 / 10 + 1);
             final String component = targets.get(random.nextInt(targets.size()));
             final long delayNs = MIN_DELAY_NS + random.nextLong(MAX_DELAY_NS - MIN_DELAY_NS + 1);
-            final double probability = 0.05 + 0.45 * random.nextDouble();
+            final long slowNs = MIN_SLOW_NS + random.nextLong(MAX_SLOW_NS - MIN_SLOW_NS + 1);
+            final double draw = random.nextDouble();
+            final double probability = kind == FaultKind.DROP ? MIN_DROP + (MAX_DROP - MIN_DROP) * draw
+                : MIN_PROBABILITY + (MAX_PROBABILITY - MIN_PROBABILITY) * draw;
             faults.add(switch (kind)
             {
                 case CRASH -> new Fault(kind, startNs, Long.MAX_VALUE, component, Fault.ANY, 1, 0);
-                case SLOW -> new Fault(kind, startNs, lengthNs, component, Fault.ANY, 1, delayNs);
+                case SLOW -> new Fault(kind, startNs, lengthNs, component, Fault.ANY, 1, slowNs);
                 case PARTITION -> new Fault(kind, startNs, lengthNs, component,
                     random.nextBoolean() ? GMM : Fault.ANY, 1, 0);
                 default -> new Fault(kind, startNs, lengthNs, component, peerOf(random, components, component),
