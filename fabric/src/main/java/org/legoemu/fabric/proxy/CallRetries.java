@@ -7,11 +7,15 @@ import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RemoteErrorException;
 
 /**
- * The retry rule for idempotent requests (P2M_PCACHE_MISS, P2M_PCACHE_FLUSH: a miss only reads, a flush stores the
- * whole line, so applying either twice leaves the same state as once, as long as the same thread does not send a
- * newer flush of the line in between, which it cannot while it waits): a call that timed out is sent again, up to
- * {@link #MAX_RETRIES} times, so one lost request or reply does not kill a guest. Refused or lost connections and
- * error replies are not retried. Counts the retries JVM-wide, for the chaos harness.
+ * The retry rule for idempotent requests: a call that timed out is sent again, up to {@link #MAX_RETRIES} times,
+ * so one lost request or reply does not kill a guest or leak its memory. Idempotent here means applying the
+ * request twice in a row leaves the state applying it once does: P2M_PCACHE_MISS (reads; a piggybacked
+ * write-back stores a whole line), P2M_PCACHE_FLUSH and M2M_PAGE_STORE (store a whole line), P2M_MUNMAP,
+ * P2M_MPROTECT, P2M_MADVISE (DONTNEED), P2M_BRK (absolute break), P2M_PROCESS_EXIT and M2M_PROCESS_EXIT (a second
+ * exit frees nothing). "In a row" holds because a proxy serializes its calls: nothing else is sent on it between
+ * the attempts. Not retried: P2M_MMAP and P2M_MMAP_FILE without MAP_FIXED (a second mapping would be placed
+ * elsewhere), P2M_EXECVE, M2M_VMA_UPDATE. Refused or lost connections and error replies are not retried. Counts
+ * the retries JVM-wide, for the chaos harness.
  */
 public final class CallRetries
 {

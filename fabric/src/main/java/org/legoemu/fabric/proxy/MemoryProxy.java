@@ -222,7 +222,7 @@ public final class MemoryProxy
     public synchronized void munmap(final int pid, final long addr, final long length)
     {
         munmapEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length);
-        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + munmapEncoder.encodedLength());
+        idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + munmapEncoder.encodedLength());
     }
 
     /**
@@ -233,7 +233,7 @@ public final class MemoryProxy
     public synchronized long brk(final int pid, final long brk)
     {
         brkEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).brk(brk);
-        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + brkEncoder.encodedLength());
+        return idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + brkEncoder.encodedLength());
     }
 
     /**
@@ -244,7 +244,7 @@ public final class MemoryProxy
     public synchronized void mprotect(final int pid, final long addr, final long length, final int prot)
     {
         mprotectEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length).prot(prot);
-        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + mprotectEncoder.encodedLength());
+        idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + mprotectEncoder.encodedLength());
     }
 
     /**
@@ -277,7 +277,7 @@ public final class MemoryProxy
     public synchronized void madvise(final int pid, final long addr, final long length, final int advice)
     {
         madviseEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length).advice(advice);
-        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + madviseEncoder.encodedLength());
+        idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + madviseEncoder.encodedLength());
     }
 
     /**
@@ -288,7 +288,7 @@ public final class MemoryProxy
     public synchronized long processExit(final int pid)
     {
         processExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
-        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + processExitEncoder.encodedLength());
+        return idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + processExitEncoder.encodedLength());
     }
 
     /**
@@ -317,7 +317,7 @@ public final class MemoryProxy
             .pid(pid)
             .vaddr(vaddr)
             .putPage(page, 0, LINE_SIZE);
-        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + pageStoreEncoder.encodedLength());
+        idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + pageStoreEncoder.encodedLength());
     }
 
     /**
@@ -328,7 +328,14 @@ public final class MemoryProxy
     public synchronized long processExitOnOwner(final int pid)
     {
         ownerExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
-        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + ownerExitEncoder.encodedLength());
+        return idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + ownerExitEncoder.encodedLength());
+    }
+
+    /** As {@link #callForAck}, sent again after a timeout ({@link CallRetries}). */
+    private long idempotentAck(final int length)
+    {
+        callIdempotent(length, AckDecoder.TEMPLATE_ID);
+        return ackDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header()).value();
     }
 
     private long callForAck(final int length)
