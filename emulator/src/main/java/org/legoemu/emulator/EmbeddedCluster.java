@@ -3,6 +3,8 @@ package org.legoemu.emulator;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.faults.FaultInjector;
+import org.legoemu.fabric.faults.FaultSchedule;
 import org.legoemu.fabric.inproc.InJvmTransport;
 import org.legoemu.fabric.auth.ClusterSecret;
 import org.legoemu.fabric.netty.NettyTransport;
@@ -36,7 +38,14 @@ import java.util.concurrent.TimeUnit;
 public final class EmbeddedCluster implements AutoCloseable
 {
     private static final String LOOPBACK = "127.0.0.1";
-    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    /** How long a call between monitors waits for its reply by default, nanoseconds. */
+    public static final long DEFAULT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    /** Name of the GMM for a {@link FaultInjector}. */
+    public static final String GMM = FaultSchedule.GMM;
+    /** Name of the sComponent for a {@link FaultInjector}. */
+    public static final String SCOMPONENT = "scomponent";
+    /** Name of the client that places processes (and of the exec caller) for a {@link FaultInjector}. */
+    public static final String CLIENT = "client";
 
     /**
      * What to start.
@@ -112,15 +121,19 @@ public final class EmbeddedCluster implements AutoCloseable
 
     private final Config config;
     private final Transport transport;
+    private final FaultInjector faults;
+    private final long timeoutNs;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final List<MemoryMonitor> memories = new ArrayList<>();
     private final List<ProcessorMonitor> processors = new ArrayList<>();
     private GlobalManager gmm;
     private GmmProxy gmmProxy;
 
-    private EmbeddedCluster(final Config config)
+    private EmbeddedCluster(final Config config, final FaultInjector faults, final long timeoutNs)
     {
         this.config = config;
+        this.faults = faults;
+        this.timeoutNs = timeoutNs;
         this.transport = config.transport().equals("tcp") ?
             new NettyTransport(new NettyTransport.Context().secret(ClusterSecret.generate())) : new InJvmTransport();
     }
@@ -133,7 +146,27 @@ public final class EmbeddedCluster implements AutoCloseable
      */
     public static EmbeddedCluster start(final Config config)
     {
-        final EmbeddedCluster cluster = new EmbeddedCluster(config);
+        return start(config, null, DEFAULT_TIMEOUT_NS);
+    }
+
+    /**
+     * Starts every monitor, each talking through its own view of the transport from {@code faults} (named
+     * {@value #GMM}, {@value #SCOMPONENT}, {@code mcomponent-I}, {@code pcomponent-I} with I from 1 in start
+     * order, and {@value #CLIENT}), and waits until each has registered with the GMM. The injector is not started
+     * here.
+     *
+     * @param faults    the injector, or null for none.
+     * @param timeoutNs how long every call between monitors waits for its reply, nanoseconds.
+     * @throws IllegalArgumentException or IllegalStateException for impossible settings.
+     * @throws FabricException if a monitor cannot be started.
+     */
+    public static EmbeddedCluster start(final Config config, final FaultInjector faults, final long timeoutNs)
+    {
+        if (timeoutNs <= 0)
+        {
+            throw new IllegalArgumentException("timeout " + timeoutNs + " ns must be > 0");
+        }
+        final EmbeddedCluster cluster = new EmbeddedCluster(config, faults, timeoutNs);
         try
         {
             cluster.startMonitors();
@@ -153,34 +186,68 @@ public final class EmbeddedCluster implements AutoCloseable
 
     private void startMonitors()
     {
-        gmm = new GlobalManager(new GmmContext().transport(transport).listenEndpoint(any())
+        gmm = new GlobalManager(new GmmContext().transport(view(GMM)).listenEndpoint(any()).timeoutNs(timeoutNs)
             .vregionPlacementPolicy(config.placement().create())).start();
         started.add(gmm);
         final Endpoint gmmEndpoint = gmm.endpoint();
         final StorageMonitor storage = new StorageMonitor(new StorageContext()
-            .transport(transport).listenEndpoint(any()).gmmEndpoint(gmmEndpoint)
-            .rootDirectory(config.storageRoot()).timeoutNs(TIMEOUT_NS)).start();
+            .transport(view(SCOMPONENT)).listenEndpoint(any()).gmmEndpoint(gmmEndpoint)
+            .rootDirectory(config.storageRoot()).timeoutNs(timeoutNs)).start();
         started.add(storage);
         for (int i = 0; i < config.mcomponents(); i++)
         {
             final MemoryMonitor memory = new MemoryMonitor(new MemoryContext()
-                .transport(transport).listen(any()).gmmEndpoint(gmmEndpoint)
-                .memoryBytes(config.memoryBytes()).timeoutNs(TIMEOUT_NS)).start();
+                .transport(view(memoryName(i))).listen(any()).gmmEndpoint(gmmEndpoint)
+                .memoryBytes(config.memoryBytes()).timeoutNs(timeoutNs)).start();
             started.add(memory);
             memories.add(memory);
         }
         for (int i = 0; i < config.pcomponents(); i++)
         {
             final ProcessorMonitor processor = new ProcessorMonitor(new ProcessorContext()
-                .transport(transport).listen(any()).gmm(gmmEndpoint)
+                .transport(view(processorName(i))).listen(any()).gmm(gmmEndpoint)
                 .excacheBytes(config.excacheBytes()).excacheWays(config.excacheWays())
                 .excachePolicy(config.excachePolicy()).excacheVictims(config.excacheVictims())
                 .excachePiggyback(config.excachePiggyback()).excacheZeroFill(config.excacheZeroFill())
-                .timeoutNs(TIMEOUT_NS)).start();
+                .timeoutNs(timeoutNs)).start();
             started.add(processor);
             processors.add(processor);
         }
-        gmmProxy = new GmmProxy(transport.connect(gmmEndpoint), TIMEOUT_NS);
+        gmmProxy = new GmmProxy(view(CLIENT).connect(gmmEndpoint), timeoutNs);
+    }
+
+    /** The {@link FaultInjector} name of the i-th mComponent (from 0 in {@link #memories()} order). */
+    public static String memoryName(final int index)
+    {
+        return "mcomponent-" + (index + 1);
+    }
+
+    /** The {@link FaultInjector} name of the i-th pComponent (from 0 in {@link #processors()} order). */
+    public static String processorName(final int index)
+    {
+        return "pcomponent-" + (index + 1);
+    }
+
+    /** Names of every component for a {@link FaultSchedule}: GMM, sComponent, mComponents, pComponents. */
+    public static List<String> componentNames(final Config config)
+    {
+        final List<String> names = new ArrayList<>();
+        names.add(GMM);
+        names.add(SCOMPONENT);
+        for (int i = 0; i < config.mcomponents(); i++)
+        {
+            names.add(memoryName(i));
+        }
+        for (int i = 0; i < config.pcomponents(); i++)
+        {
+            names.add(processorName(i));
+        }
+        return names;
+    }
+
+    private Transport view(final String component)
+    {
+        return faults == null ? transport : faults.transportFor(component, transport);
     }
 
     /**
@@ -231,6 +298,12 @@ public final class EmbeddedCluster implements AutoCloseable
     public GlobalManager gmm()
     {
         return gmm;
+    }
+
+    /** The fault injector the monitors talk through, or null. */
+    public FaultInjector faults()
+    {
+        return faults;
     }
 
     /** The transport the monitors talk over, for clients of this cluster in the same JVM (tests, benchmarks). */

@@ -32,7 +32,7 @@ import java.io.FileOutputStream;
     description = "LegoEmu: run unmodified static riscv64 Linux programs on an emulated disaggregated cluster "
         + "(LegoOS-style pComponent, mComponents, sComponent and global manager talking SBE over a fabric).",
     subcommands = {
-        RunCommand.class, ExecCommand.class, PutCommand.class, GetCommand.class, GmmCommand.class,
+        RunCommand.class, ExecCommand.class, PutCommand.class, GetCommand.class, ChaosCommand.class, GmmCommand.class,
         MComponentCommand.class, SComponentCommand.class, PComponentCommand.class,
         StatusCommand.class, KeygenCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Lego implements Runnable

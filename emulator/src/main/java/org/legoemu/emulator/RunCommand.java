@@ -12,7 +12,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,46 +84,19 @@ public final class RunCommand implements Callable<Integer>
     {
         verbosity.apply();
         final PrintWriter err = spec.commandLine().getErr();
-        final Path root;
+        final GuestLocation location;
         try
         {
-            root = storageRoot.toRealPath();
+            location = GuestLocation.resolve(storageRoot, guest);
         }
-        catch (final IOException ex)
+        catch (final GuestLocation.Problem ex)
         {
-            err.println("lego: storage root " + storageRoot + " does not exist");
-            return ExitCodes.USAGE;
+            err.println("lego: " + ex.getMessage());
+            return ex.exitCode;
         }
-        if (!Files.isDirectory(root))
-        {
-            err.println("lego: storage root " + storageRoot + " is not a directory");
-            return ExitCodes.USAGE;
-        }
-        final Path guestPath = Path.of(guest).toAbsolutePath().normalize();
-        if (!Files.exists(guestPath))
-        {
-            err.println("lego: " + guest + ": no such file");
-            return ExitCodes.NOT_FOUND;
-        }
-        final Path realGuest;
-        try
-        {
-            realGuest = guestPath.toRealPath();
-        }
-        catch (final IOException ex)
-        {
-            err.println("lego: " + guest + ": " + ex.getMessage());
-            return ExitCodes.NOT_FOUND;
-        }
-        if (!realGuest.startsWith(root))
-        {
-            err.println("lego: " + guest + " is outside the storage root " + root
-                + " (the sComponent serves only that tree; choose it with --storage-root)");
-            return ExitCodes.USAGE;
-        }
-        final String namespacePath = namespacePath(root, realGuest);
-        final Path hostCwd = Path.of("").toAbsolutePath();
-        final String cwd = hostCwd.startsWith(root) ? namespacePath(root, hostCwd) : "/";
+        final Path root = location.root();
+        final String namespacePath = location.namespacePath();
+        final String cwd = location.cwd();
 
         final List<String> argv = new ArrayList<>();
         argv.add(guest);
@@ -173,18 +145,5 @@ public final class RunCommand implements Callable<Integer>
             err.println("lego: cannot write " + statsJson + ": " + ex.getMessage());
             return ExitCodes.INTERNAL_ERROR;
         }
-    }
-
-    private static String namespacePath(final Path root, final Path path)
-    {
-        final StringBuilder sb = new StringBuilder();
-        for (final Path part : root.relativize(path))
-        {
-            if (!part.toString().isEmpty())
-            {
-                sb.append('/').append(part);
-            }
-        }
-        return sb.length() == 0 ? "/" : sb.toString();
     }
 }

@@ -1,13 +1,15 @@
 package org.legoemu.gmm;
 
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
 /**
  * The GMM's timer duty: every {@code checkIntervalNs} of the injected clock, runs
- * {@link Membership#checkLiveness(long)} under the GMM's state lock. When the detector itself ran late by more than
- * one interval (the GMM's JVM was paused or starved), the members are excused that time first
- * ({@link Membership#excuse}), so a stall of the GMM does not declare every component dead at once.
+ * {@link Membership#checkLiveness(long, IntArrayList)} under the GMM's state lock and tells its listener of each
+ * component declared DEAD. When the detector itself ran late by more than one interval (the GMM's JVM was paused or
+ * starved), the members are excused that time first ({@link Membership#excuse}), so a stall of the GMM does not
+ * declare every component dead at once.
  */
 final class FailureDetector implements Agent
 {
@@ -16,15 +18,26 @@ final class FailureDetector implements Agent
     private final NanoClock clock;
     private final long checkIntervalNs;
     private final String roleName;
+    private final DeadListener listener;
+    private final IntArrayList deadIds = new IntArrayList();
     private long lastCheckNs;
+
+    /** Told, under the GMM lock, of each component the check declared DEAD. */
+    @FunctionalInterface
+    interface DeadListener
+    {
+        void declaredDead(int componentId, long nowNs);
+    }
 
     FailureDetector(
         final Object lock,
         final Membership membership,
         final NanoClock clock,
         final long checkIntervalNs,
-        final String roleName)
+        final String roleName,
+        final DeadListener listener)
     {
+        this.listener = listener;
         this.lock = lock;
         this.membership = membership;
         this.clock = clock;
@@ -43,17 +56,32 @@ final class FailureDetector implements Agent
         }
         final long lateNs = nowNs - lastCheckNs - checkIntervalNs;
         lastCheckNs = nowNs;
-        synchronized (lock)
+        if (lateNs > checkIntervalNs)
         {
-            if (lateNs > checkIntervalNs)
+            // The GMM itself did not run (a GC pause, an overloaded host): heartbeats sent meanwhile may still be
+            // queued. Silence the detector could not observe is not evidence against the members.
+            synchronized (lock)
             {
-                // The GMM itself did not run (a GC pause, an overloaded host): heartbeats sent meanwhile may still
-                // be queued. Silence the detector could not observe is not evidence against the members.
                 membership.excuse(lateNs);
             }
-            membership.checkLiveness(nowNs);
         }
+        check(nowNs);
         return 1;
+    }
+
+    /** One check at {@code nowNs}; returns the number of components declared DEAD. */
+    int check(final long nowNs)
+    {
+        synchronized (lock)
+        {
+            deadIds.clear();
+            final int dead = membership.checkLiveness(nowNs, deadIds);
+            for (int i = 0; i < deadIds.size(); i++)
+            {
+                listener.declaredDead(deadIds.getInt(i), nowNs);
+            }
+            return dead;
+        }
     }
 
     @Override

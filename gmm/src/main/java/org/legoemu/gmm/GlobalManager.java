@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The global manager (LegoOS §4.5: GPM, GMM and GSM in one monitor): membership with heartbeat failure detection,
- * process placement, home mComponent choice and vRegion ownership. Requests are served on the transport's
+ * process placement, home mComponent choice and vRegion ownership; a {@link ProcessReaper} frees the memory of
+ * processes whose pComponent is declared DEAD. Requests are served on the transport's
  * dispatch thread by a {@link GmmAdapter}; the failure detector runs on this manager's own agent thread using the
  * context's clock. All state is guarded by one lock, so the public accessors are safe from any thread.
  */
@@ -29,6 +30,8 @@ public final class GlobalManager implements AutoCloseable
     private final VRegionDirectory vregions;
     private Server server;
     private AgentRunner detectorRunner;
+    private FailureDetector detector;
+    private ProcessReaper reaper;
     private long startNs;
 
     /**
@@ -59,8 +62,9 @@ public final class GlobalManager implements AutoCloseable
         startNs = ctx.nanoClock().nanoTime();
         final GmmAdapter adapter = new GmmAdapter(lock, ctx.nanoClock(), membership, placement, vregions, startNs);
         server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), adapter);
-        final FailureDetector detector = new FailureDetector(
-            lock, membership, ctx.nanoClock(), ctx.heartbeatIntervalNs(), ctx.name() + "-failure-detector");
+        reaper = new ProcessReaper(lock, membership, placement, ctx.transport(), ctx.timeoutNs(), ctx.name());
+        detector = new FailureDetector(lock, membership, ctx.nanoClock(), ctx.heartbeatIntervalNs(),
+            ctx.name() + "-failure-detector", reaper::declaredDead);
         final long sleepNs = Math.max(MIN_DETECTOR_SLEEP_NS, ctx.heartbeatIntervalNs() / 4);
         detectorRunner = new AgentRunner(
             new SleepingIdleStrategy(sleepNs),
@@ -170,18 +174,44 @@ public final class GlobalManager implements AutoCloseable
      */
     public int checkLiveness()
     {
+        if (detector == null)
+        {
+            synchronized (lock)
+            {
+                return membership.checkLiveness(ctx.nanoClock().nanoTime());
+            }
+        }
+        return detector.check(ctx.nanoClock().nanoTime());
+    }
+
+    /**
+     * The GMM clock reading (nanoseconds) at which a component was declared DEAD, or -1 if it has not been. The
+     * default clock is System.nanoTime, so detection time is this minus the failure's System.nanoTime.
+     */
+    public long declaredDeadAtNs(final int componentId)
+    {
         synchronized (lock)
         {
-            return membership.checkLiveness(ctx.nanoClock().nanoTime());
+            return reaper == null ? -1 : reaper.deadAtNs(componentId);
         }
+    }
+
+    /**
+     * Processes the GMM removed because their pComponent was declared DEAD (their memory freed on their home
+     * mComponent first).
+     */
+    public long reapedProcesses()
+    {
+        return reaper == null ? 0 : reaper.reapedProcesses();
     }
 
     /** Stops the failure detector and the server. Idempotent. */
     @Override
     public void close()
     {
-        CloseHelper.closeAll(detectorRunner, server);
+        CloseHelper.closeAll(detectorRunner, reaper, server);
         detectorRunner = null;
+        reaper = null;
         server = null;
     }
 }

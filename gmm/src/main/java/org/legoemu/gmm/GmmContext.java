@@ -20,12 +20,15 @@ public final class GmmContext
      * 1 s the daemons promise) while a loaded host's scheduling hiccups of a few hundred ms are not taken for a crash.
      */
     public static final int DEFAULT_MISSED_HEARTBEATS = 8;
+    /** Default time the GMM waits for a reply from a component (freeing a dead pComponent's memory): 30 s. */
+    public static final long DEFAULT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     private Transport transport;
     private Endpoint listenEndpoint;
     private NanoClock nanoClock;
     private long heartbeatIntervalNs = DEFAULT_HEARTBEAT_INTERVAL_NS;
     private int missedHeartbeats = DEFAULT_MISSED_HEARTBEATS;
+    private long timeoutNs = DEFAULT_TIMEOUT_NS;
     private VRegionPlacementPolicy vregionPlacementPolicy;
     private String name = "gmm";
     private boolean concluded;
@@ -51,6 +54,10 @@ public final class GmmContext
         if (heartbeatIntervalNs <= 0)
         {
             throw new IllegalArgumentException("gmm: heartbeatIntervalNs must be > 0, was " + heartbeatIntervalNs);
+        }
+        if (timeoutNs <= 0)
+        {
+            throw new IllegalArgumentException("gmm: timeoutNs must be > 0, was " + timeoutNs);
         }
         if (missedHeartbeats < 1)
         {
@@ -119,6 +126,19 @@ public final class GmmContext
     public GmmContext heartbeatIntervalNs(final long heartbeatIntervalNs)
     {
         this.heartbeatIntervalNs = heartbeatIntervalNs;
+        return this;
+    }
+
+    /** How long the GMM waits for a reply from a component, nanoseconds. */
+    public long timeoutNs()
+    {
+        return timeoutNs;
+    }
+
+    /** Sets {@link #timeoutNs()}. */
+    public GmmContext timeoutNs(final long timeoutNs)
+    {
+        this.timeoutNs = timeoutNs;
         return this;
     }
 

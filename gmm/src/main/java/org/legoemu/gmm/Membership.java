@@ -139,6 +139,15 @@ public final class Membership implements MComponentLoads
      */
     public int checkLiveness(final long nowNs)
     {
+        return checkLiveness(nowNs, null);
+    }
+
+    /**
+     * As {@link #checkLiveness(long)}, also appending the id of each component declared DEAD to {@code deadIds}
+     * (when not null).
+     */
+    public int checkLiveness(final long nowNs, final IntArrayList deadIds)
+    {
         int declaredDead = 0;
         for (int i = 0, size = membersInIdOrder.size(); i < size; i++)
         {
@@ -152,6 +161,10 @@ public final class Membership implements MComponentLoads
             {
                 member.state = ComponentState.DEAD;
                 declaredDead++;
+                if (deadIds != null)
+                {
+                    deadIds.addInt(member.componentId);
+                }
                 LOG.warn("component {} ({} {}) declared DEAD after {} missed heartbeats",
                     member.componentId, name(member.kind), member.address, missedHeartbeats);
             }

@@ -1,5 +1,9 @@
 package org.legoemu.gmm;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayList;
@@ -107,6 +111,21 @@ public final class ProcessPlacement
     public ProcessRecord process(final int pid)
     {
         return processesByPid.get(pid);
+    }
+
+    /** The records of the processes placed on {@code pcomponentId}, ascending pid. */
+    public List<ProcessRecord> processesOn(final int pcomponentId)
+    {
+        final List<ProcessRecord> records = new ArrayList<>();
+        processesByPid.values().forEach((r) ->
+        {
+            if (r.pcomponentId() == pcomponentId)
+            {
+                records.add(r);
+            }
+        });
+        records.sort(Comparator.comparingInt(ProcessRecord::pid));
+        return records;
     }
 
     /** Processes currently placed on a pComponent. */

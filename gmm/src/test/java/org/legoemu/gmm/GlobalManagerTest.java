@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Messages;
+import org.legoemu.fabric.Server;
 import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.inproc.InJvmTransport;
 import org.legoemu.fabric.proxy.ClusterStatus;
@@ -17,6 +21,8 @@ import org.legoemu.fabric.proxy.Placement;
 import org.legoemu.fabric.proxy.VRegionOwner;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.legoemu.fabric.sbe.ComponentState;
+import org.legoemu.fabric.sbe.MessageHeaderDecoder;
+import org.legoemu.fabric.sbe.P2M_PROCESS_EXITDecoder;
 
 class GlobalManagerTest
 {
@@ -105,6 +111,48 @@ class GlobalManagerTest
         assertEquals(ComponentState.DEAD, gmm.component(silent).state());
         assertEquals(ComponentState.ALIVE, gmm.component(chatty).state());
         assertEquals(ComponentState.DEAD, proxy.lookupComponent(silent).state());
+    }
+
+    @Test
+    void processesOfADeadPComponentAreFreedOnTheirHomeAndRemoved() throws InterruptedException
+    {
+        final long intervalNs = TimeUnit.MILLISECONDS.toNanos(100);
+        start(intervalNs);
+        final List<Integer> exited = new CopyOnWriteArrayList<>();
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final P2M_PROCESS_EXITDecoder exit = new P2M_PROCESS_EXITDecoder();
+        final Server home = transport.serve(new Endpoint(InJvmTransport.HOST, 0), "fake-home",
+            (buffer, offset, length, responder) ->
+            {
+                exited.add(exit.wrapAndApplyHeader(buffer, offset, header.wrap(buffer, offset)).pid());
+                responder.reply(Messages.encodeAck(responder.buffer(), 3));
+            });
+        final GmmProxy proxy = new GmmProxy(transport.connect(gmm.endpoint()), TIMEOUT_NS);
+        final int p = proxy.register(ComponentKind.PCOMPONENT, 1 << 20, Endpoint.parse("inproc:999")).componentId();
+        final int m = proxy.register(ComponentKind.MCOMPONENT, 1L << 32, home.endpoint()).componentId();
+        final Placement placement = proxy.placeProcess();
+        assertEquals(m, placement.homeMComponentId());
+
+        for (int i = 0; i < GmmContext.DEFAULT_MISSED_HEARTBEATS; i++)
+        {
+            clock.advanceNs(intervalNs);
+            proxy.heartbeat(m, 0);
+        }
+        gmm.checkLiveness();
+        assertEquals(ComponentState.DEAD, gmm.component(p).state());
+        assertEquals(clock.nanoTime(), gmm.declaredDeadAtNs(p));
+        assertEquals(-1, gmm.declaredDeadAtNs(m));
+
+        final long deadlineMs = System.currentTimeMillis() + 10_000;
+        while (gmm.reapedProcesses() < 1 && System.currentTimeMillis() < deadlineMs)
+        {
+            Thread.sleep(5);
+        }
+        assertEquals(1, gmm.reapedProcesses());
+        assertEquals(List.of(placement.pid()), exited);
+        assertEquals(null, gmm.process(placement.pid()));
+        assertEquals(0, gmm.processCount(p));
+        home.close();
     }
 
     @Test

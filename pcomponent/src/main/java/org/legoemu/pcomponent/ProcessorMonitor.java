@@ -237,12 +237,19 @@ public final class ProcessorMonitor implements AutoCloseable
         {
             runningProcesses.decrementAndGet();
             memory.release();
-            releaseMemory(home, gmm, pid, result == null ? 128 + Signal.SIGKILL.number() : result.exitStatus());
+            releaseMemory(home, owners, gmm, pid,
+                result == null ? 128 + Signal.SIGKILL.number() : result.exitStatus());
         }
         return result;
     }
 
-    private static void releaseMemory(final MemoryProxy home, final GmmProxy gmm, final int pid, final int status)
+    /**
+     * Frees the process's memory through its home (P2M_PROCESS_EXIT frees it on every owner); if the home cannot
+     * be reached, asks each owner this pComponent used to free its part (M2M_PROCESS_EXIT), so that live
+     * mComponents keep no frame of it. Then tells the GMM.
+     */
+    private static void releaseMemory(
+        final MemoryProxy home, final OwnerDirectory owners, final GmmProxy gmm, final int pid, final int status)
     {
         try
         {
@@ -250,7 +257,23 @@ public final class ProcessorMonitor implements AutoCloseable
         }
         catch (final FabricException ex)
         {
-            LOG.warn("pid {}: home mComponent did not free its memory: {}", pid, ex.getMessage());
+            LOG.warn("pid {}: home mComponent did not free its memory ({}); asking each owner", pid, ex.getMessage());
+            for (final MemoryProxy owner : owners.owners())
+            {
+                if (owner.client().peer().equals(home.client().peer()))
+                {
+                    continue;
+                }
+                try
+                {
+                    owner.processExitOnOwner(pid);
+                }
+                catch (final FabricException ownerEx)
+                {
+                    LOG.warn("pid {}: owner {} did not free its memory: {}", pid, owner.client().peer(),
+                        ownerEx.getMessage());
+                }
+            }
         }
         forgetPlacement(gmm, pid, status);
     }

@@ -164,7 +164,8 @@ public final class MemoryProxy
         {
             missEncoder.putFlushLine(flushLine4096, 0, LINE_SIZE);
         }
-        call(MessageHeaderEncoder.ENCODED_LENGTH + missEncoder.encodedLength(), M2P_PCACHE_LINEDecoder.TEMPLATE_ID);
+        callIdempotent(MessageHeaderEncoder.ENCODED_LENGTH + missEncoder.encodedLength(),
+            M2P_PCACHE_LINEDecoder.TEMPLATE_ID);
         final M2P_PCACHE_LINEDecoder d = lineDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
         d.vaddr();
         final int prot = d.prot();
@@ -186,6 +187,7 @@ public final class MemoryProxy
      * @param vaddr        line-aligned virtual address.
      * @param line4096     the 4096 bytes of the line.
      * @throws org.legoemu.fabric.RemoteErrorException EFAULT (no VMA there), ENOMEM.
+     * @throws FabricException ETIMEDOUT after {@link CallRetries#MAX_RETRIES} retries (as for the miss).
      */
     public synchronized void pcacheFlush(final int pid, final int pcomponentId, final long vaddr, final byte[] line4096)
     {
@@ -194,7 +196,7 @@ public final class MemoryProxy
             .pcomponentId(pcomponentId)
             .vaddr(vaddr)
             .putLine(line4096, 0, LINE_SIZE);
-        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + flushEncoder.encodedLength());
+        callIdempotent(MessageHeaderEncoder.ENCODED_LENGTH + flushEncoder.encodedLength(), AckDecoder.TEMPLATE_ID);
     }
 
     /**
@@ -224,7 +226,7 @@ public final class MemoryProxy
             .length(length)
             .prot(prot)
             .flags(flags);
-        return callForVmReply(MessageHeaderEncoder.ENCODED_LENGTH + mmapEncoder.encodedLength());
+        return callForVmReply(MessageHeaderEncoder.ENCODED_LENGTH + mmapEncoder.encodedLength(), false);
     }
 
     /**
@@ -235,7 +237,7 @@ public final class MemoryProxy
     public synchronized void munmap(final int pid, final long addr, final long length)
     {
         munmapEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length);
-        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + munmapEncoder.encodedLength());
+        idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + munmapEncoder.encodedLength());
     }
 
     /**
@@ -256,7 +258,7 @@ public final class MemoryProxy
     public synchronized VmResult brkWithFresh(final int pid, final long brk)
     {
         brkEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).brk(brk);
-        return callForVmReply(MessageHeaderEncoder.ENCODED_LENGTH + brkEncoder.encodedLength());
+        return callForVmReply(MessageHeaderEncoder.ENCODED_LENGTH + brkEncoder.encodedLength(), true);
     }
 
     /**
@@ -267,7 +269,7 @@ public final class MemoryProxy
     public synchronized void mprotect(final int pid, final long addr, final long length, final int prot)
     {
         mprotectEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length).prot(prot);
-        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + mprotectEncoder.encodedLength());
+        idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + mprotectEncoder.encodedLength());
     }
 
     /**
@@ -320,7 +322,7 @@ public final class MemoryProxy
     public synchronized void madvise(final int pid, final long addr, final long length, final int advice)
     {
         madviseEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).addr(addr).length(length).advice(advice);
-        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + madviseEncoder.encodedLength());
+        idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + madviseEncoder.encodedLength());
     }
 
     /**
@@ -331,7 +333,7 @@ public final class MemoryProxy
     public synchronized long processExit(final int pid)
     {
         processExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
-        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + processExitEncoder.encodedLength());
+        return idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + processExitEncoder.encodedLength());
     }
 
     /**
@@ -360,7 +362,7 @@ public final class MemoryProxy
             .pid(pid)
             .vaddr(vaddr)
             .putPage(page, 0, LINE_SIZE);
-        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + pageStoreEncoder.encodedLength());
+        idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + pageStoreEncoder.encodedLength());
     }
 
     /**
@@ -371,12 +373,27 @@ public final class MemoryProxy
     public synchronized long processExitOnOwner(final int pid)
     {
         ownerExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
-        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + ownerExitEncoder.encodedLength());
+        return idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + ownerExitEncoder.encodedLength());
     }
 
-    private VmResult callForVmReply(final int length)
+    /** As {@link #callForAck}, sent again after a timeout ({@link CallRetries}). */
+    private long idempotentAck(final int length)
     {
-        call(length, M2P_VM_REPLYDecoder.TEMPLATE_ID);
+        callIdempotent(length, AckDecoder.TEMPLATE_ID);
+        return ackDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header()).value();
+    }
+
+    /** A call answered by M2P_VM_REPLY; brk (an absolute break) may be sent again after a timeout, mmap not. */
+    private VmResult callForVmReply(final int length, final boolean idempotent)
+    {
+        if (idempotent)
+        {
+            callIdempotent(length, M2P_VM_REPLYDecoder.TEMPLATE_ID);
+        }
+        else
+        {
+            call(length, M2P_VM_REPLYDecoder.TEMPLATE_ID);
+        }
         vmReplyDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
         return new VmResult(vmReplyDecoder.value(), vmReplyDecoder.freshStart(), vmReplyDecoder.freshEnd());
     }
@@ -390,5 +407,25 @@ public final class MemoryProxy
     private void call(final int length, final int expectedTemplateId)
     {
         ProxyCalls.call(client, request, length, reply, timeoutNs, "mComponent", expectedTemplateId);
+    }
+
+    /** A call that is sent again after a timeout, see {@link CallRetries}. */
+    private void callIdempotent(final int length, final int expectedTemplateId)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                call(length, expectedTemplateId);
+                return;
+            }
+            catch (final FabricException ex)
+            {
+                if (!CallRetries.retry(ex, attempt))
+                {
+                    throw ex;
+                }
+            }
+        }
     }
 }

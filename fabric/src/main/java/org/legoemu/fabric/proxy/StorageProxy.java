@@ -6,7 +6,9 @@ import java.util.List;
 
 import org.agrona.ExpandableArrayBuffer;
 import org.legoemu.fabric.Client;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.Reply;
 import org.legoemu.fabric.sbe.AckDecoder;
 import org.legoemu.fabric.sbe.M2S_READEncoder;
@@ -33,7 +35,8 @@ import org.legoemu.fabric.sbe.S2X_STAT_REPLYDecoder;
  * <p>
  * Failures surface as {@link org.legoemu.fabric.RemoteErrorException} carrying the Linux errno open(2), read(2),
  * write(2), stat(2), truncate(2), mkdir(2), unlink(2), rmdir(2) or rename(2) would give (ENOENT, ENOTDIR, EISDIR,
- * EEXIST, ENOTEMPTY, EBUSY, EACCES, ELOOP, ENAMETOOLONG, EINVAL, EIO) or {@link FabricException} (ETIMEDOUT, ECONNREFUSED, EIO; EPROTO for a reply of the wrong type).
+ * EEXIST, ENOTEMPTY, EBUSY, EACCES, ELOOP, ENAMETOOLONG, EINVAL, EIO) or {@link FabricException}: EIO when the
+ * sComponent cannot be reached (timeout, refused or lost connection), EPROTO for a reply of the wrong type.
  */
 public final class StorageProxy
 {
@@ -327,8 +330,28 @@ public final class StorageProxy
         ackDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
     }
 
+    /**
+     * One call; a transport failure (timeout, refused or lost connection) becomes EIO, the errno read(2) and
+     * write(2) give when the device fails (a guest's file operation fails, it does not hang); the sComponent's
+     * own errors (RemoteErrorException) and EPROTO pass unchanged.
+     */
     private void call(final int length, final int expectedTemplateId)
     {
-        ProxyCalls.call(client, request, length, reply, timeoutNs, "sComponent", expectedTemplateId);
+        try
+        {
+            ProxyCalls.call(client, request, length, reply, timeoutNs, "sComponent", expectedTemplateId);
+        }
+        catch (final RemoteErrorException ex)
+        {
+            throw ex;
+        }
+        catch (final FabricException ex)
+        {
+            if (ex.errno() == Errnos.EPROTO || ex.errno() == Errnos.EIO)
+            {
+                throw ex;
+            }
+            throw new FabricException(Errnos.EIO, "sComponent unreachable: " + ex.getMessage(), ex);
+        }
     }
 }

@@ -1,0 +1,259 @@
+package org.legoemu.emulator;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.HdrHistogram.Histogram;
+import org.legoemu.emulator.chaos.ChaosGuest;
+import org.legoemu.emulator.chaos.ChaosHarness;
+import org.legoemu.emulator.chaos.ChaosOutcome;
+import org.legoemu.fabric.faults.Fault;
+import org.legoemu.fabric.faults.FaultKind;
+import org.legoemu.fabric.faults.FaultSchedule;
+import org.legoemu.fabric.faults.InjectedEvent;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code lego chaos}: runs a guest fault-free, then under seeded fault schedules on an embedded in-JVM cluster,
+ * and reports whether each run ended correctly.
+ */
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "chaos",
+    sortOptions = false,
+    description = {
+        "Run GUEST on an embedded in-JVM cluster without faults, then --runs times while injecting faults from a "
+            + "seeded schedule (run i uses seed --seed + i), and check each run: same stdout, stderr and exit status "
+            + "as the fault-free run, or a failure explained by a crash or partition (memory replication is not "
+            + "implemented, so an mComponent crash kills the guests whose memory lived there); no frame left on a "
+            + "surviving mComponent; every component that was not crashed ALIVE at the GMM afterwards; every crash "
+            + "declared DEAD (detection time measured).",
+        "Prints the faults and what happened for each run (or one line per run with --runs > 1), then a summary. "
+            + "Exit status 0 when every run ended correctly, 1 otherwise. The guest's stdin is empty."},
+    footer = {"", "Example:", "  lego chaos --seed 7 --faults crash,drop --runs 20 --storage-root / -- "
+        + "\"$PWD/emulator/guests/bin/sort\""})
+public final class ChaosCommand implements Callable<Integer>
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    Lego.Verbosity verbosity;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+        description = "Seed of the first run's fault schedule (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--faults", paramLabel = "LIST", defaultValue = "all",
+        description = "Comma-separated fault kinds: drop, delay, duplicate, reorder, partition, slow, crash, or all "
+            + "(default: ${DEFAULT-VALUE}).")
+    String faults;
+
+    @Option(names = "--faults-per-run", paramLabel = "N", defaultValue = "3",
+        description = "Faults drawn per run (at most one crash) (default: ${DEFAULT-VALUE}).")
+    int faultsPerRun;
+
+    @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
+        description = "Window the faults start in, e.g. 500ms or 2s (default: the fault-free run's wall time).")
+    Long durationNs;
+
+    @Option(names = "--runs", paramLabel = "R", defaultValue = "1",
+        description = "Faulty runs (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--timeout", paramLabel = "D", defaultValue = "200ms", converter = DurationConverter.class,
+        description = "How long a call between components waits for its reply (default: ${DEFAULT-VALUE}).")
+    long timeoutNs;
+
+    @Option(names = "--pcomponents", paramLabel = "N", defaultValue = "1",
+        description = "Processor components (default: ${DEFAULT-VALUE}).")
+    int pcomponents;
+
+    @Option(names = "--mcomponents", paramLabel = "N", defaultValue = "2",
+        description = "Memory components (default: ${DEFAULT-VALUE}).")
+    int mcomponents;
+
+    @Option(names = "--excache", paramLabel = "SIZE", defaultValue = "256KiB", converter = SizeConverter.class,
+        description = "ExCache size of each pComponent; small, so the guest talks to the mComponents "
+            + "(default: ${DEFAULT-VALUE}).")
+    long excacheBytes;
+
+    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "4GiB", converter = SizeConverter.class,
+        description = "Memory of each mComponent (default: ${DEFAULT-VALUE}).")
+    long memoryBytes;
+
+    @Option(names = "--storage-root", paramLabel = "DIR", defaultValue = ".",
+        description = "Directory the sComponent serves as the guest's / (default: the current directory).")
+    Path storageRoot;
+
+    @Parameters(index = "0", paramLabel = "GUEST", description = "Static riscv64 Linux ELF executable.")
+    String guest;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments passed to the guest.")
+    List<String> guestArgs = new ArrayList<>();
+
+    @Override
+    public Integer call()
+    {
+        if (verbosity.verbose.length == 0)
+        {
+            Lego.logLevel(new boolean[0], true);
+        }
+        else
+        {
+            verbosity.apply();
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final ChaosHarness harness;
+        final Set<FaultKind> kinds;
+        try
+        {
+            if (runs < 1)
+            {
+                throw new IllegalArgumentException("--runs must be at least 1");
+            }
+            kinds = FaultSchedule.parseKinds(faults);
+            final GuestLocation location = GuestLocation.resolve(storageRoot, guest);
+            final List<String> argv = new ArrayList<>();
+            argv.add(guest);
+            argv.addAll(guestArgs);
+            final EmbeddedCluster.Config config = new EmbeddedCluster.Config(pcomponents, mcomponents, excacheBytes,
+                8, "lru", memoryBytes, location.root(), "inproc");
+            harness = new ChaosHarness(new ChaosHarness.Settings(config, kinds, faultsPerRun, timeoutNs),
+                new ChaosGuest(location.namespacePath(), argv, List.of(), location.cwd(), new byte[0]));
+        }
+        catch (final GuestLocation.Problem ex)
+        {
+            err.println("lego: " + ex.getMessage());
+            return ex.exitCode;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("lego: " + ex.getMessage());
+            return ExitCodes.USAGE;
+        }
+        final ChaosHarness.Reference reference = harness.reference();
+        out.printf("fault-free run: %s in %.1f ms%n", reference.fate(), reference.wallNs() / 1e6);
+        if (reference.exitStatus() < 0)
+        {
+            err.println("lego: the guest does not run without faults: " + reference.fate());
+            return ExitCodes.CANNOT_EXECUTE;
+        }
+        final long windowNs = durationNs != null ? durationNs : Math.max(1_000_000L, reference.wallNs());
+        final Summary summary = new Summary();
+        for (int i = 0; i < runs; i++)
+        {
+            final FaultSchedule schedule = harness.schedule(seed + i, windowNs);
+            final ChaosOutcome outcome = harness.run(schedule, reference);
+            summary.add(outcome);
+            if (runs == 1)
+            {
+                printDetails(out, outcome);
+            }
+            else
+            {
+                out.printf("seed %d: %s: %s%n", schedule.seed(), outcome.verdict(), outcome.reason());
+            }
+            out.flush();
+        }
+        summary.print(out);
+        out.flush();
+        return summary.wrong == 0 ? 0 : 1;
+    }
+
+    private static void printDetails(final PrintWriter out, final ChaosOutcome outcome)
+    {
+        out.printf("seed %d, faults:%n", outcome.schedule().seed());
+        for (final Fault f : outcome.schedule().faults())
+        {
+            out.println("  " + f.describe());
+        }
+        out.printf("requests hit: %s; injected timeouts %d; retried requests %d%n", hitsText(outcome.hits()),
+            outcome.timedOutCalls(), outcome.retries());
+        for (final InjectedEvent e : outcome.events())
+        {
+            out.println("  " + e);
+        }
+        for (final long detectionNs : outcome.detectionNs())
+        {
+            out.printf("crash detected by the GMM after %.1f ms%n", detectionNs / 1e6);
+        }
+        out.printf("guest ran %.1f ms: %s: %s%n", outcome.wallNs() / 1e6, outcome.verdict(), outcome.reason());
+    }
+
+    private static String hitsText(final Map<FaultKind, Long> hits)
+    {
+        final StringBuilder sb = new StringBuilder();
+        hits.forEach((k, v) ->
+        {
+            if (v > 0)
+            {
+                sb.append(sb.length() == 0 ? "" : ", ").append(k.label()).append(' ').append(v);
+            }
+        });
+        return sb.length() == 0 ? "none" : sb.toString();
+    }
+
+    /** Figures over all runs. */
+    private static final class Summary
+    {
+        final Map<FaultKind, Long> scheduled = new EnumMap<>(FaultKind.class);
+        final Map<FaultKind, Long> hits = new EnumMap<>(FaultKind.class);
+        final Map<ChaosOutcome.Verdict, Integer> verdicts = new EnumMap<>(ChaosOutcome.Verdict.class);
+        final Histogram detectionUs = new Histogram(3);
+        int runs;
+        int wrong;
+        long retries;
+        long timeouts;
+
+        void add(final ChaosOutcome outcome)
+        {
+            runs++;
+            wrong += outcome.correct() ? 0 : 1;
+            verdicts.merge(outcome.verdict(), 1, Integer::sum);
+            for (final Fault f : outcome.schedule().faults())
+            {
+                scheduled.merge(f.kind(), 1L, Long::sum);
+            }
+            outcome.hits().forEach((k, v) -> hits.merge(k, v, Long::sum));
+            for (final long ns : outcome.detectionNs())
+            {
+                if (ns >= 0)
+                {
+                    detectionUs.recordValue(Math.max(1, ns / 1000));
+                }
+            }
+            retries += outcome.retries();
+            timeouts += outcome.timedOutCalls();
+        }
+
+        void print(final PrintWriter out)
+        {
+            out.printf("runs %d: correct %d (same output %d, failed as expected %d), wrong %d%n", runs, runs - wrong,
+                verdicts.getOrDefault(ChaosOutcome.Verdict.SAME_OUTPUT, 0),
+                verdicts.getOrDefault(ChaosOutcome.Verdict.FAILED_AS_EXPECTED, 0), wrong);
+            final StringBuilder sb = new StringBuilder();
+            scheduled.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k.label()).append(' ')
+                .append(v));
+            out.println("faults scheduled: " + (sb.length() == 0 ? "none" : sb));
+            out.println("requests hit: " + hitsText(hits) + "; injected timeouts " + timeouts + "; retried requests "
+                + retries);
+            if (detectionUs.getTotalCount() > 0)
+            {
+                out.printf("crash detection (%d crashes): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    detectionUs.getTotalCount(), detectionUs.getValueAtPercentile(50) / 1e3,
+                    detectionUs.getValueAtPercentile(99) / 1e3, detectionUs.getMaxValue() / 1e3);
+            }
+        }
+    }
+}

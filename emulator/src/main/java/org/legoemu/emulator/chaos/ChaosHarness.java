@@ -1,0 +1,307 @@
+package org.legoemu.emulator.chaos;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.legoemu.emulator.EmbeddedCluster;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.faults.FaultInjector;
+import org.legoemu.fabric.faults.FaultKind;
+import org.legoemu.fabric.faults.FaultSchedule;
+import org.legoemu.fabric.faults.InjectedEvent;
+import org.legoemu.fabric.proxy.CallRetries;
+import org.legoemu.fabric.sbe.ComponentState;
+import org.legoemu.gmm.ComponentInfo;
+import org.legoemu.mcomponent.MemoryMonitor;
+import org.legoemu.pcomponent.LaunchException;
+import org.legoemu.pcomponent.ProcessResult;
+import org.legoemu.pcomponent.linux.Console;
+
+/**
+ * Runs one guest on an embedded in-JVM cluster, first without faults, then under seeded fault schedules, and
+ * checks each faulty run: same stdout, stderr and exit status as the fault-free run, or a failure explained by a
+ * fatal fault (a crash, or a partition that cut requests: without memory replication an mComponent crash kills
+ * the guests whose memory lived there); no frame left on a surviving mComponent; every component that was not
+ * crashed ALIVE at the GMM once the faults end; every crash declared DEAD by the GMM (detection time measured).
+ */
+public final class ChaosHarness
+{
+    /** How long the checks after a run wait for the cluster to settle (DEAD declared, frames freed), ms. */
+    static final long SETTLE_MS = 10_000;
+    private static final int EVENTS_KEPT = 50;
+
+    /**
+     * @param config       the cluster (its transport must be {@code inproc}).
+     * @param kinds        the faults to draw.
+     * @param faultsPerRun faults drawn per run.
+     * @param timeoutNs    how long every call between monitors waits for its reply, nanoseconds.
+     */
+    public record Settings(EmbeddedCluster.Config config, Set<FaultKind> kinds, int faultsPerRun, long timeoutNs)
+    {
+        /** Validates; throws IllegalArgumentException naming the bad setting. */
+        public Settings
+        {
+            if (!config.transport().equals("inproc"))
+            {
+                throw new IllegalArgumentException("chaos runs use the inproc transport");
+            }
+            if (faultsPerRun < 1)
+            {
+                throw new IllegalArgumentException("--faults-per-run must be at least 1");
+            }
+            if (timeoutNs <= 0)
+            {
+                throw new IllegalArgumentException("--timeout must be > 0");
+            }
+        }
+    }
+
+    /**
+     * How the fault-free run ended.
+     *
+     * @param fate       one line: exit status or the launch failure.
+     * @param exitStatus its exit status (-1 if it could not start).
+     * @param wallNs     its wall time, nanoseconds.
+     */
+    public record Reference(byte[] stdout, byte[] stderr, int exitStatus, String fate, long wallNs)
+    {
+    }
+
+    private final Settings settings;
+    private final ChaosGuest guest;
+
+    public ChaosHarness(final Settings settings, final ChaosGuest guest)
+    {
+        this.settings = settings;
+        this.guest = guest;
+    }
+
+    /**
+     * Runs the guest twice without faults (the injector is present but has no fault); the first run warms the
+     * JIT up, the second is the reference, so its wall time is that of a warm run.
+     */
+    public Reference reference()
+    {
+        Execution run = null;
+        for (int i = 0; i < 2; i++)
+        {
+            final FaultInjector none = new FaultInjector(FaultSchedule.none());
+            try (EmbeddedCluster cluster = EmbeddedCluster.start(settings.config(), none, settings.timeoutNs()))
+            {
+                run = execute(cluster);
+            }
+        }
+        return new Reference(run.stdout, run.stderr, run.exitStatus(), run.fate(), run.wallNs());
+    }
+
+    /** The schedule of run {@code seed} over {@code durationNs}. */
+    public FaultSchedule schedule(final long seed, final long durationNs)
+    {
+        return FaultSchedule.generate(seed, settings.kinds(), EmbeddedCluster.componentNames(settings.config()),
+            durationNs, settings.faultsPerRun());
+    }
+
+    /** Runs the guest under {@code schedule} and checks the run against {@code reference}. */
+    public ChaosOutcome run(final FaultSchedule schedule, final Reference reference)
+    {
+        final FaultInjector faults = new FaultInjector(schedule);
+        final long retriesBefore = CallRetries.total();
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(settings.config(), faults, settings.timeoutNs()))
+        {
+            faults.start();
+            final Execution run = execute(cluster);
+            faults.endRun();
+            final List<String> crashed = new ArrayList<>();
+            for (final String name : schedule.crashed())
+            {
+                if (faults.isCrashed(name))
+                {
+                    crashed.add(name);
+                }
+            }
+            final List<String> problems = new ArrayList<>();
+            final List<Long> detections = detectionTimes(cluster, faults, crashed, problems);
+            checkSurvivorsAlive(cluster, faults, crashed, problems);
+            checkNoFrameLeaked(cluster, crashed, problems);
+            final Map<FaultKind, Long> hits = faults.hitsByKind();
+            final boolean fatal = !crashed.isEmpty() || hits.get(FaultKind.PARTITION) > 0;
+            final boolean same = run.exitStatus() == reference.exitStatus() && run.fate().equals(reference.fate())
+                && Arrays.equals(run.stdout, reference.stdout()) && Arrays.equals(run.stderr, reference.stderr());
+            final ChaosOutcome.Verdict verdict;
+            final String reason;
+            if (!problems.isEmpty())
+            {
+                verdict = ChaosOutcome.Verdict.WRONG;
+                reason = String.join("; ", problems);
+            }
+            else if (same)
+            {
+                verdict = ChaosOutcome.Verdict.SAME_OUTPUT;
+                reason = "same output, " + run.fate();
+            }
+            else if (fatal)
+            {
+                verdict = ChaosOutcome.Verdict.FAILED_AS_EXPECTED;
+                reason = run.fate() + (crashed.isEmpty() ? " after a partition" : " after the crash of "
+                    + String.join(", ", crashed));
+            }
+            else
+            {
+                verdict = ChaosOutcome.Verdict.WRONG;
+                reason = run.fate() + differences(run, reference) + " without a fatal fault";
+            }
+            final List<InjectedEvent> events = faults.events();
+            return new ChaosOutcome(schedule, verdict, reason, hits, faults.timedOutCalls(),
+                CallRetries.total() - retriesBefore, detections,
+                List.copyOf(events.subList(0, Math.min(EVENTS_KEPT, events.size()))), run.wallNs());
+        }
+    }
+
+    private Execution execute(final EmbeddedCluster cluster)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final Console console = new Console(new ByteArrayInputStream(guest.stdin()), out, err, false);
+        final long startNs = System.nanoTime();
+        try
+        {
+            final ProcessResult result = cluster.run(guest.path(), guest.argv(), guest.envp(), guest.cwd(), console);
+            final String fate = result.signal() == null ? "exit status " + result.exitStatus()
+                : "killed by " + result.description();
+            return new Execution(out.toByteArray(), err.toByteArray(), result.exitStatus(), fate,
+                System.nanoTime() - startNs);
+        }
+        catch (final LaunchException | FabricException ex)
+        {
+            return new Execution(out.toByteArray(), err.toByteArray(), -1, "could not start: " + ex.getMessage(),
+                System.nanoTime() - startNs);
+        }
+    }
+
+    private static String differences(final Execution run, final Reference reference)
+    {
+        final StringBuilder sb = new StringBuilder();
+        if (!Arrays.equals(run.stdout, reference.stdout()))
+        {
+            sb.append(", stdout differs");
+        }
+        if (!Arrays.equals(run.stderr, reference.stderr()))
+        {
+            sb.append(", stderr differs");
+        }
+        if (run.exitStatus() != reference.exitStatus())
+        {
+            sb.append(" (fault-free: ").append(reference.fate()).append(')');
+        }
+        return sb.toString();
+    }
+
+    private static List<Long> detectionTimes(
+        final EmbeddedCluster cluster, final FaultInjector faults, final List<String> crashed,
+        final List<String> problems)
+    {
+        final List<Long> detections = new ArrayList<>();
+        for (final String name : crashed)
+        {
+            final int id = componentId(cluster, faults, name);
+            final boolean declared = id > 0 && await(() -> cluster.gmm().declaredDeadAtNs(id) >= 0);
+            if (!declared)
+            {
+                problems.add("the GMM never declared crashed " + name + " DEAD");
+                detections.add(-1L);
+                continue;
+            }
+            detections.add(cluster.gmm().declaredDeadAtNs(id) - faults.crashClockNs(name));
+        }
+        return detections;
+    }
+
+    private static void checkSurvivorsAlive(
+        final EmbeddedCluster cluster, final FaultInjector faults, final List<String> crashed,
+        final List<String> problems)
+    {
+        final BooleanSupplier allAlive = () ->
+        {
+            for (final ComponentInfo c : cluster.gmm().components())
+            {
+                if (!crashed.contains(faults.nameOf(c.address())) && c.state() != ComponentState.ALIVE)
+                {
+                    return false;
+                }
+            }
+            return true;
+        };
+        if (!await(allAlive))
+        {
+            for (final ComponentInfo c : cluster.gmm().components())
+            {
+                final String name = faults.nameOf(c.address());
+                if (!crashed.contains(name) && c.state() != ComponentState.ALIVE)
+                {
+                    problems.add(name + " is " + c.state() + " but was not crashed");
+                }
+            }
+        }
+    }
+
+    private static void checkNoFrameLeaked(
+        final EmbeddedCluster cluster, final List<String> crashed, final List<String> problems)
+    {
+        final List<MemoryMonitor> memories = cluster.memories();
+        for (int i = 0; i < memories.size(); i++)
+        {
+            final MemoryMonitor memory = memories.get(i);
+            final String name = EmbeddedCluster.memoryName(i);
+            if (!crashed.contains(name) && !await(() -> memory.framesInUse() == 0))
+            {
+                problems.add(name + " still holds " + memory.framesInUse() + " frames after the run");
+            }
+        }
+    }
+
+    private static int componentId(final EmbeddedCluster cluster, final FaultInjector faults, final String name)
+    {
+        for (final ComponentInfo c : cluster.gmm().components())
+        {
+            if (faults.nameOf(c.address()).equals(name))
+            {
+                return c.componentId();
+            }
+        }
+        return -1;
+    }
+
+    /** Polls {@code condition} every 10 ms for up to {@link #SETTLE_MS}; true once it holds. */
+    static boolean await(final BooleanSupplier condition)
+    {
+        final long untilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MS);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - untilNs > 0)
+            {
+                return false;
+            }
+            try
+            {
+                Thread.sleep(10);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private record Execution(byte[] stdout, byte[] stderr, int exitStatus, String fate, long wallNs)
+    {
+    }
+}

@@ -1,0 +1,173 @@
+package org.legoemu.fabric.faults;
+
+import java.util.concurrent.locks.LockSupport;
+
+import org.agrona.DirectBuffer;
+import org.legoemu.fabric.Client;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.Reply;
+
+/**
+ * A client that applies the injector's plan to each request before and after handing it to the real client:
+ * a crashed sender is refused at once (ESHUTDOWN); a lost request, a lost reply, a crashed or partitioned receiver
+ * make the call wait out its whole timeout and fail with ETIMEDOUT, as a dead peer would; delays park the calling
+ * thread; a REORDER hold waits until another request on the same link has been delivered; a duplicate is sent
+ * again right after the original, its reply discarded.
+ */
+final class FaultyClient implements Client
+{
+    private static final long HOLD_POLL_NS = 20_000;
+    private static final ThreadLocal<Reply> DUPLICATE_REPLIES = ThreadLocal.withInitial(Reply::new);
+
+    private final FaultInjector injector;
+    private final String sender;
+    private final Client delegate;
+    private Link link;
+
+    FaultyClient(final FaultInjector injector, final String sender, final Client delegate)
+    {
+        this.injector = injector;
+        this.sender = sender;
+        this.delegate = delegate;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void call(
+        final DirectBuffer request, final int offset, final int length, final Reply reply, final long timeoutNs)
+    {
+        final Link l = link();
+        final FaultInjector.Plan plan = injector.plan(l);
+        if (plan == null)
+        {
+            try
+            {
+                delegate.call(request, offset, length, reply, timeoutNs);
+            }
+            finally
+            {
+                l.delivered.incrementAndGet();
+            }
+            return;
+        }
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        if (plan.senderCrashed)
+        {
+            injector.countFailure();
+            throw new FabricException(Errnos.ESHUTDOWN, sender + " has crashed (injected fault)");
+        }
+        if (plan.blackHole != null || plan.dropRequest)
+        {
+            timeOut(deadlineNs, plan.blackHole != null ? plan.blackHole.label() : "drop");
+        }
+        final boolean duplicate = plan.duplicate;
+        final boolean dropReply = plan.dropReply;
+        final long holdNs = plan.holdNs;
+        if (plan.delayNs > 0)
+        {
+            parkFor(plan.delayNs);
+        }
+        if (holdNs > 0)
+        {
+            hold(l, holdNs);
+        }
+        try
+        {
+            delegate.call(request, offset, length, reply, remainingNs(deadlineNs));
+        }
+        finally
+        {
+            l.delivered.incrementAndGet();
+        }
+        if (duplicate)
+        {
+            try
+            {
+                delegate.call(request, offset, length, DUPLICATE_REPLIES.get(), timeoutNs);
+            }
+            catch (final FabricException ex)
+            {
+                // the duplicate's outcome is not the caller's: only its effect on the receiver matters
+            }
+        }
+        if (dropReply)
+        {
+            timeOut(deadlineNs, "drop");
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Endpoint peer()
+    {
+        return delegate.peer();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void close()
+    {
+        delegate.close();
+    }
+
+    private Link link()
+    {
+        Link l = link;
+        if (l == null)
+        {
+            final String receiver = injector.nameOf(delegate.peer());
+            l = injector.link(sender, receiver);
+            if (!receiver.equals(delegate.peer().toString()))
+            {
+                link = l;
+            }
+        }
+        return l;
+    }
+
+    private void timeOut(final long deadlineNs, final String cause)
+    {
+        long remaining;
+        while ((remaining = deadlineNs - System.nanoTime()) > 0)
+        {
+            LockSupport.parkNanos(this, remaining);
+        }
+        injector.countTimeout();
+        throw new FabricException(Errnos.ETIMEDOUT,
+            "no reply from " + delegate.peer() + " within the timeout (injected " + cause + ")");
+    }
+
+    private static long remainingNs(final long deadlineNs)
+    {
+        final long remaining = deadlineNs - System.nanoTime();
+        return Math.max(1, remaining);
+    }
+
+    private static void parkFor(final long durationNs)
+    {
+        final long until = System.nanoTime() + durationNs;
+        long remaining;
+        while ((remaining = until - System.nanoTime()) > 0)
+        {
+            LockSupport.parkNanos(remaining);
+        }
+    }
+
+    private static void hold(final Link l, final long holdNs)
+    {
+        final long seen = l.delivered.get();
+        final long until = System.nanoTime() + holdNs;
+        while (l.delivered.get() == seen && until - System.nanoTime() > 0)
+        {
+            LockSupport.parkNanos(HOLD_POLL_NS);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "FaultyClient{" + sender + "->" + delegate.peer() + "}";
+    }
+}

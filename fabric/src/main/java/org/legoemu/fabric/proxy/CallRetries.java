@@ -1,0 +1,49 @@
+package org.legoemu.fabric.proxy;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.RemoteErrorException;
+
+/**
+ * The retry rule for idempotent requests: a call that timed out is sent again, up to {@link #MAX_RETRIES} times,
+ * so one lost request or reply does not kill a guest or leak its memory. Idempotent here means applying the
+ * request twice in a row leaves the state applying it once does: P2M_PCACHE_MISS (reads; a piggybacked
+ * write-back stores a whole line), P2M_PCACHE_FLUSH and M2M_PAGE_STORE (store a whole line), P2M_MUNMAP,
+ * P2M_MPROTECT, P2M_MADVISE (DONTNEED), P2M_BRK (absolute break), P2M_PROCESS_EXIT and M2M_PROCESS_EXIT (a second
+ * exit frees nothing). "In a row" holds because a proxy serializes its calls: nothing else is sent on it between
+ * the attempts. Not retried: P2M_MMAP and P2M_MMAP_FILE without MAP_FIXED (a second mapping would be placed
+ * elsewhere), P2M_EXECVE, M2M_VMA_UPDATE. Refused or lost connections and error replies are not retried. Counts
+ * the retries JVM-wide, for the chaos harness.
+ */
+public final class CallRetries
+{
+    /** Extra attempts after a timeout. */
+    public static final int MAX_RETRIES = 2;
+
+    private static final AtomicLong RETRIES = new AtomicLong();
+
+    private CallRetries()
+    {
+    }
+
+    /** Retries sent in this JVM so far. */
+    public static long total()
+    {
+        return RETRIES.get();
+    }
+
+    /**
+     * Whether attempt {@code attempt} (0 = the first) that failed with {@code ex} is sent again; counts it if so.
+     */
+    static boolean retry(final FabricException ex, final int attempt)
+    {
+        if (ex instanceof RemoteErrorException || ex.errno() != Errnos.ETIMEDOUT || attempt >= MAX_RETRIES)
+        {
+            return false;
+        }
+        RETRIES.incrementAndGet();
+        return true;
+    }
+}

@@ -1,0 +1,200 @@
+package org.legoemu.gmm;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.legoemu.fabric.Client;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.proxy.MemoryProxy;
+import org.legoemu.fabric.sbe.ComponentKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the GMM does when a component is declared DEAD, on its own thread so that calls to other components never
+ * hold up failure detection or the GMM's state lock:
+ * <ul>
+ * <li>pComponent: its processes are dead with it (LegoOS §4.7: a failed processor loses its processes). Each is
+ * removed from placement with status 128+SIGKILL after its home mComponent is asked to free it
+ * (P2M_PROCESS_EXIT, which frees its frames on every owner), so no frame of a dead pComponent's process stays
+ * allocated on a live mComponent.</li>
+ * <li>mComponent: without replication its pages are lost; its processes are logged here and are killed by their
+ * pComponent when it next reaches that mComponent (SIGBUS, "memory component unreachable").</li>
+ * </ul>
+ * Also remembers when each component was declared DEAD, for detection-time figures.
+ */
+final class ProcessReaper implements AutoCloseable
+{
+    /** Exit status recorded for a process whose pComponent died: 128 + SIGKILL (9), as a shell shows it. */
+    static final int KILLED_STATUS = 128 + 9;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessReaper.class);
+    private static final int STOP = 0;
+
+    private final Object lock;
+    private final Membership membership;
+    private final ProcessPlacement placement;
+    private final Transport transport;
+    private final long timeoutNs;
+    private final LinkedBlockingQueue<Integer> dead = new LinkedBlockingQueue<>();
+    private final Map<Integer, Long> deadAtNs = new HashMap<>();
+    private final AtomicLong reapedProcesses = new AtomicLong();
+    private final AtomicLong framesFreed = new AtomicLong();
+    private final Thread thread;
+
+    ProcessReaper(
+        final Object lock, final Membership membership, final ProcessPlacement placement, final Transport transport,
+        final long timeoutNs, final String name)
+    {
+        this.lock = lock;
+        this.membership = membership;
+        this.placement = placement;
+        this.transport = transport;
+        this.timeoutNs = timeoutNs;
+        this.thread = new Thread(this::run, name + "-reaper");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Called under the GMM lock when {@code componentId} has just been declared DEAD at GMM clock {@code nowNs}. */
+    void declaredDead(final int componentId, final long nowNs)
+    {
+        deadAtNs.put(componentId, nowNs);
+        dead.add(componentId);
+    }
+
+    /** GMM clock at which the component was declared DEAD, or -1. Call under the GMM lock. */
+    long deadAtNs(final int componentId)
+    {
+        return deadAtNs.getOrDefault(componentId, -1L);
+    }
+
+    /** Processes removed because their pComponent died. */
+    long reapedProcesses()
+    {
+        return reapedProcesses.get();
+    }
+
+    /** Frames the home mComponents reported freed for those processes. */
+    long framesFreed()
+    {
+        return framesFreed.get();
+    }
+
+    @Override
+    public void close()
+    {
+        dead.add(STOP);
+        try
+        {
+            thread.join(TimeUnit.NANOSECONDS.toMillis(timeoutNs) + 1000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run()
+    {
+        try
+        {
+            while (true)
+            {
+                final int componentId = dead.take();
+                if (componentId == STOP)
+                {
+                    return;
+                }
+                try
+                {
+                    reap(componentId);
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.error("reaping component {} failed", componentId, ex);
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void reap(final int componentId)
+    {
+        final ComponentKind kind;
+        final List<ProcessPlacement.ProcessRecord> records;
+        synchronized (lock)
+        {
+            kind = membership.lookup(componentId).kind();
+            if (kind == ComponentKind.MCOMPONENT)
+            {
+                for (final ComponentInfo pcomponent : membership.components())
+                {
+                    for (final ProcessPlacement.ProcessRecord r : placement.processesOn(pcomponent.componentId()))
+                    {
+                        if (r.homeMComponentId() == componentId)
+                        {
+                            LOG.warn("pid {} lost its home mComponent {} (memory replication is not implemented): "
+                                + "it dies when pComponent {} next reaches it", r.pid(), componentId,
+                                r.pcomponentId());
+                        }
+                    }
+                }
+                return;
+            }
+            if (kind != ComponentKind.PCOMPONENT)
+            {
+                return;
+            }
+            records = placement.processesOn(componentId);
+        }
+        for (final ProcessPlacement.ProcessRecord r : records)
+        {
+            final long freed = freeOnHome(r);
+            synchronized (lock)
+            {
+                if (placement.process(r.pid()) == null)
+                {
+                    continue;
+                }
+                placement.exit(r.pid(), KILLED_STATUS);
+            }
+            reapedProcesses.incrementAndGet();
+            LOG.warn("pid {} killed with its pComponent {}: {} frames freed", r.pid(), componentId, freed);
+        }
+    }
+
+    private long freeOnHome(final ProcessPlacement.ProcessRecord r)
+    {
+        final Endpoint home;
+        synchronized (lock)
+        {
+            if (!membership.isLive(r.homeMComponentId()))
+            {
+                return 0;
+            }
+            home = membership.address(r.homeMComponentId());
+        }
+        try (Client client = transport.connect(home))
+        {
+            final long freed = new MemoryProxy(client, timeoutNs).processExit(r.pid());
+            framesFreed.addAndGet(freed);
+            return freed;
+        }
+        catch (final FabricException ex)
+        {
+            LOG.warn("pid {}: home mComponent {} did not free its memory: {}", r.pid(), r.homeMComponentId(),
+                ex.getMessage());
+            return 0;
+        }
+    }
+}
