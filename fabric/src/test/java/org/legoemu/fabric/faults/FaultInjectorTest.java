@@ -226,7 +226,9 @@ class FaultInjectorTest
         return (final DirectBuffer buffer, final int offset, final int length, final Responder responder) ->
         {
             handled.incrementAndGet();
-            responder.reply(Messages.encodeAck(responder.buffer(), buffer.getLong(offset + length - Long.BYTES)));
+            final long value = new org.legoemu.fabric.sbe.X2G_HEARTBEATDecoder()
+                .wrapAndApplyHeader(buffer, offset, new org.legoemu.fabric.sbe.MessageHeaderDecoder()).load();
+            responder.reply(Messages.encodeAck(responder.buffer(), value));
         };
     }
 }
