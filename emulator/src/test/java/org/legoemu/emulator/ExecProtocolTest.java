@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.RemoteErrorException;
+import org.legoemu.fabric.proxy.ClusterStatus;
+import org.legoemu.fabric.proxy.ComponentStatus;
 import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.Placement;
 import org.legoemu.fabric.proxy.ProcessExit;
@@ -158,6 +160,40 @@ class ExecProtocolTest
         }
         stdin.closeStdin(placement.pid());
         assertSameAsQemu(collect(placement, 64 * 1024), input, "wordcount");
+    }
+
+    @Test
+    void statusShowsTheRunningGuestsLoadOnItsPComponentAndMComponents() throws Exception
+    {
+        final Placement placement = exec("wordcount");
+        ComponentStatus pRow = null;
+        for (int i = 0; i < 500; i++)
+        {
+            pRow = row(gmm.status(), placement.pcomponentId());
+            if (pRow.load() == 1 && pRow.threads() == 1 && pRow.excacheLinesUsed() > 0)
+            {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(1, pRow.load(), "one process, waiting on stdin: " + pRow);
+        assertEquals(1, pRow.threads(), pRow.toString());
+        assertTrue(pRow.excacheLinesUsed() > 0 && pRow.excacheLinesUsed() <= pRow.pagesTotal(), pRow.toString());
+        final ClusterStatus status = gmm.status();
+        final ComponentStatus home = row(status, placement.homeMComponentId());
+        assertTrue(home.load() > 0 && home.load() <= home.pagesTotal(), "the home holds frames: " + home);
+        assertTrue(status.components().stream().mapToLong(ComponentStatus::vregionsOwned).sum() > 0,
+            "the process's vRegions have owners: " + status);
+
+        processor(placement).kill(placement.pid(), 9);
+        assertEquals(137, collect(placement, 64 * 1024).exit().exitStatus());
+        assertEquals(0, gmm.status().components().stream().mapToLong(ComponentStatus::vregionsOwned).sum(),
+            "the GMM forgot the process's vRegions");
+    }
+
+    private static ComponentStatus row(final ClusterStatus status, final int componentId)
+    {
+        return status.components().stream().filter(c -> c.componentId() == componentId).findFirst().orElseThrow();
     }
 
     @Test
