@@ -14,6 +14,7 @@ import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.Placement;
 import org.legoemu.fabric.proxy.ProcessExit;
 import org.legoemu.fabric.proxy.ProcessorProxy;
+import org.legoemu.fabric.sbe.ComponentKind;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -166,29 +168,42 @@ class ExecProtocolTest
     void statusShowsTheRunningGuestsLoadOnItsPComponentAndMComponents() throws Exception
     {
         final Placement placement = exec("wordcount");
-        ComponentStatus pRow = null;
-        for (int i = 0; i < 500; i++)
+        ClusterStatus status = gmm.status();
+        for (int i = 0; i < 500 && !showsTheWaitingGuest(status, placement.pcomponentId()); i++)
         {
-            pRow = row(gmm.status(), placement.pcomponentId());
-            if (pRow.load() == 1 && pRow.threads() == 1 && pRow.excacheLinesUsed() > 0)
-            {
-                break;
-            }
             Thread.sleep(20);
+            status = gmm.status();
         }
+        final ComponentStatus pRow = row(status, placement.pcomponentId());
         assertEquals(1, pRow.load(), "one process, waiting on stdin: " + pRow);
         assertEquals(1, pRow.threads(), pRow.toString());
         assertTrue(pRow.excacheLinesUsed() > 0 && pRow.excacheLinesUsed() <= pRow.pagesTotal(), pRow.toString());
-        final ClusterStatus status = gmm.status();
-        final ComponentStatus home = row(status, placement.homeMComponentId());
-        assertTrue(home.load() > 0 && home.load() <= home.pagesTotal(), "the home holds frames: " + home);
-        assertTrue(status.components().stream().mapToLong(ComponentStatus::vregionsOwned).sum() > 0,
+        for (final ComponentStatus c : status.components())
+        {
+            assertTrue(c.kind() != ComponentKind.MCOMPONENT || c.load() <= c.pagesTotal(), c.toString());
+        }
+        assertTrue(mcomponentFigure(status, ComponentStatus::load) > 0, "the owners hold frames: " + status);
+        assertTrue(mcomponentFigure(status, ComponentStatus::vregionsOwned) > 0,
             "the process's vRegions have owners: " + status);
 
         processor(placement).kill(placement.pid(), 9);
         assertEquals(137, collect(placement, 64 * 1024).exit().exitStatus());
         assertEquals(0, gmm.status().components().stream().mapToLong(ComponentStatus::vregionsOwned).sum(),
             "the GMM forgot the process's vRegions");
+    }
+
+    private static boolean showsTheWaitingGuest(final ClusterStatus status, final int pcomponentId)
+    {
+        final ComponentStatus pRow = row(status, pcomponentId);
+        return pRow.load() == 1 && pRow.threads() == 1 && pRow.excacheLinesUsed() > 0 &&
+            mcomponentFigure(status, ComponentStatus::load) > 0 &&
+            mcomponentFigure(status, ComponentStatus::vregionsOwned) > 0;
+    }
+
+    /** A figure summed over the mComponents. */
+    private static long mcomponentFigure(final ClusterStatus status, final ToLongFunction<ComponentStatus> figure)
+    {
+        return status.components().stream().filter(c -> c.kind() == ComponentKind.MCOMPONENT).mapToLong(figure).sum();
     }
 
     private static ComponentStatus row(final ClusterStatus status, final int componentId)
