@@ -8,10 +8,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.RemoteErrorException;
+import org.legoemu.fabric.proxy.ClusterStatus;
+import org.legoemu.fabric.proxy.ComponentStatus;
 import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.Placement;
 import org.legoemu.fabric.proxy.ProcessExit;
 import org.legoemu.fabric.proxy.ProcessorProxy;
+import org.legoemu.fabric.sbe.ComponentKind;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -158,6 +162,53 @@ class ExecProtocolTest
         }
         stdin.closeStdin(placement.pid());
         assertSameAsQemu(collect(placement, 64 * 1024), input, "wordcount");
+    }
+
+    @Test
+    void statusShowsTheRunningGuestsLoadOnItsPComponentAndMComponents() throws Exception
+    {
+        final Placement placement = exec("wordcount");
+        ClusterStatus status = gmm.status();
+        for (int i = 0; i < 500 && !showsTheWaitingGuest(status, placement.pcomponentId()); i++)
+        {
+            Thread.sleep(20);
+            status = gmm.status();
+        }
+        final ComponentStatus pRow = row(status, placement.pcomponentId());
+        assertEquals(1, pRow.load(), "one process, waiting on stdin: " + pRow);
+        assertEquals(1, pRow.threads(), pRow.toString());
+        assertTrue(pRow.excacheLinesUsed() > 0 && pRow.excacheLinesUsed() <= pRow.pagesTotal(), pRow.toString());
+        for (final ComponentStatus c : status.components())
+        {
+            assertTrue(c.kind() != ComponentKind.MCOMPONENT || c.load() <= c.pagesTotal(), c.toString());
+        }
+        assertTrue(mcomponentFigure(status, ComponentStatus::load) > 0, "the owners hold frames: " + status);
+        assertTrue(mcomponentFigure(status, ComponentStatus::vregionsOwned) > 0,
+            "the process's vRegions have owners: " + status);
+
+        processor(placement).kill(placement.pid(), 9);
+        assertEquals(137, collect(placement, 64 * 1024).exit().exitStatus());
+        assertEquals(0, gmm.status().components().stream().mapToLong(ComponentStatus::vregionsOwned).sum(),
+            "the GMM forgot the process's vRegions");
+    }
+
+    private static boolean showsTheWaitingGuest(final ClusterStatus status, final int pcomponentId)
+    {
+        final ComponentStatus pRow = row(status, pcomponentId);
+        return pRow.load() == 1 && pRow.threads() == 1 && pRow.excacheLinesUsed() > 0 &&
+            mcomponentFigure(status, ComponentStatus::load) > 0 &&
+            mcomponentFigure(status, ComponentStatus::vregionsOwned) > 0;
+    }
+
+    /** A figure summed over the mComponents. */
+    private static long mcomponentFigure(final ClusterStatus status, final ToLongFunction<ComponentStatus> figure)
+    {
+        return status.components().stream().filter(c -> c.kind() == ComponentKind.MCOMPONENT).mapToLong(figure).sum();
+    }
+
+    private static ComponentStatus row(final ClusterStatus status, final int componentId)
+    {
+        return status.components().stream().filter(c -> c.componentId() == componentId).findFirst().orElseThrow();
     }
 
     @Test

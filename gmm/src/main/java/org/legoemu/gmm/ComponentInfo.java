@@ -15,6 +15,7 @@ import org.legoemu.fabric.sbe.ComponentState;
  * @param capacityBytes   capacity declared at registration, bytes.
  * @param registeredAtNs  GMM clock at registration, nanoseconds.
  * @param lastHeartbeatNs GMM clock at the last heartbeat (or registration), nanoseconds.
+ * @param figures         the status figures of the last heartbeat (threads, ExCache lines, bytes stored).
  */
 public record ComponentInfo(
     int componentId,
@@ -24,6 +25,7 @@ public record ComponentInfo(
     long load,
     long capacityBytes,
     long registeredAtNs,
-    long lastHeartbeatNs)
+    long lastHeartbeatNs,
+    StatusFigures figures)
 {
 }

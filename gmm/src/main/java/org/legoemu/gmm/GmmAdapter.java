@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.legoemu.fabric.AdapterSupport;
@@ -153,7 +154,8 @@ public final class GmmAdapter implements RequestHandler
                 checkBlockLength(X2G_HEARTBEATDecoder.BLOCK_LENGTH);
                 heartbeatDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
                 onHeartbeat(heartbeatDecoder.componentId(), heartbeatDecoder.load(), heartbeatDecoder.recentRequests(),
-                    heartbeatDecoder.framesFree(), responder);
+                    heartbeatDecoder.framesFree(), new StatusFigures(heartbeatDecoder.threads(),
+                    heartbeatDecoder.excacheLinesUsed(), heartbeatDecoder.bytesStored()), responder);
                 break;
 
             case X2G_DEREGISTERDecoder.TEMPLATE_ID:
@@ -236,7 +238,7 @@ public final class GmmAdapter implements RequestHandler
 
     private void onHeartbeat(
         final int componentId, final long load, final long recentRequests, final long framesFree,
-        final Responder responder)
+        final StatusFigures figures, final Responder responder)
     {
         if (recentRequests < 0 || framesFree < 0)
         {
@@ -244,6 +246,7 @@ public final class GmmAdapter implements RequestHandler
                 "negative heartbeat figure: recentRequests " + recentRequests + ", framesFree " + framesFree);
         }
         membership.heartbeat(componentId, load, recentRequests, framesFree, clock.nanoTime());
+        membership.statusFigures(componentId, figures);
         replyAck(responder, 0);
     }
 
@@ -280,6 +283,7 @@ public final class GmmAdapter implements RequestHandler
     private void onStatus(final Responder responder)
     {
         final List<ComponentInfo> components = membership.components();
+        final Int2IntHashMap vregionsOwned = vregions.ownedCounts();
         final MutableDirectBuffer out = responder.buffer();
         statusEncoder.wrapAndApplyHeader(out, 0, headerEncoder).uptimeNs(clock.nanoTime() - startNs);
         final G2C_STATUSEncoder.ComponentsEncoder group = statusEncoder.componentsCount(components.size());
@@ -293,6 +297,10 @@ public final class GmmAdapter implements RequestHandler
                 .load(info.load())
                 .capacityBytes(info.capacityBytes())
                 .registeredAtNs(info.registeredAtNs() - startNs)
+                .threads(info.figures().threads())
+                .excacheLinesUsed(info.figures().excacheLinesUsed())
+                .vregionsOwned(vregionsOwned.get(info.componentId()))
+                .bytesStored(info.figures().bytesStored())
                 .address(info.address().toString());
         }
         responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + statusEncoder.encodedLength());

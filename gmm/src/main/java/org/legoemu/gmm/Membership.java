@@ -101,6 +101,16 @@ public final class Membership implements MComponentLoads
     }
 
     /**
+     * Records the status figures of a heartbeat (shown by {@code lego status}; placement ignores them).
+     *
+     * @throws GmmException ENOENT if the id is not registered.
+     */
+    public void statusFigures(final int componentId, final StatusFigures figures)
+    {
+        require(componentId).figures = figures;
+    }
+
+    /**
      * Removes a component that leaves cleanly.
      *
      * @throws GmmException ENOENT if the id is not registered.
@@ -315,6 +325,7 @@ public final class Membership implements MComponentLoads
         long load;
         long recentRequests;
         long framesFree;
+        StatusFigures figures = StatusFigures.NONE;
         ComponentState state = ComponentState.ALIVE;
 
         Member(
@@ -336,7 +347,7 @@ public final class Membership implements MComponentLoads
         ComponentInfo snapshot()
         {
             return new ComponentInfo(
-                componentId, kind, address, state, load, capacityBytes, registeredAtNs, lastHeartbeatNs);
+                componentId, kind, address, state, load, capacityBytes, registeredAtNs, lastHeartbeatNs, figures);
         }
     }
 }

@@ -101,6 +101,26 @@ public final class VRegionDirectory
         return regions == null ? 0 : regions.ownerByVRegion.size();
     }
 
+    /**
+     * How many vRegions each mComponent owns, over every process (for {@code lego status}; allocates).
+     *
+     * @return component id to vRegion count; absent ids own none.
+     */
+    public Int2IntHashMap ownedCounts()
+    {
+        final Int2IntHashMap counts = new Int2IntHashMap(0);
+        for (final ProcessRegions regions : regionsByPid.values())
+        {
+            final Int2IntHashMap.ValueIterator owners = regions.ownerByVRegion.values().iterator();
+            while (owners.hasNext())
+            {
+                final int owner = owners.nextValue();
+                counts.put(owner, counts.get(owner) + 1);
+            }
+        }
+        return counts;
+    }
+
     private static final class ProcessRegions
     {
         final Int2IntHashMap ownerByVRegion = new Int2IntHashMap(NO_OWNER);

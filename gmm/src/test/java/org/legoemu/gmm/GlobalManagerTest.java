@@ -16,6 +16,8 @@ import org.legoemu.fabric.Server;
 import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.inproc.InJvmTransport;
 import org.legoemu.fabric.proxy.ClusterStatus;
+import org.legoemu.fabric.proxy.ComponentStatus;
+import org.legoemu.fabric.proxy.HeartbeatLoad;
 import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.Placement;
 import org.legoemu.fabric.proxy.VRegionOwner;
@@ -88,6 +90,79 @@ class GlobalManagerTest
             () -> proxy.vregionLookup(placement.pid(), 0)).errno());
         proxy.deregister(s);
         assertEquals(3, gmm.components().size());
+    }
+
+    @Test
+    void statusCarriesEachKindsLoadFiguresFromItsHeartbeatAndTheVRegionsEachMComponentOwns()
+    {
+        start(GmmContext.DEFAULT_HEARTBEAT_INTERVAL_NS);
+        final GmmProxy proxy = new GmmProxy(transport.connect(gmm.endpoint()), TIMEOUT_NS);
+        final int p = proxy.register(ComponentKind.PCOMPONENT, 1 << 20, Endpoint.parse("inproc:21")).componentId();
+        final int m1 = proxy.register(ComponentKind.MCOMPONENT, 1L << 32, Endpoint.parse("inproc:22")).componentId();
+        final int m2 = proxy.register(ComponentKind.MCOMPONENT, 1L << 32, Endpoint.parse("inproc:23")).componentId();
+        final int s = proxy.register(ComponentKind.SCOMPONENT, 0, Endpoint.parse("inproc:24")).componentId();
+        proxy.heartbeat(p, new HeartbeatLoad()
+        {
+            public long load()
+            {
+                return 2;
+            }
+
+            public long threads()
+            {
+                return 5;
+            }
+
+            public long excacheLinesUsed()
+            {
+                return 77;
+            }
+        });
+        proxy.heartbeat(m1, 300, 0, (1L << 20) - 300);
+        proxy.heartbeat(s, new HeartbeatLoad()
+        {
+            public long load()
+            {
+                return 0;
+            }
+
+            public long bytesStored()
+            {
+                return 123_456_789;
+            }
+        });
+        final Placement placement = proxy.placeProcess();
+        proxy.vregionAlloc(placement.pid(), m1, 0);
+        proxy.vregionAlloc(placement.pid(), m1, 1);
+        proxy.vregionAlloc(placement.pid(), m1, 2);
+
+        final List<ComponentStatus> rows = proxy.status().components();
+        final ComponentStatus pRow = rows.get(0);
+        assertEquals(List.of(2L, 5L, 77L, 256L), List.of(pRow.load(), pRow.threads(), pRow.excacheLinesUsed(),
+            pRow.pagesTotal()));
+        assertEquals(300, rows.get(1).load());
+        assertEquals(1L << 20, rows.get(1).pagesTotal());
+        assertEquals(3, rows.get(1).vregionsOwned() + rows.get(2).vregionsOwned());
+        assertTrue(rows.get(1).vregionsOwned() > 0 && rows.get(2).vregionsOwned() > 0, rows.toString());
+        assertEquals(123_456_789, rows.get(3).bytesStored());
+        assertEquals(0, rows.get(3).threads());
+
+        proxy.processExit(placement.pid(), 0);
+        assertEquals(0, proxy.status().components().get(1).vregionsOwned(), "an exited process owns no vRegions");
+        final RemoteErrorException negative = assertThrows(RemoteErrorException.class, () -> proxy.heartbeat(s,
+            new HeartbeatLoad()
+            {
+                public long load()
+                {
+                    return 0;
+                }
+
+                public long bytesStored()
+                {
+                    return -1;
+                }
+            }));
+        assertEquals(22, negative.errno());
     }
 
     @Test

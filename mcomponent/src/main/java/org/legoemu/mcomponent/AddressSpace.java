@@ -28,6 +28,7 @@ public final class AddressSpace
     private static final int ANON_PRIVATE = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
 
     private final int pid;
+    private final int pcomponentId;
     private final VmaList vmas = new VmaList();
     private final VmaChangeListener listener;
     private final VRegionOwner[] owners = new VRegionOwner[AddressLayout.VREGION_COUNT];
@@ -37,12 +38,14 @@ public final class AddressSpace
     /**
      * An empty address space.
      *
-     * @param pid      the process.
-     * @param listener told of every change.
+     * @param pid          the process.
+     * @param pcomponentId the pComponent that runs the process (P2M_EXECVE): the only one its owners serve.
+     * @param listener     told of every change.
      */
-    public AddressSpace(final int pid, final VmaChangeListener listener)
+    public AddressSpace(final int pid, final int pcomponentId, final VmaChangeListener listener)
     {
         this.pid = pid;
+        this.pcomponentId = pcomponentId;
         this.listener = listener;
     }
 
@@ -50,6 +53,12 @@ public final class AddressSpace
     public int pid()
     {
         return pid;
+    }
+
+    /** The pComponent that runs the process. */
+    public int pcomponentId()
+    {
+        return pcomponentId;
     }
 
     /**

@@ -40,7 +40,10 @@ import java.util.List;
  * P2M_MMAP, P2M_MUNMAP, P2M_BRK, P2M_MPROTECT, P2M_PROCESS_EXIT) to {@link ProcessHomes}, the OWNER requests
  * (P2M_PCACHE_MISS, P2M_PCACHE_FLUSH, M2M_VMA_UPDATE, M2M_PAGE_STORE, M2M_PROCESS_EXIT) to {@link RegionStores}.
  * Every request gets one reply: its reply message, Ack, or ErrorReply with a Linux errno; a wrong schema id,
- * truncated message or unknown template gets ErrorReply EPROTO/EINVAL and one log line.
+ * truncated message or unknown template gets ErrorReply EPROTO/EINVAL and one log line. A miss or flush claiming a
+ * pComponent other than the one the process runs on (the home learnt it at P2M_EXECVE and tells every owner in
+ * M2M_VMA_UPDATE / M2M_PAGE_STORE) gets ErrorReply EPERM and one WARN line (issue 5: a pComponent may only touch the
+ * address spaces of processes placed on it).
  *
  * <p>Runs on the server's single dispatch thread. The miss and flush paths allocate nothing on success.
  */
@@ -135,15 +138,26 @@ public final class MemoryAdapter implements RequestHandler
                 break;
             case P2M_PCACHE_FLUSHDecoder.TEMPLATE_ID:
                 flush.wrapAndApplyHeader(buffer, offset, header);
-                onStore(flush.pid(), flush.vaddr(), wrapData(flush, end), r);
+                final DirectBuffer flushed = wrapData(flush, end);
+                if (!refused(flush.pid(), flush.pcomponentId(), "flush", r))
+                {
+                    onStore(flush.pid(), flush.vaddr(), flushed, r);
+                }
                 break;
             case M2M_PAGE_STOREDecoder.TEMPLATE_ID:
                 pageStore.wrapAndApplyHeader(buffer, offset, header);
-                onStore(pageStore.pid(), pageStore.vaddr(), wrapData(pageStore, end), r);
+                final DirectBuffer stored = wrapData(pageStore, end);
+                final RegionStore known = stores.get(pageStore.pid());
+                if (known != null)
+                {
+                    known.pcomponentId(pageStore.pcomponentId());
+                }
+                onStore(pageStore.pid(), pageStore.vaddr(), stored, r);
                 break;
             case M2M_VMA_UPDATEDecoder.TEMPLATE_ID:
                 vmaUpdate.wrapAndApplyHeader(buffer, offset, header);
-                onVmaUpdate(vmaUpdate.pid(), vmaUpdate.op(), vmaUpdate.start(), vmaUpdate.end(), vmaUpdate.prot(), r);
+                onVmaUpdate(vmaUpdate.pid(), vmaUpdate.pcomponentId(), vmaUpdate.op(), vmaUpdate.start(),
+                    vmaUpdate.end(), vmaUpdate.prot(), r);
                 break;
             case M2M_PROCESS_EXITDecoder.TEMPLATE_ID:
                 ownerExit.wrapAndApplyHeader(buffer, offset, header);
@@ -217,12 +231,16 @@ public final class MemoryAdapter implements RequestHandler
     {
         miss.wrapAndApplyHeader(buffer, offset, header);
         final int pid = miss.pid();
-        miss.pcomponentId();
+        final int pcomponentId = miss.pcomponentId();
         final long vaddr = miss.vaddr();
         final int access = miss.access();
         final long flushVaddr = miss.flushVaddr();
         miss.wrapFlushLine(dataView);
         checkLimit(miss.limit(), end);
+        if (refused(pid, pcomponentId, "miss", r))
+        {
+            return;
+        }
         if (dataView.capacity() != 0)
         {
             final int errno = store(pid, flushVaddr, dataView);
@@ -234,6 +252,26 @@ public final class MemoryAdapter implements RequestHandler
             }
         }
         serveLine(pid, vaddr, access, r);
+    }
+
+    /**
+     * Refuses a miss or flush of {@code pid} claimed by a pComponent the process does not run on: replies EPERM and
+     * logs one WARN line naming the pid, the claimed and the real pComponent. A pid this monitor holds nothing of is
+     * not refused here: its request fails EFAULT (no mapping) like any address without a VMA.
+     *
+     * @return true when refused (the reply is sent).
+     */
+    private boolean refused(final int pid, final int claimedPComponentId, final String request, final Responder r)
+    {
+        final RegionStore store = stores.get(pid);
+        if (store == null || store.pcomponentId() == claimedPComponentId)
+        {
+            return false;
+        }
+        LOG.warn("refused {} of pid {} from pComponent {}: the process runs on pComponent {}",
+            request, pid, claimedPComponentId, store.pcomponentId());
+        r.error(Errno.EPERM, "pid " + pid + " does not run on pComponent " + claimedPComponentId);
+        return true;
     }
 
     private void serveLine(final int pid, final long vaddr, final int access, final Responder r)
@@ -278,7 +316,8 @@ public final class MemoryAdapter implements RequestHandler
     }
 
     private void onVmaUpdate(
-        final int pid, final VmaOp op, final long start, final long end, final int prot, final Responder r)
+        final int pid, final int pcomponentId, final VmaOp op, final long start, final long end, final int prot,
+        final Responder r)
     {
         if (op == VmaOp.NULL_VAL || !AddressLayout.isPageAligned(start) || !AddressLayout.isPageAligned(end) ||
             start >= end)
@@ -287,7 +326,7 @@ public final class MemoryAdapter implements RequestHandler
                 Long.toHexString(end));
             return;
         }
-        stores.getOrCreate(pid).applyVma(op, start, end, prot);
+        stores.getOrCreate(pid, pcomponentId).applyVma(op, start, end, prot);
         replyAck(r, 0);
     }
 
@@ -295,7 +334,7 @@ public final class MemoryAdapter implements RequestHandler
     {
         execve.wrapAndApplyHeader(buffer, offset, header);
         final int pid = execve.pid();
-        execve.pcomponentId();
+        final int pcomponentId = execve.pcomponentId();
         final String path = execve.path();
         final byte[] argvBytes = new byte[execve.argvLength()];
         execve.getArgv(argvBytes, 0, argvBytes.length);
@@ -306,7 +345,7 @@ public final class MemoryAdapter implements RequestHandler
             protocolError(r, "truncated P2M_EXECVE");
             return;
         }
-        final ExecImage image = homes.execve(pid, path, NulStrings.split(argvBytes), NulStrings.split(envpBytes));
+        final ExecImage image = homes.execve(pid, pcomponentId, path, NulStrings.split(argvBytes), NulStrings.split(envpBytes));
         execveReply.wrapAndApplyHeader(r.buffer(), 0, headerEncoder)
             .entry(image.entry())
             .stackPointer(image.stackPointer())
@@ -328,6 +367,7 @@ public final class MemoryAdapter implements RequestHandler
     {
         d.pid();
         d.vaddr();
+        d.pcomponentId();
         d.wrapPage(dataView);
         checkLimit(d.limit(), end);
         return dataView;

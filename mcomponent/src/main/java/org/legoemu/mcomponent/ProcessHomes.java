@@ -36,11 +36,13 @@ public final class ProcessHomes
     }
 
     /**
-     * execve: reads the executable, discards any previous address space of {@code pid} and builds a new one.
+     * execve: reads the executable, discards any previous address space of {@code pid} and builds a new one, whose
+     * pages its owners serve to {@code pcomponentId} alone.
      *
      * @throws VmException the storage's errno (e.g. ENOENT), ENOEXEC with the ELF loader's one-line reason, ENOMEM.
      */
-    public ExecImage execve(final int pid, final String path, final List<String> argv, final List<String> envp)
+    public ExecImage execve(
+        final int pid, final int pcomponentId, final String path, final List<String> argv, final List<String> envp)
     {
         final byte[] image;
         try
@@ -52,7 +54,7 @@ public final class ProcessHomes
             throw new VmException(ex.errno(), path + ": " + ex.getMessage());
         }
         exit(pid);
-        final AddressSpace space = new AddressSpace(pid, router);
+        final AddressSpace space = new AddressSpace(pid, pcomponentId, router);
         byPid.put(pid, space);
         try
         {

@@ -32,15 +32,15 @@ public final class ProxyRemoteOwners implements RemoteOwners
 
     @Override
     public void vmaUpdate(
-        final VRegionOwner owner, final int pid, final VmaOp op, final long start, final long end, final int prot)
+        final VRegionOwner owner, final int pid, final int pcomponentId, final VmaOp op, final long start, final long end, final int prot)
     {
-        proxy(owner).vmaUpdate(pid, op, start, end, prot);
+        proxy(owner).vmaUpdate(pid, pcomponentId, op, start, end, prot);
     }
 
     @Override
-    public void pageStore(final VRegionOwner owner, final int pid, final long vaddr, final byte[] page)
+    public void pageStore(final VRegionOwner owner, final int pid, final int pcomponentId, final long vaddr, final byte[] page)
     {
-        proxy(owner).pageStore(pid, vaddr, page);
+        proxy(owner).pageStore(pid, pcomponentId, vaddr, page);
     }
 
     @Override

@@ -11,6 +11,10 @@ import org.legoemu.fabric.sbe.VmaOp;
  * the vRegions this monitor owns for the process, and the map from virtual page number to physical frame of the
  * pages it has stored. Pages are allocated on first touch (demand zero) from the shared {@link FramePool}.
  *
+ * <p>The store belongs to the one pComponent the process runs on ({@link #pcomponentId()}, told by the home): the
+ * monitor serves misses and flushes of the process to that pComponent alone (issue 5: a pComponent may only touch
+ * the address spaces of processes placed on it).
+ *
  * <p>The page-fault path ({@link #resolve}, {@link #store}) never throws for guest errors: it returns a negative
  * errno. Not thread-safe: used only on the monitor's dispatch thread.
  */
@@ -19,6 +23,7 @@ public final class RegionStore
     private static final long MISSING = -1;
 
     private final int pid;
+    private int pcomponentId;
     private final FramePool pool;
     private final VmaList vmas = new VmaList();
     private final Long2LongHashMap frameByVpn = new Long2LongHashMap(MISSING);
@@ -26,12 +31,14 @@ public final class RegionStore
     private int resolvedProt;
 
     /**
-     * @param pid  the process.
-     * @param pool where frames come from and go back to.
+     * @param pid          the process.
+     * @param pcomponentId the pComponent that runs it.
+     * @param pool         where frames come from and go back to.
      */
-    public RegionStore(final int pid, final FramePool pool)
+    public RegionStore(final int pid, final int pcomponentId, final FramePool pool)
     {
         this.pid = pid;
+        this.pcomponentId = pcomponentId;
         this.pool = pool;
     }
 
@@ -39,6 +46,18 @@ public final class RegionStore
     public int pid()
     {
         return pid;
+    }
+
+    /** The pComponent the process runs on: the only one whose misses and flushes of it are served here. */
+    public int pcomponentId()
+    {
+        return pcomponentId;
+    }
+
+    /** Records the pComponent the process runs on, as its home last said (M2M_VMA_UPDATE, M2M_PAGE_STORE). */
+    public void pcomponentId(final int pcomponentId)
+    {
+        this.pcomponentId = pcomponentId;
     }
 
     /**

@@ -19,14 +19,21 @@ public final class RegionStores
         this.pool = pool;
     }
 
-    /** The store of {@code pid}, created empty if absent. */
-    public RegionStore getOrCreate(final int pid)
+    /**
+     * The store of {@code pid}, created empty if absent, recording that the process runs on {@code pcomponentId}
+     * (the home's word is authoritative: it learnt the pComponent at P2M_EXECVE).
+     */
+    public RegionStore getOrCreate(final int pid, final int pcomponentId)
     {
         RegionStore store = byPid.get(pid);
         if (store == null)
         {
-            store = new RegionStore(pid, pool);
+            store = new RegionStore(pid, pcomponentId, pool);
             byPid.put(pid, store);
+        }
+        else
+        {
+            store.pcomponentId(pcomponentId);
         }
         return store;
     }

@@ -11,10 +11,10 @@ import org.legoemu.fabric.sbe.VmaOp;
 public interface RemoteOwners extends AutoCloseable
 {
     /** M2M_VMA_UPDATE: apply one VMA change on the owner. */
-    void vmaUpdate(VRegionOwner owner, int pid, VmaOp op, long start, long end, int prot);
+    void vmaUpdate(VRegionOwner owner, int pid, int pcomponentId, VmaOp op, long start, long end, int prot);
 
     /** M2M_PAGE_STORE: install one 4 KiB page on the owner. */
-    void pageStore(VRegionOwner owner, int pid, long vaddr, byte[] page);
+    void pageStore(VRegionOwner owner, int pid, int pcomponentId, long vaddr, byte[] page);
 
     /**
      * M2M_PROCESS_EXIT: the owner frees the process's frames.

@@ -23,12 +23,12 @@ final class UnlockedRemoteOwners implements RemoteOwners
 
     @Override
     public void vmaUpdate(
-        final VRegionOwner owner, final int pid, final VmaOp op, final long start, final long end, final int prot)
+        final VRegionOwner owner, final int pid, final int pcomponentId, final VmaOp op, final long start, final long end, final int prot)
     {
         final int holds = release();
         try
         {
-            delegate.vmaUpdate(owner, pid, op, start, end, prot);
+            delegate.vmaUpdate(owner, pid, pcomponentId, op, start, end, prot);
         }
         finally
         {
@@ -37,12 +37,12 @@ final class UnlockedRemoteOwners implements RemoteOwners
     }
 
     @Override
-    public void pageStore(final VRegionOwner owner, final int pid, final long vaddr, final byte[] page)
+    public void pageStore(final VRegionOwner owner, final int pid, final int pcomponentId, final long vaddr, final byte[] page)
     {
         final int holds = release();
         try
         {
-            delegate.pageStore(owner, pid, vaddr, page);
+            delegate.pageStore(owner, pid, pcomponentId, vaddr, page);
         }
         finally
         {

@@ -61,11 +61,11 @@ public final class VRegionRouter implements VmaChangeListener
             {
                 if (isLocal(owner))
                 {
-                    localStores.getOrCreate(space.pid()).applyVma(op, at, chunkEnd, prot);
+                    localStores.getOrCreate(space.pid(), space.pcomponentId()).applyVma(op, at, chunkEnd, prot);
                 }
                 else
                 {
-                    remote.vmaUpdate(owner, space.pid(), op, at, chunkEnd, prot);
+                    remote.vmaUpdate(owner, space.pid(), space.pcomponentId(), op, at, chunkEnd, prot);
                 }
             }
             at = chunkEnd;
@@ -86,7 +86,7 @@ public final class VRegionRouter implements VmaChangeListener
         if (isLocal(owner))
         {
             pageView.wrap(page);
-            final int result = localStores.getOrCreate(space.pid()).store(vaddr, pageView, 0);
+            final int result = localStores.getOrCreate(space.pid(), space.pcomponentId()).store(vaddr, pageView, 0);
             if (result < 0)
             {
                 throw new VmException(-result, "cannot store page 0x" + Long.toHexString(vaddr) + ": errno " +
@@ -95,7 +95,7 @@ public final class VRegionRouter implements VmaChangeListener
         }
         else
         {
-            remote.pageStore(owner, space.pid(), vaddr, page);
+            remote.pageStore(owner, space.pid(), space.pcomponentId(), vaddr, page);
         }
     }
 

@@ -36,12 +36,14 @@ final class LocalCluster implements AutoCloseable
             new RemoteOwners()
             {
                 public void vmaUpdate(
-                    final VRegionOwner o, final int pid, final VmaOp op, final long s, final long e, final int p)
+                    final VRegionOwner o, final int pid, final int pc, final VmaOp op, final long s, final long e,
+                    final int p)
                 {
                     throw new AssertionError("no remote owners here");
                 }
 
-                public void pageStore(final VRegionOwner o, final int pid, final long vaddr, final byte[] page)
+                public void pageStore(
+                    final VRegionOwner o, final int pid, final int pc, final long vaddr, final byte[] page)
                 {
                     throw new AssertionError("no remote owners here");
                 }

@@ -182,7 +182,7 @@ class MemoryHandlersTest
     {
         try (FramePool tiny = new FramePool(PAGE))
         {
-            final RegionStore store = new RegionStore(PID, tiny);
+            final RegionStore store = new RegionStore(PID, PCOMPONENT, tiny);
             store.applyVma(VmaOp.MAP, 0x10000, 0x10000 + 4 * PAGE, Mman.PROT_READ | Mman.PROT_WRITE);
             assertTrue(store.resolve(0x10000, Mman.PROT_READ) >= 0);
             assertEquals(-Errno.ENOMEM, store.resolve(0x10000 + PAGE, Mman.PROT_READ));
@@ -223,6 +223,39 @@ class MemoryHandlersTest
             () -> cluster.proxy.pcacheMiss(PID, PCOMPONENT, addr, Mman.PROT_READ, line, 0x1000, new byte[4096]));
         assertEquals(Errno.EIO, failed.errno());
         assertTrue(failed.getMessage().contains("piggybacked write-back failed"), failed.getMessage());
+    }
+
+    @Test
+    void missAndFlushFromAnotherPComponentAreRefusedWithEpermAndLogged()
+    {
+        exec();
+        final long addr = cluster.proxy.mmap(PID, 0, PAGE, Mman.PROT_READ | Mman.PROT_WRITE, ANON_PRIVATE);
+        final byte[] secret = new byte[4096];
+        Arrays.fill(secret, (byte)0x5a);
+        cluster.proxy.pcacheFlush(PID, PCOMPONENT, addr, secret);
+        final int intruder = PCOMPONENT + 1;
+        final byte[] line = new byte[4096];
+        try (AdapterWarnings warnings = new AdapterWarnings())
+        {
+            final RemoteErrorException miss = assertThrows(RemoteErrorException.class,
+                () -> cluster.proxy.pcacheMiss(PID, intruder, addr, Mman.PROT_READ, line));
+            assertEquals(Errno.EPERM, miss.errno());
+            assertArrayEquals(new byte[4096], line, "nothing of the page reached the intruder");
+            final byte[] overwrite = new byte[4096];
+            final RemoteErrorException flush = assertThrows(RemoteErrorException.class,
+                () -> cluster.proxy.pcacheFlush(PID, intruder, addr, overwrite));
+            assertEquals(Errno.EPERM, flush.errno());
+            final RemoteErrorException piggyback = assertThrows(RemoteErrorException.class,
+                () -> cluster.proxy.pcacheMiss(PID, intruder, addr, Mman.PROT_READ, line, addr, overwrite));
+            assertEquals(Errno.EPERM, piggyback.errno());
+
+            assertEquals(List.of(
+                "refused miss of pid 1000 from pComponent 8: the process runs on pComponent 7",
+                "refused flush of pid 1000 from pComponent 8: the process runs on pComponent 7",
+                "refused miss of pid 1000 from pComponent 8: the process runs on pComponent 7"), warnings.lines());
+        }
+        cluster.proxy.pcacheMiss(PID, PCOMPONENT, addr, Mman.PROT_READ, line);
+        assertArrayEquals(secret, line, "the refused flushes changed nothing; the right pComponent is served");
     }
 
     @Test

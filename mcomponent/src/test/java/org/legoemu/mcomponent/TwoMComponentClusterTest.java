@@ -145,6 +145,35 @@ class TwoMComponentClusterTest
     }
 
     @Test
+    void ownersThatAreNotTheHomeServeOnlyThePComponentTheHomeNamed()
+    {
+        final MemoryProxy home = new MemoryProxy(transport.connect(m1.endpoint()), TIMEOUT_NS);
+        home.execve(PID, PCOMPONENT, "/hello", List.of("hello"), List.of());
+        final long boundary = 5L << 30;
+        final long addr = home.mmap(PID, boundary - PAGE, 2 * PAGE, Mman.PROT_READ | Mman.PROT_WRITE,
+            Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED);
+        final byte[] line = new byte[4096];
+        try (AdapterWarnings warnings = new AdapterWarnings())
+        {
+            for (long page = addr; page < addr + 2 * PAGE; page += PAGE)
+            {
+                final MemoryProxy owner = owner(AddressLayout.vregion(page));
+                final long at = page;
+                assertEquals(Errno.EPERM, assertThrows(RemoteErrorException.class,
+                    () -> owner.pcacheMiss(PID, PCOMPONENT + 1, at, 1, line)).errno());
+                assertEquals(Errno.EPERM, assertThrows(RemoteErrorException.class,
+                    () -> owner.pcacheFlush(PID, PCOMPONENT + 1, at, line)).errno());
+                assertEquals(3, owner.pcacheMiss(PID, PCOMPONENT, page, 2, line));
+            }
+            assertEquals(4, warnings.lines().stream()
+                .filter(l -> l.endsWith("of pid 1000 from pComponent 10: the process runs on pComponent 9")).count(),
+                warnings.lines().toString());
+        }
+        assertNotEquals(gmmProxy.vregionLookup(PID, 4).ownerId(), gmmProxy.vregionLookup(PID, 5).ownerId(),
+            "one of the two owners is not the home");
+    }
+
+    @Test
     void execveOfMissingFileIsEnoent()
     {
         final MemoryProxy home = new MemoryProxy(transport.connect(m1.endpoint()), TIMEOUT_NS);

@@ -29,6 +29,7 @@ class VmaAlgebraTest
     private static final int WINDOW_PAGES = 64;
     private static final long WINDOW_START = AddressLayout.MMAP_BASE - WINDOW_PAGES * PAGE;
     private static final int PID = 1000;
+    private static final int PCOMPONENT = 7;
     private static final int ANON_PRIVATE = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
 
     enum Kind
@@ -56,7 +57,7 @@ class VmaAlgebraTest
     {
         try (LocalCluster cluster = new LocalCluster(4096L * PAGE, java.nio.file.Path.of(".")))
         {
-            final AddressSpace space = new AddressSpace(PID, cluster.router);
+            final AddressSpace space = new AddressSpace(PID, PCOMPONENT, cluster.router);
             final TreeMap<Long, Integer> model = new TreeMap<>();
             for (final Op op : ops)
             {
@@ -232,7 +233,7 @@ class VmaAlgebraTest
     {
         try (LocalCluster cluster = new LocalCluster(16 * PAGE, java.nio.file.Path.of(".")))
         {
-            final AddressSpace space = new AddressSpace(PID, cluster.router);
+            final AddressSpace space = new AddressSpace(PID, PCOMPONENT, cluster.router);
             expectErrno(Errno.EINVAL, () -> space.mmap(0, 0, Mman.PROT_READ, ANON_PRIVATE));
             expectErrno(Errno.EINVAL, () -> space.mmap(WINDOW_START + 1, PAGE, Mman.PROT_READ,
                 ANON_PRIVATE | Mman.MAP_FIXED));
@@ -254,7 +255,7 @@ class VmaAlgebraTest
     {
         try (LocalCluster cluster = new LocalCluster(64 * PAGE, java.nio.file.Path.of(".")))
         {
-            final AddressSpace space = new AddressSpace(PID, cluster.router);
+            final AddressSpace space = new AddressSpace(PID, PCOMPONENT, cluster.router);
             final long heap = 0x20_0000L;
             space.initBrk(heap);
             assertEquals(heap, space.brk(0), "brk(0) returns the current break");

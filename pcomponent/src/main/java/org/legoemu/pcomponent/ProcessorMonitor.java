@@ -24,7 +24,6 @@ import org.legoemu.pcomponent.memory.ProcessMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The processor monitor (LegoOS §4.3): runs the processes placed on it, each guest thread a Java thread running
@@ -38,7 +37,7 @@ public final class ProcessorMonitor implements AutoCloseable
 
     private final ProcessorContext ctx;
     private final ExCache cache;
-    private final AtomicInteger runningProcesses = new AtomicInteger();
+    private final ProcessorLoad load;
     private Server server;
     private ExecService exec;
     private ClusterMembership membership;
@@ -50,6 +49,7 @@ public final class ProcessorMonitor implements AutoCloseable
             ctx.excacheBytes(), ctx.excacheWays(), EvictionPolicy.named(ctx.excachePolicy()), ctx.excacheVictims());
         this.cache.piggyback(ctx.excachePiggyback());
         this.cache.zeroFill(ctx.excacheZeroFill());
+        this.load = new ProcessorLoad(cache);
     }
 
     /**
@@ -63,7 +63,7 @@ public final class ProcessorMonitor implements AutoCloseable
         server = ctx.transport().serve(ctx.listen(), "pcomponent",
             new ProcessorAdapter(exec, this::componentId, this::endpoint));
         membership = ClusterMembership.join(ctx.transport(), ctx.gmm(), ComponentKind.PCOMPONENT, ctx.excacheBytes(),
-            server.endpoint(), runningProcesses::get, ctx.timeoutNs(), "pcomponent");
+            server.endpoint(), load, ctx.timeoutNs(), "pcomponent");
         return this;
     }
 
@@ -207,10 +207,10 @@ public final class ProcessorMonitor implements AutoCloseable
             throw new LaunchException(ex.errno(), "cannot execute " + request.path() + ": " + ex.getMessage());
         }
 
-        runningProcesses.incrementAndGet();
         final ProcessMemory memory = new ProcessMemory(pid, componentId(), cache, owners);
         final LinuxProcess process = new LinuxProcess(
             pid, memory, home, storage, request.console(), request.path(), image.brk(), memoryBytes);
+        load.started(process.threads());
         process.cwd(request.cwd());
         final GuestThread main = process.threads().create();
         main.hart().pc = image.entry();
@@ -235,7 +235,7 @@ public final class ProcessorMonitor implements AutoCloseable
         }
         finally
         {
-            runningProcesses.decrementAndGet();
+            load.ended(process.threads());
             memory.release();
             releaseMemory(home, owners, gmm, pid,
                 result == null ? 128 + Signal.SIGKILL.number() : result.exitStatus());

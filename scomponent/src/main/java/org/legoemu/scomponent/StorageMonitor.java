@@ -54,7 +54,7 @@ public final class StorageMonitor implements AutoCloseable
                 ComponentKind.SCOMPONENT,
                 0,
                 server.endpoint(),
-                () -> 0,
+                new StorageLoad(files.resolver().root(), StorageLoad.DEFAULT_REFRESH_INTERVAL_NS),
                 ctx.timeoutNs(),
                 ctx.name());
         }

@@ -23,7 +23,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** {@code lego status}: every component the GMM knows, with its state and load (C2G_STATUS). */
+/**
+ * {@code lego status}: every component the GMM knows, with its state and load (C2G_STATUS): pComponent processes,
+ * threads and ExCache occupancy; mComponent frames used/total and vRegions owned; sComponent bytes stored. The
+ * figures are those of each component's last heartbeat (vRegions: the GMM's own table).
+ */
 @Command(mixinStandardHelpOptions = true, name = "status", sortOptions = false, description = "Show the cluster's components as the GMM sees them.")
 public final class StatusCommand implements Callable<Integer>
 {
@@ -129,17 +133,27 @@ public final class StatusCommand implements Callable<Integer>
         }
     }
 
-    private static String load(final ComponentStatus c)
+    /** The LOAD column, e.g. "2 processes, 3 threads, ExCache 120/4096 lines (2.9%)". */
+    static String load(final ComponentStatus c)
     {
         switch (c.kind())
         {
             case PCOMPONENT:
-                return c.load() + " processes";
+                return String.format(Locale.ROOT, "%d processes, %d threads, ExCache %d/%d lines (%s)", c.load(),
+                    c.threads(), c.excacheLinesUsed(), c.pagesTotal(), percent(c.excacheLinesUsed(), c.pagesTotal()));
             case MCOMPONENT:
-                return c.load() + " frames in use";
+                return String.format(Locale.ROOT, "frames %d/%d (%s), %d vRegions", c.load(), c.pagesTotal(),
+                    percent(c.load(), c.pagesTotal()), c.vregionsOwned());
+            case SCOMPONENT:
+                return Sizes.format(c.bytesStored()) + " stored";
             default:
                 return "-";
         }
+    }
+
+    private static String percent(final long part, final long whole)
+    {
+        return whole <= 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0 * part / whole);
     }
 
     private static ObjectNode toJson(final ClusterStatus status)
@@ -157,6 +171,25 @@ public final class StatusCommand implements Callable<Integer>
             node.put("uptimeNs", uptimeNs(status, c));
             node.put("capacityBytes", c.capacityBytes());
             node.put("load", c.load());
+            switch (c.kind())
+            {
+                case PCOMPONENT:
+                    node.put("processes", c.load());
+                    node.put("threads", c.threads());
+                    node.put("excacheLinesUsed", c.excacheLinesUsed());
+                    node.put("excacheLines", c.pagesTotal());
+                    break;
+                case MCOMPONENT:
+                    node.put("framesUsed", c.load());
+                    node.put("framesTotal", c.pagesTotal());
+                    node.put("vregionsOwned", c.vregionsOwned());
+                    break;
+                case SCOMPONENT:
+                    node.put("bytesStored", c.bytesStored());
+                    break;
+                default:
+                    break;
+            }
         }
         return root;
     }

@@ -85,9 +85,35 @@ class DaemonCommandsTest
         return new ObjectMapper().readTree(out.toString());
     }
 
+    /** The status row of the first component of a kind whose {@code field} has reached {@code value}. */
+    private JsonNode awaitFigure(final String gmm, final String kind, final String field, final long value)
+        throws Exception
+    {
+        JsonNode last = null;
+        for (int i = 0; i < 500; i++)
+        {
+            for (final JsonNode c : status(gmm).get("components"))
+            {
+                if (c.get("kind").asText().equals(kind))
+                {
+                    last = c;
+                    if (c.get(field).asLong() == value)
+                    {
+                        return c;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(kind + " never reported " + field + " " + value + ": " + last);
+    }
+
     @Test
     void daemonsJoinShowInStatusAndLeaveCleanly() throws Exception
     {
+        Files.write(root.resolve("data.bin"), new byte[12_345]);
+        Files.createDirectories(root.resolve("dir"));
+        Files.write(root.resolve("dir/more.bin"), new byte[655]);
         final GmmCommand gmmCommand = new GmmCommand();
         final Running gmm = new Running(gmmCommand, "--listen", "127.0.0.1:0", "--secret-file", secretFile);
         final String gmmAddress = gmm.address();
@@ -119,6 +145,11 @@ class DaemonCommandsTest
             }
         }
         assertTrue(sawMemory);
+        final JsonNode storageRow = awaitFigure(gmmAddress, "sComponent", "bytesStored", 13_000);
+        assertEquals(13_000, storageRow.get("bytesStored").asLong(), "data.bin and dir/more.bin: " + storageRow);
+        final JsonNode memoryRow = awaitFigure(gmmAddress, "mComponent", "framesTotal", (64L << 30) / 4096);
+        assertEquals(0, memoryRow.get("framesUsed").asLong(), memoryRow.toString());
+        assertEquals(0, memoryRow.get("vregionsOwned").asLong(), memoryRow.toString());
 
         memoryCommand.daemon.stop();
         assertEquals(0, memory.exit.get());

@@ -102,7 +102,7 @@ public final class ClusterMembership implements AutoCloseable
             {
                 synchronized (heartbeatProxy)
                 {
-                    heartbeatProxy.heartbeat(componentId, load.load(), load.recentRequests(), load.framesFree());
+                    heartbeatProxy.heartbeat(componentId, load);
                 }
             }
             catch (final FabricException ex)

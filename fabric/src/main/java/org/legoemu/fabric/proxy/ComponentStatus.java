@@ -15,6 +15,11 @@ import org.legoemu.fabric.sbe.ComponentState;
  * @param registeredAtNs the GMM's uptime when the component registered, ns (its uptime is the status's uptime minus
  *                       this).
  * @param address        where the component serves requests.
+ * @param threads          pComponent: live guest threads at its last heartbeat; others 0.
+ * @param excacheLinesUsed pComponent: valid 4 KiB ExCache lines at its last heartbeat (of capacityBytes / 4096);
+ *                         others 0.
+ * @param vregionsOwned    mComponent: vRegions the GMM has assigned to it; others 0.
+ * @param bytesStored      sComponent: bytes in its files at its last heartbeat; others 0.
  */
 public record ComponentStatus(
     int componentId,
@@ -23,6 +28,18 @@ public record ComponentStatus(
     long load,
     long capacityBytes,
     long registeredAtNs,
-    Endpoint address)
+    Endpoint address,
+    long threads,
+    long excacheLinesUsed,
+    long vregionsOwned,
+    long bytesStored)
 {
+    /** Size of one ExCache line and one mComponent frame, bytes. */
+    public static final long PAGE_BYTES = 4096;
+
+    /** mComponent: frames of its memory; pComponent: lines of its ExCache (capacity / 4 KiB); else 0. */
+    public long pagesTotal()
+    {
+        return capacityBytes / PAGE_BYTES;
+    }
 }

@@ -129,7 +129,31 @@ public final class GmmProxy
             .componentId(componentId)
             .load(load)
             .recentRequests(recentRequests)
-            .framesFree(framesFree);
+            .framesFree(framesFree)
+            .threads(0)
+            .excacheLinesUsed(0)
+            .bytesStored(0);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength());
+    }
+
+    /**
+     * X2G_HEARTBEAT with every figure, each sampled once from {@code load}.
+     *
+     * @param componentId this monitor's id.
+     * @param load        the monitor's figures.
+     * @throws org.legoemu.fabric.RemoteErrorException ENOENT if the GMM does not know the id (register again),
+     *                                                 EINVAL for a negative figure.
+     */
+    public synchronized void heartbeat(final int componentId, final HeartbeatLoad load)
+    {
+        heartbeatEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .componentId(componentId)
+            .load(load.load())
+            .recentRequests(load.recentRequests())
+            .framesFree(load.framesFree())
+            .threads(load.threads())
+            .excacheLinesUsed(load.excacheLinesUsed())
+            .bytesStored(load.bytesStored());
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength());
     }
 
@@ -257,9 +281,13 @@ public final class GmmProxy
             final long load = c.load();
             final long capacityBytes = c.capacityBytes();
             final long registeredAtNs = c.registeredAtNs();
+            final long threads = c.threads();
+            final long excacheLinesUsed = c.excacheLinesUsed();
+            final long vregionsOwned = c.vregionsOwned();
+            final long bytesStored = c.bytesStored();
             final Endpoint address = Endpoint.parse(c.address());
-            components.add(new ComponentStatus(
-                componentId, kind, state, load, capacityBytes, registeredAtNs, address));
+            components.add(new ComponentStatus(componentId, kind, state, load, capacityBytes, registeredAtNs, address,
+                threads, excacheLinesUsed, vregionsOwned, bytesStored));
         }
         return new ClusterStatus(uptimeNs, List.copyOf(components));
     }

@@ -21,4 +21,22 @@ public interface HeartbeatLoad
     {
         return 0;
     }
+
+    /** pComponent: live guest threads of its processes (lego status); others 0. */
+    default long threads()
+    {
+        return 0;
+    }
+
+    /** pComponent: valid 4 KiB lines in its ExCache (occupancy, lego status); others 0. */
+    default long excacheLinesUsed()
+    {
+        return 0;
+    }
+
+    /** sComponent: bytes in the regular files it stores (lego status); others 0. */
+    default long bytesStored()
+    {
+        return 0;
+    }
 }

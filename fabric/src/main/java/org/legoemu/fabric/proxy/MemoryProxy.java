@@ -337,30 +337,35 @@ public final class MemoryProxy
     }
 
     /**
-     * M2M_VMA_UPDATE at a vRegion owner: apply one VMA change of the range {@code [start, end)} (within one vRegion).
+     * M2M_VMA_UPDATE at a vRegion owner: apply one VMA change of the range {@code [start, end)} (within one vRegion)
+     * of the process {@code pid}, which runs on {@code pcomponentId}.
      */
-    public synchronized void vmaUpdate(final int pid, final VmaOp op, final long start, final long end, final int prot)
+    public synchronized void vmaUpdate(
+        final int pid, final int pcomponentId, final VmaOp op, final long start, final long end, final int prot)
     {
         vmaUpdateEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .pid(pid)
             .op(op)
             .start(start)
             .end(end)
-            .prot(prot);
+            .prot(prot)
+            .pcomponentId(pcomponentId);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + vmaUpdateEncoder.encodedLength());
     }
 
     /**
-     * M2M_PAGE_STORE at a vRegion owner: install the contents of one page.
+     * M2M_PAGE_STORE at a vRegion owner: install the contents of one page of the process {@code pid}, which runs on
+     * {@code pcomponentId}.
      *
      * @param page 4096 bytes.
      * @throws org.legoemu.fabric.RemoteErrorException EFAULT (no VMA there on the owner), ENOMEM.
      */
-    public synchronized void pageStore(final int pid, final long vaddr, final byte[] page)
+    public synchronized void pageStore(final int pid, final int pcomponentId, final long vaddr, final byte[] page)
     {
         pageStoreEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .pid(pid)
             .vaddr(vaddr)
+            .pcomponentId(pcomponentId)
             .putPage(page, 0, LINE_SIZE);
         idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + pageStoreEncoder.encodedLength());
     }
