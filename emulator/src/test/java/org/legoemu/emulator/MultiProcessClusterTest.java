@@ -1,5 +1,7 @@
 package org.legoemu.emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,10 @@ class MultiProcessClusterTest
     private static final Pattern PLACED = Pattern.compile("lego: exit \\d+ \\| pid \\d+ on pComponent (\\d+) .*\\R");
     private static final long START_TIMEOUT_MS = 40_000;
     private static final int MCOMPONENTS = 2;
+    /** The GMM's default detection time: 8 missed heartbeats of 100 ms, plus one interval for its check. */
+    private static final long DETECTION_MS = 8 * 100 + 100;
+    /** Slack for a loaded CI machine: JVM scheduling of the GMM's detector and the polls' connections. */
+    private static final long DETECTION_MARGIN_MS = 5_000;
 
     @TempDir
     Path dir;
@@ -271,16 +277,95 @@ class MultiProcessClusterTest
         waiting.getOutputStream().close();
     }
 
-    /** Processes the GMM has placed and not yet seen exit, over all pComponents. */
-    private static long placedProcesses(final String gmm, final String secret) throws IOException
+    /**
+     * An mComponent JVM killed with SIGKILL cannot say goodbye; {@code lego status --json} must show it {@code dead}
+     * within the detection time: 8 missed 100 ms heartbeats (0.8 s, {@code lego gmm --missed-heartbeats}) plus one
+     * interval for the detector's check and the beat in flight, plus {@link #DETECTION_MARGIN_MS} for the load of a
+     * shared CI machine (JVM scheduling, each poll's connection and handshake). The other mComponent and the GMM
+     * are not declared dead, and the GMM logs the death once.
+     */
+    @Test
+    void sigkilledMComponentShowsDeadInStatusWithinTheDetectionTime() throws Exception
+    {
+        final Path key = dir.resolve("cluster.key");
+        assertEquals(0, client(new StringWriter(), "keygen", "--out", key.toString()));
+        final String secret = key.toString();
+        // -v: the test class path carries fabric's logback-test.xml (root level ERROR); the death is logged at WARN
+        final Daemon gmmDaemon = start("gmm", "gmm", "-v", "--listen", "127.0.0.1:0", "--secret-file", secret);
+        final String gmm = gmmDaemon.address();
+        final Daemon victim = start("mcomponent-1", "mcomponent", "--gmm", gmm, "--memory", "64MiB",
+            "--secret-file", secret);
+        final Daemon survivor = start("mcomponent-2", "mcomponent", "--gmm", gmm, "--memory", "64MiB",
+            "--secret-file", secret);
+        final String victimAddress = victim.address();
+        final String survivorAddress = survivor.address();
+        final long joinDeadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        while (!"alive".equals(state(gmm, secret, victimAddress)) ||
+            !"alive".equals(state(gmm, secret, survivorAddress)))
+        {
+            assertTrue(System.currentTimeMillis() < joinDeadline,
+                "both mComponents joined: " + statusJson(gmm, secret));
+            Thread.sleep(50);
+        }
+
+        final long killedNs = System.nanoTime();
+        victim.process.destroyForcibly();
+        assertTrue(victim.process.waitFor(10, TimeUnit.SECONDS), "SIGKILL ends the mComponent");
+        final long boundMs = DETECTION_MS + DETECTION_MARGIN_MS;
+        while (!"dead".equals(state(gmm, secret, victimAddress)))
+        {
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs) < boundMs,
+                "status shows the killed mComponent dead within " + boundMs + " ms: " + statusJson(gmm, secret));
+            Thread.sleep(20);
+        }
+        final long detectedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
+        assertTrue(detectedMs < boundMs, "dead after " + detectedMs + " ms, bound " + boundMs + " ms");
+
+        final String survivorState = state(gmm, secret, survivorAddress);
+        assertTrue(survivorState.equals("alive") || survivorState.equals("suspect"),
+            "the other mComponent is not declared dead: " + statusJson(gmm, secret));
+        assertTrue(survivor.process.isAlive() && gmmDaemon.process.isAlive(), "the others keep running");
+        final String logged = "declared DEAD after 8 missed heartbeats";
+        final long logDeadline = System.currentTimeMillis() + 5_000;
+        while (gmmDaemon.output.indexOf(logged) < 0 && System.currentTimeMillis() < logDeadline)
+        {
+            Thread.sleep(20);
+        }
+        final int first = gmmDaemon.output.indexOf(logged);
+        assertTrue(first >= 0 && gmmDaemon.output.indexOf(logged, first + 1) < 0,
+            "the GMM logs the death once: " + gmmDaemon.output);
+        assertTrue(gmmDaemon.output.substring(Math.max(0, first - 200), first).contains(victimAddress),
+            "the logged death names the killed mComponent: " + gmmDaemon.output);
+    }
+
+    /** The {@code state} of the component registered at {@code address}, or null if the GMM lists none there. */
+    private static String state(final String gmm, final String secret, final String address) throws IOException
+    {
+        for (final JsonNode c : new ObjectMapper().readTree(statusJson(gmm, secret)).get("components"))
+        {
+            if (c.get("address").asText().equals(address))
+            {
+                return c.get("state").asText();
+            }
+        }
+        return null;
+    }
+
+    /** {@code lego status --json}, run in this JVM as the CLI would. */
+    private static String statusJson(final String gmm, final String secret)
     {
         final StringWriter out = new StringWriter();
         final CommandLine cli = new CommandLine(new Lego());
         cli.setOut(new PrintWriter(out, true));
         assertEquals(0, cli.execute("status", "--json", "--gmm", gmm, "--secret-file", secret));
+        return out.toString();
+    }
+
+    /** Processes the GMM has placed and not yet seen exit, over all pComponents. */
+    private static long placedProcesses(final String gmm, final String secret) throws IOException
+    {
         long processes = 0;
-        for (final com.fasterxml.jackson.databind.JsonNode c :
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString()).get("components"))
+        for (final JsonNode c : new ObjectMapper().readTree(statusJson(gmm, secret)).get("components"))
         {
             if (c.get("kind").asText().equals("pComponent"))
             {
