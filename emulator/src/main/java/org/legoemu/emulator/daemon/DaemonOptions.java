@@ -10,7 +10,9 @@ public final class DaemonOptions
         description = "The global manager to join.")
     public Endpoint gmm;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0", converter = EndpointConverter.class,
-        description = "Where to serve requests; port 0 picks a free port, which is printed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
+        converter = MemberListenConverter.class,
+        description = "Where to serve requests, an address the other members can reach (not 0.0.0.0); port 0 picks "
+            + "a free port, which is printed (default: ${DEFAULT-VALUE}).")
     public Endpoint listen;
 }

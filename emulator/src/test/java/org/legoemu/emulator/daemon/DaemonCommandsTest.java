@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -312,5 +313,21 @@ class DaemonCommandsTest
         cli.setErr(new PrintWriter(err, true));
         assertEquals(2, cli.execute("--gmm", "nowhere", "--secret-file", secretFile));
         assertTrue(err.toString().contains("is not HOST:PORT"), err.toString());
+    }
+
+    @Test
+    void memberRefusesAWildcardListenAddressTheOthersCouldNotReach()
+    {
+        for (final String wildcard : new String[] {"0.0.0.0:0", "[::]:7100"})
+        {
+            final StringWriter err = new StringWriter();
+            final CommandLine cli = new CommandLine(new MComponentCommand());
+            cli.setErr(new PrintWriter(err, true));
+            assertEquals(2, cli.execute("--gmm", "127.0.0.1:1", "--listen", wildcard, "--secret-file", secretFile));
+            assertTrue(err.toString().contains("is a wildcard address"), err.toString());
+        }
+        assertFalse(MemberListenConverter.isWildcard("127.0.0.1"));
+        assertFalse(MemberListenConverter.isWildcard("localhost"));
+        assertTrue(MemberListenConverter.isWildcard("::"));
     }
 }
