@@ -52,6 +52,7 @@ import org.legoemu.fabric.sbe.P2S_STATDecoder;
 import org.legoemu.fabric.sbe.P2S_TRUNCATEDecoder;
 import org.legoemu.fabric.sbe.P2S_WRITEDecoder;
 import org.legoemu.fabric.sbe.S2X_DATADecoder;
+import org.legoemu.fabric.sbe.S2X_DIR_ENTRIESDecoder;
 import org.legoemu.fabric.sbe.S2X_STAT_REPLYDecoder;
 import org.legoemu.fabric.sbe.X2G_DEREGISTERDecoder;
 import org.legoemu.fabric.sbe.X2G_HEARTBEATDecoder;
@@ -101,6 +102,7 @@ public final class RequestValidator
         REPLY_TEMPLATE_IDS.add(M2P_VM_REPLYDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_DATADecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_STAT_REPLYDecoder.TEMPLATE_ID);
+        REPLY_TEMPLATE_IDS.add(S2X_DIR_ENTRIESDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(P2C_OUTPUTDecoder.TEMPLATE_ID);
 
         HANDSHAKE_TEMPLATE_IDS.add(X2X_AUTH_HELLODecoder.TEMPLATE_ID);

@@ -9,6 +9,7 @@ import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.P2M_PCACHE_MISSDecoder;
 import org.legoemu.fabric.sbe.P2S_FSYNCDecoder;
 import org.legoemu.fabric.sbe.S2X_DATADecoder;
+import org.legoemu.fabric.sbe.S2X_DIR_ENTRIESDecoder;
 import org.legoemu.fabric.sbe.X2G_REGISTERDecoder;
 import org.legoemu.fabric.sbe.X2X_AUTH_HELLODecoder;
 
@@ -29,6 +30,8 @@ class RequestValidatorTest
         assertFalse(RequestValidator.isRequestTemplateId(AckDecoder.TEMPLATE_ID));
         assertFalse(RequestValidator.isRequestTemplateId(S2X_DATADecoder.TEMPLATE_ID));
         assertTrue(RequestValidator.isReplyTemplateId(S2X_DATADecoder.TEMPLATE_ID));
+        assertFalse(RequestValidator.isRequestTemplateId(S2X_DIR_ENTRIESDecoder.TEMPLATE_ID), "a reply");
+        assertTrue(RequestValidator.isReplyTemplateId(S2X_DIR_ENTRIESDecoder.TEMPLATE_ID));
         assertFalse(RequestValidator.isRequestTemplateId(9999));
         assertFalse(RequestValidator.isRequestTemplateId(X2X_AUTH_HELLODecoder.TEMPLATE_ID));
         assertFalse(RequestValidator.isReplyTemplateId(X2X_AUTH_HELLODecoder.TEMPLATE_ID));
