@@ -97,8 +97,9 @@ public final class MemoryBenchCommand implements Callable<Integer>
     boolean compare;
 
     @Option(names = "--plot", paramLabel = "FILE",
-        description = "Also draw the sweeps (slowdown and miss rate vs ExCache size, one line per guest; with "
-            + "--compare one chart row per guest, one line per variant) into FILE as a PNG. Needs 100 in --fractions.")
+        description = "Also draw the sweeps into FILE as a PNG: slowdown and misses per 1000 instructions vs ExCache "
+            + "size, one line per guest; with --compare one more row per guest, one line per variant. Needs 100 in "
+            + "--fractions.")
     Path plot;
 
     private PrintWriter out;
@@ -240,15 +241,15 @@ public final class MemoryBenchCommand implements Callable<Integer>
     {
         final double[] percent = new double[points.size()];
         final double[] slowdown = new double[points.size()];
-        final double[] missRate = new double[points.size()];
+        final double[] mpki = new double[points.size()];
         for (int i = 0; i < points.size(); i++)
         {
             final Point p = points.get(i);
             percent[i] = p.percent();
             slowdown[i] = fullNs == 0 ? 0 : p.run().result().wallNs() / fullNs;
-            missRate[i] = p.run().missRate();
+            mpki[i] = p.run().mpki();
         }
-        return new SweepPlot.Series(name, percent, slowdown, missRate);
+        return new SweepPlot.Series(name, percent, slowdown, mpki);
     }
 
     private EmbeddedCluster cluster(final long excacheBytes)
