@@ -31,12 +31,19 @@ class MemoryBenchCommandTest
         return cli.run(args);
     }
 
+    /** A small input file for wordcount. */
+    private Path words() throws Exception
+    {
+        final Path input = dir.resolve("words.txt");
+        Files.writeString(input, "the quick brown fox jumps over the lazy dog\n".repeat(200));
+        return input;
+    }
+
     @Test
     void printsLatencyHitCostBothSweepsAndTheComparisonAndPlotsThem() throws Exception
     {
         final Path png = dir.resolve("sweep.png");
-        final Path input = dir.resolve("words.txt");
-        Files.writeString(input, "the quick brown fox jumps over the lazy dog\n".repeat(200));
+        final Path input = words();
         final int status = lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
             "--wordcount-input", input.toString(), "--sort-keys", "2000", "--round-trips", "200", "--repeat", "1",
             "--fractions", "50,100", "--latency-excache", "32KiB", "--compare", "--plot", png.toString());
@@ -61,13 +68,23 @@ class MemoryBenchCommandTest
     }
 
     @Test
-    void plotWithoutTheFullSizePointIsAOneLineUsageError()
+    void plotWithoutTheFullSizePointIsAOneLineUsageError() throws Exception
     {
         assertEquals(ExitCodes.USAGE, lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
-            "--fractions", "25,50", "--plot", dir.resolve("p.png").toString()));
+            "--wordcount-input", words().toString(), "--fractions", "25,50", "--plot", dir.resolve("p.png").toString()));
         assertEquals(1, cli.err().trim().lines().count(), cli.err());
         assertTrue(cli.err().contains("--plot needs 100 in --fractions"), cli.err());
         assertFalse(Files.exists(dir.resolve("p.png")));
+    }
+
+    @Test
+    void plotIntoAMissingDirectoryIsRefusedBeforeMeasuring() throws Exception
+    {
+        assertEquals(ExitCodes.USAGE, lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
+            "--wordcount-input", words().toString(), "--plot", dir.resolve("nope/p.png").toString()));
+        assertEquals(1, cli.err().trim().lines().count(), cli.err());
+        assertTrue(cli.err().contains("no directory"), cli.err());
+        assertFalse(cli.err().contains("bench: "), "nothing measured: " + cli.err());
     }
 
     @Test

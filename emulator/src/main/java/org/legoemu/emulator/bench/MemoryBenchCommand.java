@@ -180,6 +180,12 @@ public final class MemoryBenchCommand implements Callable<Integer>
             err.println("lego: --plot needs 100 in --fractions (slowdowns are relative to it)");
             return ExitCodes.USAGE;
         }
+        final Path plotDir = plot == null ? null : plot.toAbsolutePath().getParent();
+        if (plotDir != null && !Files.isDirectory(plotDir))
+        {
+            err.println("lego: --plot " + plot + ": no directory " + plotDir);
+            return ExitCodes.USAGE;
+        }
         final List<String> wordcountArgv = new ArrayList<>(List.of(dir.resolve("wordcount").toString()));
         for (final Path input : wordcountInput)
         {

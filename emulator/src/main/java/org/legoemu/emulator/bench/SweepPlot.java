@@ -12,7 +12,6 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -92,11 +91,6 @@ final class SweepPlot
         finally
         {
             g.dispose();
-        }
-        final Path parent = file.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent))
-        {
-            throw new IOException("no directory " + parent);
         }
         if (!ImageIO.write(figure, "png", file.toFile()))
         {
