@@ -71,7 +71,8 @@ class MemoryBenchCommandTest
     void plotWithoutTheFullSizePointIsAOneLineUsageError() throws Exception
     {
         assertEquals(ExitCodes.USAGE, lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
-            "--wordcount-input", words().toString(), "--fractions", "25,50", "--plot", dir.resolve("p.png").toString()));
+            "--wordcount-input", words().toString(), "--fractions", "25,50",
+            "--plot", dir.resolve("p.png").toString()));
         assertEquals(1, cli.err().trim().lines().count(), cli.err());
         assertTrue(cli.err().contains("--plot needs 100 in --fractions"), cli.err());
         assertFalse(Files.exists(dir.resolve("p.png")));
