@@ -3,16 +3,24 @@ package org.legoemu.emulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code lego bench memory} with tiny workloads: every section is printed, bad input is a one-line error. */
 class MemoryBenchCommandTest
 {
+    /** The eight bytes every PNG file starts with (PNG specification, section 5.2). */
+    private static final byte[] PNG_SIGNATURE = {(byte)0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
     @TempDir
     Path dir;
 
@@ -23,14 +31,22 @@ class MemoryBenchCommandTest
         return cli.run(args);
     }
 
-    @Test
-    void printsLatencyHitCostBothSweepsAndTheComparison() throws Exception
+    /** A small input file for wordcount. */
+    private Path words() throws Exception
     {
         final Path input = dir.resolve("words.txt");
         Files.writeString(input, "the quick brown fox jumps over the lazy dog\n".repeat(200));
+        return input;
+    }
+
+    @Test
+    void printsLatencyHitCostBothSweepsAndTheComparisonAndPlotsThem() throws Exception
+    {
+        final Path png = dir.resolve("sweep.png");
+        final Path input = words();
         final int status = lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
             "--wordcount-input", input.toString(), "--sort-keys", "2000", "--round-trips", "200", "--repeat", "1",
-            "--fractions", "50,100", "--latency-excache", "32KiB", "--compare");
+            "--fractions", "50,100", "--latency-excache", "32KiB", "--compare", "--plot", png.toString());
         assertEquals(0, status, cli.err());
         final String text = cli.out();
         assertTrue(text.contains("ratio miss / raw"), text);
@@ -41,6 +57,35 @@ class MemoryBenchCommandTest
         assertTrue(cli.err().contains("bench: sort: ExCache 50.0% of the working set"), cli.err());
         assertTrue(text.contains("## Comparison: wordcount") && text.contains("## Comparison: sort"), text);
         assertTrue(text.contains("lru, no victim buffer, no piggyback"), text);
+        final byte[] bytes = Files.readAllBytes(png);
+        assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, PNG_SIGNATURE.length));
+        assertTrue(bytes.length > 10_000, () -> "a " + bytes.length + "-byte PNG cannot hold six charts");
+        final BufferedImage image = ImageIO.read(png.toFile());
+        assertNotNull(image, "ImageIO cannot decode " + png);
+        // the guests' row and one row per guest's comparison, two charts each
+        assertEquals(2 * 600, image.getWidth());
+        assertEquals(3 * 380, image.getHeight());
+    }
+
+    @Test
+    void plotWithoutTheFullSizePointIsAOneLineUsageError() throws Exception
+    {
+        assertEquals(ExitCodes.USAGE, lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
+            "--wordcount-input", words().toString(), "--fractions", "25,50",
+            "--plot", dir.resolve("p.png").toString()));
+        assertEquals(1, cli.err().trim().lines().count(), cli.err());
+        assertTrue(cli.err().contains("--plot needs 100 in --fractions"), cli.err());
+        assertFalse(Files.exists(dir.resolve("p.png")));
+    }
+
+    @Test
+    void plotIntoAMissingDirectoryIsRefusedBeforeMeasuring() throws Exception
+    {
+        assertEquals(ExitCodes.USAGE, lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
+            "--wordcount-input", words().toString(), "--plot", dir.resolve("nope/p.png").toString()));
+        assertEquals(1, cli.err().trim().lines().count(), cli.err());
+        assertTrue(cli.err().contains("no directory"), cli.err());
+        assertFalse(cli.err().contains("bench: "), "nothing measured: " + cli.err());
     }
 
     @Test

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -95,6 +96,12 @@ public final class MemoryBenchCommand implements Callable<Integer>
             + "piggybacking (one run per point; several minutes).")
     boolean compare;
 
+    @Option(names = "--plot", paramLabel = "FILE",
+        description = "Also draw the sweeps into FILE as a PNG: slowdown and misses per 1000 instructions vs ExCache "
+            + "size, one line per guest; with --compare one more row per guest, one line per variant. Needs 100 in "
+            + "--fractions.")
+    Path plot;
+
     private PrintWriter out;
     private PrintWriter err;
 
@@ -168,6 +175,17 @@ public final class MemoryBenchCommand implements Callable<Integer>
                 return ExitCodes.USAGE;
             }
         }
+        if (plot != null && !fractions.contains(100.0))
+        {
+            err.println("lego: --plot needs 100 in --fractions (slowdowns are relative to it)");
+            return ExitCodes.USAGE;
+        }
+        final Path plotDir = plot == null ? null : plot.toAbsolutePath().getParent();
+        if (plotDir != null && !Files.isDirectory(plotDir))
+        {
+            err.println("lego: --plot " + plot + ": no directory " + plotDir);
+            return ExitCodes.USAGE;
+        }
         final List<String> wordcountArgv = new ArrayList<>(List.of(dir.resolve("wordcount").toString()));
         for (final Path input : wordcountInput)
         {
@@ -183,17 +201,33 @@ public final class MemoryBenchCommand implements Callable<Integer>
             latency(sort);
             hitCost();
             final Variant chosen = new Variant(policy, victims, true);
+            final List<SweepPlot.Series> guestSeries = new ArrayList<>();
+            final List<SweepPlot.Row> compareRows = new ArrayList<>();
             for (final Guest guest : List.of(wordcount, sort))
             {
                 final long workingSetLines = workingSet(guest);
                 final List<Point> points = sweep(guest, workingSetLines, chosen, fractions, repeat);
                 printSweep(guest, workingSetLines, points);
+                final double fullNs = fullNs(points);
+                guestSeries.add(series(guest.name(), points, fullNs));
                 if (compare)
                 {
-                    compare(guest, workingSetLines, fullNs(points));
+                    final List<SweepPlot.Series> lines = compare(guest, workingSetLines, fullNs);
+                    if (!lines.isEmpty())
+                    {
+                        compareRows.add(new SweepPlot.Row(guest.name() + " by variant", lines));
+                    }
                 }
             }
             out.flush();
+            if (plot != null)
+            {
+                final List<SweepPlot.Row> rows = new ArrayList<>();
+                rows.add(new SweepPlot.Row("ExCache " + chosen.label(), guestSeries));
+                rows.addAll(compareRows);
+                SweepPlot.write(rows, plot);
+                err.println("bench: plot written to " + plot);
+            }
             return 0;
         }
         catch (final LaunchException | IllegalArgumentException | IllegalStateException ex)
@@ -201,6 +235,27 @@ public final class MemoryBenchCommand implements Callable<Integer>
             err.println("lego: " + ex.getMessage());
             return ExitCodes.USAGE;
         }
+        catch (final IOException ex)
+        {
+            err.println("lego: cannot write the plot " + plot + ": " + ex.getMessage());
+            return ExitCodes.USAGE;
+        }
+    }
+
+    /** The plotted line of a sweep; slowdowns are against {@code fullNs}, the runtime at 100 %. */
+    private static SweepPlot.Series series(final String name, final List<Point> points, final double fullNs)
+    {
+        final double[] percent = new double[points.size()];
+        final double[] slowdown = new double[points.size()];
+        final double[] mpki = new double[points.size()];
+        for (int i = 0; i < points.size(); i++)
+        {
+            final Point p = points.get(i);
+            percent[i] = p.percent();
+            slowdown[i] = fullNs == 0 ? 0 : p.run().result().wallNs() / fullNs;
+            mpki[i] = p.run().mpki();
+        }
+        return new SweepPlot.Series(name, percent, slowdown, mpki);
     }
 
     private EmbeddedCluster cluster(final long excacheBytes)
@@ -364,8 +419,10 @@ public final class MemoryBenchCommand implements Callable<Integer>
      * The sweep of every variant below 100 %, one run per point. Slowdowns are against {@code fullNs}, the median
      * runtime at 100 % of the main sweep: with the whole working set cached nothing is evicted, so every variant
      * behaves alike there.
+     *
+     * @return one plotted line per variant
      */
-    private void compare(final Guest guest, final long workingSetLines, final double fullNs)
+    private List<SweepPlot.Series> compare(final Guest guest, final long workingSetLines, final double fullNs)
     {
         final List<Variant> variants = List.of(new Variant("fifo", victims, true), new Variant("lru", victims, true),
             new Variant("random", victims, true), new Variant("lru", 0, true), new Variant("lru", 0, false));
@@ -386,9 +443,14 @@ public final class MemoryBenchCommand implements Callable<Integer>
             out.printf(Locale.ROOT, " %26s", String.format(Locale.ROOT, "%.1f%%", pct));
         }
         out.println();
+        final List<SweepPlot.Series> lines = new ArrayList<>();
         for (final Variant v : variants)
         {
             final List<Point> points = sweep(guest, workingSetLines, v, below, 1);
+            if (!points.isEmpty())
+            {
+                lines.add(series(v.label(), points, fullNs));
+            }
             out.printf(Locale.ROOT, "%-36s", v.label());
             for (final Point p : points)
             {
@@ -399,5 +461,6 @@ public final class MemoryBenchCommand implements Callable<Integer>
             out.println();
             out.flush();
         }
+        return lines;
     }
 }

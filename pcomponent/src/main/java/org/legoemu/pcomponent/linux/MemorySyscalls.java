@@ -213,17 +213,19 @@ final class MemorySyscalls
         {
             return -Errno.EINVAL;
         }
+        final long end = addr + pageUp(length);
+        // fresh pages stay fresh with the new protection; another thread may fetch a line of the range with the
+        // old protection while the home changes it, so endProtect drops the range once more
+        process.processMemory().beginProtect(addr, end);
         try
         {
-            process.processMemory().invalidate(addr, addr + pageUp(length), true);
             process.home().mprotect(process.pid(), addr, length, prot);
-            // another thread may have fetched a line of the range with the old protection while the home changed
-            // it: drop the range once more, so every later access sees the new protection
-            process.processMemory().invalidate(addr, addr + pageUp(length), true);
+            process.processMemory().endProtect(addr, end, prot);
             return 0;
         }
         catch (final FabricException ex)
         {
+            process.processMemory().endProtect(addr, end, -1);
             return -ex.errno();
         }
     }

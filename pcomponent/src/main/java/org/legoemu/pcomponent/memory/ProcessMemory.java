@@ -197,6 +197,29 @@ public final class ProcessMemory implements GuestMemory, LineBackend
         fresh.add(start, end, prot);
     }
 
+    /**
+     * Starts a protection change of {@code [start, end)} (mprotect(2)): writes back and drops its lines, so every
+     * later access sees the new protection, and {@link FreshRanges#suspend suspends} its fresh pages, which stay
+     * zero and unmaterialised whatever the protection. Follow with {@link #endProtect} once the home answered.
+     */
+    public void beginProtect(final long start, final long end)
+    {
+        fresh.suspend(start, end);
+        cache.invalidate(pid, start, end, true);
+    }
+
+    /**
+     * Ends a protection change of {@code [start, end)}: drops the lines another thread may have fetched with the old
+     * protection meanwhile, then makes the suspended pages no miss touched fresh again with {@code prot}.
+     *
+     * @param prot the PROT_ bits the home applied, or -1 when the change failed (the pages become ordinary).
+     */
+    public void endProtect(final long start, final long end, final int prot)
+    {
+        cache.invalidate(pid, start, end, true);
+        fresh.resume(start, end, prot);
+    }
+
     /** Number of pages still fresh (never touched since mapped). */
     public long freshPages()
     {

@@ -146,14 +146,18 @@ class ExCacheModelTest
             Arrays.fill(p.model, (int)start, (int)end, (byte)0);
         }
 
-        /** mprotect(2): dirty lines are written back, so the memory side then holds exactly the model's bytes. */
+        /**
+         * mprotect(2) to the same protection: dirty lines are written back, so the memory side then holds exactly
+         * the model's bytes, and untouched fresh pages stay fresh (their next miss still zero-fills).
+         */
         void mprotect(final int which, final int firstPage, final int pages)
         {
             final Process p = processes[which];
             final long start = (long)firstPage << GuestMemory.PAGE_SHIFT;
-            p.fresh.remove(start, start + ((long)pages << GuestMemory.PAGE_SHIFT));
-            forgetUntouched(p, firstPage, pages);
-            cache.invalidate(p.pid, start, start + ((long)pages << GuestMemory.PAGE_SHIFT), true);
+            final long end = start + ((long)pages << GuestMemory.PAGE_SHIFT);
+            p.fresh.suspend(start, end);
+            cache.invalidate(p.pid, start, end, true);
+            p.fresh.resume(start, end, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_WRITE);
             for (int page = firstPage; page < firstPage + pages; page++)
             {
                 final int from = page * GuestMemory.PAGE_SIZE;

@@ -95,6 +95,24 @@ class ExCacheZeroFillTest
     }
 
     @Test
+    void aPageMissedWhileItsProtectionChangesIsFetchedAndStaysOrdinary()
+    {
+        attach();
+        fresh.add(0, 4 * PAGE, READ | WRITE);
+        fresh.suspend(0, 4 * PAGE);
+        cache.access(PID, PAGE, WRITE)[3] = 9;
+        assertEquals(List.of(PAGE), backend.fetched, "suspended: the owner materialises it");
+        cache.invalidate(PID, 0, 4 * PAGE, true);
+        fresh.resume(0, 4 * PAGE, READ);
+
+        assertEquals(9, cache.access(PID, PAGE, READ)[3], "its data came back from the owner, not zeroes");
+        assertArrayEquals(new byte[(int)PAGE], cache.access(PID, 3 * PAGE, READ));
+        assertEquals(List.of(PAGE, PAGE), backend.fetched, "page 3 stayed fresh: zero-filled");
+        assertEquals(1, stats.zeroFills());
+        assertThrows(GuestFault.class, () -> cache.access(PID, 3 * PAGE, WRITE), "with the new protection");
+    }
+
+    @Test
     void zeroFillOffFetchesEveryMiss()
     {
         attach();
