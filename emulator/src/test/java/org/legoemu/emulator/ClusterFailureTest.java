@@ -83,7 +83,11 @@ class ClusterFailureTest
             final ProcessResult result = runWordcount(cluster, stdin);
             crasher.join();
             assertEquals(Signal.SIGBUS, result.signal(), String.valueOf(result.description()));
-            assertTrue(result.description().contains("memory component unreachable"), result.description());
+            // the first request to fail may be a miss or a write-back of a dirty line (zero-filled pages need no
+            // fetch, so a write-back can come first): either way the description says the memory could not be reached
+            final String why = result.description();
+            assertTrue(why.contains("memory component unreachable") ||
+                why.startsWith("write-back of pid") && why.contains("injected crash"), why);
         }
     }
 
