@@ -1,8 +1,6 @@
 package org.legoemu.emulator;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +18,6 @@ import org.legoemu.fabric.faults.InjectedEvent;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code lego chaos}: runs a guest fault-free, then under seeded fault schedules on an embedded in-JVM cluster,
@@ -91,15 +88,9 @@ public final class ChaosCommand implements Callable<Integer>
         description = "Memory of each mComponent (default: ${DEFAULT-VALUE}).")
     long memoryBytes;
 
-    @Option(names = "--storage-root", paramLabel = "DIR", defaultValue = ".",
-        description = "Directory the sComponent serves as the guest's / (default: the current directory).")
-    Path storageRoot;
 
-    @Parameters(index = "0", paramLabel = "GUEST", description = "Static riscv64 Linux ELF executable.")
-    String guest;
-
-    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments passed to the guest.")
-    List<String> guestArgs = new ArrayList<>();
+    @CommandLine.Mixin
+    GuestArguments target = new GuestArguments();
 
     @Override
     public Integer call()
@@ -123,10 +114,8 @@ public final class ChaosCommand implements Callable<Integer>
                 throw new IllegalArgumentException("--runs must be at least 1");
             }
             kinds = FaultSchedule.parseKinds(faults);
-            final GuestLocation location = GuestLocation.resolve(storageRoot, guest);
-            final List<String> argv = new ArrayList<>();
-            argv.add(guest);
-            argv.addAll(guestArgs);
+            final GuestLocation location = target.location();
+            final List<String> argv = target.argv();
             final EmbeddedCluster.Config config = new EmbeddedCluster.Config(pcomponents, mcomponents, excacheBytes,
                 8, "lru", memoryBytes, location.root(), "inproc");
             harness = new ChaosHarness(new ChaosHarness.Settings(config, kinds, faultsPerRun, timeoutNs),

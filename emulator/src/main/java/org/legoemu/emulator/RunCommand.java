@@ -8,7 +8,6 @@ import org.legoemu.pcomponent.linux.Console;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -62,9 +61,6 @@ public final class RunCommand implements Callable<Integer>
         converter = PlacementConverter.class, description = PlacementConverter.DESCRIPTION)
     VRegionPlacement placement;
 
-    @Option(names = "--storage-root", paramLabel = "DIR", defaultValue = ".",
-        description = "Directory the sComponent serves as the guest's / (default: the current directory).")
-    Path storageRoot;
 
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Also write the run's figures as JSON to FILE.")
     Path statsJson;
@@ -73,11 +69,8 @@ public final class RunCommand implements Callable<Integer>
         description = "Fabric between the components: tcp (Netty on loopback) or inproc (default: ${DEFAULT-VALUE}).")
     String transport;
 
-    @Parameters(index = "0", paramLabel = "GUEST", description = "Static riscv64 Linux ELF executable.")
-    String guest;
-
-    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments passed to the guest.")
-    List<String> guestArgs = new ArrayList<>();
+    @CommandLine.Mixin
+    GuestArguments target = new GuestArguments();
 
     @Override
     public Integer call()
@@ -87,7 +80,7 @@ public final class RunCommand implements Callable<Integer>
         final GuestLocation location;
         try
         {
-            location = GuestLocation.resolve(storageRoot, guest);
+            location = target.location();
         }
         catch (final GuestLocation.Problem ex)
         {
@@ -98,9 +91,7 @@ public final class RunCommand implements Callable<Integer>
         final String namespacePath = location.namespacePath();
         final String cwd = location.cwd();
 
-        final List<String> argv = new ArrayList<>();
-        argv.add(guest);
-        argv.addAll(guestArgs);
+        final List<String> argv = target.argv();
         final List<String> envp = new ArrayList<>();
         for (final Map.Entry<String, String> e : System.getenv().entrySet())
         {
