@@ -5,9 +5,6 @@ import org.legoemu.abi.linux.Errno;
 import org.legoemu.emulator.ExitCodes;
 import org.legoemu.emulator.Lego;
 import org.legoemu.emulator.SignalTraps;
-import org.legoemu.emulator.daemon.AccessOptions;
-import org.legoemu.emulator.daemon.EndpointConverter;
-import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.netty.NettyTransport;
@@ -60,12 +57,8 @@ public final class ExecCommand implements Callable<Integer>
     @CommandLine.Mixin
     Lego.Verbosity verbosity;
 
-    @Option(names = "--gmm", paramLabel = "HOST:PORT", required = true, converter = EndpointConverter.class,
-        description = "The cluster's global manager.")
-    Endpoint gmm;
-
     @CommandLine.Mixin
-    AccessOptions access;
+    ClusterClientOptions cluster;
 
     @Option(names = "--cwd", paramLabel = "DIR", defaultValue = "/",
         description = "The guest's working directory in the sComponent's namespace; a relative GUEST is found "
@@ -94,7 +87,7 @@ public final class ExecCommand implements Callable<Integer>
         final NettyTransport connecting;
         try
         {
-            connecting = access.newTransport(false);
+            connecting = cluster.access.newTransport(false);
         }
         catch (final IOException | IllegalArgumentException ex)
         {
@@ -116,7 +109,7 @@ public final class ExecCommand implements Callable<Integer>
 
     private int run(final NettyTransport transport, final SignalRelay relay, final PrintWriter err)
     {
-        final GmmProxy gmmProxy = new GmmProxy(transport.connect(gmm), GMM_TIMEOUT_NS);
+        final GmmProxy gmmProxy = new GmmProxy(transport.connect(cluster.gmm), GMM_TIMEOUT_NS);
         final Placement placement;
         try
         {
@@ -124,12 +117,12 @@ public final class ExecCommand implements Callable<Integer>
         }
         catch (final RemoteErrorException ex)
         {
-            err.println("lego: the GMM at " + gmm + " could not place the process: " + ex.getMessage());
+            err.println("lego: the GMM at " + cluster.gmm + " could not place the process: " + ex.getMessage());
             return ExitCodes.INTERNAL_ERROR;
         }
         catch (final FabricException ex)
         {
-            err.println("lego: cannot reach the GMM at " + gmm + ": " + ex.getMessage());
+            err.println("lego: cannot reach the GMM at " + cluster.gmm + ": " + ex.getMessage());
             return ExitCodes.INTERNAL_ERROR;
         }
         final String path = LinuxProcess.resolve(cwd, guest);

@@ -3,9 +3,6 @@ package org.legoemu.emulator.client;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.emulator.ExitCodes;
 import org.legoemu.emulator.Lego;
-import org.legoemu.emulator.daemon.AccessOptions;
-import org.legoemu.emulator.daemon.EndpointConverter;
-import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.netty.NettyTransport;
@@ -14,7 +11,6 @@ import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.StorageProxy;
 import org.legoemu.fabric.sbe.ComponentKind;
 import picocli.CommandLine;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,12 +36,8 @@ abstract class StorageCommand implements Callable<Integer>
     @CommandLine.Mixin
     Lego.Verbosity verbosity;
 
-    @Option(names = "--gmm", paramLabel = "HOST:PORT", required = true, converter = EndpointConverter.class,
-        description = "The cluster's global manager.")
-    Endpoint gmm;
-
     @CommandLine.Mixin
-    AccessOptions access;
+    ClusterClientOptions cluster;
 
     /** A failure already worded for the user. */
     static final class CopyException extends Exception
@@ -75,7 +67,7 @@ abstract class StorageCommand implements Callable<Integer>
         final NettyTransport connecting;
         try
         {
-            connecting = access.newTransport(false);
+            connecting = cluster.access.newTransport(false);
         }
         catch (final IOException | IllegalArgumentException ex)
         {
@@ -88,7 +80,7 @@ abstract class StorageCommand implements Callable<Integer>
             final ComponentAddress storage;
             try
             {
-                storage = new GmmProxy(transport.connect(gmm), TIMEOUT_NS).lookupKind(ComponentKind.SCOMPONENT);
+                storage = new GmmProxy(transport.connect(cluster.gmm), TIMEOUT_NS).lookupKind(ComponentKind.SCOMPONENT);
             }
             catch (final RemoteErrorException ex)
             {
@@ -97,7 +89,7 @@ abstract class StorageCommand implements Callable<Integer>
             }
             catch (final FabricException ex)
             {
-                err.println(name() + ": cannot reach the GMM at " + gmm + ": " + ex.getMessage());
+                err.println(name() + ": cannot reach the GMM at " + cluster.gmm + ": " + ex.getMessage());
                 return ExitCodes.INTERNAL_ERROR;
             }
             final Progress progress = verbosity.quiet() ? null : new Progress(name(), err, parent.console().terminal());
