@@ -15,6 +15,7 @@ import org.legoemu.fabric.faults.Fault;
 import org.legoemu.fabric.faults.FaultKind;
 import org.legoemu.fabric.faults.FaultSchedule;
 import org.legoemu.fabric.faults.InjectedEvent;
+import org.legoemu.gmm.Replication;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,6 +93,10 @@ public final class ChaosCommand implements Callable<Integer>
     @CommandLine.Mixin
     GuestArguments target = new GuestArguments();
 
+    @Option(names = "--replication", paramLabel = "MODE", defaultValue = "log",
+        converter = ReplicationConverter.class, description = ReplicationConverter.DESCRIPTION)
+    Replication replication;
+
     @Override
     public Integer call()
     {
@@ -117,7 +122,7 @@ public final class ChaosCommand implements Callable<Integer>
             final GuestLocation location = target.location();
             final List<String> argv = target.argv();
             final EmbeddedCluster.Config config = new EmbeddedCluster.Config(pcomponents, mcomponents, excacheBytes,
-                8, "lru", memoryBytes, location.root(), "inproc");
+                8, "lru", memoryBytes, location.root(), "inproc").withReplication(replication);
             harness = new ChaosHarness(new ChaosHarness.Settings(config, kinds, faultsPerRun, timeoutNs),
                 new ChaosGuest(location.namespacePath(), argv, List.of(), location.cwd(), new byte[0]));
         }

@@ -12,6 +12,7 @@ import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.Placement;
 import org.legoemu.gmm.GlobalManager;
 import org.legoemu.gmm.GmmContext;
+import org.legoemu.gmm.Replication;
 import org.legoemu.gmm.VRegionPlacement;
 import org.legoemu.mcomponent.MemoryContext;
 import org.legoemu.mcomponent.MemoryMonitor;
@@ -62,12 +63,32 @@ public final class EmbeddedCluster implements AutoCloseable
      * @param transport     {@code tcp} or {@code inproc}.
      * @param placement     the GMM's vRegion placement policy.
      * @param excacheZeroFill whether fresh anonymous pages are created zeroed on the pComponent, not fetched.
+     * @param replication   the GMM's memory replication mode (LegoOS §4.7); without a second mComponent there is
+     *                      nothing to replicate to.
      */
     public record Config(
         int pcomponents, int mcomponents, long excacheBytes, int excacheWays, String excachePolicy,
         int excacheVictims, boolean excachePiggyback, long memoryBytes, Path storageRoot, String transport,
-        VRegionPlacement placement, boolean excacheZeroFill)
+        VRegionPlacement placement, boolean excacheZeroFill, Replication replication)
     {
+        /** A configuration with the default replication ({@link Replication#DEFAULT}). */
+        public Config(
+            final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
+            final String excachePolicy, final int excacheVictims, final boolean excachePiggyback,
+            final long memoryBytes, final Path storageRoot, final String transport, final VRegionPlacement placement,
+            final boolean excacheZeroFill)
+        {
+            this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims, excachePiggyback,
+                memoryBytes, storageRoot, transport, placement, excacheZeroFill, Replication.DEFAULT);
+        }
+
+        /** This configuration with another replication mode. */
+        public Config withReplication(final Replication mode)
+        {
+            return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
+                excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, mode);
+        }
+
         /** A configuration with zero-fill on. */
         public Config(
             final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
@@ -115,6 +136,10 @@ public final class EmbeddedCluster implements AutoCloseable
             if (placement == null)
             {
                 throw new IllegalArgumentException("--placement must be roundrobin, least-loaded or most-free");
+            }
+            if (replication == null)
+            {
+                throw new IllegalArgumentException("--replication must be off or log");
             }
         }
     }
@@ -187,7 +212,7 @@ public final class EmbeddedCluster implements AutoCloseable
     private void startMonitors()
     {
         gmm = new GlobalManager(new GmmContext().transport(view(GMM)).listenEndpoint(any()).timeoutNs(timeoutNs)
-            .vregionPlacementPolicy(config.placement().create())).start();
+            .vregionPlacementPolicy(config.placement().create()).replication(config.replication())).start();
         started.add(gmm);
         final Endpoint gmmEndpoint = gmm.endpoint();
         final StorageMonitor storage = new StorageMonitor(new StorageContext()

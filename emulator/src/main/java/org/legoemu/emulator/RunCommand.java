@@ -1,6 +1,7 @@
 package org.legoemu.emulator;
 
 import org.legoemu.abi.linux.Errno;
+import org.legoemu.gmm.Replication;
 import org.legoemu.gmm.VRegionPlacement;
 import org.legoemu.pcomponent.LaunchException;
 import org.legoemu.pcomponent.ProcessResult;
@@ -72,6 +73,10 @@ public final class RunCommand implements Callable<Integer>
     @CommandLine.Mixin
     GuestArguments target = new GuestArguments();
 
+    @Option(names = "--replication", paramLabel = "MODE", defaultValue = "log",
+        converter = ReplicationConverter.class, description = ReplicationConverter.DESCRIPTION)
+    Replication replication;
+
     @Override
     public Integer call()
     {
@@ -101,7 +106,8 @@ public final class RunCommand implements Callable<Integer>
 
         final EmbeddedCluster.Config config = new EmbeddedCluster.Config(
             pcomponents, mcomponents, excache.excacheBytes, excache.excacheWays, excache.excachePolicy,
-            excache.excacheVictims, excache.piggyback(), memoryBytes, root, transport, placement, excache.zeroFill());
+            excache.excacheVictims, excache.piggyback(), memoryBytes, root, transport, placement, excache.zeroFill(),
+            replication);
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config))
         {
             final ProcessResult result = cluster.run(namespacePath, argv, envp, cwd, console);

@@ -50,6 +50,8 @@ public final class Errnos
     public static final int ETIMEDOUT = 110;
     /** Connection refused: nothing serves the peer endpoint. */
     public static final int ECONNREFUSED = 111;
+    /** Host is down: the mComponent that held a vRegion is DEAD and no replica of it is left. */
+    public static final int EHOSTDOWN = 112;
 
     private Errnos()
     {

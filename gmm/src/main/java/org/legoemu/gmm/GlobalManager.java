@@ -43,7 +43,7 @@ public final class GlobalManager implements AutoCloseable
         this.ctx = ctx.isConcluded() ? ctx : ctx.conclude();
         this.membership = new Membership(ctx.heartbeatIntervalNs(), ctx.missedHeartbeats());
         this.placement = new ProcessPlacement(membership);
-        this.vregions = new VRegionDirectory(membership, ctx.vregionPlacementPolicy());
+        this.vregions = new VRegionDirectory(membership, ctx.vregionPlacementPolicy(), ctx.replication());
     }
 
     /**
@@ -62,7 +62,8 @@ public final class GlobalManager implements AutoCloseable
         startNs = ctx.nanoClock().nanoTime();
         final GmmAdapter adapter = new GmmAdapter(lock, ctx.nanoClock(), membership, placement, vregions, startNs);
         server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), adapter);
-        reaper = new ProcessReaper(lock, membership, placement, ctx.transport(), ctx.timeoutNs(), ctx.name());
+        reaper = new ProcessReaper(lock, membership, placement, vregions, ctx.transport(), ctx.timeoutNs(),
+            ctx.name());
         detector = new FailureDetector(lock, membership, ctx.nanoClock(), ctx.heartbeatIntervalNs(),
             ctx.name() + "-failure-detector", reaper::declaredDead);
         final long sleepNs = Math.max(MIN_DETECTOR_SLEEP_NS, ctx.heartbeatIntervalNs() / 4);
@@ -203,6 +204,42 @@ public final class GlobalManager implements AutoCloseable
     public long reapedProcesses()
     {
         return reaper == null ? 0 : reaper.reapedProcesses();
+    }
+
+    /**
+     * How long each mComponent failover took (memory replication), from the DEAD declaration until every
+     * promoted secondary and standby had answered, in nanoseconds, oldest first.
+     */
+    public List<Long> failoverTimesNs()
+    {
+        return reaper == null ? List.of() : reaper.memoryFailover().recoveryTimesNs();
+    }
+
+    /** vRegions whose secondary became their primary after their owner died. */
+    public long promotedVRegions()
+    {
+        return reaper == null ? 0 : reaper.memoryFailover().promotedVRegions();
+    }
+
+    /** vRegions lost with their owner because no live secondary held them. */
+    public long lostVRegions()
+    {
+        return reaper == null ? 0 : reaper.memoryFailover().lostVRegions();
+    }
+
+    /** Processes whose home standby became their home after their home died. */
+    public long promotedHomes()
+    {
+        return reaper == null ? 0 : reaper.memoryFailover().promotedHomes();
+    }
+
+    /** The secondary of a process's vRegion, or -1. */
+    public int vregionSecondary(final int pid, final int vregion)
+    {
+        synchronized (lock)
+        {
+            return vregions.secondary(pid, vregion);
+        }
     }
 
     /** Stops the failure detector and the server. Idempotent. */

@@ -21,6 +21,8 @@ import org.legoemu.fabric.sbe.G2C_STATUSEncoder;
 import org.legoemu.fabric.sbe.G2X_COMPONENTEncoder;
 import org.legoemu.fabric.sbe.G2X_REGISTER_REPLYEncoder;
 import org.legoemu.fabric.sbe.G2X_VREGION_OWNEREncoder;
+import org.legoemu.fabric.sbe.M2G_HOME_STANDBYDecoder;
+import org.legoemu.fabric.sbe.M2G_REPLICA_REPLACEDecoder;
 import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
@@ -66,6 +68,8 @@ public final class GmmAdapter implements RequestHandler
     private final P2G_VREGION_LOOKUPDecoder vregionLookupDecoder = new P2G_VREGION_LOOKUPDecoder();
     private final X2G_PROCESS_EXITDecoder processExitDecoder = new X2G_PROCESS_EXITDecoder();
     private final P2G_PROCESS_LOOKUPDecoder processLookupDecoder = new P2G_PROCESS_LOOKUPDecoder();
+    private final M2G_REPLICA_REPLACEDecoder replicaReplaceDecoder = new M2G_REPLICA_REPLACEDecoder();
+    private final M2G_HOME_STANDBYDecoder homeStandbyDecoder = new M2G_HOME_STANDBYDecoder();
     private final AckEncoder ackEncoder = new AckEncoder();
     private final G2X_REGISTER_REPLYEncoder registerReplyEncoder = new G2X_REGISTER_REPLYEncoder();
     private final G2X_COMPONENTEncoder componentEncoder = new G2X_COMPONENTEncoder();
@@ -186,6 +190,30 @@ public final class GmmAdapter implements RequestHandler
                 checkBlockLength(P2G_PROCESS_LOOKUPDecoder.BLOCK_LENGTH);
                 onProcessLookup(processLookupDecoder.wrapAndApplyHeader(request, 0, headerDecoder).pid(), responder);
                 break;
+
+            case M2G_REPLICA_REPLACEDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(M2G_REPLICA_REPLACEDecoder.BLOCK_LENGTH);
+                final M2G_REPLICA_REPLACEDecoder d = replicaReplaceDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final int pid = d.pid();
+                final int vregion = d.vregion();
+                final int owner = vregions.owner(pid, vregion);
+                if (owner < 0)
+                {
+                    throw new GmmException(Errnos.EFAULT, "pid " + pid + " vregion " + vregion + " has no owner");
+                }
+                vregions.replaceSecondary(pid, vregion, d.unreachableId());
+                replyOwner(pid, vregion, owner, responder);
+                break;
+            }
+
+            case M2G_HOME_STANDBYDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(M2G_HOME_STANDBYDecoder.BLOCK_LENGTH);
+                final M2G_HOME_STANDBYDecoder d = homeStandbyDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                replyAck(responder, vregions.homeStandby(d.pid(), d.homeMComponentId()));
+                break;
+            }
 
             case M2G_VREGION_ALLOCDecoder.TEMPLATE_ID:
                 checkBlockLength(M2G_VREGION_ALLOCDecoder.BLOCK_LENGTH);
@@ -347,6 +375,11 @@ public final class GmmAdapter implements RequestHandler
         final int owner = vregions.owner(pid, vregion);
         if (owner < 0)
         {
+            if (vregions.isLost(pid, vregion))
+            {
+                throw new GmmException(Errnos.EHOSTDOWN, "pid " + pid + " vregion " + vregion +
+                    " was lost with its mComponent (no replica)");
+            }
             throw new GmmException(Errnos.EFAULT, "pid " + pid + " vregion " + vregion + " has no owner");
         }
         replyOwner(pid, vregion, owner, responder);
@@ -369,11 +402,14 @@ public final class GmmAdapter implements RequestHandler
 
     private void replyOwner(final int pid, final int vregion, final int owner, final Responder responder)
     {
+        final int secondary = vregions.secondary(pid, vregion);
         ownerEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
             .pid(pid)
             .vregion(vregion)
             .ownerMComponentId(owner)
-            .ownerAddress(membership.address(owner).toString());
+            .secondaryMComponentId(secondary)
+            .ownerAddress(membership.address(owner).toString())
+            .secondaryAddress(secondary < 0 ? "" : membership.address(secondary).toString());
         responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + ownerEncoder.encodedLength());
     }
 

@@ -1,5 +1,6 @@
 package org.legoemu.gmm;
 
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.NanoClock;
@@ -30,6 +31,7 @@ public final class GmmContext
     private int missedHeartbeats = DEFAULT_MISSED_HEARTBEATS;
     private long timeoutNs = DEFAULT_TIMEOUT_NS;
     private VRegionPlacementPolicy vregionPlacementPolicy;
+    private Replication replication = Replication.DEFAULT;
     private String name = "gmm";
     private boolean concluded;
 
@@ -157,6 +159,23 @@ public final class GmmContext
     public VRegionPlacementPolicy vregionPlacementPolicy()
     {
         return vregionPlacementPolicy;
+    }
+
+    /** The memory replication mode; default {@link Replication#DEFAULT} (log). */
+    public Replication replication()
+    {
+        return replication;
+    }
+
+    /**
+     * Sets the memory replication mode.
+     *
+     * @throws NullPointerException if {@code replication} is null.
+     */
+    public GmmContext replication(final Replication replication)
+    {
+        this.replication = Objects.requireNonNull(replication, "replication");
+        return this;
     }
 
     /** Chooses owners of new vRegions; default {@link VRegionPlacement#DEFAULT} (least-loaded, as LegoOS). */

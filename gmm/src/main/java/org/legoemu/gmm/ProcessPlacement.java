@@ -107,6 +107,31 @@ public final class ProcessPlacement
         return record;
     }
 
+    /**
+     * Moves a process's home to {@code newHomeId} (its home died and its standby took over).
+     *
+     * @return the new record, or null if the process is gone.
+     */
+    public ProcessRecord rehome(final int pid, final int newHomeId)
+    {
+        final ProcessRecord old = processesByPid.get(pid);
+        if (old == null)
+        {
+            return null;
+        }
+        final ProcessRecord moved = new ProcessRecord(pid, old.pcomponentId(), newHomeId);
+        processesByPid.put(pid, moved);
+        return moved;
+    }
+
+    /** Every placed process, ascending pid (allocates). */
+    public List<ProcessRecord> all()
+    {
+        final List<ProcessRecord> records = new ArrayList<>(processesByPid.values());
+        records.sort(Comparator.comparingInt(ProcessRecord::pid));
+        return records;
+    }
+
     /** The placement of a running process, or null. */
     public ProcessRecord process(final int pid)
     {

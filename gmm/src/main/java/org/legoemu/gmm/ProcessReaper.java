@@ -1,5 +1,6 @@
 package org.legoemu.gmm;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * removed from placement with status 128+SIGKILL after its home mComponent is asked to free it
  * (P2M_PROCESS_EXIT, which frees its frames on every owner), so no frame of a dead pComponent's process stays
  * allocated on a live mComponent.</li>
- * <li>mComponent: without replication its pages are lost; its processes are logged here and are killed by their
- * pComponent when it next reaches that mComponent (SIGBUS, "memory component unreachable").</li>
+ * <li>mComponent: {@link MemoryFailover} promotes the secondaries of the vRegions it owned and the standbys of the
+ * processes it was home of, and gives the vRegions it was secondary of new secondaries. What had no replica is
+ * lost: its processes are killed by their pComponent when it next reaches it (SIGBUS).</li>
  * </ul>
  * Also remembers when each component was declared DEAD, for detection-time figures.
  */
@@ -47,14 +49,18 @@ final class ProcessReaper implements AutoCloseable
     private final AtomicLong reapedProcesses = new AtomicLong();
     private final AtomicLong framesFreed = new AtomicLong();
     private final Thread thread;
+    private final VRegionDirectory vregions;
+    private final MemoryFailover memoryFailover;
 
     ProcessReaper(
-        final Object lock, final Membership membership, final ProcessPlacement placement, final Transport transport,
-        final long timeoutNs, final String name)
+        final Object lock, final Membership membership, final ProcessPlacement placement,
+        final VRegionDirectory vregions, final Transport transport, final long timeoutNs, final String name)
     {
         this.lock = lock;
         this.membership = membership;
         this.placement = placement;
+        this.vregions = vregions;
+        this.memoryFailover = new MemoryFailover(lock, membership, placement, vregions, transport, timeoutNs);
         this.transport = transport;
         this.timeoutNs = timeoutNs;
         this.thread = new Thread(this::run, name + "-reaper");
@@ -73,6 +79,12 @@ final class ProcessReaper implements AutoCloseable
     long deadAtNs(final int componentId)
     {
         return deadAtNs.getOrDefault(componentId, -1L);
+    }
+
+    /** The failover of DEAD mComponents (figures). */
+    MemoryFailover memoryFailover()
+    {
+        return memoryFailover;
     }
 
     /** Processes removed because their pComponent died. */
@@ -132,25 +144,36 @@ final class ProcessReaper implements AutoCloseable
     {
         final ComponentKind kind;
         final List<ProcessPlacement.ProcessRecord> records;
+        final List<int[]> affected;
+        final List<ProcessPlacement.ProcessRecord> homed;
         synchronized (lock)
         {
             kind = membership.lookup(componentId).kind();
             if (kind == ComponentKind.MCOMPONENT)
             {
-                for (final ComponentInfo pcomponent : membership.components())
+                affected = vregions.placedOn(componentId);
+                homed = new ArrayList<>();
+                for (final ProcessPlacement.ProcessRecord r : placement.all())
                 {
-                    for (final ProcessPlacement.ProcessRecord r : placement.processesOn(pcomponent.componentId()))
+                    if (r.homeMComponentId() == componentId)
                     {
-                        if (r.homeMComponentId() == componentId)
-                        {
-                            LOG.warn("pid {} lost its home mComponent {} (memory replication is not implemented): "
-                                + "it dies when pComponent {} next reaches it", r.pid(), componentId,
-                                r.pcomponentId());
-                        }
+                        homed.add(r);
                     }
                 }
-                return;
             }
+            else
+            {
+                affected = null;
+                homed = null;
+            }
+        }
+        if (kind == ComponentKind.MCOMPONENT)
+        {
+            memoryFailover.recover(componentId, affected, homed);
+            return;
+        }
+        synchronized (lock)
+        {
             if (kind != ComponentKind.PCOMPONENT)
             {
                 return;
@@ -167,6 +190,7 @@ final class ProcessReaper implements AutoCloseable
                     continue;
                 }
                 placement.exit(r.pid(), KILLED_STATUS);
+                vregions.forget(r.pid());
             }
             reapedProcesses.incrementAndGet();
             LOG.warn("pid {} killed with its pComponent {}: {} frames freed", r.pid(), componentId, freed);

@@ -49,6 +49,22 @@ public final class AddressSpace
         this.listener = listener;
     }
 
+    /**
+     * The address space a home checkpoint describes (a home standby taking over, see {@link HomeCheckpoint}): the
+     * VMAs are recorded without telling the listener (their owners already hold them).
+     */
+    public static AddressSpace restore(final HomeCheckpoint checkpoint, final VmaChangeListener listener)
+    {
+        final AddressSpace space = new AddressSpace(checkpoint.pid(), checkpoint.pcomponentId(), listener);
+        for (final Vma vma : checkpoint.vmas())
+        {
+            space.vmas.map(vma.start(), vma.end(), vma.prot(), vma.flags());
+        }
+        space.brkStart = checkpoint.brkStart();
+        space.brk = checkpoint.brk();
+        return space;
+    }
+
     /** The process id. */
     public int pid()
     {

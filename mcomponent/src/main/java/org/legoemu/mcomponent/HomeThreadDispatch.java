@@ -8,6 +8,8 @@ import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.Messages;
 import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Responder;
+import org.legoemu.fabric.sbe.G2M_PROMOTEDecoder;
+import org.legoemu.fabric.sbe.G2M_PROMOTE_HOMEDecoder;
 import org.legoemu.fabric.sbe.P2M_BRKDecoder;
 import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
 import org.legoemu.fabric.sbe.P2M_MADVISEDecoder;
@@ -32,7 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * M2M_PROCESS_EXIT); if two homes did that on their single dispatch threads at the same time, each would wait for
  * the other's dispatch thread forever. So home requests run, one at a time in arrival order, on a home thread of
  * their own, and owner requests (P2M_PCACHE_MISS, P2M_PCACHE_FLUSH, M2M_*), which never call out, stay on the
- * dispatch thread. Both run under one {@link #lock()}, so the monitor's state still sees one request at a time; the
+ * dispatch thread (their replication is handed to the {@link Replicator}'s thread). The GMM's failover orders
+ * (G2M_PROMOTE, which reads the backup from storage, and G2M_PROMOTE_HOME) run on a third thread, so a home request
+ * waiting for a dead owner to be replaced never holds up the promotion that replaces it. Both run under one {@link #lock()}, so the monitor's state still sees one request at a time; the
  * home thread gives the lock up while it waits for another mComponent ({@link UnlockedRemoteOwners}).
  */
 final class HomeThreadDispatch implements RequestHandler, AutoCloseable
@@ -43,6 +47,7 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
     private final RequestHandler ownerSide;
     private final RequestHandler homeSide;
     private final ExecutorService homeThread;
+    private final ExecutorService failoverThread;
 
     /**
      * @param lock      guards the monitor's state.
@@ -56,12 +61,24 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
         this.lock = lock;
         this.ownerSide = ownerSide;
         this.homeSide = homeSide;
-        this.homeThread = Executors.newSingleThreadExecutor(r ->
+        this.homeThread = singleThread(name + "-home");
+        this.failoverThread = singleThread(name + "-failover");
+    }
+
+    private static ExecutorService singleThread(final String name)
+    {
+        return Executors.newSingleThreadExecutor(r ->
         {
-            final Thread t = new Thread(r, name + "-home");
+            final Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Whether a request of this template is one of the GMM's failover orders (run on the failover thread). */
+    static boolean isFailoverRequest(final int templateId)
+    {
+        return templateId == G2M_PROMOTEDecoder.TEMPLATE_ID || templateId == G2M_PROMOTE_HOMEDecoder.TEMPLATE_ID;
     }
 
     /** Whether a request of this template is a home request (it may call other mComponents). */
@@ -87,7 +104,9 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
     @Override
     public void onRequest(final DirectBuffer buffer, final int offset, final int length, final Responder responder)
     {
-        if (!isHomeRequest(Messages.templateId(buffer, offset, length)))
+        final int templateId = Messages.templateId(buffer, offset, length);
+        final boolean failover = isFailoverRequest(templateId);
+        if (!failover && !isHomeRequest(templateId))
         {
             lock.lock();
             try
@@ -105,7 +124,7 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
         final DeferredReply deferred = responder.defer();
         try
         {
-            homeThread.execute(() -> serveHome(copy, deferred));
+            (failover ? failoverThread : homeThread).execute(() -> serveHome(copy, deferred));
         }
         catch (final RejectedExecutionException ex)
         {
@@ -135,16 +154,22 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
         }
     }
 
-    /** Stops the home thread (waits up to 1 s for the request it runs). */
+    /** Stops the home and failover threads (waits up to 1 s for the request each runs). */
     @Override
     public void close()
     {
-        homeThread.shutdown();
+        stop(homeThread);
+        stop(failoverThread);
+    }
+
+    private static void stop(final ExecutorService thread)
+    {
+        thread.shutdown();
         try
         {
-            if (!homeThread.awaitTermination(1, TimeUnit.SECONDS))
+            if (!thread.awaitTermination(1, TimeUnit.SECONDS))
             {
-                homeThread.shutdownNow();
+                thread.shutdownNow();
             }
         }
         catch (final InterruptedException ex)

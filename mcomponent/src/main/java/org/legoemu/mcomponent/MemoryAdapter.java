@@ -10,6 +10,7 @@ import org.legoemu.fabric.Responder;
 import org.legoemu.fabric.proxy.ExecImage;
 import org.legoemu.fabric.proxy.NulStrings;
 import org.legoemu.fabric.sbe.AckEncoder;
+import org.legoemu.fabric.sbe.ErrorReplyEncoder;
 import org.legoemu.fabric.sbe.M2M_PAGE_STOREDecoder;
 import org.legoemu.fabric.sbe.M2M_PROCESS_EXITDecoder;
 import org.legoemu.fabric.sbe.M2M_VMA_UPDATEDecoder;
@@ -72,20 +73,42 @@ public final class MemoryAdapter implements RequestHandler
     private final M2M_PAGE_STOREDecoder pageStore = new M2M_PAGE_STOREDecoder();
     private final M2M_PROCESS_EXITDecoder ownerExit = new M2M_PROCESS_EXITDecoder();
     private final AckEncoder ack = new AckEncoder();
+    private final ErrorReplyEncoder errorReply = new ErrorReplyEncoder();
     private final M2P_VM_REPLYEncoder vmReply = new M2P_VM_REPLYEncoder();
     private final M2P_EXECVE_REPLYEncoder execveReply = new M2P_EXECVE_REPLYEncoder();
     private final M2P_PCACHE_LINEEncoder line = new M2P_PCACHE_LINEEncoder();
     private final UnsafeBuffer dataView = new UnsafeBuffer(0, 0);
+    private final Replicator replicator;
+    private final ReplicaLogs logs;
+    private final ReplicaRequests replicaRequests;
 
     /**
+     * An mComponent without replication.
+     *
      * @param homes  the processes this monitor is home of.
      * @param stores the processes this monitor stores pages for.
      */
     public MemoryAdapter(final ProcessHomes homes, final RegionStores stores)
     {
+        this(homes, stores, null, null);
+    }
+
+    /**
+     * @param homes      the processes this monitor is home of.
+     * @param stores     the processes this monitor stores pages for.
+     * @param replicator replicates the changes of replicated vRegions before they are answered; null for none.
+     * @param logs       the logs this monitor keeps as a secondary; null for none (replication requests are then
+     *                   refused with EINVAL).
+     */
+    public MemoryAdapter(
+        final ProcessHomes homes, final RegionStores stores, final Replicator replicator, final ReplicaLogs logs)
+    {
         this.homes = homes;
         this.stores = stores;
         this.pool = stores.pool();
+        this.replicator = replicator;
+        this.logs = logs;
+        this.replicaRequests = logs == null ? null : new ReplicaRequests(stores, logs, replicator, homes);
     }
 
     /** {@inheritDoc} */
@@ -161,7 +184,7 @@ public final class MemoryAdapter implements RequestHandler
                 break;
             case M2M_PROCESS_EXITDecoder.TEMPLATE_ID:
                 ownerExit.wrapAndApplyHeader(buffer, offset, header);
-                replyAck(r, stores.release(ownerExit.pid()));
+                replyAck(r, releaseOwnerSide(ownerExit.pid()));
                 break;
             case P2M_EXECVEDecoder.TEMPLATE_ID:
                 onExecve(buffer, offset, end, r);
@@ -220,6 +243,10 @@ public final class MemoryAdapter implements RequestHandler
                 replyAck(r, homes.exit(processExit.pid()));
                 break;
             default:
+                if (replicaRequests != null && replicaRequests.serve(templateId, buffer, offset, end, header, r))
+                {
+                    break;
+                }
                 LOG.warn("unknown templateId {} ({} bytes)", templateId, length);
                 r.error(Errno.EINVAL, "unknown templateId " + templateId);
                 break;
@@ -250,6 +277,21 @@ public final class MemoryAdapter implements RequestHandler
                     "piggybacked write-back failed: " + missText(errno, pid, flushVaddr, Mman.PROT_WRITE));
                 return;
             }
+            final Replicator.Record record = replicationOf(pid, flushVaddr, dataView);
+            if (record != null)
+            {
+                final int length = encodeLine(pid, vaddr, access, record.reply());
+                if (length < 0)
+                {
+                    replicator.submit(record, r.defer(), encodeError(record.reply(), -length,
+                        missText(-length, pid, vaddr, access)));
+                }
+                else
+                {
+                    replicator.submit(record, r.defer(), length);
+                }
+                return;
+            }
         }
         serveLine(pid, vaddr, access, r);
     }
@@ -276,19 +318,29 @@ public final class MemoryAdapter implements RequestHandler
 
     private void serveLine(final int pid, final long vaddr, final int access, final Responder r)
     {
+        final int length = encodeLine(pid, vaddr, access, r.buffer());
+        if (length < 0)
+        {
+            r.error(-length, missText(-length, pid, vaddr, access));
+            return;
+        }
+        r.reply(length);
+    }
+
+    /** Encodes M2P_PCACHE_LINE for the miss into {@code out}; its length, or a negative errno. */
+    private int encodeLine(final int pid, final long vaddr, final int access, final MutableDirectBuffer out)
+    {
         final RegionStore store = stores.get(pid);
         final int frame = store == null ? -Errno.EFAULT : store.resolve(vaddr, access);
         if (frame < 0)
         {
-            r.error(-frame, missText(-frame, pid, vaddr, access));
-            return;
+            return frame;
         }
-        final MutableDirectBuffer out = r.buffer();
         line.wrapAndApplyHeader(out, 0, headerEncoder)
             .vaddr(AddressLayout.pageDown(vaddr))
             .prot((short)store.resolvedProt())
             .putLine(pool.view(frame), 0, LINE_SIZE);
-        r.reply(MessageHeaderEncoder.ENCODED_LENGTH + line.encodedLength());
+        return MessageHeaderEncoder.ENCODED_LENGTH + line.encodedLength();
     }
 
     private void onStore(final int pid, final long vaddr, final DirectBuffer page, final Responder r)
@@ -300,7 +352,30 @@ public final class MemoryAdapter implements RequestHandler
                 : missText(errno, pid, vaddr, Mman.PROT_WRITE));
             return;
         }
+        final Replicator.Record record = replicationOf(pid, vaddr, page);
+        if (record != null)
+        {
+            replicator.submit(record, r.defer(), encodeAck(record.reply(), 0));
+            return;
+        }
         replyAck(r, 0);
+    }
+
+    /**
+     * The record that replicates a page just stored, or null when its vRegion is not replicated (answer at once).
+     */
+    private Replicator.Record replicationOf(final int pid, final long vaddr, final DirectBuffer page)
+    {
+        if (replicator == null)
+        {
+            return null;
+        }
+        final RegionStore store = stores.get(pid);
+        if (store == null || !replicator.needed(store, vaddr))
+        {
+            return null;
+        }
+        return replicator.page(pid, store.pcomponentId(), vaddr, page, 0);
     }
 
     /** Stores one whole page of {@code pid}; 0, or the errno (EINVAL for a wrong size, EFAULT, ENOMEM). */
@@ -326,8 +401,31 @@ public final class MemoryAdapter implements RequestHandler
                 Long.toHexString(end));
             return;
         }
-        stores.getOrCreate(pid, pcomponentId).applyVma(op, start, end, prot);
+        final RegionStore store = stores.getOrCreate(pid, pcomponentId);
+        store.applyVma(op, start, end, prot);
+        if (replicator != null && replicator.needed(store, start))
+        {
+            final Replicator.Record record = replicator.vma(pid, pcomponentId, op, start, end, prot);
+            replicator.submit(record, r.defer(), encodeAck(record.reply(), 0));
+            return;
+        }
         replyAck(r, 0);
+    }
+
+    /** M2M_PROCESS_EXIT: frees the process's frames here and drops its logs here and on its secondaries. */
+    private long releaseOwnerSide(final int pid)
+    {
+        final boolean held = stores.get(pid) != null;
+        final long freed = stores.release(pid);
+        if (logs != null)
+        {
+            logs.release(pid);
+        }
+        if (held && replicator != null)
+        {
+            replicator.processExit(pid);
+        }
+        return freed;
     }
 
     private void onExecve(final DirectBuffer buffer, final int offset, final int end, final Responder r)
@@ -391,6 +489,18 @@ public final class MemoryAdapter implements RequestHandler
         vmReply.wrapAndApplyHeader(r.buffer(), 0, headerEncoder)
             .value(value).freshStart(freshStart).freshEnd(freshEnd);
         r.reply(MessageHeaderEncoder.ENCODED_LENGTH + vmReply.encodedLength());
+    }
+
+    private int encodeAck(final MutableDirectBuffer out, final long value)
+    {
+        ack.wrapAndApplyHeader(out, 0, headerEncoder).value(value);
+        return MessageHeaderEncoder.ENCODED_LENGTH + ack.encodedLength();
+    }
+
+    private int encodeError(final MutableDirectBuffer out, final int errno, final String text)
+    {
+        errorReply.wrapAndApplyHeader(out, 0, headerEncoder).errno(errno).text(text);
+        return MessageHeaderEncoder.ENCODED_LENGTH + errorReply.encodedLength();
     }
 
     private void replyAck(final Responder r, final long value)

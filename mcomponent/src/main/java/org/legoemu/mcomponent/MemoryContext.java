@@ -31,6 +31,7 @@ public final class MemoryContext
     private Endpoint gmmEndpoint;
     private NanoClock clock;
     private long memoryBytes = DEFAULT_MEMORY_BYTES;
+    private int replicaBatchBytes = ReplicaLogs.DEFAULT_BATCH_BYTES;
     private long timeoutNs = DEFAULT_TIMEOUT_NS;
     private boolean concluded;
 
@@ -136,6 +137,29 @@ public final class MemoryContext
     public long memoryBytes()
     {
         return memoryBytes;
+    }
+
+    /**
+     * Bytes per batch of a secondary's replica log written to the backup file on the sComponent; default 1 MiB.
+     *
+     * @throws IllegalArgumentException unless a positive multiple of 4096 up to 1 MiB (the largest storage write).
+     */
+    public MemoryContext replicaBatchBytes(final int replicaBatchBytes)
+    {
+        if (replicaBatchBytes <= 0 || replicaBatchBytes % FramePool.FRAME_SIZE != 0 ||
+            replicaBatchBytes > ReplicaLogs.DEFAULT_BATCH_BYTES)
+        {
+            throw new IllegalArgumentException("replica batch " + replicaBatchBytes +
+                " bytes is not a positive multiple of 4096 up to 1 MiB");
+        }
+        this.replicaBatchBytes = replicaBatchBytes;
+        return this;
+    }
+
+    /** Bytes per replica-log batch. */
+    public int replicaBatchBytes()
+    {
+        return replicaBatchBytes;
     }
 
     /** Per-request timeout, nanoseconds. */

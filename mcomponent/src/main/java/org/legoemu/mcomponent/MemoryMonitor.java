@@ -33,6 +33,9 @@ public final class MemoryMonitor implements AutoCloseable
     private Client gmmClient;
     private ProxyRemoteOwners remoteOwners;
     private StorageImageSource images;
+    private StorageBackup backup;
+    private BackupWriter backupWriter;
+    private Replicator replicator;
     private volatile ClusterMembership membership;
 
     /**
@@ -66,15 +69,25 @@ public final class MemoryMonitor implements AutoCloseable
             remoteOwners = new ProxyRemoteOwners(ctx.transport(), ctx.timeoutNs());
             images = new StorageImageSource(dispatchGmm, ctx.transport(), ctx.timeoutNs());
             final ReentrantLock stateLock = new ReentrantLock();
+            final SecureRandom random = new SecureRandom();
+            backup = new StorageBackup(dispatchGmm, ctx.transport(), ctx.timeoutNs());
+            backupWriter = new BackupWriter(backup, "mcomponent");
+            final ReplicaLogs logs = new ReplicaLogs(backupWriter, ctx.replicaBatchBytes(),
+                StorageBackup.DIRECTORY + "/m" + Long.toHexString(random.nextLong() >>> 16));
+            replicator = new Replicator(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(), stateLock,
+                stores, "mcomponent");
             final VRegionRouter router = new VRegionRouter(
                 this::componentId,
                 stores,
                 (pid, home, vregion) -> dispatchGmm.vregionAlloc(pid, home, vregion),
-                new UnlockedRemoteOwners(remoteOwners, stateLock));
-            final ProcessHomes homes = new ProcessHomes(router, new ExecLoader(router, new SecureRandom()), images);
+                new UnlockedRemoteOwners(remoteOwners, stateLock),
+                replicator);
+            final ProcessHomes homes = new ProcessHomes(router, new ExecLoader(router, random), images,
+                new RemoteHomeStandby(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(), stateLock));
             final MemoryLoad load = new MemoryLoad(pool);
-            dispatch = new HomeThreadDispatch(stateLock, load.counting(new MemoryAdapter(homes, stores)),
-                load.counting(new MemoryAdapter(homes, stores)), "mcomponent");
+            dispatch = new HomeThreadDispatch(stateLock,
+                load.counting(new MemoryAdapter(homes, stores, replicator, logs)),
+                load.counting(new MemoryAdapter(homes, stores, replicator, logs)), "mcomponent");
             server = ctx.transport().serve(ctx.listen(), "mcomponent", dispatch);
 
             membership = ClusterMembership.join(
@@ -115,6 +128,21 @@ public final class MemoryMonitor implements AutoCloseable
         {
             dispatch.close();
             dispatch = null;
+        }
+        if (replicator != null)
+        {
+            replicator.close();
+            replicator = null;
+        }
+        if (backupWriter != null)
+        {
+            backupWriter.close();
+            backupWriter = null;
+        }
+        if (backup != null)
+        {
+            backup.close();
+            backup = null;
         }
         if (remoteOwners != null)
         {

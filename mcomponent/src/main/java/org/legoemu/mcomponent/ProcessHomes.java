@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The processes this mComponent is HOME of (LegoOS §5.2): pid to {@link AddressSpace}, and the P2M requests that
- * act on a whole process: execve, mmap, munmap, brk, mprotect and exit. Failures throw {@link VmException} with
+ * act on a whole process: execve, mmap, munmap, brk, mprotect and exit. After each change the process's layout is
+ * checkpointed to its {@link HomeStandby}. Failures throw {@link VmException} with
  * the Linux errno. Not thread-safe: used only on the monitor's dispatch thread.
  */
 public final class ProcessHomes
@@ -22,6 +23,7 @@ public final class ProcessHomes
     private final VRegionRouter router;
     private final ExecLoader loader;
     private final ImageSource images;
+    private final HomeStandby standby;
 
     /**
      * @param router applies changes on the vRegion owners.
@@ -30,9 +32,38 @@ public final class ProcessHomes
      */
     public ProcessHomes(final VRegionRouter router, final ExecLoader loader, final ImageSource images)
     {
+        this(router, loader, images, HomeStandby.NONE);
+    }
+
+    /**
+     * @param router  applies changes on the vRegion owners.
+     * @param loader  builds process images.
+     * @param images  reads executables.
+     * @param standby receives a checkpoint of a process's layout after every change.
+     */
+    public ProcessHomes(
+        final VRegionRouter router, final ExecLoader loader, final ImageSource images, final HomeStandby standby)
+    {
         this.router = router;
         this.loader = loader;
         this.images = images;
+        this.standby = standby;
+    }
+
+    /**
+     * Becomes the home of a process whose home died, from the last checkpoint its home sent here (G2M_PROMOTE_HOME):
+     * rebuilds its address space, learns the owners of its vRegions from the GMM, and checkpoints to the new
+     * standby.
+     *
+     * @param newStandbyId the process's new home standby, -1 for none.
+     */
+    public void adopt(final HomeCheckpoint checkpoint, final int newStandbyId)
+    {
+        final AddressSpace space = AddressSpace.restore(checkpoint, router);
+        router.learnOwners(space);
+        byPid.put(checkpoint.pid(), space);
+        standby.assigned(checkpoint.pid(), newStandbyId);
+        standby.checkpoint(space);
     }
 
     /**
@@ -58,7 +89,9 @@ public final class ProcessHomes
         byPid.put(pid, space);
         try
         {
-            return loader.load(space, image, path, argv, envp);
+            final ExecImage loaded = loader.load(space, image, path, argv, envp);
+            standby.checkpoint(space);
+            return loaded;
         }
         catch (final ElfException ex)
         {
@@ -75,13 +108,18 @@ public final class ProcessHomes
     /** mmap(2); see {@link AddressSpace#mmap}. A pid without an address space here gets EINVAL. */
     public long mmap(final int pid, final long addr, final long length, final int prot, final int flags)
     {
-        return space(pid).mmap(addr, length, prot, flags);
+        final AddressSpace space = space(pid);
+        final long mapped = space.mmap(addr, length, prot, flags);
+        standby.checkpoint(space);
+        return mapped;
     }
 
     /** munmap(2); see {@link AddressSpace#munmap}. */
     public void munmap(final int pid, final long addr, final long length)
     {
-        space(pid).munmap(addr, length);
+        final AddressSpace space = space(pid);
+        space.munmap(addr, length);
+        standby.checkpoint(space);
     }
 
     /** The current program break of a process. A pid without an address space here gets EINVAL. */
@@ -93,7 +131,14 @@ public final class ProcessHomes
     /** brk(2); see {@link AddressSpace#brk}. */
     public long brk(final int pid, final long brk)
     {
-        return space(pid).brk(brk);
+        final AddressSpace space = space(pid);
+        final long before = space.currentBrk();
+        final long after = space.brk(brk);
+        if (after != before)
+        {
+            standby.checkpoint(space);
+        }
+        return after;
     }
 
     /**
@@ -148,6 +193,7 @@ public final class ProcessHomes
             space.munmap(start, length);
             throw new VmException(ex.errno(), path + ": " + ex.getMessage());
         }
+        standby.checkpoint(space);
         return start;
     }
 
@@ -155,7 +201,10 @@ public final class ProcessHomes
     public long mremap(final int pid, final long oldAddr, final long oldLength, final long newLength, final int flags,
         final long newAddr)
     {
-        return space(pid).mremap(oldAddr, oldLength, newLength, flags, newAddr);
+        final AddressSpace space = space(pid);
+        final long moved = space.mremap(oldAddr, oldLength, newLength, flags, newAddr);
+        standby.checkpoint(space);
+        return moved;
     }
 
     /** madvise(2) with a discarding advice; see {@link AddressSpace#discard}. */
@@ -167,7 +216,9 @@ public final class ProcessHomes
     /** mprotect(2); see {@link AddressSpace#mprotect}. */
     public void mprotect(final int pid, final long addr, final long length, final int prot)
     {
-        space(pid).mprotect(addr, length, prot);
+        final AddressSpace space = space(pid);
+        space.mprotect(addr, length, prot);
+        standby.checkpoint(space);
     }
 
     /**
@@ -178,7 +229,13 @@ public final class ProcessHomes
     public long exit(final int pid)
     {
         final AddressSpace space = byPid.remove(pid);
-        return space == null ? 0 : router.releaseEverywhere(space);
+        if (space == null)
+        {
+            return 0;
+        }
+        final long freed = router.releaseEverywhere(space);
+        standby.exit(pid);
+        return freed;
     }
 
     /** The address space of {@code pid}, or null when this monitor is not its home. */

@@ -1,6 +1,10 @@
 package org.legoemu.mcomponent;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 import org.legoemu.abi.linux.Errno;
@@ -20,6 +24,13 @@ import org.legoemu.fabric.sbe.VmaOp;
  */
 public final class RegionStore
 {
+    /** {@link #replicaState}: not known yet (the replicator asks the GMM). */
+    public static final byte REPLICA_UNKNOWN = 0;
+    /** {@link #replicaState}: the vRegion has a secondary. */
+    public static final byte REPLICATED = 1;
+    /** {@link #replicaState}: the vRegion has no secondary (replication off, or no other mComponent). */
+    public static final byte UNREPLICATED = 2;
+
     private static final long MISSING = -1;
 
     private final int pid;
@@ -28,6 +39,7 @@ public final class RegionStore
     private final VmaList vmas = new VmaList();
     private final Long2LongHashMap frameByVpn = new Long2LongHashMap(MISSING);
     private final LongArrayList scratchVpns = new LongArrayList();
+    private final byte[] replicaStateByVRegion = new byte[AddressLayout.VREGION_COUNT];
     private int resolvedProt;
 
     /**
@@ -167,6 +179,62 @@ public final class RegionStore
         return freed;
     }
 
+    /** Whether {@code vregion} is replicated: {@link #REPLICA_UNKNOWN}, {@link #REPLICATED}, {@link #UNREPLICATED}. */
+    public byte replicaState(final int vregion)
+    {
+        return replicaStateByVRegion[vregion];
+    }
+
+    /** Records whether {@code vregion} is replicated (the replicator learnt it from the GMM). */
+    public void replicaState(final int vregion, final byte state)
+    {
+        replicaStateByVRegion[vregion] = state;
+    }
+
+    /** The VMAs overlapping {@code [start, end)}, clipped to it, address order (allocates). */
+    public List<Vma> vmasIn(final long start, final long end)
+    {
+        final List<Vma> clipped = new ArrayList<>();
+        for (final Vma vma : vmas.overlapping(start, end))
+        {
+            clipped.add(new Vma(Math.max(start, vma.start()), Math.min(end, vma.end()), vma.prot(), vma.flags()));
+        }
+        return clipped;
+    }
+
+    /** Fills {@code vpns} (cleared first) with the virtual page numbers in {@code [start, end)} that have a frame. */
+    public void residentVpns(final long start, final long end, final LongArrayList vpns)
+    {
+        vpns.clear();
+        final long firstVpn = start >>> AddressLayout.PAGE_SHIFT;
+        final long endVpn = end >>> AddressLayout.PAGE_SHIFT;
+        final Long2LongHashMap.KeyIterator it = frameByVpn.keySet().iterator();
+        while (it.hasNext())
+        {
+            final long vpn = it.nextValue();
+            if (vpn >= firstVpn && vpn < endVpn)
+            {
+                vpns.addLong(vpn);
+            }
+        }
+    }
+
+    /**
+     * Copies the page at {@code vaddr} into {@code dst} at 0 if it has a frame.
+     *
+     * @return false when the page has no frame (never touched, or freed since).
+     */
+    public boolean copyPage(final long vaddr, final MutableDirectBuffer dst)
+    {
+        final long frame = frameByVpn.get(vaddr >>> AddressLayout.PAGE_SHIFT);
+        if (frame == MISSING)
+        {
+            return false;
+        }
+        pool.copyOut((int)frame, dst, 0);
+        return true;
+    }
+
     /** Number of pages with a frame. */
     public int residentPages()
     {
@@ -174,7 +242,7 @@ public final class RegionStore
     }
 
     /** The VMAs this owner knows (a copy, address order). */
-    public java.util.List<Vma> vmas()
+    public List<Vma> vmas()
     {
         return vmas.toList();
     }

@@ -1,5 +1,7 @@
 package org.legoemu.mcomponent;
 
+import java.util.concurrent.locks.LockSupport;
+
 import org.legoemu.fabric.proxy.VRegionOwner;
 
 import org.legoemu.fabric.sbe.VmaOp;
@@ -22,6 +24,12 @@ public interface RemoteOwners extends AutoCloseable
      * @return frames freed there.
      */
     long processExit(VRegionOwner owner, int pid);
+
+    /** Waits {@code pauseNs} before a failed call is tried again (the lock-holding implementation gives it up). */
+    default void pause(final long pauseNs)
+    {
+        LockSupport.parkNanos(pauseNs);
+    }
 
     @Override
     void close();

@@ -25,43 +25,49 @@ final class UnlockedRemoteOwners implements RemoteOwners
     public void vmaUpdate(
         final VRegionOwner owner, final int pid, final int pcomponentId, final VmaOp op, final long start, final long end, final int prot)
     {
-        final int holds = release();
+        final int holds = StateLock.releaseAll(lock);
         try
         {
             delegate.vmaUpdate(owner, pid, pcomponentId, op, start, end, prot);
         }
         finally
         {
-            reacquire(holds);
+            StateLock.reacquire(lock, holds);
         }
     }
 
     @Override
     public void pageStore(final VRegionOwner owner, final int pid, final int pcomponentId, final long vaddr, final byte[] page)
     {
-        final int holds = release();
+        final int holds = StateLock.releaseAll(lock);
         try
         {
             delegate.pageStore(owner, pid, pcomponentId, vaddr, page);
         }
         finally
         {
-            reacquire(holds);
+            StateLock.reacquire(lock, holds);
         }
     }
 
     @Override
     public long processExit(final VRegionOwner owner, final int pid)
     {
-        final int holds = release();
+        final int holds = StateLock.releaseAll(lock);
         try
         {
             return delegate.processExit(owner, pid);
         }
         finally
         {
-            reacquire(holds);
+            StateLock.reacquire(lock, holds);
         }
+    }
+
+    @Override
+    public void pause(final long pauseNs)
+    {
+        StateLock.pauseUnlocked(lock, pauseNs);
     }
 
     @Override
@@ -70,21 +76,5 @@ final class UnlockedRemoteOwners implements RemoteOwners
         delegate.close();
     }
 
-    private int release()
-    {
-        final int holds = lock.getHoldCount();
-        for (int i = 0; i < holds; i++)
-        {
-            lock.unlock();
-        }
-        return holds;
-    }
 
-    private void reacquire(final int holds)
-    {
-        for (int i = 0; i < holds; i++)
-        {
-            lock.lock();
-        }
-    }
 }

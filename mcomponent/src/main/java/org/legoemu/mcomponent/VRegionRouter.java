@@ -5,8 +5,12 @@ import org.legoemu.fabric.proxy.VRegionOwner;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.legoemu.fabric.sbe.VmaOp;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.RemoteErrorException;
 import java.util.function.IntSupplier;
 
 import static org.legoemu.mcomponent.AddressLayout.VREGION_SHIFT;
@@ -22,10 +26,18 @@ import static org.legoemu.mcomponent.AddressLayout.vregion;
  */
 public final class VRegionRouter implements VmaChangeListener
 {
+    /**
+     * How long a home keeps asking the GMM for a new owner of a vRegion whose owner stopped answering: 10 s, well
+     * past failure detection (0.8 s by default) and a promotion.
+     */
+    static final long OWNER_FAILOVER_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long FAILOVER_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private final IntSupplier localComponentId;
     private final RegionStores localStores;
     private final VRegionOwners owners;
     private final RemoteOwners remote;
+    private final Replicator replicator;
     private final UnsafeBuffer pageView = new UnsafeBuffer(new byte[0]);
 
     /**
@@ -41,10 +53,43 @@ public final class VRegionRouter implements VmaChangeListener
         final VRegionOwners owners,
         final RemoteOwners remote)
     {
+        this(localComponentId, localStores, owners, remote, null);
+    }
+
+    /**
+     * @param localComponentId this monitor's component id.
+     * @param localStores      this monitor's owner-side state.
+     * @param owners           the GMM's vRegion allocation.
+     * @param remote           the M2M calls to other owners.
+     * @param replicator       replicates the changes applied to local stores (null: no replication).
+     */
+    public VRegionRouter(
+        final IntSupplier localComponentId,
+        final RegionStores localStores,
+        final VRegionOwners owners,
+        final RemoteOwners remote,
+        final Replicator replicator)
+    {
         this.localComponentId = localComponentId;
         this.localStores = localStores;
         this.owners = owners;
         this.remote = remote;
+        this.replicator = replicator;
+    }
+
+    /**
+     * Learns the owners of every vRegion the process's VMAs touch (a home taking over from a checkpoint), so later
+     * changes reach them.
+     */
+    public void learnOwners(final AddressSpace space)
+    {
+        for (final Vma vma : space.vmas())
+        {
+            for (int vregion = vregion(vma.start()); vregion <= vregion(vma.end() - 1); vregion++)
+            {
+                ownerOf(space, vregion);
+            }
+        }
     }
 
     /** {@inheritDoc} */
@@ -56,16 +101,22 @@ public final class VRegionRouter implements VmaChangeListener
         {
             final int vregion = vregion(at);
             final long chunkEnd = Math.min(end, ((long)vregion + 1) << VREGION_SHIFT);
-            final VRegionOwner owner = op == VmaOp.MAP ? ownerOf(space, vregion) : space.owner(vregion);
-            if (owner != null)
+            VRegionOwner owner = op == VmaOp.MAP ? ownerOf(space, vregion) : space.owner(vregion);
+            final long failoverDeadlineNs = System.nanoTime() + OWNER_FAILOVER_NS;
+            while (owner != null)
             {
-                if (isLocal(owner))
+                try
                 {
-                    localStores.getOrCreate(space.pid(), space.pcomponentId()).applyVma(op, at, chunkEnd, prot);
+                    applyVmaOn(owner, space, op, at, chunkEnd, prot);
+                    break;
                 }
-                else
+                catch (final RemoteErrorException ex)
                 {
-                    remote.vmaUpdate(owner, space.pid(), space.pcomponentId(), op, at, chunkEnd, prot);
+                    throw ex;
+                }
+                catch (final FabricException ex)
+                {
+                    owner = failover(space, vregion, ex, failoverDeadlineNs);
                 }
             }
             at = chunkEnd;
@@ -82,20 +133,90 @@ public final class VRegionRouter implements VmaChangeListener
      */
     public void storePage(final AddressSpace space, final long vaddr, final byte[] page)
     {
-        final VRegionOwner owner = ownerOf(space, vregion(vaddr));
-        if (isLocal(owner))
+        VRegionOwner owner = ownerOf(space, vregion(vaddr));
+        final long failoverDeadlineNs = System.nanoTime() + OWNER_FAILOVER_NS;
+        while (true)
         {
-            pageView.wrap(page);
-            final int result = localStores.getOrCreate(space.pid(), space.pcomponentId()).store(vaddr, pageView, 0);
-            if (result < 0)
+            try
             {
-                throw new VmException(-result, "cannot store page 0x" + Long.toHexString(vaddr) + ": errno " +
-                    (-result));
+                storePageOn(owner, space, vaddr, page);
+                return;
+            }
+            catch (final RemoteErrorException ex)
+            {
+                throw ex;
+            }
+            catch (final FabricException ex)
+            {
+                owner = failover(space, vregion(vaddr), ex, failoverDeadlineNs);
             }
         }
-        else
+    }
+
+    private void applyVmaOn(
+        final VRegionOwner owner, final AddressSpace space, final VmaOp op, final long start, final long end,
+        final int prot)
+    {
+        if (!isLocal(owner))
+        {
+            remote.vmaUpdate(owner, space.pid(), space.pcomponentId(), op, start, end, prot);
+            return;
+        }
+        final RegionStore store = localStores.getOrCreate(space.pid(), space.pcomponentId());
+        store.applyVma(op, start, end, prot);
+        if (replicator != null && replicator.needed(store, start))
+        {
+            replicator.submitAndWait(replicator.vma(space.pid(), space.pcomponentId(), op, start, end, prot));
+        }
+    }
+
+    private void storePageOn(final VRegionOwner owner, final AddressSpace space, final long vaddr, final byte[] page)
+    {
+        if (!isLocal(owner))
         {
             remote.pageStore(owner, space.pid(), space.pcomponentId(), vaddr, page);
+            return;
+        }
+        pageView.wrap(page);
+        final RegionStore store = localStores.getOrCreate(space.pid(), space.pcomponentId());
+        final int result = store.store(vaddr, pageView, 0);
+        if (result < 0)
+        {
+            throw new VmException(-result, "cannot store page 0x" + Long.toHexString(vaddr) + ": errno " +
+                (-result));
+        }
+        if (replicator != null && replicator.needed(store, vaddr))
+        {
+            replicator.submitAndWait(replicator.page(space.pid(), space.pcomponentId(), vaddr, pageView, 0));
+        }
+    }
+
+    /**
+     * After a call to the owner of {@code vregion} failed in transport: pauses (lock given up), asks the GMM for the
+     * vRegion's owner again (it changes once the GMM has declared the old one DEAD and promoted its secondary) and
+     * returns it; rethrows {@code failure} once {@code deadlineNs} has passed.
+     */
+    private VRegionOwner failover(
+        final AddressSpace space, final int vregion, final FabricException failure, final long deadlineNs)
+    {
+        if (System.nanoTime() > deadlineNs)
+        {
+            throw failure;
+        }
+        remote.pause(FAILOVER_PAUSE_NS);
+        try
+        {
+            final VRegionOwner owner = owners.allocate(space.pid(), localComponentId.getAsInt(), vregion);
+            space.owner(vregion, owner);
+            return owner;
+        }
+        catch (final RemoteErrorException ex)
+        {
+            throw ex;
+        }
+        catch (final FabricException ex)
+        {
+            return space.owner(vregion);
         }
     }
 
@@ -107,17 +228,21 @@ public final class VRegionRouter implements VmaChangeListener
      */
     public long releaseEverywhere(final AddressSpace space)
     {
-        final Set<VRegionOwner> remoteOwners = new LinkedHashSet<>();
+        final Map<Integer, VRegionOwner> remoteOwners = new LinkedHashMap<>();
         for (int vregion = 0; vregion < AddressLayout.VREGION_COUNT; vregion++)
         {
             final VRegionOwner owner = space.owner(vregion);
             if (owner != null && !isLocal(owner))
             {
-                remoteOwners.add(owner);
+                remoteOwners.putIfAbsent(owner.ownerId(), owner);
             }
         }
         long freed = localStores.release(space.pid());
-        for (final VRegionOwner owner : remoteOwners)
+        if (replicator != null)
+        {
+            replicator.processExit(space.pid());
+        }
+        for (final VRegionOwner owner : remoteOwners.values())
         {
             freed += remote.processExit(owner, space.pid());
         }

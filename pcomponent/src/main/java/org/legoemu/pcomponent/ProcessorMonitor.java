@@ -19,6 +19,7 @@ import org.legoemu.pcomponent.exec.ExecService;
 import org.legoemu.pcomponent.linux.GuestThread;
 import org.legoemu.pcomponent.linux.GuestThreads;
 import org.legoemu.pcomponent.linux.LinuxProcess;
+import org.legoemu.pcomponent.memory.HomeFailover;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 import org.slf4j.Logger;
@@ -103,7 +104,8 @@ public final class ProcessorMonitor implements AutoCloseable
             gmm.client().close();
             throw ex;
         }
-        final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs);
+        final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs,
+            new HomeFailover(placement.pid(), gmm, ctx.transport()));
         final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, ctx.transport(), timeoutNs);
         StorageProxy storage = null;
         try

@@ -1,6 +1,8 @@
 package org.legoemu.emulator.daemon;
 
 import org.legoemu.emulator.PlacementConverter;
+import org.legoemu.emulator.ReplicationConverter;
+import org.legoemu.gmm.Replication;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.gmm.GlobalManager;
 import org.legoemu.gmm.GmmContext;
@@ -26,6 +28,10 @@ public final class GmmCommand extends DaemonCommand
         converter = PlacementConverter.class, description = PlacementConverter.DESCRIPTION)
     VRegionPlacement placement;
 
+    @Option(names = "--replication", paramLabel = "MODE", defaultValue = "log",
+        converter = ReplicationConverter.class, description = ReplicationConverter.DESCRIPTION)
+    Replication replication;
+
     @Override
     public Integer call()
     {
@@ -33,7 +39,7 @@ public final class GmmCommand extends DaemonCommand
         {
             final GlobalManager gmm = new GlobalManager(new GmmContext()
                 .transport(transport).listenEndpoint(listen).missedHeartbeats(missedHeartbeats)
-                .vregionPlacementPolicy(placement.create())).start();
+                .vregionPlacementPolicy(placement.create()).replication(replication)).start();
             return new Daemon.Started(gmm, gmm.endpoint());
         });
     }

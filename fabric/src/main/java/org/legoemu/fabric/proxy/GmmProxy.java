@@ -18,6 +18,8 @@ import org.legoemu.fabric.sbe.G2C_STATUSDecoder;
 import org.legoemu.fabric.sbe.G2X_COMPONENTDecoder;
 import org.legoemu.fabric.sbe.G2X_REGISTER_REPLYDecoder;
 import org.legoemu.fabric.sbe.G2X_VREGION_OWNERDecoder;
+import org.legoemu.fabric.sbe.M2G_HOME_STANDBYEncoder;
+import org.legoemu.fabric.sbe.M2G_REPLICA_REPLACEEncoder;
 import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCEncoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPEncoder;
@@ -56,6 +58,8 @@ public final class GmmProxy
     private final C2G_PLACE_PROCESSEncoder placeEncoder = new C2G_PLACE_PROCESSEncoder();
     private final M2G_VREGION_ALLOCEncoder vregionAllocEncoder = new M2G_VREGION_ALLOCEncoder();
     private final P2G_VREGION_LOOKUPEncoder vregionLookupEncoder = new P2G_VREGION_LOOKUPEncoder();
+    private final M2G_REPLICA_REPLACEEncoder replicaReplaceEncoder = new M2G_REPLICA_REPLACEEncoder();
+    private final M2G_HOME_STANDBYEncoder homeStandbyEncoder = new M2G_HOME_STANDBYEncoder();
     private final P2G_PROCESS_LOOKUPEncoder processLookupEncoder = new P2G_PROCESS_LOOKUPEncoder();
     private final X2G_PROCESS_EXITEncoder processExitEncoder = new X2G_PROCESS_EXITEncoder();
     private final AckDecoder ackDecoder = new AckDecoder();
@@ -242,6 +246,34 @@ public final class GmmProxy
     }
 
     /**
+     * M2G_REPLICA_REPLACE: a primary that cannot reach the secondary of its vRegion asks for another.
+     *
+     * @param unreachableId the secondary that could not be reached.
+     * @return the vRegion's owner record with the new secondary (-1 / null when none is left).
+     * @throws org.legoemu.fabric.RemoteErrorException EFAULT if the vRegion has no owner.
+     */
+    public synchronized VRegionOwner replicaReplace(final int pid, final int vregion, final int unreachableId)
+    {
+        replicaReplaceEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .pid(pid).vregion(vregion).unreachableId(unreachableId);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + replicaReplaceEncoder.encodedLength(),
+            G2X_VREGION_OWNERDecoder.TEMPLATE_ID);
+        return decodeOwner();
+    }
+
+    /**
+     * M2G_HOME_STANDBY: which mComponent keeps the home checkpoints of a process (assigned on first ask).
+     *
+     * @return its component id, or -1 when there is none (replication off, single mComponent).
+     */
+    public synchronized int homeStandby(final int pid, final int homeMComponentId)
+    {
+        homeStandbyEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).homeMComponentId(homeMComponentId);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + homeStandbyEncoder.encodedLength());
+        return (int)ackDecoder.value();
+    }
+
+    /**
      * P2G_VREGION_LOOKUP: the owner of a vRegion.
      *
      * @throws org.legoemu.fabric.RemoteErrorException EFAULT if the vRegion has no owner (no mapping there).
@@ -309,7 +341,11 @@ public final class GmmProxy
         final int pid = d.pid();
         final int vregion = d.vregion();
         final int ownerId = d.ownerMComponentId();
-        return new VRegionOwner(pid, vregion, ownerId, Endpoint.parse(d.ownerAddress()));
+        final int secondaryId = d.secondaryMComponentId();
+        final Endpoint ownerAddress = Endpoint.parse(d.ownerAddress());
+        final String secondaryAddress = d.secondaryAddress();
+        return new VRegionOwner(pid, vregion, ownerId, ownerAddress, secondaryId,
+            secondaryId < 0 || secondaryAddress.isEmpty() ? null : Endpoint.parse(secondaryAddress));
     }
 
     private void callForAck(final int length)

@@ -5,6 +5,7 @@ import java.util.List;
 import org.agrona.ExpandableArrayBuffer;
 import org.legoemu.fabric.Client;
 import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.Reply;
 import org.legoemu.fabric.sbe.AckDecoder;
 import org.legoemu.fabric.sbe.M2P_VM_REPLYDecoder;
@@ -49,8 +50,9 @@ public final class MemoryProxy
     public static final int LINE_SIZE = 4096;
     private static final byte[] NO_LINE = new byte[0];
 
-    private final Client client;
     private final long timeoutNs;
+    private final PeerFailover failover;
+    private volatile Client client;
     private final ExpandableArrayBuffer request = new ExpandableArrayBuffer(LINE_SIZE + 256);
     private final Reply reply = new Reply();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -79,8 +81,20 @@ public final class MemoryProxy
      */
     public MemoryProxy(final Client client, final long timeoutNs)
     {
+        this(client, timeoutNs, null);
+    }
+
+    /**
+     * @param client    connected to the mComponent's endpoint.
+     * @param timeoutNs how long each call waits for its reply, nanoseconds.
+     * @param failover  where calls go once the mComponent stops answering (a home failover); null: nowhere, the
+     *                  failure is thrown.
+     */
+    public MemoryProxy(final Client client, final long timeoutNs, final PeerFailover failover)
+    {
         this.client = client;
         this.timeoutNs = timeoutNs;
+        this.failover = failover;
     }
 
     /** The client this proxy calls through. */
@@ -411,7 +425,43 @@ public final class MemoryProxy
 
     private void call(final int length, final int expectedTemplateId)
     {
-        ProxyCalls.call(client, request, length, reply, timeoutNs, "mComponent", expectedTemplateId);
+        while (true)
+        {
+            try
+            {
+                ProxyCalls.call(client, request, length, reply, timeoutNs, "mComponent", expectedTemplateId);
+                return;
+            }
+            catch (final RemoteErrorException ex)
+            {
+                throw ex;
+            }
+            catch (final FabricException ex)
+            {
+                if (!failedOver(ex))
+                {
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    /** Switches to the failover's replacement peer; false when there is none (or no failover). */
+    private boolean failedOver(final FabricException failure)
+    {
+        if (failover == null)
+        {
+            return false;
+        }
+        final Client failed = client;
+        final Client replacement = failover.replacement(failed, failure);
+        if (replacement == null)
+        {
+            return false;
+        }
+        client = replacement;
+        failed.close();
+        return true;
     }
 
     /** A call that is sent again after a timeout, see {@link CallRetries}. */
@@ -421,15 +471,24 @@ public final class MemoryProxy
         {
             try
             {
-                call(length, expectedTemplateId);
+                ProxyCalls.call(client, request, length, reply, timeoutNs, "mComponent", expectedTemplateId);
                 return;
+            }
+            catch (final RemoteErrorException ex)
+            {
+                throw ex;
             }
             catch (final FabricException ex)
             {
-                if (!CallRetries.retry(ex, attempt))
+                if (CallRetries.retry(ex, attempt))
+                {
+                    continue;
+                }
+                if (!failedOver(ex))
                 {
                     throw ex;
                 }
+                attempt = -1;
             }
         }
     }

@@ -88,14 +88,34 @@ public final class ProcessMemory implements GuestMemory, LineBackend
     @Override
     public int fetch(final long vaddr, final int access, final byte[] line)
     {
-        try
+        long deadlineNs = 0;
+        while (true)
         {
-            return owners.ownerOf(vaddr).pcacheMiss(pid, pcomponentId, vaddr, access, line);
+            MemoryProxy owner = null;
+            try
+            {
+                owner = owners.ownerOf(vaddr);
+                return owner.pcacheMiss(pid, pcomponentId, vaddr, access, line);
+            }
+            catch (final FabricException ex)
+            {
+                deadlineNs = deadlineNs == 0 ? System.nanoTime() + HomeFailover.DEADLINE_NS : deadlineNs;
+                if (!failedOver(vaddr, owner, ex, deadlineNs))
+                {
+                    throw missFault(vaddr, ex);
+                }
+            }
         }
-        catch (final FabricException ex)
-        {
-            throw missFault(vaddr, ex);
-        }
+    }
+
+    /**
+     * Whether a failed call to {@code owner} may be sent again (to a new owner of the vRegion, or the same one after a
+     * pause): only after a transport failure, and until {@code deadlineNs} (see {@link OwnerDirectory#failover}).
+     */
+    private boolean failedOver(
+        final long vaddr, final MemoryProxy owner, final FabricException ex, final long deadlineNs)
+    {
+        return owner != null && !(ex instanceof RemoteErrorException) && owners.failover(vaddr, owner, deadlineNs);
     }
 
     @Override
@@ -115,13 +135,23 @@ public final class ProcessMemory implements GuestMemory, LineBackend
     public int fetchWithWriteBack(
         final long vaddr, final int access, final byte[] line, final long flushVaddr, final byte[] flushLine)
     {
-        try
+        long deadlineNs = 0;
+        while (true)
         {
-            return owners.ownerOf(vaddr).pcacheMiss(pid, pcomponentId, vaddr, access, line, flushVaddr, flushLine);
-        }
-        catch (final FabricException ex)
-        {
-            throw missFault(vaddr, ex);
+            MemoryProxy owner = null;
+            try
+            {
+                owner = owners.ownerOf(vaddr);
+                return owner.pcacheMiss(pid, pcomponentId, vaddr, access, line, flushVaddr, flushLine);
+            }
+            catch (final FabricException ex)
+            {
+                deadlineNs = deadlineNs == 0 ? System.nanoTime() + HomeFailover.DEADLINE_NS : deadlineNs;
+                if (!failedOver(vaddr, owner, ex, deadlineNs))
+                {
+                    throw missFault(vaddr, ex);
+                }
+            }
         }
     }
 
@@ -154,15 +184,25 @@ public final class ProcessMemory implements GuestMemory, LineBackend
     /** P2M_PCACHE_FLUSH over the flusher's own connection or the accessing threads' one. */
     private void writeBack(final boolean fromFlusher, final long vaddr, final byte[] line)
     {
-        try
+        long deadlineNs = 0;
+        while (true)
         {
-            final MemoryProxy owner = fromFlusher ? owners.flusherOwnerOf(vaddr) : owners.ownerOf(vaddr);
-            owner.pcacheFlush(pid, pcomponentId, vaddr, line);
-        }
-        catch (final FabricException ex)
-        {
-            throw new WriteBackException(
-                "write-back of pid " + pid + " line 0x" + Long.toHexString(vaddr) + " failed: " + ex.getMessage(), ex);
+            MemoryProxy owner = null;
+            try
+            {
+                owner = fromFlusher ? owners.flusherOwnerOf(vaddr) : owners.ownerOf(vaddr);
+                owner.pcacheFlush(pid, pcomponentId, vaddr, line);
+                return;
+            }
+            catch (final FabricException ex)
+            {
+                deadlineNs = deadlineNs == 0 ? System.nanoTime() + HomeFailover.DEADLINE_NS : deadlineNs;
+                if (!failedOver(vaddr, owner, ex, deadlineNs))
+                {
+                    throw new WriteBackException("write-back of pid " + pid + " line 0x" + Long.toHexString(vaddr) +
+                        " failed: " + ex.getMessage(), ex);
+                }
+            }
         }
     }
 

@@ -1,0 +1,138 @@
+package org.legoemu.mcomponent;
+
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
+
+import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.proxy.GmmProxy;
+import org.legoemu.fabric.proxy.ReplicaProxy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link HomeStandby} over the fabric: the standby of each process is asked of the GMM on its first checkpoint
+ * (M2G_HOME_STANDBY) and sent M2M_HOME_CHECKPOINT with the monitor's state lock given up for the call (the home
+ * thread calls it, see {@link HomeThreadDispatch}). A standby that cannot be reached is asked of the GMM again at the
+ * next checkpoint. Used on the home thread only.
+ */
+final class RemoteHomeStandby implements HomeStandby
+{
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteHomeStandby.class);
+    private static final int UNKNOWN = -2;
+
+    private final IntSupplier selfId;
+    private final GmmProxy gmm;
+    private final Transport transport;
+    private final long timeoutNs;
+    private final ReentrantLock stateLock;
+    private final Int2IntHashMap standbyByPid = new Int2IntHashMap(UNKNOWN);
+    private final Int2ObjectHashMap<ReplicaProxy> proxies = new Int2ObjectHashMap<>();
+
+    RemoteHomeStandby(
+        final IntSupplier selfId, final GmmProxy gmm, final Transport transport, final long timeoutNs,
+        final ReentrantLock stateLock)
+    {
+        this.selfId = selfId;
+        this.gmm = gmm;
+        this.transport = transport;
+        this.timeoutNs = timeoutNs;
+        this.stateLock = stateLock;
+    }
+
+    @Override
+    public void checkpoint(final AddressSpace space)
+    {
+        final int pid = space.pid();
+        final List<Vma> vmas = space.vmas();
+        final long[] flat = new long[vmas.size() * 4];
+        for (int i = 0; i < vmas.size(); i++)
+        {
+            final Vma v = vmas.get(i);
+            flat[4 * i] = v.start();
+            flat[4 * i + 1] = v.end();
+            flat[4 * i + 2] = v.prot();
+            flat[4 * i + 3] = v.flags();
+        }
+        final int holds = StateLock.releaseAll(stateLock);
+        try
+        {
+            int standby = standbyByPid.get(pid);
+            if (standby == UNKNOWN)
+            {
+                standby = gmm.homeStandby(pid, selfId.getAsInt());
+                standbyByPid.put(pid, standby);
+            }
+            if (standby < 0)
+            {
+                return;
+            }
+            proxy(standby).homeCheckpoint(pid, space.pcomponentId(), space.brkStart(), space.currentBrk(), flat);
+        }
+        catch (final FabricException ex)
+        {
+            LOG.warn("pid {}: home checkpoint not taken by standby {}: {}", pid, standbyByPid.get(pid),
+                ex.getMessage());
+            forget(pid);
+        }
+        finally
+        {
+            StateLock.reacquire(stateLock, holds);
+        }
+    }
+
+    @Override
+    public void assigned(final int pid, final int standbyId)
+    {
+        standbyByPid.put(pid, standbyId);
+    }
+
+    @Override
+    public void exit(final int pid)
+    {
+        final int standby = standbyByPid.remove(pid);
+        if (standby < 0)
+        {
+            return;
+        }
+        final int holds = StateLock.releaseAll(stateLock);
+        try
+        {
+            proxy(standby).processExit(pid);
+        }
+        catch (final FabricException ex)
+        {
+            LOG.warn("pid {}: standby {} did not drop its checkpoint: {}", pid, standby, ex.getMessage());
+        }
+        finally
+        {
+            StateLock.reacquire(stateLock, holds);
+        }
+    }
+
+    private void forget(final int pid)
+    {
+        final int standby = standbyByPid.remove(pid);
+        final ReplicaProxy proxy = standby < 0 ? null : proxies.remove(standby);
+        if (proxy != null)
+        {
+            proxy.close();
+        }
+    }
+
+    private ReplicaProxy proxy(final int componentId)
+    {
+        ReplicaProxy proxy = proxies.get(componentId);
+        if (proxy == null)
+        {
+            proxy = new ReplicaProxy(transport.connect(gmm.lookupComponent(componentId).address()), timeoutNs);
+            proxies.put(componentId, proxy);
+        }
+        return proxy;
+    }
+
+
+}
