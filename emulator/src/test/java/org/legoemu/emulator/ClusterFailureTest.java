@@ -32,16 +32,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * How the cluster fails today, without memory replication: calls to a crashed or partitioned component time out
+ * How the cluster fails where memory replication cannot help (see {@link ReplicationFailoverTest} for where it
+ * does): calls to a crashed or partitioned component time out
  * with FabricException; the GMM declares crashed components DEAD; a guest whose memory was on a crashed
- * mComponent is killed (SIGBUS, "memory component unreachable"); a pComponent crash kills its process and the
+ * mComponent that had no replica (a single mComponent) is killed (SIGBUS, "memory component unreachable"); a pComponent crash kills its process and the
  * GMM frees its memory; an unreachable sComponent fails the guest's file operation (EIO, see StorageProxyEioTest)
  * instead of hanging. In-JVM transport, faults injected through {@link FaultInjector}.
  */
 class ClusterFailureTest
 {
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
-    private static final long WAIT_MS = 20_000;
 
     @TempDir
     Path root;
@@ -62,7 +62,8 @@ class ClusterFailureTest
                 assertEquals(Errnos.ETIMEDOUT, ex.errno());
                 assertTrue(ex.getMessage().contains("within the timeout"), ex.getMessage());
             }
-            await(() -> cluster.gmm().component(victim.componentId()).state() == ComponentState.DEAD,
+            FailureFixtures.await(
+                () -> cluster.gmm().component(victim.componentId()).state() == ComponentState.DEAD,
                 "the GMM never declared the crashed mComponent DEAD");
             final long detectionNs = cluster.gmm().declaredDeadAtNs(victim.componentId())
                 - faults.crashClockNs(EmbeddedCluster.memoryName(0));
@@ -78,8 +79,8 @@ class ClusterFailureTest
         final FaultInjector faults = new FaultInjector(FaultSchedule.none());
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config(1, 1), faults, TIMEOUT_NS))
         {
-            final GatedStdin stdin = new GatedStdin(text());
-            final Thread crasher = crashWhenBlocked(stdin, faults, EmbeddedCluster.memoryName(0));
+            final FailureFixtures.GatedStdin stdin = new FailureFixtures.GatedStdin(FailureFixtures.text());
+            final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults, EmbeddedCluster.memoryName(0));
             final ProcessResult result = runWordcount(cluster, stdin);
             crasher.join();
             assertEquals(Signal.SIGBUS, result.signal(), String.valueOf(result.description()));
@@ -97,12 +98,13 @@ class ClusterFailureTest
         final FaultInjector faults = new FaultInjector(FaultSchedule.none());
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config(1, 2), faults, TIMEOUT_NS))
         {
-            final GatedStdin stdin = new GatedStdin(text());
-            final Thread crasher = crashWhenBlocked(stdin, faults, EmbeddedCluster.processorName(0));
+            final FailureFixtures.GatedStdin stdin = new FailureFixtures.GatedStdin(FailureFixtures.text());
+            final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults, EmbeddedCluster.processorName(0));
             final ProcessResult result = runWordcount(cluster, stdin);
             crasher.join();
             assertNotNull(result.signal(), "a process of a crashed pComponent cannot exit normally");
-            await(() -> cluster.gmm().reapedProcesses() == 1, "the GMM never reaped the dead pComponent's process");
+            FailureFixtures.await(() -> cluster.gmm().reapedProcesses() == 1,
+                "the GMM never reaped the dead pComponent's process");
             for (final MemoryMonitor memory : cluster.memories())
             {
                 assertEquals(0, memory.framesInUse(), "mComponent " + memory.componentId() + " kept frames");
@@ -115,7 +117,7 @@ class ClusterFailureTest
     void unreachableSComponentFailsTheGuestsFileOperation() throws Exception
     {
         Files.copy(GuestBinaries.BIN.resolve("wordcount"), root.resolve("wordcount"));
-        Files.write(root.resolve("input.txt"), text());
+        Files.write(root.resolve("input.txt"), FailureFixtures.text());
         final FaultInjector faults = new FaultInjector(FaultSchedule.none());
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config(1, 1), faults, TIMEOUT_NS))
         {
@@ -139,91 +141,5 @@ class ClusterFailureTest
         Files.copy(GuestBinaries.BIN.resolve("wordcount"), root.resolve("wordcount"));
         return cluster.run("/wordcount", List.of("./wordcount"), List.of(), "/",
             new Console(stdin, new ByteArrayOutputStream(), new ByteArrayOutputStream(), false));
-    }
-
-    private static Thread crashWhenBlocked(final GatedStdin stdin, final FaultInjector faults, final String name)
-    {
-        final Thread thread = new Thread(() ->
-        {
-            try
-            {
-                stdin.reading.await();
-                faults.crashNow(name);
-                stdin.gate.countDown();
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }, "crasher");
-        thread.start();
-        return thread;
-    }
-
-    private static byte[] text()
-    {
-        final StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 20_000; i++)
-        {
-            sb.append("word").append(i).append(' ').append(i % 7 == 0 ? '\n' : ' ');
-        }
-        return sb.toString().getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static void await(final BooleanSupplier condition, final String failure) throws RuntimeException
-    {
-        final long until = System.currentTimeMillis() + WAIT_MS;
-        while (!condition.getAsBoolean())
-        {
-            if (System.currentTimeMillis() > until)
-            {
-                throw new AssertionError(failure);
-            }
-            try
-            {
-                Thread.sleep(10);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(failure);
-            }
-        }
-    }
-
-    /** Stdin whose first read signals {@link #reading} and blocks until {@link #gate} opens. */
-    private static final class GatedStdin extends InputStream
-    {
-        final CountDownLatch reading = new CountDownLatch(1);
-        final CountDownLatch gate = new CountDownLatch(1);
-        private final ByteArrayInputStream data;
-
-        GatedStdin(final byte[] bytes)
-        {
-            this.data = new ByteArrayInputStream(bytes);
-        }
-
-        @Override
-        public int read() throws IOException
-        {
-            final byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(final byte[] b, final int off, final int len) throws IOException
-        {
-            reading.countDown();
-            try
-            {
-                gate.await();
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            }
-            return data.read(b, off, len);
-        }
     }
 }

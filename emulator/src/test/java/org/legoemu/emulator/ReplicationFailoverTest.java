@@ -1,0 +1,117 @@
+package org.legoemu.emulator;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.legoemu.fabric.faults.FaultInjector;
+import org.legoemu.fabric.faults.FaultSchedule;
+import org.legoemu.gmm.Replication;
+import org.legoemu.mcomponent.MemoryMonitor;
+import org.legoemu.pcomponent.ProcessResult;
+import org.legoemu.pcomponent.linux.Console;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Memory replication (issue 6, LegoOS §4.7) keeps a guest alive through the crash of an mComponent: wordcount reads
+ * its input from a stdin that holds it blocked in read(2) while an mComponent is crashed (its pages and the dirty
+ * lines of a 16 KiB ExCache are spread over the mComponents), then runs to the end. Its output must equal
+ * qemu-riscv64's on the same input, the GMM must have promoted the dead mComponent's vRegions (and its home, when
+ * it was the home) without losing any, and the survivors must hold no frame once the guest has exited.
+ */
+class ReplicationFailoverTest
+{
+    private static final long TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(300);
+
+    @TempDir
+    Path root;
+
+    @ParameterizedTest(name = "crash of mComponent {0} of 2")
+    @ValueSource(ints = {0, 1})
+    void guestSurvivesTheCrashOfEitherOfTwoMComponents(final int victim) throws Exception
+    {
+        survives(2, victim);
+    }
+
+    @Test
+    void guestSurvivesACrashAmongThree() throws Exception
+    {
+        survives(3, 1);
+    }
+
+    @Test
+    void withReplicationOffTheSameCrashKillsTheGuest() throws Exception
+    {
+        Files.copy(GuestBinaries.BIN.resolve("wordcount"), root.resolve("wordcount"));
+        final FaultInjector faults = new FaultInjector(FaultSchedule.none());
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(config(2).withReplication(Replication.OFF), faults,
+            TIMEOUT_NS))
+        {
+            final FailureFixtures.GatedStdin stdin = new FailureFixtures.GatedStdin(FailureFixtures.text());
+            final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults, EmbeddedCluster.memoryName(0));
+            final ProcessResult result = run(cluster, stdin, new ByteArrayOutputStream());
+            crasher.join();
+            assertTrue(result.signal() != null, "without a replica the guest cannot survive: " + result);
+            assertEquals(0, cluster.gmm().promotedVRegions());
+        }
+    }
+
+    private void survives(final int mcomponents, final int victim) throws Exception
+    {
+        Assumptions.assumeTrue(GuestBinaries.qemuAvailable(), "qemu-riscv64 is not installed");
+        Files.copy(GuestBinaries.BIN.resolve("wordcount"), root.resolve("wordcount"));
+        final GuestBinaries.Outcome expected = GuestBinaries.qemu(root, root.resolve("wordcount").toString(),
+            List.of(), FailureFixtures.text());
+        final FaultInjector faults = new FaultInjector(FaultSchedule.none());
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(config(mcomponents), faults, TIMEOUT_NS))
+        {
+            final FailureFixtures.GatedStdin stdin = new FailureFixtures.GatedStdin(FailureFixtures.text());
+            final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults,
+                EmbeddedCluster.memoryName(victim));
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            final ProcessResult result = run(cluster, stdin, out);
+            crasher.join();
+            assertNull(result.signal(), String.valueOf(result.description()));
+            assertEquals(expected.status(), result.exitStatus());
+            assertArrayEquals(expected.stdout(), out.toByteArray(), "stdout differs from qemu-riscv64's");
+            final int deadId = cluster.memories().get(victim).componentId();
+            FailureFixtures.await(() -> !cluster.gmm().failoverTimesNs().isEmpty(),
+                "the GMM never failed over mComponent " + deadId);
+            assertTrue(cluster.gmm().promotedVRegions() + cluster.gmm().promotedHomes() > 0,
+                "nothing was promoted: the crash hit no memory");
+            assertEquals(0, cluster.gmm().lostVRegions(), "a vRegion was lost");
+            for (int i = 0; i < mcomponents; i++)
+            {
+                final MemoryMonitor survivor = cluster.memories().get(i);
+                if (i != victim)
+                {
+                    FailureFixtures.await(() -> survivor.framesInUse() == 0,
+                        "mComponent " + survivor.componentId() + " kept " + survivor.framesInUse() + " frames");
+                }
+            }
+        }
+    }
+
+    private EmbeddedCluster.Config config(final int mcomponents)
+    {
+        return new EmbeddedCluster.Config(1, mcomponents, 16 * 1024, 4, "fifo", 1L << 30, root, "inproc");
+    }
+
+    private static ProcessResult run(
+        final EmbeddedCluster cluster, final FailureFixtures.GatedStdin stdin, final ByteArrayOutputStream out)
+    {
+        return cluster.run("/wordcount", List.of("./wordcount"), List.of(), "/",
+            new Console(stdin, out, new ByteArrayOutputStream(), false));
+    }
+}
