@@ -24,6 +24,7 @@ import org.legoemu.fabric.sbe.G2X_VREGION_OWNEREncoder;
 import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.P2G_FORK_PLACEDecoder;
 import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.X2G_DEREGISTERDecoder;
@@ -66,6 +67,7 @@ public final class GmmAdapter implements RequestHandler
     private final P2G_VREGION_LOOKUPDecoder vregionLookupDecoder = new P2G_VREGION_LOOKUPDecoder();
     private final X2G_PROCESS_EXITDecoder processExitDecoder = new X2G_PROCESS_EXITDecoder();
     private final P2G_PROCESS_LOOKUPDecoder processLookupDecoder = new P2G_PROCESS_LOOKUPDecoder();
+    private final P2G_FORK_PLACEDecoder forkPlaceDecoder = new P2G_FORK_PLACEDecoder();
     private final AckEncoder ackEncoder = new AckEncoder();
     private final G2X_REGISTER_REPLYEncoder registerReplyEncoder = new G2X_REGISTER_REPLYEncoder();
     private final G2X_COMPONENTEncoder componentEncoder = new G2X_COMPONENTEncoder();
@@ -185,6 +187,11 @@ public final class GmmAdapter implements RequestHandler
             case P2G_PROCESS_LOOKUPDecoder.TEMPLATE_ID:
                 checkBlockLength(P2G_PROCESS_LOOKUPDecoder.BLOCK_LENGTH);
                 onProcessLookup(processLookupDecoder.wrapAndApplyHeader(request, 0, headerDecoder).pid(), responder);
+                break;
+
+            case P2G_FORK_PLACEDecoder.TEMPLATE_ID:
+                checkBlockLength(P2G_FORK_PLACEDecoder.BLOCK_LENGTH);
+                onForkPlace(forkPlaceDecoder.wrapAndApplyHeader(request, 0, headerDecoder).parentPid(), responder);
                 break;
 
             case M2G_VREGION_ALLOCDecoder.TEMPLATE_ID:
@@ -309,6 +316,13 @@ public final class GmmAdapter implements RequestHandler
     private void onPlaceProcess(final Responder responder)
     {
         replyPlacement(placement.place(), responder);
+    }
+
+    private void onForkPlace(final int parentPid, final Responder responder)
+    {
+        final ProcessPlacement.ProcessRecord child = placement.placeChild(parentPid);
+        vregions.copy(parentPid, child.pid());
+        replyPlacement(child, responder);
     }
 
     private void onProcessLookup(final int pid, final Responder responder)

@@ -10,6 +10,7 @@ import org.legoemu.fabric.Responder;
 import org.legoemu.fabric.proxy.ExecImage;
 import org.legoemu.fabric.proxy.NulStrings;
 import org.legoemu.fabric.sbe.AckEncoder;
+import org.legoemu.fabric.sbe.M2M_FORKDecoder;
 import org.legoemu.fabric.sbe.M2M_PAGE_STOREDecoder;
 import org.legoemu.fabric.sbe.M2M_PROCESS_EXITDecoder;
 import org.legoemu.fabric.sbe.M2M_VMA_UPDATEDecoder;
@@ -20,6 +21,7 @@ import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2M_BRKDecoder;
 import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
+import org.legoemu.fabric.sbe.P2M_FORKDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MADVISEDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAP_FILEDecoder;
@@ -71,6 +73,8 @@ public final class MemoryAdapter implements RequestHandler
     private final M2M_VMA_UPDATEDecoder vmaUpdate = new M2M_VMA_UPDATEDecoder();
     private final M2M_PAGE_STOREDecoder pageStore = new M2M_PAGE_STOREDecoder();
     private final M2M_PROCESS_EXITDecoder ownerExit = new M2M_PROCESS_EXITDecoder();
+    private final P2M_FORKDecoder fork = new P2M_FORKDecoder();
+    private final M2M_FORKDecoder ownerFork = new M2M_FORKDecoder();
     private final AckEncoder ack = new AckEncoder();
     private final M2P_VM_REPLYEncoder vmReply = new M2P_VM_REPLYEncoder();
     private final M2P_EXECVE_REPLYEncoder execveReply = new M2P_EXECVE_REPLYEncoder();
@@ -162,6 +166,25 @@ public final class MemoryAdapter implements RequestHandler
             case M2M_PROCESS_EXITDecoder.TEMPLATE_ID:
                 ownerExit.wrapAndApplyHeader(buffer, offset, header);
                 replyAck(r, stores.release(ownerExit.pid()));
+                break;
+            case M2M_FORKDecoder.TEMPLATE_ID:
+            {
+                ownerFork.wrapAndApplyHeader(buffer, offset, header);
+                final int copied = stores.fork(ownerFork.parentPid(), ownerFork.childPid(), ownerFork.pcomponentId());
+                if (copied < 0)
+                {
+                    r.error(-copied, "out of memory frames copying pid " + ownerFork.parentPid() + " to pid " +
+                        ownerFork.childPid());
+                }
+                else
+                {
+                    replyAck(r, copied);
+                }
+                break;
+            }
+            case P2M_FORKDecoder.TEMPLATE_ID:
+                fork.wrapAndApplyHeader(buffer, offset, header);
+                replyAck(r, homes.fork(fork.parentPid(), fork.childPid(), fork.pcomponentId()));
                 break;
             case P2M_EXECVEDecoder.TEMPLATE_ID:
                 onExecve(buffer, offset, end, r);

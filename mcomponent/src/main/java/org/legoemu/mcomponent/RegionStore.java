@@ -167,6 +167,34 @@ public final class RegionStore
         return freed;
     }
 
+    /**
+     * fork(2), eager copy: makes {@code child} (an empty store) hold this store's VMAs and a copy of every frame.
+     *
+     * @return the number of frames copied, or -{@link Errno#ENOMEM} when the pool ran out (the child then holds
+     * nothing).
+     */
+    public int copyTo(final RegionStore child)
+    {
+        for (final Vma vma : vmas.toList())
+        {
+            child.vmas.map(vma.start(), vma.end(), vma.prot(), vma.flags());
+        }
+        final Long2LongHashMap.KeyIterator it = frameByVpn.keySet().iterator();
+        while (it.hasNext())
+        {
+            final long vpn = it.nextValue();
+            final int frame = pool.allocate();
+            if (frame < 0)
+            {
+                child.release();
+                return -Errno.ENOMEM;
+            }
+            pool.copy((int)frameByVpn.get(vpn), frame);
+            child.frameByVpn.put(vpn, frame);
+        }
+        return child.frameByVpn.size();
+    }
+
     /** Number of pages with a frame. */
     public int residentPages()
     {

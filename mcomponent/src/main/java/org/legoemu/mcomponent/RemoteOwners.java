@@ -23,6 +23,13 @@ public interface RemoteOwners extends AutoCloseable
      */
     long processExit(VRegionOwner owner, int pid);
 
+    /**
+     * M2M_FORK: the owner copies the VMAs and frames it holds of {@code parentPid} to {@code childPid}.
+     *
+     * @return frames copied there.
+     */
+    long fork(VRegionOwner owner, int parentPid, int childPid, int pcomponentId);
+
     @Override
     void close();
 }

@@ -65,6 +65,20 @@ final class UnlockedRemoteOwners implements RemoteOwners
     }
 
     @Override
+    public long fork(final VRegionOwner owner, final int parentPid, final int childPid, final int pcomponentId)
+    {
+        final int holds = release();
+        try
+        {
+            return delegate.fork(owner, parentPid, childPid, pcomponentId);
+        }
+        finally
+        {
+            reacquire(holds);
+        }
+    }
+
+    @Override
     public void close()
     {
         delegate.close();

@@ -20,6 +20,7 @@ import org.legoemu.fabric.sbe.G2X_REGISTER_REPLYDecoder;
 import org.legoemu.fabric.sbe.G2X_VREGION_OWNERDecoder;
 import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCEncoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.P2G_FORK_PLACEEncoder;
 import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPEncoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPEncoder;
 import org.legoemu.fabric.sbe.X2G_DEREGISTEREncoder;
@@ -57,6 +58,7 @@ public final class GmmProxy
     private final M2G_VREGION_ALLOCEncoder vregionAllocEncoder = new M2G_VREGION_ALLOCEncoder();
     private final P2G_VREGION_LOOKUPEncoder vregionLookupEncoder = new P2G_VREGION_LOOKUPEncoder();
     private final P2G_PROCESS_LOOKUPEncoder processLookupEncoder = new P2G_PROCESS_LOOKUPEncoder();
+    private final P2G_FORK_PLACEEncoder forkPlaceEncoder = new P2G_FORK_PLACEEncoder();
     private final X2G_PROCESS_EXITEncoder processExitEncoder = new X2G_PROCESS_EXITEncoder();
     private final AckDecoder ackDecoder = new AckDecoder();
     private final G2X_REGISTER_REPLYDecoder registerReplyDecoder = new G2X_REGISTER_REPLYDecoder();
@@ -208,6 +210,19 @@ public final class GmmProxy
         processLookupEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
         call(MessageHeaderEncoder.ENCODED_LENGTH + processLookupEncoder.encodedLength(),
             G2C_PLACEMENTDecoder.TEMPLATE_ID);
+        return decodePlacement();
+    }
+
+    /**
+     * P2G_FORK_PLACE: places a child of {@code parentPid} (fork(2)) on the parent's pComponent with the parent's home
+     * mComponent; the child's vRegions start owned by the parent's owners.
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException ESRCH (3) if the parent is not placed.
+     */
+    public synchronized Placement forkPlace(final int parentPid)
+    {
+        forkPlaceEncoder.wrapAndApplyHeader(request, 0, headerEncoder).parentPid(parentPid);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + forkPlaceEncoder.encodedLength(), G2C_PLACEMENTDecoder.TEMPLATE_ID);
         return decodePlacement();
     }
 
