@@ -188,8 +188,8 @@ public final class GuestThreads
             if (live.isEmpty())
             {
                 groupExiting = true;
-                allEnded.signalAll();
             }
+            allEnded.signalAll();
         }
         finally
         {
@@ -216,6 +216,46 @@ public final class GuestThreads
         for (final GuestThread thread : threads)
         {
             thread.hart().flushTlb();
+        }
+    }
+
+    /**
+     * execve(2) ("All threads other than the calling thread are destroyed"): stops every other thread and waits until
+     * each has ended.
+     *
+     * @return false if the group is ending meanwhile (a fatal signal, exit_group) or the caller is interrupted.
+     */
+    boolean stopOthers(final GuestThread self)
+    {
+        lock.lock();
+        try
+        {
+            for (final GuestThread thread : live)
+            {
+                if (thread != self)
+                {
+                    thread.hart().requestStop();
+                    thread.interrupt();
+                }
+            }
+            while (live.size() > 1)
+            {
+                if (groupExiting)
+                {
+                    return false;
+                }
+                allEnded.await();
+            }
+            return !groupExiting;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
