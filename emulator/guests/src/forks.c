@@ -1,8 +1,9 @@
 /* forks: process creation and reaping. fork + a pipe between parent and child, wait4 exit codes, several
  * children, a grandchild, waitpid WNOHANG, waitid (P_PID, P_ALL, WNOHANG), a child killed by a signal, ECHILD, and
- * execve's errors (ENOENT, EACCES, ENOEXEC). Output is deterministic: only one process prints at a time. */
+ * execve's errors (ENOENT, EACCES, ENOEXEC), and a fork while another thread runs. Output is deterministic: only one process prints at a time. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +197,36 @@ static void exec_errors(void)
     unlink("forks-script.txt");
 }
 
+static volatile int spinning = 1;
+static volatile unsigned long spins;
+
+static void *spin(void *arg)
+{
+    (void)arg;
+    while (spinning)
+        spins++;
+    return NULL;
+}
+
+static void fork_beside_a_thread(void)
+{
+    pthread_t thread;
+    pthread_create(&thread, NULL, spin, NULL);
+    while (spins == 0)
+        ;
+    pid_t pid = fork();
+    if (pid == 0)
+    {
+        /* only the forking thread exists in the child; the copy of spinning is still 1 */
+        _exit(spinning ? 21 : 22);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    spinning = 0;
+    pthread_join(thread, NULL);
+    report("child forked beside a running thread", status);
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -210,6 +241,7 @@ int main(int argc, char **argv)
     waitid_calls();
     killed_child();
     exec_errors();
+    fork_beside_a_thread();
     printf("parent done\n");
     return 0;
 }

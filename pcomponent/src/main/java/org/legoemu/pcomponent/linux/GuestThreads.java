@@ -259,6 +259,46 @@ public final class GuestThreads
         }
     }
 
+    /**
+     * fork(2): holds every thread but {@code self} still ({@link org.legoemu.abi.hart.Hart#pause}) so that the copy
+     * sees one moment of the address space. A thread inside a system call runs on until that call returns.
+     *
+     * @return the held threads, for {@link #resume}.
+     */
+    List<GuestThread> pauseOthers(final GuestThread self)
+    {
+        final List<GuestThread> others = new ArrayList<>();
+        lock.lock();
+        try
+        {
+            for (final GuestThread thread : live)
+            {
+                if (thread != self)
+                {
+                    others.add(thread);
+                }
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        for (final GuestThread thread : others)
+        {
+            thread.hart().pause();
+        }
+        return others;
+    }
+
+    /** Lets the threads {@link #pauseOthers} held run on. */
+    static void resume(final List<GuestThread> paused)
+    {
+        for (final GuestThread thread : paused)
+        {
+            thread.hart().resume();
+        }
+    }
+
     /** Whether {@code tid} is a live thread of this process. */
     boolean isLive(final int tid)
     {

@@ -70,7 +70,8 @@ final class ProcessLifeSyscalls
      * fork(2) as clone(2) (riscv64 order: flags, newsp, parent_tid, tls, child_tid): the child gets a copy of the
      * caller's registers with a0 = 0, sp = {@code stack} if non-zero, tp = {@code tls} with CLONE_SETTLS. With
      * CLONE_VFORK the caller blocks until the child execs or ends; its memory is a copy even with CLONE_VM (what the
-     * child writes before execve is not seen by the parent, unlike Linux).
+     * child writes before execve is not seen by the parent, unlike Linux). The caller's other threads are held still
+     * from the write-back of its dirty lines to the end of the copy (those inside a system call finish it first).
      *
      * @return the child's pid, -EINVAL for flags other than those fork, vfork and posix_spawn use, -ENOSYS when no
      * launcher runs children, -EAGAIN/-ENOMEM when the cluster cannot place or copy the child, -EINTR when the process
@@ -88,15 +89,20 @@ final class ProcessLifeSyscalls
         {
             return -Errno.ENOSYS;
         }
-        process.processMemory().writeBackAll();
         final LinuxProcess child;
+        final List<GuestThread> paused = process.threads().pauseOthers(self);
         try
         {
+            process.processMemory().writeBackAll();
             child = launcher.fork(process);
         }
         catch (final ProcessLauncher.Refused ex)
         {
             return -ex.errno();
+        }
+        finally
+        {
+            GuestThreads.resume(paused);
         }
         final GuestThread main = child.threads().create();
         final HartState state = main.hart();
