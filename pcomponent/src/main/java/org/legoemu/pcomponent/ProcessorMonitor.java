@@ -346,8 +346,10 @@ public final class ProcessorMonitor implements AutoCloseable
             final StorageProxy storage;
             try
             {
+                final long copyStartNs = System.nanoTime();
                 final long framesCopied = home.fork(parent.pid(), pid, componentId());
-                LOG.debug("pid {} forked pid {}: {} frames copied", parent.pid(), pid, framesCopied);
+                LOG.debug("pid {} forked pid {}: {} frames copied in {} us", parent.pid(), pid, framesCopied,
+                    (System.nanoTime() - copyStartNs) / 1000);
                 storage = connectStorage(gmm);
             }
             catch (final FabricException | LaunchException ex)
