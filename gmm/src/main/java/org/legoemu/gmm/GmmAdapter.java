@@ -26,6 +26,7 @@ import org.legoemu.fabric.sbe.M2G_REPLICA_REPLACEDecoder;
 import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.P2G_FORK_PLACEDecoder;
 import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.X2G_DEREGISTERDecoder;
@@ -70,6 +71,7 @@ public final class GmmAdapter implements RequestHandler
     private final P2G_PROCESS_LOOKUPDecoder processLookupDecoder = new P2G_PROCESS_LOOKUPDecoder();
     private final M2G_REPLICA_REPLACEDecoder replicaReplaceDecoder = new M2G_REPLICA_REPLACEDecoder();
     private final M2G_HOME_STANDBYDecoder homeStandbyDecoder = new M2G_HOME_STANDBYDecoder();
+    private final P2G_FORK_PLACEDecoder forkPlaceDecoder = new P2G_FORK_PLACEDecoder();
     private final AckEncoder ackEncoder = new AckEncoder();
     private final G2X_REGISTER_REPLYEncoder registerReplyEncoder = new G2X_REGISTER_REPLYEncoder();
     private final G2X_COMPONENTEncoder componentEncoder = new G2X_COMPONENTEncoder();
@@ -214,6 +216,10 @@ public final class GmmAdapter implements RequestHandler
                 replyAck(responder, vregions.homeStandby(d.pid(), d.homeMComponentId()));
                 break;
             }
+            case P2G_FORK_PLACEDecoder.TEMPLATE_ID:
+                checkBlockLength(P2G_FORK_PLACEDecoder.BLOCK_LENGTH);
+                onForkPlace(forkPlaceDecoder.wrapAndApplyHeader(request, 0, headerDecoder).parentPid(), responder);
+                break;
 
             case M2G_VREGION_ALLOCDecoder.TEMPLATE_ID:
                 checkBlockLength(M2G_VREGION_ALLOCDecoder.BLOCK_LENGTH);
@@ -337,6 +343,13 @@ public final class GmmAdapter implements RequestHandler
     private void onPlaceProcess(final Responder responder)
     {
         replyPlacement(placement.place(), responder);
+    }
+
+    private void onForkPlace(final int parentPid, final Responder responder)
+    {
+        final ProcessPlacement.ProcessRecord child = placement.placeChild(parentPid);
+        vregions.copy(parentPid, child.pid());
+        replyPlacement(child, responder);
     }
 
     private void onProcessLookup(final int pid, final Responder responder)

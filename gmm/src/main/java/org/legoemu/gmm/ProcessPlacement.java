@@ -83,6 +83,28 @@ public final class ProcessPlacement
     }
 
     /**
+     * Places a child of a running process (fork(2)): a new pid on the parent's pComponent with the parent's home
+     * mComponent, since the child's address space is a copy the home makes (LegoOS §4.5: a process stays on the
+     * pComponent it was placed on).
+     *
+     * @throws GmmException ESRCH if the parent is not placed.
+     */
+    public ProcessRecord placeChild(final int parentPid)
+    {
+        final ProcessRecord parent = processesByPid.get(parentPid);
+        if (parent == null)
+        {
+            throw new GmmException(Errnos.ESRCH, "no process " + parentPid + " to fork");
+        }
+        final ProcessRecord record = new ProcessRecord(nextPid++, parent.pcomponentId(), parent.homeMComponentId());
+        processesByPid.put(record.pid(), record);
+        processCountByPComponent.put(record.pcomponentId(), processCountByPComponent.get(record.pcomponentId()) + 1);
+        LOG.info("pid {} forked from pid {} on pcomponent {} with home mcomponent {}", record.pid(), parentPid,
+            record.pcomponentId(), record.homeMComponentId());
+        return record;
+    }
+
+    /**
      * Forgets an exited process.
      *
      * @throws GmmException ESRCH if the pid is not placed.

@@ -274,6 +274,25 @@ public final class VRegionDirectory
         return regions == null ? NO_OWNER : regions.ownerByVRegion.get(vregion);
     }
 
+    /**
+     * fork(2): the child's vRegions are owned by the parent's owners (each owner copies the parent's frames to the
+     * child), replacing any entry the child had.
+     */
+    public void copy(final int parentPid, final int childPid)
+    {
+        final ProcessRegions parent = regionsByPid.get(parentPid);
+        if (parent == null)
+        {
+            regionsByPid.remove(childPid);
+            return;
+        }
+        final ProcessRegions child = new ProcessRegions();
+        child.ownerByVRegion.putAll(parent.ownerByVRegion);
+        child.secondaryByVRegion.putAll(parent.secondaryByVRegion);
+        child.lastAssignedOwnerId = parent.lastAssignedOwnerId;
+        regionsByPid.put(childPid, child);
+    }
+
     /** Forgets every vRegion of an exited process. */
     public void forget(final int pid)
     {

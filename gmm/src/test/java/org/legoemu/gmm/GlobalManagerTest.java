@@ -1,6 +1,7 @@
 package org.legoemu.gmm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,6 +91,36 @@ class GlobalManagerTest
             () -> proxy.vregionLookup(placement.pid(), 0)).errno());
         proxy.deregister(s);
         assertEquals(3, gmm.components().size());
+    }
+
+    @Test
+    void aForkedChildRunsBesideItsParentWithTheParentsHomeAndVRegionOwners()
+    {
+        start(GmmContext.DEFAULT_HEARTBEAT_INTERVAL_NS);
+        final GmmProxy proxy = new GmmProxy(transport.connect(gmm.endpoint()), TIMEOUT_NS);
+        final int p1 = proxy.register(ComponentKind.PCOMPONENT, 1 << 20, Endpoint.parse("inproc:11")).componentId();
+        final int m1 = proxy.register(ComponentKind.MCOMPONENT, 1L << 32, Endpoint.parse("inproc:12")).componentId();
+        proxy.register(ComponentKind.MCOMPONENT, 1L << 32, Endpoint.parse("inproc:13")).componentId();
+        final Placement parent = proxy.placeProcess();
+        final int ownerOf0 = proxy.vregionAlloc(parent.pid(), m1, 0).ownerId();
+        final int ownerOf1 = proxy.vregionAlloc(parent.pid(), m1, 1).ownerId();
+        proxy.register(ComponentKind.PCOMPONENT, 1 << 20, Endpoint.parse("inproc:14"));
+
+        final Placement child = proxy.forkPlace(parent.pid());
+
+        assertNotEquals(parent.pid(), child.pid());
+        assertEquals(p1, child.pcomponentId(), "same pComponent, though another one runs fewer processes");
+        assertEquals(parent.homeMComponentId(), child.homeMComponentId());
+        assertEquals(ownerOf0, proxy.vregionLookup(child.pid(), 0).ownerId());
+        assertEquals(ownerOf1, proxy.vregionLookup(child.pid(), 1).ownerId());
+        assertEquals(2, gmm.processCount(p1), "the child counts as a process of its pComponent");
+        assertEquals(child, proxy.processLookup(child.pid()));
+
+        proxy.processExit(parent.pid(), 0);
+        assertEquals(ownerOf0, proxy.vregionLookup(child.pid(), 0).ownerId(), "the child outlives its parent");
+        assertEquals(3, assertThrows(RemoteErrorException.class, () -> proxy.forkPlace(parent.pid())).errno());
+        proxy.processExit(child.pid(), 0);
+        assertEquals(0, gmm.processCount(p1));
     }
 
     @Test

@@ -65,6 +65,26 @@ public final class AddressSpace
         return space;
     }
 
+    /**
+     * fork(2): a copy of {@code parent} for {@code childPid} (VMAs, program break, cached vRegion owners), made without
+     * telling any listener: the owners copy their part themselves ({@link VRegionRouter#forkEverywhere}).
+     *
+     * @param listener told of the child's later changes.
+     */
+    public static AddressSpace copyOf(
+        final AddressSpace parent, final int childPid, final int pcomponentId, final VmaChangeListener listener)
+    {
+        final AddressSpace child = new AddressSpace(childPid, pcomponentId, listener);
+        for (final Vma vma : parent.vmas.toList())
+        {
+            child.vmas.map(vma.start(), vma.end(), vma.prot(), vma.flags());
+        }
+        System.arraycopy(parent.owners, 0, child.owners, 0, parent.owners.length);
+        child.brkStart = parent.brkStart;
+        child.brk = parent.brk;
+        return child;
+    }
+
     /** The process id. */
     public int pid()
     {

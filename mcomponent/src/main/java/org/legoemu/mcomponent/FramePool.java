@@ -35,6 +35,7 @@ public final class FramePool implements AutoCloseable
     private final IntArrayList freeFrames = new IntArrayList();
     private final BitSet inUse;
     private final UnsafeBuffer frameView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer sourceView = new UnsafeBuffer(0, 0);
     private int highWaterFrames;
     private volatile int framesInUse;
     private volatile int peakFramesInUse;
@@ -170,6 +171,16 @@ public final class FramePool implements AutoCloseable
         checkInUse(frame);
         frameView.wrap(address + ((long)frame << FRAME_SHIFT), FRAME_SIZE);
         return frameView;
+    }
+
+    /**
+     * Copies the whole frame {@code from} over the frame {@code to} (fork's eager copy).
+     */
+    public void copy(final int from, final int to)
+    {
+        checkInUse(from);
+        sourceView.wrap(address + ((long)from << FRAME_SHIFT), FRAME_SIZE);
+        view(to).putBytes(0, sourceView, 0, FRAME_SIZE);
     }
 
     /** The most frames ever in use at once since the pool was created (a high-water mark). */

@@ -12,6 +12,7 @@ import org.legoemu.fabric.sbe.G2M_PROMOTEDecoder;
 import org.legoemu.fabric.sbe.G2M_PROMOTE_HOMEDecoder;
 import org.legoemu.fabric.sbe.P2M_BRKDecoder;
 import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
+import org.legoemu.fabric.sbe.P2M_FORKDecoder;
 import org.legoemu.fabric.sbe.P2M_MADVISEDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAP_FILEDecoder;
@@ -95,6 +96,7 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
             case P2M_MADVISEDecoder.TEMPLATE_ID:
             case P2M_MREMAPDecoder.TEMPLATE_ID:
             case P2M_PROCESS_EXITDecoder.TEMPLATE_ID:
+            case P2M_FORKDecoder.TEMPLATE_ID:
                 return true;
             default:
                 return false;

@@ -11,6 +11,7 @@ import org.legoemu.fabric.proxy.ExecImage;
 import org.legoemu.fabric.proxy.NulStrings;
 import org.legoemu.fabric.sbe.AckEncoder;
 import org.legoemu.fabric.sbe.ErrorReplyEncoder;
+import org.legoemu.fabric.sbe.M2M_FORKDecoder;
 import org.legoemu.fabric.sbe.M2M_PAGE_STOREDecoder;
 import org.legoemu.fabric.sbe.M2M_PROCESS_EXITDecoder;
 import org.legoemu.fabric.sbe.M2M_VMA_UPDATEDecoder;
@@ -21,6 +22,7 @@ import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2M_BRKDecoder;
 import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
+import org.legoemu.fabric.sbe.P2M_FORKDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MADVISEDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAP_FILEDecoder;
@@ -72,6 +74,8 @@ public final class MemoryAdapter implements RequestHandler
     private final M2M_VMA_UPDATEDecoder vmaUpdate = new M2M_VMA_UPDATEDecoder();
     private final M2M_PAGE_STOREDecoder pageStore = new M2M_PAGE_STOREDecoder();
     private final M2M_PROCESS_EXITDecoder ownerExit = new M2M_PROCESS_EXITDecoder();
+    private final P2M_FORKDecoder fork = new P2M_FORKDecoder();
+    private final M2M_FORKDecoder ownerFork = new M2M_FORKDecoder();
     private final AckEncoder ack = new AckEncoder();
     private final ErrorReplyEncoder errorReply = new ErrorReplyEncoder();
     private final M2P_VM_REPLYEncoder vmReply = new M2P_VM_REPLYEncoder();
@@ -185,6 +189,26 @@ public final class MemoryAdapter implements RequestHandler
             case M2M_PROCESS_EXITDecoder.TEMPLATE_ID:
                 ownerExit.wrapAndApplyHeader(buffer, offset, header);
                 replyAck(r, releaseOwnerSide(ownerExit.pid()));
+                break;
+            case M2M_FORKDecoder.TEMPLATE_ID:
+            {
+                ownerFork.wrapAndApplyHeader(buffer, offset, header);
+                final int copied = stores.fork(ownerFork.parentPid(), ownerFork.childPid(), ownerFork.pcomponentId());
+                if (copied < 0)
+                {
+                    r.error(-copied, "out of memory frames copying pid " + ownerFork.parentPid() + " to pid " +
+                        ownerFork.childPid());
+                }
+                else
+                {
+                    seedSecondaries(ownerFork.childPid());
+                    replyAck(r, copied);
+                }
+                break;
+            }
+            case P2M_FORKDecoder.TEMPLATE_ID:
+                fork.wrapAndApplyHeader(buffer, offset, header);
+                replyAck(r, homes.fork(fork.parentPid(), fork.childPid(), fork.pcomponentId()));
                 break;
             case P2M_EXECVEDecoder.TEMPLATE_ID:
                 onExecve(buffer, offset, end, r);
@@ -410,6 +434,16 @@ public final class MemoryAdapter implements RequestHandler
             return;
         }
         replyAck(r, 0);
+    }
+
+    /** Queues the seeding of the secondaries of a child whose frames were just copied here (fork). */
+    private void seedSecondaries(final int childPid)
+    {
+        final RegionStore child = stores.get(childPid);
+        if (replicator != null && child != null)
+        {
+            replicator.seedAll(childPid, child);
+        }
     }
 
     /** M2M_PROCESS_EXIT: frees the process's frames here and drops its logs here and on its secondaries. */

@@ -105,6 +105,26 @@ public final class ProcessHomes
         }
     }
 
+    /**
+     * fork(2) at the parent's home (P2M_FORK): the child gets a copy of the parent's address space and every owner a
+     * copy of the parent's frames (eager copy; the pComponent wrote the parent's dirty lines back first).
+     *
+     * @return the number of frames copied.
+     * @throws VmException EINVAL when the parent has no address space here, EEXIST when the child has one, ENOMEM.
+     */
+    public long fork(final int parentPid, final int childPid, final int pcomponentId)
+    {
+        final AddressSpace parent = space(parentPid);
+        if (byPid.containsKey(childPid))
+        {
+            throw new VmException(Errno.EEXIST, "pid " + childPid + " already has an address space here");
+        }
+        final AddressSpace child = AddressSpace.copyOf(parent, childPid, pcomponentId, router);
+        final long copied = router.forkEverywhere(parent, child);
+        byPid.put(childPid, child);
+        return copied;
+    }
+
     /** mmap(2); see {@link AddressSpace#mmap}. A pid without an address space here gets EINVAL. */
     public long mmap(final int pid, final long addr, final long length, final int prot, final int flags)
     {

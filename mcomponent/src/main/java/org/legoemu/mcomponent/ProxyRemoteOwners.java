@@ -50,6 +50,12 @@ public final class ProxyRemoteOwners implements RemoteOwners
     }
 
     @Override
+    public long fork(final VRegionOwner owner, final int parentPid, final int childPid, final int pcomponentId)
+    {
+        return proxy(owner).forkOnOwner(parentPid, childPid, pcomponentId);
+    }
+
+    @Override
     public void close()
     {
         for (final MemoryProxy proxy : proxies.values())

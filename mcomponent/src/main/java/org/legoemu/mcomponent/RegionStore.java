@@ -191,6 +191,23 @@ public final class RegionStore
         replicaStateByVRegion[vregion] = state;
     }
 
+    /** The vRegions this store holds VMAs in, ascending (allocates). */
+    public List<Integer> vregions()
+    {
+        final List<Integer> found = new ArrayList<>();
+        for (final Vma vma : vmas.toList())
+        {
+            for (int v = AddressLayout.vregion(vma.start()); v <= AddressLayout.vregion(vma.end() - 1); v++)
+            {
+                if (!found.contains(v))
+                {
+                    found.add(v);
+                }
+            }
+        }
+        return found;
+    }
+
     /** The VMAs overlapping {@code [start, end)}, clipped to it, address order (allocates). */
     public List<Vma> vmasIn(final long start, final long end)
     {
@@ -233,6 +250,34 @@ public final class RegionStore
         }
         pool.copyOut((int)frame, dst, 0);
         return true;
+    }
+
+    /**
+     * fork(2), eager copy: makes {@code child} (an empty store) hold this store's VMAs and a copy of every frame.
+     *
+     * @return the number of frames copied, or -{@link Errno#ENOMEM} when the pool ran out (the child then holds
+     * nothing).
+     */
+    public int copyTo(final RegionStore child)
+    {
+        for (final Vma vma : vmas.toList())
+        {
+            child.vmas.map(vma.start(), vma.end(), vma.prot(), vma.flags());
+        }
+        final Long2LongHashMap.KeyIterator it = frameByVpn.keySet().iterator();
+        while (it.hasNext())
+        {
+            final long vpn = it.nextValue();
+            final int frame = pool.allocate();
+            if (frame < 0)
+            {
+                child.release();
+                return -Errno.ENOMEM;
+            }
+            pool.copy((int)frameByVpn.get(vpn), frame);
+            child.frameByVpn.put(vpn, frame);
+        }
+        return child.frameByVpn.size();
     }
 
     /** Number of pages with a frame. */

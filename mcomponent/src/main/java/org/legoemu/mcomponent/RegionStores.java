@@ -55,6 +55,26 @@ public final class RegionStores
         return store == null ? 0 : store.release();
     }
 
+    /**
+     * fork(2) on this owner (M2M_FORK, or the home's own part of P2M_FORK): the child's store becomes a copy of the
+     * parent's (VMAs and frames), served to {@code pcomponentId}; a parent this monitor holds nothing of gives an
+     * empty child store.
+     *
+     * @return the number of frames copied, or -ENOMEM (the child then holds nothing here).
+     */
+    public int fork(final int parentPid, final int childPid, final int pcomponentId)
+    {
+        release(childPid);
+        final RegionStore child = getOrCreate(childPid, pcomponentId);
+        final RegionStore parent = byPid.get(parentPid);
+        final int copied = parent == null ? 0 : parent.copyTo(child);
+        if (copied < 0)
+        {
+            release(childPid);
+        }
+        return copied;
+    }
+
     /** The frame pool. */
     public FramePool pool()
     {

@@ -30,6 +30,12 @@ public interface RemoteOwners extends AutoCloseable
     {
         LockSupport.parkNanos(pauseNs);
     }
+    /**
+     * M2M_FORK: the owner copies the VMAs and frames it holds of {@code parentPid} to {@code childPid}.
+     *
+     * @return frames copied there.
+     */
+    long fork(VRegionOwner owner, int parentPid, int childPid, int pcomponentId);
 
     @Override
     void close();

@@ -52,6 +52,7 @@ public final class Replicator implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
     private static final int PAGE_SIZE = (int)AddressLayout.PAGE_SIZE;
     private static final int POOL_SIZE = 256;
+    private static final int ASK_GMM = -2;
     private static final long EAGAIN_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long GMM_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -184,6 +185,20 @@ public final class Replicator implements AutoCloseable
         queue.add(r);
     }
 
+    /**
+     * Queues the seeding of the secondaries of every vRegion of {@code pid} this monitor holds pages or VMAs in (a
+     * forked child whose frames were copied here), each secondary asked of the GMM.
+     */
+    public void seedAll(final int pid, final RegionStore store)
+    {
+        for (final int vregion : store.vregions())
+        {
+            final Record r = record(Kind.RESEED, pid, -1, vregion);
+            r.prot = ASK_GMM;
+            queue.add(r);
+        }
+    }
+
     /** Queues the release of the process's logs on every secondary this monitor replicated it to. */
     public void processExit(final int pid)
     {
@@ -298,6 +313,16 @@ public final class Replicator implements AutoCloseable
                 exit(r.pid);
                 return;
             case RESEED:
+                if (r.prot == ASK_GMM)
+                {
+                    targets.remove(key(r.pid, r.vregion));
+                    final Target target = target(r.pid, r.vregion);
+                    if (target != null && target.secondaryId >= 0)
+                    {
+                        seedNew(r.pid, r.vregion, target.secondaryId);
+                    }
+                    return;
+                }
                 seedNew(r.pid, r.vregion, r.prot);
                 return;
             default:

@@ -71,6 +71,20 @@ final class UnlockedRemoteOwners implements RemoteOwners
     }
 
     @Override
+    public long fork(final VRegionOwner owner, final int parentPid, final int childPid, final int pcomponentId)
+    {
+        final int holds = StateLock.releaseAll(lock);
+        try
+        {
+            return delegate.fork(owner, parentPid, childPid, pcomponentId);
+        }
+        finally
+        {
+            StateLock.reacquire(lock, holds);
+        }
+    }
+
+    @Override
     public void close()
     {
         delegate.close();

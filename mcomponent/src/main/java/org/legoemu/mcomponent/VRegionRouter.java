@@ -1,16 +1,18 @@
 package org.legoemu.mcomponent;
 
+import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.proxy.VRegionOwner;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.legoemu.fabric.sbe.VmaOp;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RemoteErrorException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.IntSupplier;
 
 import static org.legoemu.mcomponent.AddressLayout.VREGION_SHIFT;
@@ -228,31 +230,72 @@ public final class VRegionRouter implements VmaChangeListener
      */
     public long releaseEverywhere(final AddressSpace space)
     {
-        final Map<Integer, VRegionOwner> remoteOwners = new LinkedHashMap<>();
-        for (int vregion = 0; vregion < AddressLayout.VREGION_COUNT; vregion++)
-        {
-            final VRegionOwner owner = space.owner(vregion);
-            if (owner != null && !isLocal(owner))
-            {
-                remoteOwners.putIfAbsent(owner.ownerId(), owner);
-            }
-        }
         long freed = localStores.release(space.pid());
         if (replicator != null)
         {
             replicator.processExit(space.pid());
         }
-        for (final VRegionOwner owner : remoteOwners.values())
+        for (final VRegionOwner owner : remoteOwners(space))
         {
             freed += remote.processExit(owner, space.pid());
         }
         return freed;
     }
 
+    /**
+     * fork(2), eager copy: every owner of the parent's vRegions (this monitor included) copies the parent's VMAs and
+     * frames it holds to the child. The child's cached owners must already equal the parent's.
+     *
+     * @return the total number of frames copied.
+     * @throws VmException ENOMEM when an owner ran out of frames (the child's frames are freed everywhere first);
+     *                     remote failures surface as FabricException.
+     */
+    public long forkEverywhere(final AddressSpace parent, final AddressSpace child)
+    {
+        long copied = localStores.fork(parent.pid(), child.pid(), child.pcomponentId());
+        try
+        {
+            if (copied < 0)
+            {
+                throw new VmException(Errno.ENOMEM, "out of memory frames copying pid " + parent.pid());
+            }
+            final RegionStore localChild = localStores.get(child.pid());
+            if (replicator != null && localChild != null)
+            {
+                replicator.seedAll(child.pid(), localChild);
+            }
+            for (final VRegionOwner owner : remoteOwners(parent))
+            {
+                copied += remote.fork(owner, parent.pid(), child.pid(), child.pcomponentId());
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            releaseEverywhere(child);
+            throw ex;
+        }
+        return copied;
+    }
+
     /** This monitor's component id. */
     public int localComponentId()
     {
         return localComponentId.getAsInt();
+    }
+
+    /** One entry per remote mComponent owning some vRegion of {@code space} (the first vRegion's record). */
+    private Collection<VRegionOwner> remoteOwners(final AddressSpace space)
+    {
+        final Map<Integer, VRegionOwner> byId = new LinkedHashMap<>();
+        for (int vregion = 0; vregion < AddressLayout.VREGION_COUNT; vregion++)
+        {
+            final VRegionOwner owner = space.owner(vregion);
+            if (owner != null && !isLocal(owner))
+            {
+                byId.putIfAbsent(owner.ownerId(), owner);
+            }
+        }
+        return byId.values();
     }
 
     private VRegionOwner ownerOf(final AddressSpace space, final int vregion)

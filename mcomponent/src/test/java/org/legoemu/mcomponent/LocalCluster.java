@@ -53,6 +53,11 @@ final class LocalCluster implements AutoCloseable
                     throw new AssertionError("no remote owners here");
                 }
 
+                public long fork(final VRegionOwner o, final int parentPid, final int childPid, final int pc)
+                {
+                    throw new AssertionError("no remote owners here");
+                }
+
                 public void close()
                 {
                 }

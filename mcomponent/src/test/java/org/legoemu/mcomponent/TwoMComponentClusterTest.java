@@ -174,6 +174,47 @@ class TwoMComponentClusterTest
     }
 
     @Test
+    void forkCopiesFramesOnAnOwnerThatIsNotTheHome()
+    {
+        final int child = PID + 1;
+        final MemoryProxy home = new MemoryProxy(transport.connect(m1.endpoint()), TIMEOUT_NS);
+        home.execve(PID, PCOMPONENT, "/hello", List.of("hello"), List.of());
+        final long boundary = 5L << 30;
+        final long addr = home.mmap(PID, boundary - PAGE, 2 * PAGE, Mman.PROT_READ | Mman.PROT_WRITE,
+            Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED);
+        assertNotEquals(gmmProxy.vregionLookup(PID, 4).ownerId(), gmmProxy.vregionLookup(PID, 5).ownerId(),
+            "one of the two owners is not the home");
+        final byte[] line = new byte[4096];
+        for (long page = addr; page < addr + 2 * PAGE; page += PAGE)
+        {
+            final byte[] data = new byte[4096];
+            Arrays.fill(data, (byte)(page >>> 12));
+            owner(AddressLayout.vregion(page)).pcacheFlush(PID, PCOMPONENT, page, data);
+        }
+        final long before = m1.framesInUse() + m2.framesInUse();
+
+        final long copied = home.fork(PID, child, PCOMPONENT);
+        assertEquals(before, copied);
+
+        assertEquals(2 * before, m1.framesInUse() + m2.framesInUse());
+        for (long page = addr; page < addr + 2 * PAGE; page += PAGE)
+        {
+            final MemoryProxy owner = owner(AddressLayout.vregion(page));
+            final byte[] data = new byte[4096];
+            Arrays.fill(data, (byte)(page >>> 12));
+            owner.pcacheMiss(child, PCOMPONENT, page, 1, line);
+            assertArrayEquals(data, line, "the child reads the parent's page 0x" + Long.toHexString(page));
+            owner.pcacheFlush(child, PCOMPONENT, page, new byte[4096]);
+            owner.pcacheMiss(PID, PCOMPONENT, page, 1, line);
+            assertArrayEquals(data, line, "the child's write does not show in the parent");
+        }
+        home.processExit(child);
+        assertEquals(before, m1.framesInUse() + m2.framesInUse(), "the child's exit frees its copy everywhere");
+        home.processExit(PID);
+        assertEquals(0, m1.framesInUse() + m2.framesInUse());
+    }
+
+    @Test
     void execveOfMissingFileIsEnoent()
     {
         final MemoryProxy home = new MemoryProxy(transport.connect(m1.endpoint()), TIMEOUT_NS);

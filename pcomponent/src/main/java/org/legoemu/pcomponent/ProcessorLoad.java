@@ -58,6 +58,6 @@ final class ProcessorLoad implements HeartbeatLoad
     @Override
     public long excacheLinesUsed()
     {
-        return cache.validLines();
+        return cache.validLinesNow();
     }
 }

@@ -18,12 +18,17 @@ import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.exec.ExecService;
 import org.legoemu.pcomponent.linux.GuestThread;
 import org.legoemu.pcomponent.linux.GuestThreads;
+import org.legoemu.pcomponent.linux.ChildProcesses;
 import org.legoemu.pcomponent.linux.LinuxProcess;
 import org.legoemu.pcomponent.memory.HomeFailover;
+import org.legoemu.pcomponent.linux.ProcessLauncher;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 
 /**
@@ -42,6 +47,7 @@ public final class ProcessorMonitor implements AutoCloseable
     private Server server;
     private ExecService exec;
     private ClusterMembership membership;
+    private final ProcessLauncher children = new ChildLauncher();
 
     public ProcessorMonitor(final ProcessorContext ctx)
     {
@@ -212,6 +218,7 @@ public final class ProcessorMonitor implements AutoCloseable
         final ProcessMemory memory = new ProcessMemory(pid, componentId(), cache, owners);
         final LinuxProcess process = new LinuxProcess(
             pid, memory, home, storage, request.console(), request.path(), image.brk(), memoryBytes);
+        process.launcher(children);
         load.started(process.threads());
         process.cwd(request.cwd());
         final GuestThread main = process.threads().create();
@@ -238,6 +245,8 @@ public final class ProcessorMonitor implements AutoCloseable
         finally
         {
             load.ended(process.threads());
+            process.fds().closeAll();
+            process.vforkDone();
             memory.release();
             releaseMemory(home, owners, gmm, pid,
                 result == null ? 128 + Signal.SIGKILL.number() : result.exitStatus());
@@ -290,6 +299,117 @@ public final class ProcessorMonitor implements AutoCloseable
         catch (final FabricException ex)
         {
             LOG.warn("pid {}: GMM did not record the exit: {}", pid, ex.getMessage());
+        }
+    }
+
+    /** The connections a forked child uses, closed when it ends. */
+    private record ChildLinks(GmmProxy gmm, MemoryProxy home, StorageProxy storage, OwnerDirectory owners)
+    {
+        void close()
+        {
+            gmm.client().close();
+            home.client().close();
+            storage.client().close();
+            for (final MemoryProxy owner : owners.owners())
+            {
+                owner.client().close();
+            }
+        }
+    }
+
+    /**
+     * Runs the children guests fork (LegoOS §4.5): each is placed by the GMM on this pComponent with its parent's
+     * home, which copies the address space; each runs on threads of its own and frees its memory when it ends,
+     * like a launched process. A child outlives its parent (nobody reaps it then); the exec session of the launched
+     * process ends with that process alone.
+     */
+    private final class ChildLauncher implements ProcessLauncher
+    {
+        private final Map<Integer, ChildLinks> pending = new ConcurrentHashMap<>();
+
+        @Override
+        public LinuxProcess fork(final LinuxProcess parent)
+        {
+            final long timeoutNs = ctx.timeoutNs();
+            final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs);
+            final Placement placement;
+            try
+            {
+                placement = gmm.forkPlace(parent.pid());
+            }
+            catch (final FabricException ex)
+            {
+                gmm.client().close();
+                throw new Refused(Errno.EAGAIN, "GMM did not place a child of pid " + parent.pid() + ": " +
+                    ex.getMessage());
+            }
+            final int pid = placement.pid();
+            final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs);
+            final StorageProxy storage;
+            try
+            {
+                final long copyStartNs = System.nanoTime();
+                final long framesCopied = home.fork(parent.pid(), pid, componentId());
+                LOG.debug("pid {} forked pid {}: {} frames copied in {} us", parent.pid(), pid, framesCopied,
+                    (System.nanoTime() - copyStartNs) / 1000);
+                storage = connectStorage(gmm);
+            }
+            catch (final FabricException | LaunchException ex)
+            {
+                final int errno = ex instanceof FabricException fe ? fe.errno() : ((LaunchException)ex).errno();
+                releaseMemory(home, new OwnerDirectory(pid, gmm, ctx.transport(), timeoutNs), gmm, pid,
+                    128 + Signal.SIGKILL.number());
+                gmm.client().close();
+                home.client().close();
+                throw new Refused(errno == Errno.ENOMEM ? Errno.ENOMEM : Errno.EAGAIN,
+                    "fork of pid " + parent.pid() + " failed: " + ex.getMessage());
+            }
+            final OwnerDirectory owners = new OwnerDirectory(pid, gmm, ctx.transport(), timeoutNs);
+            final ProcessMemory memory = new ProcessMemory(pid, componentId(), cache, owners);
+            pending.put(pid, new ChildLinks(gmm, home, storage, owners));
+            return new LinuxProcess(parent, pid, memory, home, storage);
+        }
+
+        @Override
+        public void start(final LinuxProcess child, final GuestThread main)
+        {
+            final ChildLinks links = pending.remove(child.pid());
+            final Thread runner = new Thread(() -> run(child, main, links), "process-" + child.pid());
+            runner.setDaemon(true);
+            runner.start();
+        }
+
+        private void run(final LinuxProcess child, final GuestThread main, final ChildLinks links)
+        {
+            final int pid = child.pid();
+            int waitStatus = ChildProcesses.waitStatus(0, Signal.SIGKILL);
+            int shellStatus = Signal.SIGKILL.shellExitStatus();
+            load.started(child.threads());
+            try
+            {
+                child.threads().start(main);
+                final GuestThreads.Outcome outcome = child.threads().await();
+                waitStatus = ChildProcesses.waitStatus(child.exitStatus(), outcome.signal());
+                shellStatus = outcome.signal() == null ? child.exitStatus() : outcome.signal().shellExitStatus();
+                if (outcome.signal() != null)
+                {
+                    LOG.info("pid {} (forked) killed: {}", pid, outcome.description());
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            finally
+            {
+                load.ended(child.threads());
+                child.fds().closeAll();
+                child.vforkDone();
+                child.processMemory().release();
+                releaseMemory(links.home(), links.owners(), links.gmm(), pid, shellStatus);
+                links.close();
+                child.parentsChildren().ended(pid, waitStatus);
+            }
         }
     }
 

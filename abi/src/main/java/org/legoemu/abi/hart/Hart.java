@@ -205,6 +205,24 @@ public final class Hart extends HartState
     }
 
     /**
+     * Holds this hart at its next safepoint, or at the return of the system call it is in, until {@link #resume()}
+     * (fork(2) copies a process while its other threads stand still). Call from another thread, which must also
+     * resume it; returns once the hart stands still.
+     */
+    public void pause()
+    {
+        SHOOTDOWN_REQUESTS.getAndAdd(this, 1);
+        runLock.lock();
+    }
+
+    /** Lets a hart held by {@link #pause()} (on this thread) run on. */
+    public void resume()
+    {
+        SHOOTDOWN_REQUESTS.getAndAdd(this, -1);
+        runLock.unlock();
+    }
+
+    /**
      * Drops every TLB translation and every decoded instruction (what {@code fence.i} does to this hart, and what
      * {@code riscv_flush_icache} does to every hart of a process). Callable from any thread, like
      * {@link #invalidatePage}.

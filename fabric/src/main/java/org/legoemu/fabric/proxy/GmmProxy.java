@@ -22,6 +22,7 @@ import org.legoemu.fabric.sbe.M2G_HOME_STANDBYEncoder;
 import org.legoemu.fabric.sbe.M2G_REPLICA_REPLACEEncoder;
 import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCEncoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
+import org.legoemu.fabric.sbe.P2G_FORK_PLACEEncoder;
 import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPEncoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPEncoder;
 import org.legoemu.fabric.sbe.X2G_DEREGISTEREncoder;
@@ -61,6 +62,7 @@ public final class GmmProxy
     private final M2G_REPLICA_REPLACEEncoder replicaReplaceEncoder = new M2G_REPLICA_REPLACEEncoder();
     private final M2G_HOME_STANDBYEncoder homeStandbyEncoder = new M2G_HOME_STANDBYEncoder();
     private final P2G_PROCESS_LOOKUPEncoder processLookupEncoder = new P2G_PROCESS_LOOKUPEncoder();
+    private final P2G_FORK_PLACEEncoder forkPlaceEncoder = new P2G_FORK_PLACEEncoder();
     private final X2G_PROCESS_EXITEncoder processExitEncoder = new X2G_PROCESS_EXITEncoder();
     private final AckDecoder ackDecoder = new AckDecoder();
     private final G2X_REGISTER_REPLYDecoder registerReplyDecoder = new G2X_REGISTER_REPLYDecoder();
@@ -212,6 +214,19 @@ public final class GmmProxy
         processLookupEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
         call(MessageHeaderEncoder.ENCODED_LENGTH + processLookupEncoder.encodedLength(),
             G2C_PLACEMENTDecoder.TEMPLATE_ID);
+        return decodePlacement();
+    }
+
+    /**
+     * P2G_FORK_PLACE: places a child of {@code parentPid} (fork(2)) on the parent's pComponent with the parent's home
+     * mComponent; the child's vRegions start owned by the parent's owners.
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException ESRCH (3) if the parent is not placed.
+     */
+    public synchronized Placement forkPlace(final int parentPid)
+    {
+        forkPlaceEncoder.wrapAndApplyHeader(request, 0, headerEncoder).parentPid(parentPid);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + forkPlaceEncoder.encodedLength(), G2C_PLACEMENTDecoder.TEMPLATE_ID);
         return decodePlacement();
     }
 

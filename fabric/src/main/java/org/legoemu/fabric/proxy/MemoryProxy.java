@@ -9,6 +9,7 @@ import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.Reply;
 import org.legoemu.fabric.sbe.AckDecoder;
 import org.legoemu.fabric.sbe.M2P_VM_REPLYDecoder;
+import org.legoemu.fabric.sbe.M2M_FORKEncoder;
 import org.legoemu.fabric.sbe.M2M_PAGE_STOREEncoder;
 import org.legoemu.fabric.sbe.M2M_PROCESS_EXITEncoder;
 import org.legoemu.fabric.sbe.M2M_VMA_UPDATEEncoder;
@@ -17,6 +18,7 @@ import org.legoemu.fabric.sbe.M2P_PCACHE_LINEDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2M_BRKEncoder;
 import org.legoemu.fabric.sbe.P2M_EXECVEEncoder;
+import org.legoemu.fabric.sbe.P2M_FORKEncoder;
 import org.legoemu.fabric.sbe.P2M_MMAPEncoder;
 import org.legoemu.fabric.sbe.P2M_MADVISEEncoder;
 import org.legoemu.fabric.sbe.P2M_MMAP_FILEEncoder;
@@ -70,6 +72,8 @@ public final class MemoryProxy
     private final M2M_VMA_UPDATEEncoder vmaUpdateEncoder = new M2M_VMA_UPDATEEncoder();
     private final M2M_PAGE_STOREEncoder pageStoreEncoder = new M2M_PAGE_STOREEncoder();
     private final M2M_PROCESS_EXITEncoder ownerExitEncoder = new M2M_PROCESS_EXITEncoder();
+    private final P2M_FORKEncoder forkEncoder = new P2M_FORKEncoder();
+    private final M2M_FORKEncoder ownerForkEncoder = new M2M_FORKEncoder();
     private final AckDecoder ackDecoder = new AckDecoder();
     private final M2P_VM_REPLYDecoder vmReplyDecoder = new M2P_VM_REPLYDecoder();
     private final M2P_EXECVE_REPLYDecoder execveReplyDecoder = new M2P_EXECVE_REPLYDecoder();
@@ -393,6 +397,35 @@ public final class MemoryProxy
     {
         ownerExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
         return idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + ownerExitEncoder.encodedLength());
+    }
+
+    /**
+     * P2M_FORK at the parent's home: copies the parent's address space to {@code childPid} (VMAs, brk, vRegion
+     * owners), every owner copying the parent's frames (eager copy). Not sent again after a timeout (a second copy
+     * would fail on the existing child).
+     *
+     * @return the number of frames copied across all owners.
+     * @throws org.legoemu.fabric.RemoteErrorException EINVAL (no parent address space there), EEXIST (the child has
+     *                                                 one already), ENOMEM (an owner ran out of frames).
+     */
+    public synchronized long fork(final int parentPid, final int childPid, final int pcomponentId)
+    {
+        forkEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .parentPid(parentPid).childPid(childPid).pcomponentId(pcomponentId);
+        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + forkEncoder.encodedLength());
+    }
+
+    /**
+     * M2M_FORK at a vRegion owner: copies the VMAs and frames it holds of {@code parentPid} to {@code childPid}.
+     *
+     * @return the number of frames copied.
+     * @throws org.legoemu.fabric.RemoteErrorException ENOMEM when the owner runs out of frames (nothing is kept).
+     */
+    public synchronized long forkOnOwner(final int parentPid, final int childPid, final int pcomponentId)
+    {
+        ownerForkEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .parentPid(parentPid).childPid(childPid).pcomponentId(pcomponentId);
+        return callForAck(MessageHeaderEncoder.ENCODED_LENGTH + ownerForkEncoder.encodedLength());
     }
 
     /** As {@link #callForAck}, sent again after a timeout ({@link CallRetries}). */

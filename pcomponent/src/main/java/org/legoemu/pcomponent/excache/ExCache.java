@@ -54,6 +54,8 @@ public final class ExCache implements AutoCloseable
     private final ExCacheStats stats = new ExCacheStats();
     private final Int2ObjectHashMap<Tenant> tenants = new Int2ObjectHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /** The last count of valid lines, for {@link #validLinesNow()}. */
+    private volatile int lastValidLines;
     private final Condition flushWork = lock.newCondition();
     private final Condition flushDone = lock.newCondition();
     private final Thread flusher;
@@ -759,20 +761,46 @@ public final class ExCache implements AutoCloseable
         lock.lock();
         try
         {
-            int n = 0;
-            for (final long vpn : tagVpn)
-            {
-                if (vpn != INVALID)
-                {
-                    n++;
-                }
-            }
-            return n;
+            return countValidLocked();
         }
         finally
         {
             lock.unlock();
         }
+    }
+
+    /**
+     * {@link #validLines()} without waiting: while another thread holds the ExCache (a long write-back, e.g. fork's
+     * or munmap's), the figure last counted. For the heartbeat, which must not miss its interval.
+     */
+    public int validLinesNow()
+    {
+        if (!lock.tryLock())
+        {
+            return lastValidLines;
+        }
+        try
+        {
+            return countValidLocked();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private int countValidLocked()
+    {
+        int n = 0;
+        for (final long vpn : tagVpn)
+        {
+            if (vpn != INVALID)
+            {
+                n++;
+            }
+        }
+        lastValidLines = n;
+        return n;
     }
 
     /** Number of valid lines in the ExCache proper that are dirty. */

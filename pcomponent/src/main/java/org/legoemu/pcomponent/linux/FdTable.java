@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * A process's file descriptor table (open(2), dup(2), fcntl(2)): the lowest free number is allocated first;
  * several descriptors may share one open file description (dup), which keeps its offset and status flags;
- * FD_CLOEXEC belongs to the descriptor.
+ * FD_CLOEXEC belongs to the descriptor. A table copied by fork(2) shares the open file descriptions (their offsets
+ * and status flags) with the original; a description closes with its last descriptor in any of them.
  */
 public final class FdTable
 {
@@ -15,13 +16,54 @@ public final class FdTable
 
     private final List<OpenFile> files = new ArrayList<>();
     private final List<Boolean> closeOnExec = new ArrayList<>();
+    private final OpenDescriptions descriptions;
 
     /** Installs fds 0, 1 and 2 on the console. */
     public FdTable(final Console console)
     {
+        this.descriptions = new OpenDescriptions();
         install(ConsoleFile.input(console.stdin(), console.terminal()));
         install(ConsoleFile.output(console.stdout(), console.terminal()));
         install(ConsoleFile.output(console.stderr(), console.terminal()));
+    }
+
+    /** fork(2): a copy of {@code parent}'s descriptors (and their FD_CLOEXEC) referring to the same descriptions. */
+    FdTable(final FdTable parent)
+    {
+        this.descriptions = parent.descriptions;
+        synchronized (parent)
+        {
+            for (int fd = 0; fd < parent.files.size(); fd++)
+            {
+                grow(fd);
+                final OpenFile file = parent.files.get(fd);
+                if (file != null)
+                {
+                    put(fd, file, parent.closeOnExec.get(fd));
+                }
+            }
+        }
+    }
+
+    /** execve(2): closes every descriptor with FD_CLOEXEC. */
+    synchronized void closeOnExecDescriptors()
+    {
+        for (int fd = 0; fd < files.size(); fd++)
+        {
+            if (files.get(fd) != null && closeOnExec.get(fd))
+            {
+                close(fd);
+            }
+        }
+    }
+
+    /** The process ended: closes every descriptor (its descriptions close unless another process holds them). */
+    public synchronized void closeAll()
+    {
+        for (int fd = 0; fd < files.size(); fd++)
+        {
+            close(fd);
+        }
     }
 
     /** The file behind {@code fd}, or null if it is not open. */
@@ -73,7 +115,7 @@ public final class FdTable
         grow(fd);
         final OpenFile previous = files.get(fd);
         put(fd, file, cloexec);
-        if (previous != null && previous != file && !isShared(previous))
+        if (previous != null && descriptions.drop(previous))
         {
             previous.close();
         }
@@ -105,7 +147,7 @@ public final class FdTable
         }
         files.set((int)fd, null);
         closeOnExec.set((int)fd, Boolean.FALSE);
-        if (!isShared(file))
+        if (descriptions.drop(file))
         {
             file.close();
         }
@@ -123,19 +165,8 @@ public final class FdTable
 
     private void put(final int fd, final OpenFile file, final boolean cloexec)
     {
+        descriptions.hold(file);
         files.set(fd, file);
         closeOnExec.set(fd, cloexec);
-    }
-
-    private boolean isShared(final OpenFile file)
-    {
-        for (final OpenFile other : files)
-        {
-            if (other == file)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

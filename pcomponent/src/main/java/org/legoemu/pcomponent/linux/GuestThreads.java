@@ -188,8 +188,8 @@ public final class GuestThreads
             if (live.isEmpty())
             {
                 groupExiting = true;
-                allEnded.signalAll();
             }
+            allEnded.signalAll();
         }
         finally
         {
@@ -216,6 +216,86 @@ public final class GuestThreads
         for (final GuestThread thread : threads)
         {
             thread.hart().flushTlb();
+        }
+    }
+
+    /**
+     * execve(2) ("All threads other than the calling thread are destroyed"): stops every other thread and waits until
+     * each has ended.
+     *
+     * @return false if the group is ending meanwhile (a fatal signal, exit_group) or the caller is interrupted.
+     */
+    boolean stopOthers(final GuestThread self)
+    {
+        lock.lock();
+        try
+        {
+            for (final GuestThread thread : live)
+            {
+                if (thread != self)
+                {
+                    thread.hart().requestStop();
+                    thread.interrupt();
+                }
+            }
+            while (live.size() > 1)
+            {
+                if (groupExiting)
+                {
+                    return false;
+                }
+                allEnded.await();
+            }
+            return !groupExiting;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * fork(2): holds every thread but {@code self} still ({@link org.legoemu.abi.hart.Hart#pause}) so that the copy
+     * sees one moment of the address space. A thread inside a system call runs on until that call returns.
+     *
+     * @return the held threads, for {@link #resume}.
+     */
+    List<GuestThread> pauseOthers(final GuestThread self)
+    {
+        final List<GuestThread> others = new ArrayList<>();
+        lock.lock();
+        try
+        {
+            for (final GuestThread thread : live)
+            {
+                if (thread != self)
+                {
+                    others.add(thread);
+                }
+            }
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        for (final GuestThread thread : others)
+        {
+            thread.hart().pause();
+        }
+        return others;
+    }
+
+    /** Lets the threads {@link #pauseOthers} held run on. */
+    static void resume(final List<GuestThread> paused)
+    {
+        for (final GuestThread thread : paused)
+        {
+            thread.hart().resume();
         }
     }
 

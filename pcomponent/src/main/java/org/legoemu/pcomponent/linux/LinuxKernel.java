@@ -28,6 +28,7 @@ public final class LinuxKernel implements SyscallHandler
     private final MemorySyscalls vm;
     private final ProcessSyscalls proc;
     private final ThreadSyscalls threads;
+    private final ProcessLifeSyscalls life;
     private final DescriptorSyscalls descriptors;
     private final DirectorySyscalls directories;
 
@@ -44,7 +45,8 @@ public final class LinuxKernel implements SyscallHandler
         this.directories = new DirectorySyscalls(process, paths);
         this.vm = new MemorySyscalls(process);
         this.proc = new ProcessSyscalls(process);
-        this.threads = new ThreadSyscalls(process, thread);
+        this.life = new ProcessLifeSyscalls(process, thread, paths);
+        this.threads = new ThreadSyscalls(process, thread, life);
     }
 
     @Override
@@ -199,7 +201,13 @@ public final class LinuxKernel implements SyscallHandler
             case Syscalls.GETPID:
                 return process.pid();
             case Syscalls.GETPPID:
-                return 1;
+                return process.ppid();
+            case Syscalls.WAIT4:
+                return life.wait4(a0, a1, a2, a3);
+            case Syscalls.WAITID:
+                return life.waitid(a0, a1, a2, a3, a4);
+            case Syscalls.EXECVE:
+                return life.execve(s, a0, a1, a2);
             case Syscalls.GETUID:
             case Syscalls.GETEUID:
             case Syscalls.GETGID:

@@ -5,6 +5,8 @@ import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.StorageProxy;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 
+import java.util.concurrent.CountDownLatch;
+
 /**
  * The Linux state of one process that the pComponent keeps (LegoOS: "processor-side" state): pid, cwd, file
  * descriptors, program break, its threads, and the proxies to its home mComponent and the sComponent. Shared by
@@ -17,8 +19,12 @@ public final class LinuxProcess
     private final MemoryProxy home;
     private final StorageProxy storage;
     private final FdTable fds;
-    private final String execPath;
     private final long memoryBytes;
+    private final LinuxProcess parent;
+    private final ChildProcesses children = new ChildProcesses();
+    private final CountDownLatch vforkDone = new CountDownLatch(1);
+    private volatile String execPath;
+    private volatile ProcessLauncher launcher;
     private String cwd = "/";
     private long brk;
     private int exitStatus;
@@ -39,7 +45,76 @@ public final class LinuxProcess
         this.execPath = execPath;
         this.brk = brk;
         this.memoryBytes = memoryBytes;
+        this.parent = null;
         this.threads = new GuestThreads(this);
+    }
+
+    /**
+     * fork(2): the child of {@code parent}, whose address space the home has copied. It gets a copy of the parent's
+     * file descriptor table (sharing the open file descriptions), its cwd, program break, executable path and
+     * launcher, and no thread yet.
+     */
+    public LinuxProcess(
+        final LinuxProcess parent, final int pid, final ProcessMemory memory, final MemoryProxy home,
+        final StorageProxy storage)
+    {
+        this.pid = pid;
+        this.memory = memory;
+        this.home = home;
+        this.storage = storage;
+        this.fds = new FdTable(parent.fds);
+        this.execPath = parent.execPath;
+        this.brk = parent.brk();
+        this.cwd = parent.cwd();
+        this.memoryBytes = parent.memoryBytes;
+        this.parent = parent;
+        this.launcher = parent.launcher;
+        this.threads = new GuestThreads(this);
+    }
+
+    /** getppid(2): the parent's pid; 1 for a process the pComponent launched (its parent is outside the cluster). */
+    public int ppid()
+    {
+        return parent == null ? 1 : parent.pid;
+    }
+
+    /** The parent's view of this process's end, or null for a launched process. */
+    public ChildProcesses parentsChildren()
+    {
+        return parent == null ? null : parent.children;
+    }
+
+    /** The children this process forked and has not reaped. */
+    public ChildProcesses children()
+    {
+        return children;
+    }
+
+    /** Who runs forked children on this pComponent; null: fork fails ENOSYS. */
+    public ProcessLauncher launcher()
+    {
+        return launcher;
+    }
+
+    public void launcher(final ProcessLauncher launcher)
+    {
+        this.launcher = launcher;
+    }
+
+    /**
+     * vfork(2): the parent waits here until this child has called execve(2) or ended.
+     *
+     * @throws InterruptedException if the waiting parent is interrupted (its process is ending).
+     */
+    void awaitVforkDone() throws InterruptedException
+    {
+        vforkDone.await();
+    }
+
+    /** This process has execve'd or ended: a vfork parent goes on. */
+    public void vforkDone()
+    {
+        vforkDone.countDown();
     }
 
     /** The process's threads. */
@@ -82,6 +157,12 @@ public final class LinuxProcess
     public String execPath()
     {
         return execPath;
+    }
+
+    /** execve(2) replaced the image with the executable at {@code path}. */
+    void execPath(final String path)
+    {
+        this.execPath = path;
     }
 
     public synchronized String cwd()

@@ -16,6 +16,13 @@ public final class RaisedSignal extends RuntimeException
         this.signal = signal;
     }
 
+    /** A fatal signal the kernel sends, with one line for the user. */
+    public RaisedSignal(final Signal signal, final String description)
+    {
+        super(signal.name() + ": " + description, null, false, false);
+        this.signal = signal;
+    }
+
     public Signal signal()
     {
         return signal;

@@ -50,12 +50,14 @@ final class ThreadSyscalls
     private final LinuxProcess process;
     private final GuestThread self;
     private final GuestMemory memory;
+    private final ProcessLifeSyscalls life;
 
-    ThreadSyscalls(final LinuxProcess process, final GuestThread self)
+    ThreadSyscalls(final LinuxProcess process, final GuestThread self, final ProcessLifeSyscalls life)
     {
         this.process = process;
         this.self = self;
         this.memory = process.memory();
+        this.life = life;
     }
 
     int tid()
@@ -64,18 +66,23 @@ final class ThreadSyscalls
     }
 
     /**
-     * clone(2) (riscv64 argument order: flags, newsp, parent_tid, tls, child_tid). Only threads are supported:
-     * CLONE_VM | CLONE_SIGHAND | CLONE_THREAD must all be set.
+     * clone(2) (riscv64 argument order: flags, newsp, parent_tid, tls, child_tid). A thread needs CLONE_VM |
+     * CLONE_SIGHAND | CLONE_THREAD; without CLONE_VM, or with CLONE_VFORK, it is a new process
+     * ({@link ProcessLifeSyscalls#fork}).
      *
-     * @return the new thread's tid, or -EINVAL for an inconsistent or unknown flag, -ENOSYS for fork-like clones
-     * (a new address space), -EAGAIN if the process is exiting.
+     * @return the new thread's tid (or child's pid), or -EINVAL for an inconsistent or unknown flag, -EAGAIN if the
+     * process is exiting.
      */
     long clone(final HartState parent, final long flags, final long stack, final long parentTid, final long tls,
         final long childTid)
     {
+        if (ProcessLifeSyscalls.isFork(flags))
+        {
+            return life.fork(parent, flags, stack, parentTid, tls, childTid);
+        }
         if ((flags & THREAD_FLAGS) != THREAD_FLAGS)
         {
-            return (flags & CLONE_VM) == 0 ? -Errno.ENOSYS : -Errno.EINVAL;
+            return -Errno.EINVAL;
         }
         if ((flags & ~SUPPORTED_FLAGS & ~0xFFL) != 0)
         {
@@ -127,6 +134,10 @@ final class ThreadSyscalls
         final long stack = GuestMemoryAccess.readLong(memory, argsAddr + 40);
         final long stackSize = GuestMemoryAccess.readLong(memory, argsAddr + 48);
         final long tls = GuestMemoryAccess.readLong(memory, argsAddr + 56);
+        if (ProcessLifeSyscalls.isFork(flags))
+        {
+            return life.fork3(parent, flags, exitSignal, stack == 0 ? 0 : stack + stackSize, tls, parentTid, childTid);
+        }
         if ((flags & 0xFFL) != 0 || (exitSignal != 0 && (flags & CLONE_THREAD) != 0))
         {
             return -Errno.EINVAL; // clone3 takes the exit signal in its own field, and threads have none

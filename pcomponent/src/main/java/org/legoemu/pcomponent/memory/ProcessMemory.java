@@ -24,6 +24,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ProcessMemory implements GuestMemory, LineBackend
 {
+    /** Top of the riscv64 Sv39 user address space (TASK_SIZE), bytes. */
+    private static final long TASK_SIZE = 0x40_0000_0000L;
+
     private final int pid;
     private final int pcomponentId;
     private final ExCache cache;
@@ -258,6 +261,22 @@ public final class ProcessMemory implements GuestMemory, LineBackend
     {
         cache.invalidate(pid, start, end, true);
         fresh.resume(start, end, prot);
+    }
+
+    /**
+     * Writes back every dirty line of the process (fork(2): the home copies what the owners hold); the lines stay
+     * cached clean only if the ExCache keeps them, which it need not. Fresh pages stay fresh: the owners hold no
+     * frame for them, so the child reads zero there too.
+     */
+    public void writeBackAll()
+    {
+        cache.invalidate(pid, 0, TASK_SIZE, true);
+    }
+
+    /** The pComponent this process runs on. */
+    public int pcomponentId()
+    {
+        return pcomponentId;
     }
 
     /** Number of pages still fresh (never touched since mapped). */

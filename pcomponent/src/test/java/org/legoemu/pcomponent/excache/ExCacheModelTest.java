@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * kept in a per-process TLB model that drops lines on shootdown, as a hart's does), munmap-style invalidation
  * (no write-back, the memory side forgets the pages), mprotect-style invalidation (write-back), anonymous mmap
  * whose pages are fresh (the memory side holds none of them and the ExCache zero-fills them on their first miss,
- * as {@link org.legoemu.pcomponent.memory.ProcessMemory} does) and process exit, on two processes, for random
+ * as {@link org.legoemu.pcomponent.memory.ProcessMemory} does), process exit and fork (the parent's dirty lines
+ * written back, then the other process replaced by a child whose memory side holds a copy of the parent's pages,
+ * as the home's eager copy does), on two processes, for random
  * sizes, associativity from direct-mapped to fully associative, every policy and victim buffers of 0 to 8 lines.
  * Every load must equal a flat model memory, and every page's first miss after a fresh mapping is a zero-fill,
  * never a fetch.
@@ -223,6 +225,28 @@ class ExCacheModelTest
             cache.attach(p.pid, p.newBackend());
         }
 
+        /**
+         * fork(2): the parent's dirty lines are written back (its lines may stay cached, its fresh pages stay fresh),
+         * then the other slot becomes its child: a new ExCache tenant whose memory side holds a copy of the parent's
+         * pages (what P2M_FORK copies), no fresh range, and the parent's bytes.
+         */
+        void fork(final int which)
+        {
+            final Process parent = processes[which];
+            final Process child = processes[1 - which];
+            cache.invalidate(parent.pid, 0, (long)PAGES << GuestMemory.PAGE_SHIFT, true);
+            cache.detach(child.pid);
+            child.fresh.remove(0, (long)PAGES << GuestMemory.PAGE_SHIFT);
+            child.untouchedFresh.clear();
+            System.arraycopy(parent.model, 0, child.model, 0, parent.model.length);
+            final SyncModelBackend backend = child.newBackend();
+            synchronized (parent.backend)
+            {
+                parent.backend.pages.forEach((vaddr, page) -> backend.pages.put(vaddr, page.clone()));
+            }
+            cache.attach(child.pid, backend);
+        }
+
         @Override
         public String toString()
         {
@@ -264,6 +288,7 @@ class ExCacheModelTest
                 .withAction(1, range("mprotect", Model::mprotect))
                 .withAction(1, range("mmap-fresh", Model::mmapFresh))
                 .withAction(1, exit())
+                .withAction(1, fork())
                 .withMaxTransformations(120);
         });
     }
@@ -306,6 +331,11 @@ class ExCacheModelTest
             return Transformer.mutate(
                 name + " " + pid + ":" + first + "+" + pages, (m) -> op.apply(m, pid, first, pages));
         });
+    }
+
+    private static Action.Independent<Model> fork()
+    {
+        return () -> pid().map((pid) -> Transformer.mutate("fork " + pid, (m) -> m.fork(pid)));
     }
 
     private static Action.Independent<Model> exit()

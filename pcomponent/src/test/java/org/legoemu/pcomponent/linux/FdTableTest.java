@@ -106,4 +106,29 @@ class FdTableTest
         assertFalse(fds.installAt(FdTable.MAX_FDS, second, false));
         assertFalse(fds.installAt(-1, second, false));
     }
+
+    @Test
+    void aForkedTableSharesDescriptionsThatCloseWithTheirLastDescriptorInAnyProcess()
+    {
+        final Counted shared = new Counted();
+        final Counted cloexec = new Counted();
+        assertEquals(3, fds.install(shared));
+        assertEquals(4, fds.install(cloexec, 0, true));
+        final FdTable child = new FdTable(fds);
+        assertSame(shared, child.get(3));
+        assertTrue(child.closeOnExec(4), "FD_CLOEXEC is copied");
+
+        assertTrue(fds.close(3));
+        assertEquals(0, shared.closes, "the child still refers to it");
+        child.closeOnExecDescriptors();
+        assertNull(child.get(4));
+        assertEquals(0, cloexec.closes, "the parent still refers to it");
+        assertSame(shared, child.get(3));
+
+        child.closeAll();
+        assertEquals(1, shared.closes);
+        assertNull(child.get(0));
+        fds.closeAll();
+        assertEquals(1, cloexec.closes);
+    }
 }
