@@ -60,7 +60,7 @@ class ReplicationFailoverTest
         {
             final FailureFixtures.GatedStdin stdin = new FailureFixtures.GatedStdin(FailureFixtures.text());
             final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults, EmbeddedCluster.memoryName(0));
-            final ProcessResult result = run(cluster, stdin, new ByteArrayOutputStream());
+            final ProcessResult result = run(cluster, stdin, new ByteArrayOutputStream(), new ByteArrayOutputStream());
             crasher.join();
             assertTrue(result.signal() != null, "without a replica the guest cannot survive: " + result);
             assertEquals(0, cluster.gmm().promotedVRegions());
@@ -80,10 +80,11 @@ class ReplicationFailoverTest
             final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults,
                 EmbeddedCluster.memoryName(victim));
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
-            final ProcessResult result = run(cluster, stdin, out);
+            final ByteArrayOutputStream err = new ByteArrayOutputStream();
+            final ProcessResult result = run(cluster, stdin, out, err);
             crasher.join();
             assertNull(result.signal(), String.valueOf(result.description()));
-            assertEquals(expected.status(), result.exitStatus());
+            assertEquals(expected.status(), result.exitStatus(), () -> "stderr: " + err);
             assertArrayEquals(expected.stdout(), out.toByteArray(), "stdout differs from qemu-riscv64's");
             final int deadId = cluster.memories().get(victim).componentId();
             FailureFixtures.await(() -> !cluster.gmm().failoverTimesNs().isEmpty(),
@@ -109,9 +110,9 @@ class ReplicationFailoverTest
     }
 
     private static ProcessResult run(
-        final EmbeddedCluster cluster, final FailureFixtures.GatedStdin stdin, final ByteArrayOutputStream out)
+        final EmbeddedCluster cluster, final FailureFixtures.GatedStdin stdin, final ByteArrayOutputStream out,
+        final ByteArrayOutputStream err)
     {
-        return cluster.run("/wordcount", List.of("./wordcount"), List.of(), "/",
-            new Console(stdin, out, new ByteArrayOutputStream(), false));
+        return cluster.run("/wordcount", List.of("./wordcount"), List.of(), "/", new Console(stdin, out, err, false));
     }
 }

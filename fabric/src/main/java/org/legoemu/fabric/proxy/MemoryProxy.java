@@ -55,6 +55,7 @@ public final class MemoryProxy
     private final long timeoutNs;
     private final PeerFailover failover;
     private volatile Client client;
+    private boolean failingOver;
     private final ExpandableArrayBuffer request = new ExpandableArrayBuffer(LINE_SIZE + 256);
     private final Reply reply = new Reply();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -463,10 +464,12 @@ public final class MemoryProxy
             try
             {
                 ProxyCalls.call(client, request, length, reply, timeoutNs, "mComponent", expectedTemplateId);
+                endFailover();
                 return;
             }
             catch (final RemoteErrorException ex)
             {
+                endFailover();
                 throw ex;
             }
             catch (final FabricException ex)
@@ -476,6 +479,15 @@ public final class MemoryProxy
                     throw ex;
                 }
             }
+        }
+    }
+
+    private void endFailover()
+    {
+        if (failingOver)
+        {
+            failingOver = false;
+            failover.recovered();
         }
     }
 
@@ -494,6 +506,7 @@ public final class MemoryProxy
         }
         client = replacement;
         failed.close();
+        failingOver = true;
         return true;
     }
 
@@ -505,10 +518,12 @@ public final class MemoryProxy
             try
             {
                 ProxyCalls.call(client, request, length, reply, timeoutNs, "mComponent", expectedTemplateId);
+                endFailover();
                 return;
             }
             catch (final RemoteErrorException ex)
             {
+                endFailover();
                 throw ex;
             }
             catch (final FabricException ex)

@@ -20,4 +20,9 @@ public interface PeerFailover
      * @return a new connected client to call again, or null to give up (the failure is thrown to the caller).
      */
     Client replacement(Client failed, FabricException failure);
+
+    /** A call succeeded after one or more replacements: the failover is over. */
+    default void recovered()
+    {
+    }
 }

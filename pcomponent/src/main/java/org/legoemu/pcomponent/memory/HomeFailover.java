@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A process's home failover on the pComponent (memory replication, LegoOS §4.7): once a call to the home failed in
- * transport, asks the GMM where the process's home is (P2G_PROCESS_LOOKUP) every {@link #PAUSE_NS} until it names
- * another mComponent (the GMM declared the home DEAD and promoted the process's home standby), and connects there;
- * gives up after {@link #DEADLINE_NS}, or at once if the GMM no longer knows the process.
+ * transport, asks the GMM where the process's home is (P2G_PROCESS_LOOKUP). When it names another mComponent (the
+ * GMM declared the home DEAD and promoted the process's home standby), connects there; when it names the same one
+ * (slow, e.g. waiting for one of its own dead owners to be replaced, or not yet declared DEAD), connects to it again
+ * after {@link #PAUSE_NS}, so the call is sent again. Gives up once the calls have failed for {@link #DEADLINE_NS}
+ * without one succeeding, or at once if the GMM no longer knows the process. A call sent again may have been applied
+ * by the slow home already: an anonymous mmap then leaves an unused mapping, freed at exit.
  */
 public final class HomeFailover implements PeerFailover
 {
@@ -32,6 +35,7 @@ public final class HomeFailover implements PeerFailover
     private final int pid;
     private final GmmProxy gmm;
     private final Transport transport;
+    private long failingSinceNs;
 
     /**
      * @param pid       the process.
@@ -46,11 +50,15 @@ public final class HomeFailover implements PeerFailover
     }
 
     @Override
-    public Client replacement(final Client failed, final FabricException failure)
+    public synchronized Client replacement(final Client failed, final FabricException failure)
     {
-        final long deadlineNs = System.nanoTime() + DEADLINE_NS;
+        final long nowNs = System.nanoTime();
+        if (failingSinceNs == 0)
+        {
+            failingSinceNs = nowNs;
+        }
         final Endpoint dead = failed.peer();
-        while (System.nanoTime() < deadlineNs)
+        while (System.nanoTime() - failingSinceNs < DEADLINE_NS)
         {
             try
             {
@@ -59,8 +67,9 @@ public final class HomeFailover implements PeerFailover
                 {
                     LOG.info("pid {}: home {} failed ({}); continuing with home mComponent {} at {}", pid, dead,
                         failure.getMessage(), placement.homeMComponentId(), placement.homeAddress());
-                    return transport.connect(placement.homeAddress());
                 }
+                LockSupport.parkNanos(placement.homeAddress().equals(dead) ? PAUSE_NS : 0);
+                return transport.connect(placement.homeAddress());
             }
             catch (final RemoteErrorException ex)
             {
@@ -73,5 +82,11 @@ public final class HomeFailover implements PeerFailover
             LockSupport.parkNanos(PAUSE_NS);
         }
         return null;
+    }
+
+    @Override
+    public synchronized void recovered()
+    {
+        failingSinceNs = 0;
     }
 }
