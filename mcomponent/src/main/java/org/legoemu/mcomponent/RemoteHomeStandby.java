@@ -101,7 +101,7 @@ final class RemoteHomeStandby implements HomeStandby
         final int holds = StateLock.releaseAll(stateLock);
         try
         {
-            proxy(standby).processExit(pid);
+            proxy(standby).drop(pid);
         }
         catch (final FabricException ex)
         {

@@ -13,6 +13,7 @@ import org.legoemu.fabric.sbe.G2M_PROMOTE_HOMEDecoder;
 import org.legoemu.fabric.sbe.G2M_RESEEDDecoder;
 import org.legoemu.fabric.sbe.M2M_HOME_CHECKPOINTDecoder;
 import org.legoemu.fabric.sbe.M2M_REPLICA_APPENDDecoder;
+import org.legoemu.fabric.sbe.M2M_REPLICA_DROPDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.ReplicaRecord;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the replication requests of an mComponent (LegoOS §4.7): as a secondary, M2M_REPLICA_APPEND into the
- * process's {@link ReplicaLog}; as a home standby, M2M_HOME_CHECKPOINT; and the GMM's failover orders: G2M_PROMOTE
+ * process's {@link ReplicaLog} and M2M_REPLICA_DROP at its exit; as a home standby, M2M_HOME_CHECKPOINT; and the GMM's failover orders: G2M_PROMOTE
  * (rebuild a vRegion from the log and become its primary, then seed its new secondary), G2M_RESEED (seed a new
  * secondary of a vRegion this monitor is primary of) and G2M_PROMOTE_HOME (become a process's home from its last
  * checkpoint). Runs where {@link MemoryAdapter} runs, under the monitor's state lock.
@@ -37,6 +38,7 @@ final class ReplicaRequests
     private final ProcessHomes homes;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final M2M_REPLICA_APPENDDecoder append = new M2M_REPLICA_APPENDDecoder();
+    private final M2M_REPLICA_DROPDecoder drop = new M2M_REPLICA_DROPDecoder();
     private final M2M_HOME_CHECKPOINTDecoder checkpoint = new M2M_HOME_CHECKPOINTDecoder();
     private final G2M_PROMOTEDecoder promote = new G2M_PROMOTEDecoder();
     private final G2M_RESEEDDecoder reseed = new G2M_RESEEDDecoder();
@@ -68,6 +70,9 @@ final class ReplicaRequests
         {
             case M2M_REPLICA_APPENDDecoder.TEMPLATE_ID:
                 onAppend(buffer, offset, end, header, r);
+                return true;
+            case M2M_REPLICA_DROPDecoder.TEMPLATE_ID:
+                replyAck(r, logs.release(drop.wrapAndApplyHeader(buffer, offset, header).pid()));
                 return true;
             case M2M_HOME_CHECKPOINTDecoder.TEMPLATE_ID:
                 onCheckpoint(buffer, offset, end, header, r);

@@ -582,7 +582,7 @@ public final class Replicator implements AutoCloseable
         {
             try
             {
-                proxy(secondary).processExit(pid);
+                proxy(secondary).drop(pid);
             }
             catch (final FabricException ex)
             {

@@ -11,7 +11,7 @@ import org.legoemu.fabric.sbe.G2M_PROMOTEEncoder;
 import org.legoemu.fabric.sbe.G2M_PROMOTE_HOMEEncoder;
 import org.legoemu.fabric.sbe.G2M_RESEEDEncoder;
 import org.legoemu.fabric.sbe.M2M_HOME_CHECKPOINTEncoder;
-import org.legoemu.fabric.sbe.M2M_PROCESS_EXITEncoder;
+import org.legoemu.fabric.sbe.M2M_REPLICA_DROPEncoder;
 import org.legoemu.fabric.sbe.M2M_REPLICA_APPENDEncoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.ReplicaRecord;
@@ -19,7 +19,7 @@ import org.legoemu.fabric.sbe.VmaOp;
 
 /**
  * Calls to one mComponent about memory replication (LegoOS §4.7): a primary appending to a vRegion's secondary log
- * (M2M_REPLICA_APPEND), a home sending its checkpoint to the process's home standby (M2M_HOME_CHECKPOINT), and the
+ * (M2M_REPLICA_APPEND) or dropping it at exit (M2M_REPLICA_DROP), a home sending its checkpoint to the process's home standby (M2M_HOME_CHECKPOINT), and the
  * GMM's failover orders (G2M_PROMOTE, G2M_RESEED, G2M_PROMOTE_HOME). Appends and checkpoints are idempotent (a page
  * or a VMA change applied twice in a row leaves what applying it once does; a checkpoint replaces the previous one)
  * and are sent again after a timeout ({@link CallRetries}); the failover orders are not.
@@ -43,7 +43,7 @@ public final class ReplicaProxy implements AutoCloseable
     private final G2M_PROMOTEEncoder promoteEncoder = new G2M_PROMOTEEncoder();
     private final G2M_RESEEDEncoder reseedEncoder = new G2M_RESEEDEncoder();
     private final G2M_PROMOTE_HOMEEncoder promoteHomeEncoder = new G2M_PROMOTE_HOMEEncoder();
-    private final M2M_PROCESS_EXITEncoder exitEncoder = new M2M_PROCESS_EXITEncoder();
+    private final M2M_REPLICA_DROPEncoder dropEncoder = new M2M_REPLICA_DROPEncoder();
     private final AckDecoder ackDecoder = new AckDecoder();
 
     /**
@@ -160,14 +160,15 @@ public final class ReplicaProxy implements AutoCloseable
     }
 
     /**
-     * M2M_PROCESS_EXIT: the process is gone; the mComponent drops what it holds of it (frames, log, checkpoint).
+     * M2M_REPLICA_DROP: the process is gone; the mComponent drops its log and home checkpoint of it (the frames it
+     * owns of the process are freed by the home's M2M_PROCESS_EXIT).
      *
-     * @return the number of frames freed there.
+     * @return the number of log pages dropped there.
      */
-    public synchronized long processExit(final int pid)
+    public synchronized long drop(final int pid)
     {
-        exitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
-        return idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + exitEncoder.encodedLength());
+        dropEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
+        return idempotentAck(MessageHeaderEncoder.ENCODED_LENGTH + dropEncoder.encodedLength());
     }
 
     /** The connection's peer. */
