@@ -20,15 +20,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lego chaos}: runs a guest fault-free, then under seeded fault schedules on an embedded in-JVM cluster,
- * and reports whether each run ended correctly.
+ * {@code lego chaos}: runs a guest fault-free, then under seeded fault schedules on an embedded cluster (in-JVM or
+ * TCP on loopback), and reports whether each run ended correctly.
  */
 @Command(
     mixinStandardHelpOptions = true,
     name = "chaos",
     sortOptions = false,
     description = {
-        "Run GUEST on an embedded in-JVM cluster without faults, then --runs times while injecting faults from a "
+        "Run GUEST on an embedded cluster (in-JVM, or --transport tcp) without faults, then --runs times while injecting faults from a "
             + "seeded schedule (run i uses seed --seed + i), and check each run: same stdout, stderr and exit status "
             + "as the fault-free run, or a failure explained by a crash or partition (memory replication is not "
             + "implemented, so an mComponent crash kills the guests whose memory lived there); no frame left on a "
@@ -70,6 +70,11 @@ public final class ChaosCommand implements Callable<Integer>
     @Option(names = "--timeout", paramLabel = "D", defaultValue = "200ms", converter = DurationConverter.class,
         description = "How long a call between components waits for its reply (default: ${DEFAULT-VALUE}).")
     long timeoutNs;
+
+    @Option(names = "--transport", paramLabel = "T", defaultValue = "inproc",
+        description = "Fabric between the components: inproc, or tcp (Netty on loopback; a crash closes the crashed "
+            + "component's connections, as a process crash does) (default: ${DEFAULT-VALUE}).")
+    String transport;
 
     @Option(names = "--pcomponents", paramLabel = "N", defaultValue = "1",
         description = "Processor components (default: ${DEFAULT-VALUE}).")
@@ -117,7 +122,7 @@ public final class ChaosCommand implements Callable<Integer>
             final GuestLocation location = target.location();
             final List<String> argv = target.argv();
             final EmbeddedCluster.Config config = new EmbeddedCluster.Config(pcomponents, mcomponents, excacheBytes,
-                8, "lru", memoryBytes, location.root(), "inproc");
+                8, "lru", memoryBytes, location.root(), transport);
             harness = new ChaosHarness(new ChaosHarness.Settings(config, kinds, faultsPerRun, timeoutNs),
                 new ChaosGuest(location.namespacePath(), argv, List.of(), location.cwd(), new byte[0]));
         }

@@ -153,7 +153,8 @@ public final class EmbeddedCluster implements AutoCloseable
      * Starts every monitor, each talking through its own view of the transport from {@code faults} (named
      * {@value #GMM}, {@value #SCOMPONENT}, {@code mcomponent-I}, {@code pcomponent-I} with I from 1 in start
      * order, and {@value #CLIENT}), and waits until each has registered with the GMM. The injector is not started
-     * here.
+     * here. Over {@code tcp} a CRASH closes the crashed component's connections, as a process crash does
+     * ({@link FaultInjector#closeConnectionsOnCrash}); over {@code inproc} its server stays up and never answers.
      *
      * @param faults    the injector, or null for none.
      * @param timeoutNs how long every call between monitors waits for its reply, nanoseconds.
@@ -165,6 +166,10 @@ public final class EmbeddedCluster implements AutoCloseable
         if (timeoutNs <= 0)
         {
             throw new IllegalArgumentException("timeout " + timeoutNs + " ns must be > 0");
+        }
+        if (faults != null)
+        {
+            faults.closeConnectionsOnCrash(config.transport().equals("tcp"));
         }
         final EmbeddedCluster cluster = new EmbeddedCluster(config, faults, timeoutNs);
         try

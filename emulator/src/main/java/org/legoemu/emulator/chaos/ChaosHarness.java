@@ -25,8 +25,8 @@ import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.linux.Console;
 
 /**
- * Runs one guest on an embedded in-JVM cluster, first without faults, then under seeded fault schedules, and
- * checks each faulty run: same stdout, stderr and exit status as the fault-free run, or a failure explained by a
+ * Runs one guest on an embedded cluster (in-JVM, or TCP on loopback), first without faults, then under seeded fault
+ * schedules, and checks each faulty run: same stdout, stderr and exit status as the fault-free run, or a failure explained by a
  * fatal fault (a crash, or a partition that cut requests: without memory replication an mComponent crash kills
  * the guests whose memory lived there); no frame left on a surviving mComponent; every component that was not
  * crashed ALIVE at the GMM once the faults end; every crash declared DEAD by the GMM (detection time measured).
@@ -38,7 +38,7 @@ public final class ChaosHarness
     private static final int EVENTS_KEPT = 50;
 
     /**
-     * @param config       the cluster (its transport must be {@code inproc}).
+     * @param config       the cluster ({@code inproc} or {@code tcp} on loopback).
      * @param kinds        the faults to draw.
      * @param faultsPerRun faults drawn per run.
      * @param timeoutNs    how long every call between monitors waits for its reply, nanoseconds.
@@ -48,10 +48,6 @@ public final class ChaosHarness
         /** Validates; throws IllegalArgumentException naming the bad setting. */
         public Settings
         {
-            if (!config.transport().equals("inproc"))
-            {
-                throw new IllegalArgumentException("chaos runs use the inproc transport");
-            }
             if (faultsPerRun < 1)
             {
                 throw new IllegalArgumentException("--faults-per-run must be at least 1");
