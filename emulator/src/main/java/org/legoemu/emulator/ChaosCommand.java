@@ -28,11 +28,12 @@ import picocli.CommandLine.Option;
     name = "chaos",
     sortOptions = false,
     description = {
-        "Run GUEST on an embedded cluster (in-JVM, or --transport tcp) without faults, then --runs times while injecting faults from a "
-            + "seeded schedule (run i uses seed --seed + i), and check each run: same stdout, stderr and exit status "
-            + "as the fault-free run, or a failure explained by a crash or partition (memory replication is not "
-            + "implemented, so an mComponent crash kills the guests whose memory lived there); no frame left on a "
-            + "surviving mComponent; every component that was not crashed ALIVE at the GMM afterwards; every crash "
+        "Run GUEST on an embedded cluster (in-JVM, or --transport tcp) without faults, then --runs times while "
+            + "injecting faults from a seeded schedule (run i uses seed --seed + i), and check each run: same stdout, "
+            + "stderr and exit status as the fault-free run, or a failure explained by a crash, partition or storage "
+            + "error (memory replication is not implemented, so an mComponent crash kills the guests whose memory "
+            + "lived there); no frame left on a surviving mComponent; every component that was not crashed ALIVE at "
+            + "the GMM afterwards; every crash "
             + "declared DEAD (detection time measured).",
         "Prints the faults and what happened for each run (or one line per run with --runs > 1), then a summary. "
             + "Exit status 0 when every run ended correctly, 1 otherwise. The guest's stdin is empty."},
@@ -51,7 +52,8 @@ public final class ChaosCommand implements Callable<Integer>
     long seed;
 
     @Option(names = "--faults", paramLabel = "LIST", defaultValue = "all",
-        description = "Comma-separated fault kinds: drop, delay, duplicate, reorder, partition, slow, crash, or all "
+        description = "Comma-separated fault kinds: drop, delay, duplicate, reorder, partition, slow, crash, "
+            + "storage-error (the sComponent fails writes, truncates, fsyncs, maybe reads, with EIO), or all "
             + "(default: ${DEFAULT-VALUE}).")
     String faults;
 

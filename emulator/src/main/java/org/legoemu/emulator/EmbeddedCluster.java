@@ -5,6 +5,7 @@ import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.faults.FaultInjector;
 import org.legoemu.fabric.faults.FaultSchedule;
+import org.legoemu.fabric.faults.StorageFaults;
 import org.legoemu.fabric.inproc.InJvmTransport;
 import org.legoemu.fabric.auth.ClusterSecret;
 import org.legoemu.fabric.netty.NettyTransport;
@@ -43,7 +44,7 @@ public final class EmbeddedCluster implements AutoCloseable
     /** Name of the GMM for a {@link FaultInjector}. */
     public static final String GMM = FaultSchedule.GMM;
     /** Name of the sComponent for a {@link FaultInjector}. */
-    public static final String SCOMPONENT = "scomponent";
+    public static final String SCOMPONENT = FaultSchedule.SCOMPONENT;
     /** Name of the client that places processes (and of the exec caller) for a {@link FaultInjector}. */
     public static final String CLIENT = "client";
 
@@ -197,7 +198,8 @@ public final class EmbeddedCluster implements AutoCloseable
         final Endpoint gmmEndpoint = gmm.endpoint();
         final StorageMonitor storage = new StorageMonitor(new StorageContext()
             .transport(view(SCOMPONENT)).listenEndpoint(any()).gmmEndpoint(gmmEndpoint)
-            .rootDirectory(config.storageRoot()).timeoutNs(timeoutNs)).start();
+            .rootDirectory(config.storageRoot()).timeoutNs(timeoutNs)
+            .storageFaults(faults == null ? StorageFaults.NONE : faults.storageFaultsFor(SCOMPONENT))).start();
         started.add(storage);
         for (int i = 0; i < config.mcomponents(); i++)
         {

@@ -27,8 +27,8 @@ import org.legoemu.pcomponent.linux.Console;
 /**
  * Runs one guest on an embedded cluster (in-JVM, or TCP on loopback), first without faults, then under seeded fault
  * schedules, and checks each faulty run: same stdout, stderr and exit status as the fault-free run, or a failure explained by a
- * fatal fault (a crash, or a partition that cut requests: without memory replication an mComponent crash kills
- * the guests whose memory lived there); no frame left on a surviving mComponent; every component that was not
+ * fatal fault (a crash, a partition that cut requests, or an injected storage error the guest saw as EIO: without
+ * memory replication an mComponent crash kills the guests whose memory lived there); no frame left on a surviving mComponent; every component that was not
  * crashed ALIVE at the GMM once the faults end; every crash declared DEAD by the GMM (detection time measured).
  */
 public final class ChaosHarness
@@ -127,7 +127,8 @@ public final class ChaosHarness
             checkSurvivorsAlive(cluster, faults, crashed, problems);
             checkNoFrameLeaked(cluster, crashed, problems);
             final Map<FaultKind, Long> hits = faults.hitsByKind();
-            final boolean fatal = !crashed.isEmpty() || hits.get(FaultKind.PARTITION) > 0;
+            final boolean storageErrors = hits.get(FaultKind.STORAGE_ERROR) > 0;
+            final boolean fatal = !crashed.isEmpty() || hits.get(FaultKind.PARTITION) > 0 || storageErrors;
             final boolean same = run.exitStatus() == reference.exitStatus() && run.fate().equals(reference.fate())
                 && Arrays.equals(run.stdout, reference.stdout()) && Arrays.equals(run.stderr, reference.stderr());
             final ChaosOutcome.Verdict verdict;
@@ -145,8 +146,9 @@ public final class ChaosHarness
             else if (fatal)
             {
                 verdict = ChaosOutcome.Verdict.FAILED_AS_EXPECTED;
-                reason = run.fate() + (crashed.isEmpty() ? " after a partition" : " after the crash of "
-                    + String.join(", ", crashed));
+                reason = run.fate() + differences(run, reference) + (!crashed.isEmpty() ? " after the crash of "
+                    + String.join(", ", crashed) : storageErrors ? " after injected storage errors (EIO)"
+                    : " after a partition");
             }
             else
             {

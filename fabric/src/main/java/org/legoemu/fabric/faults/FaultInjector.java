@@ -35,6 +35,8 @@ import org.legoemu.fabric.Transport;
 public final class FaultInjector
 {
     private static final int MAX_EVENTS = 100_000;
+    /** Receiver name of the events of storage errors. */
+    private static final String STORAGE = "storage";
     private static final ThreadLocal<Plan> PLANS = ThreadLocal.withInitial(Plan::new);
 
     private final FaultSchedule schedule;
@@ -245,6 +247,46 @@ public final class FaultInjector
         }
     }
 
+    /**
+     * The storage errors {@code component} (an sComponent) suffers: while a STORAGE_ERROR fault of that component
+     * is in force, each file operation it hits fails, drawn per operation from the component's own seeded stream
+     * (so the k-th operation gets the same decision in every run with the seed). Counted and recorded as events
+     * ({@code scomponent->storage #k write failed: EIO}).
+     */
+    public StorageFaults storageFaultsFor(final String component)
+    {
+        return (op) -> storageFault(component, op);
+    }
+
+    private boolean storageFault(final String component, final StorageFaults.Operation op)
+    {
+        if (!active || faults.isEmpty())
+        {
+            return false;
+        }
+        final long since = sinceStartNs();
+        final Link link = link(component, STORAGE);
+        boolean fail = false;
+        final long sequence;
+        synchronized (link)
+        {
+            sequence = link.nextSequence();
+            for (final Fault f : faults)
+            {
+                if (f.kind() == FaultKind.STORAGE_ERROR && f.activeAt(since) && f.component().equals(component)
+                    && (op != StorageFaults.Operation.READ || Fault.ANY.equals(f.peer())))
+                {
+                    fail |= link.draw() < f.probability();
+                }
+            }
+        }
+        if (fail)
+        {
+            event(since, FaultKind.STORAGE_ERROR, component, STORAGE, sequence, op.label() + " failed: EIO");
+        }
+        return fail;
+    }
+
     /** Records a server or client the view of {@code component} opened (closed if it crashes over TCP). */
     void opened(final String component, final AutoCloseable resource)
     {
@@ -346,6 +388,8 @@ public final class FaultInjector
                         {
                             plan.blackHole = plan.blackHole == null ? FaultKind.PARTITION : plan.blackHole;
                         }
+                        break;
+                    case STORAGE_ERROR:
                         break;
                     case SLOW:
                         if (c.equals(sender) || c.equals(receiver))
