@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * protocol through {@link ClusterMembership}: {@link #start()} serves on the listen endpoint, registers with the GMM as MCOMPONENT with
  * capacity = memoryBytes (retrying every 100 ms while the GMM is not up, until the request timeout) and heartbeats
  * on a daemon thread with frames in use, requests served since the previous heartbeat and free frames (the GMM's
- * vRegion placement figures, see {@link MemoryLoad}); {@link #close()} deregisters (best effort), stops heartbeats and
+ * vRegion placement figures, see {@link MemoryLoad}), and every {@link MemoryContext#reconcileIntervalNs} frees what
+ * it holds of processes the GMM has forgotten ({@link ProcessReconciler}); {@link #close()} deregisters (best effort), stops heartbeats and
  * the server and releases the pool.
  */
 public final class MemoryMonitor implements AutoCloseable
@@ -33,6 +34,7 @@ public final class MemoryMonitor implements AutoCloseable
     private Client gmmClient;
     private ProxyRemoteOwners remoteOwners;
     private StorageImageSource images;
+    private volatile ProcessReconciler reconciler;
     private volatile ClusterMembership membership;
 
     /**
@@ -86,6 +88,11 @@ public final class MemoryMonitor implements AutoCloseable
                 load,
                 ctx.timeoutNs(),
                 "mcomponent");
+            final GmmProxy reconcileGmm = new GmmProxy(gmmClient, ctx.timeoutNs());
+            reconciler = new ProcessReconciler(stateLock, stores, homes,
+                (pids, forgotten) -> reconcileGmm.processCheck(componentId(), pids, forgotten),
+                ctx.reconcileIntervalNs(), "mcomponent-" + componentId());
+            reconciler.start();
             LOG.info("mcomponent {} serving at {} with {} frames", componentId(), server.endpoint(),
                 pool.frameCapacity());
             return this;
@@ -101,6 +108,10 @@ public final class MemoryMonitor implements AutoCloseable
     @Override
     public void close()
     {
+        if (reconciler != null)
+        {
+            reconciler.close();
+        }
         if (membership != null)
         {
             membership.close();
@@ -161,6 +172,13 @@ public final class MemoryMonitor implements AutoCloseable
     public int peakFramesInUse()
     {
         return pool.peakFramesInUse();
+    }
+
+    /** Processes whose state this monitor freed because the GMM had forgotten them (see {@link MemoryContext}). */
+    public long reconciledPids()
+    {
+        final ProcessReconciler r = reconciler;
+        return r == null ? 0 : r.reconciledPids();
     }
 
     /** Total frames: memoryBytes / 4096. */
