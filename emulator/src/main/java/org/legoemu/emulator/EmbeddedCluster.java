@@ -124,17 +124,20 @@ public final class EmbeddedCluster implements AutoCloseable
     private final Transport transport;
     private final FaultInjector faults;
     private final long timeoutNs;
+    private final long reconcileIntervalNs;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final List<MemoryMonitor> memories = new ArrayList<>();
     private final List<ProcessorMonitor> processors = new ArrayList<>();
     private GlobalManager gmm;
     private GmmProxy gmmProxy;
 
-    private EmbeddedCluster(final Config config, final FaultInjector faults, final long timeoutNs)
+    private EmbeddedCluster(
+        final Config config, final FaultInjector faults, final long timeoutNs, final long reconcileIntervalNs)
     {
         this.config = config;
         this.faults = faults;
         this.timeoutNs = timeoutNs;
+        this.reconcileIntervalNs = reconcileIntervalNs;
         this.transport = config.transport().equals("tcp") ?
             new NettyTransport(new NettyTransport.Context().secret(ClusterSecret.generate())) : new InJvmTransport();
     }
@@ -164,6 +167,16 @@ public final class EmbeddedCluster implements AutoCloseable
      */
     public static EmbeddedCluster start(final Config config, final FaultInjector faults, final long timeoutNs)
     {
+        return start(config, faults, timeoutNs, MemoryContext.DEFAULT_RECONCILE_INTERVAL_NS);
+    }
+
+    /**
+     * As {@link #start(Config, FaultInjector, long)}, with the mComponents reconciling with the GMM every
+     * {@code reconcileIntervalNs} nanoseconds ({@link MemoryContext#reconcileIntervalNs}).
+     */
+    public static EmbeddedCluster start(
+        final Config config, final FaultInjector faults, final long timeoutNs, final long reconcileIntervalNs)
+    {
         if (timeoutNs <= 0)
         {
             throw new IllegalArgumentException("timeout " + timeoutNs + " ns must be > 0");
@@ -172,7 +185,7 @@ public final class EmbeddedCluster implements AutoCloseable
         {
             faults.closeConnectionsOnCrash(config.transport().equals("tcp"));
         }
-        final EmbeddedCluster cluster = new EmbeddedCluster(config, faults, timeoutNs);
+        final EmbeddedCluster cluster = new EmbeddedCluster(config, faults, timeoutNs, reconcileIntervalNs);
         try
         {
             cluster.startMonitors();
@@ -205,7 +218,8 @@ public final class EmbeddedCluster implements AutoCloseable
         {
             final MemoryMonitor memory = new MemoryMonitor(new MemoryContext()
                 .transport(view(memoryName(i))).listen(any()).gmmEndpoint(gmmEndpoint)
-                .memoryBytes(config.memoryBytes()).timeoutNs(timeoutNs)).start();
+                .memoryBytes(config.memoryBytes()).timeoutNs(timeoutNs)
+                .reconcileIntervalNs(reconcileIntervalNs)).start();
             started.add(memory);
             memories.add(memory);
         }
