@@ -11,6 +11,7 @@ import org.HdrHistogram.Histogram;
 import org.legoemu.emulator.chaos.ChaosGuest;
 import org.legoemu.emulator.chaos.ChaosHarness;
 import org.legoemu.emulator.chaos.ChaosOutcome;
+import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.faults.Fault;
 import org.legoemu.fabric.faults.FaultKind;
 import org.legoemu.fabric.faults.FaultSchedule;
@@ -138,7 +139,16 @@ public final class ChaosCommand implements Callable<Integer>
             err.println("lego: " + ex.getMessage());
             return ExitCodes.USAGE;
         }
-        final ChaosHarness.Reference reference = harness.reference();
+        final ChaosHarness.Reference reference;
+        try
+        {
+            reference = harness.reference();
+        }
+        catch (final FabricException ex)
+        {
+            err.println("lego: the embedded cluster did not start: " + ex.getMessage());
+            return ExitCodes.CANNOT_EXECUTE;
+        }
         out.printf("fault-free run: %s in %.1f ms%n", reference.fate(), reference.wallNs() / 1e6);
         if (reference.exitStatus() < 0)
         {
@@ -150,7 +160,17 @@ public final class ChaosCommand implements Callable<Integer>
         for (int i = 0; i < runs; i++)
         {
             final FaultSchedule schedule = harness.schedule(seed + i, windowNs);
-            final ChaosOutcome outcome = harness.run(schedule, reference);
+            final ChaosOutcome outcome;
+            try
+            {
+                outcome = harness.run(schedule, reference);
+            }
+            catch (final FabricException ex)
+            {
+                err.println("lego: seed " + schedule.seed() + ": the embedded cluster did not start: "
+                    + ex.getMessage());
+                return ExitCodes.CANNOT_EXECUTE;
+            }
             summary.add(outcome);
             if (runs == 1)
             {

@@ -36,6 +36,7 @@ public final class ChaosHarness
     /** How long the checks after a run wait for the cluster to settle (DEAD declared, frames freed), ms. */
     static final long SETTLE_MS = 10_000;
     private static final int EVENTS_KEPT = 50;
+    private static final int START_ATTEMPTS = 3;
 
     /**
      * @param config       the cluster ({@code inproc} or {@code tcp} on loopback).
@@ -89,7 +90,7 @@ public final class ChaosHarness
         for (int i = 0; i < 2; i++)
         {
             final FaultInjector none = new FaultInjector(FaultSchedule.none());
-            try (EmbeddedCluster cluster = EmbeddedCluster.start(settings.config(), none, settings.timeoutNs()))
+            try (EmbeddedCluster cluster = startCluster(none))
             {
                 run = execute(cluster);
             }
@@ -109,7 +110,7 @@ public final class ChaosHarness
     {
         final FaultInjector faults = new FaultInjector(schedule);
         final long retriesBefore = CallRetries.total();
-        try (EmbeddedCluster cluster = EmbeddedCluster.start(settings.config(), faults, settings.timeoutNs()))
+        try (EmbeddedCluster cluster = startCluster(faults))
         {
             faults.start();
             final Execution run = execute(cluster);
@@ -159,6 +160,32 @@ public final class ChaosHarness
             return new ChaosOutcome(schedule, verdict, reason, hits, faults.timedOutCalls(),
                 CallRetries.total() - retriesBefore, detections,
                 List.copyOf(events.subList(0, Math.min(EVENTS_KEPT, events.size()))), run.wallNs());
+        }
+    }
+
+    /**
+     * Starts a cluster talking through {@code faults} (not started yet, so no fault is in force). A monitor
+     * registers within one call timeout; over TCP the first connections of a cold JVM (class loading, the
+     * authentication handshake) can take longer than a chaos timeout of a few hundred ms, so a start that fails
+     * is tried again, up to {@value #START_ATTEMPTS} times.
+     *
+     * @throws FabricException from the last attempt.
+     */
+    private EmbeddedCluster startCluster(final FaultInjector faults)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return EmbeddedCluster.start(settings.config(), faults, settings.timeoutNs());
+            }
+            catch (final FabricException ex)
+            {
+                if (attempt >= START_ATTEMPTS)
+                {
+                    throw ex;
+                }
+            }
         }
     }
 

@@ -44,6 +44,10 @@ final class CrashCloser
     /** Starts closing everything {@code component} opened, unless already started. Returns at once. */
     void crash(final String component)
     {
+        if (closed.containsKey(component))
+        {
+            return;
+        }
         final CountDownLatch done = new CountDownLatch(1);
         if (closed.putIfAbsent(component, done) != null)
         {
