@@ -16,12 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The memory monitor (LegoOS mComponent, §5.2): serves P2M and M2M requests over the fabric, stores process pages
  * in a {@link FramePool}, keeps the VMA layout of the processes it is home of, and takes part in the cluster
- * protocol through {@link ClusterMembership}: {@link #start()} serves on the listen endpoint, registers with the GMM as MCOMPONENT with
- * capacity = memoryBytes (retrying every 100 ms while the GMM is not up, until the request timeout) and heartbeats
- * on a daemon thread with frames in use, requests served since the previous heartbeat and free frames (the GMM's
- * vRegion placement figures, see {@link MemoryLoad}), and every {@link MemoryContext#reconcileIntervalNs} frees what
- * it holds of processes the GMM has forgotten ({@link ProcessReconciler}); {@link #close()} deregisters (best effort), stops heartbeats and
- * the server and releases the pool.
+ * protocol through {@link ClusterMembership}: {@link #start()} serves on the listen endpoint, registers with the GMM
+ * as MCOMPONENT with capacity = memoryBytes (retrying every 100 ms while the GMM is not up, until the request
+ * timeout) and heartbeats on a daemon thread with frames in use, requests served since the previous heartbeat and
+ * free frames (the GMM's vRegion placement figures, see {@link MemoryLoad}), and every
+ * {@link MemoryContext#reconcileIntervalNs} frees what it holds of processes the GMM has forgotten
+ * ({@link ProcessReconciler}); {@link #close()} deregisters (best effort), stops heartbeats and the server and
+ * releases the pool.
  */
 public final class MemoryMonitor implements AutoCloseable
 {

@@ -94,7 +94,8 @@ class FaultScheduleTest
     @Test
     void kindListsAreParsed()
     {
-        assertEquals(EnumSet.of(FaultKind.STORAGE_ERROR, FaultKind.SLOW), FaultSchedule.parseKinds("storage-error,slow"));
+        assertEquals(EnumSet.of(FaultKind.STORAGE_ERROR, FaultKind.SLOW),
+            FaultSchedule.parseKinds("storage-error,slow"));
         assertEquals(EnumSet.of(FaultKind.DROP, FaultKind.CRASH), FaultSchedule.parseKinds("drop, CRASH"));
         assertEquals(EnumSet.allOf(FaultKind.class), FaultSchedule.parseKinds("all"));
         final IllegalArgumentException ex =
