@@ -11,6 +11,7 @@ import org.HdrHistogram.Histogram;
 import org.legoemu.emulator.chaos.ChaosGuest;
 import org.legoemu.emulator.chaos.ChaosHarness;
 import org.legoemu.emulator.chaos.ChaosOutcome;
+import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.faults.Fault;
 import org.legoemu.fabric.faults.FaultKind;
 import org.legoemu.fabric.faults.FaultSchedule;
@@ -21,19 +22,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lego chaos}: runs a guest fault-free, then under seeded fault schedules on an embedded in-JVM cluster,
- * and reports whether each run ended correctly.
+ * {@code lego chaos}: runs a guest fault-free, then under seeded fault schedules on an embedded cluster (in-JVM or
+ * TCP on loopback), and reports whether each run ended correctly.
  */
 @Command(
     mixinStandardHelpOptions = true,
     name = "chaos",
     sortOptions = false,
     description = {
-        "Run GUEST on an embedded in-JVM cluster without faults, then --runs times while injecting faults from a "
-            + "seeded schedule (run i uses seed --seed + i), and check each run: same stdout, stderr and exit status "
-            + "as the fault-free run, or a failure explained by a crash or partition (memory replication is not "
-            + "implemented, so an mComponent crash kills the guests whose memory lived there); no frame left on a "
-            + "surviving mComponent; every component that was not crashed ALIVE at the GMM afterwards; every crash "
+        "Run GUEST on an embedded cluster (in-JVM, or --transport tcp) without faults, then --runs times while "
+            + "injecting faults from a seeded schedule (run i uses seed --seed + i), and check each run: same stdout, "
+            + "stderr and exit status as the fault-free run, or a failure explained by a crash, partition or storage "
+            + "error (memory replication is not implemented, so an mComponent crash kills the guests whose memory "
+            + "lived there); no frame left on a surviving mComponent; every component that was not crashed ALIVE at "
+            + "the GMM afterwards; every crash "
             + "declared DEAD (detection time measured).",
         "Prints the faults and what happened for each run (or one line per run with --runs > 1), then a summary. "
             + "Exit status 0 when every run ended correctly, 1 otherwise. The guest's stdin is empty."},
@@ -52,7 +54,8 @@ public final class ChaosCommand implements Callable<Integer>
     long seed;
 
     @Option(names = "--faults", paramLabel = "LIST", defaultValue = "all",
-        description = "Comma-separated fault kinds: drop, delay, duplicate, reorder, partition, slow, crash, or all "
+        description = "Comma-separated fault kinds: drop, delay, duplicate, reorder, partition, slow, crash, "
+            + "storage-error (the sComponent fails writes, truncates, fsyncs, maybe reads, with EIO), or all "
             + "(default: ${DEFAULT-VALUE}).")
     String faults;
 
@@ -71,6 +74,11 @@ public final class ChaosCommand implements Callable<Integer>
     @Option(names = "--timeout", paramLabel = "D", defaultValue = "200ms", converter = DurationConverter.class,
         description = "How long a call between components waits for its reply (default: ${DEFAULT-VALUE}).")
     long timeoutNs;
+
+    @Option(names = "--transport", paramLabel = "T", defaultValue = "inproc",
+        description = "Fabric between the components: inproc, or tcp (Netty on loopback; a crash closes the crashed "
+            + "component's connections, as a process crash does) (default: ${DEFAULT-VALUE}).")
+    String transport;
 
     @Option(names = "--pcomponents", paramLabel = "N", defaultValue = "1",
         description = "Processor components (default: ${DEFAULT-VALUE}).")
@@ -122,7 +130,7 @@ public final class ChaosCommand implements Callable<Integer>
             final GuestLocation location = target.location();
             final List<String> argv = target.argv();
             final EmbeddedCluster.Config config = new EmbeddedCluster.Config(pcomponents, mcomponents, excacheBytes,
-                8, "lru", memoryBytes, location.root(), "inproc").withReplication(replication);
+                8, "lru", memoryBytes, location.root(), transport).withReplication(replication);
             harness = new ChaosHarness(new ChaosHarness.Settings(config, kinds, faultsPerRun, timeoutNs),
                 new ChaosGuest(location.namespacePath(), argv, List.of(), location.cwd(), new byte[0]));
         }
@@ -136,7 +144,16 @@ public final class ChaosCommand implements Callable<Integer>
             err.println("lego: " + ex.getMessage());
             return ExitCodes.USAGE;
         }
-        final ChaosHarness.Reference reference = harness.reference();
+        final ChaosHarness.Reference reference;
+        try
+        {
+            reference = harness.reference();
+        }
+        catch (final FabricException ex)
+        {
+            err.println("lego: the embedded cluster did not start: " + ex.getMessage());
+            return ExitCodes.CANNOT_EXECUTE;
+        }
         out.printf("fault-free run: %s in %.1f ms%n", reference.fate(), reference.wallNs() / 1e6);
         if (reference.exitStatus() < 0)
         {
@@ -148,7 +165,17 @@ public final class ChaosCommand implements Callable<Integer>
         for (int i = 0; i < runs; i++)
         {
             final FaultSchedule schedule = harness.schedule(seed + i, windowNs);
-            final ChaosOutcome outcome = harness.run(schedule, reference);
+            final ChaosOutcome outcome;
+            try
+            {
+                outcome = harness.run(schedule, reference);
+            }
+            catch (final FabricException ex)
+            {
+                err.println("lego: seed " + schedule.seed() + ": the embedded cluster did not start: "
+                    + ex.getMessage());
+                return ExitCodes.CANNOT_EXECUTE;
+            }
             summary.add(outcome);
             if (runs == 1)
             {

@@ -5,6 +5,7 @@ import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.faults.FaultInjector;
 import org.legoemu.fabric.faults.FaultSchedule;
+import org.legoemu.fabric.faults.StorageFaults;
 import org.legoemu.fabric.inproc.InJvmTransport;
 import org.legoemu.fabric.auth.ClusterSecret;
 import org.legoemu.fabric.netty.NettyTransport;
@@ -44,7 +45,7 @@ public final class EmbeddedCluster implements AutoCloseable
     /** Name of the GMM for a {@link FaultInjector}. */
     public static final String GMM = FaultSchedule.GMM;
     /** Name of the sComponent for a {@link FaultInjector}. */
-    public static final String SCOMPONENT = "scomponent";
+    public static final String SCOMPONENT = FaultSchedule.SCOMPONENT;
     /** Name of the client that places processes (and of the exec caller) for a {@link FaultInjector}. */
     public static final String CLIENT = "client";
 
@@ -148,17 +149,20 @@ public final class EmbeddedCluster implements AutoCloseable
     private final Transport transport;
     private final FaultInjector faults;
     private final long timeoutNs;
+    private final long reconcileIntervalNs;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final List<MemoryMonitor> memories = new ArrayList<>();
     private final List<ProcessorMonitor> processors = new ArrayList<>();
     private GlobalManager gmm;
     private GmmProxy gmmProxy;
 
-    private EmbeddedCluster(final Config config, final FaultInjector faults, final long timeoutNs)
+    private EmbeddedCluster(
+        final Config config, final FaultInjector faults, final long timeoutNs, final long reconcileIntervalNs)
     {
         this.config = config;
         this.faults = faults;
         this.timeoutNs = timeoutNs;
+        this.reconcileIntervalNs = reconcileIntervalNs;
         this.transport = config.transport().equals("tcp") ?
             new NettyTransport(new NettyTransport.Context().secret(ClusterSecret.generate())) : new InJvmTransport();
     }
@@ -178,7 +182,8 @@ public final class EmbeddedCluster implements AutoCloseable
      * Starts every monitor, each talking through its own view of the transport from {@code faults} (named
      * {@value #GMM}, {@value #SCOMPONENT}, {@code mcomponent-I}, {@code pcomponent-I} with I from 1 in start
      * order, and {@value #CLIENT}), and waits until each has registered with the GMM. The injector is not started
-     * here.
+     * here. Over {@code tcp} a CRASH closes the crashed component's connections, as a process crash does
+     * ({@link FaultInjector#closeConnectionsOnCrash}); over {@code inproc} its server stays up and never answers.
      *
      * @param faults    the injector, or null for none.
      * @param timeoutNs how long every call between monitors waits for its reply, nanoseconds.
@@ -187,11 +192,25 @@ public final class EmbeddedCluster implements AutoCloseable
      */
     public static EmbeddedCluster start(final Config config, final FaultInjector faults, final long timeoutNs)
     {
+        return start(config, faults, timeoutNs, MemoryContext.DEFAULT_RECONCILE_INTERVAL_NS);
+    }
+
+    /**
+     * As {@link #start(Config, FaultInjector, long)}, with the mComponents reconciling with the GMM every
+     * {@code reconcileIntervalNs} nanoseconds ({@link MemoryContext#reconcileIntervalNs}).
+     */
+    public static EmbeddedCluster start(
+        final Config config, final FaultInjector faults, final long timeoutNs, final long reconcileIntervalNs)
+    {
         if (timeoutNs <= 0)
         {
             throw new IllegalArgumentException("timeout " + timeoutNs + " ns must be > 0");
         }
-        final EmbeddedCluster cluster = new EmbeddedCluster(config, faults, timeoutNs);
+        if (faults != null)
+        {
+            faults.closeConnectionsOnCrash(config.transport().equals("tcp"));
+        }
+        final EmbeddedCluster cluster = new EmbeddedCluster(config, faults, timeoutNs, reconcileIntervalNs);
         try
         {
             cluster.startMonitors();
@@ -217,13 +236,15 @@ public final class EmbeddedCluster implements AutoCloseable
         final Endpoint gmmEndpoint = gmm.endpoint();
         final StorageMonitor storage = new StorageMonitor(new StorageContext()
             .transport(view(SCOMPONENT)).listenEndpoint(any()).gmmEndpoint(gmmEndpoint)
-            .rootDirectory(config.storageRoot()).timeoutNs(timeoutNs)).start();
+            .rootDirectory(config.storageRoot()).timeoutNs(timeoutNs)
+            .storageFaults(faults == null ? StorageFaults.NONE : faults.storageFaultsFor(SCOMPONENT))).start();
         started.add(storage);
         for (int i = 0; i < config.mcomponents(); i++)
         {
             final MemoryMonitor memory = new MemoryMonitor(new MemoryContext()
                 .transport(view(memoryName(i))).listen(any()).gmmEndpoint(gmmEndpoint)
-                .memoryBytes(config.memoryBytes()).timeoutNs(timeoutNs)).start();
+                .memoryBytes(config.memoryBytes()).timeoutNs(timeoutNs)
+                .reconcileIntervalNs(reconcileIntervalNs)).start();
             started.add(memory);
             memories.add(memory);
         }

@@ -79,7 +79,7 @@ class ClusterFailureTest
         final FaultInjector faults = new FaultInjector(FaultSchedule.none());
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config(1, 1), faults, TIMEOUT_NS))
         {
-            final FailureFixtures.GatedStdin stdin = new FailureFixtures.GatedStdin(FailureFixtures.text());
+            final GatedStdin stdin = new GatedStdin(FailureFixtures.text());
             final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults, EmbeddedCluster.memoryName(0));
             final ProcessResult result = runWordcount(cluster, stdin);
             crasher.join();
@@ -98,7 +98,7 @@ class ClusterFailureTest
         final FaultInjector faults = new FaultInjector(FaultSchedule.none());
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config(1, 2), faults, TIMEOUT_NS))
         {
-            final FailureFixtures.GatedStdin stdin = new FailureFixtures.GatedStdin(FailureFixtures.text());
+            final GatedStdin stdin = new GatedStdin(FailureFixtures.text());
             final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults, EmbeddedCluster.processorName(0));
             final ProcessResult result = runWordcount(cluster, stdin);
             crasher.join();

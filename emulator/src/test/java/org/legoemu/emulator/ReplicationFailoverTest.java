@@ -58,7 +58,7 @@ class ReplicationFailoverTest
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config(2).withReplication(Replication.OFF), faults,
             TIMEOUT_NS))
         {
-            final FailureFixtures.GatedStdin stdin = new FailureFixtures.GatedStdin(FailureFixtures.text());
+            final GatedStdin stdin = new GatedStdin(FailureFixtures.text());
             final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults, EmbeddedCluster.memoryName(0));
             final ProcessResult result = run(cluster, stdin, new ByteArrayOutputStream(), new ByteArrayOutputStream());
             crasher.join();
@@ -76,7 +76,7 @@ class ReplicationFailoverTest
         final FaultInjector faults = new FaultInjector(FaultSchedule.none());
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config(mcomponents), faults, TIMEOUT_NS))
         {
-            final FailureFixtures.GatedStdin stdin = new FailureFixtures.GatedStdin(FailureFixtures.text());
+            final GatedStdin stdin = new GatedStdin(FailureFixtures.text());
             final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults,
                 EmbeddedCluster.memoryName(victim));
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -110,7 +110,7 @@ class ReplicationFailoverTest
     }
 
     private static ProcessResult run(
-        final EmbeddedCluster cluster, final FailureFixtures.GatedStdin stdin, final ByteArrayOutputStream out,
+        final EmbeddedCluster cluster, final GatedStdin stdin, final ByteArrayOutputStream out,
         final ByteArrayOutputStream err)
     {
         return cluster.run("/wordcount", List.of("./wordcount"), List.of(), "/", new Console(stdin, out, err, false));

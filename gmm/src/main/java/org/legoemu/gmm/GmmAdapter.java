@@ -5,6 +5,7 @@ import java.util.List;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.legoemu.fabric.AdapterSupport;
@@ -27,6 +28,8 @@ import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2G_FORK_PLACEDecoder;
+import org.legoemu.fabric.sbe.G2M_PROCESS_CHECK_REPLYEncoder;
+import org.legoemu.fabric.sbe.M2G_PROCESS_CHECKDecoder;
 import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.X2G_DEREGISTERDecoder;
@@ -78,6 +81,9 @@ public final class GmmAdapter implements RequestHandler
     private final G2C_STATUSEncoder statusEncoder = new G2C_STATUSEncoder();
     private final G2C_PLACEMENTEncoder placementEncoder = new G2C_PLACEMENTEncoder();
     private final G2X_VREGION_OWNEREncoder ownerEncoder = new G2X_VREGION_OWNEREncoder();
+    private final M2G_PROCESS_CHECKDecoder processCheckDecoder = new M2G_PROCESS_CHECKDecoder();
+    private final G2M_PROCESS_CHECK_REPLYEncoder processCheckReplyEncoder = new G2M_PROCESS_CHECK_REPLYEncoder();
+    private final IntArrayList forgotten = new IntArrayList();
 
     /**
      * @param lock       the GMM state lock, also taken by the failure detector and the public accessors.
@@ -241,6 +247,11 @@ public final class GmmAdapter implements RequestHandler
                 checkBlockLength(X2G_PROCESS_EXITDecoder.BLOCK_LENGTH);
                 processExitDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
                 onProcessExit(processExitDecoder.pid(), processExitDecoder.exitStatus(), responder);
+                break;
+
+            case M2G_PROCESS_CHECKDecoder.TEMPLATE_ID:
+                checkBlockLength(M2G_PROCESS_CHECKDecoder.BLOCK_LENGTH);
+                onProcessCheck(processCheckDecoder.wrapAndApplyHeader(request, 0, headerDecoder), responder);
                 break;
 
             default:
@@ -411,6 +422,31 @@ public final class GmmAdapter implements RequestHandler
             throw new GmmException(Errnos.ESRCH, "no process " + pid);
         }
         replyAck(responder, 0);
+    }
+
+    /**
+     * M2G_PROCESS_CHECK: lists the asked pids that were placed and are gone (see
+     * {@link ProcessPlacement#isForgotten}), so the mComponent may free what it holds of them.
+     */
+    private void onProcessCheck(final M2G_PROCESS_CHECKDecoder decoder, final Responder responder)
+    {
+        forgotten.clear();
+        for (final M2G_PROCESS_CHECKDecoder.PidsDecoder p : decoder.pids())
+        {
+            final int pid = p.pid();
+            if (placement.isForgotten(pid))
+            {
+                forgotten.addInt(pid);
+            }
+        }
+        final G2M_PROCESS_CHECK_REPLYEncoder e =
+            processCheckReplyEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder);
+        final G2M_PROCESS_CHECK_REPLYEncoder.UnknownPidsEncoder group = e.unknownPidsCount(forgotten.size());
+        for (int i = 0; i < forgotten.size(); i++)
+        {
+            group.next().pid(forgotten.getInt(i));
+        }
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
 
     private void replyOwner(final int pid, final int vregion, final int owner, final Responder responder)

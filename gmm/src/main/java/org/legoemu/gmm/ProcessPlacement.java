@@ -160,6 +160,16 @@ public final class ProcessPlacement
         return processesByPid.get(pid);
     }
 
+    /**
+     * True if {@code pid} was placed once and has exited (or been reaped) since: pids are handed out once, in
+     * ascending order from {@link #FIRST_PID}, so a pid below the next one that is not in the table is gone for
+     * good. False for a placed pid and for one never handed out (below {@link #FIRST_PID}, or not yet placed).
+     */
+    public boolean isForgotten(final int pid)
+    {
+        return pid >= FIRST_PID && pid < nextPid && !processesByPid.containsKey(pid);
+    }
+
     /** The records of the processes placed on {@code pcomponentId}, ascending pid. */
     public List<ProcessRecord> processesOn(final int pcomponentId)
     {

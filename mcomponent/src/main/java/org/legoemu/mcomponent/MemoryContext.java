@@ -17,6 +17,8 @@ import org.legoemu.fabric.Transport;
  * <li>{@code memoryBytes}: size of the emulated physical memory, a hard limit on frames; default 1 GiB, a positive
  * multiple of 4096.</li>
  * <li>{@code timeoutNs}: per-request timeout and registration retry deadline; default 10 s.</li>
+ * <li>{@code reconcileIntervalNs}: how often the monitor asks the GMM which of its processes are gone, to free
+ * what a failed exit left behind ({@link ProcessReconciler}); default 2 s.</li>
  * </ul>
  */
 public final class MemoryContext
@@ -25,6 +27,8 @@ public final class MemoryContext
     public static final long DEFAULT_MEMORY_BYTES = 1L << 30;
     /** Default per-request timeout, nanoseconds (10 s). */
     public static final long DEFAULT_TIMEOUT_NS = 10_000_000_000L;
+    /** Default interval between two reconciliation checks with the GMM, nanoseconds (2 s). */
+    public static final long DEFAULT_RECONCILE_INTERVAL_NS = ProcessReconciler.DEFAULT_INTERVAL_NS;
 
     private Transport transport;
     private Endpoint listen;
@@ -33,6 +37,7 @@ public final class MemoryContext
     private long memoryBytes = DEFAULT_MEMORY_BYTES;
     private int replicaBatchBytes = ReplicaLogs.DEFAULT_BATCH_BYTES;
     private long timeoutNs = DEFAULT_TIMEOUT_NS;
+    private long reconcileIntervalNs = DEFAULT_RECONCILE_INTERVAL_NS;
     private boolean concluded;
 
     /**
@@ -68,6 +73,10 @@ public final class MemoryContext
         if (timeoutNs <= 0)
         {
             throw new IllegalArgumentException("timeoutNs " + timeoutNs + " must be positive");
+        }
+        if (reconcileIntervalNs <= 0)
+        {
+            throw new IllegalArgumentException("reconcileIntervalNs " + reconcileIntervalNs + " must be positive");
         }
         if (clock == null)
         {
@@ -172,5 +181,20 @@ public final class MemoryContext
     public long timeoutNs()
     {
         return timeoutNs;
+    }
+
+    /**
+     * How often the monitor asks the GMM which of the processes it holds state for are gone, nanoseconds; a
+     * process's state is freed after two such answers in a row (see {@link ProcessReconciler}); default 2 s.
+     */
+    public MemoryContext reconcileIntervalNs(final long reconcileIntervalNs)
+    {
+        this.reconcileIntervalNs = reconcileIntervalNs;
+        return this;
+    }
+
+    public long reconcileIntervalNs()
+    {
+        return reconcileIntervalNs;
     }
 }

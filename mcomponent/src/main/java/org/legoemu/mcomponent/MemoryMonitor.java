@@ -16,11 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The memory monitor (LegoOS mComponent, §5.2): serves P2M and M2M requests over the fabric, stores process pages
  * in a {@link FramePool}, keeps the VMA layout of the processes it is home of, and takes part in the cluster
- * protocol through {@link ClusterMembership}: {@link #start()} serves on the listen endpoint, registers with the GMM as MCOMPONENT with
- * capacity = memoryBytes (retrying every 100 ms while the GMM is not up, until the request timeout) and heartbeats
- * on a daemon thread with frames in use, requests served since the previous heartbeat and free frames (the GMM's
- * vRegion placement figures, see {@link MemoryLoad}); {@link #close()} deregisters (best effort), stops heartbeats and
- * the server and releases the pool.
+ * protocol through {@link ClusterMembership}: {@link #start()} serves on the listen endpoint, registers with the GMM
+ * as MCOMPONENT with capacity = memoryBytes (retrying every 100 ms while the GMM is not up, until the request
+ * timeout) and heartbeats on a daemon thread with frames in use, requests served since the previous heartbeat and
+ * free frames (the GMM's vRegion placement figures, see {@link MemoryLoad}), and every
+ * {@link MemoryContext#reconcileIntervalNs} frees what it holds of processes the GMM has forgotten
+ * ({@link ProcessReconciler}); {@link #close()} deregisters (best effort), stops heartbeats and the server and
+ * releases the pool.
  */
 public final class MemoryMonitor implements AutoCloseable
 {
@@ -36,6 +38,7 @@ public final class MemoryMonitor implements AutoCloseable
     private StorageBackup backup;
     private BackupWriter backupWriter;
     private Replicator replicator;
+    private volatile ProcessReconciler reconciler;
     private volatile ClusterMembership membership;
 
     /**
@@ -99,6 +102,11 @@ public final class MemoryMonitor implements AutoCloseable
                 load,
                 ctx.timeoutNs(),
                 "mcomponent");
+            final GmmProxy reconcileGmm = new GmmProxy(gmmClient, ctx.timeoutNs());
+            reconciler = new ProcessReconciler(stateLock, stores, homes, logs,
+                (pids, forgotten) -> reconcileGmm.processCheck(componentId(), pids, forgotten),
+                ctx.reconcileIntervalNs(), "mcomponent-" + componentId());
+            reconciler.start();
             LOG.info("mcomponent {} serving at {} with {} frames", componentId(), server.endpoint(),
                 pool.frameCapacity());
             return this;
@@ -114,6 +122,10 @@ public final class MemoryMonitor implements AutoCloseable
     @Override
     public void close()
     {
+        if (reconciler != null)
+        {
+            reconciler.close();
+        }
         if (membership != null)
         {
             membership.close();
@@ -189,6 +201,13 @@ public final class MemoryMonitor implements AutoCloseable
     public int peakFramesInUse()
     {
         return pool.peakFramesInUse();
+    }
+
+    /** Processes whose state this monitor freed because the GMM had forgotten them (see {@link MemoryContext}). */
+    public long reconciledPids()
+    {
+        final ProcessReconciler r = reconciler;
+        return r == null ? 0 : r.reconciledPids();
     }
 
     /** Total frames: memoryBytes / 4096. */

@@ -1,6 +1,8 @@
 package org.legoemu.mcomponent;
 
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntHashSet;
 import org.legoemu.abi.elf.ElfException;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.FabricException;
@@ -256,6 +258,31 @@ public final class ProcessHomes
         final long freed = router.releaseEverywhere(space);
         standby.exit(pid);
         return freed;
+    }
+
+    /**
+     * Drops the address space of a process the GMM has forgotten, without telling its owners (each owner
+     * reconciles its own frames, see {@link ProcessReconciler}).
+     *
+     * @return true if this monitor was its home.
+     */
+    public boolean forget(final int pid)
+    {
+        return byPid.remove(pid) != null;
+    }
+
+    /** Appends to {@code out} every pid this monitor is home of that {@code seen} does not hold yet (added to it). */
+    public void pids(final IntArrayList out, final IntHashSet seen)
+    {
+        final Int2ObjectHashMap<AddressSpace>.KeyIterator it = byPid.keySet().iterator();
+        while (it.hasNext())
+        {
+            final int pid = it.nextInt();
+            if (seen.add(pid))
+            {
+                out.addInt(pid);
+            }
+        }
     }
 
     /** The address space of {@code pid}, or null when this monitor is not its home. */

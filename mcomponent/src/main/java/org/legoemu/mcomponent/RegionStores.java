@@ -1,6 +1,8 @@
 package org.legoemu.mcomponent;
 
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntHashSet;
 
 /**
  * Every process this mComponent stores pages for, as vRegion owner: pid to {@link RegionStore}. Not thread-safe:
@@ -73,6 +75,20 @@ public final class RegionStores
             release(childPid);
         }
         return copied;
+    }
+
+    /** Appends to {@code out} every pid held here that {@code seen} does not hold yet, adding it to {@code seen}. */
+    public void pids(final IntArrayList out, final IntHashSet seen)
+    {
+        final Int2ObjectHashMap<RegionStore>.KeyIterator it = byPid.keySet().iterator();
+        while (it.hasNext())
+        {
+            final int pid = it.nextInt();
+            if (seen.add(pid))
+            {
+                out.addInt(pid);
+            }
+        }
     }
 
     /** The frame pool. */

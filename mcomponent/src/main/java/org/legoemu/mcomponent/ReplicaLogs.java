@@ -1,6 +1,8 @@
 package org.legoemu.mcomponent;
 
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntHashSet;
 
 /**
  * Every process this mComponent is a secondary for (LegoOS §4.7): pid to {@link ReplicaLog}, and pid to the last
@@ -87,6 +89,25 @@ public final class ReplicaLogs
         final int pages = log.pages();
         log.release();
         return pages;
+    }
+
+    /** Appends to {@code out} every pid with a log or checkpoint here that {@code seen} does not hold yet. */
+    public void pids(final IntArrayList out, final IntHashSet seen)
+    {
+        for (final int pid : byPid.keySet())
+        {
+            if (seen.add(pid))
+            {
+                out.addInt(pid);
+            }
+        }
+        for (final int pid : checkpoints.keySet())
+        {
+            if (seen.add(pid))
+            {
+                out.addInt(pid);
+            }
+        }
     }
 
     /** Pages held by every log. */

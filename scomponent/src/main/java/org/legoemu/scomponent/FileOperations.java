@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.faults.StorageFaults;
 import org.legoemu.fabric.proxy.DirEntry;
 import org.legoemu.fabric.proxy.StatInfo;
 
@@ -66,6 +67,7 @@ public final class FileOperations
     private static final OpenOption[] WRITE_OPTIONS = { StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS };
 
     private final RootedPathResolver resolver;
+    private final StorageFaults faults;
     private boolean unixAttributesSupported = true;
 
     /**
@@ -73,7 +75,18 @@ public final class FileOperations
      */
     public FileOperations(final RootedPathResolver resolver)
     {
+        this(resolver, StorageFaults.NONE);
+    }
+
+    /**
+     * @param resolver confines every path to the storage root.
+     * @param faults   asked before each read, write, truncate and fsync whether to fail it with EIO instead
+     *                 (injected storage errors; {@link StorageFaults#NONE} in production).
+     */
+    public FileOperations(final RootedPathResolver resolver, final StorageFaults faults)
+    {
         this.resolver = resolver;
+        this.faults = faults;
     }
 
     /** The resolver confining paths to the root. */
@@ -175,6 +188,7 @@ public final class FileOperations
         }
         final ResolvedPath resolved = requireExisting(path);
         requireRegular(resolved);
+        injectedError(path, StorageFaults.Operation.READ);
         try (FileChannel channel = FileChannel.open(resolved.hostPath(), READ_OPTIONS))
         {
             final long sizeBytes = channel.size();
@@ -215,6 +229,7 @@ public final class FileOperations
         }
         final ResolvedPath resolved = requireExisting(path);
         requireRegular(resolved);
+        injectedError(path, StorageFaults.Operation.WRITE);
         try (FileChannel channel = FileChannel.open(resolved.hostPath(), WRITE_OPTIONS))
         {
             long position = fileOffset == -1 ? channel.size() : fileOffset;
@@ -227,6 +242,15 @@ public final class FileOperations
         catch (final IOException ex)
         {
             throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    /** Throws EIO if the injected storage faults fail this operation (the file is left untouched). */
+    private void injectedError(final String path, final StorageFaults.Operation op)
+    {
+        if (faults.fails(op))
+        {
+            throw new StorageException(Errnos.EIO, path + ": " + op.label() + ": I/O error (injected storage fault)");
         }
     }
 
@@ -266,6 +290,7 @@ public final class FileOperations
         }
         final ResolvedPath resolved = requireExisting(path);
         requireRegular(resolved);
+        injectedError(path, StorageFaults.Operation.TRUNCATE);
         try (FileChannel channel = FileChannel.open(resolved.hostPath(), WRITE_OPTIONS))
         {
             final long sizeBytes = channel.size();
@@ -296,6 +321,7 @@ public final class FileOperations
     public void fsync(final String path)
     {
         final ResolvedPath resolved = requireExisting(path);
+        injectedError(path, StorageFaults.Operation.FSYNC);
         try (FileChannel channel = FileChannel.open(resolved.hostPath(), READ_OPTIONS))
         {
             channel.force(true);

@@ -8,6 +8,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.faults.StorageFaults;
 
 /**
  * Settings of a {@link StorageMonitor}, Aeron style: set fields, then {@link #conclude()} validates them and
@@ -25,6 +26,7 @@ public final class StorageContext
     private NanoClock nanoClock;
     private long timeoutNs = DEFAULT_TIMEOUT_NS;
     private String name = "scomponent";
+    private StorageFaults storageFaults = StorageFaults.NONE;
     private boolean concluded;
 
     /**
@@ -159,6 +161,21 @@ public final class StorageContext
     public StorageContext name(final String name)
     {
         this.name = name;
+        return this;
+    }
+
+    public StorageFaults storageFaults()
+    {
+        return storageFaults;
+    }
+
+    /**
+     * Injected storage errors: asked before each read, write, truncate and fsync whether to fail it with EIO
+     * (chaos runs and tests); default {@link StorageFaults#NONE}.
+     */
+    public StorageContext storageFaults(final StorageFaults storageFaults)
+    {
+        this.storageFaults = storageFaults;
         return this;
     }
 }

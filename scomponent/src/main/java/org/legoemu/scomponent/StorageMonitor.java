@@ -28,7 +28,7 @@ public final class StorageMonitor implements AutoCloseable
     public StorageMonitor(final StorageContext ctx)
     {
         this.ctx = ctx.isConcluded() ? ctx : ctx.conclude();
-        this.files = new FileOperations(new RootedPathResolver(ctx.rootDirectory()));
+        this.files = new FileOperations(new RootedPathResolver(ctx.rootDirectory()), ctx.storageFaults());
     }
 
     /**

@@ -25,20 +25,22 @@ import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.linux.Console;
 
 /**
- * Runs one guest on an embedded in-JVM cluster, first without faults, then under seeded fault schedules, and
- * checks each faulty run: same stdout, stderr and exit status as the fault-free run, or a failure explained by a
- * fatal fault (a crash, or a partition that cut requests: without memory replication an mComponent crash kills
- * the guests whose memory lived there); no frame left on a surviving mComponent; every component that was not
- * crashed ALIVE at the GMM once the faults end; every crash declared DEAD by the GMM (detection time measured).
+ * Runs one guest on an embedded cluster (in-JVM, or TCP on loopback), first without faults, then under seeded fault
+ * schedules, and checks each faulty run: same stdout, stderr and exit status as the fault-free run, or a failure
+ * explained by a fatal fault (a crash, a partition that cut requests, or an injected storage error the guest saw as
+ * EIO: without memory replication an mComponent crash kills the guests whose memory lived there); no frame left on
+ * a surviving mComponent; every component that was not crashed ALIVE at the GMM once the faults end; every crash
+ * declared DEAD by the GMM (detection time measured).
  */
 public final class ChaosHarness
 {
     /** How long the checks after a run wait for the cluster to settle (DEAD declared, frames freed), ms. */
     static final long SETTLE_MS = 10_000;
     private static final int EVENTS_KEPT = 50;
+    private static final int START_ATTEMPTS = 3;
 
     /**
-     * @param config       the cluster (its transport must be {@code inproc}).
+     * @param config       the cluster ({@code inproc} or {@code tcp} on loopback).
      * @param kinds        the faults to draw.
      * @param faultsPerRun faults drawn per run.
      * @param timeoutNs    how long every call between monitors waits for its reply, nanoseconds.
@@ -48,10 +50,6 @@ public final class ChaosHarness
         /** Validates; throws IllegalArgumentException naming the bad setting. */
         public Settings
         {
-            if (!config.transport().equals("inproc"))
-            {
-                throw new IllegalArgumentException("chaos runs use the inproc transport");
-            }
             if (faultsPerRun < 1)
             {
                 throw new IllegalArgumentException("--faults-per-run must be at least 1");
@@ -93,7 +91,7 @@ public final class ChaosHarness
         for (int i = 0; i < 2; i++)
         {
             final FaultInjector none = new FaultInjector(FaultSchedule.none());
-            try (EmbeddedCluster cluster = EmbeddedCluster.start(settings.config(), none, settings.timeoutNs()))
+            try (EmbeddedCluster cluster = startCluster(none))
             {
                 run = execute(cluster);
             }
@@ -113,7 +111,7 @@ public final class ChaosHarness
     {
         final FaultInjector faults = new FaultInjector(schedule);
         final long retriesBefore = CallRetries.total();
-        try (EmbeddedCluster cluster = EmbeddedCluster.start(settings.config(), faults, settings.timeoutNs()))
+        try (EmbeddedCluster cluster = startCluster(faults))
         {
             faults.start();
             final Execution run = execute(cluster);
@@ -131,7 +129,8 @@ public final class ChaosHarness
             checkSurvivorsAlive(cluster, faults, crashed, problems);
             checkNoFrameLeaked(cluster, crashed, problems);
             final Map<FaultKind, Long> hits = faults.hitsByKind();
-            final boolean fatal = !crashed.isEmpty() || hits.get(FaultKind.PARTITION) > 0;
+            final boolean storageErrors = hits.get(FaultKind.STORAGE_ERROR) > 0;
+            final boolean fatal = !crashed.isEmpty() || hits.get(FaultKind.PARTITION) > 0 || storageErrors;
             final boolean same = run.exitStatus() == reference.exitStatus() && run.fate().equals(reference.fate())
                 && Arrays.equals(run.stdout, reference.stdout()) && Arrays.equals(run.stderr, reference.stderr());
             final ChaosOutcome.Verdict verdict;
@@ -149,8 +148,9 @@ public final class ChaosHarness
             else if (fatal)
             {
                 verdict = ChaosOutcome.Verdict.FAILED_AS_EXPECTED;
-                reason = run.fate() + (crashed.isEmpty() ? " after a partition" : " after the crash of "
-                    + String.join(", ", crashed));
+                reason = run.fate() + differences(run, reference) + (!crashed.isEmpty() ? " after the crash of "
+                    + String.join(", ", crashed) : storageErrors ? " after injected storage errors (EIO)"
+                    : " after a partition");
             }
             else
             {
@@ -161,6 +161,32 @@ public final class ChaosHarness
             return new ChaosOutcome(schedule, verdict, reason, hits, faults.timedOutCalls(),
                 CallRetries.total() - retriesBefore, detections,
                 List.copyOf(events.subList(0, Math.min(EVENTS_KEPT, events.size()))), run.wallNs());
+        }
+    }
+
+    /**
+     * Starts a cluster talking through {@code faults} (not started yet, so no fault is in force). A monitor
+     * registers within one call timeout; over TCP the first connections of a cold JVM (class loading, the
+     * authentication handshake) can take longer than a chaos timeout of a few hundred ms, so a start that fails
+     * is tried again, up to {@value #START_ATTEMPTS} times.
+     *
+     * @throws FabricException from the last attempt.
+     */
+    private EmbeddedCluster startCluster(final FaultInjector faults)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return EmbeddedCluster.start(settings.config(), faults, settings.timeoutNs());
+            }
+            catch (final FabricException ex)
+            {
+                if (attempt >= START_ATTEMPTS)
+                {
+                    throw ex;
+                }
+            }
         }
     }
 

@@ -31,8 +31,9 @@ public record ChaosOutcome(
         /** Same stdout, stderr and exit status as the fault-free run. */
         SAME_OUTPUT,
         /**
-         * The guest was killed or failed, and a fault that must cost it (a crash, or a partition that cut a request)
-         * happened: a pComponent or mComponent crash, or an unreachable sComponent (EIO), without replication.
+         * The guest was killed, failed or printed something else, and a fault that may cost it happened: a
+         * pComponent or mComponent crash (without replication), a partition that cut a request, an unreachable
+         * sComponent or an injected storage error (both EIO to the guest).
          */
         FAILED_AS_EXPECTED,
         /** Anything else: different output with no fatal fault, a frame leaked, a daemon down that was not crashed. */

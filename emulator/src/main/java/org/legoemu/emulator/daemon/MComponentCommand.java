@@ -1,5 +1,6 @@
 package org.legoemu.emulator.daemon;
 
+import org.legoemu.emulator.DurationConverter;
 import org.legoemu.emulator.SizeConverter;
 import org.legoemu.mcomponent.MemoryContext;
 import org.legoemu.mcomponent.MemoryMonitor;
@@ -19,13 +20,19 @@ public final class MComponentCommand extends DaemonCommand
         description = "Emulated memory; reserved, not allocated, until touched (default: ${DEFAULT-VALUE}).")
     long memoryBytes;
 
+    @Option(names = "--reconcile-interval", paramLabel = "D", defaultValue = "2s", converter = DurationConverter.class,
+        description = "How often to ask the GMM which processes held here are gone, freeing what a failed exit left "
+            + "behind after two such answers in a row (default: ${DEFAULT-VALUE}).")
+    long reconcileIntervalNs;
+
     @Override
     public Integer call()
     {
         return serve("mcomponent", (transport) ->
         {
             final MemoryMonitor memory = new MemoryMonitor(new MemoryContext()
-                .transport(transport).listen(options.listen).gmmEndpoint(options.gmm).memoryBytes(memoryBytes)).start();
+                .transport(transport).listen(options.listen).gmmEndpoint(options.gmm).memoryBytes(memoryBytes)
+                .reconcileIntervalNs(reconcileIntervalNs)).start();
             return new Daemon.Started(memory, memory.endpoint(), memory.componentId());
         });
     }

@@ -6,7 +6,7 @@ import org.legoemu.emulator.EmbeddedCluster;
 import org.legoemu.fabric.faults.FaultInjector;
 
 /**
- * What {@link ChaosClusterExtension} gives a test: a running in-JVM cluster whose components talk through
+ * What {@link ChaosClusterExtension} gives a test: a running cluster (in-JVM or TCP) whose components talk through
  * {@link #faults()}, and the sComponent's root directory (empty, deleted after the test).
  *
  * @param cluster  the cluster.

@@ -18,7 +18,8 @@ import org.legoemu.fabric.faults.FaultKind;
 import org.legoemu.fabric.faults.FaultSchedule;
 
 /**
- * JUnit 5 extension that resolves a {@link ChaosCluster} parameter: starts an in-JVM {@link EmbeddedCluster}
+ * JUnit 5 extension that resolves a {@link ChaosCluster} parameter: starts an {@link EmbeddedCluster} (in-JVM, or
+ * TCP on loopback as {@link ChaosSettings#transport()} says)
  * whose components talk through a {@link FaultInjector} holding the schedule of the method's (or class's)
  * {@link ChaosSettings}, in a fresh storage root; stops it and deletes the root after the test.
  */
@@ -63,7 +64,7 @@ public final class ChaosClusterExtension implements ParameterResolver
             throw new ParameterResolutionException("cannot create a storage root: " + ex.getMessage());
         }
         final EmbeddedCluster.Config config = new EmbeddedCluster.Config(
-            s.pcomponents(), s.mcomponents(), s.excacheBytes(), 4, "lru", 1L << 30, root, "inproc");
+            s.pcomponents(), s.mcomponents(), s.excacheBytes(), 4, "lru", 1L << 30, root, s.transport());
         final Set<FaultKind> kinds = s.faults().isEmpty() ? Set.of() : FaultSchedule.parseKinds(s.faults());
         final FaultSchedule schedule = kinds.isEmpty() ? FaultSchedule.none() : FaultSchedule.generate(s.seed(),
             kinds, EmbeddedCluster.componentNames(config), TimeUnit.MILLISECONDS.toNanos(s.durationMs()), s.count());

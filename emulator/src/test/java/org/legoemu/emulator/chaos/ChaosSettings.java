@@ -32,6 +32,10 @@ public @interface ChaosSettings
     /** ExCache of each pComponent, bytes (small, so guests talk to the mComponents). */
     long excacheBytes() default 64 * 1024;
 
+    /** Fabric between the components: {@code inproc}, or {@code tcp} (Netty on loopback; a crash closes the crashed
+     * component's connections). */
+    String transport() default "inproc";
+
     /** How long a call between components waits for its reply, milliseconds. */
     long timeoutMs() default 1000;
 }

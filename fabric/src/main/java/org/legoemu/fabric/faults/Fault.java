@@ -8,8 +8,11 @@ package org.legoemu.fabric.faults;
  * @param durationNs  how long it lasts, nanoseconds ({@link Long#MAX_VALUE}: to the end of the run; a CRASH always
  *                    lasts to the end).
  * @param component   the component it hits (for link faults: the sender), by cluster name, e.g. {@code mcomponent-1}.
- * @param peer        for link faults the receiver, for PARTITION the other side; {@value #ANY} for every component.
- * @param probability fraction of the matching requests a link fault hits, in (0, 1]; 1 for component faults.
+ * @param peer        for link faults the receiver, for PARTITION the other side; {@value #ANY} for every component;
+ *                    for STORAGE_ERROR {@value #WRITES} (writes, truncates and fsyncs) or {@value #ANY} (reads
+ *                    too).
+ * @param probability fraction of the matching requests a link fault (or file operations a STORAGE_ERROR) hits, in
+ *                    (0, 1]; 1 for component faults.
  * @param delayNs     for DELAY, REORDER (longest hold) and SLOW, nanoseconds; 0 otherwise.
  */
 public record Fault(
@@ -17,6 +20,8 @@ public record Fault(
 {
     /** Peer name meaning "every component". */
     public static final String ANY = "*";
+    /** STORAGE_ERROR peer: only writes, truncates and fsyncs fail. */
+    public static final String WRITES = "writes";
 
     /** Validates the numbers; throws IllegalArgumentException naming the bad one. */
     public Fault
@@ -62,6 +67,10 @@ public record Fault(
                 break;
             case PARTITION:
                 sb.append(component).append(" | ").append(peer);
+                break;
+            case STORAGE_ERROR:
+                sb.append(component).append(' ').append(ANY.equals(peer) ? "reads+writes" : peer)
+                    .append(String.format(" p=%.3f", probability));
                 break;
             default:
                 sb.append(component).append("->").append(peer).append(String.format(" p=%.3f", probability));

@@ -35,6 +35,8 @@ import org.legoemu.fabric.Transport;
 public final class FaultInjector
 {
     private static final int MAX_EVENTS = 100_000;
+    /** Receiver name of the events of storage errors. */
+    private static final String STORAGE = "storage";
     private static final ThreadLocal<Plan> PLANS = ThreadLocal.withInitial(Plan::new);
 
     private final FaultSchedule schedule;
@@ -49,6 +51,7 @@ public final class FaultInjector
     private final List<InjectedEvent> events = new ArrayList<>();
     private volatile long startNs;
     private volatile boolean active;
+    private volatile CrashCloser crashCloser;
 
     /** An injector on the system clock. */
     public FaultInjector(final FaultSchedule schedule)
@@ -86,6 +89,27 @@ public final class FaultInjector
         return new FaultyTransport(this, component, shared);
     }
 
+    /**
+     * Makes a CRASH behave as a process crash over TCP: the crashed component's servers and clients (those its view
+     * opened) are closed, as the kernel closes a dead process's sockets, so calls to it fail at once with
+     * ECONNREFUSED (or EIO for a call pending on a connection that closes) instead of timing out. Without it (the
+     * default, meant for the in-JVM transport) a crashed component's server stays up and never answers: every
+     * call to it waits out its timeout, as with a machine that hangs. Call before the cluster starts.
+     *
+     * @return this.
+     */
+    public FaultInjector closeConnectionsOnCrash(final boolean close)
+    {
+        crashCloser = close ? new CrashCloser() : null;
+        return this;
+    }
+
+    /** True if a CRASH closes the component's connections (see {@link #closeConnectionsOnCrash}). */
+    public boolean closesConnectionsOnCrash()
+    {
+        return crashCloser != null;
+    }
+
     /** Starts the schedule's clock: fault times count from now. Idempotent. */
     public synchronized FaultInjector start()
     {
@@ -120,6 +144,7 @@ public final class FaultInjector
     {
         start();
         inject(new Fault(FaultKind.CRASH, sinceStartNs(), Long.MAX_VALUE, component, Fault.ANY, 1, 0));
+        crashTakesEffect(component);
     }
 
     /** Cuts {@code component} off from {@code peer} ({@link Fault#ANY}: everyone) from now until {@link #heal}. */
@@ -204,7 +229,10 @@ public final class FaultInjector
         return timedOutCalls.get();
     }
 
-    /** Calls refused at once because their sender had crashed. */
+    /**
+     * Calls refused at once because their sender had crashed, or (with {@link #closeConnectionsOnCrash}) because
+     * their receiver had and its connections were closed.
+     */
     public long failedCalls()
     {
         return failedCalls.get();
@@ -216,6 +244,76 @@ public final class FaultInjector
         synchronized (events)
         {
             return List.copyOf(events);
+        }
+    }
+
+    /**
+     * The storage errors {@code component} (an sComponent) suffers: while a STORAGE_ERROR fault of that component
+     * is in force, each file operation it hits fails, drawn per operation from the component's own seeded stream
+     * (so the k-th operation gets the same decision in every run with the seed). Counted and recorded as events
+     * ({@code scomponent->storage #k write failed: EIO}).
+     */
+    public StorageFaults storageFaultsFor(final String component)
+    {
+        return (op) -> storageFault(component, op);
+    }
+
+    private boolean storageFault(final String component, final StorageFaults.Operation op)
+    {
+        if (!active || faults.isEmpty())
+        {
+            return false;
+        }
+        final long since = sinceStartNs();
+        final Link link = link(component, STORAGE);
+        boolean fail = false;
+        final long sequence;
+        synchronized (link)
+        {
+            sequence = link.nextSequence();
+            for (final Fault f : faults)
+            {
+                if (f.kind() == FaultKind.STORAGE_ERROR && f.activeAt(since) && f.component().equals(component)
+                    && (op != StorageFaults.Operation.READ || Fault.ANY.equals(f.peer())))
+                {
+                    fail |= link.draw() < f.probability();
+                }
+            }
+        }
+        if (fail)
+        {
+            event(since, FaultKind.STORAGE_ERROR, component, STORAGE, sequence, op.label() + " failed: EIO");
+        }
+        return fail;
+    }
+
+    /** Records a server or client the view of {@code component} opened (closed if it crashes over TCP). */
+    void opened(final String component, final AutoCloseable resource)
+    {
+        final CrashCloser closer = crashCloser;
+        if (closer != null)
+        {
+            closer.opened(component, resource);
+        }
+    }
+
+    /**
+     * Waits, at most {@code timeoutNs}, until crashed {@code component}'s connections are closed.
+     *
+     * @return false on timeout.
+     */
+    boolean awaitCrashClosed(final String component, final long timeoutNs)
+    {
+        final CrashCloser closer = crashCloser;
+        return closer != null && closer.awaitClosed(component, timeoutNs);
+    }
+
+    private void crashTakesEffect(final String component)
+    {
+        final CrashCloser closer = crashCloser;
+        if (closer != null)
+        {
+            closer.crash(component);
         }
     }
 
@@ -267,13 +365,21 @@ public final class FaultInjector
                 switch (f.kind())
                 {
                     case CRASH:
+                        crashTakesEffect(c);
                         if (c.equals(sender))
                         {
                             plan.senderCrashed = true;
                         }
                         else if (c.equals(receiver))
                         {
-                            plan.blackHole = FaultKind.CRASH;
+                            if (crashCloser != null)
+                            {
+                                plan.receiverCrashed = true;
+                            }
+                            else
+                            {
+                                plan.blackHole = FaultKind.CRASH;
+                            }
                         }
                         break;
                     case PARTITION:
@@ -282,6 +388,8 @@ public final class FaultInjector
                         {
                             plan.blackHole = plan.blackHole == null ? FaultKind.PARTITION : plan.blackHole;
                         }
+                        break;
+                    case STORAGE_ERROR:
                         break;
                     case SLOW:
                         if (c.equals(sender) || c.equals(receiver))
@@ -349,6 +457,11 @@ public final class FaultInjector
             event(since, plan.blackHole, sender, receiver, plan.sequence, "request lost");
             return;
         }
+        if (plan.receiverCrashed)
+        {
+            event(since, FaultKind.CRASH, sender, receiver, plan.sequence, "receiver crashed: connection closed");
+            return;
+        }
         if (plan.slowed)
         {
             event(since, FaultKind.SLOW, sender, receiver, plan.sequence, "");
@@ -391,6 +504,7 @@ public final class FaultInjector
     {
         long sequence;
         boolean senderCrashed;
+        boolean receiverCrashed;
         FaultKind blackHole;
         long delayNs;
         boolean delayed;
@@ -404,6 +518,7 @@ public final class FaultInjector
         {
             sequence = 0;
             senderCrashed = false;
+            receiverCrashed = false;
             blackHole = null;
             delayNs = 0;
             delayed = false;
@@ -417,8 +532,8 @@ public final class FaultInjector
 
         boolean any()
         {
-            return senderCrashed || blackHole != null || delayNs > 0 || holdNs > 0 || dropRequest || dropReply
-                || duplicate;
+            return senderCrashed || receiverCrashed || blackHole != null || delayNs > 0 || holdNs > 0 || dropRequest
+                || dropReply || duplicate;
         }
     }
 }

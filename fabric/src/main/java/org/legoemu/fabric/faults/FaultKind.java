@@ -3,9 +3,9 @@ package org.legoemu.fabric.faults;
 import java.util.Locale;
 
 /**
- * What a {@link Fault} does to the messages of the in-JVM fabric. Link faults (DROP, DELAY, DUPLICATE, REORDER)
- * hit a fraction of the requests a component sends to a peer; component faults (PARTITION, SLOW, CRASH) hit every
- * message to or from it.
+ * What a {@link Fault} does. Link faults (DROP, DELAY, DUPLICATE, REORDER) hit a fraction of the requests a
+ * component sends to a peer; component faults (PARTITION, SLOW, CRASH) hit every message to or from it; a
+ * STORAGE_ERROR hits a fraction of the sComponent's file operations.
  */
 public enum FaultKind
 {
@@ -22,7 +22,12 @@ public enum FaultKind
     /** Every message to or from the component is delivered {@code delayNs} late. */
     SLOW,
     /** From then on the component's server never answers and its own calls fail at once (so it stops heartbeating). */
-    CRASH;
+    CRASH,
+    /**
+     * The sComponent fails a fraction of its writes, truncates and fsyncs (and, when the fault's peer is
+     * {@link Fault#ANY}, reads) with EIO, as a failing disk does; see {@link StorageFaults}.
+     */
+    STORAGE_ERROR;
 
     /**
      * Parses a kind name, case-insensitive.
@@ -33,18 +38,18 @@ public enum FaultKind
     {
         try
         {
-            return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         }
         catch (final IllegalArgumentException ex)
         {
             throw new IllegalArgumentException("unknown fault '" + text + "' (expected drop, delay, duplicate, "
-                + "reorder, partition, slow or crash)");
+                + "reorder, partition, slow, crash or storage-error)");
         }
     }
 
-    /** Lower-case name as written on the command line. */
+    /** Lower-case name as written on the command line, e.g. {@code storage-error}. */
     public String label()
     {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -19,6 +19,8 @@ public record FaultSchedule(long seed, List<Fault> faults)
 {
     /** Name of the GMM in a cluster; it is never crashed, slowed or partitioned by a generated schedule. */
     public static final String GMM = "gmm";
+    /** Name of the sComponent in a cluster; the only target of a generated STORAGE_ERROR. */
+    public static final String SCOMPONENT = "scomponent";
 
     private static final long MIN_DELAY_NS = 50_000;
     private static final long MAX_DELAY_NS = 1_000_000;
@@ -48,10 +50,11 @@ public record FaultSchedule(long seed, List<Fault> faults)
      * <p>
      * Rules: at most one CRASH per schedule, never of the GMM (it has no standby; LegoOS §4.7 leaves GMM failure
      * out too); link faults go from a non-GMM component to another component or to everyone; PARTITION cuts a
-     * non-GMM component from the GMM or from everyone; SLOW hits a non-GMM component. DROP probabilities are drawn
-     * in [0.001, 0.01] (each lost request costs a whole timeout, and three in a row kill the guest), the other
-     * link faults' in [0.05, 0.5]; DELAY and REORDER hold for [50 µs, 1 ms], SLOW adds [10 µs, 200 µs] to every
-     * message; durations are [10%, 50%] of {@code durationNs}.
+     * non-GMM component from the GMM or from everyone; SLOW hits a non-GMM component; STORAGE_ERROR hits the
+     * {@value #SCOMPONENT} (its writes, or its reads and writes) and is left out when there is none. DROP
+     * probabilities are drawn in [0.001, 0.01] (each lost request costs a whole timeout, and three in a row kill
+     * the guest), the other link faults' and STORAGE_ERROR's in [0.05, 0.5]; DELAY and REORDER hold for
+     * [50 µs, 1 ms], SLOW adds [10 µs, 200 µs] to every message; durations are [10%, 50%] of {@code durationNs}.
      *
      * @param components names of the cluster's components, e.g. {@code gmm, scomponent, mcomponent-1, ...}; at
      *                   least one that is not {@value #GMM}.
@@ -71,6 +74,14 @@ public record FaultSchedule(long seed, List<Fault> faults)
         }
         final SplittableRandom random = new SplittableRandom(seed);
         final List<FaultKind> pool = new ArrayList<>(EnumSet.copyOf(kinds));
+        if (!components.contains(SCOMPONENT))
+        {
+            pool.remove(FaultKind.STORAGE_ERROR);
+            if (pool.isEmpty())
+            {
+                throw new IllegalArgumentException("a storage-error schedule needs a component called " + SCOMPONENT);
+            }
+        }
         final List<Fault> faults = new ArrayList<>();
         boolean crashed = false;
         for (int i = 0; i < count; i++)
@@ -100,6 +111,8 @@ public record FaultSchedule(long seed, List<Fault> faults)
                 case SLOW -> new Fault(kind, startNs, lengthNs, component, Fault.ANY, 1, slowNs);
                 case PARTITION -> new Fault(kind, startNs, lengthNs, component,
                     random.nextBoolean() ? GMM : Fault.ANY, 1, 0);
+                case STORAGE_ERROR -> new Fault(kind, startNs, lengthNs, SCOMPONENT,
+                    random.nextBoolean() ? Fault.WRITES : Fault.ANY, probability, 0);
                 default -> new Fault(kind, startNs, lengthNs, component, peerOf(random, components, component),
                     probability, kind == FaultKind.DROP || kind == FaultKind.DUPLICATE ? 0 : delayNs);
             });

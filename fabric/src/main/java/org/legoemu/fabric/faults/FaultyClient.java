@@ -12,7 +12,9 @@ import org.legoemu.fabric.Reply;
 /**
  * A client that applies the injector's plan to each request before and after handing it to the real client:
  * a crashed sender is refused at once (ESHUTDOWN); a lost request, a lost reply, a crashed or partitioned receiver
- * make the call wait out its whole timeout and fail with ETIMEDOUT, as a dead peer would; delays park the calling
+ * make the call wait out its whole timeout and fail with ETIMEDOUT, as a dead peer would (with
+ * {@link FaultInjector#closeConnectionsOnCrash} a crashed receiver's connections are closed instead, and the call
+ * goes to the real client, which fails as against a dead process: ECONNREFUSED or EIO); delays park the calling
  * thread; a REORDER hold waits until another request on the same link has been delivered; a duplicate is sent
  * again right after the original, its reply discarded.
  */
@@ -57,6 +59,11 @@ final class FaultyClient implements Client
         {
             injector.countFailure();
             throw new FabricException(Errnos.ESHUTDOWN, sender + " has crashed (injected fault)");
+        }
+        if (plan.receiverCrashed)
+        {
+            callCrashedReceiver(request, offset, length, reply, deadlineNs);
+            return;
         }
         if (plan.blackHole != null || plan.dropRequest)
         {
@@ -125,6 +132,29 @@ final class FaultyClient implements Client
             }
         }
         return l;
+    }
+
+    /**
+     * A call to a component whose process crashed over TCP: once its connections are closed, the real client
+     * fails the way a dead peer's sockets make it fail (ECONNREFUSED on connect, EIO on a connection reset). A
+     * call the real client still got an answer to (its connections were not closed in time) times out instead.
+     */
+    private void callCrashedReceiver(
+        final DirectBuffer request, final int offset, final int length, final Reply reply, final long deadlineNs)
+    {
+        if (injector.awaitCrashClosed(injector.nameOf(delegate.peer()), deadlineNs - System.nanoTime()))
+        {
+            try
+            {
+                delegate.call(request, offset, length, reply, remainingNs(deadlineNs));
+            }
+            catch (final FabricException ex)
+            {
+                injector.countFailure();
+                throw ex;
+            }
+        }
+        timeOut(deadlineNs, "crash");
     }
 
     private void timeOut(final long deadlineNs, final String cause)

@@ -30,6 +30,7 @@ final class FaultyTransport implements Transport
     {
         final Server server = shared.serve(at, name, handler);
         injector.register(component, server.endpoint());
+        injector.opened(component, server);
         return server;
     }
 
@@ -37,7 +38,9 @@ final class FaultyTransport implements Transport
     @Override
     public Client connect(final Endpoint peer)
     {
-        return new FaultyClient(injector, component, shared.connect(peer));
+        final Client client = shared.connect(peer);
+        injector.opened(component, client);
+        return new FaultyClient(injector, component, client);
     }
 
     /** Closes nothing (the shared transport is closed by its owner). */

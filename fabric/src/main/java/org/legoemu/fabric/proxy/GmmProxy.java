@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.collections.IntArrayList;
 import org.legoemu.fabric.Client;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
@@ -17,9 +18,11 @@ import org.legoemu.fabric.sbe.G2C_PLACEMENTDecoder;
 import org.legoemu.fabric.sbe.G2C_STATUSDecoder;
 import org.legoemu.fabric.sbe.G2X_COMPONENTDecoder;
 import org.legoemu.fabric.sbe.G2X_REGISTER_REPLYDecoder;
+import org.legoemu.fabric.sbe.G2M_PROCESS_CHECK_REPLYDecoder;
 import org.legoemu.fabric.sbe.G2X_VREGION_OWNERDecoder;
 import org.legoemu.fabric.sbe.M2G_HOME_STANDBYEncoder;
 import org.legoemu.fabric.sbe.M2G_REPLICA_REPLACEEncoder;
+import org.legoemu.fabric.sbe.M2G_PROCESS_CHECKEncoder;
 import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCEncoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2G_FORK_PLACEEncoder;
@@ -46,6 +49,9 @@ public final class GmmProxy
     /** Linux EPROTO: the reply was not the message this request expects. */
     public static final int EPROTO = 71;
 
+    /** Most pids one M2G_PROCESS_CHECK carries. */
+    public static final int MAX_PIDS_PER_CHECK = 4096;
+
     private final Client client;
     private final long timeoutNs;
     private final ExpandableArrayBuffer request = new ExpandableArrayBuffer(256);
@@ -70,6 +76,8 @@ public final class GmmProxy
     private final G2C_PLACEMENTDecoder placementDecoder = new G2C_PLACEMENTDecoder();
     private final G2X_VREGION_OWNERDecoder ownerDecoder = new G2X_VREGION_OWNERDecoder();
     private final G2C_STATUSDecoder statusDecoder = new G2C_STATUSDecoder();
+    private final M2G_PROCESS_CHECKEncoder processCheckEncoder = new M2G_PROCESS_CHECKEncoder();
+    private final G2M_PROCESS_CHECK_REPLYDecoder processCheckReplyDecoder = new G2M_PROCESS_CHECK_REPLYDecoder();
 
     /**
      * @param client    connected to the GMM's endpoint.
@@ -310,6 +318,39 @@ public final class GmmProxy
     {
         processExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).exitStatus(exitStatus);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + processExitEncoder.encodedLength());
+    }
+
+    /**
+     * M2G_PROCESS_CHECK: which of {@code pids} the GMM placed once and has forgotten since (the process exited or
+     * was reaped). A pid it places now, or never placed (for instance one whose placement it has not made yet), is
+     * not listed.
+     *
+     * @param componentId the asking mComponent's id (for the GMM's log).
+     * @param pids        at most {@value #MAX_PIDS_PER_CHECK} pids.
+     * @param unknown     cleared, then receives the forgotten pids.
+     * @throws IllegalArgumentException for more than {@value #MAX_PIDS_PER_CHECK} pids.
+     */
+    public synchronized void processCheck(final int componentId, final IntArrayList pids, final IntArrayList unknown)
+    {
+        if (pids.size() > MAX_PIDS_PER_CHECK)
+        {
+            throw new IllegalArgumentException(pids.size() + " pids in one check, at most " + MAX_PIDS_PER_CHECK);
+        }
+        final M2G_PROCESS_CHECKEncoder e = processCheckEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .componentId(componentId);
+        final M2G_PROCESS_CHECKEncoder.PidsEncoder group = e.pidsCount(pids.size());
+        for (int i = 0; i < pids.size(); i++)
+        {
+            group.next().pid(pids.getInt(i));
+        }
+        call(MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength(), G2M_PROCESS_CHECK_REPLYDecoder.TEMPLATE_ID);
+        final G2M_PROCESS_CHECK_REPLYDecoder d =
+            processCheckReplyDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        unknown.clear();
+        for (final G2M_PROCESS_CHECK_REPLYDecoder.UnknownPidsDecoder u : d.unknownPids())
+        {
+            unknown.addInt(u.pid());
+        }
     }
 
     /** C2G_STATUS: every registered component, in id order, and the GMM's uptime. */

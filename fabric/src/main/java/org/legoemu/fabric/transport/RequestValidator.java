@@ -19,6 +19,7 @@ import org.legoemu.fabric.sbe.C2G_STATUSDecoder;
 import org.legoemu.fabric.sbe.ErrorReplyDecoder;
 import org.legoemu.fabric.sbe.G2C_PLACEMENTDecoder;
 import org.legoemu.fabric.sbe.G2C_STATUSDecoder;
+import org.legoemu.fabric.sbe.G2M_PROCESS_CHECK_REPLYDecoder;
 import org.legoemu.fabric.sbe.G2X_COMPONENTDecoder;
 import org.legoemu.fabric.sbe.G2X_REGISTER_REPLYDecoder;
 import org.legoemu.fabric.sbe.G2X_VREGION_OWNERDecoder;
@@ -35,6 +36,7 @@ import org.legoemu.fabric.sbe.M2P_VM_REPLYDecoder;
 import org.legoemu.fabric.sbe.M2S_READDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.P2C_OUTPUTDecoder;
+import org.legoemu.fabric.sbe.M2G_PROCESS_CHECKDecoder;
 import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.P2M_BRKDecoder;
@@ -107,6 +109,7 @@ public final class RequestValidator
         REPLY_TEMPLATE_IDS.add(S2X_STAT_REPLYDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_DIR_ENTRIESDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(P2C_OUTPUTDecoder.TEMPLATE_ID);
+        REPLY_TEMPLATE_IDS.add(G2M_PROCESS_CHECK_REPLYDecoder.TEMPLATE_ID);
 
         HANDSHAKE_TEMPLATE_IDS.add(X2X_AUTH_HELLODecoder.TEMPLATE_ID);
         HANDSHAKE_TEMPLATE_IDS.add(X2X_AUTH_CHALLENGEDecoder.TEMPLATE_ID);
@@ -122,6 +125,7 @@ public final class RequestValidator
         request(M2G_VREGION_ALLOCDecoder.TEMPLATE_ID, M2G_VREGION_ALLOCDecoder.BLOCK_LENGTH);
         request(P2G_VREGION_LOOKUPDecoder.TEMPLATE_ID, P2G_VREGION_LOOKUPDecoder.BLOCK_LENGTH);
         request(X2G_PROCESS_EXITDecoder.TEMPLATE_ID, X2G_PROCESS_EXITDecoder.BLOCK_LENGTH);
+        request(M2G_PROCESS_CHECKDecoder.TEMPLATE_ID, M2G_PROCESS_CHECKDecoder.BLOCK_LENGTH);
         request(P2M_EXECVEDecoder.TEMPLATE_ID, P2M_EXECVEDecoder.BLOCK_LENGTH);
         request(P2M_PCACHE_MISSDecoder.TEMPLATE_ID, P2M_PCACHE_MISSDecoder.BLOCK_LENGTH);
         request(P2M_PCACHE_FLUSHDecoder.TEMPLATE_ID, P2M_PCACHE_FLUSHDecoder.BLOCK_LENGTH);

@@ -152,6 +152,31 @@ class FaultInjectorTest
     }
 
     @Test
+    void storageErrorsFailWritesAndOnlyReadsWhenAskedWhileInForce()
+    {
+        final FaultInjector injector = new FaultInjector(new FaultSchedule(9, List.of(
+            new Fault(FaultKind.STORAGE_ERROR, 100, 100, "scomponent", Fault.WRITES, 1, 0),
+            new Fault(FaultKind.STORAGE_ERROR, 300, 100, "scomponent", Fault.ANY, 1, 0))), clock);
+        final StorageFaults storage = injector.storageFaultsFor("scomponent");
+        injector.start();
+        now[0] = 50;
+        assertFalse(storage.fails(StorageFaults.Operation.WRITE));
+        now[0] = 150;
+        assertTrue(storage.fails(StorageFaults.Operation.WRITE));
+        assertTrue(storage.fails(StorageFaults.Operation.FSYNC));
+        assertTrue(storage.fails(StorageFaults.Operation.TRUNCATE));
+        assertFalse(storage.fails(StorageFaults.Operation.READ));
+        assertFalse(injector.storageFaultsFor("mcomponent-1").fails(StorageFaults.Operation.WRITE));
+        now[0] = 350;
+        assertTrue(storage.fails(StorageFaults.Operation.READ));
+        now[0] = 450;
+        assertFalse(storage.fails(StorageFaults.Operation.WRITE));
+        assertEquals(4, injector.hitsByKind().get(FaultKind.STORAGE_ERROR));
+        assertEquals("+0.000ms storage-error scomponent->storage #1 write failed: EIO",
+            injector.events().get(0).toString());
+    }
+
+    @Test
     void sameSeedAppliesTheSameFaultsToTheSameRequests()
     {
         final List<String> first = lossyRun(42);

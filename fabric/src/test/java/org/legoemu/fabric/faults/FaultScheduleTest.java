@@ -76,8 +76,26 @@ class FaultScheduleTest
     }
 
     @Test
+    void storageErrorsHitTheSComponentOnly()
+    {
+        final FaultSchedule s = FaultSchedule.generate(11, EnumSet.of(FaultKind.STORAGE_ERROR), CLUSTER, SECOND_NS,
+            20);
+        assertEquals(20, s.faults().size());
+        for (final Fault f : s.faults())
+        {
+            assertEquals(FaultSchedule.SCOMPONENT, f.component(), s.describe());
+            assertTrue(Fault.WRITES.equals(f.peer()) || Fault.ANY.equals(f.peer()), s.describe());
+            assertTrue(f.describe().contains("storage-error scomponent"), f.describe());
+        }
+        assertThrows(IllegalArgumentException.class, () -> FaultSchedule.generate(11,
+            EnumSet.of(FaultKind.STORAGE_ERROR), List.of(FaultSchedule.GMM, "mcomponent-1"), SECOND_NS, 3));
+    }
+
+    @Test
     void kindListsAreParsed()
     {
+        assertEquals(EnumSet.of(FaultKind.STORAGE_ERROR, FaultKind.SLOW),
+            FaultSchedule.parseKinds("storage-error,slow"));
         assertEquals(EnumSet.of(FaultKind.DROP, FaultKind.CRASH), FaultSchedule.parseKinds("drop, CRASH"));
         assertEquals(EnumSet.allOf(FaultKind.class), FaultSchedule.parseKinds("all"));
         final IllegalArgumentException ex =
