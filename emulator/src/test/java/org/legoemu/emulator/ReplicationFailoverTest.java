@@ -50,6 +50,54 @@ class ReplicationFailoverTest
         survives(3, 1);
     }
 
+    /**
+     * Two crashes one after the other among three mComponents: after the first failover every vRegion and the home
+     * have new replicas seeded from the survivors, so the second crash loses nothing either.
+     */
+    @Test
+    void newSecondariesAreSeededSoASecondCrashLosesNothing() throws Exception
+    {
+        Assumptions.assumeTrue(GuestBinaries.qemuAvailable(), "qemu-riscv64 is not installed");
+        Files.copy(GuestBinaries.BIN.resolve("wordcount"), root.resolve("wordcount"));
+        final GuestBinaries.Outcome expected = GuestBinaries.qemu(root, root.resolve("wordcount").toString(),
+            List.of(), FailureFixtures.text());
+        final FaultInjector faults = new FaultInjector(FaultSchedule.none());
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(config(3), faults, TIMEOUT_NS))
+        {
+            final GatedStdin stdin = new GatedStdin(FailureFixtures.text());
+            final Thread crasher = new Thread(() ->
+            {
+                try
+                {
+                    stdin.reading.await();
+                    faults.crashNow(EmbeddedCluster.memoryName(0));
+                    FailureFixtures.await(() -> cluster.gmm().failoverTimesNs().size() == 1, "no first failover");
+                    faults.crashNow(EmbeddedCluster.memoryName(1));
+                    FailureFixtures.await(() -> cluster.gmm().failoverTimesNs().size() == 2, "no second failover");
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                finally
+                {
+                    stdin.gate.countDown();
+                }
+            }, "crasher");
+            crasher.start();
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            final ByteArrayOutputStream err = new ByteArrayOutputStream();
+            final ProcessResult result = run(cluster, stdin, out, err);
+            crasher.join();
+            assertNull(result.signal(), String.valueOf(result.description()));
+            assertEquals(expected.status(), result.exitStatus(), () -> "stderr: " + err);
+            assertArrayEquals(expected.stdout(), out.toByteArray(), "stdout differs from qemu-riscv64's");
+            assertEquals(0, cluster.gmm().lostVRegions(), "a vRegion was lost");
+            final MemoryMonitor last = cluster.memories().get(2);
+            FailureFixtures.await(() -> last.framesInUse() == 0, "the last mComponent kept frames");
+        }
+    }
+
     @Test
     void withReplicationOffTheSameCrashKillsTheGuest() throws Exception
     {
