@@ -57,10 +57,7 @@ class ReplicationFailoverTest
     @Test
     void newSecondariesAreSeededSoASecondCrashLosesNothing() throws Exception
     {
-        Assumptions.assumeTrue(GuestBinaries.qemuAvailable(), "qemu-riscv64 is not installed");
-        Files.copy(GuestBinaries.BIN.resolve("wordcount"), root.resolve("wordcount"));
-        final GuestBinaries.Outcome expected = GuestBinaries.qemu(root, root.resolve("wordcount").toString(),
-            List.of(), FailureFixtures.text());
+        final GuestBinaries.Outcome expected = qemuWordcount();
         final FaultInjector faults = new FaultInjector(FaultSchedule.none());
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config(3), faults, TIMEOUT_NS))
         {
@@ -89,9 +86,7 @@ class ReplicationFailoverTest
             final ByteArrayOutputStream err = new ByteArrayOutputStream();
             final ProcessResult result = run(cluster, stdin, out, err);
             crasher.join();
-            assertNull(result.signal(), String.valueOf(result.description()));
-            assertEquals(expected.status(), result.exitStatus(), () -> "stderr: " + err);
-            assertArrayEquals(expected.stdout(), out.toByteArray(), "stdout differs from qemu-riscv64's");
+            assertSameAs(expected, result, out, err);
             assertEquals(0, cluster.gmm().lostVRegions(), "a vRegion was lost");
             final MemoryMonitor last = cluster.memories().get(2);
             FailureFixtures.await(() -> last.framesInUse() == 0, "the last mComponent kept frames");
@@ -117,10 +112,7 @@ class ReplicationFailoverTest
 
     private void survives(final int mcomponents, final int victim) throws Exception
     {
-        Assumptions.assumeTrue(GuestBinaries.qemuAvailable(), "qemu-riscv64 is not installed");
-        Files.copy(GuestBinaries.BIN.resolve("wordcount"), root.resolve("wordcount"));
-        final GuestBinaries.Outcome expected = GuestBinaries.qemu(root, root.resolve("wordcount").toString(),
-            List.of(), FailureFixtures.text());
+        final GuestBinaries.Outcome expected = qemuWordcount();
         final FaultInjector faults = new FaultInjector(FaultSchedule.none());
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config(mcomponents), faults, TIMEOUT_NS))
         {
@@ -131,9 +123,7 @@ class ReplicationFailoverTest
             final ByteArrayOutputStream err = new ByteArrayOutputStream();
             final ProcessResult result = run(cluster, stdin, out, err);
             crasher.join();
-            assertNull(result.signal(), String.valueOf(result.description()));
-            assertEquals(expected.status(), result.exitStatus(), () -> "stderr: " + err);
-            assertArrayEquals(expected.stdout(), out.toByteArray(), "stdout differs from qemu-riscv64's");
+            assertSameAs(expected, result, out, err);
             final int deadId = cluster.memories().get(victim).componentId();
             FailureFixtures.await(() -> !cluster.gmm().failoverTimesNs().isEmpty(),
                 "the GMM never failed over mComponent " + deadId);
@@ -150,6 +140,23 @@ class ReplicationFailoverTest
                 }
             }
         }
+    }
+
+    /** wordcount of the fixture text under qemu-riscv64 (skips the test without qemu), copied into the root. */
+    private GuestBinaries.Outcome qemuWordcount() throws Exception
+    {
+        Assumptions.assumeTrue(GuestBinaries.qemuAvailable(), "qemu-riscv64 is not installed");
+        Files.copy(GuestBinaries.BIN.resolve("wordcount"), root.resolve("wordcount"));
+        return GuestBinaries.qemu(root, root.resolve("wordcount").toString(), List.of(), FailureFixtures.text());
+    }
+
+    private static void assertSameAs(
+        final GuestBinaries.Outcome expected, final ProcessResult result, final ByteArrayOutputStream out,
+        final ByteArrayOutputStream err)
+    {
+        assertNull(result.signal(), String.valueOf(result.description()));
+        assertEquals(expected.status(), result.exitStatus(), () -> "stderr: " + err);
+        assertArrayEquals(expected.stdout(), out.toByteArray(), "stdout differs from qemu-riscv64's");
     }
 
     private EmbeddedCluster.Config config(final int mcomponents)

@@ -39,6 +39,7 @@ public final class RegionStore
     private final VmaList vmas = new VmaList();
     private final Long2LongHashMap frameByVpn = new Long2LongHashMap(MISSING);
     private final LongArrayList scratchVpns = new LongArrayList();
+    private final VmaList.PageDrop dropFrames = this::freeFrames;
     private final byte[] replicaStateByVRegion = new byte[AddressLayout.VREGION_COUNT];
     private int resolvedProt;
 
@@ -85,25 +86,7 @@ public final class RegionStore
      */
     public void applyVma(final VmaOp op, final long start, final long end, final int prot)
     {
-        switch (op)
-        {
-            case MAP:
-                freeFrames(start, end);
-                vmas.map(start, end, prot, 0);
-                break;
-            case UNMAP:
-                freeFrames(start, end);
-                vmas.remove(start, end);
-                break;
-            case PROTECT:
-                vmas.protect(start, end, prot);
-                break;
-            case DISCARD:
-                freeFrames(start, end);
-                break;
-            default:
-                throw new IllegalArgumentException("unknown VMA op " + op);
-        }
+        vmas.apply(op, start, end, prot, dropFrames);
     }
 
     /**

@@ -40,6 +40,7 @@ public final class ReplicaLog
     private final VmaList vmas = new VmaList();
     private final Long2LongHashMap slotByVpn = new Long2LongHashMap(NO_SLOT);
     private final LongArrayList scratchVpns = new LongArrayList();
+    private final VmaList.PageDrop dropPages = this::forgetPages;
     private final ConcurrentHashMap<Long, byte[]> pendingBatches = new ConcurrentHashMap<>();
     private final AtomicReference<byte[]> spareBatch = new AtomicReference<>();
     private int pcomponentId;
@@ -141,25 +142,7 @@ public final class ReplicaLog
      */
     public void appendVma(final VmaOp op, final long start, final long end, final int prot)
     {
-        switch (op)
-        {
-            case MAP:
-                forgetPages(start, end);
-                vmas.map(start, end, prot, 0);
-                break;
-            case UNMAP:
-                forgetPages(start, end);
-                vmas.remove(start, end);
-                break;
-            case PROTECT:
-                vmas.protect(start, end, prot);
-                break;
-            case DISCARD:
-                forgetPages(start, end);
-                break;
-            default:
-                throw new IllegalArgumentException("unknown VMA op " + op);
-        }
+        vmas.apply(op, start, end, prot, dropPages);
     }
 
     /** Forgets every page and VMA of {@code vregion} (before a seeding, or after a promotion). */

@@ -1,5 +1,7 @@
 package org.legoemu.mcomponent;
 
+import org.legoemu.fabric.sbe.VmaOp;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -21,6 +23,48 @@ public final class VmaList
      * Maps {@code [start, end)} with {@code prot}/{@code flags}, replacing any overlapped part of existing VMAs
      * (the MAP_FIXED behaviour of mmap(2)).
      */
+    /** Frees what a VMA change discards in {@code [start, end)} (frames on an owner, logged pages on a secondary). */
+    @FunctionalInterface
+    public interface PageDrop
+    {
+        void drop(long start, long end);
+    }
+
+    /**
+     * Applies one VMA change as an owner receives it (M2M_VMA_UPDATE): MAP replaces what was in the range (its old
+     * pages are dropped: a new mapping reads as zero, mmap(2) MAP_FIXED); UNMAP drops the pages and the mapping
+     * (munmap(2)); PROTECT changes the protection of the mapped parts (mprotect(2)); DISCARD drops the pages but keeps
+     * the mapping (madvise(2) MADV_DONTNEED: the next touch reads zero).
+     *
+     * @param start page-aligned inclusive start.
+     * @param end   page-aligned exclusive end.
+     * @param prot  PROT_ bits for MAP and PROTECT.
+     * @param pages told of the ranges whose pages are dropped.
+     * @throws IllegalArgumentException for an unknown op.
+     */
+    public void apply(final VmaOp op, final long start, final long end, final int prot, final PageDrop pages)
+    {
+        switch (op)
+        {
+            case MAP:
+                pages.drop(start, end);
+                map(start, end, prot, 0);
+                break;
+            case UNMAP:
+                pages.drop(start, end);
+                remove(start, end);
+                break;
+            case PROTECT:
+                protect(start, end, prot);
+                break;
+            case DISCARD:
+                pages.drop(start, end);
+                break;
+            default:
+                throw new IllegalArgumentException("unknown VMA op " + op);
+        }
+    }
+
     public void map(final long start, final long end, final int prot, final int flags)
     {
         remove(start, end);

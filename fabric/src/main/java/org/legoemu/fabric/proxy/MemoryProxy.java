@@ -457,29 +457,10 @@ public final class MemoryProxy
         return ackDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header()).value();
     }
 
+    /** A call that is not sent again after a timeout, only to a failover's replacement peer. */
     private void call(final int length, final int expectedTemplateId)
     {
-        while (true)
-        {
-            try
-            {
-                ProxyCalls.call(client, request, length, reply, timeoutNs, "mComponent", expectedTemplateId);
-                endFailover();
-                return;
-            }
-            catch (final RemoteErrorException ex)
-            {
-                endFailover();
-                throw ex;
-            }
-            catch (final FabricException ex)
-            {
-                if (!failedOver(ex))
-                {
-                    throw ex;
-                }
-            }
-        }
+        send(length, expectedTemplateId, false);
     }
 
     private void endFailover()
@@ -513,6 +494,15 @@ public final class MemoryProxy
     /** A call that is sent again after a timeout, see {@link CallRetries}. */
     private void callIdempotent(final int length, final int expectedTemplateId)
     {
+        send(length, expectedTemplateId, true);
+    }
+
+    /**
+     * Sends the request until it is answered: again after a timeout while {@code retryTimeouts} and
+     * {@link CallRetries} allow, then to the failover's replacement peer while it names one.
+     */
+    private void send(final int length, final int expectedTemplateId, final boolean retryTimeouts)
+    {
         for (int attempt = 0; ; attempt++)
         {
             try
@@ -528,7 +518,7 @@ public final class MemoryProxy
             }
             catch (final FabricException ex)
             {
-                if (CallRetries.retry(ex, attempt))
+                if (retryTimeouts && CallRetries.retry(ex, attempt))
                 {
                     continue;
                 }
