@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * never implemented this): for each vRegion the dead mComponent owned, its secondary becomes the primary
  * (G2M_PROMOTE: it rebuilds the vRegion from its log and the storage backup) and gets a new secondary; for each
  * vRegion it was the secondary of, the primary seeds a new one (G2M_RESEED); for each process it was home of, the
- * process's home standby becomes the home (G2M_PROMOTE_HOME). The directory changes only after the promoted
+ * process's home standby becomes the home (G2M_PROMOTE_HOME); for each process it was home standby of, the home is
+ * told its new standby (G2M_PROMOTE_HOME to the home itself) and checkpoints to it at once. The directory changes only after the promoted
  * mComponent answered, so a pComponent asking for the owner meanwhile still gets the dead one, fails, and asks
  * again. A vRegion or home without a live replica is lost (logged; its process dies at its next access).
  *
@@ -54,7 +55,7 @@ final class MemoryFailover
      * Recovers from the death of mComponent {@code deadId}.
      *
      * @param affected {@code [pid, vregion, owner, secondary]} of every vRegion it owned or was secondary of.
-     * @param homed    the processes it was home of.
+     * @param homed    the processes it was home or home standby of.
      */
     void recover(final int deadId, final List<int[]> affected, final List<ProcessPlacement.ProcessRecord> homed)
     {
@@ -74,7 +75,14 @@ final class MemoryFailover
         }
         for (final ProcessPlacement.ProcessRecord r : homed)
         {
-            promoteHome(deadId, r.pid());
+            if (r.homeMComponentId() == deadId)
+            {
+                promoteHome(deadId, r.pid());
+            }
+            else
+            {
+                replaceStandby(deadId, r);
+            }
         }
         final long tookNs = System.nanoTime() - startNs;
         if (!affected.isEmpty() || !homed.isEmpty())
@@ -181,6 +189,32 @@ final class MemoryFailover
         {
             LOG.warn("pid {} vregion {}: owner {} did not seed new secondary {}: {}", pid, vregion, owner,
                 newSecondary, ex.getMessage());
+        }
+    }
+
+    /** The standby of a live home died: the home checkpoints to a new one at once (G2M_PROMOTE_HOME to the home). */
+    private void replaceStandby(final int deadId, final ProcessPlacement.ProcessRecord r)
+    {
+        final int newStandby;
+        final Endpoint address;
+        synchronized (lock)
+        {
+            if (!membership.isLive(r.homeMComponentId()) || placement.process(r.pid()) == null)
+            {
+                return;
+            }
+            newStandby = vregions.chooseReplica(r.homeMComponentId(), deadId);
+            vregions.homeStandbyAssigned(r.pid(), newStandby);
+            address = membership.address(r.homeMComponentId());
+        }
+        try (ReplicaProxy proxy = new ReplicaProxy(transport.connect(address), timeoutNs))
+        {
+            proxy.promoteHome(r.pid(), newStandby);
+        }
+        catch (final FabricException ex)
+        {
+            LOG.warn("pid {}: home {} did not checkpoint to new standby {}: {}", r.pid(), r.homeMComponentId(),
+                newStandby, ex.getMessage());
         }
     }
 

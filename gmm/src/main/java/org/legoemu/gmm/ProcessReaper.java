@@ -155,7 +155,7 @@ final class ProcessReaper implements AutoCloseable
                 homed = new ArrayList<>();
                 for (final ProcessPlacement.ProcessRecord r : placement.all())
                 {
-                    if (r.homeMComponentId() == componentId)
+                    if (r.homeMComponentId() == componentId || vregions.homeStandby(r.pid()) == componentId)
                     {
                         homed.add(r);
                     }

@@ -112,9 +112,12 @@ public final class VRegionDirectory
 
     /**
      * Gives a vRegion a new secondary in place of {@code unreachableId} (dead, or unreachable from the owner): the
-     * next live mComponent after the owner that is neither the owner nor {@code unreachableId}.
+     * next live mComponent after the owner that is neither the owner nor {@code unreachableId}. When there is no
+     * other and {@code unreachableId} is still live (slow, or cut off from the owner only), it stays the secondary:
+     * the owner keeps trying it until it answers or the GMM declares it DEAD.
      *
-     * @return the new secondary, or -1 when none is left (or the vRegion has no owner, or replication is off).
+     * @return the new secondary (possibly {@code unreachableId} itself), or -1 when none is left (or the vRegion has
+     * no owner, or replication is off).
      */
     public int replaceSecondary(final int pid, final int vregion, final int unreachableId)
     {
@@ -124,7 +127,12 @@ public final class VRegionDirectory
         {
             return NO_OWNER;
         }
-        final int secondary = chooseReplica(owner, unreachableId);
+        int secondary = chooseReplica(owner, unreachableId);
+        if (secondary == NO_OWNER && unreachableId != owner && membership.isLive(unreachableId) &&
+            regions.secondaryByVRegion.get(vregion) == unreachableId)
+        {
+            secondary = unreachableId;
+        }
         if (secondary == NO_OWNER)
         {
             regions.secondaryByVRegion.remove(vregion);

@@ -127,6 +127,18 @@ public final class ProcessHomes
         return copied;
     }
 
+    /**
+     * Records a new home standby for a process this monitor is home of (the old one died) and checkpoints to it.
+     *
+     * @throws VmException EINVAL when this monitor is not the process's home.
+     */
+    public void restandby(final int pid, final int newStandbyId)
+    {
+        final AddressSpace space = space(pid);
+        standby.assigned(pid, newStandbyId);
+        standby.checkpoint(space);
+    }
+
     /** mmap(2); see {@link AddressSpace#mmap}. A pid without an address space here gets EINVAL. */
     public long mmap(final int pid, final long addr, final long length, final int prot, final int flags)
     {

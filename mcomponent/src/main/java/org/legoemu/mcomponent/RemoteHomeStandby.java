@@ -1,11 +1,12 @@
 package org.legoemu.mcomponent;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 
-import org.agrona.collections.Int2IntHashMap;
-import org.agrona.collections.Int2ObjectHashMap;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.proxy.GmmProxy;
@@ -16,21 +17,23 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link HomeStandby} over the fabric: the standby of each process is asked of the GMM on its first checkpoint
  * (M2G_HOME_STANDBY) and sent M2M_HOME_CHECKPOINT with the monitor's state lock given up for the call (the home
- * thread calls it, see {@link HomeThreadDispatch}). A standby that cannot be reached is asked of the GMM again at the
- * next checkpoint. Used on the home thread only.
+ * thread calls it, see {@link HomeThreadDispatch}). A standby that does not answer is asked of the GMM again (it
+ * names another once it has declared the old one DEAD) and sent the checkpoint again, for up to
+ * {@link Replicator#PATIENCE_NS}; the home answers its pComponent only after that. Used by the home thread and the failover thread (a new standby), so its tables are concurrent.
  */
 final class RemoteHomeStandby implements HomeStandby
 {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteHomeStandby.class);
     private static final int UNKNOWN = -2;
+    private static final long PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final IntSupplier selfId;
     private final GmmProxy gmm;
     private final Transport transport;
     private final long timeoutNs;
     private final ReentrantLock stateLock;
-    private final Int2IntHashMap standbyByPid = new Int2IntHashMap(UNKNOWN);
-    private final Int2ObjectHashMap<ReplicaProxy> proxies = new Int2ObjectHashMap<>();
+    private final ConcurrentHashMap<Integer, Integer> standbyByPid = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, ReplicaProxy> proxies = new ConcurrentHashMap<>();
 
     RemoteHomeStandby(
         final IntSupplier selfId, final GmmProxy gmm, final Transport transport, final long timeoutNs,
@@ -60,23 +63,36 @@ final class RemoteHomeStandby implements HomeStandby
         final int holds = StateLock.releaseAll(stateLock);
         try
         {
-            int standby = standbyByPid.get(pid);
-            if (standby == UNKNOWN)
+            final long deadlineNs = System.nanoTime() + Replicator.PATIENCE_NS;
+            while (true)
             {
-                standby = gmm.homeStandby(pid, selfId.getAsInt());
-                standbyByPid.put(pid, standby);
+                int standby = standbyByPid.getOrDefault(pid, UNKNOWN);
+                try
+                {
+                    if (standby == UNKNOWN)
+                    {
+                        standby = gmm.homeStandby(pid, selfId.getAsInt());
+                        standbyByPid.put(pid, standby);
+                    }
+                    if (standby >= 0)
+                    {
+                        proxy(standby).homeCheckpoint(pid, space.pcomponentId(), space.brkStart(),
+                            space.currentBrk(), flat);
+                    }
+                    return;
+                }
+                catch (final FabricException ex)
+                {
+                    forget(pid);
+                    if (System.nanoTime() > deadlineNs)
+                    {
+                        LOG.warn("pid {}: home checkpoint not taken by standby {}: {}", pid, standby,
+                            ex.getMessage());
+                        return;
+                    }
+                    LockSupport.parkNanos(PAUSE_NS);
+                }
             }
-            if (standby < 0)
-            {
-                return;
-            }
-            proxy(standby).homeCheckpoint(pid, space.pcomponentId(), space.brkStart(), space.currentBrk(), flat);
-        }
-        catch (final FabricException ex)
-        {
-            LOG.warn("pid {}: home checkpoint not taken by standby {}: {}", pid, standbyByPid.get(pid),
-                ex.getMessage());
-            forget(pid);
         }
         finally
         {
@@ -93,7 +109,8 @@ final class RemoteHomeStandby implements HomeStandby
     @Override
     public void exit(final int pid)
     {
-        final int standby = standbyByPid.remove(pid);
+        final int standby = standbyByPid.getOrDefault(pid, UNKNOWN);
+        standbyByPid.remove(pid);
         if (standby < 0)
         {
             return;
@@ -115,7 +132,8 @@ final class RemoteHomeStandby implements HomeStandby
 
     private void forget(final int pid)
     {
-        final int standby = standbyByPid.remove(pid);
+        final int standby = standbyByPid.getOrDefault(pid, UNKNOWN);
+        standbyByPid.remove(pid);
         final ReplicaProxy proxy = standby < 0 ? null : proxies.remove(standby);
         if (proxy != null)
         {
@@ -125,13 +143,8 @@ final class RemoteHomeStandby implements HomeStandby
 
     private ReplicaProxy proxy(final int componentId)
     {
-        ReplicaProxy proxy = proxies.get(componentId);
-        if (proxy == null)
-        {
-            proxy = new ReplicaProxy(transport.connect(gmm.lookupComponent(componentId).address()), timeoutNs);
-            proxies.put(componentId, proxy);
-        }
-        return proxy;
+        return proxies.computeIfAbsent(componentId,
+            (id) -> new ReplicaProxy(transport.connect(gmm.lookupComponent(id).address()), timeoutNs));
     }
 
 

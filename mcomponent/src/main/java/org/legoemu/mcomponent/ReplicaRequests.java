@@ -200,6 +200,13 @@ final class ReplicaRequests
 
     private void onPromoteHome(final int pid, final int newStandbyId, final Responder r)
     {
+        if (homes.find(pid) != null)
+        {
+            homes.restandby(pid, newStandbyId);
+            LOG.info("pid {}: its home standby died; checkpointed to new standby {}", pid, newStandbyId);
+            replyAck(r, 0);
+            return;
+        }
         final HomeCheckpoint last = logs.checkpoint(pid);
         if (last == null)
         {

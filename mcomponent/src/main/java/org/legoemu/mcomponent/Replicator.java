@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * monitor's state lock given up. The thread learns each vRegion's secondary from the GMM (P2G_VREGION_LOOKUP) on
  * first use and records in the {@link RegionStore} whether the vRegion is replicated, so unreplicated vRegions skip
  * the queue. When a secondary cannot be reached, the thread asks the GMM for another (M2G_REPLICA_REPLACE) and
- * seeds it with every VMA and page of the vRegion (the first record resets the new secondary's log); with none left
- * the vRegion runs unreplicated (one WARN line). G2M_RESEED (the GMM replaced a DEAD secondary) and a promotion
+ * seeds it with every VMA and page of the vRegion (the first record resets the new secondary's log); when the GMM has
+ * no other and still names the same one (it is slow, or cut off from this primary only), the change is sent to it
+ * again for up to {@link #PATIENCE_NS}; with none left the vRegion runs unreplicated (one WARN line). G2M_RESEED (the GMM replaced a DEAD secondary) and a promotion
  * (this monitor became primary) seed the same way, in queue order.
  *
  * <p>Records and their page copies come from a pool, so the steady state allocates nothing but the fabric's
@@ -55,6 +56,12 @@ public final class Replicator implements AutoCloseable
     private static final int ASK_GMM = -2;
     private static final long EAGAIN_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long GMM_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * How long one change waits for a secondary that does not answer but that the GMM still names (slow, or cut off
+     * from this primary only) before it is answered unreplicated: 10 s, well past failure detection (0.8 s), after
+     * which a DEAD secondary has been replaced.
+     */
+    static final long PATIENCE_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final IntSupplier selfId;
     private final GmmProxy gmm;
@@ -70,6 +77,7 @@ public final class Replicator implements AutoCloseable
     private final LongArrayList seedVpns = new LongArrayList();
     private final AtomicLong appends = new AtomicLong();
     private final AtomicLong seededPages = new AtomicLong();
+    private final AtomicLong unreplicated = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -211,6 +219,15 @@ public final class Replicator implements AutoCloseable
         return appends.get();
     }
 
+    /**
+     * Changes answered without a secondary holding them although their vRegion had one: the secondary did not answer
+     * for {@link #PATIENCE_NS} and the GMM kept naming it. Each is a window in which one more failure loses data.
+     */
+    public long unreplicatedChanges()
+    {
+        return unreplicated.get();
+    }
+
     /** Pages sent while seeding new secondaries. */
     public long seededPages()
     {
@@ -328,7 +345,7 @@ public final class Replicator implements AutoCloseable
             default:
                 break;
         }
-        final long deadlineNs = System.nanoTime() + 4 * timeoutNs;
+        final long deadlineNs = System.nanoTime() + PATIENCE_NS;
         while (running)
         {
             final Target target = target(r.pid, r.vregion);
@@ -361,8 +378,9 @@ public final class Replicator implements AutoCloseable
             }
             if (System.nanoTime() > deadlineNs)
             {
-                LOG.warn("pid {} vregion {}: no secondary took the change in time; it is not replicated", r.pid,
-                    r.vregion);
+                unreplicated.incrementAndGet();
+                LOG.warn("pid {} vregion {}: no secondary took the change within {} ms; it is not replicated",
+                    r.pid, r.vregion, TimeUnit.NANOSECONDS.toMillis(PATIENCE_NS));
                 return;
             }
         }
@@ -465,6 +483,12 @@ public final class Replicator implements AutoCloseable
                 vregion, ex.getMessage());
             targets.remove(key(pid, vregion));
             LockSupport.parkNanos(GMM_PAUSE_NS);
+            return;
+        }
+        if (owner.secondaryId() == unreachableId)
+        {
+            targets.remove(key(pid, vregion));
+            LockSupport.parkNanos(EAGAIN_PAUSE_NS);
             return;
         }
         seedNew(pid, vregion, owner.secondaryId() == selfId.getAsInt() ? -1 : owner.secondaryId());
