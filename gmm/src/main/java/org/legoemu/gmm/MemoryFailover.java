@@ -2,6 +2,7 @@ package org.legoemu.gmm;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.legoemu.fabric.Endpoint;
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
 final class MemoryFailover
 {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryFailover.class);
+    /**
+     * Least time the GMM waits for a promotion or a seeding (they copy a whole vRegion's pages to a new secondary
+     * before answering): 30 s, whatever the cluster's request timeout.
+     */
+    static final long MIN_FAILOVER_CALL_NS = TimeUnit.SECONDS.toNanos(30);
 
     private final Object lock;
     private final Membership membership;
@@ -48,7 +54,7 @@ final class MemoryFailover
         this.placement = placement;
         this.vregions = vregions;
         this.transport = transport;
-        this.timeoutNs = timeoutNs;
+        this.timeoutNs = Math.max(timeoutNs, MIN_FAILOVER_CALL_NS);
     }
 
     /**

@@ -183,7 +183,10 @@ final class ReplicaRequests
         replyAck(r, 0);
     }
 
-    /** G2M_PROMOTE: rebuilds the vRegion from the log into this monitor's store, then queues the seeding. */
+    /**
+     * G2M_PROMOTE: rebuilds the vRegion from the log into this monitor's store, then seeds the new secondary before
+     * answering, so the GMM names this monitor owner only once the vRegion is replicated again.
+     */
     private long onPromote(final int pid, final int vregion, final int newSecondaryId, final int pcomponentId)
     {
         final ReplicaLog log = logs.get(pid);
@@ -193,7 +196,7 @@ final class ReplicaRequests
             vregion, pages, newSecondaryId);
         if (replicator != null)
         {
-            replicator.reseed(pid, vregion, newSecondaryId, null, ackBuffer, 0);
+            replicator.reseedAndWait(pid, vregion, newSecondaryId);
         }
         return pages;
     }

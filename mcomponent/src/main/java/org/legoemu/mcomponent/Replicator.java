@@ -194,6 +194,18 @@ public final class Replicator implements AutoCloseable
     }
 
     /**
+     * Seeds {@code vregion}'s new secondary {@code secondaryId} (-1: the vRegion runs unreplicated) after everything
+     * queued before, and waits until it is done with the state lock (held by the caller) given up meanwhile: a
+     * promotion answers the GMM only once the vRegion is replicated again.
+     */
+    public void reseedAndWait(final int pid, final int vregion, final int secondaryId)
+    {
+        final Record r = record(Kind.RESEED, pid, -1, vregion);
+        r.prot = secondaryId;
+        submitAndWait(r);
+    }
+
+    /**
      * Queues the seeding of the secondaries of every vRegion of {@code pid} this monitor holds pages or VMAs in (a
      * forked child whose frames were copied here), each secondary asked of the GMM.
      */
