@@ -32,9 +32,10 @@ import org.legoemu.pcomponent.linux.Console;
  * Runs one guest on an embedded cluster (in-JVM, or TCP on loopback), first without faults, then under seeded fault
  * schedules, and checks each faulty run: same stdout, stderr and exit status as the fault-free run, or a failure
  * explained by a fatal fault (a crash, a partition that cut requests, or an injected storage error the guest saw as
- * EIO: without memory replication an mComponent crash kills the guests whose memory lived there); no frame left on
- * a surviving mComponent; every component that was not crashed ALIVE at the GMM once the faults end; every crash
- * declared DEAD by the GMM (detection time measured).
+ * EIO; an mComponent crash is survived with memory replication, and kills the guests whose memory lived there
+ * without it); no acknowledged write lost (a {@link DurabilityProbe} runs beside the guest in every run); no frame
+ * left on a surviving mComponent; every component that was not crashed ALIVE at the GMM once the faults end; every
+ * crash declared DEAD by the GMM (detection time measured).
  */
 public final class ChaosHarness
 {

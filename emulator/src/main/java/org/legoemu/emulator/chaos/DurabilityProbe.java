@@ -3,6 +3,7 @@ package org.legoemu.emulator.chaos;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32;
 
@@ -84,6 +85,7 @@ public final class DurabilityProbe implements AutoCloseable
     private long acked;
     private volatile String processLost;
     private volatile boolean stopping;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private Thread writer;
 
     /**
@@ -315,11 +317,15 @@ public final class DurabilityProbe implements AutoCloseable
     /**
      * Ends the probe's process: its home frees it on every owner (or, if the home cannot be reached, each owner the
      * probe used frees its part), then the GMM forgets it; failures are ignored (the GMM may have reaped it already,
-     * and a reconciliation frees what is left). Closes the probe's connections.
+     * and a reconciliation frees what is left). Closes the probe's connections. Calls after the first do nothing.
      */
     @Override
     public void close()
     {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
         stop();
         if (placement != null)
         {
