@@ -3,8 +3,8 @@ package org.legoemu.emulator.bench;
 import picocli.CommandLine;
 
 /**
- * {@code lego bench}: the parent of the benchmark subcommands ({@code cpu}, {@code memory}, {@code replication}); each prints its figures
- * next to a baseline measured in the same run.
+ * {@code lego bench}: the parent of the benchmark subcommands ({@code cpu}, {@code memory}, {@code replication});
+ * each prints its figures next to a baseline measured in the same run.
  */
 @CommandLine.Command(
     name = "bench",
