@@ -33,10 +33,9 @@ import picocli.CommandLine.Option;
         "Run GUEST on an embedded cluster (in-JVM, or --transport tcp) without faults, then --runs times while "
             + "injecting faults from a seeded schedule (run i uses seed --seed + i), and check each run: same stdout, "
             + "stderr and exit status as the fault-free run, or a failure explained by a crash, partition or storage "
-            + "error (memory replication is not implemented, so an mComponent crash kills the guests whose memory "
-            + "lived there); no frame left on a surviving mComponent; every component that was not crashed ALIVE at "
-            + "the GMM afterwards; every crash "
-            + "declared DEAD (detection time measured).",
+            + "error; no acknowledged write lost (a durability probe beside the guest keeps writing pages and reads "
+            + "them back after the faults); no frame left on a surviving mComponent; every component that was not "
+            + "crashed ALIVE at the GMM afterwards; every crash declared DEAD (detection time measured).",
         "Prints the faults and what happened for each run (or one line per run with --runs > 1), then a summary. "
             + "Exit status 0 when every run ended correctly, 1 otherwise. The guest's stdin is empty."},
     footer = {"", "Example:", "  lego chaos --seed 7 --faults crash,drop --runs 20 --storage-root / -- "
@@ -183,7 +182,8 @@ public final class ChaosCommand implements Callable<Integer>
             }
             else
             {
-                out.printf("seed %d: %s: %s%n", schedule.seed(), outcome.verdict(), outcome.reason());
+                out.printf("seed %d: %s: %s; %s%n", schedule.seed(), outcome.verdict(), outcome.reason(),
+                    outcome.durability().describe());
             }
             out.flush();
         }
@@ -209,6 +209,15 @@ public final class ChaosCommand implements Callable<Integer>
         {
             out.printf("crash detected by the GMM after %.1f ms%n", detectionNs / 1e6);
         }
+        for (final long ns : outcome.failoverNs())
+        {
+            out.printf("GMM failover (DEAD declared to last promotion answered) took %.1f ms%n", ns / 1e6);
+        }
+        for (final long ns : outcome.durability().recoveryNs())
+        {
+            out.printf("probe's first acknowledged write came %.1f ms after the crash%n", ns / 1e6);
+        }
+        out.println(outcome.durability().describe());
         out.printf("guest ran %.1f ms: %s: %s%n", outcome.wallNs() / 1e6, outcome.verdict(), outcome.reason());
     }
 
@@ -232,6 +241,12 @@ public final class ChaosCommand implements Callable<Integer>
         final Map<FaultKind, Long> hits = new EnumMap<>(FaultKind.class);
         final Map<ChaosOutcome.Verdict, Integer> verdicts = new EnumMap<>(ChaosOutcome.Verdict.class);
         final Histogram detectionUs = new Histogram(3);
+        final Histogram failoverUs = new Histogram(3);
+        final Histogram recoveryUs = new Histogram(3);
+        long ackedWrites;
+        long pagesChecked;
+        long lostWrites;
+        int probesLost;
         int runs;
         int wrong;
         long retries;
@@ -254,6 +269,18 @@ public final class ChaosCommand implements Callable<Integer>
                     detectionUs.recordValue(Math.max(1, ns / 1000));
                 }
             }
+            for (final long ns : outcome.failoverNs())
+            {
+                failoverUs.recordValue(Math.max(1, ns / 1000));
+            }
+            for (final long ns : outcome.durability().recoveryNs())
+            {
+                recoveryUs.recordValue(Math.max(1, ns / 1000));
+            }
+            ackedWrites += outcome.durability().ackedWrites();
+            pagesChecked += outcome.durability().pagesChecked();
+            lostWrites += outcome.durability().lost();
+            probesLost += outcome.durability().processLost() == null ? 0 : 1;
             retries += outcome.retries();
             timeouts += outcome.timedOutCalls();
         }
@@ -274,6 +301,20 @@ public final class ChaosCommand implements Callable<Integer>
                 out.printf("crash detection (%d crashes): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     detectionUs.getTotalCount(), detectionUs.getValueAtPercentile(50) / 1e3,
                     detectionUs.getValueAtPercentile(99) / 1e3, detectionUs.getMaxValue() / 1e3);
+            }
+            printTimes(out, "GMM failover, DEAD declared to last promotion answered", "failovers", failoverUs);
+            printTimes(out, "recovery, crash to the probe's first acknowledged write", "outages seen", recoveryUs);
+            out.printf("durability probe: %d acknowledged writes, %d pages checked after the runs, %d lost "
+                + "(must be 0); probe process lost in %d runs (no replica, or its pComponent died)%n", ackedWrites,
+                pagesChecked, lostWrites, probesLost);
+        }
+
+        private static void printTimes(final PrintWriter out, final String what, final String unit, final Histogram h)
+        {
+            if (h.getTotalCount() > 0)
+            {
+                out.printf("%s (%d %s): p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", what, h.getTotalCount(), unit,
+                    h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3);
             }
         }
     }

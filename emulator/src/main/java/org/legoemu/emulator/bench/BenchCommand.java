@@ -3,15 +3,16 @@ package org.legoemu.emulator.bench;
 import picocli.CommandLine;
 
 /**
- * {@code lego bench}: the parent of the benchmark subcommands ({@code cpu}, {@code memory}); each prints its figures
- * next to a baseline measured in the same run.
+ * {@code lego bench}: the parent of the benchmark subcommands ({@code cpu}, {@code memory}, {@code replication});
+ * each prints its figures next to a baseline measured in the same run.
  */
 @CommandLine.Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures (not pass/fail tests) next to a baseline measured in the same run; "
         + "progress goes to stderr, results to stdout.",
-    subcommands = {CpuBenchCommand.class, MemoryBenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CpuBenchCommand.class, MemoryBenchCommand.class, ReplicationBenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable
 {
     @CommandLine.Spec

@@ -16,6 +16,10 @@ import org.legoemu.fabric.faults.FaultInjector;
 import org.legoemu.fabric.faults.FaultKind;
 import org.legoemu.fabric.faults.FaultSchedule;
 import org.legoemu.fabric.faults.InjectedEvent;
+import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.proxy.GmmProxy;
+import org.legoemu.fabric.proxy.Placement;
+import org.legoemu.pcomponent.ProcessorMonitor;
 import org.legoemu.fabric.proxy.CallRetries;
 import org.legoemu.fabric.sbe.ComponentState;
 import org.legoemu.gmm.ComponentInfo;
@@ -28,9 +32,10 @@ import org.legoemu.pcomponent.linux.Console;
  * Runs one guest on an embedded cluster (in-JVM, or TCP on loopback), first without faults, then under seeded fault
  * schedules, and checks each faulty run: same stdout, stderr and exit status as the fault-free run, or a failure
  * explained by a fatal fault (a crash, a partition that cut requests, or an injected storage error the guest saw as
- * EIO: without memory replication an mComponent crash kills the guests whose memory lived there); no frame left on
- * a surviving mComponent; every component that was not crashed ALIVE at the GMM once the faults end; every crash
- * declared DEAD by the GMM (detection time measured).
+ * EIO; an mComponent crash is survived with memory replication, and kills the guests whose memory lived there
+ * without it); no acknowledged write lost (a {@link DurabilityProbe} runs beside the guest in every run); no frame
+ * left on a surviving mComponent; every component that was not crashed ALIVE at the GMM once the faults end; every
+ * crash declared DEAD by the GMM (detection time measured).
  */
 public final class ChaosHarness
 {
@@ -111,21 +116,35 @@ public final class ChaosHarness
     {
         final FaultInjector faults = new FaultInjector(schedule);
         final long retriesBefore = CallRetries.total();
-        try (EmbeddedCluster cluster = startCluster(faults))
+        try (EmbeddedCluster cluster = startCluster(faults); DurabilityProbe probe = startProbe(cluster, faults))
         {
             faults.start();
+            probe.start();
             final Execution run = execute(cluster);
+            probe.stop();
             faults.endRun();
             final List<String> crashed = new ArrayList<>();
+            final List<Long> memoryCrashClocksNs = new ArrayList<>();
             for (final String name : schedule.crashed())
             {
                 if (faults.isCrashed(name))
                 {
                     crashed.add(name);
+                    if (name.startsWith("mcomponent"))
+                    {
+                        memoryCrashClocksNs.add(faults.crashClockNs(name));
+                    }
                 }
             }
             final List<String> problems = new ArrayList<>();
             final List<Long> detections = detectionTimes(cluster, faults, crashed, problems);
+            final DurabilityProbe.Report durability = probe.verify(memoryCrashClocksNs);
+            probe.close();
+            if (durability.lost() > 0)
+            {
+                problems.add(durability.lost() + " acknowledged writes lost (of " + durability.pagesChecked()
+                    + " pages checked)");
+            }
             checkSurvivorsAlive(cluster, faults, crashed, problems);
             checkNoFrameLeaked(cluster, crashed, problems);
             final Map<FaultKind, Long> hits = faults.hitsByKind();
@@ -160,7 +179,8 @@ public final class ChaosHarness
             final List<InjectedEvent> events = faults.events();
             return new ChaosOutcome(schedule, verdict, reason, hits, faults.timedOutCalls(),
                 CallRetries.total() - retriesBefore, detections,
-                List.copyOf(events.subList(0, Math.min(EVENTS_KEPT, events.size()))), run.wallNs());
+                List.copyOf(events.subList(0, Math.min(EVENTS_KEPT, events.size()))), run.wallNs(), durability,
+                List.copyOf(cluster.gmm().failoverTimesNs()));
         }
     }
 
@@ -188,6 +208,51 @@ public final class ChaosHarness
                 }
             }
         }
+    }
+
+    /**
+     * Places the durability probe's process (through the client's view, as {@code lego exec} does) and sets it up
+     * through the view of the pComponent it was placed on; its image is the guest's own executable.
+     *
+     * @throws FabricException if the cluster cannot place or set it up.
+     */
+    private DurabilityProbe startProbe(final EmbeddedCluster cluster, final FaultInjector faults)
+    {
+        final GmmProxy placer = new GmmProxy(
+            faults.transportFor(EmbeddedCluster.CLIENT, cluster.transport()).connect(cluster.gmm().endpoint()),
+            settings.timeoutNs());
+        final Placement placement;
+        try
+        {
+            placement = placer.placeProcess();
+        }
+        finally
+        {
+            placer.client().close();
+        }
+        final List<ProcessorMonitor> processors = cluster.processors();
+        String name = EmbeddedCluster.processorName(0);
+        for (int i = 0; i < processors.size(); i++)
+        {
+            if (processors.get(i).componentId() == placement.pcomponentId())
+            {
+                name = EmbeddedCluster.processorName(i);
+            }
+        }
+        final Transport view = faults.transportFor(name, cluster.transport());
+        final DurabilityProbe probe = new DurabilityProbe(view,
+            new GmmProxy(view.connect(cluster.gmm().endpoint()), settings.timeoutNs()), settings.timeoutNs(),
+            guest.path());
+        try
+        {
+            probe.setUp(placement);
+        }
+        catch (final RuntimeException ex)
+        {
+            probe.close();
+            throw ex;
+        }
+        return probe;
     }
 
     private Execution execute(final EmbeddedCluster cluster)

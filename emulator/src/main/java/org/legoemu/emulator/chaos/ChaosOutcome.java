@@ -20,10 +20,15 @@ import org.legoemu.fabric.faults.InjectedEvent;
  *                       (-1 if it never did).
  * @param events         the first faults applied, in order.
  * @param wallNs         the guest's wall time, nanoseconds (0 if it could not start).
+ * @param durability     what the {@link DurabilityProbe} found: acknowledged writes checked and lost, whether its
+ *                       process was lost, its recovery times after mComponent crashes.
+ * @param failoverNs     the GMM's mComponent failovers of this run ({@code GlobalManager.failoverTimesNs}):
+ *                       nanoseconds from the DEAD declaration until the last promoted replica answered.
  */
 public record ChaosOutcome(
     FaultSchedule schedule, Verdict verdict, String reason, Map<FaultKind, Long> hits, long timedOutCalls,
-    long retries, List<Long> detectionNs, List<InjectedEvent> events, long wallNs)
+    long retries, List<Long> detectionNs, List<InjectedEvent> events, long wallNs,
+    DurabilityProbe.Report durability, List<Long> failoverNs)
 {
     /** How a run ended. */
     public enum Verdict
@@ -36,7 +41,10 @@ public record ChaosOutcome(
          * sComponent or an injected storage error (both EIO to the guest).
          */
         FAILED_AS_EXPECTED,
-        /** Anything else: different output with no fatal fault, a frame leaked, a daemon down that was not crashed. */
+        /**
+         * Anything else: different output with no fatal fault, an acknowledged write lost, a frame leaked, a daemon
+         * down that was not crashed.
+         */
         WRONG
     }
 
