@@ -109,7 +109,9 @@ class ReplicationFailoverTest
             final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults, EmbeddedCluster.memoryName(0));
             final ProcessResult result = run(cluster, stdin, new ByteArrayOutputStream(), new ByteArrayOutputStream());
             crasher.join();
-            assertTrue(result.signal() != null, "without a replica the guest cannot survive: " + result);
+            assertTrue(result.signal() != null || result.exitStatus() != 0,
+                "without a replica the guest cannot finish normally (killed by SIGBUS, or failing a brk or mmap its "
+                    + "unreachable home cannot answer): " + result);
             assertEquals(0, cluster.gmm().promotedVRegions());
         }
     }
