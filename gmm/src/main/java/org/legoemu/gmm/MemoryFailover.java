@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.proxy.ReplicaProxy;
 import org.slf4j.Logger;
@@ -231,8 +233,10 @@ final class MemoryFailover
         final Endpoint address;
         synchronized (lock)
         {
-            standby = vregions.homeStandby(pid);
-            if (standby < 0 || standby == deadId || !membership.isLive(standby) || placement.process(pid) == null)
+            final int assigned = vregions.homeStandby(pid);
+            standby = assigned >= 0 && assigned != deadId && membership.isLive(assigned) ? assigned :
+                vregions.chooseReplica(deadId, deadId);
+            if (standby < 0 || placement.process(pid) == null)
             {
                 LOG.warn("pid {} lost its home mComponent {}: no live standby holds its layout", pid, deadId);
                 return;
@@ -243,6 +247,16 @@ final class MemoryFailover
         try (ReplicaProxy proxy = new ReplicaProxy(transport.connect(address), timeoutNs))
         {
             proxy.promoteHome(pid, newStandby);
+        }
+        catch (final RemoteErrorException ex)
+        {
+            if (ex.errno() != Errnos.ENOENT)
+            {
+                LOG.warn("pid {}: home standby {} failed to take over: {}", pid, standby, ex.getMessage());
+                return;
+            }
+            LOG.info("pid {}: its home died before its execve finished; standby {} is its home for the retry", pid,
+                standby);
         }
         catch (final FabricException ex)
         {

@@ -52,6 +52,7 @@ final class FaultyClient implements Client
             {
                 l.delivered.incrementAndGet();
             }
+            dropReplyOfCrashed(l, System.nanoTime() + timeoutNs);
             return;
         }
         final long deadlineNs = System.nanoTime() + timeoutNs;
@@ -88,6 +89,7 @@ final class FaultyClient implements Client
         {
             l.delivered.incrementAndGet();
         }
+        dropReplyOfCrashed(l, deadlineNs);
         if (duplicate)
         {
             try
@@ -153,6 +155,24 @@ final class FaultyClient implements Client
                 injector.countFailure();
                 throw ex;
             }
+        }
+        timeOut(deadlineNs, "crash");
+    }
+
+    /**
+     * A reply that arrives after its receiver crashed was sent by a dead component: a crashed process answers
+     * nothing, not even the requests it had started, so the reply is lost (a timeout, or over TCP a lost connection).
+     */
+    private void dropReplyOfCrashed(final Link l, final long deadlineNs)
+    {
+        if (!injector.isCrashed(l.receiver))
+        {
+            return;
+        }
+        if (injector.closesConnectionsOnCrash())
+        {
+            injector.countFailure();
+            throw new FabricException(Errnos.EIO, l.receiver + " crashed before answering (injected fault)");
         }
         timeOut(deadlineNs, "crash");
     }
