@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,6 +75,7 @@ class MemorySystemModelTest
     private static final long WINDOW = (3L << 30) - 12L * PAGE;
     private static final int SLOTS = 2;
     private static final int UNMAPPED = -1;
+    private static final int NO_RACE = -2;
     private static final int PROT_READ = 1;
     private static final int PROT_WRITE = 2;
     private static final int MAP_PRIVATE = 0x02;
@@ -105,6 +107,11 @@ class MemorySystemModelTest
         final byte[] bytes = new byte[PAGES * PAGE];
         /** PROT_ bits of each page, or {@link #UNMAPPED}. */
         final int[] prot = new int[PAGES];
+        /**
+         * The protection a page had before an mprotect that a thread step runs while another thread accesses the
+         * page (either protection may then apply), or {@link #NO_RACE}.
+         */
+        final int[] racingProt = new int[PAGES];
         int heapPages;
 
         Proc(final Placement placement, final GmmProxy gmm, final MemoryProxy home, final OwnerDirectory owners,
@@ -118,6 +125,7 @@ class MemorySystemModelTest
             this.process = process;
             this.vm = new MemorySyscalls(process);
             this.heapStart = heapStart;
+            Arrays.fill(racingProt, NO_RACE);
         }
 
         long vaddr(final int index)
@@ -125,10 +133,23 @@ class MemorySystemModelTest
             return index < WINDOW_PAGES * PAGE ? WINDOW + index : heapStart + index - WINDOW_PAGES * PAGE;
         }
 
-        boolean permits(final int index, final int access)
+        /** Whether the access may succeed: the page's protection, or the one it had before a racing mprotect. */
+        boolean mayPermit(final int index, final int access)
         {
-            final int p = prot[index / PAGE];
-            return p != UNMAPPED && (p & access) == access;
+            final int racing = racingProt[index / PAGE];
+            return permits(prot[index / PAGE], access) || (racing != NO_RACE && permits(racing, access));
+        }
+
+        /** Whether the access may fault: as {@link #mayPermit}. */
+        boolean mayForbid(final int index, final int access)
+        {
+            final int racing = racingProt[index / PAGE];
+            return !permits(prot[index / PAGE], access) || (racing != NO_RACE && !permits(racing, access));
+        }
+
+        private static boolean permits(final int prot, final int access)
+        {
+            return prot != UNMAPPED && (prot & access) == access;
         }
 
         /** Exits as ProcessorMonitor's run does: lines dropped, P2M_PROCESS_EXIT, X2G_PROCESS_EXIT, links closed. */
@@ -230,12 +251,12 @@ class MemorySystemModelTest
             }
             catch (final GuestFault fault)
             {
-                assertTrue(!p.permits(index, PROT_READ), () -> "load faulted (" + fault.getMessage() + ") " +
+                assertTrue(p.mayForbid(index, PROT_READ), () -> "load faulted (" + fault.getMessage() + ") " +
                     where(p, index));
                 assertEquals(Signal.SIGSEGV, fault.signal(), () -> "load fault signal " + where(p, index));
                 return;
             }
-            assertTrue(p.permits(index, PROT_READ), () -> "load did not fault " + where(p, index));
+            assertTrue(p.mayPermit(index, PROT_READ), () -> "load did not fault " + where(p, index));
             assertEquals(p.bytes[index], got, () -> "load " + where(p, index));
         }
 
@@ -257,12 +278,12 @@ class MemorySystemModelTest
             }
             catch (final GuestFault fault)
             {
-                assertTrue(!p.permits(index, PROT_WRITE), () -> "store faulted (" + fault.getMessage() + ") " +
+                assertTrue(p.mayForbid(index, PROT_WRITE), () -> "store faulted (" + fault.getMessage() + ") " +
                     where(p, index));
                 assertEquals(Signal.SIGSEGV, fault.signal(), () -> "store fault signal " + where(p, index));
                 return;
             }
-            assertTrue(p.permits(index, PROT_WRITE), () -> "store did not fault " + where(p, index));
+            assertTrue(p.mayPermit(index, PROT_WRITE), () -> "store did not fault " + where(p, index));
             p.bytes[index] = value;
         }
 
@@ -278,10 +299,10 @@ class MemorySystemModelTest
             }
             catch (final GuestFault fault)
             {
-                assertTrue(!p.permits(index, PROT_READ), () -> "page read faulted " + where(p, index));
+                assertTrue(p.mayForbid(index, PROT_READ), () -> "page read faulted " + where(p, index));
                 return;
             }
-            assertTrue(p.permits(index, PROT_READ), () -> "page read did not fault " + where(p, index));
+            assertTrue(p.mayPermit(index, PROT_READ), () -> "page read did not fault " + where(p, index));
             for (int i = 0; i < PAGE; i++)
             {
                 final int at = i;
@@ -313,21 +334,64 @@ class MemorySystemModelTest
         void mprotect(final int slot, final int first, final int pages, final int prot)
         {
             final Proc p = procs[slot];
-            final boolean heap = first >= WINDOW_PAGES;
-            final int end = Math.min(first + pages, heap ? PAGES : WINDOW_PAGES);
+            final int end = protectEnd(first, pages);
+            final boolean mapped = fullyMapped(p, first, end);
+            callMprotect(p, first, end, prot, mapped);
+            if (mapped)
+            {
+                Arrays.fill(p.prot, first, end, prot);
+            }
+        }
+
+        /**
+         * mprotect(2) of model pages on one thread while another runs {@code accesses} on the same process, any
+         * page included: until both are joined, an access to a page whose protection changes may see the old or the
+         * new one; afterwards only the new one holds (what ProcessMemory's endProtect ensures).
+         */
+        void racingMprotect(final int slot, final int first, final int pages, final int prot,
+            final List<Access> accesses)
+        {
+            final Proc p = procs[slot];
+            final int end = protectEnd(first, pages);
+            final boolean mapped = fullyMapped(p, first, end);
+            for (int page = first; page < end; page++)
+            {
+                p.racingProt[page] = mapped ? prot : p.prot[page];
+            }
+            try
+            {
+                concurrently(() -> run(slot, accesses), () -> callMprotect(p, first, end, prot, mapped));
+            }
+            finally
+            {
+                Arrays.fill(p.racingProt, first, end, NO_RACE);
+            }
+            if (mapped)
+            {
+                Arrays.fill(p.prot, first, end, prot);
+            }
+        }
+
+        private static int protectEnd(final int first, final int pages)
+        {
+            return Math.min(first + pages, first >= WINDOW_PAGES ? PAGES : WINDOW_PAGES);
+        }
+
+        private static boolean fullyMapped(final Proc p, final int first, final int end)
+        {
             boolean mapped = true;
             for (int page = first; page < end; page++)
             {
                 mapped &= p.prot[page] != UNMAPPED;
             }
+            return mapped;
+        }
+
+        private static void callMprotect(final Proc p, final int first, final int end, final int prot,
+            final boolean mapped)
+        {
             final long result = p.vm.mprotect(p.vaddr(first * PAGE), (long)(end - first) * PAGE, prot);
-            if (!mapped)
-            {
-                assertEquals(-Errno.ENOMEM, result, "mprotect over a hole");
-                return;
-            }
-            assertEquals(0, result, "mprotect");
-            Arrays.fill(p.prot, first, end, prot);
+            assertEquals(mapped ? 0 : -Errno.ENOMEM, result, mapped ? "mprotect" : "mprotect over a hole");
         }
 
         /** brk(2) to {@code pages} heap pages: shrinking unmaps, growing maps zeroed read-write pages. */
@@ -366,6 +430,7 @@ class MemorySystemModelTest
             final Proc child = new Proc(placement, gmm, home, owners, memory, process, parent.heapStart);
             System.arraycopy(parent.bytes, 0, child.bytes, 0, PAGES * PAGE);
             System.arraycopy(parent.prot, 0, child.prot, 0, PAGES);
+            Arrays.fill(child.racingProt, NO_RACE);
             child.heapPages = parent.heapPages;
             procs[1 - slot] = child;
         }
@@ -378,34 +443,38 @@ class MemorySystemModelTest
             procs[slot] = launch();
         }
 
+        /** One thread's accesses, in order, to the process in {@code slot}. */
+        void run(final int slot, final List<Access> accesses)
+        {
+            for (final Access a : accesses)
+            {
+                if (a.store())
+                {
+                    store(slot, a.index(), a.value(), false);
+                }
+                else
+                {
+                    load(slot, a.index(), false);
+                }
+            }
+        }
+
         /**
-         * Two threads of the process in {@code slot} run their accesses at once, the first on even pages and the
-         * second on odd ones; both are joined before the next action.
+         * Runs {@code bodies} at once, each on a thread of its own (threads of one guest process that touch disjoint
+         * pages, so the model's order between them does not matter), and joins them all before returning.
          */
-        void threads(final int slot, final List<Access> first, final List<Access> second) throws InterruptedException
+        static void concurrently(final Runnable... bodies)
         {
             final AtomicReference<Throwable> failure = new AtomicReference<>();
-            final Thread[] threads = new Thread[2];
-            for (int t = 0; t < 2; t++)
+            final Thread[] threads = new Thread[bodies.length];
+            for (int t = 0; t < bodies.length; t++)
             {
-                final List<Access> accesses = t == 0 ? first : second;
-                final int parity = t;
+                final Runnable body = bodies[t];
                 threads[t] = new Thread(() ->
                 {
                     try
                     {
-                        for (final Access a : accesses)
-                        {
-                            final int index = a.index(parity);
-                            if (a.store())
-                            {
-                                store(slot, index, a.value(), false);
-                            }
-                            else
-                            {
-                                load(slot, index, false);
-                            }
-                        }
+                        body.run();
                     }
                     catch (final Throwable ex)
                     {
@@ -414,9 +483,17 @@ class MemorySystemModelTest
                 }, "guest-thread-" + t);
                 threads[t].start();
             }
-            for (final Thread thread : threads)
+            try
             {
-                thread.join();
+                for (final Thread thread : threads)
+                {
+                    thread.join();
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while joining guest threads", ex);
             }
             if (failure.get() != null)
             {
@@ -424,7 +501,7 @@ class MemorySystemModelTest
             }
         }
 
-        /** Every process exits and the ExCache stops; true when nothing failed on the way. */
+        /** Every process exits and the ExCache stops. */
         void close()
         {
             live = null;
@@ -432,10 +509,11 @@ class MemorySystemModelTest
             {
                 for (int i = 0; i < SLOTS; i++)
                 {
-                    if (procs[i] != null)
+                    final Proc p = procs[i];
+                    procs[i] = null;
+                    if (p != null)
                     {
-                        procs[i].exit();
-                        procs[i] = null;
+                        p.exit();
                     }
                 }
             }
@@ -452,23 +530,23 @@ class MemorySystemModelTest
         }
     }
 
-    /** One access of a thread step: a load or a store of {@code value} at a page of the thread's parity. */
+    /** One access of a thread step: a load or a store of {@code value} at a byte of a model page. */
     record Access(int page, int offset, boolean store, byte value)
     {
-        int index(final int parity)
+        int index()
         {
-            return (page * 2 + parity) * PAGE + offset;
+            return page * PAGE + offset;
         }
 
         @Override
         public String toString()
         {
-            return (store ? "store " : "load ") + "2*" + page + "+t:0x" + Integer.toHexString(offset) +
+            return (store ? "store " : "load ") + page + "+0x" + Integer.toHexString(offset) +
                 (store ? "=" + value : "");
         }
     }
 
-    @Property(tries = 150)
+    @Property(tries = 120)
     void everyLoadSeesTheModel(@ForAll("setups") final Setup setup, @ForAll("chains") final ActionChain<Model> chain)
     {
         MemorySystemModelTest.setup = setup;
@@ -605,6 +683,7 @@ class MemorySystemModelTest
             .withAction(1, fork())
             .withAction(1, exit())
             .withAction(1, threads())
+            .withAction(1, threadsWithVm())
             .withMaxTransformations(60);
     }
 
@@ -695,24 +774,48 @@ class MemorySystemModelTest
         return () -> slot().map((s) -> Transformer.mutate("exit " + s, (m) -> m.exitAndLaunch(s)));
     }
 
+    /** Accesses to the given model pages. */
+    private static Arbitrary<List<Access>> accesses(final Arbitrary<Integer> pages)
+    {
+        return Combinators.combine(pages, offset(), Arbitraries.of(true, false), Arbitraries.bytes())
+            .as(Access::new).list().ofMinSize(1).ofMaxSize(12);
+    }
+
+    /** Two threads of one process: the first loads and stores on even pages, the second on odd ones. */
     private static Action.Independent<Model> threads()
     {
-        final Arbitrary<Access> access = Combinators.combine(Arbitraries.integers().between(0, PAGES / 2 - 1),
-            offset(), Arbitraries.of(true, false), Arbitraries.bytes())
-            .as(Access::new);
-        return () -> Combinators.combine(slot(), access.list().ofMinSize(1).ofMaxSize(12),
-            access.list().ofMinSize(1).ofMaxSize(12)).as((s, first, second) ->
-            Transformer.mutate("threads " + s + ": " + first + " | " + second, (m) ->
+        final Arbitrary<Integer> half = Arbitraries.integers().between(0, PAGES / 2 - 1);
+        return () -> Combinators.combine(slot(), accesses(half.map((p) -> 2 * p)), accesses(half.map((p) -> 2 * p + 1)))
+            .as((s, first, second) -> Transformer.mutate("threads " + s + ": " + first + " | " + second,
+                (m) -> Model.concurrently(() -> m.run(s, first), () -> m.run(s, second))));
+    }
+
+    /**
+     * Two threads of one process: the first loads and stores on the lower half of the window and the heap while the
+     * second maps or unmaps pages of the upper half, or loads and stores on any page while the second changes the
+     * protection of pages of the upper half ({@link Model#racingMprotect}).
+     */
+    private static Action.Independent<Model> threadsWithVm()
+    {
+        final int upper = WINDOW_PAGES / 2;
+        final Arbitrary<Integer> disjoint = Arbitraries.integers().between(0, PAGES - upper - 1)
+            .map((p) -> p < upper ? p : p + upper);
+        final Arbitrary<Integer> any = Arbitraries.integers().between(0, PAGES - 1);
+        return () -> Combinators.combine(slot(), Arbitraries.of("mmap", "munmap", "mprotect"),
+            Arbitraries.integers().between(upper, WINDOW_PAGES - 1), Arbitraries.integers().between(1, 6), prot())
+            .flatAs((s, op, first, n, prot) ->
             {
-                try
+                final int count = Math.min(n, WINDOW_PAGES - first);
+                final String text = "threads " + s + ": %s | " + op + " pages " + first + "+" + count + " prot " + prot;
+                if (op.equals("mprotect"))
                 {
-                    m.threads(s, first, second);
+                    return accesses(any).map((accesses) -> Transformer.mutate(String.format(text, accesses),
+                        (m) -> m.racingMprotect(s, first, count, prot, accesses)));
                 }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(ex);
-                }
-            }));
+                final Consumer<Model> vm = op.equals("mmap") ?
+                    (m) -> m.mmap(s, first, count, prot) : (m) -> m.munmap(s, first, count);
+                return accesses(disjoint).map((accesses) -> Transformer.mutate(String.format(text, accesses),
+                    (m) -> Model.concurrently(() -> m.run(s, accesses), () -> vm.accept(m))));
+            });
     }
 }
