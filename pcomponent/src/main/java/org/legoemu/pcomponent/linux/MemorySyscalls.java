@@ -30,6 +30,13 @@ final class MemorySyscalls
     long brk(final long requested)
     {
         final long old = process.brk();
+        if (requested != 0 && requested < old)
+        {
+            // as munmap: the lines of the pages a shrink frees leave the ExCache before the home unmaps them, or the
+            // flusher may write one back after, which the owner refuses (and the process dies of it); written back,
+            // since the call may still fail (brk(0) only queries, so it keeps the lines)
+            process.processMemory().invalidate(pageUp(requested), pageUp(old), true);
+        }
         final VmResult reply;
         try
         {
