@@ -96,7 +96,6 @@ public final class ChaosCommand implements Callable<Integer>
         description = "Memory of each mComponent (default: ${DEFAULT-VALUE}).")
     long memoryBytes;
 
-
     @CommandLine.Mixin
     GuestArguments target = new GuestArguments();
 
