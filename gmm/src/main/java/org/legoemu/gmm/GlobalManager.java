@@ -233,14 +233,6 @@ public final class GlobalManager implements AutoCloseable
         return reaper == null ? 0 : reaper.memoryFailover().promotedHomes();
     }
 
-    /** The secondary of a process's vRegion, or -1. */
-    public int vregionSecondary(final int pid, final int vregion)
-    {
-        synchronized (lock)
-        {
-            return vregions.secondary(pid, vregion);
-        }
-    }
 
     /** Stops the failure detector and the server. Idempotent. */
     @Override

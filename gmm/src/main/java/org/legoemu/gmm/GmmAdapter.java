@@ -202,7 +202,8 @@ public final class GmmAdapter implements RequestHandler
             case M2G_REPLICA_REPLACEDecoder.TEMPLATE_ID:
             {
                 checkBlockLength(M2G_REPLICA_REPLACEDecoder.BLOCK_LENGTH);
-                final M2G_REPLICA_REPLACEDecoder d = replicaReplaceDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final M2G_REPLICA_REPLACEDecoder d =
+                    replicaReplaceDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
                 final int pid = d.pid();
                 final int vregion = d.vregion();
                 final int owner = vregions.owner(pid, vregion);

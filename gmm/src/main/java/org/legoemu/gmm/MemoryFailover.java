@@ -15,14 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the GMM does when it declares an mComponent DEAD under memory replication (LegoOS §4.7, which designed but
- * never implemented this): for each vRegion the dead mComponent owned, its secondary becomes the primary
- * (G2M_PROMOTE: it rebuilds the vRegion from its log and the storage backup) and gets a new secondary; for each
- * vRegion it was the secondary of, the primary seeds a new one (G2M_RESEED); for each process it was home of, the
- * process's home standby becomes the home (G2M_PROMOTE_HOME); for each process it was home standby of, the home is
- * told its new standby (G2M_PROMOTE_HOME to the home itself) and checkpoints to it at once. The directory changes only after the promoted
- * mComponent answered, so a pComponent asking for the owner meanwhile still gets the dead one, fails, and asks
- * again. A vRegion or home without a live replica is lost (logged; its process dies at its next access).
+ * What the GMM does when it declares an mComponent DEAD under memory replication (LegoOS §4.7, which designed but never
+ * implemented this): for each vRegion the dead mComponent owned, its secondary becomes the primary (G2M_PROMOTE: it
+ * rebuilds the vRegion from its log and the storage backup) and gets a new secondary; for each vRegion it was the
+ * secondary of, the primary seeds a new one (G2M_RESEED); for each process it was home of, the process's home standby
+ * becomes the home (G2M_PROMOTE_HOME); for each process it was home standby of, the home is told its new standby
+ * (G2M_PROMOTE_HOME to the home itself) and checkpoints to it at once. The directory changes only after the promoted
+ * mComponent answered, so a pComponent asking for the owner meanwhile still gets the dead one, fails, and asks again. A
+ * vRegion or home without a live replica is lost (logged; its process dies at its next access).
  *
  * <p>Runs on the {@link ProcessReaper}'s thread; remote calls are made without the GMM lock.
  */
@@ -45,7 +45,6 @@ final class MemoryFailover
     private final AtomicLong promotedVRegions = new AtomicLong();
     private final AtomicLong lostVRegions = new AtomicLong();
     private final AtomicLong promotedHomes = new AtomicLong();
-    private final AtomicLong restoredPages = new AtomicLong();
 
     MemoryFailover(
         final Object lock, final Membership membership, final ProcessPlacement placement,
@@ -125,11 +124,6 @@ final class MemoryFailover
         return promotedHomes.get();
     }
 
-    /** Pages the promoted secondaries restored from their logs. */
-    long restoredPages()
-    {
-        return restoredPages.get();
-    }
 
     private void promote(final int deadId, final int pid, final int vregion, final int secondary)
     {
@@ -153,8 +147,7 @@ final class MemoryFailover
         }
         try (ReplicaProxy proxy = new ReplicaProxy(transport.connect(address), timeoutNs))
         {
-            final long pages = proxy.promote(pid, vregion, newSecondary, pcomponentId);
-            restoredPages.addAndGet(pages);
+            proxy.promote(pid, vregion, newSecondary, pcomponentId);
         }
         catch (final FabricException ex)
         {

@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link HomeStandby} over the fabric: the standby of each process is asked of the GMM on its first checkpoint
- * (M2G_HOME_STANDBY) and sent M2M_HOME_CHECKPOINT with the monitor's state lock given up for the call (the home
- * thread calls it, see {@link HomeThreadDispatch}). A standby that does not answer is asked of the GMM again (it
- * names another once it has declared the old one DEAD) and sent the checkpoint again, for up to
- * {@link Replicator#PATIENCE_NS}; the home answers its pComponent only after that. Used by the home thread and the failover thread (a new standby), so its tables are concurrent.
+ * (M2G_HOME_STANDBY) and sent M2M_HOME_CHECKPOINT with the monitor's state lock given up for the call (the home thread
+ * calls it, see {@link HomeThreadDispatch}). A standby that does not answer is asked of the GMM again (it names another
+ * once it has declared the old one DEAD) and sent the checkpoint again, for up to {@link Replicator#PATIENCE_NS}; the
+ * home answers its pComponent only after that. Used by the home thread and the failover thread (a new standby), so its
+ * tables are concurrent.
  */
 final class RemoteHomeStandby implements HomeStandby
 {

@@ -108,11 +108,6 @@ public final class ReplicaLog
         return slotByVpn.size();
     }
 
-    /** Bytes of log held in memory: the current batch and the batches waiting for the backup writer. */
-    public long bytesInMemory()
-    {
-        return (long)current.length * (1 + pendingBatches.size());
-    }
 
     /**
      * Appends the newest contents of the page at {@code vaddr}.

@@ -110,16 +110,6 @@ public final class ReplicaLogs
         }
     }
 
-    /** Pages held by every log. */
-    public long pages()
-    {
-        long pages = 0;
-        for (final ReplicaLog log : byPid.values())
-        {
-            pages += log.pages();
-        }
-        return pages;
-    }
 
     /** The backup storage, for promotions. */
     public BackupStorage storage()

@@ -22,11 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the replication requests of an mComponent (LegoOS §4.7): as a secondary, M2M_REPLICA_APPEND into the
- * process's {@link ReplicaLog} and M2M_REPLICA_DROP at its exit; as a home standby, M2M_HOME_CHECKPOINT; and the GMM's failover orders: G2M_PROMOTE
- * (rebuild a vRegion from the log and become its primary, then seed its new secondary), G2M_RESEED (seed a new
- * secondary of a vRegion this monitor is primary of) and G2M_PROMOTE_HOME (become a process's home from its last
- * checkpoint). Runs where {@link MemoryAdapter} runs, under the monitor's state lock.
+ * Serves the replication requests of an mComponent (LegoOS §4.7): as a secondary, M2M_REPLICA_APPEND into the process's
+ * {@link ReplicaLog} and M2M_REPLICA_DROP at its exit; as a home standby, M2M_HOME_CHECKPOINT; and the GMM's failover
+ * orders: G2M_PROMOTE (rebuild a vRegion from the log and become its primary, then seed its new secondary), G2M_RESEED
+ * (seed a new secondary of a vRegion this monitor is primary of) and G2M_PROMOTE_HOME (become a process's home from its
+ * last checkpoint). Runs where {@link MemoryAdapter} runs, under the monitor's state lock.
  */
 final class ReplicaRequests
 {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
@@ -31,22 +30,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The primary's side of memory replication (LegoOS §4.7): every page stored and every VMA change applied in a
- * replicated vRegion is appended to the vRegion's secondary (M2M_REPLICA_APPEND) before the request that caused it
- * is answered, so a flush acknowledged to a pComponent is held by two mComponents.
+ * replicated vRegion is appended to the vRegion's secondary (M2M_REPLICA_APPEND) before the request that caused it is
+ * answered, so a flush acknowledged to a pComponent is held by two mComponents.
  *
- * <p>One replicator thread sends the appends in the order the monitor applied the changes (a queue), so the
- * secondary's log replays them in that order; the dispatch thread stores locally, hands the record over with the
- * request's {@link DeferredReply} and goes on with the next request, and a home-thread change waits with the
- * monitor's state lock given up. The thread learns each vRegion's secondary from the GMM (P2G_VREGION_LOOKUP) on
- * first use and records in the {@link RegionStore} whether the vRegion is replicated, so unreplicated vRegions skip
- * the queue. When a secondary cannot be reached, the thread asks the GMM for another (M2G_REPLICA_REPLACE) and
- * seeds it with every VMA and page of the vRegion (the first record resets the new secondary's log); when the GMM has
- * no other and still names the same one (it is slow, or cut off from this primary only), the change is sent to it
- * again for up to {@link #PATIENCE_NS}; with none left the vRegion runs unreplicated (one WARN line). G2M_RESEED (the GMM replaced a DEAD secondary) and a promotion
- * (this monitor became primary) seed the same way, in queue order.
+ * <p>One replicator thread sends the appends in the order the monitor applied the changes (a queue), so the secondary's
+ * log replays them in that order; the dispatch thread stores locally, hands the record over with the request's {@link
+ * DeferredReply} and goes on with the next request, and a home-thread change waits with the monitor's state lock given
+ * up. The thread learns each vRegion's secondary from the GMM (P2G_VREGION_LOOKUP) on first use and records in the
+ * {@link RegionStore} whether the vRegion is replicated, so unreplicated vRegions skip the queue. When a secondary
+ * cannot be reached, the thread asks the GMM for another (M2G_REPLICA_REPLACE) and seeds it with every VMA and page of
+ * the vRegion (the first record resets the new secondary's log); when the GMM has no other and still names the same one
+ * (it is slow, or cut off from this primary only), the change is sent to it again for up to {@link #PATIENCE_NS}; with
+ * none left the vRegion runs unreplicated (one WARN line). G2M_RESEED (the GMM replaced a DEAD secondary) and a
+ * promotion (this monitor became primary) seed the same way, in queue order.
  *
- * <p>Records and their page copies come from a pool, so the steady state allocates nothing but the fabric's
- * deferred answer.
+ * <p>Records and their page copies come from a pool, so the steady state allocates nothing but the fabric's deferred
+ * answer.
  */
 public final class Replicator implements AutoCloseable
 {
@@ -75,9 +74,6 @@ public final class Replicator implements AutoCloseable
     private final Int2ObjectHashMap<ReplicaProxy> proxies = new Int2ObjectHashMap<>();
     private final UnsafeBuffer seedPage = new UnsafeBuffer(new byte[PAGE_SIZE]);
     private final LongArrayList seedVpns = new LongArrayList();
-    private final AtomicLong appends = new AtomicLong();
-    private final AtomicLong seededPages = new AtomicLong();
-    private final AtomicLong unreplicated = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -225,26 +221,8 @@ public final class Replicator implements AutoCloseable
         queue.add(record(Kind.EXIT, pid, -1, 0));
     }
 
-    /** Appends sent so far. */
-    public long appends()
-    {
-        return appends.get();
-    }
 
-    /**
-     * Changes answered without a secondary holding them although their vRegion had one: the secondary did not answer
-     * for {@link #PATIENCE_NS} and the GMM kept naming it. Each is a window in which one more failure loses data.
-     */
-    public long unreplicatedChanges()
-    {
-        return unreplicated.get();
-    }
 
-    /** Pages sent while seeding new secondaries. */
-    public long seededPages()
-    {
-        return seededPages.get();
-    }
 
     @Override
     public void close()
@@ -368,7 +346,6 @@ public final class Replicator implements AutoCloseable
             try
             {
                 append(target.proxy, r, false);
-                appends.incrementAndGet();
                 return;
             }
             catch (final RemoteErrorException ex)
@@ -390,7 +367,6 @@ public final class Replicator implements AutoCloseable
             }
             if (System.nanoTime() > deadlineNs)
             {
-                unreplicated.incrementAndGet();
                 LOG.warn("pid {} vregion {}: no secondary took the change within {} ms; it is not replicated",
                     r.pid, r.vregion, TimeUnit.NANOSECONDS.toMillis(PATIENCE_NS));
                 return;
@@ -569,7 +545,6 @@ public final class Replicator implements AutoCloseable
                     sent++;
                 }
             }
-            seededPages.addAndGet(sent);
             LOG.info("pid {} vregion {}: seeded secondary {} with {} VMAs and {} pages", pid, vregion, secondaryId,
                 vmas.size(), sent);
         }

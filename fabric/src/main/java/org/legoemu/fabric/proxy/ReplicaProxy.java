@@ -19,13 +19,14 @@ import org.legoemu.fabric.sbe.VmaOp;
 
 /**
  * Calls to one mComponent about memory replication (LegoOS §4.7): a primary appending to a vRegion's secondary log
- * (M2M_REPLICA_APPEND) or dropping it at exit (M2M_REPLICA_DROP), a home sending its checkpoint to the process's home standby (M2M_HOME_CHECKPOINT), and the
- * GMM's failover orders (G2M_PROMOTE, G2M_RESEED, G2M_PROMOTE_HOME). Appends and checkpoints are idempotent (a page
- * or a VMA change applied twice in a row leaves what applying it once does; a checkpoint replaces the previous one)
- * and are sent again after a timeout ({@link CallRetries}); the failover orders are not.
+ * (M2M_REPLICA_APPEND) or dropping it at exit (M2M_REPLICA_DROP), a home sending its checkpoint to the process's home
+ * standby (M2M_HOME_CHECKPOINT), and the GMM's failover orders (G2M_PROMOTE, G2M_RESEED, G2M_PROMOTE_HOME). Appends and
+ * checkpoints are idempotent (a page or a VMA change applied twice in a row leaves what applying it once does; a
+ * checkpoint replaces the previous one) and are sent again after a timeout ({@link CallRetries}); the failover orders
+ * are not.
  *
- * <p>Reuses its encoders and buffers, so its calls are serialized: every public method is synchronized. The
- * append path allocates nothing.
+ * <p>Reuses its encoders and buffers, so its calls are serialized: every public method is synchronized. The append path
+ * allocates nothing.
  */
 public final class ReplicaProxy implements AutoCloseable
 {
