@@ -12,6 +12,9 @@ import org.legoemu.fabric.Responder;
 import org.legoemu.fabric.proxy.DirEntry;
 import org.legoemu.fabric.proxy.StatInfo;
 import org.legoemu.fabric.sbe.AckEncoder;
+import org.legoemu.fabric.sbe.M2S_BACKUP_DELETEDecoder;
+import org.legoemu.fabric.sbe.M2S_BACKUP_READDecoder;
+import org.legoemu.fabric.sbe.M2S_BACKUP_WRITEDecoder;
 import org.legoemu.fabric.sbe.M2S_READDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
@@ -34,7 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes sComponent requests (P2S_OPEN, P2S_READ, M2S_READ, P2S_WRITE, P2S_STAT, P2S_TRUNCATE, P2S_FSYNC,
  * P2S_MKDIR, P2S_UNLINK, P2S_RENAME, P2S_READDIR) by templateId, runs them through {@link FileOperations} and
- * encodes the replies (S2X_STAT_REPLY, S2X_DATA, S2X_DIR_ENTRIES, Ack).
+ * encodes the replies (S2X_STAT_REPLY, S2X_DATA, S2X_DIR_ENTRIES, Ack). The replica backup requests
+ * (M2S_BACKUP_WRITE, M2S_BACKUP_READ, M2S_BACKUP_DELETE) go to the {@link BackupArea} instead, which no P2S path
+ * reaches.
  * Runs on the server's single dispatch thread. Unknown templateIds, a wrong schemaId or a truncated message get
  * ErrorReply EPROTO and one log line; file errors get their Linux errno.
  */
@@ -43,6 +48,7 @@ public final class StorageAdapter implements RequestHandler
     private static final Logger LOG = LoggerFactory.getLogger(StorageAdapter.class);
 
     private final FileOperations files;
+    private final BackupArea backups;
     private final UnsafeBuffer request = new UnsafeBuffer(0, 0);
     private final byte[] transferBytes = new byte[FileOperations.MAX_TRANSFER_BYTES];
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -58,17 +64,22 @@ public final class StorageAdapter implements RequestHandler
     private final P2S_UNLINKDecoder unlinkDecoder = new P2S_UNLINKDecoder();
     private final P2S_RENAMEDecoder renameDecoder = new P2S_RENAMEDecoder();
     private final P2S_READDIRDecoder readdirDecoder = new P2S_READDIRDecoder();
+    private final M2S_BACKUP_WRITEDecoder backupWriteDecoder = new M2S_BACKUP_WRITEDecoder();
+    private final M2S_BACKUP_READDecoder backupReadDecoder = new M2S_BACKUP_READDecoder();
+    private final M2S_BACKUP_DELETEDecoder backupDeleteDecoder = new M2S_BACKUP_DELETEDecoder();
     private final S2X_DIR_ENTRIESEncoder dirEntriesEncoder = new S2X_DIR_ENTRIESEncoder();
     private final AckEncoder ackEncoder = new AckEncoder();
     private final S2X_DATAEncoder dataEncoder = new S2X_DATAEncoder();
     private final S2X_STAT_REPLYEncoder statEncoder = new S2X_STAT_REPLYEncoder();
 
     /**
-     * @param files the stateless file operations, confined to the storage root.
+     * @param files   the stateless file operations, confined to the storage root.
+     * @param backups the replica backup area.
      */
-    public StorageAdapter(final FileOperations files)
+    public StorageAdapter(final FileOperations files, final BackupArea backups)
     {
         this.files = files;
+        this.backups = backups;
     }
 
     @Override
@@ -201,6 +212,32 @@ public final class StorageAdapter implements RequestHandler
                 replyEntries(files.readdir(readdirDecoder.path(), cookie, maxEntries), responder);
                 break;
 
+            case M2S_BACKUP_WRITEDecoder.TEMPLATE_ID:
+                checkBlockLength(M2S_BACKUP_WRITEDecoder.BLOCK_LENGTH);
+                backupWriteDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                onBackupWrite(backupWriteDecoder, responder);
+                break;
+
+            case M2S_BACKUP_READDecoder.TEMPLATE_ID:
+                checkBlockLength(M2S_BACKUP_READDecoder.BLOCK_LENGTH);
+                backupReadDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final long backupOffset = backupReadDecoder.fileOffset();
+                final int backupLength = backupReadDecoder.length();
+                checkVarField(backupReadDecoder.limit());
+                final String backupName = backupReadDecoder.name();
+                checkTransferLength(backupName, backupLength);
+                final ByteBuffer dst = ByteBuffer.wrap(transferBytes, 0, backupLength);
+                replyData(backups.read(backupName, backupOffset, dst), dst.position(), responder);
+                break;
+
+            case M2S_BACKUP_DELETEDecoder.TEMPLATE_ID:
+                checkBlockLength(M2S_BACKUP_DELETEDecoder.BLOCK_LENGTH);
+                backupDeleteDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                checkVarField(backupDeleteDecoder.limit());
+                backups.delete(backupDeleteDecoder.name());
+                replyAck(responder, 0);
+                break;
+
             default:
                 throw new StorageException(Errnos.EPROTO, "unknown templateId " + templateId);
         }
@@ -213,17 +250,9 @@ public final class StorageAdapter implements RequestHandler
 
     private void onRead(final long fileOffset, final int length, final String path, final Responder responder)
     {
-        if (length < 0 || length > FileOperations.MAX_TRANSFER_BYTES)
-        {
-            throw new StorageException(Errnos.EINVAL, path + ": read length " + length + " outside 0.." +
-                FileOperations.MAX_TRANSFER_BYTES);
-        }
+        checkTransferLength(path, length);
         final ByteBuffer dst = ByteBuffer.wrap(transferBytes, 0, length);
-        final long fileSize = files.read(path, fileOffset, dst);
-        dataEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
-            .fileSize(fileSize)
-            .putData(transferBytes, 0, dst.position());
-        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + dataEncoder.encodedLength());
+        replyData(files.read(path, fileOffset, dst), dst.position(), responder);
     }
 
     private void onWrite(final P2S_WRITEDecoder decoder, final Responder responder)
@@ -232,19 +261,58 @@ public final class StorageAdapter implements RequestHandler
         checkVarField(decoder.limit());
         final String path = decoder.path();
         checkVarField(decoder.limit());
-        final int dataLength = decoder.dataLength();
+        final int n = receiveData(path, decoder.dataLength(), decoder::getData);
+        replyAck(responder, files.write(path, fileOffset, ByteBuffer.wrap(transferBytes, 0, n)));
+    }
+
+    private void onBackupWrite(final M2S_BACKUP_WRITEDecoder decoder, final Responder responder)
+    {
+        final long fileOffset = decoder.fileOffset();
+        checkVarField(decoder.limit());
+        final String name = decoder.name();
+        checkVarField(decoder.limit());
+        final int n = receiveData(name, decoder.dataLength(), decoder::getData);
+        replyAck(responder, backups.write(name, fileOffset, ByteBuffer.wrap(transferBytes, 0, n)));
+    }
+
+    /** How a decoder copies its var data field out: SBE's {@code getData(byte[], int, int)}. */
+    @FunctionalInterface
+    private interface DataField
+    {
+        int getData(byte[] dst, int dstOffset, int length);
+    }
+
+    /** Copies a request's data field of {@code dataLength} bytes into the transfer buffer; returns its length. */
+    private int receiveData(final String what, final int dataLength, final DataField field)
+    {
         if (dataLength > FileOperations.MAX_TRANSFER_BYTES)
         {
-            throw new StorageException(Errnos.EINVAL, path + ": write of " + dataLength + " bytes exceeds " +
+            throw new StorageException(Errnos.EINVAL, what + ": write of " + dataLength + " bytes exceeds " +
                 FileOperations.MAX_TRANSFER_BYTES);
         }
-        final int n = decoder.getData(transferBytes, 0, dataLength);
+        final int n = field.getData(transferBytes, 0, dataLength);
         if (n != dataLength)
         {
-            throw new StorageException(Errnos.EPROTO, path + ": write data truncated");
+            throw new StorageException(Errnos.EPROTO, what + ": write data truncated");
         }
-        final long sizeAfter = files.write(path, fileOffset, ByteBuffer.wrap(transferBytes, 0, n));
-        replyAck(responder, sizeAfter);
+        return n;
+    }
+
+    private static void checkTransferLength(final String what, final int length)
+    {
+        if (length < 0 || length > FileOperations.MAX_TRANSFER_BYTES)
+        {
+            throw new StorageException(Errnos.EINVAL, what + ": read length " + length + " outside 0.." +
+                FileOperations.MAX_TRANSFER_BYTES);
+        }
+    }
+
+    private void replyData(final long fileSize, final int length, final Responder responder)
+    {
+        dataEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
+            .fileSize(fileSize)
+            .putData(transferBytes, 0, length);
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + dataEncoder.encodedLength());
     }
 
     private void replyStat(final StatInfo stat, final Responder responder)

@@ -45,7 +45,6 @@ final class ProcessLifeSyscalls
     private static final int MAX_EXEC_STRINGS = 32 * 1024;
     /** Most argv + envp bytes execve(2) accepts: a quarter of the 8 MiB stack limit, as Linux (E2BIG). */
     private static final long MAX_EXEC_BYTES = 2L << 20;
-    private static final int S_IXUGO = 0111;
 
     private final LinuxProcess process;
     private final GuestThread self;
@@ -329,7 +328,7 @@ final class ProcessLifeSyscalls
         try
         {
             final StatInfo stat = process.storage().stat(path, true);
-            if (!stat.isRegularFile() || (stat.mode() & S_IXUGO) == 0)
+            if (!stat.isExecutableFile())
             {
                 return -Errno.EACCES;
             }
