@@ -168,7 +168,8 @@ public final class ProcessorMonitor implements AutoCloseable
         try
         {
             return new StorageProxy(
-                ctx.transport().connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()), ctx.timeoutNs());
+                () -> ctx.transport().connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()),
+                ctx.timeoutNs(), ctx.storageRetryWindowNs(), ctx.nanoClock());
         }
         catch (final FabricException ex)
         {

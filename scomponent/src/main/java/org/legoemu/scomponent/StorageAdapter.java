@@ -49,6 +49,7 @@ public final class StorageAdapter implements RequestHandler
 
     private final FileOperations files;
     private final BackupArea backups;
+    private final RequestDedup dedup = new RequestDedup();
     private final UnsafeBuffer request = new UnsafeBuffer(0, 0);
     private final byte[] transferBytes = new byte[FileOperations.MAX_TRANSFER_BYTES];
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -125,8 +126,12 @@ public final class StorageAdapter implements RequestHandler
             case P2S_OPENDecoder.TEMPLATE_ID:
                 checkBlockLength(P2S_OPENDecoder.BLOCK_LENGTH);
                 openDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final int openFlags = openDecoder.flags();
+                final int openMode = openDecoder.mode();
+                final long openId = openDecoder.requestId();
                 checkVarField(openDecoder.limit());
-                onOpen(openDecoder.flags(), openDecoder.mode(), openDecoder.path(), responder);
+                final String openPath = openDecoder.path();
+                replyStat((StatInfo)once(openId, () -> files.open(openPath, openFlags, openMode)), responder);
                 break;
 
             case P2S_READDecoder.TEMPLATE_ID:
@@ -178,29 +183,44 @@ public final class StorageAdapter implements RequestHandler
                 checkBlockLength(P2S_MKDIRDecoder.BLOCK_LENGTH);
                 mkdirDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
                 final int mode = mkdirDecoder.mode();
+                final long mkdirId = mkdirDecoder.requestId();
                 checkVarField(mkdirDecoder.limit());
-                files.mkdir(mkdirDecoder.path(), mode);
-                replyAck(responder, 0);
+                final String mkdirPath = mkdirDecoder.path();
+                replyAck(responder, (Long)once(mkdirId, () ->
+                {
+                    files.mkdir(mkdirPath, mode);
+                    return 0L;
+                }));
                 break;
 
             case P2S_UNLINKDecoder.TEMPLATE_ID:
                 checkBlockLength(P2S_UNLINKDecoder.BLOCK_LENGTH);
                 unlinkDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
                 final boolean removeDirectory = unlinkDecoder.removeDirectory() != 0;
+                final long unlinkId = unlinkDecoder.requestId();
                 checkVarField(unlinkDecoder.limit());
-                files.unlink(unlinkDecoder.path(), removeDirectory);
-                replyAck(responder, 0);
+                final String unlinkPath = unlinkDecoder.path();
+                replyAck(responder, (Long)once(unlinkId, () ->
+                {
+                    files.unlink(unlinkPath, removeDirectory);
+                    return 0L;
+                }));
                 break;
 
             case P2S_RENAMEDecoder.TEMPLATE_ID:
                 checkBlockLength(P2S_RENAMEDecoder.BLOCK_LENGTH);
                 renameDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
                 final int renameFlags = renameDecoder.flags();
+                final long renameId = renameDecoder.requestId();
                 checkVarField(renameDecoder.limit());
                 final String fromPath = renameDecoder.fromPath();
                 checkVarField(renameDecoder.limit());
-                files.rename(fromPath, renameDecoder.toPath(), renameFlags);
-                replyAck(responder, 0);
+                final String toPath = renameDecoder.toPath();
+                replyAck(responder, (Long)once(renameId, () ->
+                {
+                    files.rename(fromPath, toPath, renameFlags);
+                    return 0L;
+                }));
                 break;
 
             case P2S_READDIRDecoder.TEMPLATE_ID:
@@ -243,9 +263,39 @@ public final class StorageAdapter implements RequestHandler
         }
     }
 
-    private void onOpen(final int flags, final int mode, final String path, final Responder responder)
+    /** A non-idempotent file operation's result: a {@code Long} or a {@link StatInfo}. */
+    @FunctionalInterface
+    private interface Operation
     {
-        replyStat(files.open(path, flags, mode), responder);
+        Object apply();
+    }
+
+    /**
+     * Applies a non-idempotent request once: a request id seen before gets its first outcome again (its result, or
+     * its error rethrown) without being applied a second time (see {@link RequestDedup}).
+     */
+    private Object once(final long requestId, final Operation operation)
+    {
+        final Object earlier = dedup.outcome(requestId);
+        if (earlier instanceof StorageException)
+        {
+            throw (StorageException)earlier;
+        }
+        if (earlier != null)
+        {
+            return earlier;
+        }
+        try
+        {
+            final Object result = operation.apply();
+            dedup.remember(requestId, result);
+            return result;
+        }
+        catch (final StorageException ex)
+        {
+            dedup.remember(requestId, ex);
+            throw ex;
+        }
     }
 
     private void onRead(final long fileOffset, final int length, final String path, final Responder responder)
@@ -258,11 +308,13 @@ public final class StorageAdapter implements RequestHandler
     private void onWrite(final P2S_WRITEDecoder decoder, final Responder responder)
     {
         final long fileOffset = decoder.fileOffset();
+        final long requestId = decoder.requestId();
         checkVarField(decoder.limit());
         final String path = decoder.path();
         checkVarField(decoder.limit());
         final int n = receiveData(path, decoder.dataLength(), decoder::getData);
-        replyAck(responder, files.write(path, fileOffset, ByteBuffer.wrap(transferBytes, 0, n)));
+        replyAck(responder, (Long)once(requestId,
+            () -> files.write(path, fileOffset, ByteBuffer.wrap(transferBytes, 0, n))));
     }
 
     private void onBackupWrite(final M2S_BACKUP_WRITEDecoder decoder, final Responder responder)
@@ -342,6 +394,12 @@ public final class StorageAdapter implements RequestHandler
                 .name(entry.name());
         }
         responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + dirEntriesEncoder.encodedLength());
+    }
+
+    /** Requests answered from an earlier outcome (retries and duplicates) since start. */
+    public long replays()
+    {
+        return dedup.replays();
     }
 
     private void replyAck(final Responder responder, final long value)
