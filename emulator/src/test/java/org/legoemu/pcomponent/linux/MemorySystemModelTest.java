@@ -150,7 +150,7 @@ class MemorySystemModelTest
         /** Exits as ProcessorMonitor's run does: lines dropped, P2M_PROCESS_EXIT, X2G_PROCESS_EXIT, links closed. */
         void exit()
         {
-            memory.release();
+            memory.lines().release();
             try
             {
                 home.processExit(pid);
@@ -413,7 +413,7 @@ class MemorySystemModelTest
             final Proc parent = procs[slot];
             procs[1 - slot].exit();
             procs[1 - slot] = null;
-            parent.memory.writeBackAll();
+            parent.memory.lines().writeBackAll();
             final GmmProxy gmm = new GmmProxy(cluster.transport().connect(cluster.gmm().endpoint()), TIMEOUT_NS);
             final Placement placement = gmm.forkPlace(parent.pid);
             final MemoryProxy home =
