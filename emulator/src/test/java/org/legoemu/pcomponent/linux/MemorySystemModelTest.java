@@ -56,7 +56,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Random loads and stores (through {@link GuestMemory#page} and {@link GuestMemory#read}/{@link GuestMemory#write}),
  * anonymous mmap(MAP_FIXED), munmap, mprotect and brk (through the real {@link MemorySyscalls}), fork (the parent's
  * dirty lines written back, then P2M_FORK through the home, as {@code ProcessorMonitor}'s launcher does), exit and
- * two-thread steps (two threads of one process loading and storing on disjoint pages at once) run against a flat
+ * two- and four-thread steps (threads of one process loading and storing on disjoint pages at once, so that their
+ * misses, evictions and write-backs are in flight together on the pComponent) run against a flat
  * model memory per process. Every load equals the model; an access to an unmapped page, or one its protection
  * forbids, faults SIGSEGV; a fresh page reads zero. Each process has a 24-page window straddling the 1 GiB vRegion
  * boundary at 3 GiB (so with several mComponents its pages have two owners) and an 8-page heap above its brk.
@@ -699,6 +700,7 @@ class MemorySystemModelTest
             .withAction(1, fork())
             .withAction(1, exit())
             .withAction(1, threads())
+            .withAction(1, fourThreads())
             .withAction(1, threadsWithVm())
             .withMaxTransformations(60);
     }
@@ -804,6 +806,21 @@ class MemorySystemModelTest
         return () -> Combinators.combine(slot(), accesses(half.map((p) -> 2 * p)), accesses(half.map((p) -> 2 * p + 1)))
             .as((s, first, second) -> Transformer.mutate("threads " + s + ": " + first + " | " + second,
                 (m) -> Model.concurrently(() -> m.run(s, first), () -> m.run(s, second))));
+    }
+
+    /**
+     * Four threads of one process at once, thread k on the pages {@code page % 4 == k}: four misses (and the
+     * evictions and write-backs they cause) in flight together on the pComponent, over the real fabric.
+     */
+    private static Action.Independent<Model> fourThreads()
+    {
+        final Arbitrary<Integer> quarter = Arbitraries.integers().between(0, PAGES / 4 - 1);
+        return () -> Combinators.combine(slot(), accesses(quarter.map((p) -> 4 * p)),
+            accesses(quarter.map((p) -> 4 * p + 1)), accesses(quarter.map((p) -> 4 * p + 2)),
+            accesses(quarter.map((p) -> 4 * p + 3))).as((s, a, b, c, d) ->
+            Transformer.mutate("four threads " + s + ": " + a + " | " + b + " | " + c + " | " + d,
+                (m) -> Model.concurrently(() -> m.run(s, a), () -> m.run(s, b), () -> m.run(s, c),
+                    () -> m.run(s, d))));
     }
 
     /**
