@@ -17,7 +17,14 @@ import org.legoemu.abi.GuestFault;
 import org.legoemu.abi.GuestMemory;
 import org.legoemu.abi.Signal;
 import org.legoemu.abi.linux.Errno;
+import org.agrona.DirectBuffer;
 import org.legoemu.emulator.EmbeddedCluster;
+import org.legoemu.fabric.Client;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Reply;
+import org.legoemu.fabric.RequestHandler;
+import org.legoemu.fabric.Server;
+import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.proxy.ExecImage;
 import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.MemoryProxy;
@@ -41,6 +48,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -52,7 +60,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Stateful property over the real memory system: an embedded in-JVM cluster (GMM, sComponent, 1 to 3 mComponents with
  * round-robin vRegion placement, replication off or log) and, on the pComponent side, an ExCache of random size,
  * associativity, policy, victim buffer, piggyback and zero-fill shared by two processes, each with its own
- * {@link ProcessMemory}, {@link OwnerDirectory} and home {@link MemoryProxy} as {@code ProcessorMonitor} builds them.
+ * {@link ProcessMemory}, {@link OwnerDirectory} and home {@link MemoryProxy} as {@code ProcessorMonitor} builds them
+ * (its links to the owners slowed by a network trip, {@link TripTransport}).
  * Random loads and stores (through {@link GuestMemory#page} and {@link GuestMemory#read}/{@link GuestMemory#write}),
  * anonymous mmap(MAP_FIXED), munmap, mprotect and brk (through the real {@link MemorySyscalls}), fork (the parent's
  * dirty lines written back, then P2M_FORK through the home, as {@code ProcessorMonitor}'s launcher does), exit and
@@ -81,6 +90,8 @@ class MemorySystemModelTest
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
     private static final long DRAIN_NS = TimeUnit.SECONDS.toNanos(10);
     private static final String[] POLICIES = {"fifo", "lru", "random"};
+    /** The network trip added to each call from the pComponent to an owner, ns. */
+    private static final long TRIP_NS = 20_000;
 
     private static Path root;
     /** The system of the running try, closed after it whatever happened. */
@@ -203,7 +214,7 @@ class MemorySystemModelTest
             final MemoryProxy home =
                 new MemoryProxy(cluster.transport().connect(placement.homeAddress()), TIMEOUT_NS);
             final ExecImage image = home.execve(placement.pid(), pcomponentId, "/hello", List.of("hello"), List.of());
-            final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, cluster.transport(), TIMEOUT_NS);
+            final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, new TripTransport(cluster.transport()), TIMEOUT_NS);
             final ProcessMemory memory = new ProcessMemory(placement.pid(), pcomponentId, cache, owners);
             final LinuxProcess process = new LinuxProcess(placement.pid(), memory, home, null, console(), "/hello",
                 image.brk(), 0);
@@ -420,7 +431,7 @@ class MemorySystemModelTest
             final MemoryProxy home =
                 new MemoryProxy(cluster.transport().connect(placement.homeAddress()), TIMEOUT_NS);
             home.fork(parent.pid, placement.pid(), pcomponentId);
-            final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, cluster.transport(), TIMEOUT_NS);
+            final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, new TripTransport(cluster.transport()), TIMEOUT_NS);
             final ProcessMemory memory = new ProcessMemory(placement.pid(), pcomponentId, cache, owners);
             final LinuxProcess process = new LinuxProcess(parent.process, placement.pid(), memory, home, null);
             final Proc child = new Proc(placement, gmm, home, owners, memory, process, parent.heapStart);
@@ -530,6 +541,55 @@ class MemorySystemModelTest
         public String toString()
         {
             return description;
+        }
+    }
+
+    /**
+     * The pComponent's links to the owners with a network trip added to every call ({@link #TRIP_NS}, parked before
+     * the request is sent), as on a real fabric: with the in-JVM fabric's microsecond round trips a write-back is in
+     * flight too briefly for a thread step to meet it, and a lost write-back or a stale read under concurrent misses
+     * would go unseen.
+     */
+    private record TripTransport(Transport delegate) implements Transport
+    {
+        @Override
+        public Server serve(final Endpoint at, final String name, final RequestHandler handler)
+        {
+            return delegate.serve(at, name, handler);
+        }
+
+        @Override
+        public Client connect(final Endpoint peer)
+        {
+            final Client client = delegate.connect(peer);
+            return new Client()
+            {
+                @Override
+                public void call(final DirectBuffer request, final int offset, final int length, final Reply reply,
+                    final long timeoutNs)
+                {
+                    LockSupport.parkNanos(TRIP_NS);
+                    client.call(request, offset, length, reply, timeoutNs);
+                }
+
+                @Override
+                public Endpoint peer()
+                {
+                    return client.peer();
+                }
+
+                @Override
+                public void close()
+                {
+                    client.close();
+                }
+            };
+        }
+
+        @Override
+        public void close()
+        {
+            // the cluster closes its transport
         }
     }
 
