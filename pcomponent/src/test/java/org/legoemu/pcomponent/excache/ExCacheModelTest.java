@@ -65,10 +65,14 @@ class ExCacheModelTest
             backend = new SyncModelBackend()
             {
                 @Override
-                public synchronized void shootdown(final long vpn)
+                public void shootdown(final long vpn)
                 {
-                    readTlb.remove(vpn);
-                    writeTlb.remove(vpn);
+                    travel(); // a hart's safepoint handshake takes time too
+                    synchronized (this)
+                    {
+                        readTlb.remove(vpn);
+                        writeTlb.remove(vpn);
+                    }
                 }
             };
             backend.sameOwner = pid % 2 == 0;
