@@ -1,5 +1,6 @@
 package org.legoemu.pcomponent.memory;
 
+import org.legoemu.abi.GuestMemory;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
@@ -28,7 +29,7 @@ public final class OwnerDirectory
     /** log2 of the vRegion size: 1 GiB (LegoOS §4.4). */
     public static final int VREGION_SHIFT = 30;
     /** vRegions of the riscv64 Sv39 user address space (TASK_SIZE 256 GiB / 1 GiB). */
-    private static final int VREGIONS = 256;
+    private static final int VREGIONS = (int)(GuestMemory.TASK_SIZE >>> VREGION_SHIFT);
 
     private final int pid;
     private final GmmProxy gmm;

@@ -1,5 +1,6 @@
 package org.legoemu.pcomponent.memory;
 
+import org.legoemu.abi.GuestMemory;
 import org.legoemu.abi.TlbShootdown;
 import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.excache.ExCacheStats;
@@ -17,9 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ProcessLines implements LineBackend
 {
-    /** Top of the riscv64 Sv39 user address space (TASK_SIZE), bytes. */
-    private static final long TASK_SIZE = 0x40_0000_0000L;
-
     private final int pid;
     private final ExCache cache;
     private final RemoteLines remote;
@@ -160,7 +158,7 @@ public final class ProcessLines implements LineBackend
      */
     public void writeBackAll()
     {
-        cache.invalidate(pid, 0, TASK_SIZE, true);
+        cache.invalidate(pid, 0, GuestMemory.TASK_SIZE, true);
     }
 
     /** Number of pages still fresh (never touched since mapped). */
