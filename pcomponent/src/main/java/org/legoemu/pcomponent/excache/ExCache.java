@@ -395,8 +395,14 @@ public final class ExCache implements AutoCloseable
             throw failed;
         }
         table.lock.lock();
+        if (tenants.get(pid) != tenant)
+        {
+            table.lock.unlock(); // detached or re-attached meanwhile: look again (nothing to wait for)
+            setLock.unlock();
+            return -1;
+        }
         final int buffered = victims.find(pid, vpn);
-        if (table.inFlight(pid, vpn) || (buffered >= 0 && victims.busy(buffered)) || tenants.get(pid) != tenant)
+        if (table.inFlight(pid, vpn) || (buffered >= 0 && victims.busy(buffered)))
         {
             return awaitChange(setLock);
         }
