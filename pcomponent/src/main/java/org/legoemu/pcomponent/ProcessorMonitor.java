@@ -237,9 +237,9 @@ public final class ProcessorMonitor implements AutoCloseable
             final long wallNs = System.nanoTime() - startNs;
             result = outcome.signal() == null ?
                 new ProcessResult(process.exitStatus(), null, null, outcome.instructions(), wallNs,
-                    outcome.hartCpuNs(), memory.stats()) :
+                    outcome.hartCpuNs(), memory.lines().stats()) :
                 new ProcessResult(outcome.signal().shellExitStatus(), outcome.signal(), outcome.description(),
-                    outcome.instructions(), wallNs, outcome.hartCpuNs(), memory.stats());
+                    outcome.instructions(), wallNs, outcome.hartCpuNs(), memory.lines().stats());
         }
         catch (final InterruptedException ex)
         {
@@ -251,7 +251,7 @@ public final class ProcessorMonitor implements AutoCloseable
             load.ended(process.threads());
             process.fds().closeAll();
             process.vforkDone();
-            memory.release();
+            memory.lines().release();
             releaseMemory(home, owners, gmm, pid,
                 result == null ? 128 + Signal.SIGKILL.number() : result.exitStatus());
         }
@@ -409,7 +409,7 @@ public final class ProcessorMonitor implements AutoCloseable
                 load.ended(child.threads());
                 child.fds().closeAll();
                 child.vforkDone();
-                child.processMemory().release();
+                child.lines().release();
                 releaseMemory(links.home(), links.owners(), links.gmm(), pid, shellStatus);
                 links.close();
                 child.parentsChildren().ended(pid, waitStatus);

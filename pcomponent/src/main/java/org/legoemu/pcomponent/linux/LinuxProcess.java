@@ -3,6 +3,7 @@ package org.legoemu.pcomponent.linux;
 import org.legoemu.abi.GuestMemory;
 import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.StorageProxy;
+import org.legoemu.pcomponent.memory.ProcessLines;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 
 import java.util.concurrent.CountDownLatch;
@@ -133,9 +134,10 @@ public final class LinuxProcess
         return memory;
     }
 
-    public ProcessMemory processMemory()
+    /** The process's ExCache lines (what its VM system calls, fork and exit change). */
+    public ProcessLines lines()
     {
-        return memory;
+        return memory.lines();
     }
 
     public MemoryProxy home()
