@@ -1,8 +1,7 @@
 package org.legoemu.mcomponent;
 
+import org.agrona.concurrent.SystemNanoClock;
 import org.legoemu.abi.linux.Errno;
-import org.legoemu.fabric.Client;
-import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.Transport;
@@ -12,8 +11,8 @@ import org.legoemu.fabric.sbe.ComponentKind;
 
 /**
  * {@link ImageSource} over the cluster's sComponent, found with X2G_LOOKUP_COMPONENT(kind = SCOMPONENT) and read
- * with M2S_READ. The storage proxy is kept while its sComponent answers; after a transport failure the next read
- * looks the sComponent up again. Not thread-safe: used only on the monitor's dispatch thread.
+ * with M2S_READ. Reads are retried after transport failures (a lost message, a partition that heals) for ten call
+ * timeouts, looking the sComponent up again after a lost connection. Not thread-safe: used only on the monitor's dispatch thread.
  */
 public final class StorageImageSource implements ImageSource, AutoCloseable
 {
@@ -21,7 +20,8 @@ public final class StorageImageSource implements ImageSource, AutoCloseable
     private final Transport transport;
     private final long timeoutNs;
     private StorageProxy storage;
-    private Client storageClient;
+    /** Longest time an image read retries an unreachable sComponent, ns (ten call timeouts, at most this). */
+    private static final long MAX_RETRY_WINDOW_NS = 30_000_000_000L;
 
     /**
      * @param gmm       for finding the sComponent; used only on the calling thread.
@@ -82,9 +82,8 @@ public final class StorageImageSource implements ImageSource, AutoCloseable
     {
         if (storage == null)
         {
-            final Endpoint endpoint = gmm.lookupKind(ComponentKind.SCOMPONENT).address();
-            storageClient = transport.connect(endpoint);
-            storage = new StorageProxy(storageClient, timeoutNs);
+            storage = new StorageProxy(() -> transport.connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()),
+                timeoutNs, Math.min(10 * timeoutNs, MAX_RETRY_WINDOW_NS), SystemNanoClock.INSTANCE);
         }
         return storage;
     }
@@ -95,8 +94,7 @@ public final class StorageImageSource implements ImageSource, AutoCloseable
     {
         if (storage != null)
         {
-            storageClient.close();
-            storageClient = null;
+            storage.close();
             storage = null;
         }
     }

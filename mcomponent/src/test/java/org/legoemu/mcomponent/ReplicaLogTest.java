@@ -91,7 +91,9 @@ class ReplicaLogTest
             }
         }
         storage.awaitWrites(7);
-        assertTrue(storage.files.get("/b/pid-1000.log").length >= 7 * 4 * PAGE, "full batches reach the backup");
+        // The two full batches of the last round hold live pages, so they sit at two positions of the file; earlier
+        // batches may have been overwritten in place once all their pages were rewritten (position reuse).
+        assertTrue(storage.files.get("/b/pid-1000.log").length >= 2 * 4 * PAGE, "full batches reach the backup");
         assertEquals(10, log.pages());
 
         final RegionStore store = new RegionStore(1000, 7, pool);
