@@ -24,6 +24,8 @@ import org.legoemu.pcomponent.memory.HomeFailover;
 import org.legoemu.pcomponent.linux.ProcessLauncher;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
+import org.legoemu.pcomponent.model.ProcessClock;
+import org.legoemu.pcomponent.model.ProcessorModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,7 @@ public final class ProcessorMonitor implements AutoCloseable
     private final ProcessorContext ctx;
     private final ExCache cache;
     private final ProcessorLoad load;
+    private final ProcessorModel model;
     private Server server;
     private ExecService exec;
     private ClusterMembership membership;
@@ -56,6 +59,8 @@ public final class ProcessorMonitor implements AutoCloseable
             ctx.excacheBytes(), ctx.excacheWays(), EvictionPolicy.named(ctx.excachePolicy()), ctx.excacheVictims());
         this.cache.piggyback(ctx.excachePiggyback());
         this.cache.zeroFill(ctx.excacheZeroFill());
+        this.model = new ProcessorModel(ctx.fabricModel(), "pcomponent", ctx.excacheVictims(), ctx.excachePiggyback());
+        this.cache.observer(model);
         this.load = new ProcessorLoad(cache);
     }
 
@@ -88,6 +93,12 @@ public final class ProcessorMonitor implements AutoCloseable
     public ExCache excache()
     {
         return cache;
+    }
+
+    /** This pComponent in modeled time. */
+    public ProcessorModel model()
+    {
+        return model;
     }
 
     /**
@@ -179,6 +190,7 @@ public final class ProcessorMonitor implements AutoCloseable
     private long clusterMemoryBytes(final GmmProxy gmm)
     {
         long memoryBytes = 0;
+        int mcomponents = 0;
         try
         {
             for (final ComponentStatus component : gmm.status().components())
@@ -186,12 +198,17 @@ public final class ProcessorMonitor implements AutoCloseable
                 if (component.kind() == ComponentKind.MCOMPONENT)
                 {
                     memoryBytes += component.capacityBytes();
+                    mcomponents++;
                 }
             }
         }
         catch (final FabricException ex)
         {
             throw new LaunchException(ex.errno(), "cannot reach the GMM: " + ex.getMessage());
+        }
+        if (mcomponents > 0)
+        {
+            model.fabric().mcomponents(mcomponents);
         }
         return memoryBytes;
     }
@@ -219,6 +236,9 @@ public final class ProcessorMonitor implements AutoCloseable
         final LinuxProcess process = new LinuxProcess(
             pid, memory, home, storage, request.console(), request.path(), image.brk(), memoryBytes);
         process.launcher(children);
+        final java.time.Instant started = java.time.Instant.now();
+        process.clock(new ProcessClock(model, ctx.guestClock(), started.getEpochSecond() * 1_000_000_000L +
+            started.getNano()));
         load.started(process.threads());
         process.cwd(request.cwd());
         final GuestThread main = process.threads().create();
@@ -233,9 +253,9 @@ public final class ProcessorMonitor implements AutoCloseable
             final long wallNs = System.nanoTime() - startNs;
             result = outcome.signal() == null ?
                 new ProcessResult(process.exitStatus(), null, null, outcome.instructions(), wallNs,
-                    outcome.hartCpuNs(), memory.stats()) :
+                    outcome.hartCpuNs(), memory.stats(), process.clock().figures()) :
                 new ProcessResult(outcome.signal().shellExitStatus(), outcome.signal(), outcome.description(),
-                    outcome.instructions(), wallNs, outcome.hartCpuNs(), memory.stats());
+                    outcome.instructions(), wallNs, outcome.hartCpuNs(), memory.stats(), process.clock().figures());
         }
         catch (final InterruptedException ex)
         {

@@ -62,6 +62,7 @@ public final class ExCache implements AutoCloseable
     private boolean closed;
     private boolean piggyback = true;
     private boolean zeroFill = true;
+    private ExCacheObserver observer = ExCacheObserver.NONE;
 
     /** One attached process: where its lines live, its counters, and a write-back the flusher could not do. */
     private static final class Tenant
@@ -194,6 +195,23 @@ public final class ExCache implements AutoCloseable
         }
     }
 
+    /**
+     * Tells {@code observer} (the timing model) of every lookup, eviction, invalidation and detach from now on;
+     * {@link ExCacheObserver#NONE} for none.
+     */
+    public void observer(final ExCacheObserver observer)
+    {
+        lock.lock();
+        try
+        {
+            this.observer = observer;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
     /** Counters of the whole cache (every process). */
     public ExCacheStats stats()
     {
@@ -234,6 +252,7 @@ public final class ExCache implements AutoCloseable
         try
         {
             awaitFlushOutside(pid, 0, Long.MAX_VALUE);
+            observer.onDetach(pid);
             int dropped = 0;
             for (int slot = 0; slot < tagVpn.length; slot++)
             {
@@ -289,6 +308,7 @@ public final class ExCache implements AutoCloseable
                         {
                             tenant.stats.countHit();
                         }
+                        observer.onHit(pid, vpn, access);
                         policy.onHit(set, way);
                         return permit(slot, vaddr, access);
                     }
@@ -364,9 +384,13 @@ public final class ExCache implements AutoCloseable
         int way = freeWay(base);
         if (buffered >= 0)
         {
+            int evictedPid = 0;
+            long evictedVpn = INVALID;
             if (way < 0)
             {
                 way = policy.victim(set);
+                evictedPid = tagPid[base + way];
+                evictedVpn = tagVpn[base + way];
                 evict(base + way);
             }
             swap(base + way, buffered);
@@ -375,6 +399,7 @@ public final class ExCache implements AutoCloseable
                 flushWork.signal();
             }
             tenant.stats.countVictimHit();
+            observer.onMiss(pid, vpn, access, evictedPid, evictedVpn, false);
             policy.onFill(set, way);
             return permit(base + way, vaddr, access);
         }
@@ -396,6 +421,8 @@ public final class ExCache implements AutoCloseable
         }
         final long fetchAddress = vpn << GuestMemory.PAGE_SHIFT;
         final int freshProt = zeroFill ? tenant.backend.claimFresh(fetchAddress, access) : -1;
+        final int evictedPid = tagPid[slot];
+        final long evictedVpn = tagVpn[slot];
         final long startNs = System.nanoTime();
         final int lineProt = emptyAndFill(tenant, slot, entry, fetchAddress, vaddr, access, freshProt);
         if (freshProt >= 0)
@@ -410,6 +437,7 @@ public final class ExCache implements AutoCloseable
         tagPid[slot] = pid;
         prot[slot] = (byte)lineProt;
         dirty[slot] = false;
+        observer.onMiss(pid, vpn, access, evictedPid, evictedVpn, freshProt >= 0);
         policy.onFill(set, way);
         return permit(slot, vaddr, access);
     }
@@ -581,6 +609,7 @@ public final class ExCache implements AutoCloseable
         try
         {
             awaitFlushOutside(pid, firstVpn, endVpn);
+            observer.onInvalidate(pid, firstVpn, endVpn, writeBack);
             final Tenant owner = tenants.get(pid);
             int removed = 0;
             if (endVpn - firstVpn < tagVpn.length)

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The pComponent's Linux syscall layer for one process (riscv64 calling convention: number in a7, arguments in
  * a0..a5, result or -errno in a0). Memory syscalls go to the home mComponent, file syscalls to the sComponent,
- * the rest are answered here. Any other number returns -ENOSYS and is logged once per syscall with its name
+ * the rest are answered here; each call is charged in modeled time ({@link SyscallTiming}). Any other number returns -ENOSYS and is logged once per syscall with its name
  * and number.
  */
 public final class LinuxKernel implements SyscallHandler
@@ -69,6 +69,7 @@ public final class LinuxKernel implements SyscallHandler
             process.threads().exitGroup((int)a0 & 0xff);
             return EXIT;
         }
+        final boolean storageFile = SyscallTiming.onDescriptor(number) && process.fds().get(a0) instanceof StorageFile;
         long result;
         try
         {
@@ -82,6 +83,7 @@ public final class LinuxKernel implements SyscallHandler
             }
             result = -Errno.EFAULT; // a bad pointer argument: the syscall fails, the guest lives
         }
+        SyscallTiming.charge(process, number, storageFile, result);
         s.x[10] = result;
         return CONTINUE;
     }
