@@ -9,6 +9,9 @@ import org.legoemu.pcomponent.model.HartTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * One thread of a guest process (a Linux task sharing its thread group's address space, files and cwd): a tid, a
  * hart, and the per-thread addresses set by clone(2) and set_tid_address(2). Runs its hart on its own Java thread
@@ -24,6 +27,15 @@ public final class GuestThread implements Runnable
      * lookup sees the hart's modeled time at most this many instructions late (1.7 us at 2.4 GHz).
      */
     static final long RUN_SLICE_INSTRUCTIONS = 1L << 12;
+    /**
+     * Longest host time a hart waits between slices for the others to catch up in modeled time ({@link
+     * org.legoemu.pcomponent.model.HartPacer}): a hart blocked in a way the model is not told of holds it back no
+     * longer.
+     */
+    private static final long PACE_LIMIT_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long PACE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** Yields before parking: the wait is usually one miss of another hart, tens of us of host time. */
+    private static final int PACE_YIELDS = 100;
 
     private final int tid;
     private final GuestThreads group;
@@ -98,6 +110,7 @@ public final class GuestThread implements Runnable
     public void run()
     {
         runner = Thread.currentThread();
+        timer.yieldRequest(hart::requestYield);
         timer.bindToCurrentThread();
         final long cpuStartNs = HartClock.cpuNs();
         try
@@ -105,6 +118,7 @@ public final class GuestThread implements Runnable
             while (!hart.exited() && !hart.stopRequested())
             {
                 hart.run(RUN_SLICE_INSTRUCTIONS);
+                pace();
             }
             if (hart.exited())
             {
@@ -134,6 +148,29 @@ public final class GuestThread implements Runnable
             group.process().clock().ended(timer);
             HartTimer.unbindCurrentThread();
             group.ended(this, hart.instructionsRetired(), HartClock.cpuNs() - cpuStartNs);
+        }
+    }
+
+    /** Waits, holding no lock, while this hart is too far ahead of the others in modeled time (bounded). */
+    private void pace()
+    {
+        timer.publish();
+        if (timer.aheadNs() <= 0)
+        {
+            return;
+        }
+        final long giveUpNs = System.nanoTime() + PACE_LIMIT_NS;
+        int spins = 0;
+        while (timer.aheadNs() > 0 && !hart.stopRequested() && System.nanoTime() - giveUpNs < 0)
+        {
+            if (++spins < PACE_YIELDS)
+            {
+                Thread.yield(); // the hart it waits for needs this core, on a 2-core host
+            }
+            else
+            {
+                LockSupport.parkNanos(PACE_PARK_NS);
+            }
         }
     }
 

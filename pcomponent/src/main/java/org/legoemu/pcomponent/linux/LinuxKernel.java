@@ -6,6 +6,7 @@ import org.legoemu.abi.SyscallHandler;
 import org.legoemu.abi.hart.HartState;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.abi.linux.Syscalls;
+import org.legoemu.pcomponent.model.HartTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,11 @@ public final class LinuxKernel implements SyscallHandler
             return EXIT;
         }
         final boolean storageFile = SyscallTiming.onDescriptor(number) && process.fds().get(a0) instanceof StorageFile;
+        final HartTimer timer = HartTimer.current();
+        if (timer != null)
+        {
+            timer.waiting(true); // it may block: other harts must not wait for it in modeled time
+        }
         long result;
         try
         {
@@ -82,6 +88,13 @@ public final class LinuxKernel implements SyscallHandler
                 throw fault;
             }
             result = -Errno.EFAULT; // a bad pointer argument: the syscall fails, the guest lives
+        }
+        finally
+        {
+            if (timer != null)
+            {
+                timer.waiting(false);
+            }
         }
         SyscallTiming.charge(process, number, storageFile, result);
         s.x[10] = result;

@@ -32,6 +32,7 @@ public final class FabricModel
     private final ModeledServer storageService = new ModeledServer("scomponent service");
     private final Long2LongHashMap owners = new Long2LongHashMap(-1);
     private final Long2LongHashMap regionsTouched = new Long2LongHashMap(0);
+    private final HartPacer pacer = new HartPacer();
     private int mcomponents;
 
     /**
@@ -49,6 +50,12 @@ public final class FabricModel
     public FabricProfile profile()
     {
         return profile;
+    }
+
+    /** What keeps the cluster's running harts close in modeled time. */
+    public HartPacer pacer()
+    {
+        return pacer;
     }
 
     /** Sets the number of mComponents (a daemon pComponent learns it from the GMM at each launch). */

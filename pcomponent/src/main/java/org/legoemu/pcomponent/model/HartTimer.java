@@ -26,6 +26,12 @@ public final class HartTimer
     private long localEventNs;
     private final long[] bucketNs = new long[TimeBucket.ALL.length];
     private final long[] localBucketNs = new long[TimeBucket.ALL.length];
+    private final HartPacer pacer;
+    private volatile long publishedNs;
+    private volatile boolean waiting;
+    private Runnable yieldRequest = () ->
+    {
+    };
 
     /**
      * @param process      the process the hart belongs to.
@@ -41,6 +47,48 @@ public final class HartTimer
         this.instructionPs = process.profile().instructionPs();
         this.startNs = startNs;
         this.startLocalNs = startLocalNs;
+        this.publishedNs = startNs;
+        this.pacer = process.processor().fabric().pacer();
+    }
+
+    /**
+     * What ends the hart's current run slice ({@link org.legoemu.abi.hart.Hart#requestYield}), called on this thread
+     * when an event leaves the hart too far ahead of the others ({@link HartPacer}).
+     */
+    public void yieldRequest(final Runnable yieldRequest)
+    {
+        this.yieldRequest = yieldRequest;
+    }
+
+    /** The modeled time the hart last made known to the others, ns. */
+    public long publishedNs()
+    {
+        return publishedNs;
+    }
+
+    /** Makes the hart's modeled time known to the pacer (after each run slice and each event). */
+    public void publish()
+    {
+        publishedNs = nowNs();
+    }
+
+    /** Whether the hart is blocked (futex, pipe, sleep) and so does not hold the others back. */
+    public boolean waiting()
+    {
+        return waiting;
+    }
+
+    /** Marks the hart blocked (true) or running again (false); its time is published first. */
+    public void waiting(final boolean blocked)
+    {
+        publish();
+        this.waiting = blocked;
+    }
+
+    /** How far this hart is ahead of the slowest other running hart beyond the pacing quantum, ns (0 or less: go on). */
+    public long aheadNs()
+    {
+        return pacer.excessNs(this);
     }
 
     /** The timer of the hart running on the calling thread, or null on any other thread. */
@@ -53,11 +101,17 @@ public final class HartTimer
     public void bindToCurrentThread()
     {
         CURRENT.set(this);
+        pacer.register(this);
     }
 
-    /** Forgets the calling thread's timer. */
+    /** Forgets the calling thread's timer; its hart no longer holds the others back. */
     public static void unbindCurrentThread()
     {
+        final HartTimer timer = CURRENT.get();
+        if (timer != null)
+        {
+            timer.pacer.deregister(timer);
+        }
         CURRENT.remove();
     }
 
@@ -90,6 +144,11 @@ public final class HartTimer
         localEventNs += localNs;
         bucketNs[bucket.ordinal()] += modeledNs;
         localBucketNs[bucket.ordinal()] += localNs;
+        publish();
+        if (pacer.excessNs(this) > 0)
+        {
+            yieldRequest.run();
+        }
     }
 
     /**

@@ -1,0 +1,57 @@
+package org.legoemu.pcomponent.model;
+
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Keeps the running harts of a cluster within {@link #QUANTUM_NS} of each other in modeled time (conservative
+ * synchronization, as parallel simulators bound the skew between their cores). Without it the host's scheduler
+ * decides how far one hart runs ahead of another, and a hart that ran ahead books the modeled servers first while
+ * the ones behind fill the gaps it left: contention would depend on host timing. A hart that an event leaves more
+ * than a quantum ahead of the slowest running hart is asked to end its run slice ({@link HartTimer#yieldRequest});
+ * its thread then waits between slices, holding no lock, until the others catch up (or a bounded host time, see
+ * GuestThread), so a hart the model cannot see progressing (blocked in a way it is not told of) delays the others
+ * only briefly. Harts blocked in a futex, a pipe or a sleep do not count ({@link HartTimer#waiting}).
+ *
+ * <p>Thread-safe; reads no clock.
+ */
+public final class HartPacer
+{
+    /** How far ahead of the slowest running hart a hart may get, modeled ns: a few misses. */
+    public static final long QUANTUM_NS = 2_000;
+
+    private final CopyOnWriteArrayList<HartTimer> running = new CopyOnWriteArrayList<>();
+
+    void register(final HartTimer timer)
+    {
+        running.addIfAbsent(timer);
+    }
+
+    void deregister(final HartTimer timer)
+    {
+        running.remove(timer);
+    }
+
+    /**
+     * How far {@code timer} is ahead of the slowest other running hart beyond the quantum, ns; 0 or less when it may
+     * go on (also when it is alone).
+     */
+    public long excessNs(final HartTimer timer)
+    {
+        final long mine = timer.publishedNs();
+        long slowest = Long.MAX_VALUE;
+        for (final HartTimer other : running)
+        {
+            if (other != timer && !other.waiting())
+            {
+                slowest = Math.min(slowest, other.publishedNs());
+            }
+        }
+        return slowest == Long.MAX_VALUE ? 0 : mine - slowest - QUANTUM_NS;
+    }
+
+    /** Number of harts registered (for tests). */
+    public int harts()
+    {
+        return running.size();
+    }
+}
