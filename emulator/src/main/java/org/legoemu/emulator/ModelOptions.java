@@ -45,6 +45,21 @@ public final class ModelOptions
         }
     }
 
+    /** What is wrong with these options (an unknown profile or clock, a bad profile file), or null. */
+    public String problem()
+    {
+        try
+        {
+            profile();
+            clock();
+            return null;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return ex.getMessage();
+        }
+    }
+
     /**
      * The guest clock chosen.
      *
