@@ -26,7 +26,7 @@ public final class GuestThread implements Runnable
      * instret (and so its modeled clock, {@link HartTimer}) is brought up to date at the end of each slice: an ExCache
      * lookup sees the hart's modeled time at most this many instructions late (1.7 us at 2.4 GHz).
      */
-    static final long RUN_SLICE_INSTRUCTIONS = 1L << 12;
+    static final long RUN_SLICE_INSTRUCTIONS = Long.getLong("legoemu.slice", 1L << 12);
     /**
      * Longest host time a hart waits between slices for the others to catch up in modeled time ({@link
      * org.legoemu.pcomponent.model.HartPacer}): a hart blocked in a way the model is not told of holds it back no

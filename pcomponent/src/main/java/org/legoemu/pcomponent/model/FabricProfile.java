@@ -48,7 +48,7 @@ public record FabricProfile(
         new FabricProfile("legoos-ib40", 417, 100, 400, 100, 480, 40_000, 0, 4_500, 4_300, 4_500, 10_000, 2_000);
     /** 100 Gbit/s EDR InfiniBand with a polling mComponent (docs/modeled-time.md). */
     public static final FabricProfile IB_EDR =
-        new FabricProfile("ib-edr", 417, 100, 400, 100, 600, 100_000, 0, 1_000, 1_000, 1_000, 10_000, 2_000);
+        new FabricProfile("ib-edr", 417, 100, 400, 100, 800, 100_000, 0, 1_000, 1_000, 1_000, 10_000, 2_000);
     /** 100 Gbit/s RoCEv2 (docs/modeled-time.md). */
     public static final FabricProfile ROCE_100G =
         new FabricProfile("roce-100g", 417, 100, 400, 100, 900, 100_000, 0, 1_000, 1_000, 1_000, 10_000, 2_000);
