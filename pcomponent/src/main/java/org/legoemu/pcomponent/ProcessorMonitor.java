@@ -76,6 +76,9 @@ public final class ProcessorMonitor implements AutoCloseable
             new ProcessorAdapter(exec, this::componentId, this::endpoint));
         membership = ClusterMembership.join(ctx.transport(), ctx.gmm(), ComponentKind.PCOMPONENT, ctx.excacheBytes(),
             server.endpoint(), load, ctx.timeoutNs(), "pcomponent");
+        membership.leaseListener(silentNs -> load.killAll(Signal.SIGKILL, "killed: pComponent " + componentId() +
+            " was cut off from the GMM for " + silentNs / 1_000_000 + " ms and its lease ran out (the GMM frees " +
+            "the memory of a pComponent it declares DEAD)"));
         return this;
     }
 
@@ -179,7 +182,8 @@ public final class ProcessorMonitor implements AutoCloseable
         try
         {
             return new StorageProxy(
-                ctx.transport().connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()), ctx.timeoutNs());
+                () -> ctx.transport().connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()),
+                ctx.timeoutNs(), ctx.storageRetryWindowNs(), ctx.nanoClock());
         }
         catch (final FabricException ex)
         {

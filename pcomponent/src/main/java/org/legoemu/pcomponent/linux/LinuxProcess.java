@@ -187,9 +187,10 @@ public final class LinuxProcess
         return cwd;
     }
 
+    /** Sets the working directory, an absolute normalised path; a trailing slash is dropped ("/" stays). */
     public synchronized void cwd(final String cwd)
     {
-        this.cwd = cwd;
+        this.cwd = cwd.length() > 1 && cwd.endsWith("/") ? cwd.substring(0, cwd.length() - 1) : cwd;
     }
 
     public synchronized long brk()
@@ -220,7 +221,9 @@ public final class LinuxProcess
 
     /**
      * Resolves a guest path against the cwd (or against {@code base} for the *at calls) into a normalised
-     * absolute namespace path: "." and ".." are folded, ".." at "/" stays at "/" (path_resolution(7)).
+     * absolute namespace path: "." and ".." are folded, ".." at "/" stays at "/" (path_resolution(7)). A trailing
+     * slash (or a trailing "/.") is kept, so the sComponent still requires a directory there: open("/etc/passwd/")
+     * is ENOTDIR, as on Linux.
      */
     public static String resolve(final String base, final String path)
     {
@@ -241,6 +244,8 @@ public final class LinuxProcess
                 parts.addLast(part);
             }
         }
-        return "/" + String.join("/", parts);
+        final String normalised = "/" + String.join("/", parts);
+        final boolean directoryOnly = joined.endsWith("/") || joined.endsWith("/.");
+        return directoryOnly && !parts.isEmpty() ? normalised + "/" : normalised;
     }
 }

@@ -58,9 +58,13 @@ final class MemorySyscalls
 
     long mmap(final long addr, final long length, final int prot, final int flags, final long fd, final long offset)
     {
-        if (length <= 0)
+        if (length == 0)
         {
             return -Errno.EINVAL;
+        }
+        if (length < 0 || length > GuestMemory.TASK_SIZE)
+        {
+            return -Errno.ENOMEM; // Linux do_mmap: a length that page-aligns to 0 or exceeds TASK_SIZE
         }
         String path = null;
         if ((flags & MAP_ANONYMOUS) == 0)
