@@ -22,11 +22,12 @@ public final class GuestThread implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(GuestThread.class);
     /**
-     * Instructions per {@link Hart#run} call; the loop between calls checks for a stop. Short, because the hart's
-     * instret (and so its modeled clock, {@link HartTimer}) is brought up to date at the end of each slice: an ExCache
-     * lookup sees the hart's modeled time at most this many instructions late (1.7 us at 2.4 GHz).
+     * Instructions per {@link Hart#run} call; the loop between calls checks for a stop and paces the hart. Fairly
+     * short, because the hart's instret (and so its modeled clock, {@link HartTimer}) is brought up to date at the end
+     * of each slice: an ExCache lookup sees the hart's modeled time at most this many instructions late (27 us at
+     * 2.4 GHz). 4096 would be 1.7 us but cost about 10 % of guest MIPS (docs/performance.md, "Modeled time").
      */
-    static final long RUN_SLICE_INSTRUCTIONS = Long.getLong("legoemu.slice", 1L << 12);
+    static final long RUN_SLICE_INSTRUCTIONS = 1L << 16;
     /**
      * Longest host time a hart waits between slices for the others to catch up in modeled time ({@link
      * org.legoemu.pcomponent.model.HartPacer}): a hart blocked in a way the model is not told of holds it back no
