@@ -60,7 +60,7 @@ public record FabricProfile(
         new FabricProfile("tcp-10g", 417, 100, 400, 100, 10_000, 10_000, 5_000, 4_500, 4_300, 4_500, 10_000, 2_000);
     /** Everything local: a miss costs one DRAM access, a write-back nothing (slowdown about 1). */
     public static final FabricProfile LOCAL =
-        new FabricProfile("local", 417, 100, 400, 100, 0, 0, 0, 100, 0, 0, 10_000, 2_000);
+        new FabricProfile("local", 417, 100, 100, 100, 0, 0, 0, 100, 0, 0, 10_000, 2_000);
 
     /** The shipped profiles by name, default first. */
     public static final Map<String, FabricProfile> NAMED = named(
