@@ -24,6 +24,7 @@ import org.legoemu.pcomponent.memory.HomeFailover;
 import org.legoemu.pcomponent.linux.ProcessLauncher;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
+import org.legoemu.pcomponent.model.ModelFigures;
 import org.legoemu.pcomponent.model.ProcessClock;
 import org.legoemu.pcomponent.model.ProcessorModel;
 import org.slf4j.Logger;
@@ -432,7 +433,8 @@ public final class ProcessorMonitor implements AutoCloseable
                 child.processMemory().release();
                 releaseMemory(links.home(), links.owners(), links.gmm(), pid, shellStatus);
                 links.close();
-                child.parentsChildren().ended(pid, waitStatus);
+                final ModelFigures modeled = child.clock().figures();
+                child.parentsChildren().ended(pid, waitStatus, modeled.modeledNs(), modeled.localNs());
             }
         }
     }
