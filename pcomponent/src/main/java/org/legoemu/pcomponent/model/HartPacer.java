@@ -1,6 +1,6 @@
 package org.legoemu.pcomponent.model;
 
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Arrays;
 
 /**
  * Keeps the running harts of a cluster within {@link #QUANTUM_NS} of each other in modeled time (conservative
@@ -12,23 +12,42 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * GuestThread), so a hart the model cannot see progressing (blocked in a way it is not told of) delays the others
  * only briefly. Harts blocked in a futex, a pipe or a sleep do not count ({@link HartTimer#waiting}).
  *
- * <p>Thread-safe; reads no clock.
+ * <p>Thread-safe; reads no clock. {@link #excessNs} (called at every event) reads an array snapshot and allocates
+ * nothing.
  */
 public final class HartPacer
 {
     /** How far ahead of the slowest running hart a hart may get, modeled ns: a few misses. */
     public static final long QUANTUM_NS = 2_000;
 
-    private final CopyOnWriteArrayList<HartTimer> running = new CopyOnWriteArrayList<>();
+    private volatile HartTimer[] running = new HartTimer[0];
 
-    void register(final HartTimer timer)
+    synchronized void register(final HartTimer timer)
     {
-        running.addIfAbsent(timer);
+        for (final HartTimer t : running)
+        {
+            if (t == timer)
+            {
+                return;
+            }
+        }
+        final HartTimer[] more = Arrays.copyOf(running, running.length + 1);
+        more[running.length] = timer;
+        running = more;
     }
 
-    void deregister(final HartTimer timer)
+    synchronized void deregister(final HartTimer timer)
     {
-        running.remove(timer);
+        final HartTimer[] fewer = new HartTimer[running.length];
+        int n = 0;
+        for (final HartTimer t : running)
+        {
+            if (t != timer)
+            {
+                fewer[n++] = t;
+            }
+        }
+        running = Arrays.copyOf(fewer, n);
     }
 
     /**
@@ -39,7 +58,12 @@ public final class HartPacer
     {
         final long mine = timer.publishedNs();
         long slowest = Long.MAX_VALUE;
-        for (final HartTimer other : running)
+        final HartTimer[] harts = running;
+        if (harts.length < 2)
+        {
+            return 0;
+        }
+        for (final HartTimer other : harts)
         {
             if (other != timer && !other.waiting())
             {
@@ -52,6 +76,6 @@ public final class HartPacer
     /** Number of harts registered (for tests). */
     public int harts()
     {
-        return running.size();
+        return running.length;
     }
 }
