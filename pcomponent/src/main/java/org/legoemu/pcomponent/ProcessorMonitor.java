@@ -77,7 +77,7 @@ public final class ProcessorMonitor implements AutoCloseable
             new ProcessorAdapter(exec, this::componentId, this::endpoint));
         membership = ClusterMembership.join(ctx.transport(), ctx.gmm(), ComponentKind.PCOMPONENT, ctx.excacheBytes(),
             server.endpoint(), load, ctx.timeoutNs(), "pcomponent");
-        membership.leaseListener(silentNs -> load.killAll(Signal.SIGKILL, "killed: pComponent " + componentId() +
+        membership.leaseListener(silentNs -> load.killAll(Signal.SIGKILL, "pComponent " + componentId() +
             " was cut off from the GMM for " + silentNs / 1_000_000 + " ms and its lease ran out (the GMM frees " +
             "the memory of a pComponent it declares DEAD)"));
         return this;
@@ -140,7 +140,7 @@ public final class ProcessorMonitor implements AutoCloseable
             home.client().close();
             if (storage != null)
             {
-                storage.client().close();
+                storage.close();
             }
             for (final MemoryProxy owner : owners.owners())
             {
@@ -258,9 +258,10 @@ public final class ProcessorMonitor implements AutoCloseable
             final long wallNs = System.nanoTime() - startNs;
             result = outcome.signal() == null ?
                 new ProcessResult(process.exitStatus(), null, null, outcome.instructions(), wallNs,
-                    outcome.hartCpuNs(), memory.stats(), process.clock().figures()) :
+                    outcome.hartCpuNs(), memory.lines().stats(), process.clock().figures()) :
                 new ProcessResult(outcome.signal().shellExitStatus(), outcome.signal(), outcome.description(),
-                    outcome.instructions(), wallNs, outcome.hartCpuNs(), memory.stats(), process.clock().figures());
+                    outcome.instructions(), wallNs, outcome.hartCpuNs(), memory.lines().stats(),
+                    process.clock().figures());
         }
         catch (final InterruptedException ex)
         {
@@ -272,7 +273,7 @@ public final class ProcessorMonitor implements AutoCloseable
             load.ended(process.threads());
             process.fds().closeAll();
             process.vforkDone();
-            memory.release();
+            memory.lines().release();
             releaseMemory(home, owners, gmm, pid,
                 result == null ? 128 + Signal.SIGKILL.number() : result.exitStatus());
         }
@@ -334,7 +335,7 @@ public final class ProcessorMonitor implements AutoCloseable
         {
             gmm.client().close();
             home.client().close();
-            storage.client().close();
+            storage.close();
             for (final MemoryProxy owner : owners.owners())
             {
                 owner.client().close();
@@ -430,7 +431,7 @@ public final class ProcessorMonitor implements AutoCloseable
                 load.ended(child.threads());
                 child.fds().closeAll();
                 child.vforkDone();
-                child.processMemory().release();
+                child.lines().release();
                 releaseMemory(links.home(), links.owners(), links.gmm(), pid, shellStatus);
                 links.close();
                 final ModelFigures modeled = child.clock().figures();

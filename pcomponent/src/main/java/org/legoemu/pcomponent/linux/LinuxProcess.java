@@ -3,8 +3,9 @@ package org.legoemu.pcomponent.linux;
 import org.legoemu.abi.GuestMemory;
 import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.StorageProxy;
-import org.legoemu.pcomponent.model.ProcessClock;
+import org.legoemu.pcomponent.memory.ProcessLines;
 import org.legoemu.pcomponent.memory.ProcessMemory;
+import org.legoemu.pcomponent.model.ProcessClock;
 
 import java.util.concurrent.CountDownLatch;
 
@@ -150,9 +151,10 @@ public final class LinuxProcess
         return memory;
     }
 
-    public ProcessMemory processMemory()
+    /** The process's ExCache lines (what its VM system calls, fork and exit change). */
+    public ProcessLines lines()
     {
-        return memory;
+        return memory.lines();
     }
 
     public MemoryProxy home()

@@ -90,7 +90,7 @@ final class ProcessLifeSyscalls
         final List<GuestThread> paused = process.threads().pauseOthers(self);
         try
         {
-            process.processMemory().writeBackAll();
+            process.lines().writeBackAll();
             child = launcher.fork(process);
         }
         catch (final ProcessLauncher.Refused ex)
@@ -293,11 +293,11 @@ final class ProcessLifeSyscalls
         {
             return -Errno.EINTR;
         }
-        process.processMemory().invalidate(0, GuestMemory.TASK_SIZE, false);
+        process.lines().invalidate(0, GuestMemory.TASK_SIZE, false);
         final ExecImage image;
         try
         {
-            image = process.home().execve(process.pid(), process.processMemory().pcomponentId(), path, argv, envp);
+            image = process.home().execve(process.pid(), process.lines().pcomponentId(), path, argv, envp);
         }
         catch (final FabricException ex)
         {
