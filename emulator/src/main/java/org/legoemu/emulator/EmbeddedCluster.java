@@ -301,7 +301,8 @@ public final class EmbeddedCluster implements AutoCloseable
     private void startMonitors()
     {
         gmm = new GlobalManager(new GmmContext().transport(view(GMM)).listenEndpoint(any()).timeoutNs(timeoutNs)
-            .vregionPlacementPolicy(config.placement().create()).replication(config.replication())).start();
+            .vregionPlacementPolicy(config.placement().create()).replication(config.replication())
+            .fabricModel(config.fabricProfile().name())).start();
         started.add(gmm);
         final Endpoint gmmEndpoint = gmm.endpoint();
         backupDirectory = temporaryBackupDirectory();

@@ -42,6 +42,7 @@ public final class ProcessorContext
     private long clientLeaseNs = TimeUnit.SECONDS.toNanos(30);
     private FabricModel fabricModel;
     private GuestClock guestClock = GuestClock.HOST;
+    private boolean fabricModelFromGmm;
     private long storageRetryWindowNs = DEFAULT_STORAGE_RETRY_WINDOW_NS;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
@@ -223,6 +224,21 @@ public final class ProcessorContext
     public FabricModel fabricModel()
     {
         return fabricModel;
+    }
+
+    /**
+     * Whether the pComponent replaces {@link #fabricModel()}'s profile with the one the GMM names at registration (a
+     * daemon started without {@code --fabric-model}: every member models with the cluster's profile); default false.
+     */
+    public ProcessorContext fabricModelFromGmm(final boolean fromGmm)
+    {
+        this.fabricModelFromGmm = fromGmm;
+        return this;
+    }
+
+    public boolean fabricModelFromGmm()
+    {
+        return fabricModelFromGmm;
     }
 
     /** Which time guests read (docs/modeled-time.md, "Guest clock"); default {@link GuestClock#HOST}. */

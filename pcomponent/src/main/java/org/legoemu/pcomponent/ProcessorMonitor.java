@@ -24,6 +24,8 @@ import org.legoemu.pcomponent.memory.HomeFailover;
 import org.legoemu.pcomponent.linux.ProcessLauncher;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
+import org.legoemu.pcomponent.model.FabricModel;
+import org.legoemu.pcomponent.model.FabricProfile;
 import org.legoemu.pcomponent.model.ModelFigures;
 import org.legoemu.pcomponent.model.ProcessClock;
 import org.legoemu.pcomponent.model.ProcessorModel;
@@ -47,7 +49,7 @@ public final class ProcessorMonitor implements AutoCloseable
     private final ProcessorContext ctx;
     private final ExCache cache;
     private final ProcessorLoad load;
-    private final ProcessorModel model;
+    private volatile ProcessorModel model;
     private Server server;
     private ExecService exec;
     private ClusterMembership membership;
@@ -77,6 +79,19 @@ public final class ProcessorMonitor implements AutoCloseable
             new ProcessorAdapter(exec, this::componentId, this::endpoint));
         membership = ClusterMembership.join(ctx.transport(), ctx.gmm(), ComponentKind.PCOMPONENT, ctx.excacheBytes(),
             server.endpoint(), load, ctx.timeoutNs(), "pcomponent");
+        final String clusterModel = membership.fabricModel();
+        if (ctx.fabricModelFromGmm() && FabricProfile.NAMED.containsKey(clusterModel))
+        {
+            model = new ProcessorModel(new FabricModel(FabricProfile.named(clusterModel), 1,
+                ctx.fabricModel().replicated()), "pcomponent", ctx.excacheVictims(), ctx.excachePiggyback());
+            cache.observer(model);
+            LOG.info("timing model: fabric profile {} (the GMM's)", clusterModel);
+        }
+        else if (ctx.fabricModelFromGmm())
+        {
+            LOG.warn("the GMM names fabric model '{}', which this pComponent does not know: modeling with {}",
+                clusterModel, model.profile().name());
+        }
         membership.leaseListener(silentNs -> load.killAll(Signal.SIGKILL, "pComponent " + componentId() +
             " was cut off from the GMM for " + silentNs / 1_000_000 + " ms and its lease ran out (the GMM frees " +
             "the memory of a pComponent it declares DEAD)"));

@@ -46,6 +46,8 @@ public final class PComponentCommand extends DaemonCommand
         {
             final ProcessorMonitor processor = new ProcessorMonitor(new ProcessorContext()
                 .fabricModel(new FabricModel(profile, 1, true)).guestClock(model.clock())
+                .fabricModelFromGmm(!spec.commandLine().getParseResult().hasMatchedOption("--fabric-model") &&
+                    model.fabricModelFile == null)
                 .transport(transport).listen(options.listen).gmm(options.gmm)
                 .excacheBytes(excache.excacheBytes).excacheWays(excache.excacheWays)
                 .excachePolicy(excache.excachePolicy).excacheVictims(excache.excacheVictims)

@@ -52,6 +52,12 @@ public final class FabricModel
         return profile;
     }
 
+    /** Whether write-backs are replicated to a secondary (with 2 or more mComponents). */
+    public boolean replicated()
+    {
+        return replicated;
+    }
+
     /** What keeps the cluster's running harts close in modeled time. */
     public HartPacer pacer()
     {
