@@ -129,7 +129,8 @@ public final class ProcessorMonitor implements AutoCloseable
     public ProcessResult execute(final LaunchRequest request)
     {
         final long timeoutNs = ctx.timeoutNs();
-        final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs);
+        final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs)
+            .retryWindowNs(ctx.retryWindowNs());
         final Placement placement;
         try
         {
@@ -199,7 +200,7 @@ public final class ProcessorMonitor implements AutoCloseable
         {
             return new StorageProxy(
                 () -> ctx.transport().connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()),
-                ctx.timeoutNs(), ctx.storageRetryWindowNs(), ctx.nanoClock());
+                ctx.timeoutNs(), ctx.retryWindowNs(), ctx.nanoClock());
         }
         catch (final FabricException ex)
         {
@@ -372,7 +373,8 @@ public final class ProcessorMonitor implements AutoCloseable
         public LinuxProcess fork(final LinuxProcess parent)
         {
             final long timeoutNs = ctx.timeoutNs();
-            final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs);
+            final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs)
+            .retryWindowNs(ctx.retryWindowNs());
             final Placement placement;
             try
             {
