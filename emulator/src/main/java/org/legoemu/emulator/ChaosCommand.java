@@ -46,6 +46,9 @@ public final class ChaosCommand implements Callable<Integer>
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin
+    ModelOptions model = new ModelOptions();
+
+    @CommandLine.Mixin
     Lego.Verbosity verbosity;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
@@ -128,7 +131,8 @@ public final class ChaosCommand implements Callable<Integer>
             final GuestLocation location = target.location();
             final List<String> argv = target.argv();
             final EmbeddedCluster.Config config = new EmbeddedCluster.Config(pcomponents, mcomponents, excacheBytes,
-                8, "lru", memoryBytes, location.root(), transport).withReplication(replication);
+                8, "lru", memoryBytes, location.root(), transport).withReplication(replication)
+                .withModel(model.profile(), model.clock());
             harness = new ChaosHarness(new ChaosHarness.Settings(config, kinds, faultsPerRun, timeoutNs),
                 new ChaosGuest(location.namespacePath(), argv, List.of(), location.cwd(), new byte[0]));
         }

@@ -25,6 +25,9 @@ import org.legoemu.pcomponent.ProcessorContext;
 import org.legoemu.pcomponent.ProcessorMonitor;
 import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.linux.Console;
+import org.legoemu.pcomponent.model.FabricModel;
+import org.legoemu.pcomponent.model.FabricProfile;
+import org.legoemu.pcomponent.model.GuestClock;
 import org.legoemu.scomponent.StorageContext;
 import org.legoemu.scomponent.StorageMonitor;
 
@@ -69,12 +72,35 @@ public final class EmbeddedCluster implements AutoCloseable
      * @param excacheZeroFill whether fresh anonymous pages are created zeroed on the pComponent, not fetched.
      * @param replication   the GMM's memory replication mode (LegoOS §4.7); without a second mComponent there is
      *                      nothing to replicate to.
+     * @param fabricProfile the timing model's fabric profile (docs/modeled-time.md).
+     * @param guestClock    which time guests read.
      */
     public record Config(
         int pcomponents, int mcomponents, long excacheBytes, int excacheWays, String excachePolicy,
         int excacheVictims, boolean excachePiggyback, long memoryBytes, Path storageRoot, String transport,
-        VRegionPlacement placement, boolean excacheZeroFill, Replication replication)
+        VRegionPlacement placement, boolean excacheZeroFill, Replication replication, FabricProfile fabricProfile,
+        GuestClock guestClock)
     {
+        /** A configuration with the default fabric profile ({@code legoos-ib40}) and the host guest clock. */
+        public Config(
+            final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
+            final String excachePolicy, final int excacheVictims, final boolean excachePiggyback,
+            final long memoryBytes, final Path storageRoot, final String transport, final VRegionPlacement placement,
+            final boolean excacheZeroFill, final Replication replication)
+        {
+            this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims, excachePiggyback,
+                memoryBytes, storageRoot, transport, placement, excacheZeroFill, replication,
+                FabricProfile.LEGOOS_IB40, GuestClock.HOST);
+        }
+
+        /** This configuration with another fabric profile and guest clock. */
+        public Config withModel(final FabricProfile profile, final GuestClock clock)
+        {
+            return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
+                excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, replication, profile,
+                clock);
+        }
+
         /** A configuration with the default replication ({@link Replication#DEFAULT}). */
         public Config(
             final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
@@ -90,7 +116,8 @@ public final class EmbeddedCluster implements AutoCloseable
         public Config withReplication(final Replication mode)
         {
             return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
-                excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, mode);
+                excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, mode, fabricProfile,
+                guestClock);
         }
 
         /** A configuration with zero-fill on. */
@@ -144,6 +171,10 @@ public final class EmbeddedCluster implements AutoCloseable
             if (replication == null)
             {
                 throw new IllegalArgumentException("--replication must be off or log");
+            }
+            if (fabricProfile == null || guestClock == null)
+            {
+                throw new IllegalArgumentException("no fabric profile or guest clock");
             }
         }
     }
@@ -270,7 +301,8 @@ public final class EmbeddedCluster implements AutoCloseable
     private void startMonitors()
     {
         gmm = new GlobalManager(new GmmContext().transport(view(GMM)).listenEndpoint(any()).timeoutNs(timeoutNs)
-            .vregionPlacementPolicy(config.placement().create()).replication(config.replication())).start();
+            .vregionPlacementPolicy(config.placement().create()).replication(config.replication())
+            .fabricModel(config.fabricProfile().name())).start();
         started.add(gmm);
         final Endpoint gmmEndpoint = gmm.endpoint();
         backupDirectory = temporaryBackupDirectory();
@@ -288,9 +320,12 @@ public final class EmbeddedCluster implements AutoCloseable
             started.add(memory);
             memories.add(memory);
         }
+        final FabricModel fabricModel = new FabricModel(config.fabricProfile(), config.mcomponents(),
+            config.replication() != Replication.OFF && config.mcomponents() >= 2);
         for (int i = 0; i < config.pcomponents(); i++)
         {
             final ProcessorMonitor processor = new ProcessorMonitor(new ProcessorContext()
+                .fabricModel(fabricModel).guestClock(config.guestClock())
                 .transport(view(processorName(i))).listen(any()).gmm(gmmEndpoint)
                 .excacheBytes(config.excacheBytes()).excacheWays(config.excacheWays())
                 .excachePolicy(config.excachePolicy()).excacheVictims(config.excacheVictims())

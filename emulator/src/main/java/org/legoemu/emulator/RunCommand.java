@@ -54,6 +54,9 @@ public final class RunCommand implements Callable<Integer>
     @CommandLine.Mixin
     ExCacheOptions excache;
 
+    @CommandLine.Mixin
+    ModelOptions model = new ModelOptions();
+
     @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "4GiB", converter = SizeConverter.class,
         description = "Memory of each mComponent; reserved, not allocated, until touched (default: ${DEFAULT-VALUE}).")
     long memoryBytes;
@@ -104,10 +107,19 @@ public final class RunCommand implements Callable<Integer>
         }
         final Console console = parent.console();
 
-        final EmbeddedCluster.Config config = new EmbeddedCluster.Config(
-            pcomponents, mcomponents, excache.excacheBytes, excache.excacheWays, excache.excachePolicy,
-            excache.excacheVictims, excache.piggyback(), memoryBytes, root, transport, placement, excache.zeroFill(),
-            replication);
+        final EmbeddedCluster.Config config;
+        try
+        {
+            config = new EmbeddedCluster.Config(
+                pcomponents, mcomponents, excache.excacheBytes, excache.excacheWays, excache.excachePolicy,
+                excache.excacheVictims, excache.piggyback(), memoryBytes, root, transport, placement,
+                excache.zeroFill(), replication).withModel(model.profile(), model.clock());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("lego: " + ex.getMessage());
+            return ExitCodes.USAGE;
+        }
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config))
         {
             final ProcessResult result = cluster.run(namespacePath, argv, envp, cwd, console);

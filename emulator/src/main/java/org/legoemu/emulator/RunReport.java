@@ -8,6 +8,7 @@ import org.HdrHistogram.Histogram;
 import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.excache.ExCacheStats;
+import org.legoemu.pcomponent.model.ModelFigures;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +22,9 @@ import java.util.Locale;
  * victimBufferLines}} with the pComponent's counters ({@link #COUNTER_KEYS} and {@code missLatencyNs.{count, mean,
  * p50, p99, p999, max}}) beside them and the same counters of the process alone under {@code excache.process},
  * {@code bytesFetched} and {@code bytesFlushed} (the pComponent's, also at the top level), and
- * {@code mcomponents[].{id, peakFramesInUse, framesInUseAfterExit}}. docs/usage.md describes every key.
+ * {@code mcomponents[].{id, peakFramesInUse, framesInUseAfterExit}}, and the modeled time under {@code model.{profile,
+ * seconds, localSeconds, slowdown, fetches, missLatencyNs.{p50, p99}, breakdownNs.{instructions, hits, misses,
+ * writeBacks, syscalls, blocked}}} (docs/modeled-time.md). docs/usage.md describes every key.
  */
 public final class RunReport
 {
@@ -68,7 +71,24 @@ public final class RunReport
                 + "| fetched %s flushed %s",
             result.exitStatus(), result.instructions(), wallSeconds(), mips(), s.hits(), s.misses(), s.victimHits(),
             s.zeroFills(), s.evictions(), s.flushes(), s.piggybackedFlushes(), latency.getValueAtPercentile(50) / 1e3,
-            latency.getValueAtPercentile(99) / 1e3, Sizes.format(s.bytesFetched()), Sizes.format(s.bytesFlushed()));
+            latency.getValueAtPercentile(99) / 1e3, Sizes.format(s.bytesFetched()), Sizes.format(s.bytesFlushed()))
+            + modeledSummary(result.model());
+    }
+
+    /**
+     * {@code " | modeled 0.412 s on legoos-ib40, 1.31x local"} (ms below one second), or nothing when the process
+     * never ran.
+     */
+    static String modeledSummary(final ModelFigures m)
+    {
+        if (m == null)
+        {
+            return "";
+        }
+        final String time = m.modeledNs() >= 1_000_000_000L ?
+            String.format(Locale.ROOT, "%.3f s", m.modeledNs() / 1e9) :
+            String.format(Locale.ROOT, "%.3f ms", m.modeledNs() / 1e6);
+        return String.format(Locale.ROOT, " | modeled %s on %s, %.2fx local", time, m.profile(), m.slowdown());
     }
 
     /** The JSON document. */
@@ -96,6 +116,10 @@ public final class RunReport
         }
         root.put("bytesFetched", s.bytesFetched());
         root.put("bytesFlushed", s.bytesFlushed());
+        if (result.model() != null)
+        {
+            putModel(root.putObject("model"), result.model());
+        }
         final ArrayNode ms = root.putArray("mcomponents");
         for (final MemoryFigures m : memories)
         {
@@ -124,6 +148,23 @@ public final class RunReport
         lat.put("p99", latency.getValueAtPercentile(99));
         lat.put("p999", latency.getValueAtPercentile(99.9));
         lat.put("max", latency.getMaxValue());
+    }
+
+    /** Writes the {@code model.*} keys of {@code m} into {@code node}. */
+    static void putModel(final ObjectNode node, final ModelFigures m)
+    {
+        node.put("profile", m.profile());
+        node.put("seconds", m.modeledNs() / 1e9);
+        node.put("localSeconds", m.localNs() / 1e9);
+        node.put("slowdown", m.slowdown());
+        node.put("nanoseconds", m.modeledNs());
+        node.put("localNanoseconds", m.localNs());
+        node.put("fetches", m.fetches());
+        final ObjectNode lat = node.putObject("missLatencyNs");
+        lat.put("p50", m.missLatencyP50Ns());
+        lat.put("p99", m.missLatencyP99Ns());
+        final ObjectNode breakdown = node.putObject("breakdownNs");
+        m.breakdownNs().forEach(breakdown::put);
     }
 
     /** Writes {@link #toJson()} to {@code file}, pretty-printed. */

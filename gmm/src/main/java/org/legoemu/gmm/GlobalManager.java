@@ -60,7 +60,8 @@ public final class GlobalManager implements AutoCloseable
             throw new IllegalStateException("gmm already started");
         }
         startNs = ctx.nanoClock().nanoTime();
-        final GmmAdapter adapter = new GmmAdapter(lock, ctx.nanoClock(), membership, placement, vregions, startNs);
+        final GmmAdapter adapter = new GmmAdapter(lock, ctx.nanoClock(), membership, placement, vregions, startNs,
+            ctx.fabricModel());
         server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), adapter);
         reaper = new ProcessReaper(lock, membership, placement, vregions, ctx.transport(), ctx.timeoutNs(),
             ctx.name());

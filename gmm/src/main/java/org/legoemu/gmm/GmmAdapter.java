@@ -77,6 +77,7 @@ public final class GmmAdapter implements RequestHandler
     private final P2G_FORK_PLACEDecoder forkPlaceDecoder = new P2G_FORK_PLACEDecoder();
     private final AckEncoder ackEncoder = new AckEncoder();
     private final G2X_REGISTER_REPLYEncoder registerReplyEncoder = new G2X_REGISTER_REPLYEncoder();
+    private final String fabricModel;
     private final G2X_COMPONENTEncoder componentEncoder = new G2X_COMPONENTEncoder();
     private final G2C_STATUSEncoder statusEncoder = new G2C_STATUSEncoder();
     private final G2C_PLACEMENTEncoder placementEncoder = new G2C_PLACEMENTEncoder();
@@ -92,6 +93,7 @@ public final class GmmAdapter implements RequestHandler
      * @param placement  processes.
      * @param vregions   vRegion owners.
      * @param startNs    clock reading at GMM start, for uptime.
+     * @param fabricModel the cluster's fabric profile name, told to members at registration and in status.
      */
     public GmmAdapter(
         final Object lock,
@@ -101,6 +103,20 @@ public final class GmmAdapter implements RequestHandler
         final VRegionDirectory vregions,
         final long startNs)
     {
+        this(lock, clock, membership, placement, vregions, startNs, GmmContext.DEFAULT_FABRIC_MODEL);
+    }
+
+    /** As the other constructor, with the cluster's fabric profile name {@code fabricModel}. */
+    public GmmAdapter(
+        final Object lock,
+        final NanoClock clock,
+        final Membership membership,
+        final ProcessPlacement placement,
+        final VRegionDirectory vregions,
+        final long startNs,
+        final String fabricModel)
+    {
+        this.fabricModel = fabricModel;
         this.lock = lock;
         this.clock = clock;
         this.membership = membership;
@@ -279,7 +295,8 @@ public final class GmmAdapter implements RequestHandler
         registerReplyEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
             .componentId(componentId)
             .heartbeatIntervalNs(membership.heartbeatIntervalNs())
-            .leaseNs(membership.leaseNs(kind));
+            .leaseNs(membership.leaseNs(kind))
+            .fabricModel(fabricModel);
         responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + registerReplyEncoder.encodedLength());
     }
 
@@ -350,6 +367,7 @@ public final class GmmAdapter implements RequestHandler
                 .bytesStored(info.figures().bytesStored())
                 .address(info.address().toString());
         }
+        statusEncoder.fabricModel(fabricModel);
         responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + statusEncoder.encodedLength());
     }
 

@@ -38,10 +38,13 @@ public final class GmmContext
     private long heartbeatIntervalNs = DEFAULT_HEARTBEAT_INTERVAL_NS;
     private int missedHeartbeats = DEFAULT_MISSED_HEARTBEATS;
     private long pcomponentLeaseNs = DEFAULT_PCOMPONENT_LEASE_NS;
+    /** The default fabric profile's name (pComponent's FabricProfile.DEFAULT). */
+    public static final String DEFAULT_FABRIC_MODEL = "legoos-ib40";
     private long timeoutNs = DEFAULT_TIMEOUT_NS;
     private VRegionPlacementPolicy vregionPlacementPolicy;
     private Replication replication = Replication.DEFAULT;
     private String name = "gmm";
+    private String fabricModel = DEFAULT_FABRIC_MODEL;
     private boolean concluded;
 
     /**
@@ -152,6 +155,22 @@ public final class GmmContext
     }
 
     /** Sets {@link #timeoutNs()}. */
+    /**
+     * The cluster's fabric profile name (docs/modeled-time.md), told to every member at registration (pComponents
+     * model with it) and shown by {@code lego status}; default {@value #DEFAULT_FABRIC_MODEL}. Not checked here: the
+     * GMM does not model time.
+     */
+    public GmmContext fabricModel(final String fabricModel)
+    {
+        this.fabricModel = fabricModel;
+        return this;
+    }
+
+    public String fabricModel()
+    {
+        return fabricModel;
+    }
+
     public GmmContext timeoutNs(final long timeoutNs)
     {
         this.timeoutNs = timeoutNs;

@@ -4,6 +4,9 @@ import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.Transport;
 import org.legoemu.pcomponent.excache.EvictionPolicy;
 import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.model.FabricModel;
+import org.legoemu.pcomponent.model.FabricProfile;
+import org.legoemu.pcomponent.model.GuestClock;
 
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +41,9 @@ public final class ProcessorContext
     private boolean excacheZeroFill = true;
     private long timeoutNs = TimeUnit.SECONDS.toNanos(10);
     private long clientLeaseNs = TimeUnit.SECONDS.toNanos(30);
+    private FabricModel fabricModel;
+    private GuestClock guestClock = GuestClock.HOST;
+    private boolean fabricModelFromGmm;
     private long retryWindowNs = DEFAULT_RETRY_WINDOW_NS;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
@@ -207,6 +213,49 @@ public final class ProcessorContext
     }
 
     /**
+     * The cluster's timing model, shared by every pComponent of an embedded cluster so that their misses queue at the
+     * same modeled mComponents; default: {@code legoos-ib40}, replicated write-backs, the mComponent count learnt from
+     * the GMM at each launch.
+     */
+    public ProcessorContext fabricModel(final FabricModel fabricModel)
+    {
+        this.fabricModel = fabricModel;
+        return this;
+    }
+
+    public FabricModel fabricModel()
+    {
+        return fabricModel;
+    }
+
+    /**
+     * Whether the pComponent replaces {@link #fabricModel()}'s profile with the one the GMM names at registration (a
+     * daemon started without {@code --fabric-model}: every member models with the cluster's profile); default false.
+     */
+    public ProcessorContext fabricModelFromGmm(final boolean fromGmm)
+    {
+        this.fabricModelFromGmm = fromGmm;
+        return this;
+    }
+
+    public boolean fabricModelFromGmm()
+    {
+        return fabricModelFromGmm;
+    }
+
+    /** Which time guests read (docs/modeled-time.md, "Guest clock"); default {@link GuestClock#HOST}. */
+    public ProcessorContext guestClock(final GuestClock guestClock)
+    {
+        this.guestClock = guestClock;
+        return this;
+    }
+
+    public GuestClock guestClock()
+    {
+        return guestClock;
+    }
+
+    /**
      * Validates the settings.
      *
      * @throws IllegalStateException naming the first missing or impossible setting.
@@ -251,6 +300,14 @@ public final class ProcessorContext
         if (clientLeaseNs <= 0)
         {
             throw new IllegalStateException("pComponent: exec client lease must be positive");
+        }
+        if (fabricModel == null)
+        {
+            fabricModel = new FabricModel(FabricProfile.LEGOOS_IB40, 1, true);
+        }
+        if (guestClock == null)
+        {
+            throw new IllegalStateException("pComponent: no guest clock set");
         }
         if (retryWindowNs < 0)
         {

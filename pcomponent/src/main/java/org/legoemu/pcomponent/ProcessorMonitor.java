@@ -24,6 +24,11 @@ import org.legoemu.pcomponent.memory.HomeFailover;
 import org.legoemu.pcomponent.linux.ProcessLauncher;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
+import org.legoemu.pcomponent.model.FabricModel;
+import org.legoemu.pcomponent.model.FabricProfile;
+import org.legoemu.pcomponent.model.ModelFigures;
+import org.legoemu.pcomponent.model.ProcessClock;
+import org.legoemu.pcomponent.model.ProcessorModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +49,7 @@ public final class ProcessorMonitor implements AutoCloseable
     private final ProcessorContext ctx;
     private final ExCache cache;
     private final ProcessorLoad load;
+    private volatile ProcessorModel model;
     private Server server;
     private ExecService exec;
     private ClusterMembership membership;
@@ -56,6 +62,8 @@ public final class ProcessorMonitor implements AutoCloseable
             ctx.excacheBytes(), ctx.excacheWays(), EvictionPolicy.named(ctx.excachePolicy()), ctx.excacheVictims());
         this.cache.piggyback(ctx.excachePiggyback());
         this.cache.zeroFill(ctx.excacheZeroFill());
+        this.model = new ProcessorModel(ctx.fabricModel(), "pcomponent", ctx.excacheVictims(), ctx.excachePiggyback());
+        this.cache.observer(model);
         this.load = new ProcessorLoad(cache);
     }
 
@@ -71,6 +79,19 @@ public final class ProcessorMonitor implements AutoCloseable
             new ProcessorAdapter(exec, this::componentId, this::endpoint));
         membership = ClusterMembership.join(ctx.transport(), ctx.gmm(), ComponentKind.PCOMPONENT, ctx.excacheBytes(),
             server.endpoint(), load, ctx.timeoutNs(), "pcomponent");
+        final String clusterModel = membership.fabricModel();
+        if (ctx.fabricModelFromGmm() && FabricProfile.NAMED.containsKey(clusterModel))
+        {
+            model = new ProcessorModel(new FabricModel(FabricProfile.named(clusterModel), 1,
+                ctx.fabricModel().replicated()), "pcomponent", ctx.excacheVictims(), ctx.excachePiggyback());
+            cache.observer(model);
+            LOG.info("timing model: fabric profile {} (the GMM's)", clusterModel);
+        }
+        else if (ctx.fabricModelFromGmm())
+        {
+            LOG.warn("the GMM names fabric model '{}', which this pComponent does not know: modeling with {}",
+                clusterModel, model.profile().name());
+        }
         membership.leaseListener(silentNs -> load.killAll(Signal.SIGKILL, "pComponent " + componentId() +
             " was cut off from the GMM for " + silentNs / 1_000_000 + " ms and its lease ran out (the GMM frees " +
             "the memory of a pComponent it declares DEAD)"));
@@ -91,6 +112,12 @@ public final class ProcessorMonitor implements AutoCloseable
     public ExCache excache()
     {
         return cache;
+    }
+
+    /** This pComponent in modeled time. */
+    public ProcessorModel model()
+    {
+        return model;
     }
 
     /**
@@ -184,6 +211,7 @@ public final class ProcessorMonitor implements AutoCloseable
     private long clusterMemoryBytes(final GmmProxy gmm)
     {
         long memoryBytes = 0;
+        int mcomponents = 0;
         try
         {
             for (final ComponentStatus component : gmm.status().components())
@@ -191,12 +219,17 @@ public final class ProcessorMonitor implements AutoCloseable
                 if (component.kind() == ComponentKind.MCOMPONENT)
                 {
                     memoryBytes += component.capacityBytes();
+                    mcomponents++;
                 }
             }
         }
         catch (final FabricException ex)
         {
             throw new LaunchException(ex.errno(), "cannot reach the GMM: " + ex.getMessage());
+        }
+        if (mcomponents > 0)
+        {
+            model.fabric().mcomponents(mcomponents);
         }
         return memoryBytes;
     }
@@ -224,6 +257,9 @@ public final class ProcessorMonitor implements AutoCloseable
         final LinuxProcess process = new LinuxProcess(
             pid, memory, home, storage, request.console(), request.path(), image.brk(), memoryBytes);
         process.launcher(children);
+        final java.time.Instant started = java.time.Instant.now();
+        process.clock(new ProcessClock(model, ctx.guestClock(), started.getEpochSecond() * 1_000_000_000L +
+            started.getNano()));
         load.started(process.threads());
         process.cwd(request.cwd());
         final GuestThread main = process.threads().create();
@@ -238,9 +274,10 @@ public final class ProcessorMonitor implements AutoCloseable
             final long wallNs = System.nanoTime() - startNs;
             result = outcome.signal() == null ?
                 new ProcessResult(process.exitStatus(), null, null, outcome.instructions(), wallNs,
-                    outcome.hartCpuNs(), memory.lines().stats()) :
+                    outcome.hartCpuNs(), memory.lines().stats(), process.clock().figures()) :
                 new ProcessResult(outcome.signal().shellExitStatus(), outcome.signal(), outcome.description(),
-                    outcome.instructions(), wallNs, outcome.hartCpuNs(), memory.lines().stats());
+                    outcome.instructions(), wallNs, outcome.hartCpuNs(), memory.lines().stats(),
+                    process.clock().figures());
         }
         catch (final InterruptedException ex)
         {
@@ -414,7 +451,8 @@ public final class ProcessorMonitor implements AutoCloseable
                 child.lines().release();
                 releaseMemory(links.home(), links.owners(), links.gmm(), pid, shellStatus);
                 links.close();
-                child.parentsChildren().ended(pid, waitStatus);
+                final ModelFigures modeled = child.clock().figures();
+                child.parentsChildren().ended(pid, waitStatus, modeled.modeledNs(), modeled.localNs());
             }
         }
     }

@@ -125,6 +125,7 @@ public final class Hart extends HartState
 
     private final TlbShootdown shootdownListener = this::invalidatePage;
     private volatile boolean stopRequested;
+    private volatile boolean yieldRequested;
     private boolean jit = JIT_DEFAULT;
     /** Set by a compiled block to the instructions it retired. */
     int blockRetired;
@@ -171,6 +172,20 @@ public final class Hart extends HartState
     }
 
     /** True once {@link #requestStop()} was called. */
+    /**
+     * Ends the current {@link #run} call at the next safepoint, before its instruction budget is spent (the timing
+     * model's pacing: a hart too far ahead of the others in modeled time waits between runs, holding no lock). Call
+     * from the hart's own thread, e.g. from a system call or a memory access it makes.
+     */
+    public void requestYield()
+    {
+        if (!yieldRequested)
+        {
+            yieldRequested = true;
+            SHOOTDOWN_REQUESTS.getAndAdd(this, 1);
+        }
+    }
+
     public boolean stopRequested()
     {
         return stopRequested;
@@ -393,6 +408,12 @@ public final class Hart extends HartState
                 {
                     if (stopRequested)
                     {
+                        break;
+                    }
+                    if (yieldRequested)
+                    {
+                        yieldRequested = false;
+                        SHOOTDOWN_REQUESTS.getAndAdd(this, -1);
                         break;
                     }
                     safepoint();

@@ -1,5 +1,7 @@
 package org.legoemu.emulator.bench;
 
+import org.legoemu.emulator.ModelOptions;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,6 +47,9 @@ public final class CpuBenchCommand implements Callable<Integer>
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    ModelOptions model = new ModelOptions();
 
     @CommandLine.Mixin
     Lego.Verbosity verbosity;
@@ -93,6 +98,11 @@ public final class CpuBenchCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        if (model.problem() != null)
+        {
+            spec.commandLine().getErr().println("lego: " + model.problem());
+            return org.legoemu.emulator.ExitCodes.USAGE;
+        }
         verbosity.apply();
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
@@ -169,7 +179,8 @@ public final class CpuBenchCommand implements Callable<Integer>
         boolean identical = true;
         final List<LegoRun> runs = new ArrayList<>();
         try (EmbeddedCluster cluster = EmbeddedCluster.start(new EmbeddedCluster.Config(
-            1, 1, excache.excacheBytes, excache.excacheWays, excache.excachePolicy, 4L << 30, dir, transport)))
+            1, 1, excache.excacheBytes, excache.excacheWays, excache.excachePolicy, 4L << 30, dir, transport)
+            .withModel(model.profile(), model.clock())))
         {
             final List<String> argv = new ArrayList<>();
             argv.add("./" + name);

@@ -1,5 +1,7 @@
 package org.legoemu.emulator.bench;
 
+import org.legoemu.emulator.ModelOptions;
+
 import org.HdrHistogram.Histogram;
 import org.legoemu.emulator.EmbeddedCluster;
 import org.legoemu.emulator.ExitCodes;
@@ -46,6 +48,9 @@ public final class MemoryBenchCommand implements Callable<Integer>
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    ModelOptions model = new ModelOptions();
 
     @Option(names = "--guests", paramLabel = "DIR", defaultValue = "emulator/guests/bin",
         description = "Directory of the shipped guests (default: ${DEFAULT-VALUE}).")
@@ -160,6 +165,11 @@ public final class MemoryBenchCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        if (model.problem() != null)
+        {
+            spec.commandLine().getErr().println("lego: " + model.problem());
+            return org.legoemu.emulator.ExitCodes.USAGE;
+        }
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         final Path dir = guests.toAbsolutePath().normalize();
@@ -309,7 +319,8 @@ public final class MemoryBenchCommand implements Callable<Integer>
     private EmbeddedCluster cluster(final long excacheBytes, final Variant variant)
     {
         return EmbeddedCluster.start(new EmbeddedCluster.Config(1, 2, excacheBytes, ways, variant.policy(),
-            variant.victims(), variant.piggyback(), 4L << 30, Path.of("/"), "tcp"));
+            variant.victims(), variant.piggyback(), 4L << 30, Path.of("/"), "tcp")
+            .withModel(model.profile(), model.clock()));
     }
 
     private Run run(final EmbeddedCluster cluster, final Guest guest)

@@ -1,5 +1,7 @@
 package org.legoemu.emulator.bench;
 
+import org.legoemu.emulator.ModelOptions;
+
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -42,6 +44,9 @@ public final class ReplicationBenchCommand implements Callable<Integer>
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    ModelOptions model = new ModelOptions();
+
     @Option(names = "--guests", paramLabel = "DIR", defaultValue = "emulator/guests/bin",
         description = "Directory of the shipped guests (default: ${DEFAULT-VALUE}).")
     Path guests;
@@ -83,6 +88,11 @@ public final class ReplicationBenchCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        if (model.problem() != null)
+        {
+            spec.commandLine().getErr().println("lego: " + model.problem());
+            return org.legoemu.emulator.ExitCodes.USAGE;
+        }
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final Path dir = guests.toAbsolutePath().normalize();
@@ -153,7 +163,7 @@ public final class ReplicationBenchCommand implements Callable<Integer>
     private EmbeddedCluster cluster(final Replication mode)
     {
         return EmbeddedCluster.start(new EmbeddedCluster.Config(1, 2, excacheBytes, 8, "lru", 1L << 30, Path.of("/"),
-            transport).withReplication(mode));
+            transport).withReplication(mode).withModel(model.profile(), model.clock()));
     }
 
     /** Runs {@code guest} once; its wall time, nanoseconds. */

@@ -65,6 +65,18 @@ final class SweepPlot
      */
     static void write(final List<Row> rows, final Path file) throws IOException
     {
+        write(rows, file, "runtime / runtime at 100 %");
+    }
+
+    /**
+     * As {@link #write(List, Path)}, with {@code slowdownTitle} as the slowdown charts' y axis title (e.g. "modeled /
+     * local" for {@code lego bench sweep}).
+     *
+     * @throws IOException if {@code file} cannot be written
+     * @throws IllegalArgumentException if {@code rows} is empty
+     */
+    static void write(final List<Row> rows, final Path file, final String slowdownTitle) throws IOException
+    {
         if (rows.isEmpty())
         {
             throw new IllegalArgumentException("nothing to plot");
@@ -82,7 +94,7 @@ final class SweepPlot
                 final Row row = rows.get(i);
                 final int y = i * PANEL_HEIGHT_PX;
                 g.drawImage(BitmapEncoder.getBufferedImage(
-                    chart(row, row.title() + ": slowdown", "runtime / runtime at 100 %", true)), 0, y, null);
+                    chart(row, row.title() + ": slowdown", slowdownTitle, true)), 0, y, null);
                 g.drawImage(BitmapEncoder.getBufferedImage(
                     chart(row, row.title() + ": ExCache MPKI", "misses per 1000 instructions", false)),
                     PANEL_WIDTH_PX, y, null);

@@ -7,6 +7,7 @@ import org.legoemu.fabric.Endpoint;
 import org.legoemu.gmm.GlobalManager;
 import org.legoemu.gmm.GmmContext;
 import org.legoemu.gmm.VRegionPlacement;
+import org.legoemu.pcomponent.model.FabricProfile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,15 +39,30 @@ public final class GmmCommand extends DaemonCommand
         converter = ReplicationConverter.class, description = ReplicationConverter.DESCRIPTION)
     Replication replication;
 
+    @Option(names = "--fabric-model", paramLabel = "NAME", defaultValue = FabricProfile.DEFAULT,
+        description = "The cluster's fabric profile for the timing model (docs/modeled-time.md): every pComponent "
+            + "started without --fabric-model models with it, and lego status shows it (default: ${DEFAULT-VALUE}).")
+    String fabricModel;
+
     @Override
     public Integer call()
     {
+        try
+        {
+            FabricProfile.named(fabricModel);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            spec.commandLine().getErr().println("lego: " + ex.getMessage());
+            return org.legoemu.emulator.ExitCodes.USAGE;
+        }
         return serve("gmm", (transport) ->
         {
             final GlobalManager gmm = new GlobalManager(new GmmContext()
                 .transport(transport).listenEndpoint(listen).missedHeartbeats(missedHeartbeats)
                 .pcomponentLeaseNs(pcomponentLeaseNs)
-                .vregionPlacementPolicy(placement.create()).replication(replication)).start();
+                .vregionPlacementPolicy(placement.create()).replication(replication).fabricModel(fabricModel))
+                .start();
             return new Daemon.Started(gmm, gmm.endpoint());
         });
     }

@@ -1,6 +1,9 @@
 package org.legoemu.emulator.daemon;
 
 import org.legoemu.emulator.ExCacheOptions;
+import org.legoemu.emulator.ModelOptions;
+import org.legoemu.pcomponent.model.FabricModel;
+import org.legoemu.pcomponent.model.FabricProfile;
 import org.legoemu.pcomponent.ProcessorContext;
 import org.legoemu.pcomponent.ProcessorMonitor;
 import picocli.CommandLine;
@@ -17,6 +20,9 @@ public final class PComponentCommand extends DaemonCommand
     @CommandLine.Mixin
     ExCacheOptions excache;
 
+    @CommandLine.Mixin
+    ModelOptions model = new ModelOptions();
+
     @CommandLine.Option(names = "--client-lease", paramLabel = "SECONDS", defaultValue = "30",
         description = "Kill (SIGKILL) a process run for 'lego exec' when its client has been silent this long, "
             + "e.g. killed without a chance to say so (default: ${DEFAULT-VALUE}).")
@@ -25,9 +31,23 @@ public final class PComponentCommand extends DaemonCommand
     @Override
     public Integer call()
     {
+        final FabricProfile profile;
+        try
+        {
+            profile = model.profile();
+            model.clock();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            spec.commandLine().getErr().println("lego: " + ex.getMessage());
+            return org.legoemu.emulator.ExitCodes.USAGE;
+        }
         return serve("pcomponent", (transport) ->
         {
             final ProcessorMonitor processor = new ProcessorMonitor(new ProcessorContext()
+                .fabricModel(new FabricModel(profile, 1, true)).guestClock(model.clock())
+                .fabricModelFromGmm(!spec.commandLine().getParseResult().hasMatchedOption("--fabric-model") &&
+                    model.fabricModelFile == null)
                 .transport(transport).listen(options.listen).gmm(options.gmm)
                 .excacheBytes(excache.excacheBytes).excacheWays(excache.excacheWays)
                 .excachePolicy(excache.excachePolicy).excacheVictims(excache.excacheVictims)

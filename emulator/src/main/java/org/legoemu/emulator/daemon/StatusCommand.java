@@ -79,8 +79,9 @@ public final class StatusCommand implements Callable<Integer>
         }
         else
         {
-            out.printf(Locale.ROOT, "GMM %s up %s, %d components%n", gmm, duration(status.uptimeNs()),
-                status.components().size());
+            out.printf(Locale.ROOT, "GMM %s up %s, %d components, fabric model %s%n", gmm,
+                duration(status.uptimeNs()), status.components().size(),
+                status.fabricModel().isEmpty() ? "-" : status.fabricModel());
             out.printf(Locale.ROOT, "%4s  %-10s  %-7s  %-22s  %9s  %12s  %s%n", "ID", "KIND", "STATE", "ADDRESS",
                 "UPTIME", "CAPACITY", "LOAD");
             for (final ComponentStatus c : status.components())
@@ -168,6 +169,7 @@ public final class StatusCommand implements Callable<Integer>
     {
         final ObjectNode root = new ObjectMapper().createObjectNode();
         root.put("uptimeNs", status.uptimeNs());
+        root.put("fabricModel", status.fabricModel());
         final ArrayNode components = root.putArray("components");
         for (final ComponentStatus c : status.components())
         {

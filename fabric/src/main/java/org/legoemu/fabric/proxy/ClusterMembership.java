@@ -37,6 +37,7 @@ public final class ClusterMembership implements AutoCloseable
     private volatile long heartbeatIntervalNs;
     private volatile boolean running = true;
     private volatile long leaseNs;
+    private final String fabricModel;
     private volatile long lastRenewalNs;
     private volatile LeaseListener leaseListener;
     private final Thread watchdog;
@@ -67,6 +68,7 @@ public final class ClusterMembership implements AutoCloseable
         this.componentId = registration.componentId();
         this.heartbeatIntervalNs = registration.heartbeatIntervalNs();
         this.leaseNs = registration.leaseNs();
+        this.fabricModel = registration.fabricModel();
         this.lastRenewalNs = System.nanoTime();
         this.heartbeats = new Thread(this::heartbeatLoop, name + "-heartbeat");
         this.heartbeats.setDaemon(true);
@@ -83,6 +85,12 @@ public final class ClusterMembership implements AutoCloseable
     }
 
     /** The lease the GMM gave this member, ns (0: none). */
+    /** The cluster's fabric profile name the GMM gave at registration (empty from an older GMM). */
+    public String fabricModel()
+    {
+        return fabricModel;
+    }
+
     public long leaseNs()
     {
         return leaseNs;

@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param uptimeNs   time since the GMM started, nanoseconds.
  * @param components every registered component in id order.
+ * @param fabricModel the cluster's fabric profile name (timing model), empty from a GMM before schema 6.
  */
-public record ClusterStatus(long uptimeNs, List<ComponentStatus> components)
+public record ClusterStatus(long uptimeNs, List<ComponentStatus> components, String fabricModel)
 {
 }

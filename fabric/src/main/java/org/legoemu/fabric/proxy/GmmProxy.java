@@ -128,8 +128,10 @@ public final class GmmProxy
         call(MessageHeaderEncoder.ENCODED_LENGTH + registerEncoder.encodedLength(),
             G2X_REGISTER_REPLYDecoder.TEMPLATE_ID);
         registerReplyDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
-        return new Registration(registerReplyDecoder.componentId(), registerReplyDecoder.heartbeatIntervalNs(),
-            registerReplyDecoder.leaseNs());
+        final int componentId = registerReplyDecoder.componentId();
+        final long heartbeatIntervalNs = registerReplyDecoder.heartbeatIntervalNs();
+        final long leaseNs = registerReplyDecoder.leaseNs();
+        return new Registration(componentId, heartbeatIntervalNs, leaseNs, registerReplyDecoder.fabricModel());
     }
 
     /**
@@ -394,7 +396,7 @@ public final class GmmProxy
             components.add(new ComponentStatus(componentId, kind, state, load, capacityBytes, registeredAtNs, address,
                 threads, excacheLinesUsed, vregionsOwned, bytesStored));
         }
-        return new ClusterStatus(uptimeNs, List.copyOf(components));
+        return new ClusterStatus(uptimeNs, List.copyOf(components), d.fabricModel());
     }
 
     private ComponentAddress lookup(final int componentId, final ComponentKind kind)

@@ -71,6 +71,10 @@ public final class ExCache implements AutoCloseable
     private volatile Int2ObjectHashMap<Tenant> tenants = new Int2ObjectHashMap<>();
     private volatile boolean piggyback = true;
     private volatile boolean zeroFill = true;
+    /** The timing model's view of the cache (hits, misses with their evicted line, invalidations, detach). */
+    private volatile ExCacheObserver observer = ExCacheObserver.NONE;
+    /** Bit of {@link #fetchOrZero}'s result that says the line was zero-filled, above the PROT_ bits. */
+    private static final int ZERO_FILLED = 1 << 8;
 
     /** An ExCache without a victim buffer (every dirty victim is written back by the miss that evicts it). */
     public ExCache(final long sizeBytes, final int ways, final EvictionPolicy policy)
@@ -170,6 +174,16 @@ public final class ExCache implements AutoCloseable
         zeroFill = enabled;
     }
 
+    /**
+     * Tells {@code observer} (the timing model) of every lookup of the ExCache proper, every miss with the line it
+     * evicted, every invalidation and detach from now on; {@link ExCacheObserver#NONE} for none. It is called with a
+     * set lock held and must not call back into the cache.
+     */
+    public void observer(final ExCacheObserver observer)
+    {
+        this.observer = observer;
+    }
+
     /** Counters of the whole cache (every process). */
     public ExCacheStats stats()
     {
@@ -214,6 +228,7 @@ public final class ExCache implements AutoCloseable
      */
     public int detach(final int pid)
     {
+        observer.onDetach(pid);
         table.lock.lock();
         try
         {
@@ -348,6 +363,7 @@ public final class ExCache implements AutoCloseable
                     {
                         tenant.stats.countHit();
                     }
+                    observer.onHit(pid, vpn, access);
                     policy.onHit(set, way);
                     slot = base + way;
                     break;
@@ -417,6 +433,7 @@ public final class ExCache implements AutoCloseable
             takeBack(slot, buffered, INVALID, 0, (byte)0, false);
             table.lock.unlock();
             tenant.stats.countVictimHit();
+            observer.onMiss(pid, vpn, access, 0, INVALID, false);
             policy.onFill(set, way);
             return base + way;
         }
@@ -471,6 +488,7 @@ public final class ExCache implements AutoCloseable
         int lineProt = 0;
         boolean lineDirty = false;
         boolean taken = false;
+        boolean zeroFilled = false;
         try
         {
             if (oldVpn != INVALID)
@@ -532,7 +550,9 @@ public final class ExCache implements AutoCloseable
             }
             if (!taken)
             {
-                lineProt = fetchOrZero(tenant, vpn, vaddr, access, slot, leavingPid, leavingVpn);
+                final int filled = fetchOrZero(tenant, vpn, vaddr, access, slot, leavingPid, leavingVpn);
+                zeroFilled = (filled & ZERO_FILLED) != 0;
+                lineProt = filled & ~ZERO_FILLED;
             }
         }
         catch (final RuntimeException ex)
@@ -570,6 +590,7 @@ public final class ExCache implements AutoCloseable
         busy[slot] = false;
         table.release(entry);
         table.lock.unlock();
+        observer.onMiss(pid, vpn, access, oldPid, oldVpn, zeroFilled);
         policy.onFill(set, way);
         if (taken)
         {
@@ -583,7 +604,7 @@ public final class ExCache implements AutoCloseable
      * The dirty line {@code (leavingPid, leavingVpn)} in that array, if any, is written back first, riding on the
      * miss request when it has the same owner.
      *
-     * @return the line's PROT_ bits.
+     * @return the line's PROT_ bits, with {@link #ZERO_FILLED} set when the line was zero-filled.
      */
     private int fetchOrZero(
         final Tenant tenant, final long vpn, final long vaddr, final int access, final int slot, final int leavingPid,
@@ -599,7 +620,7 @@ public final class ExCache implements AutoCloseable
             writeBack(leavingOwner, leavingAddress, line);
             Arrays.fill(line, (byte)0);
             tenant.stats.countZeroFill();
-            return freshProt;
+            return freshProt | ZERO_FILLED;
         }
         final long startNs = System.nanoTime();
         final int lineProt;
@@ -712,6 +733,7 @@ public final class ExCache implements AutoCloseable
         final long firstVpn = start >>> GuestMemory.PAGE_SHIFT;
         final long endVpn = (end + GuestMemory.PAGE_MASK) >>> GuestMemory.PAGE_SHIFT;
         final Tenant owner = tenants.get(pid);
+        observer.onInvalidate(pid, firstVpn, endVpn, writeBack);
         int removed = 0;
         for (int pass = 0; pass < 2; pass++)
         {

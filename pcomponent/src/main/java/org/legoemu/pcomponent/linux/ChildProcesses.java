@@ -2,6 +2,7 @@ package org.legoemu.pcomponent.linux;
 
 import org.legoemu.abi.Signal;
 import org.legoemu.abi.linux.Errno;
+import org.legoemu.pcomponent.model.HartTimer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +32,8 @@ public final class ChildProcesses
 
     /** pid to status word; null while the child runs. Insertion order: the oldest child is reaped first. */
     private final Map<Integer, Integer> children = new LinkedHashMap<>();
+    /** pid of an ended child to its modeled and local-baseline end, ns: a wait ends no earlier. */
+    private final Map<Integer, long[]> endTimes = new LinkedHashMap<>();
 
     /**
      * The status word wait(2) reports (the layout of include/uapi/linux/wait.h's macros): {@code status << 8} for
@@ -57,9 +60,19 @@ public final class ChildProcesses
     /** A child ended with {@code waitStatus}; wakes the waiters. */
     public synchronized void ended(final int pid, final int waitStatus)
     {
+        ended(pid, waitStatus, 0, 0);
+    }
+
+    /**
+     * A child ended with {@code waitStatus} at modeled time {@code endNs} ({@code localEndNs} on the local baseline);
+     * the wait that reaps it ends no earlier in modeled time. Wakes the waiters.
+     */
+    public synchronized void ended(final int pid, final int waitStatus, final long endNs, final long localEndNs)
+    {
         if (children.containsKey(pid))
         {
             children.put(pid, waitStatus);
+            endTimes.put(pid, new long[] {endNs, localEndNs});
             notifyAll();
         }
     }
@@ -87,9 +100,16 @@ public final class ChildProcesses
                 if (child.getValue() != null)
                 {
                     final Reaped reaped = new Reaped(child.getKey(), child.getValue());
+                    final long[] end = endTimes.get(child.getKey());
+                    final HartTimer timer = HartTimer.current();
+                    if (timer != null && end != null)
+                    {
+                        timer.blockUntil(end[0], end[1]);
+                    }
                     if ((options & WNOWAIT) == 0)
                     {
                         children.remove(child.getKey());
+                        endTimes.remove(child.getKey());
                     }
                     return reaped;
                 }

@@ -4,6 +4,7 @@ import org.legoemu.abi.GuestMemory;
 import org.legoemu.abi.GuestMemoryAccess;
 import org.legoemu.abi.linux.Errno;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.legoemu.pcomponent.model.HartTimer;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -33,6 +34,9 @@ public final class Futexes
         final int bitset;
         long address;
         boolean wakeUp;
+        /** The waker's modeled time and local-baseline time when it woke this waiter (docs/modeled-time.md). */
+        long wakeNs;
+        long wakeLocalNs;
 
         Waiter(final long address, final int bitset)
         {
@@ -49,7 +53,8 @@ public final class Futexes
     /**
      * Blocks while the 32-bit word at {@code address} holds {@code expected}, until woken, until
      * {@code deadlineNs} (a {@link System#nanoTime()} value; {@link Long#MAX_VALUE} for none), or until the thread
-     * is interrupted.
+     * is interrupted. When woken, the calling hart's modeled clock moves on to the waker's ({@link
+     * HartTimer#blockUntil}).
      *
      * @return 0 when woken, {@code -EAGAIN} if the word did not hold {@code expected}, {@code -ETIMEDOUT},
      * {@code -EINTR} when interrupted, {@code -EINVAL} for a misaligned address or a zero bitset.
@@ -87,6 +92,11 @@ public final class Futexes
                         }
                         waiter.woken.await(leftNs, TimeUnit.NANOSECONDS);
                     }
+                }
+                final HartTimer timer = HartTimer.current();
+                if (timer != null)
+                {
+                    timer.blockUntil(waiter.wakeNs, waiter.wakeLocalNs);
                 }
                 return 0;
             }
@@ -193,6 +203,9 @@ public final class Futexes
         int woken = 0;
         if (queue != null)
         {
+            final HartTimer waker = HartTimer.current();
+            final long wakeNs = waker == null ? 0 : waker.nowNs();
+            final long wakeLocalNs = waker == null ? 0 : waker.localNowNs();
             final Iterator<Waiter> it = queue.iterator();
             while (woken < count && it.hasNext())
             {
@@ -201,6 +214,8 @@ public final class Futexes
                 {
                     it.remove();
                     waiter.wakeUp = true;
+                    waiter.wakeNs = wakeNs;
+                    waiter.wakeLocalNs = wakeLocalNs;
                     waiter.woken.signal();
                     woken++;
                 }

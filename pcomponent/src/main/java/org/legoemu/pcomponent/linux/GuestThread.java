@@ -5,8 +5,12 @@ import org.legoemu.abi.GuestMemoryAccess;
 import org.legoemu.abi.Signal;
 import org.legoemu.abi.hart.Hart;
 import org.legoemu.pcomponent.excache.WriteBackException;
+import org.legoemu.pcomponent.model.HartTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One thread of a guest process (a Linux task sharing its thread group's address space, files and cwd): a tid, a
@@ -17,12 +21,27 @@ import org.slf4j.LoggerFactory;
 public final class GuestThread implements Runnable
 {
     private static final Logger LOG = LoggerFactory.getLogger(GuestThread.class);
-    /** Instructions per {@link Hart#run} call; the loop between calls checks for a stop. */
-    static final long RUN_SLICE_INSTRUCTIONS = 1L << 22;
+    /**
+     * Instructions per {@link Hart#run} call; the loop between calls checks for a stop and paces the hart. Fairly
+     * short, because the hart's instret (and so its modeled clock, {@link HartTimer}) is brought up to date at the end
+     * of each slice: an ExCache lookup sees the hart's modeled time at most this many instructions late (27 us at
+     * 2.4 GHz). 4096 would be 1.7 us but cost about 10 % of guest MIPS (docs/performance.md, "Modeled time").
+     */
+    static final long RUN_SLICE_INSTRUCTIONS = 1L << 16;
+    /**
+     * Longest host time a hart waits between slices for the others to catch up in modeled time ({@link
+     * org.legoemu.pcomponent.model.HartPacer}): a hart blocked in a way the model is not told of holds it back no
+     * longer.
+     */
+    private static final long PACE_LIMIT_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long PACE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** Yields before parking: the wait is usually one miss of another hart, tens of us of host time. */
+    private static final int PACE_YIELDS = 100;
 
     private final int tid;
     private final GuestThreads group;
     private Hart hart;
+    private HartTimer timer;
     private volatile Thread runner;
     private volatile long clearChildTid;
     private long robustListHead;
@@ -36,6 +55,17 @@ public final class GuestThread implements Runnable
     void hart(final Hart hart)
     {
         this.hart = hart;
+    }
+
+    void timer(final HartTimer timer)
+    {
+        this.timer = timer;
+    }
+
+    /** This thread's modeled clock. */
+    public HartTimer timer()
+    {
+        return timer;
     }
 
     /** This thread's hart. */
@@ -81,12 +111,15 @@ public final class GuestThread implements Runnable
     public void run()
     {
         runner = Thread.currentThread();
+        timer.yieldRequest(hart::requestYield);
+        timer.bindToCurrentThread();
         final long cpuStartNs = HartClock.cpuNs();
         try
         {
             while (!hart.exited() && !hart.stopRequested())
             {
                 hart.run(RUN_SLICE_INSTRUCTIONS);
+                pace();
             }
             if (hart.exited())
             {
@@ -120,7 +153,32 @@ public final class GuestThread implements Runnable
         finally
         {
             hart.detach();
+            group.process().clock().ended(timer);
+            HartTimer.unbindCurrentThread();
             group.ended(this, hart.instructionsRetired(), HartClock.cpuNs() - cpuStartNs);
+        }
+    }
+
+    /** Waits, holding no lock, while this hart is too far ahead of the others in modeled time (bounded). */
+    private void pace()
+    {
+        timer.publish();
+        if (timer.aheadNs() <= 0)
+        {
+            return;
+        }
+        final long giveUpNs = System.nanoTime() + PACE_LIMIT_NS;
+        int spins = 0;
+        while (timer.aheadNs() > 0 && !hart.stopRequested() && System.nanoTime() - giveUpNs < 0)
+        {
+            if (++spins < PACE_YIELDS)
+            {
+                Thread.yield(); // the hart it waits for needs this core, on a 2-core host
+            }
+            else
+            {
+                LockSupport.parkNanos(PACE_PARK_NS);
+            }
         }
     }
 

@@ -73,7 +73,9 @@ public final class GuestThreads
             lock.unlock();
         }
         final GuestThread thread = new GuestThread(tid, this);
-        thread.hart(new Hart(process.memory(), new LinuxKernel(process, thread)));
+        final Hart hart = new Hart(process.memory(), new LinuxKernel(process, thread));
+        thread.hart(hart);
+        thread.timer(process.clock().newTimer(hart::instructionsRetired));
         return thread;
     }
 

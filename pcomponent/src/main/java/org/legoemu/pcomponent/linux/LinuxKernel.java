@@ -6,6 +6,7 @@ import org.legoemu.abi.SyscallHandler;
 import org.legoemu.abi.hart.HartState;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.abi.linux.Syscalls;
+import org.legoemu.pcomponent.model.HartTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The pComponent's Linux syscall layer for one process (riscv64 calling convention: number in a7, arguments in
  * a0..a5, result or -errno in a0). Memory syscalls go to the home mComponent, file syscalls to the sComponent,
- * the rest are answered here. Any other number returns -ENOSYS and is logged once per syscall with its name
+ * the rest are answered here; each call is charged in modeled time ({@link SyscallTiming}). Any other number returns -ENOSYS and is logged once per syscall with its name
  * and number.
  */
 public final class LinuxKernel implements SyscallHandler
@@ -71,6 +72,12 @@ public final class LinuxKernel implements SyscallHandler
             process.threads().exitGroup((int)a0 & 0xff);
             return EXIT;
         }
+        final boolean storageFile = SyscallTiming.onDescriptor(number) && process.fds().get(a0) instanceof StorageFile;
+        final HartTimer timer = HartTimer.current();
+        if (timer != null)
+        {
+            timer.waiting(true); // it may block: other harts must not wait for it in modeled time
+        }
         long result;
         try
         {
@@ -84,6 +91,14 @@ public final class LinuxKernel implements SyscallHandler
             }
             result = -Errno.EFAULT; // a bad pointer argument: the syscall fails, the guest lives
         }
+        finally
+        {
+            if (timer != null)
+            {
+                timer.waiting(false);
+            }
+        }
+        SyscallTiming.charge(process, number, storageFile, result);
         s.x[10] = result;
         return CONTINUE;
     }

@@ -5,6 +5,7 @@ import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.StorageProxy;
 import org.legoemu.pcomponent.memory.ProcessLines;
 import org.legoemu.pcomponent.memory.ProcessMemory;
+import org.legoemu.pcomponent.model.ProcessClock;
 
 import java.util.concurrent.CountDownLatch;
 
@@ -30,6 +31,7 @@ public final class LinuxProcess
     private long brk;
     private int exitStatus;
     private final GuestThreads threads;
+    private volatile ProcessClock clock;
 
     /**
      * @param memoryBytes total emulated memory of the cluster, reported by sysinfo(2).
@@ -47,6 +49,7 @@ public final class LinuxProcess
         this.brk = brk;
         this.memoryBytes = memoryBytes;
         this.parent = null;
+        this.clock = ProcessClock.standalone();
         this.threads = new GuestThreads(this);
     }
 
@@ -70,6 +73,8 @@ public final class LinuxProcess
         this.memoryBytes = parent.memoryBytes;
         this.parent = parent;
         this.launcher = parent.launcher;
+        final ProcessClock parentClock = parent.clock();
+        this.clock = new ProcessClock(parentClock.processor(), parentClock.guestClock(), parentClock.realtimeBaseNs());
         this.threads = new GuestThreads(this);
     }
 
@@ -116,6 +121,18 @@ public final class LinuxProcess
     public void vforkDone()
     {
         vforkDone.countDown();
+    }
+
+    /** The process's modeled time (docs/modeled-time.md). */
+    public ProcessClock clock()
+    {
+        return clock;
+    }
+
+    /** Charges the process's harts through {@code clock}; set before its first thread is created. */
+    public void clock(final ProcessClock clock)
+    {
+        this.clock = clock;
     }
 
     /** The process's threads. */

@@ -3,12 +3,15 @@ package org.legoemu.pcomponent.linux;
 import org.legoemu.abi.Signal;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.abi.linux.LinuxStructs;
+import org.legoemu.pcomponent.model.HartTimer;
 
 /**
  * An anonymous pipe (pipe(7)) inside one process: a bounded byte buffer with a read end and a write end, each an
  * {@link OpenFile}. read(2) on an empty pipe returns 0 once no write end is open, EAGAIN with O_NONBLOCK, and
  * otherwise waits for a writer (another guest thread); write(2) with no read end open raises SIGPIPE (whose
- * default action kills the guest) and waits while the pipe is full. Thread-safe: guest threads may share it.
+ * default action kills the guest) and waits while the pipe is full. Thread-safe: guest threads may share it. In
+ * modeled time a read that got bytes (or end of file) ends no earlier than the latest write or close of a write end,
+ * and a write that had to wait ends no earlier than the read that made room (docs/modeled-time.md).
  */
 final class Pipe
 {
@@ -23,6 +26,11 @@ final class Pipe
     private int size;
     private int readers = 1;
     private int writers = 1;
+    /** Modeled and local-baseline time of the latest write or write-end close, and of the latest read. */
+    private long writtenNs;
+    private long writtenLocalNs;
+    private long readNs;
+    private long readLocalNs;
 
     /** The read end; {@code nonBlocking} for pipe2(O_NONBLOCK). */
     OpenFile readEnd(final boolean nonBlocking)
@@ -42,10 +50,15 @@ final class Pipe
         {
             return 0;
         }
+        final HartTimer timer = HartTimer.current();
         while (size == 0)
         {
             if (writers == 0)
             {
+                if (timer != null)
+                {
+                    timer.blockUntil(writtenNs, writtenLocalNs);
+                }
                 return 0;
             }
             if (nonBlocking)
@@ -64,6 +77,12 @@ final class Pipe
         }
         head = (head + n) % CAPACITY_BYTES;
         size -= n;
+        if (timer != null)
+        {
+            timer.blockUntil(writtenNs, writtenLocalNs);
+            readNs = Math.max(readNs, timer.nowNs());
+            readLocalNs = Math.max(readLocalNs, timer.localNowNs());
+        }
         notifyAll();
         return n;
     }
@@ -71,6 +90,8 @@ final class Pipe
     private synchronized long write(final byte[] src, final int length, final boolean nonBlocking)
     {
         int done = 0;
+        final HartTimer timer = HartTimer.current();
+        boolean waited = false;
         while (done < length)
         {
             if (readers == 0)
@@ -87,6 +108,7 @@ final class Pipe
                 {
                     return done > 0 ? done : -Errno.EINTR;
                 }
+                waited = true;
                 continue;
             }
             final int n = Math.min(length - done, CAPACITY_BYTES - size);
@@ -96,6 +118,15 @@ final class Pipe
             }
             size += n;
             done += n;
+            if (timer != null)
+            {
+                if (waited)
+                {
+                    timer.blockUntil(readNs, readLocalNs);
+                }
+                writtenNs = Math.max(writtenNs, timer.nowNs());
+                writtenLocalNs = Math.max(writtenLocalNs, timer.localNowNs());
+            }
             notifyAll();
         }
         return done;
@@ -110,6 +141,12 @@ final class Pipe
         else
         {
             writers--;
+            final HartTimer timer = HartTimer.current();
+            if (timer != null)
+            {
+                writtenNs = Math.max(writtenNs, timer.nowNs());
+                writtenLocalNs = Math.max(writtenLocalNs, timer.localNowNs());
+            }
         }
         notifyAll();
     }

@@ -5,6 +5,8 @@ import org.legoemu.abi.GuestMemoryAccess;
 import org.legoemu.abi.Signal;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.abi.linux.LinuxStructs;
+import org.legoemu.pcomponent.model.GuestClock;
+import org.legoemu.pcomponent.model.HartTimer;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +16,9 @@ import java.security.SecureRandom;
  * Process, identity, time and resource syscalls: getpid(2) and friends, uname(2), clock_gettime(2),
  * clock_getres(2), nanosleep(2), clock_nanosleep(2), gettimeofday(2), times(2), getrusage(2), prlimit64(2),
  * sysinfo(2), getrandom(2), sched_yield(2), sched_getaffinity(2) (one CPU: the hart), and the minimal signal
- * calls abort(3) needs.
+ * calls abort(3) needs. With the modeled guest clock ({@link GuestClock#MODELED}) every clock reads the calling hart's
+ * modeled time (CLOCK_REALTIME from the epoch time the process started at), so a program that times itself measures
+ * the modeled hardware.
  */
 final class ProcessSyscalls
 {
@@ -46,6 +50,32 @@ final class ProcessSyscalls
         return 0;
     }
 
+    /** The calling hart's modeled time, ns, or -1 when the guest reads the host's clocks. */
+    private long modeledNowNs()
+    {
+        final HartTimer timer = HartTimer.current();
+        return process.clock().guestClock() == GuestClock.MODELED && timer != null ? timer.nowNs() : -1;
+    }
+
+    /** Host time since the process started or, with the modeled guest clock, the hart's modeled time, ns. */
+    private long elapsedNs()
+    {
+        final long modeledNs = modeledNowNs();
+        return modeledNs >= 0 ? modeledNs : System.nanoTime() - startNs;
+    }
+
+    /** Ns since the epoch: the host's CLOCK_REALTIME, or the process's start plus its modeled time. */
+    private long realtimeNs()
+    {
+        final long modeledNs = modeledNowNs();
+        if (modeledNs >= 0)
+        {
+            return process.clock().realtimeBaseNs() + modeledNs;
+        }
+        final java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * NS_PER_SECOND + now.getNano();
+    }
+
     long clockGettime(final int clockId, final long tpAddr)
     {
         final long nowNs = clockNowNs(clockId);
@@ -71,17 +101,19 @@ final class ProcessSyscalls
             case 5: // CLOCK_REALTIME_COARSE
             case 8: // CLOCK_REALTIME_ALARM
             case 11: // CLOCK_TAI
-                final java.time.Instant now = java.time.Instant.now();
-                return now.getEpochSecond() * NS_PER_SECOND + now.getNano();
+                return realtimeNs();
             case 1: // CLOCK_MONOTONIC
             case 4: // CLOCK_MONOTONIC_RAW
             case 6: // CLOCK_MONOTONIC_COARSE
             case 7: // CLOCK_BOOTTIME
             case 9: // CLOCK_BOOTTIME_ALARM
-                return System.nanoTime();
+            {
+                final long modeledNs = modeledNowNs();
+                return modeledNs >= 0 ? modeledNs : System.nanoTime();
+            }
             case 2: // CLOCK_PROCESS_CPUTIME_ID
             case 3: // CLOCK_THREAD_CPUTIME_ID
-                return System.nanoTime() - startNs;
+                return elapsedNs();
             default:
                 return Long.MIN_VALUE;
         }
@@ -105,7 +137,7 @@ final class ProcessSyscalls
     /** times(2): the process's CPU time as user time, in clock ticks of 1/100 s; returns ticks since start. */
     long times(final long bufAddr)
     {
-        final long ticks = (System.nanoTime() - startNs) / (NS_PER_SECOND / CLOCK_TICKS_PER_SECOND);
+        final long ticks = elapsedNs() / (NS_PER_SECOND / CLOCK_TICKS_PER_SECOND);
         if (bufAddr != 0)
         {
             final ByteBuffer b = ByteBuffer.allocate(TMS_SIZE).order(ByteOrder.LITTLE_ENDIAN);
@@ -125,7 +157,7 @@ final class ProcessSyscalls
         final ByteBuffer b = ByteBuffer.allocate(RUSAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         if (who != -1)
         {
-            final long elapsedUs = (System.nanoTime() - startNs) / 1000;
+            final long elapsedUs = elapsedNs() / 1000;
             b.putLong(0, elapsedUs / 1_000_000L).putLong(8, elapsedUs % 1_000_000L);
         }
         GuestMemoryAccess.write(memory, usageAddr, b.array(), 0, RUSAGE_SIZE);
@@ -136,8 +168,8 @@ final class ProcessSyscalls
     {
         if (tvAddr != 0)
         {
-            final java.time.Instant now = java.time.Instant.now();
-            final byte[] tv = LinuxStructs.timeval(now.getEpochSecond(), now.getNano() / 1000);
+            final long nowNs = realtimeNs();
+            final byte[] tv = LinuxStructs.timeval(nowNs / NS_PER_SECOND, nowNs % NS_PER_SECOND / 1000);
             GuestMemoryAccess.write(memory, tvAddr, tv, 0, tv.length);
         }
         return 0;
@@ -177,7 +209,7 @@ final class ProcessSyscalls
     long sysinfo(final long infoAddr)
     {
         final ByteBuffer b = ByteBuffer.allocate(SYSINFO_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(0, (System.nanoTime() - startNs) / 1_000_000_000L);
+        b.putLong(0, elapsedNs() / NS_PER_SECOND);
         b.putLong(32, process.memoryBytes());
         b.putLong(40, process.memoryBytes());
         b.putShort(80, (short)1);

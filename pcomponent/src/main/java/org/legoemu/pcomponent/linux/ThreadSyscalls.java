@@ -5,6 +5,9 @@ import org.legoemu.abi.GuestMemoryAccess;
 import org.legoemu.abi.hart.HartState;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.abi.linux.LinuxStructs;
+import org.legoemu.pcomponent.model.GuestClock;
+import org.legoemu.pcomponent.model.HartTimer;
+import org.legoemu.pcomponent.model.TimeBucket;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -16,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ThreadSyscalls
 {
+    private static final long NS_PER_SECOND = 1_000_000_000L;
     static final long CLONE_VM = 0x100;
     static final long CLONE_FS = 0x200;
     static final long CLONE_FILES = 0x400;
@@ -157,9 +161,11 @@ final class ThreadSyscalls
             case FUTEX_WAIT_BITSET:
             {
                 final long deadlineNs;
+                final long timeoutNs;
                 if (timeoutOrVal2 == 0)
                 {
                     deadlineNs = Long.MAX_VALUE;
+                    timeoutNs = 0;
                 }
                 else
                 {
@@ -168,17 +174,17 @@ final class ThreadSyscalls
                     {
                         return -Errno.EINVAL;
                     }
-                    if (cmd == FUTEX_WAIT)
-                    {
-                        deadlineNs = System.nanoTime() + ns;
-                    }
-                    else
-                    {
-                        deadlineNs = absoluteToNanoTime(
-                            (op & FUTEX_CLOCK_REALTIME) != 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC, ns);
-                    }
+                    timeoutNs = cmd == FUTEX_WAIT ? ns :
+                        untilNs((op & FUTEX_CLOCK_REALTIME) != 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC, ns);
+                    deadlineNs = System.nanoTime() + timeoutNs;
                 }
-                return futexes.await(uaddr, val, cmd == FUTEX_WAIT ? Futexes.MATCH_ANY : val3, deadlineNs);
+                final int result =
+                    futexes.await(uaddr, val, cmd == FUTEX_WAIT ? Futexes.MATCH_ANY : val3, deadlineNs);
+                if (result == -Errno.ETIMEDOUT)
+                {
+                    sleptInModel(timeoutNs);
+                }
+                return result;
             }
             case FUTEX_WAKE:
                 return futexes.wake(uaddr, val, Futexes.MATCH_ANY);
@@ -265,7 +271,10 @@ final class ThreadSyscalls
         return 0;
     }
 
-    /** nanosleep(2). On interruption (the process is ending) returns -EINTR and writes the remainder. */
+    /**
+     * nanosleep(2). On interruption (the process is ending) returns -EINTR and writes the remainder. The hart's modeled
+     * clock advances by the duration; with the modeled guest clock the host does not wait.
+     */
     long nanosleep(final long reqAddr, final long remAddr)
     {
         final long ns = readTimespecNs(reqAddr);
@@ -273,7 +282,45 @@ final class ThreadSyscalls
         {
             return -Errno.EINVAL;
         }
+        return sleepFor(ns, remAddr);
+    }
+
+    /** Sleeps {@code ns}: in modeled time always, on the host unless the guest reads the modeled clock. */
+    private long sleepFor(final long ns, final long remAddr)
+    {
+        sleptInModel(ns);
+        if (process.clock().guestClock() == GuestClock.MODELED)
+        {
+            Thread.yield();
+            return Thread.currentThread().isInterrupted() ? -Errno.EINTR : 0;
+        }
         return sleepUntil(System.nanoTime() + ns, remAddr);
+    }
+
+    /** The calling hart was blocked for {@code ns} (a sleep or a timeout) in modeled and local-baseline time. */
+    private void sleptInModel(final long ns)
+    {
+        final HartTimer timer = self.timer();
+        if (timer != null && ns > 0)
+        {
+            timer.charge(TimeBucket.BLOCKED, ns, ns);
+        }
+    }
+
+    /**
+     * How long from now until absolute time {@code absoluteNs} of {@code clockId}, ns (0 if past): on the calling
+     * hart's modeled clock with the modeled guest clock (what the guest read from clock_gettime), on the host's
+     * otherwise.
+     */
+    private long untilNs(final int clockId, final long absoluteNs)
+    {
+        final HartTimer timer = self.timer();
+        if (process.clock().guestClock() == GuestClock.MODELED && timer != null)
+        {
+            final long nowNs = timer.nowNs() + (clockId == CLOCK_REALTIME ? process.clock().realtimeBaseNs() : 0);
+            return Math.max(0, absoluteNs - nowNs);
+        }
+        return Math.max(0, absoluteToNanoTime(clockId, absoluteNs) - System.nanoTime());
     }
 
     /** clock_nanosleep(2) for CLOCK_REALTIME and CLOCK_MONOTONIC, relative or TIMER_ABSTIME; returns -errno. */
@@ -290,9 +337,9 @@ final class ThreadSyscalls
         }
         if ((flags & TIMER_ABSTIME) != 0)
         {
-            return sleepUntil(absoluteToNanoTime(clockId, ns), 0);
+            return sleepFor(untilNs(clockId, ns), 0);
         }
-        return sleepUntil(System.nanoTime() + ns, remAddr);
+        return sleepFor(ns, remAddr);
     }
 
     private long sleepUntil(final long deadlineNs, final long remAddr)
@@ -309,7 +356,7 @@ final class ThreadSyscalls
                 Thread.currentThread().interrupt();
                 if (remAddr != 0)
                 {
-                    final byte[] ts = LinuxStructs.timespec(leftNs / 1_000_000_000L, leftNs % 1_000_000_000L);
+                    final byte[] ts = LinuxStructs.timespec(leftNs / NS_PER_SECOND, leftNs % NS_PER_SECOND);
                     GuestMemoryAccess.write(memory, remAddr, ts, 0, ts.length);
                 }
                 return -Errno.EINTR;

@@ -1,0 +1,124 @@
+package org.legoemu.pcomponent.linux;
+
+import org.legoemu.abi.linux.Syscalls;
+import org.legoemu.pcomponent.model.FabricProfile;
+import org.legoemu.pcomponent.model.HartTimer;
+import org.legoemu.pcomponent.model.ProcessorModel;
+import org.legoemu.pcomponent.model.TimeBucket;
+
+/**
+ * What a system call costs in modeled time (docs/modeled-time.md, "System calls"): every call the profile's
+ * {@link FabricProfile#syscallNs} (trap and local work); a VM call (brk, mmap, munmap, mremap, madvise, mprotect,
+ * execve) one round trip to the home mComponent; a file call that reaches the sComponent (open, stat, directory
+ * changes, fsync, ftruncate, and read/write/pread/pwrite/readv/writev/fstat of a storage file) one round trip to it,
+ * with the bytes moved over the fabric and at the storage bandwidth. The local baseline pays the trap and the
+ * sComponent's own latency and bandwidth (a monolithic server with the same storage), not the fabric.
+ */
+final class SyscallTiming
+{
+    private SyscallTiming()
+    {
+    }
+
+    /** Whether {@code number} is a call on a file descriptor that moves file data or metadata through storage. */
+    static boolean onDescriptor(final int number)
+    {
+        switch (number)
+        {
+            case Syscalls.READ:
+            case Syscalls.WRITE:
+            case Syscalls.PREAD64:
+            case Syscalls.PWRITE64:
+            case Syscalls.READV:
+            case Syscalls.WRITEV:
+            case Syscalls.FSTAT:
+            case Syscalls.FSYNC:
+            case Syscalls.FDATASYNC:
+            case Syscalls.FTRUNCATE:
+            case Syscalls.GETDENTS64:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static boolean home(final int number)
+    {
+        switch (number)
+        {
+            case Syscalls.BRK:
+            case Syscalls.MMAP:
+            case Syscalls.MUNMAP:
+            case Syscalls.MREMAP:
+            case Syscalls.MADVISE:
+            case Syscalls.MPROTECT:
+            case Syscalls.EXECVE:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static boolean storageByPath(final int number)
+    {
+        switch (number)
+        {
+            case Syscalls.OPENAT:
+            case Syscalls.NEWFSTATAT:
+            case Syscalls.STATX:
+            case Syscalls.MKDIRAT:
+            case Syscalls.UNLINKAT:
+            case Syscalls.RENAMEAT:
+            case Syscalls.RENAMEAT2:
+            case Syscalls.FACCESSAT:
+            case Syscalls.FACCESSAT2:
+            case Syscalls.READLINKAT:
+            case Syscalls.CHDIR:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static boolean writes(final int number)
+    {
+        return number == Syscalls.WRITE || number == Syscalls.PWRITE64 || number == Syscalls.WRITEV;
+    }
+
+    private static boolean reads(final int number)
+    {
+        return number == Syscalls.READ || number == Syscalls.PREAD64 || number == Syscalls.READV ||
+            number == Syscalls.GETDENTS64;
+    }
+
+    /**
+     * Charges system call {@code number}, which returned {@code result}, to the calling hart.
+     *
+     * @param storageFile whether its file descriptor argument named a file of the sComponent.
+     */
+    static void charge(final LinuxProcess process, final int number, final boolean storageFile, final long result)
+    {
+        final HartTimer timer = HartTimer.current();
+        if (timer == null)
+        {
+            return;
+        }
+        final ProcessorModel model = process.clock().processor();
+        final FabricProfile profile = model.profile();
+        timer.charge(TimeBucket.SYSCALLS, profile.syscallNs(), profile.syscallNs());
+        if (home(number))
+        {
+            final long t = timer.nowNs();
+            timer.charge(TimeBucket.SYSCALLS, model.homeCall(process.pid(), t) - t, 0);
+        }
+        else if (storageByPath(number) || storageFile)
+        {
+            final long bytes = storageFile && result > 0 ? result : 0;
+            final long requestBytes = writes(number) ? bytes : 0;
+            final long replyBytes = reads(number) ? bytes : 0;
+            final long t = timer.nowNs();
+            timer.charge(TimeBucket.SYSCALLS, model.storageCall(t, requestBytes, replyBytes) - t,
+                profile.storageLatencyNs() + profile.storageNs(requestBytes + replyBytes));
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package org.legoemu.pcomponent.model;
+
+import java.util.function.LongSupplier;
+
+/**
+ * One hart's modeled clock, and the same hart costed as on a monolithic server with all memory local (the local
+ * baseline). Modeled time = start + instructions retired x {@link FabricProfile#instructionPs} + the ns of every event
+ * charged since (ExCache lookups, misses, write-backs, system calls, blocking). Instructions are read from the hart's
+ * instret when asked, so the hart's TLB-hit path is untouched; instret is exact at system calls and at the end of
+ * each {@link org.legoemu.abi.hart.Hart#run} slice, and lags by at most the current slice's instructions at an
+ * ExCache lookup.
+ *
+ * <p>Advanced only by its hart's thread ({@link #current()}); other threads read {@link #nowNs()} only through the
+ * stamps a waker leaves (futex, pipe). Allocates nothing after construction.
+ */
+public final class HartTimer
+{
+    private static final ThreadLocal<HartTimer> CURRENT = new ThreadLocal<>();
+
+    private final ProcessClock process;
+    private final LongSupplier instructions;
+    private final long instructionPs;
+    private final long startNs;
+    private final long startLocalNs;
+    private long eventNs;
+    private long localEventNs;
+    private final long[] bucketNs = new long[TimeBucket.ALL.length];
+    private final long[] localBucketNs = new long[TimeBucket.ALL.length];
+    private final HartPacer pacer;
+    private volatile long publishedNs;
+    private volatile boolean waiting;
+    private Runnable yieldRequest = () ->
+    {
+    };
+
+    /**
+     * @param process      the process the hart belongs to.
+     * @param instructions the hart's instructions retired so far (its instret).
+     * @param startNs      the modeled time the hart starts at (its creator's, for a thread), ns.
+     * @param startLocalNs the same on the local baseline, ns.
+     */
+    public HartTimer(
+        final ProcessClock process, final LongSupplier instructions, final long startNs, final long startLocalNs)
+    {
+        this.process = process;
+        this.instructions = instructions;
+        this.instructionPs = process.profile().instructionPs();
+        this.startNs = startNs;
+        this.startLocalNs = startLocalNs;
+        this.publishedNs = startNs;
+        this.pacer = process.processor().fabric().pacer();
+    }
+
+    /**
+     * What ends the hart's current run slice ({@link org.legoemu.abi.hart.Hart#requestYield}), called on this thread
+     * when an event leaves the hart too far ahead of the others ({@link HartPacer}).
+     */
+    public void yieldRequest(final Runnable yieldRequest)
+    {
+        this.yieldRequest = yieldRequest;
+    }
+
+    /** The modeled time the hart last made known to the others, ns. */
+    public long publishedNs()
+    {
+        return publishedNs;
+    }
+
+    /** Makes the hart's modeled time known to the pacer (after each run slice and each event). */
+    public void publish()
+    {
+        publishedNs = nowNs();
+    }
+
+    /** Whether the hart is blocked (futex, pipe, sleep) and so does not hold the others back. */
+    public boolean waiting()
+    {
+        return waiting;
+    }
+
+    /** Marks the hart blocked (true) or running again (false); its time is published first. */
+    public void waiting(final boolean blocked)
+    {
+        publish();
+        this.waiting = blocked;
+    }
+
+    /** How far this hart is ahead of the slowest other running hart beyond the pacing quantum, ns (0 or less: go on). */
+    public long aheadNs()
+    {
+        return pacer.excessNs(this);
+    }
+
+    /** The timer of the hart running on the calling thread, or null on any other thread. */
+    public static HartTimer current()
+    {
+        return CURRENT.get();
+    }
+
+    /** Makes this the calling thread's timer ({@link #current()}); call first thing on the hart's thread. */
+    public void bindToCurrentThread()
+    {
+        CURRENT.set(this);
+        pacer.register(this);
+    }
+
+    /** Forgets the calling thread's timer; its hart no longer holds the others back. */
+    public static void unbindCurrentThread()
+    {
+        final HartTimer timer = CURRENT.get();
+        if (timer != null)
+        {
+            timer.pacer.deregister(timer);
+        }
+        CURRENT.remove();
+    }
+
+    public ProcessClock process()
+    {
+        return process;
+    }
+
+    private long instructionsNs()
+    {
+        return instructions.getAsLong() * instructionPs / 1_000;
+    }
+
+    /** The hart's modeled time now, ns. */
+    public long nowNs()
+    {
+        return startNs + instructionsNs() + eventNs;
+    }
+
+    /** The hart's time now on the local baseline, ns. */
+    public long localNowNs()
+    {
+        return startLocalNs + instructionsNs() + localEventNs;
+    }
+
+    /** Adds {@code modeledNs} (and {@code localNs} on the baseline) to the hart's clocks, under {@code bucket}. */
+    public void charge(final TimeBucket bucket, final long modeledNs, final long localNs)
+    {
+        eventNs += modeledNs;
+        localEventNs += localNs;
+        bucketNs[bucket.ordinal()] += modeledNs;
+        localBucketNs[bucket.ordinal()] += localNs;
+        publish();
+        if (pacer.excessNs(this) > 0)
+        {
+            yieldRequest.run();
+        }
+    }
+
+    /**
+     * The hart was blocked until something whose modeled time was {@code wakeNs} (and {@code wakeLocalNs} on the
+     * baseline) let it go on: a blocking call ends no earlier than the event that ends it. Earlier times change
+     * nothing.
+     */
+    public void blockUntil(final long wakeNs, final long wakeLocalNs)
+    {
+        final long modeled = Math.max(0, wakeNs - nowNs());
+        final long local = Math.max(0, wakeLocalNs - localNowNs());
+        charge(TimeBucket.BLOCKED, modeled, local);
+    }
+
+    /** Modeled ns charged to {@code bucket} so far (instructions are not a bucket: {@link #instructionsNsSoFar}). */
+    public long bucketNs(final TimeBucket bucket)
+    {
+        return bucketNs[bucket.ordinal()];
+    }
+
+    /** Local-baseline ns charged to {@code bucket} so far. */
+    public long localBucketNs(final TimeBucket bucket)
+    {
+        return localBucketNs[bucket.ordinal()];
+    }
+
+    /** Modeled ns of the instructions retired so far. */
+    public long instructionsNsSoFar()
+    {
+        return instructionsNs();
+    }
+}

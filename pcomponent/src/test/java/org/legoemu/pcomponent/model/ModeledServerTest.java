@@ -1,0 +1,52 @@
+package org.legoemu.pcomponent.model;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The busy calendar: requests queue in modeled time, and a request behind in modeled time takes an earlier gap. */
+class ModeledServerTest
+{
+    @Test
+    void requestsArrivingTogetherQueue()
+    {
+        final ModeledServer server = new ModeledServer("test");
+        assertEquals(0, server.reserve(0, 100));
+        assertEquals(100, server.reserve(0, 100));
+        assertEquals(200, server.reserve(50, 100));
+        assertEquals(300, server.busyNs());
+        assertEquals(100 + 150, server.waitedNs());
+    }
+
+    @Test
+    void aRequestBehindInModeledTimeTakesTheGapBeforeOneAhead()
+    {
+        final ModeledServer server = new ModeledServer("test");
+        assertEquals(1_000, server.reserve(1_000, 100), "a hart ahead in modeled time books first (host order)");
+        assertEquals(0, server.reserve(0, 100), "one behind it in modeled time must not queue behind it");
+        assertEquals(100, server.reserve(0, 100));
+        assertEquals(1_100, server.reserve(0, 900), "a gap too short for the request is skipped");
+        assertEquals(200, server.reserve(150, 800), "800 ns fit in [200, 1000)");
+    }
+
+    @Test
+    void zeroDurationPassesWithoutQueueing()
+    {
+        final ModeledServer server = new ModeledServer("test");
+        server.reserve(0, 1_000);
+        assertEquals(10, server.reserve(10, 0));
+    }
+
+    @Test
+    void forgetsTheEarliestIntervalsBeyondItsCapacity()
+    {
+        final ModeledServer server = new ModeledServer("test");
+        for (int i = 0; i <= ModeledServer.CAPACITY; i++)
+        {
+            assertEquals(i * 20L, server.reserve(i * 20L, 10));
+        }
+        assertEquals(0, server.reserve(0, 10), "the first interval was forgotten");
+        assertEquals(30, server.reserve(20, 10), "the second was not");
+        assertEquals(ModeledServer.CAPACITY * 20L + 10, server.lastEndNs());
+    }
+}
