@@ -71,6 +71,9 @@ public final class ExCache implements AutoCloseable
     private volatile Int2ObjectHashMap<Tenant> tenants = new Int2ObjectHashMap<>();
     private volatile boolean piggyback = true;
     private volatile boolean zeroFill = true;
+    private volatile ExCacheObserver observer = ExCacheObserver.NONE;
+    /** Marks {@link #fetchOrZero}'s result as a zero-filled line; above every PROT_ bit. */
+    private static final int ZERO_FILLED = 0x100;
 
     /** An ExCache without a victim buffer (every dirty victim is written back by the miss that evicts it). */
     public ExCache(final long sizeBytes, final int ways, final EvictionPolicy policy)
@@ -170,6 +173,15 @@ public final class ExCache implements AutoCloseable
         zeroFill = enabled;
     }
 
+    /**
+     * Tells {@code observer} (the timing model) of every lookup, eviction, invalidation and detach from now on;
+     * {@link ExCacheObserver#NONE} for none. Misses to different sets call it concurrently: it must be thread-safe.
+     */
+    public void observer(final ExCacheObserver observer)
+    {
+        this.observer = observer;
+    }
+
     /** Counters of the whole cache (every process). */
     public ExCacheStats stats()
     {
@@ -221,6 +233,7 @@ public final class ExCache implements AutoCloseable
             next.remove(pid);
             tenants = next;
             awaitQuiet(pid, 0, Long.MAX_VALUE);
+            observer.onDetach(pid);
         }
         finally
         {
@@ -348,6 +361,7 @@ public final class ExCache implements AutoCloseable
                     {
                         tenant.stats.countHit();
                     }
+                    observer.onHit(pid, vpn, access);
                     policy.onHit(set, way);
                     slot = base + way;
                     break;
@@ -417,6 +431,7 @@ public final class ExCache implements AutoCloseable
             takeBack(slot, buffered, INVALID, 0, (byte)0, false);
             table.lock.unlock();
             tenant.stats.countVictimHit();
+            observer.onMiss(pid, vpn, access, 0, INVALID, false);
             policy.onFill(set, way);
             return base + way;
         }
@@ -565,11 +580,12 @@ public final class ExCache implements AutoCloseable
         table.lock.lock();
         tagVpn[slot] = vpn;
         tagPid[slot] = pid;
-        prot[slot] = (byte)lineProt;
+        prot[slot] = (byte)(lineProt & ~ZERO_FILLED);
         dirty[slot] = lineDirty;
         busy[slot] = false;
         table.release(entry);
         table.lock.unlock();
+        observer.onMiss(pid, vpn, access, oldPid, oldVpn, (lineProt & ZERO_FILLED) != 0);
         policy.onFill(set, way);
         if (taken)
         {
@@ -583,7 +599,7 @@ public final class ExCache implements AutoCloseable
      * The dirty line {@code (leavingPid, leavingVpn)} in that array, if any, is written back first, riding on the
      * miss request when it has the same owner.
      *
-     * @return the line's PROT_ bits.
+     * @return the line's PROT_ bits, with {@link #ZERO_FILLED} set for a zero-filled line.
      */
     private int fetchOrZero(
         final Tenant tenant, final long vpn, final long vaddr, final int access, final int slot, final int leavingPid,
@@ -599,7 +615,7 @@ public final class ExCache implements AutoCloseable
             writeBack(leavingOwner, leavingAddress, line);
             Arrays.fill(line, (byte)0);
             tenant.stats.countZeroFill();
-            return freshProt;
+            return freshProt | ZERO_FILLED;
         }
         final long startNs = System.nanoTime();
         final int lineProt;
@@ -712,6 +728,7 @@ public final class ExCache implements AutoCloseable
         final long firstVpn = start >>> GuestMemory.PAGE_SHIFT;
         final long endVpn = (end + GuestMemory.PAGE_MASK) >>> GuestMemory.PAGE_SHIFT;
         final Tenant owner = tenants.get(pid);
+        observer.onInvalidate(pid, firstVpn, endVpn, writeBack);
         int removed = 0;
         for (int pass = 0; pass < 2; pass++)
         {
