@@ -71,7 +71,7 @@ public final class ProcessorMonitor implements AutoCloseable
             new ProcessorAdapter(exec, this::componentId, this::endpoint));
         membership = ClusterMembership.join(ctx.transport(), ctx.gmm(), ComponentKind.PCOMPONENT, ctx.excacheBytes(),
             server.endpoint(), load, ctx.timeoutNs(), "pcomponent");
-        membership.leaseListener(silentNs -> load.killAll(Signal.SIGKILL, "killed: pComponent " + componentId() +
+        membership.leaseListener(silentNs -> load.killAll(Signal.SIGKILL, "pComponent " + componentId() +
             " was cut off from the GMM for " + silentNs / 1_000_000 + " ms and its lease ran out (the GMM frees " +
             "the memory of a pComponent it declares DEAD)"));
         return this;
