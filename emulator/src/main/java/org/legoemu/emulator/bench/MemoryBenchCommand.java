@@ -109,10 +109,6 @@ public final class MemoryBenchCommand implements Callable<Integer>
         description = "Misses per run of the concurrent-miss section (default: ${DEFAULT-VALUE}).")
     long concurrentMisses;
 
-    @Option(names = "--chase-steps", paramLabel = "N", defaultValue = "20000",
-        description = "Steps of the pointer chase (chase, 16 MiB) of the sweep (default: ${DEFAULT-VALUE}).")
-    int chaseSteps;
-
     @Option(names = "--compare",
         description = "Also sweep each eviction policy with the victim buffer, and LRU without it, with and without "
             + "piggybacking (one run per point; several minutes).")
@@ -181,13 +177,12 @@ public final class MemoryBenchCommand implements Callable<Integer>
                 return ExitCodes.USAGE;
             }
         }
-        if (missThreads < 2 || concurrentMisses < missThreads || chaseSteps < 1)
+        if (missThreads < 2 || concurrentMisses < missThreads)
         {
-            err.println("lego: --miss-threads must be at least 2, --concurrent-misses at least that, --chase-steps "
-                + "positive");
+            err.println("lego: --miss-threads must be at least 2 and --concurrent-misses at least that");
             return ExitCodes.USAGE;
         }
-        for (final String name : List.of("wordcount", "sort", "chase", "hello"))
+        for (final String name : List.of("wordcount", "sort", "hello"))
         {
             if (!Files.isRegularFile(dir.resolve(name)))
             {
@@ -234,11 +229,9 @@ public final class MemoryBenchCommand implements Callable<Integer>
         }
         final Guest wordcount = new Guest("wordcount", wordcountArgv);
         final Guest sort = new Guest("sort", List.of(dir.resolve("sort").toString(), Integer.toString(sortKeys)));
-        final Guest chase = new Guest("chase", List.of(dir.resolve("chase").toString(), "16",
-            Integer.toString(chaseSteps)));
         try
         {
-            out.printf(Locale.ROOT, "# lego bench memory: loopback TCP unless stated, %d cores, Java %s; ExCache %d ways, %s, "
+            out.printf(Locale.ROOT, "# lego bench memory: loopback TCP, %d cores, Java %s; ExCache %d ways, %s, "
                 + "%d victim lines%n", Runtime.getRuntime().availableProcessors(), Runtime.version(), ways, policy,
                 victims);
             if (sections.contains("latency"))
@@ -256,7 +249,7 @@ public final class MemoryBenchCommand implements Callable<Integer>
             final Variant chosen = new Variant(policy, victims, true);
             final List<SweepPlot.Series> guestSeries = new ArrayList<>();
             final List<SweepPlot.Row> compareRows = new ArrayList<>();
-            for (final Guest guest : sections.contains("sweep") ? List.of(wordcount, sort, chase) : List.<Guest>of())
+            for (final Guest guest : sections.contains("sweep") ? List.of(wordcount, sort) : List.<Guest>of())
             {
                 final long workingSetLines = workingSet(guest);
                 final List<Point> points = sweep(guest, workingSetLines, chosen, fractions, repeat);
@@ -506,54 +499,16 @@ public final class MemoryBenchCommand implements Callable<Integer>
         out.printf(Locale.ROOT, "## Sweep: %s (%d arguments), working set %,d lines (%s), median of %d runs%n",
             guest.name(), guest.argv().size() - 1, workingSetLines, Sizes.format(workingSetLines * ExCache.LINE_SIZE),
             repeat);
-        out.printf(Locale.ROOT, "%8s %8s %10s %10s %9s %9s %10s %10s %9s %9s%n", "ExCache", "lines", "runtime s",
-            "misses", "victimHit", "missRate", "MPKI", "flushes", "slowdown", "us/remote");
-        final Point full = fullPoint(points);
+        out.printf(Locale.ROOT, "%8s %8s %10s %10s %9s %9s %10s %10s %9s%n", "ExCache", "lines", "runtime s",
+            "misses", "victimHit", "missRate", "MPKI", "flushes", "slowdown");
         for (final Point p : points)
         {
             final Run r = p.run();
-            out.printf(Locale.ROOT, "%7.1f%% %8d %10.3f %,10d %9.3f %9.3f %10.2f %,10d %8s %9s%n", p.percent(),
+            out.printf(Locale.ROOT, "%7.1f%% %8d %10.3f %,10d %9.3f %9.3f %10.2f %,10d %8s%n", p.percent(),
                 p.lines(), r.result().wallNs() / 1e9, r.stats().misses(),
                 r.stats().misses() == 0 ? 0 : (double)r.stats().victimHits() / r.stats().misses(), r.missRate(),
-                r.mpki(), r.stats().flushes(), slowdown(p, fullNs), hostCostPerRemoteMiss(p, full));
+                r.mpki(), r.stats().flushes(), slowdown(p, fullNs));
         }
-    }
-
-    /** The 100 % point, or null. */
-    private static Point fullPoint(final List<Point> points)
-    {
-        for (final Point p : points)
-        {
-            if (p.percent() == 100)
-            {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private static long remoteMisses(final ExCacheStats s)
-    {
-        return s.misses() - s.victimHits() - s.zeroFills();
-    }
-
-    /**
-     * All-in host cost of one remote miss, us: (runtime at this size - runtime at 100 %) / (remote misses at this
-     * size - remote misses at 100 %), the issue's definition; "-" at 100 % or without a 100 % point.
-     */
-    private static String hostCostPerRemoteMiss(final Point p, final Point full)
-    {
-        if (full == null || p == full)
-        {
-            return "-";
-        }
-        final long extraMisses = remoteMisses(p.run().stats()) - remoteMisses(full.run().stats());
-        if (extraMisses <= 0)
-        {
-            return "-";
-        }
-        return String.format(Locale.ROOT, "%.1f",
-            (p.run().result().wallNs() - full.run().result().wallNs()) / 1e3 / extraMisses);
     }
 
     /**

@@ -647,6 +647,31 @@ class MemorySystemModelTest
         }
     }
 
+    /**
+     * The chain this property shrank a failure to (with the owner links' network trip), looped: a dirty line goes to
+     * the victim buffer, whose flusher writes it back, while mmap(MAP_FIXED) replaces its page. The write-back must
+     * not reach the owner after the home freed the page (it would re-create the old bytes, read back once the fresh
+     * zero line has left the ExCache): the lines of the range leave before the home is asked, as for munmap.
+     */
+    @Example
+    void mmapFixedOverAPageBeingFlushedReadsZero()
+    {
+        final Model m = new Setup(1, Replication.OFF, 1, 1, "fifo", 8, false, true).start();
+        for (int i = 0; i < 200; i++)
+        {
+            m.mmap(0, 3, 5, PROT_READ | PROT_WRITE);
+            m.store(0, 7 * PAGE, (byte)1, false);
+            m.load(0, 0, false);
+            m.mmap(0, 3, 5, PROT_READ);
+            m.checkPage(0, 7);                         // zero-filled: fresh
+            for (int page = 8; page < 18; page++)
+            {
+                m.load(0, page * PAGE, false);         // out of the ExCache and its 8 victim lines, clean
+            }
+            m.checkPage(0, 7);                         // fetched from the owner
+        }
+    }
+
     @AfterTry
     void closeLive()
     {

@@ -71,10 +71,9 @@ public final class ExCache implements AutoCloseable
     private volatile Int2ObjectHashMap<Tenant> tenants = new Int2ObjectHashMap<>();
     private volatile boolean piggyback = true;
     private volatile boolean zeroFill = true;
-    /** The timing model's view of the cache (hits, misses with their evicted line, invalidations, detach). */
     private volatile ExCacheObserver observer = ExCacheObserver.NONE;
-    /** Bit of {@link #fetchOrZero}'s result that says the line was zero-filled, above the PROT_ bits. */
-    private static final int ZERO_FILLED = 1 << 8;
+    /** Marks {@link #fetchOrZero}'s result as a zero-filled line; above every PROT_ bit. */
+    private static final int ZERO_FILLED = 0x100;
 
     /** An ExCache without a victim buffer (every dirty victim is written back by the miss that evicts it). */
     public ExCache(final long sizeBytes, final int ways, final EvictionPolicy policy)
@@ -175,9 +174,8 @@ public final class ExCache implements AutoCloseable
     }
 
     /**
-     * Tells {@code observer} (the timing model) of every lookup of the ExCache proper, every miss with the line it
-     * evicted, every invalidation and detach from now on; {@link ExCacheObserver#NONE} for none. It is called with a
-     * set lock held and must not call back into the cache.
+     * Tells {@code observer} (the timing model) of every lookup, eviction, invalidation and detach from now on;
+     * {@link ExCacheObserver#NONE} for none. Misses to different sets call it concurrently: it must be thread-safe.
      */
     public void observer(final ExCacheObserver observer)
     {
@@ -228,7 +226,6 @@ public final class ExCache implements AutoCloseable
      */
     public int detach(final int pid)
     {
-        observer.onDetach(pid);
         table.lock.lock();
         try
         {
@@ -236,6 +233,7 @@ public final class ExCache implements AutoCloseable
             next.remove(pid);
             tenants = next;
             awaitQuiet(pid, 0, Long.MAX_VALUE);
+            observer.onDetach(pid);
         }
         finally
         {
@@ -488,7 +486,6 @@ public final class ExCache implements AutoCloseable
         int lineProt = 0;
         boolean lineDirty = false;
         boolean taken = false;
-        boolean zeroFilled = false;
         try
         {
             if (oldVpn != INVALID)
@@ -550,9 +547,7 @@ public final class ExCache implements AutoCloseable
             }
             if (!taken)
             {
-                final int filled = fetchOrZero(tenant, vpn, vaddr, access, slot, leavingPid, leavingVpn);
-                zeroFilled = (filled & ZERO_FILLED) != 0;
-                lineProt = filled & ~ZERO_FILLED;
+                lineProt = fetchOrZero(tenant, vpn, vaddr, access, slot, leavingPid, leavingVpn);
             }
         }
         catch (final RuntimeException ex)
@@ -585,12 +580,12 @@ public final class ExCache implements AutoCloseable
         table.lock.lock();
         tagVpn[slot] = vpn;
         tagPid[slot] = pid;
-        prot[slot] = (byte)lineProt;
+        prot[slot] = (byte)(lineProt & ~ZERO_FILLED);
         dirty[slot] = lineDirty;
         busy[slot] = false;
         table.release(entry);
         table.lock.unlock();
-        observer.onMiss(pid, vpn, access, oldPid, oldVpn, zeroFilled);
+        observer.onMiss(pid, vpn, access, oldPid, oldVpn, (lineProt & ZERO_FILLED) != 0);
         policy.onFill(set, way);
         if (taken)
         {
@@ -604,7 +599,7 @@ public final class ExCache implements AutoCloseable
      * The dirty line {@code (leavingPid, leavingVpn)} in that array, if any, is written back first, riding on the
      * miss request when it has the same owner.
      *
-     * @return the line's PROT_ bits, with {@link #ZERO_FILLED} set when the line was zero-filled.
+     * @return the line's PROT_ bits, with {@link #ZERO_FILLED} set for a zero-filled line.
      */
     private int fetchOrZero(
         final Tenant tenant, final long vpn, final long vaddr, final int access, final int slot, final int leavingPid,

@@ -17,6 +17,8 @@ import org.legoemu.fabric.proxy.VmResult;
 final class MemorySyscalls
 {
     static final int MAP_ANONYMOUS = 0x20;
+    /** mmap(2) flag: place the mapping exactly at addr, replacing what is there (include/uapi/asm-generic/mman.h). */
+    static final int MAP_FIXED = 0x10;
     /** PROT_READ | PROT_WRITE: the protection of heap pages brk(2) maps. */
     private static final int PROT_READ_WRITE = 3;
 
@@ -87,6 +89,12 @@ final class MemorySyscalls
         }
         try
         {
+            if ((flags & MAP_FIXED) != 0 && (addr & GuestMemory.PAGE_MASK) == 0)
+            {
+                // the home frees the replaced frames: no write-back of their lines may arrive after that (the flusher's
+                // would re-create an old page), so the lines leave first, written back in case the call fails
+                process.lines().invalidate(addr, addr + pageUp(length), true);
+            }
             final VmResult anonymous = path == null ?
                 process.home().mmapAnonymous(process.pid(), addr, length, prot, flags) : null;
             final long mapped = anonymous != null ? anonymous.value() :

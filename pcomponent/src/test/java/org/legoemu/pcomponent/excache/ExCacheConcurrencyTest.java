@@ -216,6 +216,64 @@ class ExCacheConcurrencyTest
     }
 
     /**
+     * A miss whose owner is failing over (its fetch blocked in {@code RemoteLines}' failover loop, here: until the
+     * test lets it go) stalls only the threads that need that line: meanwhile other threads miss on other lines,
+     * hit, copy in and out and invalidate ranges of the same process, in the same set too. (With one lock held over
+     * the round trip all of them waited for the failover.)
+     */
+    @Test
+    void aMissWaitingForItsOwnersFailoverStallsNoOtherLine() throws Exception
+    {
+        final long stuck = 0;
+        final CountDownLatch failingOver = new CountDownLatch(1);
+        final CountDownLatch newOwner = new CountDownLatch(1);
+        final SyncModelBackend backend = new SyncModelBackend()
+        {
+            @Override
+            public int fetch(final long vaddr, final int access, final byte[] line)
+            {
+                if (vaddr == stuck)
+                {
+                    failingOver.countDown();
+                    ExCacheConcurrencyTest.await(newOwner);
+                }
+                return super.fetch(vaddr, access, line);
+            }
+        };
+        final ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (ExCache cache = new ExCache(4 * GuestMemory.PAGE_SIZE, 2, new LruPolicy(), 2))
+        {
+            cache.attach(PID, backend);
+            final long sameSet = 2L << GuestMemory.PAGE_SHIFT;   // 2 sets: line 2 shares line 0's set
+            final long otherSet = 1L << GuestMemory.PAGE_SHIFT;
+            cache.access(PID, otherSet, GuestMemory.ACCESS_WRITE)[0] = 7;
+            final Future<Byte> blocked = pool.submit(() -> cache.access(PID, stuck, GuestMemory.ACCESS_READ)[0]);
+            assertTrue(failingOver.await(30, TimeUnit.SECONDS), "the miss is waiting for its owner");
+            final Future<Boolean> others = pool.submit(() ->
+            {
+                cache.access(PID, sameSet, GuestMemory.ACCESS_WRITE)[1] = 9;              // a miss, same set
+                final byte[] one = new byte[1];
+                cache.copyOut(PID, otherSet, one, 0, 1);                                // a hit, other set
+                cache.copyIn(PID, sameSet + 1, new byte[]{10}, 0, 1);                    // a hit
+                cache.access(PID, 5L << GuestMemory.PAGE_SHIFT, GuestMemory.ACCESS_READ); // a miss, other set
+                cache.invalidate(PID, otherSet, otherSet + GuestMemory.PAGE_SIZE, true);  // an mprotect
+                return one[0] == 7;
+            });
+            assertTrue(others.get(10, TimeUnit.SECONDS), "other lines were served while the owner failed over");
+            assertEquals((byte)7, backend.page(otherSet)[0], "the invalidation wrote the line back");
+            assertTrue(!blocked.isDone(), "the failing-over miss is still waiting");
+            newOwner.countDown();
+            assertEquals((byte)0, blocked.get(30, TimeUnit.SECONDS));
+            assertEquals((byte)10, cache.access(PID, sameSet, GuestMemory.ACCESS_READ)[1]);
+        }
+        finally
+        {
+            newOwner.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * Lost write-backs and stale reads under concurrent misses: threads write versions of their own lines, which
      * conflict in the sets of a tiny ExCache with slow transfers, so that a line is often being evicted and written
      * back by one thread while its owner misses on it again. Every re-read sees the thread's last version, and at the
