@@ -27,16 +27,18 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code lego bench memory}: the memory-system figures, measured in one run on loopback TCP: ExCache miss latency
- * next to a raw fabric round trip of the same shape, ExCache hit cost next to a Java array load, and a sweep of
- * ExCache size over the working set of the shipped guests (the shape of LegoOS's Figures 11 and 12).
+ * {@code lego bench memory}: the memory-system figures, measured in one run over the chosen transport (in-JVM by
+ * default, as {@code lego run}; or loopback TCP): ExCache miss latency next to a raw fabric round trip of the same
+ * shape and a 4 KiB {@code System.arraycopy}, ExCache hit cost next to a Java array load, and a sweep of ExCache size
+ * over the working set of the shipped guests (the shape of LegoOS's Figures 11 and 12) with the host cost per remote
+ * miss.
  */
 @Command(
     name = "memory",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {"Measure the ExCache and the fabric on loopback TCP and print the figures (stdout); progress on "
-        + "stderr. Takes a minute or two.",
+    description = {"Measure the ExCache and the fabric (in-JVM, or --transport tcp) and print the figures (stdout); "
+        + "progress on stderr. Takes a minute or two.",
         "The working set of a guest is the number of distinct lines it fetches with an ExCache large enough never to "
             + "evict; the sweep then runs it with an ExCache of each given fraction of that."})
 public final class MemoryBenchCommand implements Callable<Integer>
@@ -46,6 +48,11 @@ public final class MemoryBenchCommand implements Callable<Integer>
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--transport", paramLabel = "T", defaultValue = "inproc",
+        description = "Fabric between the components: inproc (the default of lego run) or tcp (Netty on loopback) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String transport;
 
     @Option(names = "--guests", paramLabel = "DIR", defaultValue = "emulator/guests/bin",
         description = "Directory of the shipped guests (default: ${DEFAULT-VALUE}).")
@@ -162,6 +169,11 @@ public final class MemoryBenchCommand implements Callable<Integer>
                 return ExitCodes.USAGE;
             }
         }
+        if (!transport.equals("inproc") && !transport.equals("tcp"))
+        {
+            err.println("lego: --transport must be inproc or tcp, not '" + transport + "'");
+            return ExitCodes.USAGE;
+        }
         if (repeat < 1 || sortKeys < 1 || roundTrips < 1)
         {
             err.println("lego: --repeat, --sort-keys and --round-trips must be positive");
@@ -195,9 +207,9 @@ public final class MemoryBenchCommand implements Callable<Integer>
         final Guest sort = new Guest("sort", List.of(dir.resolve("sort").toString(), Integer.toString(sortKeys)));
         try
         {
-            out.printf(Locale.ROOT, "# lego bench memory: loopback TCP, %d cores, Java %s; ExCache %d ways, %s, "
-                + "%d victim lines%n", Runtime.getRuntime().availableProcessors(), Runtime.version(), ways, policy,
-                victims);
+            out.printf(Locale.ROOT, "# lego bench memory: %s, %d cores, Java %s; ExCache %d ways, %s, "
+                + "%d victim lines%n", transportLabel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                ways, policy, victims);
             latency(sort);
             hitCost();
             final Variant chosen = new Variant(policy, victims, true);
@@ -266,7 +278,12 @@ public final class MemoryBenchCommand implements Callable<Integer>
     private EmbeddedCluster cluster(final long excacheBytes, final Variant variant)
     {
         return EmbeddedCluster.start(new EmbeddedCluster.Config(1, 2, excacheBytes, ways, variant.policy(),
-            variant.victims(), variant.piggyback(), 4L << 30, Path.of("/"), "tcp"));
+            variant.victims(), variant.piggyback(), 4L << 30, Path.of("/"), transport));
+    }
+
+    private String transportLabel()
+    {
+        return transport.equals("tcp") ? "loopback TCP" : "in-JVM fabric";
     }
 
     private Run run(final EmbeddedCluster cluster, final Guest guest)
@@ -291,9 +308,10 @@ public final class MemoryBenchCommand implements Callable<Integer>
         err.flush();
         final Histogram miss;
         final Histogram raw;
+        final Histogram copy = FabricRoundTrip.lineCopy(roundTrips / 10, roundTrips);
         try (EmbeddedCluster cluster = cluster(latencyExcacheBytes))
         {
-            final Endpoint loopback = new Endpoint("127.0.0.1", 0);
+            final Endpoint loopback = transport.equals("tcp") ? new Endpoint("127.0.0.1", 0) : new Endpoint("inproc", 0);
             run(cluster, sort);
             raw = FabricRoundTrip.measure(cluster.transport(), loopback, roundTrips / 10, roundTrips / 2);
             final Run r = run(cluster, sort);
@@ -305,7 +323,8 @@ public final class MemoryBenchCommand implements Callable<Integer>
         out.println("## ExCache miss latency vs raw fabric round trip (us)");
         out.printf(Locale.ROOT, "%-44s %9s %9s %9s %10s%n", "", "p50", "p99", "p99.9", "count");
         row("ExCache miss (sort, P2M_PCACHE_MISS served)", miss);
-        row("raw Netty request + 4 KiB reply (same run)", raw);
+        row((transport.equals("tcp") ? "raw Netty" : "raw in-JVM") + " request + 4 KiB reply (same run)", raw);
+        row("4 KiB System.arraycopy (same run)", copy);
         out.printf(Locale.ROOT, "%-44s %8.2fx %8.2fx %8.2fx%n", "ratio miss / raw",
             ratio(miss, raw, 50), ratio(miss, raw, 99), ratio(miss, raw, 99.9));
     }
@@ -378,6 +397,16 @@ public final class MemoryBenchCommand implements Callable<Integer>
         return points;
     }
 
+    /**
+     * Misses that went to an mComponent: neither served by the victim buffer nor zero-filled locally. The host cost
+     * per remote miss of a point is (its runtime - the runtime at 100 %) / (its remote misses - those at 100 %), the
+     * all-in cost of issue 12 (what a miss costs the emulator, hart and fabric together).
+     */
+    private static long remoteMisses(final ExCacheStats stats)
+    {
+        return stats.misses() - stats.victimHits() - stats.zeroFills();
+    }
+
     /** Runtime of the 100 % point, ns, or 0 if the sweep has none. */
     private static double fullNs(final List<Point> points)
     {
@@ -399,19 +428,28 @@ public final class MemoryBenchCommand implements Callable<Integer>
     private void printSweep(final Guest guest, final long workingSetLines, final List<Point> points)
     {
         final double fullNs = fullNs(points);
+        Point full = null;
+        for (final Point p : points)
+        {
+            full = p.percent() == 100 ? p : full;
+        }
         out.println();
         out.printf(Locale.ROOT, "## Sweep: %s (%d arguments), working set %,d lines (%s), median of %d runs%n",
             guest.name(), guest.argv().size() - 1, workingSetLines, Sizes.format(workingSetLines * ExCache.LINE_SIZE),
             repeat);
-        out.printf(Locale.ROOT, "%8s %8s %10s %10s %9s %9s %10s %10s %9s%n", "ExCache", "lines", "runtime s",
-            "misses", "victimHit", "missRate", "MPKI", "flushes", "slowdown");
+        out.printf(Locale.ROOT, "%8s %8s %10s %10s %9s %9s %10s %10s %9s %10s %12s%n", "ExCache", "lines",
+            "runtime s", "misses", "victimHit", "missRate", "MPKI", "flushes", "slowdown", "remote", "us/remote");
         for (final Point p : points)
         {
             final Run r = p.run();
-            out.printf(Locale.ROOT, "%7.1f%% %8d %10.3f %,10d %9.3f %9.3f %10.2f %,10d %8s%n", p.percent(),
+            final long remote = remoteMisses(r.stats());
+            final long extraRemote = remote - remoteMisses(full == null ? r.stats() : full.run().stats());
+            out.printf(Locale.ROOT, "%7.1f%% %8d %10.3f %,10d %9.3f %9.3f %10.2f %,10d %8s %,10d %12s%n", p.percent(),
                 p.lines(), r.result().wallNs() / 1e9, r.stats().misses(),
                 r.stats().misses() == 0 ? 0 : (double)r.stats().victimHits() / r.stats().misses(), r.missRate(),
-                r.mpki(), r.stats().flushes(), slowdown(p, fullNs));
+                r.mpki(), r.stats().flushes(), slowdown(p, fullNs), remote,
+                full == null || extraRemote <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2f",
+                (r.result().wallNs() - fullNs) / 1e3 / extraRemote));
         }
     }
 

@@ -1,0 +1,120 @@
+package org.legoemu.fabric.transport;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One request on its way to a server's dispatch thread: the message bytes, the correlation id and where the answer
+ * goes. Two kinds:
+ * <ul>
+ *     <li>{@linkplain #reusable() reusable}: owns a growable buffer the caller copies its request into (the in-JVM
+ *     transport keeps one per calling thread, so a call allocates nothing); it is {@linkplain #isQueued() queued}
+ *     from {@link DispatchLoop#enqueue(InboundRequest)} until the dispatch thread has finished with it, and must not
+ *     be refilled meanwhile;</li>
+ *     <li>{@linkplain #wrapping one-shot}: wraps a byte array the network thread copied the frame into.</li>
+ * </ul>
+ */
+public final class InboundRequest
+{
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private final ExpandableArrayBuffer storage;
+    private final UnsafeBuffer wrapped;
+    private ReplySink replySink;
+    private long correlationId;
+    private int lengthBytes;
+    private volatile boolean queued;
+
+    private InboundRequest(final ExpandableArrayBuffer storage, final UnsafeBuffer wrapped)
+    {
+        this.storage = storage;
+        this.wrapped = wrapped;
+    }
+
+    /** A request holder with its own buffer of {@code initialCapacityBytes}, grown as needed; see {@link #fill}. */
+    public static InboundRequest reusable(final int initialCapacityBytes)
+    {
+        return new InboundRequest(new ExpandableArrayBuffer(initialCapacityBytes), null);
+    }
+
+    /**
+     * A one-shot request over {@code message} (not copied; the caller gives it up).
+     *
+     * @param message     holds the request (messageHeader then body) in {@code [0, lengthBytes)}.
+     * @param lengthBytes of the message.
+     */
+    public static InboundRequest wrapping(
+        final ReplySink replySink, final long correlationId, final byte[] message, final int lengthBytes)
+    {
+        final InboundRequest request = new InboundRequest(null, new UnsafeBuffer(message, 0, lengthBytes));
+        request.replySink = replySink;
+        request.correlationId = correlationId;
+        request.lengthBytes = lengthBytes;
+        return request;
+    }
+
+    /**
+     * Copies a request into this reusable holder: the one copy of the request's bytes on the way to the server.
+     *
+     * @param src    holds the request at {@code [offset, offset+lengthBytes)}.
+     * @throws IllegalStateException if this holder is one-shot or still queued.
+     */
+    public InboundRequest fill(
+        final ReplySink replySink, final long correlationId, final DirectBuffer src, final int offset,
+        final int lengthBytes)
+    {
+        if (storage == null || queued)
+        {
+            throw new IllegalStateException(storage == null ? "one-shot request cannot be refilled" :
+                "request " + this.correlationId + " is still queued");
+        }
+        storage.putBytes(0, src, offset, lengthBytes);
+        this.replySink = replySink;
+        this.correlationId = correlationId;
+        this.lengthBytes = lengthBytes;
+        return this;
+    }
+
+    /** True from {@link DispatchLoop#enqueue(InboundRequest)} until the dispatch thread is done with the bytes. */
+    public boolean isQueued()
+    {
+        return queued;
+    }
+
+    ReplySink replySink()
+    {
+        return replySink;
+    }
+
+    long correlationId()
+    {
+        return correlationId;
+    }
+
+    int lengthBytes()
+    {
+        return lengthBytes;
+    }
+
+    DirectBuffer message()
+    {
+        return storage != null ? storage : wrapped;
+    }
+
+    void markQueued()
+    {
+        queued = true;
+    }
+
+    /** The dispatch thread is done with this request: a reusable holder may be refilled, a one-shot one is dropped. */
+    void release()
+    {
+        replySink = null;
+        if (wrapped != null)
+        {
+            wrapped.wrap(NO_BYTES);
+        }
+        queued = false;
+    }
+}
