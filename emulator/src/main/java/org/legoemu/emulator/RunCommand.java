@@ -83,6 +83,11 @@ public final class RunCommand implements Callable<Integer>
     {
         verbosity.apply();
         final PrintWriter err = spec.commandLine().getErr();
+        if (!transport.equals("inproc") && !transport.equals("tcp"))
+        {
+            err.println("lego: --transport must be inproc or tcp, not '" + transport + "'");
+            return ExitCodes.USAGE;
+        }
         final GuestLocation location;
         try
         {

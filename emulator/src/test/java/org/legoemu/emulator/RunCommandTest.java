@@ -103,6 +103,7 @@ class RunCommandTest
         assertEquals("tcp", new ObjectMapper().readTree(json.toFile()).get("transport").asText());
         assertEquals(ExitCodes.USAGE, lego("run", "--transport", "rdma", "--storage-root", root.toString(), "--",
             root.resolve("hello").toString()));
+        assertTrue(err.toString().contains("--transport must be inproc or tcp, not 'rdma'"), err.toString());
     }
 
     @Test
