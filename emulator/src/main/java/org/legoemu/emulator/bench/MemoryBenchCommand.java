@@ -74,6 +74,14 @@ public final class MemoryBenchCommand implements Callable<Integer>
         description = "Keys sorted by sort (default: ${DEFAULT-VALUE}).")
     int sortKeys;
 
+    @Option(names = "--chase-mib", paramLabel = "N", defaultValue = "16",
+        description = "MiB ptrchase links into one random cycle, one node per page (default: ${DEFAULT-VALUE}).")
+    int chaseMib;
+
+    @Option(names = "--chase-steps", paramLabel = "N", defaultValue = "20000",
+        description = "Dependent loads ptrchase makes along its cycle (default: ${DEFAULT-VALUE}).")
+    int chaseSteps;
+
     @Option(names = "--latency-excache", paramLabel = "SIZE", defaultValue = "64KiB", converter = SizeConverter.class,
         description = "ExCache size of the miss-latency run of sort (default: ${DEFAULT-VALUE}).")
     long latencyExcacheBytes;
@@ -153,7 +161,7 @@ public final class MemoryBenchCommand implements Callable<Integer>
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         final Path dir = guests.toAbsolutePath().normalize();
-        for (final String name : List.of("wordcount", "sort"))
+        for (final String name : List.of("wordcount", "sort", "ptrchase"))
         {
             if (!Files.isRegularFile(dir.resolve(name)))
             {
@@ -174,9 +182,9 @@ public final class MemoryBenchCommand implements Callable<Integer>
             err.println("lego: --transport must be inproc or tcp, not '" + transport + "'");
             return ExitCodes.USAGE;
         }
-        if (repeat < 1 || sortKeys < 1 || roundTrips < 1)
+        if (repeat < 1 || sortKeys < 1 || roundTrips < 1 || chaseMib < 1 || chaseSteps < 1)
         {
-            err.println("lego: --repeat, --sort-keys and --round-trips must be positive");
+            err.println("lego: --repeat, --sort-keys, --round-trips, --chase-mib and --chase-steps must be positive");
             return ExitCodes.USAGE;
         }
         for (final double f : fractions)
@@ -205,6 +213,8 @@ public final class MemoryBenchCommand implements Callable<Integer>
         }
         final Guest wordcount = new Guest("wordcount", wordcountArgv);
         final Guest sort = new Guest("sort", List.of(dir.resolve("sort").toString(), Integer.toString(sortKeys)));
+        final Guest chase = new Guest("ptrchase", List.of(dir.resolve("ptrchase").toString(),
+            Integer.toString(chaseMib), Integer.toString(chaseSteps)));
         try
         {
             out.printf(Locale.ROOT, "# lego bench memory: %s, %d cores, Java %s; ExCache %d ways, %s, "
@@ -215,7 +225,7 @@ public final class MemoryBenchCommand implements Callable<Integer>
             final Variant chosen = new Variant(policy, victims, true);
             final List<SweepPlot.Series> guestSeries = new ArrayList<>();
             final List<SweepPlot.Row> compareRows = new ArrayList<>();
-            for (final Guest guest : List.of(wordcount, sort))
+            for (final Guest guest : List.of(wordcount, sort, chase))
             {
                 final long workingSetLines = workingSet(guest);
                 final List<Point> points = sweep(guest, workingSetLines, chosen, fractions, repeat);
