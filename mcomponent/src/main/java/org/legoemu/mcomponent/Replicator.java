@@ -223,6 +223,15 @@ public final class Replicator implements AutoCloseable
         }
     }
 
+    /**
+     * Waits until every record queued before is done (sent to its secondary, or given up as the class comment says),
+     * with the state lock (held by the caller) given up meanwhile.
+     */
+    public void awaitQueued()
+    {
+        submitAndWait(record(Kind.BARRIER, 0, -1, 0));
+    }
+
     /** Queues the release of the process's logs on every secondary this monitor replicated it to. */
     public void processExit(final int pid)
     {
@@ -354,6 +363,8 @@ public final class Replicator implements AutoCloseable
         {
             case EXIT:
                 exit(r.pid);
+                return;
+            case BARRIER:
                 return;
             case RESEED:
                 if (r.prot == ASK_GMM)
@@ -647,7 +658,7 @@ public final class Replicator implements AutoCloseable
 
     private enum Kind
     {
-        PAGE, VMA, RESEED, EXIT
+        PAGE, VMA, RESEED, EXIT, BARRIER
     }
 
     private record Target(int secondaryId, ReplicaProxy proxy)
