@@ -17,6 +17,8 @@ public interface GuestMemory
     int PAGE_SIZE = 4096;
     int PAGE_SHIFT = 12;
     long PAGE_MASK = PAGE_SIZE - 1;
+    /** Exclusive top of the riscv64 Sv39 user address space, bytes (Linux arch/riscv TASK_SIZE: 256 GiB). */
+    long TASK_SIZE = 0x40_0000_0000L;
 
     /** Access kinds, also used as permission bits (same values as Linux PROT_READ/PROT_WRITE/PROT_EXEC). */
     int ACCESS_READ = 1;

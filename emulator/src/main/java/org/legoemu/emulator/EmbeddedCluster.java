@@ -1,5 +1,6 @@
 package org.legoemu.emulator;
 
+import org.agrona.IoUtil;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Transport;
@@ -27,6 +28,8 @@ import org.legoemu.pcomponent.linux.Console;
 import org.legoemu.scomponent.StorageContext;
 import org.legoemu.scomponent.StorageMonitor;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,6 +158,7 @@ public final class EmbeddedCluster implements AutoCloseable
     private final List<ProcessorMonitor> processors = new ArrayList<>();
     private GlobalManager gmm;
     private GmmProxy gmmProxy;
+    private Path backupDirectory;
 
     private EmbeddedCluster(
         final Config config, final FaultInjector faults, final long timeoutNs, final long reconcileIntervalNs)
@@ -223,6 +227,41 @@ public final class EmbeddedCluster implements AutoCloseable
         }
     }
 
+    /**
+     * The sComponent's replica backup area for this cluster's lifetime: a fresh private temporary directory
+     * (mode 0700), removed when the cluster closes. It is never inside the guests' namespace unless the storage
+     * root contains the temporary directory, and then the sComponent hides it.
+     */
+    private Path temporaryBackupDirectory()
+    {
+        try
+        {
+            final Path directory = Files.createTempDirectory("lego-replica-");
+            started.add(0, () -> IoUtil.delete(directory.toFile(), true));
+            return directory;
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot create a temporary directory for replica backups: " +
+                ex.getMessage(), ex);
+        }
+    }
+
+    /** The host directory of the sComponent's replica backup area (for tests and the durability probe). */
+    public Path backupDirectory()
+    {
+        return backupDirectory;
+    }
+
+    /**
+     * How long a guest's file operation retries an unreachable sComponent: ten call timeouts, at most the
+     * pComponent's default (30 s); 2 s with the chaos harness's 200 ms timeout.
+     */
+    public static long storageRetryWindowNs(final long timeoutNs)
+    {
+        return Math.min(ProcessorContext.DEFAULT_STORAGE_RETRY_WINDOW_NS, 10 * timeoutNs);
+    }
+
     private Endpoint any()
     {
         return config.transport().equals("tcp") ? new Endpoint(LOOPBACK, 0) : new Endpoint("inproc", 0);
@@ -234,9 +273,10 @@ public final class EmbeddedCluster implements AutoCloseable
             .vregionPlacementPolicy(config.placement().create()).replication(config.replication())).start();
         started.add(gmm);
         final Endpoint gmmEndpoint = gmm.endpoint();
+        backupDirectory = temporaryBackupDirectory();
         final StorageMonitor storage = new StorageMonitor(new StorageContext()
             .transport(view(SCOMPONENT)).listenEndpoint(any()).gmmEndpoint(gmmEndpoint)
-            .rootDirectory(config.storageRoot()).timeoutNs(timeoutNs)
+            .rootDirectory(config.storageRoot()).backupDirectory(backupDirectory).timeoutNs(timeoutNs)
             .storageFaults(faults == null ? StorageFaults.NONE : faults.storageFaultsFor(SCOMPONENT))).start();
         started.add(storage);
         for (int i = 0; i < config.mcomponents(); i++)
@@ -255,7 +295,7 @@ public final class EmbeddedCluster implements AutoCloseable
                 .excacheBytes(config.excacheBytes()).excacheWays(config.excacheWays())
                 .excachePolicy(config.excachePolicy()).excacheVictims(config.excacheVictims())
                 .excachePiggyback(config.excachePiggyback()).excacheZeroFill(config.excacheZeroFill())
-                .timeoutNs(timeoutNs)).start();
+                .timeoutNs(timeoutNs).storageRetryWindowNs(storageRetryWindowNs(timeoutNs))).start();
             started.add(processor);
             processors.add(processor);
         }

@@ -66,6 +66,7 @@ class FidelityDifferentialTest
             Arguments.of("fileio", List.of(), ""),
             Arguments.of("sysmisc", List.of(), ""),
             Arguments.of("sysmisc", List.of("sigpipe"), ""),
+            Arguments.of("errnos", List.of(), ""),
             Arguments.of("misaligned", List.of(), ""),
             Arguments.of("cpagecross", List.of("static"), ""),
             Arguments.of("cpagecross", List.of("jit"), ""),

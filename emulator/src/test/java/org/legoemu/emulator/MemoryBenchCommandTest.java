@@ -46,16 +46,23 @@ class MemoryBenchCommandTest
         final Path input = words();
         final int status = lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
             "--wordcount-input", input.toString(), "--sort-keys", "2000", "--round-trips", "200", "--repeat", "1",
-            "--fractions", "50,100", "--latency-excache", "32KiB", "--compare", "--plot", png.toString());
+            "--fractions", "50,100", "--latency-excache", "32KiB", "--compare", "--plot", png.toString(),
+            "--chase-steps", "500", "--concurrent-misses", "2000");
         assertEquals(0, status, cli.err());
         final String text = cli.out();
         assertTrue(text.contains("ratio miss / raw"), text);
+        assertTrue(text.contains("# lego bench memory: in-JVM fabric"), text);
+        assertTrue(text.contains("raw in-JVM request + 4 KiB reply") && text.contains("4 KiB System.arraycopy"), text);
         assertTrue(text.contains("plain Java byte[] load"), text);
-        assertTrue(text.contains("## Sweep: wordcount") && text.contains("## Sweep: sort"), text);
-        assertTrue(text.lines().filter((l) -> l.trim().startsWith("100.0%") && l.trim().endsWith("1.00x")).count() == 2,
+        assertTrue(text.contains("## Sweep: wordcount") && text.contains("## Sweep: sort") &&
+            text.contains("## Sweep: chase"), text);
+        assertEquals(3, text.lines().filter((l) -> l.trim().startsWith("100.0%") && l.contains(" 1.00x")).count(),
             text);
+        assertTrue(text.contains("## Concurrent misses on one pComponent: 4 threads vs 1"), text);
+        assertEquals(4, text.lines().filter((l) -> l.matches("(inproc|tcp) +[14] .*x")).count(), text);
         assertTrue(cli.err().contains("bench: sort: ExCache 50.0% of the working set"), cli.err());
-        assertTrue(text.contains("## Comparison: wordcount") && text.contains("## Comparison: sort"), text);
+        assertTrue(text.contains("## Comparison: wordcount") && text.contains("## Comparison: sort") &&
+            text.contains("## Comparison: chase"), text);
         assertTrue(text.contains("lru, no victim buffer, no piggyback"), text);
         final byte[] bytes = Files.readAllBytes(png);
         assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, PNG_SIGNATURE.length));
@@ -64,7 +71,7 @@ class MemoryBenchCommandTest
         assertNotNull(image, "ImageIO cannot decode " + png);
         // the guests' row and one row per guest's comparison, two charts each
         assertEquals(2 * 600, image.getWidth());
-        assertEquals(3 * 380, image.getHeight());
+        assertEquals(4 * 380, image.getHeight());
     }
 
     @Test
@@ -96,6 +103,24 @@ class MemoryBenchCommandTest
         assertEquals(1, cli.err().trim().lines().count(), cli.err());
         assertTrue(cli.err().contains("--fractions"), cli.err());
         assertFalse(cli.err().contains("\tat "));
+    }
+
+    @Test
+    void unknownTransportIsAOneLineUsageError()
+    {
+        assertEquals(ExitCodes.USAGE, lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
+            "--transport", "rdma"));
+        assertEquals(1, cli.err().trim().lines().count(), cli.err());
+        assertTrue(cli.err().contains("--transport must be inproc or tcp, not 'rdma'"), cli.err());
+    }
+
+    @Test
+    void unknownSectionIsAOneLineUsageError()
+    {
+        assertEquals(ExitCodes.USAGE, lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
+            "--sections", "latency,misses"));
+        assertEquals(1, cli.err().trim().lines().count(), cli.err());
+        assertTrue(cli.err().contains("unknown section 'misses'"), cli.err());
     }
 
     @Test

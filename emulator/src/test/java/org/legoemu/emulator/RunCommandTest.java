@@ -16,6 +16,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,6 +40,9 @@ class RunCommandTest
             Files.copy(GuestBinaries.BIN.resolve(guest), root.resolve(guest));
         }
         Files.writeString(root.resolve("notes.txt"), "just text, not a program\n");
+        Files.setPosixFilePermissions(root.resolve("notes.txt"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.copy(GuestBinaries.BIN.resolve("hello"), root.resolve("hello-0644"));
+        Files.setPosixFilePermissions(root.resolve("hello-0644"), PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     private int lego(final String... args)
@@ -165,6 +169,16 @@ class RunCommandTest
         assertEquals(ExitCodes.CANNOT_EXECUTE,
             lego("run", "--storage-root", root.toString(), "--", root.resolve("notes.txt").toString()));
         assertTrue(errorLine().contains("not an ELF"), err.toString());
+    }
+
+    /** execve(2) gives EACCES for a file with no execute bit, and a shell exits 126: so does {@code lego run}. */
+    @Test
+    void elfWithoutAnExecuteBitDoesNotRun()
+    {
+        assertEquals(ExitCodes.CANNOT_EXECUTE,
+            lego("run", "--storage-root", root.toString(), "--", root.resolve("hello-0644").toString()));
+        assertTrue(errorLine().contains("permission denied"), err.toString());
+        assertEquals("", guestOut.toString(), "the guest must not have run");
     }
 
     @Test

@@ -41,7 +41,7 @@ public final class GlobalManager implements AutoCloseable
     public GlobalManager(final GmmContext ctx)
     {
         this.ctx = ctx.isConcluded() ? ctx : ctx.conclude();
-        this.membership = new Membership(ctx.heartbeatIntervalNs(), ctx.missedHeartbeats());
+        this.membership = new Membership(ctx.heartbeatIntervalNs(), ctx.missedHeartbeats(), ctx.pcomponentLeaseNs());
         this.placement = new ProcessPlacement(membership);
         this.vregions = new VRegionDirectory(membership, ctx.vregionPlacementPolicy(), ctx.replication());
     }

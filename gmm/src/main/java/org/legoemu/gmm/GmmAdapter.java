@@ -278,7 +278,8 @@ public final class GmmAdapter implements RequestHandler
         final int componentId = membership.register(kind, capacityBytes, endpoint, clock.nanoTime());
         registerReplyEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
             .componentId(componentId)
-            .heartbeatIntervalNs(membership.heartbeatIntervalNs());
+            .heartbeatIntervalNs(membership.heartbeatIntervalNs())
+            .leaseNs(membership.leaseNs(kind));
         responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + registerReplyEncoder.encodedLength());
     }
 

@@ -21,6 +21,14 @@ public final class GmmContext
      * 1 s the daemons promise) while a loaded host's scheduling hiccups of a few hundred ms are not taken for a crash.
      */
     public static final int DEFAULT_MISSED_HEARTBEATS = 8;
+    /**
+     * Default lease of a pComponent: 3 s. The GMM frees a pComponent's processes only when it has been silent this
+     * long, and the pComponent stops its guests before (one heartbeat interval earlier), so a pComponent cut off
+     * from the GMM for less than this loses nothing, and one cut off for longer cannot go on writing to memory the
+     * GMM has freed (issue 14: a 1.5 s partition must not kill a guest). mComponents and the sComponent keep the
+     * short lease of {@code missedHeartbeats} intervals, which bounds how long a crashed mComponent stalls guests.
+     */
+    public static final long DEFAULT_PCOMPONENT_LEASE_NS = TimeUnit.SECONDS.toNanos(3);
     /** Default time the GMM waits for a reply from a component (freeing a dead pComponent's memory): 30 s. */
     public static final long DEFAULT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
@@ -29,6 +37,7 @@ public final class GmmContext
     private NanoClock nanoClock;
     private long heartbeatIntervalNs = DEFAULT_HEARTBEAT_INTERVAL_NS;
     private int missedHeartbeats = DEFAULT_MISSED_HEARTBEATS;
+    private long pcomponentLeaseNs = DEFAULT_PCOMPONENT_LEASE_NS;
     private long timeoutNs = DEFAULT_TIMEOUT_NS;
     private VRegionPlacementPolicy vregionPlacementPolicy;
     private Replication replication = Replication.DEFAULT;
@@ -64,6 +73,11 @@ public final class GmmContext
         if (missedHeartbeats < 1)
         {
             throw new IllegalArgumentException("gmm: missedHeartbeats must be >= 1, was " + missedHeartbeats);
+        }
+        if (pcomponentLeaseNs < missedHeartbeats * heartbeatIntervalNs)
+        {
+            throw new IllegalArgumentException("gmm: the pComponent lease (" + pcomponentLeaseNs + " ns) must be at " +
+                "least missedHeartbeats * heartbeatIntervalNs (" + missedHeartbeats * heartbeatIntervalNs + " ns)");
         }
         if (nanoClock == null)
         {
@@ -153,6 +167,21 @@ public final class GmmContext
     public GmmContext missedHeartbeats(final int missedHeartbeats)
     {
         this.missedHeartbeats = missedHeartbeats;
+        return this;
+    }
+
+    public long pcomponentLeaseNs()
+    {
+        return pcomponentLeaseNs;
+    }
+
+    /**
+     * How long a pComponent may go without a heartbeat before the GMM declares it DEAD and frees its processes, ns;
+     * default {@link #DEFAULT_PCOMPONENT_LEASE_NS}; at least {@code missedHeartbeats * heartbeatIntervalNs}.
+     */
+    public GmmContext pcomponentLeaseNs(final long pcomponentLeaseNs)
+    {
+        this.pcomponentLeaseNs = pcomponentLeaseNs;
         return this;
     }
 

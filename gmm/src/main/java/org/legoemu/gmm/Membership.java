@@ -16,9 +16,14 @@ import org.slf4j.LoggerFactory;
  * Cluster membership and heartbeat-based failure detection (LegoOS §4.7: the GMM detects failed components by
  * missed heartbeats). Component ids are handed out from 1 upward and never reused.
  * <p>
- * A component whose last heartbeat is {@code 2 * interval} old becomes SUSPECT, one {@code missedHeartbeats *
- * interval} old becomes DEAD (each transition logged once). A heartbeat from a SUSPECT or DEAD component makes it
- * ALIVE again (logged). DEAD components stay listed but are never chosen by placement.
+ * A component whose last heartbeat is {@code 2 * interval} old becomes SUSPECT, one whose lease has run out becomes
+ * DEAD (each transition logged once). The lease is {@code missedHeartbeats * interval} for mComponents and the
+ * sComponent, and the longer pComponent lease for pComponents ({@link #leaseNs}); the member is told its lease at
+ * registration and stops serving before it runs out (it fences itself), so when the GMM acts on a DEAD member's
+ * state, the member has certainly stopped using it. A heartbeat from a SUSPECT member, or from a DEAD mComponent or
+ * sComponent, makes it ALIVE again (logged). A DEAD pComponent is not revived: its processes were freed, so its
+ * heartbeat is answered ENOENT and it registers again under a new id. DEAD components stay listed but are never
+ * chosen by placement.
  * <p>
  * Not thread-safe: the {@link GlobalManager} serialises access.
  */
@@ -30,6 +35,7 @@ public final class Membership implements MComponentLoads
 
     private final long heartbeatIntervalNs;
     private final int missedHeartbeats;
+    private final long pcomponentLeaseNs;
     private final Int2ObjectHashMap<Member> membersById = new Int2ObjectHashMap<>();
     private final ArrayList<Member> membersInIdOrder = new ArrayList<>();
     private int nextComponentId = 1;
@@ -40,8 +46,25 @@ public final class Membership implements MComponentLoads
      */
     public Membership(final long heartbeatIntervalNs, final int missedHeartbeats)
     {
+        this(heartbeatIntervalNs, missedHeartbeats, missedHeartbeats * heartbeatIntervalNs);
+    }
+
+    /**
+     * @param heartbeatIntervalNs how often each component heartbeats, nanoseconds.
+     * @param missedHeartbeats    intervals without heartbeat before an mComponent or sComponent is DEAD.
+     * @param pcomponentLeaseNs   time without heartbeat before a pComponent is DEAD, nanoseconds.
+     */
+    public Membership(final long heartbeatIntervalNs, final int missedHeartbeats, final long pcomponentLeaseNs)
+    {
         this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.missedHeartbeats = missedHeartbeats;
+        this.pcomponentLeaseNs = pcomponentLeaseNs;
+    }
+
+    /** The lease of a component of {@code kind}: how long it may go without a heartbeat before it is DEAD, ns. */
+    public long leaseNs(final ComponentKind kind)
+    {
+        return kind == ComponentKind.PCOMPONENT ? pcomponentLeaseNs : missedHeartbeats * heartbeatIntervalNs;
     }
 
     /** The heartbeat interval components are told to keep, nanoseconds. */
@@ -88,6 +111,11 @@ public final class Membership implements MComponentLoads
         final int componentId, final long load, final long recentRequests, final long framesFree, final long nowNs)
     {
         final Member member = require(componentId);
+        if (member.state == ComponentState.DEAD && member.kind == ComponentKind.PCOMPONENT)
+        {
+            throw new GmmException(Errnos.ENOENT, "pComponent " + componentId + " was declared DEAD and its " +
+                "processes freed; register again");
+        }
         member.lastHeartbeatNs = nowNs;
         member.load = load;
         member.recentRequests = recentRequests;
@@ -166,8 +194,9 @@ public final class Membership implements MComponentLoads
             {
                 continue;
             }
-            final long missed = (nowNs - member.lastHeartbeatNs) / heartbeatIntervalNs;
-            if (missed >= missedHeartbeats)
+            final long silentNs = nowNs - member.lastHeartbeatNs;
+            final long missed = silentNs / heartbeatIntervalNs;
+            if (silentNs >= leaseNs(member.kind))
             {
                 member.state = ComponentState.DEAD;
                 declaredDead++;
@@ -175,8 +204,8 @@ public final class Membership implements MComponentLoads
                 {
                     deadIds.addInt(member.componentId);
                 }
-                LOG.warn("component {} ({} {}) declared DEAD after {} missed heartbeats",
-                    member.componentId, name(member.kind), member.address, missedHeartbeats);
+                LOG.warn("component {} ({} {}) declared DEAD: no heartbeat for {} ms, its lease",
+                    member.componentId, name(member.kind), member.address, silentNs / 1_000_000);
             }
             else if (missed >= SUSPECT_AFTER_MISSED && member.state == ComponentState.ALIVE)
             {

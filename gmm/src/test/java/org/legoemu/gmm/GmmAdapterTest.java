@@ -125,15 +125,20 @@ class GmmAdapterTest
     }
 
     @Test
-    void aHeartbeatRevivesADeadComponentAndUnknownIdsAreRefused()
+    void aHeartbeatRevivesADeadMComponentNotADeadPComponentAndUnknownIdsAreRefused()
     {
-        final int id = register(ComponentKind.PCOMPONENT, 4000);
+        final int id = register(ComponentKind.MCOMPONENT, 4000);
+        final int pcomponent = register(ComponentKind.PCOMPONENT, 4000);
         clock.advanceNs(10 * INTERVAL_NS);
         membership.checkLiveness(clock.nanoTime());
         assertEquals(ComponentState.DEAD, state(id));
+        assertEquals(ComponentState.DEAD, state(pcomponent));
 
         gmm.heartbeat(id, 0);
         assertEquals(ComponentState.ALIVE, state(id));
+        assertEquals(Errnos.ENOENT, assertThrows(RemoteErrorException.class, () -> gmm.heartbeat(pcomponent, 0))
+            .errno(), "a DEAD pComponent's processes were freed: it must register again, not come back");
+        assertEquals(ComponentState.DEAD, state(pcomponent));
 
         final RemoteErrorException ex = assertThrows(RemoteErrorException.class, () -> gmm.heartbeat(99, 0));
         assertEquals(Errnos.ENOENT, ex.errno());

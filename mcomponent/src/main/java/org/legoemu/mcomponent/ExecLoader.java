@@ -4,6 +4,7 @@ import org.legoemu.abi.elf.ElfException;
 import org.legoemu.abi.elf.ElfFile;
 import org.legoemu.abi.elf.ElfImageLoader;
 import org.legoemu.abi.elf.MemoryMapper;
+import org.legoemu.abi.linux.Errno;
 import org.legoemu.abi.linux.InitialStack;
 import org.legoemu.fabric.proxy.ExecImage;
 
@@ -45,6 +46,8 @@ public final class ExecLoader
      * @param envp   environment.
      * @return entry, initial sp and program break.
      * @throws ElfException when the file is not a loadable static riscv64 executable.
+     * @throws VmException  ENOMEM when a segment does not fit below the mmap area (qemu-riscv64: "Cannot allocate
+     *                      memory"), checked before anything is mapped, so the work never depends on p_memsz.
      */
     public ExecImage load(
         final AddressSpace space,
@@ -55,6 +58,16 @@ public final class ExecLoader
     {
         final ElfFile elf = ElfFile.parse(image);
         final long bias = elf.isPositionIndependent() ? AddressLayout.PIE_LOAD_BIAS : 0;
+        for (final ElfFile.ProgramHeader ph : elf.loadSegments())
+        {
+            final long end = ph.vaddr() + bias + ph.memsz();
+            if (end < ph.vaddr() || end > AddressLayout.MMAP_BASE)
+            {
+                throw new VmException(Errno.ENOMEM, "ELF segment at 0x" + Long.toHexString(ph.vaddr() + bias) +
+                    " of " + ph.memsz() + " bytes does not fit below the mmap area at 0x" +
+                    Long.toHexString(AddressLayout.MMAP_BASE) + ": Cannot allocate memory");
+            }
+        }
         final ImageWriterBuffer pages = new ImageWriterBuffer();
         final MemoryMapper mapper = new MemoryMapper()
         {
@@ -69,10 +82,6 @@ public final class ExecLoader
             }
         };
         final long brk = ElfImageLoader.load(elf, image, bias, mapper, pages);
-        if (brk > AddressLayout.MMAP_BASE)
-        {
-            throw new ElfException("ELF image ends at 0x" + Long.toHexString(brk) + ", above the mmap area");
-        }
         space.mapFixed(AddressLayout.STACK_START, AddressLayout.STACK_SIZE, Mman.PROT_READ | Mman.PROT_WRITE);
         final byte[] random16 = new byte[16];
         random.nextBytes(random16);

@@ -76,7 +76,7 @@ public final class MemoryMonitor implements AutoCloseable
             backup = new StorageBackup(dispatchGmm, ctx.transport(), ctx.timeoutNs());
             backupWriter = new BackupWriter(backup, "mcomponent");
             final ReplicaLogs logs = new ReplicaLogs(backupWriter, ctx.replicaBatchBytes(),
-                StorageBackup.DIRECTORY + "/m" + Long.toHexString(random.nextLong() >>> 16));
+                "m" + Long.toHexString(random.nextLong() >>> 16));
             replicator = new Replicator(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(), stateLock,
                 stores, "mcomponent");
             final VRegionRouter router = new VRegionRouter(

@@ -80,7 +80,7 @@ public final class ProcessHomes
         final byte[] image;
         try
         {
-            image = images.readWhole(path);
+            image = images.readExecutable(path);
         }
         catch (final FabricException ex)
         {

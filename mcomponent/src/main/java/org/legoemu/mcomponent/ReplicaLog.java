@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongHashSet;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.legoemu.abi.linux.Errno;
@@ -15,10 +16,16 @@ import org.legoemu.fabric.sbe.VmaOp;
  * The secondary's log of one process (LegoOS §4.7): every page a primary flushed and every VMA change it applied in
  * the vRegions this mComponent is secondary of. Pages are appended to 4 KiB slots of fixed-size batches (default
  * 1 MiB, 256 pages); a full batch is written by the {@link BackupWriter} to the process's backup file on the
- * sComponent at {@code sequence * batchBytes} and then dropped from memory, so the log's memory is the current batch
- * plus the batches still being written. An index maps each page to the slot of its newest contents (older slots are
- * dead space in the file); VMA changes are applied to a mirror of the VMAs, and MAP, UNMAP and DISCARD drop the
- * pages of their range from the index (they read as zero afterwards, as on the primary).
+ * sComponent at {@code position * batchBytes} and then dropped from memory, so the log's memory is the current batch
+ * plus the batches still being written. An index maps each page to the slot of its newest contents; VMA changes are
+ * applied to a mirror of the VMAs, and MAP, UNMAP and DISCARD drop the pages of their range from the index (they read
+ * as zero afterwards, as on the primary).
+ *
+ * <p><b>Space.</b> A slot whose page was logged again, or dropped, is dead. The log counts the live slots of each
+ * batch position in the file; a new batch goes to a position whose slots are all dead (and that is not being
+ * written), and only when there is none does the file grow. So a process that keeps rewriting the same pages keeps
+ * a backup file of about its logged pages, rounded up to batches, plus the batches that still hold one live page
+ * (issue 14: without reuse a run with an 8 MiB working set grew its backup past 1.5 GiB).
  *
  * <p>When the primary dies, {@link #promote} rebuilds a vRegion into a {@link RegionStore}: its VMAs from the mirror,
  * its pages from memory or, for written batches, from the backup file.
@@ -43,6 +50,9 @@ public final class ReplicaLog
     private final VmaList.PageDrop dropPages = this::forgetPages;
     private final ConcurrentHashMap<Long, byte[]> pendingBatches = new ConcurrentHashMap<>();
     private final AtomicReference<byte[]> spareBatch = new AtomicReference<>();
+    private final Long2LongHashMap liveByPosition = new Long2LongHashMap(0);
+    private final LongHashSet deadPositions = new LongHashSet();
+    private long positions = 1;
     private int pcomponentId;
     private byte[] current;
     private long currentSequence;
@@ -102,6 +112,12 @@ public final class ReplicaLog
         return released;
     }
 
+    /** Batch positions the backup file has grown to (its size is this times the batch size). */
+    public long filePositions()
+    {
+        return positions;
+    }
+
     /** Pages with logged contents. */
     public int pages()
     {
@@ -126,7 +142,12 @@ public final class ReplicaLog
             rotate();
         }
         src.getBytes(srcOffset, current, currentFill * PAGE_SIZE, PAGE_SIZE);
-        slotByVpn.put(vaddr >>> AddressLayout.PAGE_SHIFT, currentSequence * pagesPerBatch + currentFill);
+        final long old = slotByVpn.put(vaddr >>> AddressLayout.PAGE_SHIFT, currentSequence * pagesPerBatch + currentFill);
+        if (old != NO_SLOT)
+        {
+            slotDied(old);
+        }
+        liveByPosition.put(currentSequence, liveByPosition.get(currentSequence) + 1);
         currentFill++;
         return 0;
     }
@@ -211,10 +232,47 @@ public final class ReplicaLog
     {
         pendingBatches.put(currentSequence, current);
         writer.submitBatch(this, currentSequence, current);
+        if (!liveByPosition.containsKey(currentSequence))
+        {
+            deadPositions.add(currentSequence);
+        }
         final byte[] spare = spareBatch.getAndSet(null);
         current = spare != null ? spare : new byte[current.length];
-        currentSequence++;
+        currentSequence = nextPosition();
         currentFill = 0;
+    }
+
+    /** A batch position whose slots are all dead and that is not being written, else a new one at the end. */
+    private long nextPosition()
+    {
+        final LongHashSet.LongIterator it = deadPositions.iterator();
+        while (it.hasNext())
+        {
+            final long position = it.nextValue();
+            if (!pendingBatches.containsKey(position))
+            {
+                it.remove();
+                return position;
+            }
+        }
+        return positions++;
+    }
+
+    /** Slot {@code slot} no longer holds a page's newest contents. */
+    private void slotDied(final long slot)
+    {
+        final long position = slot / pagesPerBatch;
+        final long live = liveByPosition.get(position) - 1;
+        if (live > 0)
+        {
+            liveByPosition.put(position, live);
+            return;
+        }
+        liveByPosition.remove(position);
+        if (position != currentSequence)
+        {
+            deadPositions.add(position);
+        }
     }
 
     private void readSlot(final long slot, final byte[] dst, final BackupStorage storage)
@@ -248,7 +306,7 @@ public final class ReplicaLog
         collectVpns(start, end);
         for (int i = 0; i < scratchVpns.size(); i++)
         {
-            slotByVpn.remove(scratchVpns.getLong(i));
+            slotDied(slotByVpn.remove(scratchVpns.getLong(i)));
         }
     }
 

@@ -23,8 +23,8 @@ public final class ReplicaLogs
     /**
      * @param writer     writes full batches to the backup storage.
      * @param batchBytes bytes per batch, a positive multiple of 4096.
-     * @param directory  directory of this monitor's backup files in the sComponent namespace, e.g.
-     *                   {@code /.lego-replica/m2-1a2b}.
+     * @param directory  directory of this monitor's backup files, relative to the sComponent's backup area, e.g.
+     *                   {@code m1a2b}.
      */
     public ReplicaLogs(final BackupWriter writer, final int batchBytes, final String directory)
     {

@@ -6,33 +6,28 @@ import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.proxy.BackupProxy;
 import org.legoemu.fabric.proxy.GmmProxy;
-import org.legoemu.fabric.proxy.StorageProxy;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link BackupStorage} over the cluster's sComponent (found with X2G_LOOKUP_COMPONENT, written with P2S_OPEN +
- * P2S_WRITE, read with P2S_READ, removed with P2S_UNLINK). Backup files live under {@link #DIRECTORY} in the
- * sComponent's namespace. After a transport failure the next call looks the sComponent up again. Thread-safe: calls
- * are serialized.
+ * {@link BackupStorage} over the cluster's sComponent (found with X2G_LOOKUP_COMPONENT, written with
+ * M2S_BACKUP_WRITE, read with M2S_BACKUP_READ, removed with M2S_BACKUP_DELETE). Backup files live in the
+ * sComponent's backup area, which no guest path can name: their names are relative to it
+ * ({@code m1a2b/pid-1000.log}). After a transport failure the next call looks the sComponent up again.
+ * Thread-safe: calls are serialized.
  */
 public final class StorageBackup implements BackupStorage, AutoCloseable
 {
-    /** The sComponent directory that holds every mComponent's backup files. */
-    public static final String DIRECTORY = "/.lego-replica";
-
     private static final Logger LOG = LoggerFactory.getLogger(StorageBackup.class);
-    private static final int O_WRONLY_CREAT = 0x41;
-    private static final int MODE = 0600;
 
     private final GmmProxy gmm;
     private final Transport transport;
     private final long timeoutNs;
-    private StorageProxy storage;
+    private BackupProxy storage;
     private Client client;
-    private String createdDirectory;
 
     /**
      * @param gmm       finds the sComponent (thread-safe proxy).
@@ -52,10 +47,7 @@ public final class StorageBackup implements BackupStorage, AutoCloseable
     {
         try
         {
-            final StorageProxy s = storage();
-            ensureDirectory(s, path);
-            s.open(path, O_WRONLY_CREAT, MODE);
-            s.write(path, fileOffset, src, srcOffset, length);
+            storage().write(path, fileOffset, src, srcOffset, length);
         }
         catch (final RemoteErrorException ex)
         {
@@ -102,7 +94,7 @@ public final class StorageBackup implements BackupStorage, AutoCloseable
     {
         try
         {
-            storage().unlink(path, false);
+            storage().delete(path);
         }
         catch (final RemoteErrorException ex)
         {
@@ -124,41 +116,13 @@ public final class StorageBackup implements BackupStorage, AutoCloseable
         disconnect();
     }
 
-    private void ensureDirectory(final StorageProxy s, final String path)
-    {
-        final String directory = path.substring(0, path.lastIndexOf('/'));
-        if (directory.equals(createdDirectory))
-        {
-            return;
-        }
-        int at = 1;
-        while (at <= directory.length())
-        {
-            final int slash = directory.indexOf('/', at);
-            final String prefix = slash < 0 ? directory : directory.substring(0, slash);
-            try
-            {
-                s.mkdir(prefix, 0700);
-            }
-            catch (final RemoteErrorException ex)
-            {
-                if (ex.errno() != Errno.EEXIST)
-                {
-                    throw ex;
-                }
-            }
-            at = slash < 0 ? directory.length() + 1 : slash + 1;
-        }
-        createdDirectory = directory;
-    }
-
-    private StorageProxy storage()
+    private BackupProxy storage()
     {
         if (storage == null)
         {
             final Endpoint endpoint = gmm.lookupKind(ComponentKind.SCOMPONENT).address();
             client = transport.connect(endpoint);
-            storage = new StorageProxy(client, timeoutNs);
+            storage = new BackupProxy(client, timeoutNs);
         }
         return storage;
     }
@@ -171,6 +135,5 @@ public final class StorageBackup implements BackupStorage, AutoCloseable
         }
         client = null;
         storage = null;
-        createdDirectory = null;
     }
 }

@@ -1,5 +1,6 @@
 package org.legoemu.mcomponent;
 
+import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.Client;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
@@ -34,13 +35,18 @@ public final class StorageImageSource implements ImageSource, AutoCloseable
         this.timeoutNs = timeoutNs;
     }
 
-    /** {@inheritDoc} */
+    /** {@inheritDoc} Checks the file's type and mode with P2S_STAT first. */
     @Override
-    public byte[] readWhole(final String path)
+    public byte[] readExecutable(final String path)
     {
         try
         {
-            return storage().readWhole(path);
+            final StorageProxy s = storage();
+            if (!s.stat(path, true).isExecutableFile())
+            {
+                throw new RemoteErrorException(Errno.EACCES, path + ": permission denied (not an executable file)");
+            }
+            return s.readWhole(path);
         }
         catch (final RemoteErrorException ex)
         {

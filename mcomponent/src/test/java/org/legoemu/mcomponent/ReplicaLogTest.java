@@ -39,6 +39,45 @@ class ReplicaLogTest
         pool.close();
     }
 
+    /**
+     * Issue 14: the backup file used to grow with every batch. Rewriting the same 40 pages 50 times (500 batches of 4
+     * pages) keeps it at about the live pages' batches, and promotion still restores the newest contents.
+     */
+    @Test
+    void rewritingTheSamePagesReusesDeadBatchesInsteadOfGrowingTheFile() throws Exception
+    {
+        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/pid-1000.log", 4 * PAGE, writer);
+        log.appendVma(VmaOp.MAP, BASE, BASE + 64L * PAGE, RW);
+        int batches = 0;
+        for (int round = 0; round < 50; round++)
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                int result;
+                while ((result = log.appendPage(BASE + (long)i * PAGE, page(round * 100 + i), 0)) != 0)
+                {
+                    assertEquals(-Errno.EAGAIN, result);
+                    Thread.sleep(1);
+                }
+            }
+            batches += 10;
+            storage.awaitWrites(batches - 1);
+        }
+        assertEquals(40, log.pages());
+        assertTrue(log.filePositions() <= 2 * 10 + 2, "the backup file grew to " + log.filePositions() +
+            " batches for 10 batches of live pages");
+        assertTrue(storage.files.get("/b/pid-1000.log").length <= (2 * 10 + 2) * 4 * PAGE);
+
+        final RegionStore store = new RegionStore(1000, 7, pool);
+        assertEquals(40, log.promote(0, store, storage, new byte[PAGE]));
+        for (int i = 0; i < 40; i++)
+        {
+            final UnsafeBuffer line = new UnsafeBuffer(new byte[PAGE]);
+            assertTrue(store.copyPage(BASE + (long)i * PAGE, line));
+            assertArrayEquals(page(49 * 100 + i).byteArray(), line.byteArray(), "page " + i);
+        }
+    }
+
     @Test
     void promotionRestoresTheNewestContentsFromMemoryAndFromTheBackupFile() throws Exception
     {

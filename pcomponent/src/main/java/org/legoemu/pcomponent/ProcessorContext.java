@@ -7,6 +7,9 @@ import org.legoemu.pcomponent.excache.ExCache;
 
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
 /**
  * Settings of a pComponent (Aeron-style context): set what you need, then {@link #conclude()} validates them and
  * fills defaults before the monitor starts.
@@ -17,6 +20,11 @@ public final class ProcessorContext
     public static final long DEFAULT_EXCACHE_BYTES = 64L << 20;
     /** Default associativity: 8 ways. */
     public static final int DEFAULT_EXCACHE_WAYS = 8;
+    /**
+     * Default time a guest's file operation keeps retrying an unreachable sComponent before it fails with EIO:
+     * 30 s, long enough for a supervisor to restart a crashed sComponent (docs/reliability.md).
+     */
+    public static final long DEFAULT_STORAGE_RETRY_WINDOW_NS = TimeUnit.SECONDS.toNanos(30);
 
     private Transport transport;
     private Endpoint listen;
@@ -29,6 +37,8 @@ public final class ProcessorContext
     private boolean excacheZeroFill = true;
     private long timeoutNs = TimeUnit.SECONDS.toNanos(10);
     private long clientLeaseNs = TimeUnit.SECONDS.toNanos(30);
+    private long storageRetryWindowNs = DEFAULT_STORAGE_RETRY_WINDOW_NS;
+    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
     public ProcessorContext transport(final Transport transport)
     {
@@ -140,6 +150,33 @@ public final class ProcessorContext
         return excacheZeroFill;
     }
 
+    /**
+     * How long a guest's file operation retries an unreachable sComponent (timeouts, refused or lost connections)
+     * before it fails with EIO, ns; 0 for a single attempt. Default {@link #DEFAULT_STORAGE_RETRY_WINDOW_NS}.
+     */
+    public ProcessorContext storageRetryWindowNs(final long storageRetryWindowNs)
+    {
+        this.storageRetryWindowNs = storageRetryWindowNs;
+        return this;
+    }
+
+    public long storageRetryWindowNs()
+    {
+        return storageRetryWindowNs;
+    }
+
+    /** The clock for timeouts and retry windows; default {@link SystemNanoClock}. */
+    public ProcessorContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
     /** Timeout of each request to another monitor, ns. */
     public ProcessorContext timeoutNs(final long timeoutNs)
     {
@@ -212,6 +249,14 @@ public final class ProcessorContext
         if (clientLeaseNs <= 0)
         {
             throw new IllegalStateException("pComponent: exec client lease must be positive");
+        }
+        if (storageRetryWindowNs < 0)
+        {
+            throw new IllegalStateException("pComponent: storage retry window must not be negative");
+        }
+        if (nanoClock == null)
+        {
+            throw new IllegalStateException("pComponent: clock is not set");
         }
         return this;
     }

@@ -1,5 +1,6 @@
 package org.legoemu.pcomponent;
 
+import org.legoemu.abi.Signal;
 import org.legoemu.fabric.proxy.HeartbeatLoad;
 import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.linux.GuestThreads;
@@ -35,6 +36,18 @@ final class ProcessorLoad implements HeartbeatLoad
     void ended(final GuestThreads threads)
     {
         running.remove(threads);
+    }
+
+    /**
+     * Kills every running process (each stops at its harts' next safepoint), e.g. when this pComponent's lease with
+     * the GMM ran out and the GMM is about to free their memory.
+     */
+    void killAll(final Signal signal, final String description)
+    {
+        for (final GuestThreads process : running)
+        {
+            process.kill(signal, description);
+        }
     }
 
     /** Running processes. */

@@ -71,6 +71,9 @@ public final class ProcessorMonitor implements AutoCloseable
             new ProcessorAdapter(exec, this::componentId, this::endpoint));
         membership = ClusterMembership.join(ctx.transport(), ctx.gmm(), ComponentKind.PCOMPONENT, ctx.excacheBytes(),
             server.endpoint(), load, ctx.timeoutNs(), "pcomponent");
+        membership.leaseListener(silentNs -> load.killAll(Signal.SIGKILL, "pComponent " + componentId() +
+            " was cut off from the GMM for " + silentNs / 1_000_000 + " ms and its lease ran out (the GMM frees " +
+            "the memory of a pComponent it declares DEAD)"));
         return this;
     }
 
@@ -168,7 +171,8 @@ public final class ProcessorMonitor implements AutoCloseable
         try
         {
             return new StorageProxy(
-                ctx.transport().connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()), ctx.timeoutNs());
+                () -> ctx.transport().connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()),
+                ctx.timeoutNs(), ctx.storageRetryWindowNs(), ctx.nanoClock());
         }
         catch (final FabricException ex)
         {
@@ -233,9 +237,9 @@ public final class ProcessorMonitor implements AutoCloseable
             final long wallNs = System.nanoTime() - startNs;
             result = outcome.signal() == null ?
                 new ProcessResult(process.exitStatus(), null, null, outcome.instructions(), wallNs,
-                    outcome.hartCpuNs(), memory.stats()) :
+                    outcome.hartCpuNs(), memory.lines().stats()) :
                 new ProcessResult(outcome.signal().shellExitStatus(), outcome.signal(), outcome.description(),
-                    outcome.instructions(), wallNs, outcome.hartCpuNs(), memory.stats());
+                    outcome.instructions(), wallNs, outcome.hartCpuNs(), memory.lines().stats());
         }
         catch (final InterruptedException ex)
         {
@@ -247,7 +251,7 @@ public final class ProcessorMonitor implements AutoCloseable
             load.ended(process.threads());
             process.fds().closeAll();
             process.vforkDone();
-            memory.release();
+            memory.lines().release();
             releaseMemory(home, owners, gmm, pid,
                 result == null ? 128 + Signal.SIGKILL.number() : result.exitStatus());
         }
@@ -405,7 +409,7 @@ public final class ProcessorMonitor implements AutoCloseable
                 load.ended(child.threads());
                 child.fds().closeAll();
                 child.vforkDone();
-                child.processMemory().release();
+                child.lines().release();
                 releaseMemory(links.home(), links.owners(), links.gmm(), pid, shellStatus);
                 links.close();
                 child.parentsChildren().ended(pid, waitStatus);

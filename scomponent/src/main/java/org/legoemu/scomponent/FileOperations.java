@@ -465,7 +465,10 @@ public final class FileOperations
             {
                 for (final Path child : children)
                 {
-                    names.add(child.getFileName().toString());
+                    if (!resolver.isHidden(child))
+                    {
+                        names.add(child.getFileName().toString());
+                    }
                 }
             }
             names.sort(null);

@@ -31,6 +31,11 @@ import org.legoemu.fabric.Errnos;
  * </ul>
  * The result is checked against the real root ({@link Path#toRealPath}) before it is returned: nothing outside
  * the root is ever read, written or stat'ed through a resolved path (EACCES and an error log line otherwise).
+ * <p>
+ * A hidden directory (the sComponent's replica {@link BackupArea}, when it lies inside the root) is not part of the
+ * namespace: every path that reaches it or anything below it, by any route (absolute, relative, {@code ..},
+ * symlinks, {@code /proc/self/...} links, whose targets are resolved here as strings), gives ENOENT, as if it did
+ * not exist, and it cannot be created either. {@link #isHidden} lets directory listings leave it out.
  */
 public final class RootedPathResolver
 {
@@ -44,12 +49,26 @@ public final class RootedPathResolver
     private static final Logger LOG = LoggerFactory.getLogger(RootedPathResolver.class);
 
     private final Path root;
+    private final Path hidden;
 
     /**
+     * A resolver with nothing hidden.
+     *
      * @param root an existing directory; its real path (symlinks resolved) becomes the namespace root.
      * @throws IllegalArgumentException if it does not exist or is not a directory.
      */
     public RootedPathResolver(final Path root)
+    {
+        this(root, null);
+    }
+
+    /**
+     * @param root   an existing directory; its real path (symlinks resolved) becomes the namespace root.
+     * @param hidden a real host path (need not exist) that no namespace path may reach, or null.
+     * @throws IllegalArgumentException if the root does not exist, is not a directory, or is the hidden directory
+     *                                  or inside it.
+     */
+    public RootedPathResolver(final Path root, final Path hidden)
     {
         try
         {
@@ -63,6 +82,17 @@ public final class RootedPathResolver
         {
             throw new IllegalArgumentException("storage root " + root + " is not a directory");
         }
+        if (hidden != null && this.root.startsWith(hidden))
+        {
+            throw new IllegalArgumentException("storage root " + root + " lies inside the backup area " + hidden);
+        }
+        this.hidden = hidden;
+    }
+
+    /** Whether host path {@code hostPath} (as this resolver builds them) is the hidden directory or below it. */
+    public boolean isHidden(final Path hostPath)
+    {
+        return hidden != null && hostPath.startsWith(hidden);
     }
 
     /** The real host path of the namespace root. */
@@ -128,6 +158,10 @@ public final class RootedPathResolver
             }
 
             final Path candidate = hostPath(resolved).resolve(name);
+            if (isHidden(candidate))
+            {
+                throw new StorageException(Errnos.ENOENT, namespacePath + ": no such file or directory");
+            }
             final BasicFileAttributes attributes = lstat(candidate, namespacePath);
             if (attributes == null)
             {
@@ -194,6 +228,11 @@ public final class RootedPathResolver
         catch (final IOException ex)
         {
             throw StorageException.fromIo(ex, namespacePath);
+        }
+        if (real != null && isHidden(real))
+        {
+            LOG.error("storage path {} reached the backup area (resolved {}); refused", namespacePath, real);
+            throw new StorageException(Errnos.ENOENT, namespacePath + ": no such file or directory");
         }
         if (real == null || !real.startsWith(root))
         {

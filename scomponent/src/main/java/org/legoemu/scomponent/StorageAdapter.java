@@ -12,6 +12,9 @@ import org.legoemu.fabric.Responder;
 import org.legoemu.fabric.proxy.DirEntry;
 import org.legoemu.fabric.proxy.StatInfo;
 import org.legoemu.fabric.sbe.AckEncoder;
+import org.legoemu.fabric.sbe.M2S_BACKUP_DELETEDecoder;
+import org.legoemu.fabric.sbe.M2S_BACKUP_READDecoder;
+import org.legoemu.fabric.sbe.M2S_BACKUP_WRITEDecoder;
 import org.legoemu.fabric.sbe.M2S_READDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
@@ -34,7 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes sComponent requests (P2S_OPEN, P2S_READ, M2S_READ, P2S_WRITE, P2S_STAT, P2S_TRUNCATE, P2S_FSYNC,
  * P2S_MKDIR, P2S_UNLINK, P2S_RENAME, P2S_READDIR) by templateId, runs them through {@link FileOperations} and
- * encodes the replies (S2X_STAT_REPLY, S2X_DATA, S2X_DIR_ENTRIES, Ack).
+ * encodes the replies (S2X_STAT_REPLY, S2X_DATA, S2X_DIR_ENTRIES, Ack). The replica backup requests
+ * (M2S_BACKUP_WRITE, M2S_BACKUP_READ, M2S_BACKUP_DELETE) go to the {@link BackupArea} instead, which no P2S path
+ * reaches.
  * Runs on the server's single dispatch thread. Unknown templateIds, a wrong schemaId or a truncated message get
  * ErrorReply EPROTO and one log line; file errors get their Linux errno.
  */
@@ -43,6 +48,8 @@ public final class StorageAdapter implements RequestHandler
     private static final Logger LOG = LoggerFactory.getLogger(StorageAdapter.class);
 
     private final FileOperations files;
+    private final BackupArea backups;
+    private final RequestDedup dedup = new RequestDedup();
     private final UnsafeBuffer request = new UnsafeBuffer(0, 0);
     private final byte[] transferBytes = new byte[FileOperations.MAX_TRANSFER_BYTES];
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -58,17 +65,22 @@ public final class StorageAdapter implements RequestHandler
     private final P2S_UNLINKDecoder unlinkDecoder = new P2S_UNLINKDecoder();
     private final P2S_RENAMEDecoder renameDecoder = new P2S_RENAMEDecoder();
     private final P2S_READDIRDecoder readdirDecoder = new P2S_READDIRDecoder();
+    private final M2S_BACKUP_WRITEDecoder backupWriteDecoder = new M2S_BACKUP_WRITEDecoder();
+    private final M2S_BACKUP_READDecoder backupReadDecoder = new M2S_BACKUP_READDecoder();
+    private final M2S_BACKUP_DELETEDecoder backupDeleteDecoder = new M2S_BACKUP_DELETEDecoder();
     private final S2X_DIR_ENTRIESEncoder dirEntriesEncoder = new S2X_DIR_ENTRIESEncoder();
     private final AckEncoder ackEncoder = new AckEncoder();
     private final S2X_DATAEncoder dataEncoder = new S2X_DATAEncoder();
     private final S2X_STAT_REPLYEncoder statEncoder = new S2X_STAT_REPLYEncoder();
 
     /**
-     * @param files the stateless file operations, confined to the storage root.
+     * @param files   the stateless file operations, confined to the storage root.
+     * @param backups the replica backup area.
      */
-    public StorageAdapter(final FileOperations files)
+    public StorageAdapter(final FileOperations files, final BackupArea backups)
     {
         this.files = files;
+        this.backups = backups;
     }
 
     @Override
@@ -114,8 +126,12 @@ public final class StorageAdapter implements RequestHandler
             case P2S_OPENDecoder.TEMPLATE_ID:
                 checkBlockLength(P2S_OPENDecoder.BLOCK_LENGTH);
                 openDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final int openFlags = openDecoder.flags();
+                final int openMode = openDecoder.mode();
+                final long openId = openDecoder.requestId();
                 checkVarField(openDecoder.limit());
-                onOpen(openDecoder.flags(), openDecoder.mode(), openDecoder.path(), responder);
+                final String openPath = openDecoder.path();
+                replyStat((StatInfo)once(openId, () -> files.open(openPath, openFlags, openMode)), responder);
                 break;
 
             case P2S_READDecoder.TEMPLATE_ID:
@@ -167,29 +183,44 @@ public final class StorageAdapter implements RequestHandler
                 checkBlockLength(P2S_MKDIRDecoder.BLOCK_LENGTH);
                 mkdirDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
                 final int mode = mkdirDecoder.mode();
+                final long mkdirId = mkdirDecoder.requestId();
                 checkVarField(mkdirDecoder.limit());
-                files.mkdir(mkdirDecoder.path(), mode);
-                replyAck(responder, 0);
+                final String mkdirPath = mkdirDecoder.path();
+                replyAck(responder, (Long)once(mkdirId, () ->
+                {
+                    files.mkdir(mkdirPath, mode);
+                    return 0L;
+                }));
                 break;
 
             case P2S_UNLINKDecoder.TEMPLATE_ID:
                 checkBlockLength(P2S_UNLINKDecoder.BLOCK_LENGTH);
                 unlinkDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
                 final boolean removeDirectory = unlinkDecoder.removeDirectory() != 0;
+                final long unlinkId = unlinkDecoder.requestId();
                 checkVarField(unlinkDecoder.limit());
-                files.unlink(unlinkDecoder.path(), removeDirectory);
-                replyAck(responder, 0);
+                final String unlinkPath = unlinkDecoder.path();
+                replyAck(responder, (Long)once(unlinkId, () ->
+                {
+                    files.unlink(unlinkPath, removeDirectory);
+                    return 0L;
+                }));
                 break;
 
             case P2S_RENAMEDecoder.TEMPLATE_ID:
                 checkBlockLength(P2S_RENAMEDecoder.BLOCK_LENGTH);
                 renameDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
                 final int renameFlags = renameDecoder.flags();
+                final long renameId = renameDecoder.requestId();
                 checkVarField(renameDecoder.limit());
                 final String fromPath = renameDecoder.fromPath();
                 checkVarField(renameDecoder.limit());
-                files.rename(fromPath, renameDecoder.toPath(), renameFlags);
-                replyAck(responder, 0);
+                final String toPath = renameDecoder.toPath();
+                replyAck(responder, (Long)once(renameId, () ->
+                {
+                    files.rename(fromPath, toPath, renameFlags);
+                    return 0L;
+                }));
                 break;
 
             case P2S_READDIRDecoder.TEMPLATE_ID:
@@ -201,50 +232,139 @@ public final class StorageAdapter implements RequestHandler
                 replyEntries(files.readdir(readdirDecoder.path(), cookie, maxEntries), responder);
                 break;
 
+            case M2S_BACKUP_WRITEDecoder.TEMPLATE_ID:
+                checkBlockLength(M2S_BACKUP_WRITEDecoder.BLOCK_LENGTH);
+                backupWriteDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                onBackupWrite(backupWriteDecoder, responder);
+                break;
+
+            case M2S_BACKUP_READDecoder.TEMPLATE_ID:
+                checkBlockLength(M2S_BACKUP_READDecoder.BLOCK_LENGTH);
+                backupReadDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final long backupOffset = backupReadDecoder.fileOffset();
+                final int backupLength = backupReadDecoder.length();
+                checkVarField(backupReadDecoder.limit());
+                final String backupName = backupReadDecoder.name();
+                checkTransferLength(backupName, backupLength);
+                final ByteBuffer dst = ByteBuffer.wrap(transferBytes, 0, backupLength);
+                replyData(backups.read(backupName, backupOffset, dst), dst.position(), responder);
+                break;
+
+            case M2S_BACKUP_DELETEDecoder.TEMPLATE_ID:
+                checkBlockLength(M2S_BACKUP_DELETEDecoder.BLOCK_LENGTH);
+                backupDeleteDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                checkVarField(backupDeleteDecoder.limit());
+                backups.delete(backupDeleteDecoder.name());
+                replyAck(responder, 0);
+                break;
+
             default:
                 throw new StorageException(Errnos.EPROTO, "unknown templateId " + templateId);
         }
     }
 
-    private void onOpen(final int flags, final int mode, final String path, final Responder responder)
+    /** A non-idempotent file operation's result: a {@code Long} or a {@link StatInfo}. */
+    @FunctionalInterface
+    private interface Operation
     {
-        replyStat(files.open(path, flags, mode), responder);
+        Object apply();
+    }
+
+    /**
+     * Applies a non-idempotent request once: a request id seen before gets its first outcome again (its result, or
+     * its error rethrown) without being applied a second time (see {@link RequestDedup}).
+     */
+    private Object once(final long requestId, final Operation operation)
+    {
+        final Object earlier = dedup.outcome(requestId);
+        if (earlier instanceof StorageException)
+        {
+            throw (StorageException)earlier;
+        }
+        if (earlier != null)
+        {
+            return earlier;
+        }
+        try
+        {
+            final Object result = operation.apply();
+            dedup.remember(requestId, result);
+            return result;
+        }
+        catch (final StorageException ex)
+        {
+            dedup.remember(requestId, ex);
+            throw ex;
+        }
     }
 
     private void onRead(final long fileOffset, final int length, final String path, final Responder responder)
     {
-        if (length < 0 || length > FileOperations.MAX_TRANSFER_BYTES)
-        {
-            throw new StorageException(Errnos.EINVAL, path + ": read length " + length + " outside 0.." +
-                FileOperations.MAX_TRANSFER_BYTES);
-        }
+        checkTransferLength(path, length);
         final ByteBuffer dst = ByteBuffer.wrap(transferBytes, 0, length);
-        final long fileSize = files.read(path, fileOffset, dst);
-        dataEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
-            .fileSize(fileSize)
-            .putData(transferBytes, 0, dst.position());
-        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + dataEncoder.encodedLength());
+        replyData(files.read(path, fileOffset, dst), dst.position(), responder);
     }
 
     private void onWrite(final P2S_WRITEDecoder decoder, final Responder responder)
     {
         final long fileOffset = decoder.fileOffset();
+        final long requestId = decoder.requestId();
         checkVarField(decoder.limit());
         final String path = decoder.path();
         checkVarField(decoder.limit());
-        final int dataLength = decoder.dataLength();
+        final int n = receiveData(path, decoder.dataLength(), decoder::getData);
+        replyAck(responder, (Long)once(requestId,
+            () -> files.write(path, fileOffset, ByteBuffer.wrap(transferBytes, 0, n))));
+    }
+
+    private void onBackupWrite(final M2S_BACKUP_WRITEDecoder decoder, final Responder responder)
+    {
+        final long fileOffset = decoder.fileOffset();
+        checkVarField(decoder.limit());
+        final String name = decoder.name();
+        checkVarField(decoder.limit());
+        final int n = receiveData(name, decoder.dataLength(), decoder::getData);
+        replyAck(responder, backups.write(name, fileOffset, ByteBuffer.wrap(transferBytes, 0, n)));
+    }
+
+    /** How a decoder copies its var data field out: SBE's {@code getData(byte[], int, int)}. */
+    @FunctionalInterface
+    private interface DataField
+    {
+        int getData(byte[] dst, int dstOffset, int length);
+    }
+
+    /** Copies a request's data field of {@code dataLength} bytes into the transfer buffer; returns its length. */
+    private int receiveData(final String what, final int dataLength, final DataField field)
+    {
         if (dataLength > FileOperations.MAX_TRANSFER_BYTES)
         {
-            throw new StorageException(Errnos.EINVAL, path + ": write of " + dataLength + " bytes exceeds " +
+            throw new StorageException(Errnos.EINVAL, what + ": write of " + dataLength + " bytes exceeds " +
                 FileOperations.MAX_TRANSFER_BYTES);
         }
-        final int n = decoder.getData(transferBytes, 0, dataLength);
+        final int n = field.getData(transferBytes, 0, dataLength);
         if (n != dataLength)
         {
-            throw new StorageException(Errnos.EPROTO, path + ": write data truncated");
+            throw new StorageException(Errnos.EPROTO, what + ": write data truncated");
         }
-        final long sizeAfter = files.write(path, fileOffset, ByteBuffer.wrap(transferBytes, 0, n));
-        replyAck(responder, sizeAfter);
+        return n;
+    }
+
+    private static void checkTransferLength(final String what, final int length)
+    {
+        if (length < 0 || length > FileOperations.MAX_TRANSFER_BYTES)
+        {
+            throw new StorageException(Errnos.EINVAL, what + ": read length " + length + " outside 0.." +
+                FileOperations.MAX_TRANSFER_BYTES);
+        }
+    }
+
+    private void replyData(final long fileSize, final int length, final Responder responder)
+    {
+        dataEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
+            .fileSize(fileSize)
+            .putData(transferBytes, 0, length);
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + dataEncoder.encodedLength());
     }
 
     private void replyStat(final StatInfo stat, final Responder responder)
@@ -274,6 +394,12 @@ public final class StorageAdapter implements RequestHandler
                 .name(entry.name());
         }
         responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + dirEntriesEncoder.encodedLength());
+    }
+
+    /** Requests answered from an earlier outcome (retries and duplicates) since start. */
+    public long replays()
+    {
+        return dedup.replays();
     }
 
     private void replyAck(final Responder responder, final long value)

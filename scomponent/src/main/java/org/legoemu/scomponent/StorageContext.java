@@ -23,6 +23,7 @@ public final class StorageContext
     private Endpoint listenEndpoint;
     private Endpoint gmmEndpoint;
     private Path rootDirectory;
+    private Path backupDirectory;
     private NanoClock nanoClock;
     private long timeoutNs = DEFAULT_TIMEOUT_NS;
     private String name = "scomponent";
@@ -61,6 +62,10 @@ public final class StorageContext
         if (!Files.isDirectory(rootDirectory))
         {
             throw new IllegalArgumentException("scomponent: root " + rootDirectory + " is not a directory");
+        }
+        if (backupDirectory == null)
+        {
+            backupDirectory = rootDirectory.resolve(BackupArea.DEFAULT_DIRECTORY_NAME);
         }
         if (timeoutNs <= 0)
         {
@@ -125,6 +130,21 @@ public final class StorageContext
     public StorageContext rootDirectory(final Path rootDirectory)
     {
         this.rootDirectory = rootDirectory;
+        return this;
+    }
+
+    public Path backupDirectory()
+    {
+        return backupDirectory;
+    }
+
+    /**
+     * The host directory of the replica backup area ({@link BackupArea}); default {@code ROOT/.lego-replica}.
+     * Inside the root or outside it, no guest path can name it. It must not contain the root.
+     */
+    public StorageContext backupDirectory(final Path backupDirectory)
+    {
+        this.backupDirectory = backupDirectory;
         return this;
     }
 

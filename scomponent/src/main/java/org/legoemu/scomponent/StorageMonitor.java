@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The storage monitor (LegoOS §4.6 sComponent): serves the files under one root directory statelessly through a
- * {@link StorageAdapter}, registered with the GMM as an SCOMPONENT (capacity 0) and heartbeating.
+ * {@link StorageAdapter}, registered with the GMM as an SCOMPONENT (capacity 0) and heartbeating; keeps the
+ * secondaries' replica backups in its {@link BackupArea}, outside the guests' namespace.
  */
 public final class StorageMonitor implements AutoCloseable
 {
@@ -18,6 +19,7 @@ public final class StorageMonitor implements AutoCloseable
 
     private final StorageContext ctx;
     private final FileOperations files;
+    private final BackupArea backups;
     private Server server;
     private ClusterMembership membership;
 
@@ -28,7 +30,9 @@ public final class StorageMonitor implements AutoCloseable
     public StorageMonitor(final StorageContext ctx)
     {
         this.ctx = ctx.isConcluded() ? ctx : ctx.conclude();
-        this.files = new FileOperations(new RootedPathResolver(ctx.rootDirectory()), ctx.storageFaults());
+        this.backups = new BackupArea(this.ctx.backupDirectory());
+        this.files = new FileOperations(
+            new RootedPathResolver(this.ctx.rootDirectory(), backups.directory()), this.ctx.storageFaults());
     }
 
     /**
@@ -47,7 +51,7 @@ public final class StorageMonitor implements AutoCloseable
         }
         try
         {
-            server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), new StorageAdapter(files));
+            server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), new StorageAdapter(files, backups));
             membership = ClusterMembership.join(
                 ctx.transport(),
                 ctx.gmmEndpoint(),

@@ -43,7 +43,7 @@ class NamespaceOperationsTest
         Files.createDirectory(root.resolve("empty"));
         Files.createSymbolicLink(root.resolve("out"), outside.toAbsolutePath());
         storage = new StorageProxy(new LoopbackClient(new StorageAdapter(new FileOperations(
-            new RootedPathResolver(root)))), TimeUnit.SECONDS.toNanos(1));
+            new RootedPathResolver(root)), new BackupArea(root.resolve(".lego-replica")))), TimeUnit.SECONDS.toNanos(1));
     }
 
     private static int errno(final Executable executable)

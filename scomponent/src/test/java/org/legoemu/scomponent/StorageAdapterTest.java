@@ -64,7 +64,7 @@ class StorageAdapterTest
         Files.createSymbolicLink(root.resolve("loopA"), Path.of("loopB"));
         Files.createSymbolicLink(root.resolve("loopB"), Path.of("loopA"));
         Files.createSymbolicLink(root.resolve("hellolink"), Path.of("/dir/../hello.txt"));
-        adapter = new StorageAdapter(new FileOperations(new RootedPathResolver(root)));
+        adapter = new StorageAdapter(new FileOperations(new RootedPathResolver(root)), new BackupArea(root.resolve(".lego-replica")));
         storage = new StorageProxy(new LoopbackClient(adapter), TimeUnit.SECONDS.toNanos(1));
     }
 

@@ -13,7 +13,8 @@ import java.util.List;
  * {@link GuestMemory#ACCESS_READ}/{@code WRITE}/{@code EXEC}); then exactly {@code p_filesz} bytes are copied
  * from the file, so the rest up to {@code p_memsz} (.bss) and the rest of the page stay zero, as fresh mappings
  * are zero-filled. A page shared by two segments is mapped once, with the union of both protections (Linux maps
- * the same file page there, so it holds the bytes of both).
+ * the same file page there, so it holds the bytes of both). The work is bounded by the number of segments, never by
+ * their sizes: each segment's range is split into runs where earlier segments are or are not mapped.
  *
  * <p>PT_GNU_RELRO is deliberately left writable, as Linux leaves it: a static glibc program must still write
  * there after entry (IRELATIVE relocations in {@code apply_irel}, static-PIE self-relocation in
@@ -66,20 +67,17 @@ public final class ElfImageLoader
                 final long[] owner = find(mapped, page);
                 if (owner != null)
                 {
+                    final long overlapEnd = Math.min(end, owner[1]);
                     final int union = (int)owner[2] | prot;
                     if (union != owner[2])
                     {
-                        mapper.protect(page, PAGE_SIZE, union);
+                        mapper.protect(page, overlapEnd - page, union);
                     }
-                    page += PAGE_SIZE;
+                    page = overlapEnd;
                 }
                 else
                 {
-                    long runEnd = page + PAGE_SIZE;
-                    while (runEnd < end && find(mapped, runEnd) == null)
-                    {
-                        runEnd += PAGE_SIZE;
-                    }
+                    final long runEnd = Math.min(end, nextStart(mapped, page));
                     mapper.map(page, runEnd - page, prot);
                     page = runEnd;
                 }
@@ -136,6 +134,20 @@ public final class ElfImageLoader
             prot |= GuestMemory.ACCESS_EXEC;
         }
         return prot;
+    }
+
+    /** The lowest start of a mapped range above {@code page}, or Long.MAX_VALUE. */
+    private static long nextStart(final List<long[]> mapped, final long page)
+    {
+        long next = Long.MAX_VALUE;
+        for (final long[] range : mapped)
+        {
+            if (range[0] > page && range[0] < next)
+            {
+                next = range[0];
+            }
+        }
+        return next;
     }
 
     private static long[] find(final List<long[]> mapped, final long page)

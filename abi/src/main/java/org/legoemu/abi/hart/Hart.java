@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -68,12 +69,22 @@ public final class Hart extends HartState
     private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class,
         ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHOOTDOWN_REQUESTS;
+    private static final VarHandle PAUSE_STATE;
+    /** {@link #pauseState}: not held by {@link #pause()}. */
+    private static final int RUNNING = 0;
+    /** {@link #pauseState}: held by {@link #pause()}. */
+    private static final int PAUSED = 1;
+    /** {@link #pauseState}: held by {@link #pause()}, and a shootdown is left for {@link #resume()} to apply. */
+    private static final int PAUSED_SHOT_DOWN = 2;
+    /** How long a shootdown waits for the run lock before it looks whether the hart is paused: 1 ms. */
+    private static final long SHOOTDOWN_WAIT_NS = 1_000_000;
 
     static
     {
         try
         {
             SHOOTDOWN_REQUESTS = MethodHandles.lookup().findVarHandle(Hart.class, "shootdownRequests", int.class);
+            PAUSE_STATE = MethodHandles.lookup().findVarHandle(Hart.class, "pauseState", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -109,6 +120,8 @@ public final class Hart extends HartState
     private volatile int shootdownRequests;
     /** Incremented under the run lock by every shootdown; tells a TLB fill that raced with one to look again. */
     private int shootdownEpoch;
+    @SuppressWarnings("unused") // accessed through PAUSE_STATE
+    private volatile int pauseState;
 
     private final TlbShootdown shootdownListener = this::invalidatePage;
     private volatile boolean stopRequested;
@@ -184,40 +197,81 @@ public final class Hart extends HartState
     /**
      * Drops every TLB translation and decoded instruction of virtual page {@code vpn} (read, write and execute),
      * and the LR reservation if it lies in that page. Callable from any thread: it waits until the hart is at a
-     * safepoint (or not running), so on return the hart can no longer touch the page's old line.
+     * safepoint (or not running), so on return the hart can no longer touch the page's old line. A hart held by
+     * {@link #pause()} cannot touch any line until {@link #resume()}, so the shootdown does not wait for the pause to
+     * end: it is left to {@code resume}, which drops the whole TLB before the hart runs again (else an eviction by
+     * another thread during fork(2) would wait for the forking thread, which waits for that eviction's write-back).
      *
      * @param vpn virtual page number, {@code vaddr >>> 12}.
      */
     public void invalidatePage(final long vpn)
     {
         SHOOTDOWN_REQUESTS.getAndAdd(this, 1);
-        runLock.lock();
+        boolean interrupted = false;
         try
         {
-            dropPage(vpn);
-            shootdownEpoch++;
+            while (true)
+            {
+                try
+                {
+                    if (runLock.tryLock(SHOOTDOWN_WAIT_NS, TimeUnit.NANOSECONDS))
+                    {
+                        try
+                        {
+                            dropPage(vpn);
+                            shootdownEpoch++;
+                        }
+                        finally
+                        {
+                            runLock.unlock();
+                        }
+                        return;
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+                final int state = (int)PAUSE_STATE.getVolatile(this);
+                if (state != RUNNING && PAUSE_STATE.compareAndSet(this, state, PAUSED_SHOT_DOWN))
+                {
+                    return;
+                }
+            }
         }
         finally
         {
             SHOOTDOWN_REQUESTS.getAndAdd(this, -1);
-            runLock.unlock();
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     /**
-     * Holds this hart at its next safepoint, or at the return of the system call it is in, until {@link #resume()}
-     * (fork(2) copies a process while its other threads stand still). Call from another thread, which must also
-     * resume it; returns once the hart stands still.
+     * Holds this hart at its next safepoint, or at the return of the system call it is in, or when the TLB fill it is
+     * in returns, until {@link #resume()} (fork(2) copies a process while its other threads stand still). Call from
+     * another thread, which must also resume it; returns once the hart stands still.
      */
     public void pause()
     {
         SHOOTDOWN_REQUESTS.getAndAdd(this, 1);
         runLock.lock();
+        PAUSE_STATE.setVolatile(this, PAUSED);
     }
 
-    /** Lets a hart held by {@link #pause()} (on this thread) run on. */
+    /**
+     * Lets a hart held by {@link #pause()} (on this thread) run on, first dropping its whole TLB if a shootdown
+     * arrived meanwhile.
+     */
     public void resume()
     {
+        if ((int)PAUSE_STATE.getAndSet(this, RUNNING) == PAUSED_SHOT_DOWN)
+        {
+            dropAll();
+            shootdownEpoch++;
+        }
         SHOOTDOWN_REQUESTS.getAndAdd(this, -1);
         runLock.unlock();
     }

@@ -183,6 +183,76 @@ class HartConcurrencyTest
         }
     }
 
+    /**
+     * fork(2) holds a hart still ({@link Hart#pause}) and then writes back the process's dirty lines, waiting for the
+     * write-backs other threads' evictions have in flight; an eviction's shootdown of the paused hart must therefore
+     * not wait for the pause to end (it would deadlock). It returns at once, and the hart, resumed, must not store
+     * into the evicted page's old bytes.
+     */
+    @Test
+    void shootdownOfAPausedHartReturnsAndTakesEffectAtResume() throws Exception
+    {
+        final EvictingMemory memory = new EvictingMemory();
+        memory.map(CODE, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_EXEC);
+        memory.map(DATA, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_WRITE);
+        final int[] code = {
+            Asm.load(3, A3, A6, 0),                     // 0:  ld a3, 0(a6)
+            Asm.addi(A3, A3, 1),                        // 4:  addi a3, a3, 1
+            Asm.store(3, A3, A6, 0),                    // 8:  sd a3, 0(a6)
+            Asm.addi(A0, A0, -1),                       // 12: addi a0, a0, -1
+            Asm.b(-16, ZERO, A0, 1),                    // 16: bnez a0, 0
+            0x00000073,                                 // 20: ecall (exit)
+        };
+        for (int k = 0; k < code.length; k++)
+        {
+            memory.writeInt(CODE + 4L * k, code[k]);
+        }
+        final long iterations = 3_000_000;
+        final Hart hart = new Hart(memory, s -> SyscallHandler.EXIT);
+        hart.pc = CODE;
+        hart.x[A0] = iterations;
+        hart.x[A6] = privateSlot(0);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread runner = new Thread(() ->
+        {
+            try
+            {
+                while (!hart.exited())
+                {
+                    hart.run(1000);
+                }
+            }
+            catch (final Throwable ex)
+            {
+                failure.compareAndSet(null, ex);
+            }
+        }, "hart-paused");
+        runner.start();
+        int rounds = 0;
+        while (runner.isAlive() && rounds < 20)
+        {
+            hart.pause();
+            final Thread evictor = new Thread(() -> memory.evict(DATA), "evictor");
+            try
+            {
+                evictor.start();
+                evictor.join(5000);
+                assertTrue(!evictor.isAlive(), "the shootdown of a paused hart waited for the pause to end");
+            }
+            finally
+            {
+                hart.resume();
+            }
+            evictor.join();
+            rounds++;
+            Thread.sleep(5);
+        }
+        runner.join();
+        assertNull(failure.get(), () -> "the hart failed: " + failure.get());
+        assertTrue(rounds > 0, "the hart was paused at least once");
+        assertEquals(iterations, memory.readLong(privateSlot(0)), "a store landed in an evicted page's old bytes");
+    }
+
     private static long privateSlot(final int hart)
     {
         return DATA + 128 + 64L * hart;

@@ -29,9 +29,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code lego bench memory}: the memory-system figures, measured in one run over the chosen transport (in-JVM by
  * default, as {@code lego run}; or loopback TCP): ExCache miss latency next to a raw fabric round trip of the same
- * shape and a 4 KiB {@code System.arraycopy}, ExCache hit cost next to a Java array load, and a sweep of ExCache size
- * over the working set of the shipped guests (the shape of LegoOS's Figures 11 and 12) with the host cost per remote
- * miss.
+ * shape and a 4 KiB {@code System.arraycopy}, ExCache hit cost next to a Java array load, concurrent misses on both
+ * transports, and a sweep of ExCache size over the working set of the shipped guests (the shape of LegoOS's Figures
+ * 11 and 12) with the host cost per remote miss.
  */
 @Command(
     name = "memory",
@@ -50,8 +50,8 @@ public final class MemoryBenchCommand implements Callable<Integer>
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--transport", paramLabel = "T", defaultValue = "inproc",
-        description = "Fabric between the components: inproc (the default of lego run) or tcp (Netty on loopback) "
-            + "(default: ${DEFAULT-VALUE}).")
+        description = "Fabric of the latency and sweep sections: inproc (the default of lego run) or tcp (Netty on "
+            + "loopback); the concurrent section measures both (default: ${DEFAULT-VALUE}).")
     String transport;
 
     @Option(names = "--guests", paramLabel = "DIR", defaultValue = "emulator/guests/bin",
@@ -73,14 +73,6 @@ public final class MemoryBenchCommand implements Callable<Integer>
     @Option(names = "--sort-keys", paramLabel = "N", defaultValue = "100000",
         description = "Keys sorted by sort (default: ${DEFAULT-VALUE}).")
     int sortKeys;
-
-    @Option(names = "--chase-mib", paramLabel = "N", defaultValue = "16",
-        description = "MiB ptrchase links into one random cycle, one node per page (default: ${DEFAULT-VALUE}).")
-    int chaseMib;
-
-    @Option(names = "--chase-steps", paramLabel = "N", defaultValue = "20000",
-        description = "Dependent loads ptrchase makes along its cycle (default: ${DEFAULT-VALUE}).")
-    int chaseSteps;
 
     @Option(names = "--latency-excache", paramLabel = "SIZE", defaultValue = "64KiB", converter = SizeConverter.class,
         description = "ExCache size of the miss-latency run of sort (default: ${DEFAULT-VALUE}).")
@@ -105,6 +97,23 @@ public final class MemoryBenchCommand implements Callable<Integer>
     @Option(names = "--fractions", paramLabel = "PCT", split = ",", defaultValue = "12.5,25,50,100",
         description = "ExCache sizes of the sweep, percent of the working set (default: ${DEFAULT-VALUE}).")
     List<Double> fractions;
+
+    @Option(names = "--sections", paramLabel = "S", split = ",", defaultValue = "latency,hit,concurrent,sweep",
+        description = "Sections to measure, comma-separated: latency, hit, concurrent, sweep (default: "
+            + "${DEFAULT-VALUE}).")
+    List<String> sections;
+
+    @Option(names = "--miss-threads", paramLabel = "N", defaultValue = "4",
+        description = "Threads missing at once in the concurrent-miss section, against 1 (default: ${DEFAULT-VALUE}).")
+    int missThreads;
+
+    @Option(names = "--concurrent-misses", paramLabel = "N", defaultValue = "40000",
+        description = "Misses per run of the concurrent-miss section (default: ${DEFAULT-VALUE}).")
+    long concurrentMisses;
+
+    @Option(names = "--chase-steps", paramLabel = "N", defaultValue = "20000",
+        description = "Steps of the pointer chase (chase, 16 MiB) of the sweep (default: ${DEFAULT-VALUE}).")
+    int chaseSteps;
 
     @Option(names = "--compare",
         description = "Also sweep each eviction policy with the victim buffer, and LRU without it, with and without "
@@ -161,7 +170,26 @@ public final class MemoryBenchCommand implements Callable<Integer>
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         final Path dir = guests.toAbsolutePath().normalize();
-        for (final String name : List.of("wordcount", "sort", "ptrchase"))
+        for (final String section : sections)
+        {
+            if (!List.of("latency", "hit", "concurrent", "sweep").contains(section))
+            {
+                err.println("lego: unknown section '" + section + "' (expected latency, hit, concurrent or sweep)");
+                return ExitCodes.USAGE;
+            }
+        }
+        if (!transport.equals("inproc") && !transport.equals("tcp"))
+        {
+            err.println("lego: --transport must be inproc or tcp, not '" + transport + "'");
+            return ExitCodes.USAGE;
+        }
+        if (missThreads < 2 || concurrentMisses < missThreads || chaseSteps < 1)
+        {
+            err.println("lego: --miss-threads must be at least 2, --concurrent-misses at least that, --chase-steps "
+                + "positive");
+            return ExitCodes.USAGE;
+        }
+        for (final String name : List.of("wordcount", "sort", "chase", "hello"))
         {
             if (!Files.isRegularFile(dir.resolve(name)))
             {
@@ -177,14 +205,9 @@ public final class MemoryBenchCommand implements Callable<Integer>
                 return ExitCodes.USAGE;
             }
         }
-        if (!transport.equals("inproc") && !transport.equals("tcp"))
+        if (repeat < 1 || sortKeys < 1 || roundTrips < 1)
         {
-            err.println("lego: --transport must be inproc or tcp, not '" + transport + "'");
-            return ExitCodes.USAGE;
-        }
-        if (repeat < 1 || sortKeys < 1 || roundTrips < 1 || chaseMib < 1 || chaseSteps < 1)
-        {
-            err.println("lego: --repeat, --sort-keys, --round-trips, --chase-mib and --chase-steps must be positive");
+            err.println("lego: --repeat, --sort-keys and --round-trips must be positive");
             return ExitCodes.USAGE;
         }
         for (final double f : fractions)
@@ -213,19 +236,29 @@ public final class MemoryBenchCommand implements Callable<Integer>
         }
         final Guest wordcount = new Guest("wordcount", wordcountArgv);
         final Guest sort = new Guest("sort", List.of(dir.resolve("sort").toString(), Integer.toString(sortKeys)));
-        final Guest chase = new Guest("ptrchase", List.of(dir.resolve("ptrchase").toString(),
-            Integer.toString(chaseMib), Integer.toString(chaseSteps)));
+        final Guest chase = new Guest("chase", List.of(dir.resolve("chase").toString(), "16",
+            Integer.toString(chaseSteps)));
         try
         {
-            out.printf(Locale.ROOT, "# lego bench memory: %s, %d cores, Java %s; ExCache %d ways, %s, "
+            out.printf(Locale.ROOT, "# lego bench memory: %s unless stated, %d cores, Java %s; ExCache %d ways, %s, "
                 + "%d victim lines%n", transportLabel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 ways, policy, victims);
-            latency(sort);
-            hitCost();
+            if (sections.contains("latency"))
+            {
+                latency(sort);
+            }
+            if (sections.contains("hit"))
+            {
+                hitCost();
+            }
+            if (sections.contains("concurrent"))
+            {
+                concurrentMisses(dir.resolve("hello").toString());
+            }
             final Variant chosen = new Variant(policy, victims, true);
             final List<SweepPlot.Series> guestSeries = new ArrayList<>();
             final List<SweepPlot.Row> compareRows = new ArrayList<>();
-            for (final Guest guest : List.of(wordcount, sort, chase))
+            for (final Guest guest : sections.contains("sweep") ? List.of(wordcount, sort, chase) : List.<Guest>of())
             {
                 final long workingSetLines = workingSet(guest);
                 final List<Point> points = sweep(guest, workingSetLines, chosen, fractions, repeat);
@@ -369,6 +402,55 @@ public final class MemoryBenchCommand implements Callable<Integer>
             r.excacheHitNs() / r.arrayLoadNs());
     }
 
+    /**
+     * Miss throughput of one pComponent with {@link #missThreads} threads missing at once against 1 thread, on the
+     * in-JVM fabric and on loopback TCP; see {@link ConcurrentMisses}. ExCache 256 KiB (64 lines), each thread
+     * sweeping its own 1 MiB; median of {@link #repeat} runs after one warm-up run of each.
+     */
+    private void concurrentMisses(final String image)
+    {
+        out.println();
+        out.printf(Locale.ROOT, "## Concurrent misses on one pComponent: %d threads vs 1 (ExCache 256 KiB %d-way; each "
+            + "thread sweeps its own 1 MiB; %,d misses per run, median of %d)%n", missThreads, ways, concurrentMisses,
+            repeat);
+        out.printf(Locale.ROOT, "%-10s %8s %12s %10s %12s %10s%n", "transport", "threads", "misses/s", "us/miss",
+            "remote", "vs 1");
+        for (final String fabric : List.of("inproc", "tcp"))
+        {
+            err.printf(Locale.ROOT, "bench: concurrent misses, %s: 1 and %d threads%n", fabric, missThreads);
+            err.flush();
+            try (EmbeddedCluster cluster = EmbeddedCluster.start(new EmbeddedCluster.Config(1, 2, 256L << 10, ways,
+                policy, victims, true, 4L << 30, Path.of("/"), fabric)))
+            {
+                ConcurrentMisses.measure(cluster, image, 1, 256, concurrentMisses / 4);
+                ConcurrentMisses.measure(cluster, image, missThreads, 256, concurrentMisses / 4);
+                final List<ConcurrentMisses.Result> one = new ArrayList<>();
+                final List<ConcurrentMisses.Result> many = new ArrayList<>();
+                for (int i = 0; i < repeat; i++)
+                {
+                    one.add(ConcurrentMisses.measure(cluster, image, 1, 256, concurrentMisses));
+                    many.add(ConcurrentMisses.measure(cluster, image, missThreads, 256, concurrentMisses));
+                }
+                final ConcurrentMisses.Result base = median(one);
+                final ConcurrentMisses.Result concurrent = median(many);
+                for (final ConcurrentMisses.Result r : List.of(base, concurrent))
+                {
+                    out.printf(Locale.ROOT, "%-10s %8d %,12.0f %10.2f %,12d %9.2fx%n", fabric, r.threads(),
+                        r.missesPerSecond(), 1e6 / r.missesPerSecond(), r.remoteMisses(),
+                        r.missesPerSecond() / base.missesPerSecond());
+                }
+                out.flush();
+            }
+        }
+    }
+
+    private static ConcurrentMisses.Result median(final List<ConcurrentMisses.Result> results)
+    {
+        final List<ConcurrentMisses.Result> sorted = new ArrayList<>(results);
+        sorted.sort(java.util.Comparator.comparingDouble(ConcurrentMisses.Result::missesPerSecond));
+        return sorted.get(sorted.size() / 2);
+    }
+
     /** Lines a guest fetches with an ExCache that never evicts. */
     private long workingSet(final Guest guest)
     {
@@ -407,16 +489,6 @@ public final class MemoryBenchCommand implements Callable<Integer>
         return points;
     }
 
-    /**
-     * Misses that went to an mComponent: neither served by the victim buffer nor zero-filled locally. The host cost
-     * per remote miss of a point is (its runtime - the runtime at 100 %) / (its remote misses - those at 100 %), the
-     * all-in cost of issue 12 (what a miss costs the emulator, hart and fabric together).
-     */
-    private static long remoteMisses(final ExCacheStats stats)
-    {
-        return stats.misses() - stats.victimHits() - stats.zeroFills();
-    }
-
     /** Runtime of the 100 % point, ns, or 0 if the sweep has none. */
     private static double fullNs(final List<Point> points)
     {
@@ -438,29 +510,58 @@ public final class MemoryBenchCommand implements Callable<Integer>
     private void printSweep(final Guest guest, final long workingSetLines, final List<Point> points)
     {
         final double fullNs = fullNs(points);
-        Point full = null;
-        for (final Point p : points)
-        {
-            full = p.percent() == 100 ? p : full;
-        }
         out.println();
         out.printf(Locale.ROOT, "## Sweep: %s (%d arguments), working set %,d lines (%s), median of %d runs%n",
             guest.name(), guest.argv().size() - 1, workingSetLines, Sizes.format(workingSetLines * ExCache.LINE_SIZE),
             repeat);
-        out.printf(Locale.ROOT, "%8s %8s %10s %10s %9s %9s %10s %10s %9s %10s %12s%n", "ExCache", "lines",
-            "runtime s", "misses", "victimHit", "missRate", "MPKI", "flushes", "slowdown", "remote", "us/remote");
+        out.printf(Locale.ROOT, "%8s %8s %10s %10s %9s %9s %10s %10s %9s %9s%n", "ExCache", "lines", "runtime s",
+            "misses", "victimHit", "missRate", "MPKI", "flushes", "slowdown", "us/remote");
+        final Point full = fullPoint(points);
         for (final Point p : points)
         {
             final Run r = p.run();
-            final long remote = remoteMisses(r.stats());
-            final long extraRemote = remote - remoteMisses(full == null ? r.stats() : full.run().stats());
-            out.printf(Locale.ROOT, "%7.1f%% %8d %10.3f %,10d %9.3f %9.3f %10.2f %,10d %8s %,10d %12s%n", p.percent(),
+            out.printf(Locale.ROOT, "%7.1f%% %8d %10.3f %,10d %9.3f %9.3f %10.2f %,10d %8s %9s%n", p.percent(),
                 p.lines(), r.result().wallNs() / 1e9, r.stats().misses(),
                 r.stats().misses() == 0 ? 0 : (double)r.stats().victimHits() / r.stats().misses(), r.missRate(),
-                r.mpki(), r.stats().flushes(), slowdown(p, fullNs), remote,
-                full == null || extraRemote <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2f",
-                (r.result().wallNs() - fullNs) / 1e3 / extraRemote));
+                r.mpki(), r.stats().flushes(), slowdown(p, fullNs), hostCostPerRemoteMiss(p, full));
         }
+    }
+
+    /** The 100 % point, or null. */
+    private static Point fullPoint(final List<Point> points)
+    {
+        for (final Point p : points)
+        {
+            if (p.percent() == 100)
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static long remoteMisses(final ExCacheStats s)
+    {
+        return s.misses() - s.victimHits() - s.zeroFills();
+    }
+
+    /**
+     * All-in host cost of one remote miss, us: (runtime at this size - runtime at 100 %) / (remote misses at this
+     * size - remote misses at 100 %), the issue's definition; "-" at 100 % or without a 100 % point.
+     */
+    private static String hostCostPerRemoteMiss(final Point p, final Point full)
+    {
+        if (full == null || p == full)
+        {
+            return "-";
+        }
+        final long extraMisses = remoteMisses(p.run().stats()) - remoteMisses(full.run().stats());
+        if (extraMisses <= 0)
+        {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.1f",
+            (p.run().result().wallNs() - full.run().result().wallNs()) / 1e3 / extraMisses);
     }
 
     /**

@@ -8,24 +8,26 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32;
 
 import org.agrona.collections.LongArrayList;
+import org.legoemu.abi.GuestFault;
 import org.legoemu.fabric.FabricException;
-import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.Placement;
 import org.legoemu.pcomponent.memory.HomeFailover;
+import org.legoemu.pcomponent.excache.WriteBackException;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
+import org.legoemu.pcomponent.memory.RemoteLines;
 
 /**
  * The chaos harness's durability probe (issue 6: "every flush acknowledged before a crash is readable afterwards"):
  * a process of its own, placed through the GMM (G2C_PLACEMENT) and given an address space by its home (P2M_EXECVE
  * of a small image, never run), with one anonymous mapping of {@link #PAGES} pages. While the guest runs under the
  * faults, a thread of the probe writes whole pages to the vRegion's owner (P2M_PCACHE_FLUSH), round robin, each
- * carrying a sequence number, its page index and a CRC32, and records each write the owner ACKNOWLEDGED. A call that
- * fails in transport fails over as a pComponent's does ({@link OwnerDirectory#failover}: ask the GMM for the owner
- * again, until {@link HomeFailover#DEADLINE_NS}). Afterwards {@link #verify} reads every page back (P2M_PCACHE_MISS,
- * with the same failover) and counts the pages whose content is not their last acknowledged write (a later write
+ * carrying a sequence number, its page index and a CRC32, and records each write the owner ACKNOWLEDGED. Its writes and
+ * reads go through the pComponent's own {@link RemoteLines}, so a call that fails in transport fails over exactly as
+ * a pComponent's does (ask the GMM for the owner again, until {@link HomeFailover#DEADLINE_NS}). Afterwards
+ * {@link #verify} reads every page back (P2M_PCACHE_MISS) and counts the pages whose content is not their last acknowledged write (a later write
  * that failed in transport may have been applied too, so its content is accepted as well): the acknowledged writes
  * lost. Then the process exits (home P2M_PROCESS_EXIT, or each owner if the home is gone; X2G_PROCESS_EXIT).
  *
@@ -81,6 +83,7 @@ public final class DurabilityProbe implements AutoCloseable
     private Placement placement;
     private MemoryProxy home;
     private OwnerDirectory owners;
+    private RemoteLines remote;
     private long base;
     private long acked;
     private volatile String processLost;
@@ -113,6 +116,7 @@ public final class DurabilityProbe implements AutoCloseable
         home = new MemoryProxy(transport.connect(placed.homeAddress()), timeoutNs,
             new HomeFailover(placed.pid(), gmm, transport));
         owners = new OwnerDirectory(placed.pid(), gmm, transport, timeoutNs);
+        remote = new RemoteLines(placed.pid(), placed.pcomponentId(), owners);
         home.execve(placed.pid(), placed.pcomponentId(), imagePath, List.of(imagePath), List.of());
         base = home.mmap(placed.pid(), 0, (long)PAGES * PAGE, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS);
     }
@@ -168,65 +172,48 @@ public final class DurabilityProbe implements AutoCloseable
         }
     }
 
-    /** One P2M_PCACHE_FLUSH with failover; true once acknowledged. */
+    /**
+     * One P2M_PCACHE_FLUSH through the pComponent's own remote side of lines (its failover included); true once
+     * acknowledged. A call that failed in transport on its way is recorded as a failure at the time it returned.
+     */
     private boolean flush(final long vaddr, final byte[] line)
     {
-        long deadlineNs = 0;
-        while (true)
+        final long failuresBefore = remote.transportFailures();
+        try
         {
-            MemoryProxy owner = null;
-            try
-            {
-                owner = owners.ownerOf(vaddr);
-                owner.pcacheFlush(placement.pid(), placement.pcomponentId(), vaddr, line);
-                return true;
-            }
-            catch (final FabricException ex)
+            remote.flush(vaddr, line);
+            return true;
+        }
+        catch (final WriteBackException ex)
+        {
+            processLost = "flush: " + ex.getMessage();
+            return false;
+        }
+        finally
+        {
+            if (remote.transportFailures() != failuresBefore)
             {
                 synchronized (this)
                 {
                     failureTimesNs.addLong(System.nanoTime());
                 }
-                deadlineNs = deadlineNs == 0 ? System.nanoTime() + HomeFailover.DEADLINE_NS : deadlineNs;
-                if (!failedOver(vaddr, owner, ex, deadlineNs))
-                {
-                    processLost = "flush: " + ex.getMessage();
-                    return false;
-                }
             }
         }
     }
 
-    /** Reads one page with failover into {@code line}; false (and the process lost) if it cannot. */
+    /** Reads one page (P2M_PCACHE_MISS, with failover) into {@code line}; false (and the process lost) if it cannot. */
     private boolean read(final long vaddr, final byte[] line)
     {
-        long deadlineNs = 0;
-        while (true)
+        try
         {
-            MemoryProxy owner = null;
-            try
-            {
-                owner = owners.ownerOf(vaddr);
-                owner.pcacheMiss(placement.pid(), placement.pcomponentId(), vaddr, ACCESS_READ, line);
-                return true;
-            }
-            catch (final FabricException ex)
-            {
-                deadlineNs = deadlineNs == 0 ? System.nanoTime() + HomeFailover.DEADLINE_NS : deadlineNs;
-                if (!failedOver(vaddr, owner, ex, deadlineNs))
-                {
-                    processLost = "read back: " + ex.getMessage();
-                    return false;
-                }
-            }
+            remote.fetch(vaddr, ACCESS_READ, line);
+            return true;
         }
-    }
-
-    /** As ProcessMemory: only a transport failure is failed over; an error reply stands. */
-    private boolean failedOver(
-        final long vaddr, final MemoryProxy owner, final FabricException ex, final long deadlineNs)
-    {
-        return owner != null && !(ex instanceof RemoteErrorException) && owners.failover(vaddr, owner, deadlineNs);
+        catch (final GuestFault ex)
+        {
+            processLost = "read back: " + ex.getMessage();
+            return false;
+        }
     }
 
     /** Page content: seq (8 bytes), page index (4), CRC32 of the rest (8), 4 zero bytes, then bytes drawn from seq. */

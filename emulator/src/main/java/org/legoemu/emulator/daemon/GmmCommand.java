@@ -24,6 +24,12 @@ public final class GmmCommand extends DaemonCommand
         description = "Missed 100 ms heartbeats after which a component is declared dead (default: ${DEFAULT-VALUE}).")
     int missedHeartbeats;
 
+    @Option(names = "--pcomponent-lease", paramLabel = "DURATION", defaultValue = "3s",
+        converter = org.legoemu.emulator.DurationConverter.class,
+        description = "How long a pComponent may be cut off from the GMM before it is declared dead and its "
+            + "processes are freed; it stops its guests just before (default: ${DEFAULT-VALUE}).")
+    long pcomponentLeaseNs;
+
     @Option(names = "--placement", paramLabel = "POLICY", defaultValue = "least-loaded",
         converter = PlacementConverter.class, description = PlacementConverter.DESCRIPTION)
     VRegionPlacement placement;
@@ -39,6 +45,7 @@ public final class GmmCommand extends DaemonCommand
         {
             final GlobalManager gmm = new GlobalManager(new GmmContext()
                 .transport(transport).listenEndpoint(listen).missedHeartbeats(missedHeartbeats)
+                .pcomponentLeaseNs(pcomponentLeaseNs)
                 .vregionPlacementPolicy(placement.create()).replication(replication)).start();
             return new Daemon.Started(gmm, gmm.endpoint());
         });

@@ -20,13 +20,19 @@ public final class SComponentCommand extends DaemonCommand
         description = "The directory served as the guests' / (nothing outside it is ever reached).")
     Path root;
 
+    @Option(names = "--backup-dir", paramLabel = "DIR",
+        description = "Where the memory replicas' backup logs are kept (default: ROOT/.lego-replica). Guests can "
+            + "never name it, even inside ROOT. Keep it across restarts: failover reads it.")
+    Path backupDirectory;
+
     @Override
     public Integer call()
     {
         return serve("scomponent", (transport) ->
         {
             final StorageMonitor storage = new StorageMonitor(new StorageContext()
-                .transport(transport).listenEndpoint(options.listen).gmmEndpoint(options.gmm).rootDirectory(root)).start();
+                .transport(transport).listenEndpoint(options.listen).gmmEndpoint(options.gmm).rootDirectory(root)
+                .backupDirectory(backupDirectory)).start();
             return new Daemon.Started(storage, storage.endpoint(), storage.componentId());
         });
     }

@@ -12,6 +12,7 @@ import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.netty.NettyTransport;
 import org.legoemu.fabric.proxy.ClusterStatus;
 import org.legoemu.fabric.proxy.ComponentStatus;
+import org.legoemu.fabric.sbe.ComponentState;
 import org.legoemu.fabric.proxy.GmmProxy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -133,9 +134,16 @@ public final class StatusCommand implements Callable<Integer>
         }
     }
 
-    /** The LOAD column, e.g. "2 processes, 3 threads, ExCache 120/4096 lines (2.9%)". */
+    /**
+     * The LOAD column, e.g. "2 processes, 3 threads, ExCache 120/4096 lines (2.9%)"; "-" for a DEAD member, whose
+     * last figures are stale (issue 14).
+     */
     static String load(final ComponentStatus c)
     {
+        if (c.state() == ComponentState.DEAD)
+        {
+            return "- (no heartbeat: figures unknown)";
+        }
         switch (c.kind())
         {
             case PCOMPONENT:
@@ -170,6 +178,10 @@ public final class StatusCommand implements Callable<Integer>
             node.put("address", c.address().toString());
             node.put("uptimeNs", uptimeNs(status, c));
             node.put("capacityBytes", c.capacityBytes());
+            if (c.state() == ComponentState.DEAD)
+            {
+                continue; // its last figures are stale: no load keys
+            }
             node.put("load", c.load());
             switch (c.kind())
             {

@@ -33,6 +33,14 @@ class StatusDurationTest
             StatusCommand.load(row(ComponentKind.SCOMPONENT, 0, 0, 0, 0, 0, 3L << 19)));
     }
 
+    @Test
+    void aDeadMembersStaleFiguresAreNotShown()
+    {
+        final ComponentStatus dead = new ComponentStatus(1, ComponentKind.MCOMPONENT, ComponentState.DEAD, 300,
+            1000 * 4096L, 0, Endpoint.parse("127.0.0.1:1"), 0, 0, 4, 0);
+        assertEquals("- (no heartbeat: figures unknown)", StatusCommand.load(dead));
+    }
+
     private static ComponentStatus row(final ComponentKind kind, final long load, final long capacityBytes,
         final long threads, final long lines, final long vregions, final long bytesStored)
     {

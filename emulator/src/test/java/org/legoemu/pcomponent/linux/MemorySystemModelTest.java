@@ -17,7 +17,14 @@ import org.legoemu.abi.GuestFault;
 import org.legoemu.abi.GuestMemory;
 import org.legoemu.abi.Signal;
 import org.legoemu.abi.linux.Errno;
+import org.agrona.DirectBuffer;
 import org.legoemu.emulator.EmbeddedCluster;
+import org.legoemu.fabric.Client;
+import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.Reply;
+import org.legoemu.fabric.RequestHandler;
+import org.legoemu.fabric.Server;
+import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.proxy.ExecImage;
 import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.MemoryProxy;
@@ -41,6 +48,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -52,11 +60,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Stateful property over the real memory system: an embedded in-JVM cluster (GMM, sComponent, 1 to 3 mComponents with
  * round-robin vRegion placement, replication off or log) and, on the pComponent side, an ExCache of random size,
  * associativity, policy, victim buffer, piggyback and zero-fill shared by two processes, each with its own
- * {@link ProcessMemory}, {@link OwnerDirectory} and home {@link MemoryProxy} as {@code ProcessorMonitor} builds them.
+ * {@link ProcessMemory}, {@link OwnerDirectory} and home {@link MemoryProxy} as {@code ProcessorMonitor} builds them
+ * (its links to the owners slowed by a network trip, {@link TripTransport}).
  * Random loads and stores (through {@link GuestMemory#page} and {@link GuestMemory#read}/{@link GuestMemory#write}),
  * anonymous mmap(MAP_FIXED), munmap, mprotect and brk (through the real {@link MemorySyscalls}), fork (the parent's
  * dirty lines written back, then P2M_FORK through the home, as {@code ProcessorMonitor}'s launcher does), exit and
- * two-thread steps (two threads of one process loading and storing on disjoint pages at once) run against a flat
+ * two- and four-thread steps (threads of one process loading and storing on disjoint pages at once, so that their
+ * misses, evictions and write-backs are in flight together on the pComponent) run against a flat
  * model memory per process. Every load equals the model; an access to an unmapped page, or one its protection
  * forbids, faults SIGSEGV; a fresh page reads zero. Each process has a 24-page window straddling the 1 GiB vRegion
  * boundary at 3 GiB (so with several mComponents its pages have two owners) and an 8-page heap above its brk.
@@ -80,6 +90,8 @@ class MemorySystemModelTest
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
     private static final long DRAIN_NS = TimeUnit.SECONDS.toNanos(10);
     private static final String[] POLICIES = {"fifo", "lru", "random"};
+    /** The network trip added to each call from the pComponent to an owner, ns. */
+    private static final long TRIP_NS = 20_000;
 
     private static Path root;
     /** The system of the running try, closed after it whatever happened. */
@@ -150,7 +162,7 @@ class MemorySystemModelTest
         /** Exits as ProcessorMonitor's run does: lines dropped, P2M_PROCESS_EXIT, X2G_PROCESS_EXIT, links closed. */
         void exit()
         {
-            memory.release();
+            memory.lines().release();
             try
             {
                 home.processExit(pid);
@@ -202,7 +214,7 @@ class MemorySystemModelTest
             final MemoryProxy home =
                 new MemoryProxy(cluster.transport().connect(placement.homeAddress()), TIMEOUT_NS);
             final ExecImage image = home.execve(placement.pid(), pcomponentId, "/hello", List.of("hello"), List.of());
-            final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, cluster.transport(), TIMEOUT_NS);
+            final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, new TripTransport(cluster.transport()), TIMEOUT_NS);
             final ProcessMemory memory = new ProcessMemory(placement.pid(), pcomponentId, cache, owners);
             final LinuxProcess process = new LinuxProcess(placement.pid(), memory, home, null, console(), "/hello",
                 image.brk(), 0);
@@ -413,13 +425,13 @@ class MemorySystemModelTest
             final Proc parent = procs[slot];
             procs[1 - slot].exit();
             procs[1 - slot] = null;
-            parent.memory.writeBackAll();
+            parent.memory.lines().writeBackAll();
             final GmmProxy gmm = new GmmProxy(cluster.transport().connect(cluster.gmm().endpoint()), TIMEOUT_NS);
             final Placement placement = gmm.forkPlace(parent.pid);
             final MemoryProxy home =
                 new MemoryProxy(cluster.transport().connect(placement.homeAddress()), TIMEOUT_NS);
             home.fork(parent.pid, placement.pid(), pcomponentId);
-            final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, cluster.transport(), TIMEOUT_NS);
+            final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, new TripTransport(cluster.transport()), TIMEOUT_NS);
             final ProcessMemory memory = new ProcessMemory(placement.pid(), pcomponentId, cache, owners);
             final LinuxProcess process = new LinuxProcess(parent.process, placement.pid(), memory, home, null);
             final Proc child = new Proc(placement, gmm, home, owners, memory, process, parent.heapStart);
@@ -529,6 +541,55 @@ class MemorySystemModelTest
         public String toString()
         {
             return description;
+        }
+    }
+
+    /**
+     * The pComponent's links to the owners with a network trip added to every call ({@link #TRIP_NS}, parked before
+     * the request is sent), as on a real fabric: with the in-JVM fabric's microsecond round trips a write-back is in
+     * flight too briefly for a thread step to meet it, and a lost write-back or a stale read under concurrent misses
+     * would go unseen.
+     */
+    private record TripTransport(Transport delegate) implements Transport
+    {
+        @Override
+        public Server serve(final Endpoint at, final String name, final RequestHandler handler)
+        {
+            return delegate.serve(at, name, handler);
+        }
+
+        @Override
+        public Client connect(final Endpoint peer)
+        {
+            final Client client = delegate.connect(peer);
+            return new Client()
+            {
+                @Override
+                public void call(final DirectBuffer request, final int offset, final int length, final Reply reply,
+                    final long timeoutNs)
+                {
+                    LockSupport.parkNanos(TRIP_NS);
+                    client.call(request, offset, length, reply, timeoutNs);
+                }
+
+                @Override
+                public Endpoint peer()
+                {
+                    return client.peer();
+                }
+
+                @Override
+                public void close()
+                {
+                    client.close();
+                }
+            };
+        }
+
+        @Override
+        public void close()
+        {
+            // the cluster closes its transport
         }
     }
 
@@ -699,6 +760,7 @@ class MemorySystemModelTest
             .withAction(1, fork())
             .withAction(1, exit())
             .withAction(1, threads())
+            .withAction(1, fourThreads())
             .withAction(1, threadsWithVm())
             .withMaxTransformations(60);
     }
@@ -804,6 +866,21 @@ class MemorySystemModelTest
         return () -> Combinators.combine(slot(), accesses(half.map((p) -> 2 * p)), accesses(half.map((p) -> 2 * p + 1)))
             .as((s, first, second) -> Transformer.mutate("threads " + s + ": " + first + " | " + second,
                 (m) -> Model.concurrently(() -> m.run(s, first), () -> m.run(s, second))));
+    }
+
+    /**
+     * Four threads of one process at once, thread k on the pages {@code page % 4 == k}: four misses (and the
+     * evictions and write-backs they cause) in flight together on the pComponent, over the real fabric.
+     */
+    private static Action.Independent<Model> fourThreads()
+    {
+        final Arbitrary<Integer> quarter = Arbitraries.integers().between(0, PAGES / 4 - 1);
+        return () -> Combinators.combine(slot(), accesses(quarter.map((p) -> 4 * p)),
+            accesses(quarter.map((p) -> 4 * p + 1)), accesses(quarter.map((p) -> 4 * p + 2)),
+            accesses(quarter.map((p) -> 4 * p + 3))).as((s, a, b, c, d) ->
+            Transformer.mutate("four threads " + s + ": " + a + " | " + b + " | " + c + " | " + d,
+                (m) -> Model.concurrently(() -> m.run(s, a), () -> m.run(s, b), () -> m.run(s, c),
+                    () -> m.run(s, d))));
     }
 
     /**

@@ -35,7 +35,7 @@ final class ClientHandshakeHandler extends HandshakeHandler
         final ClusterSecret secret, final long timeoutMs, final Logger log, final Promise<Void> result,
         final String peer)
     {
-        super(secret, timeoutMs, log, false, "client of " + peer);
+        super(secret, timeoutMs, log, null, "client of " + peer);
         this.result = result;
         this.peer = peer;
     }

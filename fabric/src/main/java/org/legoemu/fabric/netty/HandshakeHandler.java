@@ -1,5 +1,6 @@
 package org.legoemu.fabric.netty;
 
+import org.legoemu.fabric.transport.ProtocolErrorLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -33,7 +34,7 @@ abstract class HandshakeHandler extends ByteToMessageDecoder
     private final long timeoutMs;
     private final Logger log;
     private final String name;
-    private final boolean failureLevelWarn;
+    private final ProtocolErrorLog failures;
     private ScheduledFuture<?> timeout;
     private boolean finished;
     private boolean failed;
@@ -42,18 +43,19 @@ abstract class HandshakeHandler extends ByteToMessageDecoder
      * @param secret    the cluster secret both ends must know.
      * @param timeoutMs how long the handshake may take once the connection is up, in milliseconds.
      * @param log       where failures are logged.
-     * @param failureLevelWarn whether failures are logged at WARN (the server: the peer gets no other report) or
-     *                  DEBUG (the client: its caller gets the same text in a FabricException).
+     * @param failures  where failures are logged at WARN, rate-limited and shared by every connection of a server
+     *                  (the peer gets no other report; a flood of bad connections logs a few lines), or null to log
+     *                  them at DEBUG (the client: its caller gets the same text in a FabricException).
      * @param name      the server or client, prefixed to log lines.
      */
     HandshakeHandler(
         final ClusterSecret secret,
         final long timeoutMs,
         final Logger log,
-        final boolean failureLevelWarn,
+        final ProtocolErrorLog failures,
         final String name)
     {
-        this.failureLevelWarn = failureLevelWarn;
+        this.failures = failures;
         this.secret = secret;
         this.timeoutMs = timeoutMs;
         this.log = log;
@@ -178,10 +180,9 @@ abstract class HandshakeHandler extends ByteToMessageDecoder
         finished = true;
         failed = true;
         cancelTimeout();
-        if (failureLevelWarn)
+        if (failures != null)
         {
-            log.warn("{}: authentication with {} failed, disconnecting: {}", name, ctx.channel().remoteAddress(),
-                reason);
+            failures.record("with " + ctx.channel().remoteAddress() + ", disconnecting: " + reason);
         }
         else
         {

@@ -50,6 +50,7 @@ final class NettyServer implements Server
         final NettyTransport.Context context = transport.context();
         this.dispatchLoop = new DispatchLoop(name, handler, context.dispatchQueueCapacity());
         final ProtocolErrorLog protocolErrorLog = new ProtocolErrorLog(LOG, name);
+        final ProtocolErrorLog authenticationFailures = new ProtocolErrorLog(LOG, name, "authentication failure");
         final int maxFrameLengthBytes = context.maxFrameLengthBytes();
         if (context.tls() != null && !context.tls().canServe())
         {
@@ -74,7 +75,7 @@ final class NettyServer implements Server
                             context.tls().newServerHandler(channel.alloc(), context.handshakeTimeoutMs()));
                     }
                     channel.pipeline().addLast(HANDSHAKE_HANDLER_NAME, new ServerHandshakeHandler(
-                        context.secret(), context.handshakeTimeoutMs(), LOG, name));
+                        context.secret(), context.handshakeTimeoutMs(), LOG, authenticationFailures, name));
                     configurePipeline(channel, maxFrameLengthBytes, dispatchLoop, protocolErrorLog);
                 }
             });

@@ -1,5 +1,6 @@
 package org.legoemu.fabric.netty;
 
+import org.legoemu.fabric.transport.ProtocolErrorLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 
@@ -22,9 +23,11 @@ final class ServerHandshakeHandler extends HandshakeHandler
     private byte[] clientNonce;
     private byte[] serverNonce;
 
-    ServerHandshakeHandler(final ClusterSecret secret, final long timeoutMs, final Logger log, final String name)
+    ServerHandshakeHandler(
+        final ClusterSecret secret, final long timeoutMs, final Logger log, final ProtocolErrorLog failures,
+        final String name)
     {
-        super(secret, timeoutMs, log, true, name);
+        super(secret, timeoutMs, log, failures, name);
     }
 
     @Override

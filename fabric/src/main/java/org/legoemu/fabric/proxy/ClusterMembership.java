@@ -14,6 +14,13 @@ import java.util.concurrent.TimeUnit;
  * A monitor's membership in the cluster, shared by every component kind: joins the GMM (X2G_REGISTER, retried
  * while the GMM is not up yet), heartbeats on a daemon thread at the interval the GMM asked for (X2G_HEARTBEAT,
  * re-registering if the GMM has forgotten it), and leaves cleanly on {@link #close()} (X2G_DEREGISTER).
+ * <p>
+ * <b>Lease.</b> The GMM declares a member DEAD, and acts on it (frees a pComponent's processes, fails an mComponent
+ * over), once it has heard no heartbeat for the member's lease, told at registration. The member keeps the time it
+ * sent its last answered heartbeat; a watchdog thread tells the {@link LeaseListener} when one lease less one
+ * heartbeat interval has passed since then, so the member stops serving before the GMM can act (the sending time is
+ * earlier than the GMM's receiving time, so the member's view of the lease always ends first). A later answered
+ * heartbeat renews it. Heartbeat failures are logged when they start and when they end.
  */
 public final class ClusterMembership implements AutoCloseable
 {
@@ -29,6 +36,24 @@ public final class ClusterMembership implements AutoCloseable
     private volatile int componentId;
     private volatile long heartbeatIntervalNs;
     private volatile boolean running = true;
+    private volatile long leaseNs;
+    private volatile long lastRenewalNs;
+    private volatile LeaseListener leaseListener;
+    private final Thread watchdog;
+    private long failingSinceNs;
+    private int failures;
+
+    /** Told when the member's lease ran out: it must stop serving what the GMM is about to free. */
+    @FunctionalInterface
+    public interface LeaseListener
+    {
+        /**
+         * Called once per expiry on the membership's watchdog thread.
+         *
+         * @param silentNs time since the last answered heartbeat was sent, ns.
+         */
+        void leaseExpired(long silentNs);
+    }
 
     private ClusterMembership(
         final GmmProxy heartbeatProxy, final ComponentKind kind, final long capacityBytes, final Endpoint self,
@@ -41,9 +66,54 @@ public final class ClusterMembership implements AutoCloseable
         this.load = load;
         this.componentId = registration.componentId();
         this.heartbeatIntervalNs = registration.heartbeatIntervalNs();
+        this.leaseNs = registration.leaseNs();
+        this.lastRenewalNs = System.nanoTime();
         this.heartbeats = new Thread(this::heartbeatLoop, name + "-heartbeat");
         this.heartbeats.setDaemon(true);
         this.heartbeats.start();
+        this.watchdog = new Thread(this::watchdogLoop, name + "-lease");
+        this.watchdog.setDaemon(true);
+        this.watchdog.start();
+    }
+
+    /** Who is told when the lease runs out (the pComponent stops its guests); none by default. */
+    public void leaseListener(final LeaseListener listener)
+    {
+        this.leaseListener = listener;
+    }
+
+    /** The lease the GMM gave this member, ns (0: none). */
+    public long leaseNs()
+    {
+        return leaseNs;
+    }
+
+    private void watchdogLoop()
+    {
+        boolean expired = false;
+        while (running)
+        {
+            sleepNs(heartbeatIntervalNs);
+            final long lease = leaseNs;
+            final long silentNs = System.nanoTime() - lastRenewalNs;
+            if (lease <= 0 || silentNs < lease - heartbeatIntervalNs)
+            {
+                expired = false;
+                continue;
+            }
+            if (!expired && running)
+            {
+                expired = true;
+                LOG.warn("{} {}: no heartbeat answered by the GMM for {} ms, the lease of {} ms runs out: stops " +
+                    "serving what the GMM will free", kind.name().toLowerCase(), self, silentNs / 1_000_000,
+                    lease / 1_000_000);
+                final LeaseListener listener = leaseListener;
+                if (listener != null)
+                {
+                    listener.leaseExpired(silentNs);
+                }
+            }
+        }
     }
 
     /**
@@ -98,11 +168,19 @@ public final class ClusterMembership implements AutoCloseable
             {
                 return;
             }
+            final long sentNs = System.nanoTime();
             try
             {
                 synchronized (heartbeatProxy)
                 {
                     heartbeatProxy.heartbeat(componentId, load);
+                }
+                lastRenewalNs = sentNs;
+                if (failures > 0)
+                {
+                    LOG.info("the GMM answers heartbeats again after {} ms and {} failed attempts",
+                        (System.nanoTime() - failingSinceNs) / 1_000_000, failures);
+                    failures = 0;
                 }
             }
             catch (final FabricException ex)
@@ -113,7 +191,12 @@ public final class ClusterMembership implements AutoCloseable
                 }
                 else
                 {
-                    LOG.debug("heartbeat to the GMM failed: {}", ex.getMessage());
+                    if (failures++ == 0)
+                    {
+                        failingSinceNs = sentNs;
+                        LOG.warn("heartbeat to the GMM failed ({}); retrying every {} ms", ex.getMessage(),
+                            heartbeatIntervalNs / 1_000_000);
+                    }
                 }
             }
         }
@@ -128,6 +211,8 @@ public final class ClusterMembership implements AutoCloseable
                 final Registration registration = heartbeatProxy.register(kind, capacityBytes, self);
                 componentId = registration.componentId();
                 heartbeatIntervalNs = registration.heartbeatIntervalNs();
+                leaseNs = registration.leaseNs();
+                lastRenewalNs = System.nanoTime();
             }
             LOG.warn("the GMM had forgotten {} {}; registered again as component {}", kind.name().toLowerCase(), self, componentId);
         }
@@ -147,6 +232,7 @@ public final class ClusterMembership implements AutoCloseable
         }
         running = false;
         heartbeats.interrupt();
+        watchdog.interrupt();
         try
         {
             synchronized (heartbeatProxy)

@@ -112,7 +112,8 @@ public final class GmmProxy
         call(MessageHeaderEncoder.ENCODED_LENGTH + registerEncoder.encodedLength(),
             G2X_REGISTER_REPLYDecoder.TEMPLATE_ID);
         registerReplyDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
-        return new Registration(registerReplyDecoder.componentId(), registerReplyDecoder.heartbeatIntervalNs());
+        return new Registration(registerReplyDecoder.componentId(), registerReplyDecoder.heartbeatIntervalNs(),
+            registerReplyDecoder.leaseNs());
     }
 
     /**

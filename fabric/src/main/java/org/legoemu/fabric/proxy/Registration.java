@@ -6,6 +6,6 @@ package org.legoemu.fabric.proxy;
  * @param componentId         cluster-wide id of the registered monitor, from 1 upward.
  * @param heartbeatIntervalNs how often the monitor must send X2G_HEARTBEAT, nanoseconds.
  */
-public record Registration(int componentId, long heartbeatIntervalNs)
+public record Registration(int componentId, long heartbeatIntervalNs, long leaseNs)
 {
 }

@@ -28,6 +28,15 @@ public record StatInfo(int mode, int nlink, long sizeBytes, long inode, long mti
         return (mode & S_IFMT) == S_IFREG;
     }
 
+    /**
+     * True for a regular file with an execute bit for someone (S_IXUSR, S_IXGRP or S_IXOTH): what execve(2) needs
+     * of the file itself (guests run with uid 0, which may execute a file if any execute bit is set).
+     */
+    public boolean isExecutableFile()
+    {
+        return isRegularFile() && (mode & 0111) != 0;
+    }
+
     /** True for a directory. */
     public boolean isDirectory()
     {

@@ -3,6 +3,10 @@ package org.legoemu.fabric.proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 import org.agrona.ExpandableArrayBuffer;
 import org.legoemu.fabric.Client;
@@ -37,6 +41,15 @@ import org.legoemu.fabric.sbe.S2X_STAT_REPLYDecoder;
  * write(2), stat(2), truncate(2), mkdir(2), unlink(2), rmdir(2) or rename(2) would give (ENOENT, ENOTDIR, EISDIR,
  * EEXIST, ENOTEMPTY, EBUSY, EACCES, ELOOP, ENAMETOOLONG, EINVAL, EIO) or {@link FabricException}: EIO when the
  * sComponent cannot be reached (timeout, refused or lost connection), EPROTO for a reply of the wrong type.
+ * <p>
+ * <b>Retries</b> (issue 14: a transient fault must never change a guest's output). A proxy made with a
+ * {@link Connector} and a retry window sends a request again after any transport failure (timeout, refused or lost
+ * connection), reconnecting through the connector (which may look the sComponent up again, so a restarted one on
+ * another port is found), every {@link #RETRY_PAUSE_NS} until the window has passed since the first attempt; only
+ * then does the caller get EIO, logged once. Reads, stats, listings, truncates and fsyncs are idempotent. The
+ * others (open, write, mkdir, unlink, rename) carry a request id, the same on every attempt, and the sComponent
+ * answers an id it has seen with its first outcome instead of applying it again (its duplicate request cache), so an
+ * append is written once and a retried mkdir does not see its own EEXIST.
  */
 public final class StorageProxy
 {
@@ -49,7 +62,29 @@ public final class StorageProxy
     /** Linux EPROTO: the reply was not the message this request expects. */
     public static final int EPROTO = 71;
 
-    private final Client client;
+
+    /** Pause between two attempts of a request, ns. */
+    public static final long RETRY_PAUSE_NS = 20_000_000L;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StorageProxy.class);
+
+    /** Opens a (new) connection to the sComponent: the first one, and again after a transport failure. */
+    @FunctionalInterface
+    public interface Connector
+    {
+        /**
+         * @return a connected client.
+         * @throws FabricException if the sComponent cannot be found or reached.
+         */
+        Client connect();
+    }
+
+    private final Connector connector;
+    private final long retryWindowNs;
+    private final NanoClock clock;
+    private final long requestIdBase = (ThreadLocalRandom.current().nextLong() | 1L) << 32;
+    private int requestCount;
+    private Client client;
     private final long timeoutNs;
     private final ExpandableArrayBuffer request = new ExpandableArrayBuffer(4096);
     private final Reply reply = new Reply();
@@ -78,13 +113,49 @@ public final class StorageProxy
     public StorageProxy(final Client client, final long timeoutNs)
     {
         this.client = client;
+        this.connector = null;
         this.timeoutNs = timeoutNs;
+        this.retryWindowNs = 0;
+        this.clock = SystemNanoClock.INSTANCE;
     }
 
-    /** The client this proxy calls through. */
-    public Client client()
+    /**
+     * A proxy that retries (see the class comment).
+     *
+     * @param connector     opens the connection, now and after each transport failure.
+     * @param timeoutNs     how long each attempt waits for its reply, ns.
+     * @param retryWindowNs how long a request is retried after its first attempt failed in transport, ns; 0 for
+     *                      one attempt.
+     * @param clock         measures the window.
+     * @throws FabricException if the first connection cannot be opened.
+     */
+    public StorageProxy(final Connector connector, final long timeoutNs, final long retryWindowNs, final NanoClock clock)
+    {
+        this.connector = connector;
+        this.client = connector.connect();
+        this.timeoutNs = timeoutNs;
+        this.retryWindowNs = retryWindowNs;
+        this.clock = clock;
+    }
+
+    /** The client this proxy calls through now. */
+    public synchronized Client client()
     {
         return client;
+    }
+
+    /** Closes the current connection. */
+    public synchronized void close()
+    {
+        if (client != null)
+        {
+            client.close();
+        }
+    }
+
+    private long nextRequestId()
+    {
+        return requestIdBase | (++requestCount & 0xFFFF_FFFFL);
     }
 
     /**
@@ -98,7 +169,8 @@ public final class StorageProxy
      */
     public synchronized StatInfo open(final String path, final int flags, final int mode)
     {
-        openEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(flags).mode(mode).path(path);
+        openEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(flags).mode(mode).requestId(nextRequestId())
+            .path(path);
         call(MessageHeaderEncoder.ENCODED_LENGTH + openEncoder.encodedLength(), S2X_STAT_REPLYDecoder.TEMPLATE_ID);
         return decodeStat();
     }
@@ -172,6 +244,7 @@ public final class StorageProxy
             final long offset = fileOffset < 0 ? -1 : fileOffset + done;
             writeEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
                 .fileOffset(offset)
+                .requestId(nextRequestId())
                 .path(path)
                 .putData(src, srcOff + done, chunk);
             call(MessageHeaderEncoder.ENCODED_LENGTH + writeEncoder.encodedLength(), AckDecoder.TEMPLATE_ID);
@@ -209,25 +282,27 @@ public final class StorageProxy
     }
 
     /** P2S_MKDIR: mkdir(2) with permission bits {@code mode} (umask already applied by the caller). */
-    public void mkdir(final String path, final int mode)
+    public synchronized void mkdir(final String path, final int mode)
     {
-        mkdirEncoder.wrapAndApplyHeader(request, 0, headerEncoder).mode(mode).path(path);
+        mkdirEncoder.wrapAndApplyHeader(request, 0, headerEncoder).mode(mode).requestId(nextRequestId()).path(path);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + mkdirEncoder.encodedLength());
     }
 
     /** P2S_UNLINK: unlink(2) of a non-directory, or rmdir(2) of an empty directory when {@code removeDirectory}. */
-    public void unlink(final String path, final boolean removeDirectory)
+    public synchronized void unlink(final String path, final boolean removeDirectory)
     {
         unlinkEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .removeDirectory((short)(removeDirectory ? 1 : 0))
+            .requestId(nextRequestId())
             .path(path);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + unlinkEncoder.encodedLength());
     }
 
     /** P2S_RENAME: rename(2), or renameat2(2) with {@code flags} 0 or RENAME_NOREPLACE (1). */
-    public void rename(final String fromPath, final String toPath, final int flags)
+    public synchronized void rename(final String fromPath, final String toPath, final int flags)
     {
-        renameEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(flags).fromPath(fromPath).toPath(toPath);
+        renameEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(flags).requestId(nextRequestId())
+            .fromPath(fromPath).toPath(toPath);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + renameEncoder.encodedLength());
     }
 
@@ -237,7 +312,7 @@ public final class StorageProxy
      *
      * @return the entries; empty at the end of the directory.
      */
-    public List<DirEntry> readdir(final String path, final long cookie, final int maxEntries)
+    public synchronized List<DirEntry> readdir(final String path, final long cookie, final int maxEntries)
     {
         readdirEncoder.wrapAndApplyHeader(request, 0, headerEncoder).cookie(cookie).maxEntries(maxEntries).path(path);
         call(MessageHeaderEncoder.ENCODED_LENGTH + readdirEncoder.encodedLength(),
@@ -331,27 +406,71 @@ public final class StorageProxy
     }
 
     /**
-     * One call; a transport failure (timeout, refused or lost connection) becomes EIO, the errno read(2) and
-     * write(2) give when the device fails (a guest's file operation fails, it does not hang); the sComponent's
+     * One request, retried after transport failures within the retry window (see the class comment); a transport
+     * failure that outlasts it (timeout, refused or lost connection) becomes EIO, the errno read(2) and write(2)
+     * give when the device fails (a guest's file operation fails, it does not hang), logged once; the sComponent's
      * own errors (RemoteErrorException) and EPROTO pass unchanged.
      */
     private void call(final int length, final int expectedTemplateId)
     {
-        try
+        long firstFailureNs = 0;
+        int attempts = 0;
+        while (true)
         {
-            ProxyCalls.call(client, request, length, reply, timeoutNs, "sComponent", expectedTemplateId);
-        }
-        catch (final RemoteErrorException ex)
-        {
-            throw ex;
-        }
-        catch (final FabricException ex)
-        {
-            if (ex.errno() == Errnos.EPROTO || ex.errno() == Errnos.EIO)
+            attempts++;
+            try
+            {
+                if (client == null)
+                {
+                    client = connector.connect();
+                }
+                ProxyCalls.call(client, request, length, reply, timeoutNs, "sComponent", expectedTemplateId);
+                return;
+            }
+            catch (final RemoteErrorException ex)
             {
                 throw ex;
             }
-            throw new FabricException(Errnos.EIO, "sComponent unreachable: " + ex.getMessage(), ex);
+            catch (final FabricException ex)
+            {
+                if (ex.errno() == Errnos.EPROTO || ex.errno() == Errnos.EMSGSIZE)
+                {
+                    throw ex;
+                }
+                final long nowNs = clock.nanoTime();
+                if (attempts == 1)
+                {
+                    firstFailureNs = nowNs;
+                }
+                if (connector == null || nowNs - firstFailureNs >= retryWindowNs)
+                {
+                    if (connector != null)
+                    {
+                        LOG.warn("sComponent unreachable for {} ms over {} attempts; the file operation fails " +
+                            "with EIO: {}", (nowNs - firstFailureNs) / 1_000_000, attempts, ex.getMessage());
+                    }
+                    throw new FabricException(Errnos.EIO, "sComponent unreachable: " + ex.getMessage(), ex);
+                }
+                if (ex.errno() != Errnos.ETIMEDOUT && client != null)
+                {
+                    client.close();
+                    client = null;
+                }
+                pause();
+            }
+        }
+    }
+
+    private static void pause()
+    {
+        try
+        {
+            Thread.sleep(RETRY_PAUSE_NS / 1_000_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new FabricException(Errnos.EIO, "interrupted while waiting to retry a storage request");
         }
     }
 }

@@ -17,6 +17,7 @@ public final class ProtocolErrorLog
 
     private final Logger logger;
     private final String name;
+    private final String what;
     private final AtomicLong count = new AtomicLong();
 
     /**
@@ -25,8 +26,19 @@ public final class ProtocolErrorLog
      */
     public ProtocolErrorLog(final Logger logger, final String name)
     {
+        this(logger, name, "protocol error");
+    }
+
+    /**
+     * @param logger where lines go.
+     * @param name   of the server or client, prefixed to each line.
+     * @param what   what an occurrence is, e.g. "protocol error" or "authentication failure".
+     */
+    public ProtocolErrorLog(final Logger logger, final String name, final String what)
+    {
         this.logger = logger;
         this.name = name;
+        this.what = what;
     }
 
     /** Records one occurrence and logs it if within the rate. */
@@ -35,7 +47,8 @@ public final class ProtocolErrorLog
         final long n = count.incrementAndGet();
         if (n <= LOG_FIRST || n % LOG_EVERY == 0)
         {
-            logger.warn("{}: protocol error #{}: {}", name, n, what);
+            logger.warn("{}: {} #{}{}: {}", name, this.what, n,
+                n == LOG_FIRST ? " (from now on one in " + LOG_EVERY + " is logged)" : "", what);
         }
     }
 

@@ -119,6 +119,28 @@ class ConnectionAuthenticationTest
         assertEquals(0, requestsServed.get());
     }
 
+    /** Issue 14: a flood of unauthenticated connections wrote one WARN line each (30,000 in 20 s). */
+    @Test
+    void aFloodOfUnauthenticatedConnectionsLogsAFewLines() throws Exception
+    {
+        final int connections = 200;
+        for (int i = 0; i < connections; i++)
+        {
+            try (RawPeer peer = new RawPeer(server.endpoint()))
+            {
+                peer.send(requestFrame(i));
+                assertEquals(0, peer.readToEnd().length, "bytes sent to an unauthenticated peer");
+            }
+        }
+        final long lines = serverWarnings.list.stream().filter(event -> event.getLevel() == Level.WARN &&
+            event.getFormattedMessage().contains("authentication failure")).count();
+        assertTrue(lines >= 1 && lines <= 10, lines + " WARN lines for " + connections + " bad connections");
+        assertTrue(serverWarnings.list.stream().anyMatch(event ->
+            event.getFormattedMessage().contains("authentication failure #10 (from now on one in 1000 is logged)")),
+            "the last line says that later ones are thinned out");
+        assertEquals(0, requestsServed.get());
+    }
+
     @Test
     void silentPeerIsDisconnectedWhenTheHandshakeTimesOut() throws Exception
     {

@@ -3,12 +3,8 @@ package org.legoemu.pcomponent.excache;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.legoemu.abi.GuestFault;
 import org.legoemu.abi.GuestMemory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,31 +12,45 @@ import java.util.concurrent.locks.ReentrantLock;
  * 4 KiB lines, tagged by (pid, virtual page number), with dirty tracking, a victim buffer and write-back of dirty
  * victims.
  *
- * <p>Set index = vpn modulo the number of sets (the low bits of the virtual page number, as in LegoOS). A
- * lookup that hits returns the line's bytes, which the hart keeps in its TLB until the line leaves the ExCache
- * proper ({@link LineBackend#shootdown}). A miss first looks in the victim buffer (fully associative, LegoOS §4.3)
- * and takes the line back from there without a network trip; otherwise it picks a victim way with the
- * {@link EvictionPolicy}, moves that line into the victim buffer and fetches the new line from the process's
- * {@link LineBackend}. Dirty lines in the victim buffer are written back by a background flusher thread, so a miss
- * writes back only when the buffer holds nothing but dirty lines; such a write-back rides on the miss request
- * when both lines have the same owner ("piggyback"). With no victim buffer every dirty victim is written back by
- * the miss that evicts it (piggybacked when possible). A miss on a page the backend reports fresh (mapped anonymous,
- * never materialised) creates the line zeroed without a network trip ("p-local" zero-fill); see
- * {@link LineBackend#claimFresh}.
+ * <p>Set index = vpn modulo the number of sets (the low bits of the virtual page number, as in LegoOS). A lookup that
+ * hits returns the line's bytes, which the hart keeps in its TLB until the line leaves the ExCache proper
+ * ({@link LineBackend#shootdown}). A miss reads top-down in one direction, as LegoOS's {@code pcache/fault.c}:
+ * <ol>
+ * <li><b>fault</b> ({@link #lockLine}): look the line up in its set; on a miss, look for it among the transfers in
+ * flight (the {@link MshrTable}) and wait for it there, or in the victim buffer (fully associative, LegoOS §4.3),
+ * and take a way of the set: a free one, or the {@link EvictionPolicy}'s victim;</li>
+ * <li><b>fill</b> ({@link #fill}): shoot the evicted line down, move it into the victim buffer (or, with no room
+ * there, write it back), then fill the way: from the victim buffer without a network trip, zeroed for a fresh page
+ * ({@link LineBackend#claimFresh}, "p-local" zero-fill), or from the owner;</li>
+ * <li><b>owner, send</b>: the process's {@link LineBackend} finds the vRegion's owner and sends P2M_PCACHE_MISS,
+ * carrying a dirty line that must leave now when both have the same owner ("piggyback"), else after its own
+ * P2M_PCACHE_FLUSH.</li>
+ * </ol>
+ * Dirty lines in the victim buffer are written back by the {@link Flusher} thread, so a miss writes back only when
+ * the buffer holds nothing but dirty lines. With no victim buffer every dirty victim is written back by the miss
+ * that evicts it.
  *
- * <p>Thread-safety: one lock for the whole cache, taken only on TLB misses and invalidations, and held while
- * a miss talks to the mComponent, so concurrent misses to one line fetch it once. The flusher takes the lock
- * only to pick a line and to record its write-back; it sends the write-back without the lock, never shoots
- * down a TLB, and the line it is sending is left alone until it is done: a miss or an invalidation that needs
- * that line waits for the write-back with the lock released.
+ * <p><b>Threads and locks.</b> Each set has its own lock (sets share one of at most {@value #MAX_SET_LOCKS} locks
+ * when there are more sets), held only to look a set up and to change its tags; the {@link MshrTable}'s lock guards
+ * the transfers in flight and the victim buffer. Lock order: set lock, then table lock. No lock is held across a
+ * network round trip or a TLB shootdown: a way being filled is <i>busy</i> (no hit, no victim) and the lines moving
+ * through it are named in its MSHR entry, so misses to different lines proceed in parallel, and concurrent misses to
+ * one line fetch it once (the later ones wait for the entry, then hit). A shootdown waits for every hart of the
+ * process to reach a safepoint, so it must not be made under a lock that a hart paused by fork(2) could be waiting
+ * for. The only call from the cache up into its user is that shootdown.
+ *
+ * <p>Nothing on the hit or miss path allocates once every way has its line array (each way's array is allocated on
+ * its first fill); waiting (a contended lock, a line in flight) may allocate the JDK's queue node.
  */
 public final class ExCache implements AutoCloseable
 {
     public static final int LINE_SIZE = GuestMemory.PAGE_SIZE;
     /** Default victim buffer size, lines (LegoOS uses 8). */
     public static final int DEFAULT_VICTIMS = 8;
-    private static final Logger LOG = LoggerFactory.getLogger(ExCache.class);
+    /** Most set locks; more sets share them (set modulo the lock count). */
+    static final int MAX_SET_LOCKS = 4096;
     private static final long INVALID = -1;
+    private static final long NONE = -1;
 
     private final int sets;
     private final int ways;
@@ -49,33 +59,18 @@ public final class ExCache implements AutoCloseable
     private final int[] tagPid;
     private final byte[] prot;
     private final boolean[] dirty;
+    /** A way reserved by a transfer in flight (a fill, or an invalidation's write-back): no hit, no victim. */
+    private final boolean[] busy;
+    private final ReentrantLock[] setLocks;
     private final EvictionPolicy policy;
+    private final MshrTable table = new MshrTable(MshrTable.DEFAULT_ENTRIES);
     private final VictimBuffer victims;
+    private final Flusher flusher;
     private final ExCacheStats stats = new ExCacheStats();
-    private final Int2ObjectHashMap<Tenant> tenants = new Int2ObjectHashMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    /** The last count of valid lines, for {@link #validLinesNow()}. */
-    private volatile int lastValidLines;
-    private final Condition flushWork = lock.newCondition();
-    private final Condition flushDone = lock.newCondition();
-    private final Thread flusher;
-    private boolean closed;
-    private boolean piggyback = true;
-    private boolean zeroFill = true;
-
-    /** One attached process: where its lines live, its counters, and a write-back the flusher could not do. */
-    private static final class Tenant
-    {
-        final LineBackend backend;
-        final ExCacheStats stats;
-        WriteBackException failedWriteBack;
-
-        Tenant(final LineBackend backend, final ExCacheStats stats)
-        {
-            this.backend = backend;
-            this.stats = stats;
-        }
-    }
+    /** Attached processes; replaced (copy on write) under the table's lock, read without a lock. */
+    private volatile Int2ObjectHashMap<Tenant> tenants = new Int2ObjectHashMap<>();
+    private volatile boolean piggyback = true;
+    private volatile boolean zeroFill = true;
 
     /** An ExCache without a victim buffer (every dirty victim is written back by the miss that evicts it). */
     public ExCache(final long sizeBytes, final int ways, final EvictionPolicy policy)
@@ -119,20 +114,17 @@ public final class ExCache implements AutoCloseable
         this.tagPid = new int[n];
         this.prot = new byte[n];
         this.dirty = new boolean[n];
+        this.busy = new boolean[n];
         Arrays.fill(tagVpn, INVALID);
+        this.setLocks = new ReentrantLock[Math.min(sets, MAX_SET_LOCKS)];
+        for (int i = 0; i < setLocks.length; i++)
+        {
+            setLocks[i] = new ReentrantLock();
+        }
         this.policy = policy;
         policy.init(sets, ways);
         this.victims = new VictimBuffer(victims);
-        if (victims > 0)
-        {
-            flusher = new Thread(this::flushLoop, "excache-flusher");
-            flusher.setDaemon(true);
-            flusher.start();
-        }
-        else
-        {
-            flusher = null;
-        }
+        this.flusher = victims > 0 ? new Flusher(table, this.victims, this::tenant) : null;
     }
 
     /** Number of sets. */
@@ -166,15 +158,7 @@ public final class ExCache implements AutoCloseable
      */
     public void piggyback(final boolean enabled)
     {
-        lock.lock();
-        try
-        {
-            piggyback = enabled;
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        piggyback = enabled;
     }
 
     /**
@@ -183,21 +167,18 @@ public final class ExCache implements AutoCloseable
      */
     public void zeroFill(final boolean enabled)
     {
-        lock.lock();
-        try
-        {
-            zeroFill = enabled;
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        zeroFill = enabled;
     }
 
     /** Counters of the whole cache (every process). */
     public ExCacheStats stats()
     {
         return stats;
+    }
+
+    private Tenant tenant(final int pid)
+    {
+        return tenants.get(pid);
     }
 
     /**
@@ -208,42 +189,68 @@ public final class ExCache implements AutoCloseable
      */
     public ExCacheStats attach(final int pid, final LineBackend backend)
     {
-        lock.lock();
+        final Tenant tenant = new Tenant(pid, backend, new ExCacheStats(stats));
+        table.lock.lock();
         try
         {
-            final Tenant tenant = new Tenant(backend, new ExCacheStats(stats));
-            tenants.put(pid, tenant);
+            final Int2ObjectHashMap<Tenant> next = new Int2ObjectHashMap<>(tenants);
+            next.put(pid, tenant);
+            tenants = next;
             return tenant.stats;
         }
         finally
         {
-            lock.unlock();
+            table.lock.unlock();
         }
     }
 
     /**
      * Removes every line of {@code pid}, from the ExCache proper and the victim buffer, without writing it back
-     * (the process is gone), and forgets its backend. Waits for a write-back of the process's line that the
-     * flusher has in flight, so nothing of the process reaches its mComponent afterwards.
+     * (the process is gone), and forgets its backend. Waits for the process's transfers in flight (misses, and a
+     * write-back the flusher has in flight), so nothing of the process reaches its mComponent afterwards. Its harts
+     * must have ended: no TLB is shot down.
      *
      * @return the number of lines dropped.
      */
     public int detach(final int pid)
     {
-        lock.lock();
+        table.lock.lock();
         try
         {
-            awaitFlushOutside(pid, 0, Long.MAX_VALUE);
-            int dropped = 0;
-            for (int slot = 0; slot < tagVpn.length; slot++)
+            final Int2ObjectHashMap<Tenant> next = new Int2ObjectHashMap<>(tenants);
+            next.remove(pid);
+            tenants = next;
+            awaitQuiet(pid, 0, Long.MAX_VALUE);
+        }
+        finally
+        {
+            table.lock.unlock();
+        }
+        int dropped = 0;
+        for (int set = 0; set < sets; set++)
+        {
+            final ReentrantLock setLock = lockOf(set);
+            setLock.lock();
+            try
             {
-                if (tagVpn[slot] != INVALID && tagPid[slot] == pid)
+                for (int slot = set * ways; slot < (set + 1) * ways; slot++)
                 {
-                    tagVpn[slot] = INVALID;
-                    dirty[slot] = false;
-                    dropped++;
+                    if (tagVpn[slot] != INVALID && tagPid[slot] == pid)
+                    {
+                        tagVpn[slot] = INVALID;
+                        dirty[slot] = false;
+                        dropped++;
+                    }
                 }
             }
+            finally
+            {
+                setLock.unlock();
+            }
+        }
+        table.lock.lock();
+        try
+        {
             for (int e = 0; e < victims.capacity(); e++)
             {
                 if (victims.vpn[e] != VictimBuffer.EMPTY && victims.pid[e] == pid)
@@ -252,13 +259,12 @@ public final class ExCache implements AutoCloseable
                     dropped++;
                 }
             }
-            tenants.remove(pid);
-            return dropped;
         }
         finally
         {
-            lock.unlock();
+            table.lock.unlock();
         }
+        return dropped;
     }
 
     /**
@@ -271,261 +277,379 @@ public final class ExCache implements AutoCloseable
      */
     public byte[] access(final int pid, final long vaddr, final int access)
     {
-        final long vpn = vaddr >>> GuestMemory.PAGE_SHIFT;
-        final int set = (int)Long.remainderUnsigned(vpn, sets);
-        final int base = set * ways;
-        lock.lock();
-        try
-        {
-            while (true)
-            {
-                for (int way = 0; way < ways; way++)
-                {
-                    final int slot = base + way;
-                    if (tagVpn[slot] == vpn && tagPid[slot] == pid)
-                    {
-                        final Tenant tenant = tenants.get(pid);
-                        if (tenant != null)
-                        {
-                            tenant.stats.countHit();
-                        }
-                        policy.onHit(set, way);
-                        return permit(slot, vaddr, access);
-                    }
-                }
-                final byte[] line = miss(pid, vpn, vaddr, access, set, base);
-                if (line != null)
-                {
-                    return line;
-                }
-            }
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        final int slot = lockLine(pid, vaddr, access);
+        final byte[] line = lines[slot];
+        lockOf(slot / ways).unlock();
+        return line;
     }
 
     /**
-     * Copies {@code length} bytes at {@code vaddr} (within one line) out of the cache under its lock, so no
+     * Copies {@code length} bytes at {@code vaddr} (within one line) out of the cache under its set's lock, so no
      * eviction by another thread can tear the copy (the kernel side's reads of guest memory).
      *
      * @throws GuestFault as {@link #access} for a read.
      */
     public void copyOut(final int pid, final long vaddr, final byte[] dst, final int offset, final int length)
     {
-        lock.lock();
+        final int slot = lockLine(pid, vaddr, GuestMemory.ACCESS_READ);
         try
         {
-            System.arraycopy(access(pid, vaddr, GuestMemory.ACCESS_READ), (int)(vaddr & GuestMemory.PAGE_MASK), dst,
-                offset, length);
+            System.arraycopy(lines[slot], (int)(vaddr & GuestMemory.PAGE_MASK), dst, offset, length);
         }
         finally
         {
-            lock.unlock();
+            lockOf(slot / ways).unlock();
         }
     }
 
     /**
-     * Copies {@code length} bytes to {@code vaddr} (within one line) under the cache's lock, marking the line dirty.
+     * Copies {@code length} bytes to {@code vaddr} (within one line) under its set's lock, marking the line dirty.
      *
      * @throws GuestFault as {@link #access} for a write.
      */
     public void copyIn(final int pid, final long vaddr, final byte[] src, final int offset, final int length)
     {
-        lock.lock();
+        final int slot = lockLine(pid, vaddr, GuestMemory.ACCESS_WRITE);
         try
         {
-            System.arraycopy(src, offset, access(pid, vaddr, GuestMemory.ACCESS_WRITE),
-                (int)(vaddr & GuestMemory.PAGE_MASK), length);
+            System.arraycopy(src, offset, lines[slot], (int)(vaddr & GuestMemory.PAGE_MASK), length);
         }
         finally
         {
-            lock.unlock();
+            lockOf(slot / ways).unlock();
         }
     }
 
-    /** Serves a miss; null when it had to wait for the flusher and the lookup must be redone. */
-    private byte[] miss(
-        final int pid, final long vpn, final long vaddr, final int access, final int set, final int base)
+    private ReentrantLock lockOf(final int set)
     {
+        return setLocks[set % setLocks.length];
+    }
+
+    /**
+     * Fault: the slot holding the line of {@code vaddr}, permitted for {@code access} (and marked dirty for a write),
+     * returned with its set's lock held; a miss fills it first.
+     */
+    private int lockLine(final int pid, final long vaddr, final int access)
+    {
+        final long vpn = vaddr >>> GuestMemory.PAGE_SHIFT;
+        final int set = (int)Long.remainderUnsigned(vpn, sets);
+        final int base = set * ways;
+        final ReentrantLock setLock = lockOf(set);
+        while (true)
+        {
+            setLock.lock();
+            int slot = -1;
+            for (int way = 0; way < ways; way++)
+            {
+                if (tagVpn[base + way] == vpn && tagPid[base + way] == pid)
+                {
+                    final Tenant tenant = tenants.get(pid);
+                    if (tenant != null)
+                    {
+                        tenant.stats.countHit();
+                    }
+                    policy.onHit(set, way);
+                    slot = base + way;
+                    break;
+                }
+            }
+            if (slot < 0)
+            {
+                slot = miss(pid, vpn, vaddr, access, set, setLock);
+            }
+            if (slot >= 0)
+            {
+                try
+                {
+                    permit(slot, vaddr, access);
+                }
+                catch (final GuestFault fault)
+                {
+                    setLock.unlock();
+                    throw fault;
+                }
+                return slot;
+            }
+        }
+    }
+
+    /**
+     * Serves a miss, entered with {@code setLock} held. Returns the filled slot with {@code setLock} held, or -1 with
+     * it released when it had to wait (for a line in flight, a busy victim-buffer entry, a free way or MSHR) and the
+     * lookup must be redone.
+     */
+    private int miss(
+        final int pid, final long vpn, final long vaddr, final int access, final int set, final ReentrantLock setLock)
+    {
+        final int base = set * ways;
         final Tenant tenant = tenants.get(pid);
         if (tenant == null)
         {
+            setLock.unlock();
             throw GuestFault.segv(vaddr, "process " + pid + " has no address space on this pComponent");
         }
-        throwIfWriteBackFailed(tenant);
-        final int buffered = victims.find(pid, vpn);
-        if (buffered >= 0 && buffered == victims.flushing())
+        final WriteBackException failed = tenant.failedWriteBack;
+        if (failed != null)
         {
-            flushDone.awaitUninterruptibly();
-            return null;
+            setLock.unlock();
+            throw failed;
+        }
+        table.lock.lock();
+        if (tenants.get(pid) != tenant)
+        {
+            table.lock.unlock(); // detached or re-attached meanwhile: look again (nothing to wait for)
+            setLock.unlock();
+            return -1;
+        }
+        final int buffered = victims.find(pid, vpn);
+        if (table.inFlight(pid, vpn) || (buffered >= 0 && victims.busy(buffered)))
+        {
+            return awaitChange(setLock);
         }
         int way = freeWay(base);
-        if (buffered >= 0)
+        if (buffered >= 0 && way >= 0)
         {
-            if (way < 0)
-            {
-                way = policy.victim(set);
-                evict(base + way);
-            }
-            swap(base + way, buffered);
-            if (victims.vpn[buffered] != VictimBuffer.EMPTY && victims.dirty[buffered])
-            {
-                flushWork.signal();
-            }
+            final int slot = base + way;
+            tagVpn[slot] = vpn;
+            tagPid[slot] = pid;
+            prot[slot] = victims.prot[buffered];
+            dirty[slot] = victims.dirty[buffered];
+            takeBack(slot, buffered, INVALID, 0, (byte)0, false);
+            table.lock.unlock();
             tenant.stats.countVictimHit();
             policy.onFill(set, way);
-            return permit(base + way, vaddr, access);
+            return base + way;
         }
-        final boolean full = way < 0;
-        final int entry = full && victims.capacity() > 0 ? victims.reclaimable() : -1;
-        if (full && victims.capacity() > 0 && entry < 0)
+        if (way < 0)
         {
-            flushDone.awaitUninterruptibly();
-            return null;
+            way = victimWay(set, base);
         }
-        if (full)
+        final int entry = way < 0 ? -1 : table.register(pid, vpn);
+        if (entry < 0)
         {
-            way = policy.victim(set);
+            return awaitChange(setLock);
         }
         final int slot = base + way;
-        if (lines[slot] == null)
+        final long oldVpn = tagVpn[slot];
+        final int oldPid = tagPid[slot];
+        final byte oldProt = prot[slot];
+        final boolean oldDirty = dirty[slot];
+        table.leaving(entry, oldPid, oldVpn);
+        if (buffered >= 0)
         {
-            lines[slot] = new byte[LINE_SIZE];
+            victims.reserve(buffered);
         }
-        final long fetchAddress = vpn << GuestMemory.PAGE_SHIFT;
-        final int freshProt = zeroFill ? tenant.backend.claimFresh(fetchAddress, access) : -1;
-        final long startNs = System.nanoTime();
-        final int lineProt = emptyAndFill(tenant, slot, entry, fetchAddress, vaddr, access, freshProt);
-        if (freshProt >= 0)
+        busy[slot] = true;
+        tagVpn[slot] = INVALID;
+        dirty[slot] = false;
+        table.lock.unlock();
+        setLock.unlock();
+        return fill(tenant, pid, vpn, vaddr, access, set, way, entry, buffered, oldPid, oldVpn, oldProt, oldDirty);
+    }
+
+    /** Waits for a change of the table (set lock and table lock held on entry, both released on return); -1. */
+    private int awaitChange(final ReentrantLock setLock)
+    {
+        setLock.unlock();
+        table.changed.awaitUninterruptibly();
+        table.lock.unlock();
+        return -1;
+    }
+
+    /**
+     * Fill, with no lock held and {@code slot = set * ways + way} busy under MSHR {@code entry}: the line
+     * {@code (oldPid, oldVpn)} that held the way leaves the ExCache proper (shot down, then into the victim buffer or
+     * written back), and the way is filled with line {@code (pid, vpn)}, from victim-buffer entry {@code buffered}
+     * (reserved) when not -1. Returns the slot with its set lock held; on a failure the way is left empty.
+     */
+    private int fill(
+        final Tenant tenant, final int pid, final long vpn, final long vaddr, final int access, final int set,
+        final int way, final int entry, final int buffered, final int oldPid, final long oldVpn, final byte oldProt,
+        final boolean oldDirty)
+    {
+        final int slot = set * ways + way;
+        int lineProt = 0;
+        boolean lineDirty = false;
+        boolean taken = false;
+        try
         {
-            tenant.stats.countZeroFill();
+            if (oldVpn != INVALID)
+            {
+                final Tenant old = tenants.get(oldPid);
+                if (old != null)
+                {
+                    old.stats.countEviction(!oldDirty);
+                    old.backend.shootdown(oldVpn);
+                }
+            }
+            long leavingVpn = NONE;
+            int leavingPid = 0;
+            table.lock.lock();
+            try
+            {
+                if (buffered >= 0)
+                {
+                    lineProt = victims.prot[buffered];
+                    lineDirty = victims.dirty[buffered];
+                    takeBack(slot, buffered, oldVpn, oldPid, oldProt, oldDirty);
+                    taken = true;
+                    table.leaving(entry, 0, NONE);
+                }
+                else if (oldVpn != INVALID)
+                {
+                    final int reclaimed = victims.capacity() > 0 ? victims.reclaimable() : -1;
+                    if (reclaimed >= 0)
+                    {
+                        if (victims.vpn[reclaimed] != VictimBuffer.EMPTY && victims.dirty[reclaimed])
+                        {
+                            leavingVpn = victims.vpn[reclaimed];
+                            leavingPid = victims.pid[reclaimed];
+                        }
+                        final byte[] array = victims.line[reclaimed];
+                        victims.line[reclaimed] = lines[slot];
+                        lines[slot] = array;
+                        victims.fill(reclaimed, oldPid, oldVpn, oldProt, oldDirty);
+                    }
+                    else if (oldDirty)
+                    {
+                        leavingVpn = oldVpn;
+                        leavingPid = oldPid;
+                    }
+                    table.leaving(entry, leavingPid, leavingVpn);
+                    if (flusher != null && victims.hasFlushWork())
+                    {
+                        flusher.signal();
+                    }
+                }
+            }
+            finally
+            {
+                table.lock.unlock();
+            }
+            if (lines[slot] == null)
+            {
+                lines[slot] = new byte[LINE_SIZE];
+            }
+            if (!taken)
+            {
+                lineProt = fetchOrZero(tenant, vpn, vaddr, access, slot, leavingPid, leavingVpn);
+            }
         }
-        else
+        catch (final RuntimeException ex)
         {
-            tenant.stats.countFetch(System.nanoTime() - startNs);
+            final ReentrantLock setLock = lockOf(set);
+            setLock.lock();
+            table.lock.lock();
+            try
+            {
+                if (buffered >= 0 && !taken)
+                {
+                    victims.unreserve(buffered);
+                }
+                busy[slot] = false;
+                table.release(entry);
+            }
+            finally
+            {
+                table.lock.unlock();
+                setLock.unlock();
+            }
+            if (ex instanceof GuestFault fault)
+            {
+                throw new GuestFault(fault.signal(), vaddr, -1, 0, fault.getMessage());
+            }
+            throw ex;
         }
+        final ReentrantLock setLock = lockOf(set);
+        setLock.lock();
+        table.lock.lock();
         tagVpn[slot] = vpn;
         tagPid[slot] = pid;
         prot[slot] = (byte)lineProt;
-        dirty[slot] = false;
+        dirty[slot] = lineDirty;
+        busy[slot] = false;
+        table.release(entry);
+        table.lock.unlock();
         policy.onFill(set, way);
-        return permit(slot, vaddr, access);
+        if (taken)
+        {
+            tenant.stats.countVictimHit();
+        }
+        return slot;
     }
 
     /**
-     * Empties {@code slot} (moving its line to victim buffer {@code entry}, or dropping it when {@code entry} is
-     * -1) and fills it: zeroed when {@code freshProt} is a claimed fresh page's protection, else fetched from
-     * {@code fetchAddress}'s owner. A dirty line that must leave the pComponent now (the evicted line when there is
-     * no buffer, or the dirty line {@code entry} held) is written back first, riding on the miss request when it
-     * has the same owner and there is a request to ride on.
+     * Fills {@code slot}'s array with line {@code vpn}: zeroed for a claimed fresh page, else fetched from its owner.
+     * The dirty line {@code (leavingPid, leavingVpn)} in that array, if any, is written back first, riding on the
+     * miss request when it has the same owner.
      *
-     * @param freshProt the PROT_ bits of a claimed fresh page, or -1 to fetch.
      * @return the line's PROT_ bits.
      */
-    private int emptyAndFill(
-        final Tenant tenant, final int slot, final int entry, final long fetchAddress, final long vaddr,
-        final int access, final int freshProt)
+    private int fetchOrZero(
+        final Tenant tenant, final long vpn, final long vaddr, final int access, final int slot, final int leavingPid,
+        final long leavingVpn)
     {
-        int pendingPid = 0;
-        long pendingVpn = INVALID;
-        if (tagVpn[slot] != INVALID)
-        {
-            evict(slot);
-            if (entry >= 0)
-            {
-                swap(slot, entry);
-                if (victims.dirty[entry])
-                {
-                    flushWork.signal();
-                }
-            }
-            if (dirty[slot])
-            {
-                pendingPid = tagPid[slot];
-                pendingVpn = tagVpn[slot];
-            }
-            tagVpn[slot] = INVALID;
-            dirty[slot] = false;
-        }
         final byte[] line = lines[slot];
-        try
+        final long fetchAddress = vpn << GuestMemory.PAGE_SHIFT;
+        final int freshProt = zeroFill ? tenant.backend.claimFresh(fetchAddress, access) : -1;
+        final Tenant leavingOwner = leavingVpn == NONE ? null : tenants.get(leavingPid);
+        final long leavingAddress = leavingVpn << GuestMemory.PAGE_SHIFT;
+        if (freshProt >= 0)
         {
-            if (freshProt >= 0)
-            {
-                if (pendingVpn != INVALID)
-                {
-                    writeBack(tenants.get(pendingPid), pendingVpn << GuestMemory.PAGE_SHIFT, line);
-                }
-                Arrays.fill(line, (byte)0);
-                return freshProt;
-            }
-            if (pendingVpn == INVALID)
-            {
-                return tenant.backend.fetch(fetchAddress, access, line);
-            }
-            final long pendingAddress = pendingVpn << GuestMemory.PAGE_SHIFT;
-            final Tenant owner = tenants.get(pendingPid);
-            if (piggyback && owner == tenant && tenant.backend.sharesOwner(fetchAddress, pendingAddress))
-            {
-                final int lineProt =
-                    tenant.backend.fetchWithWriteBack(fetchAddress, access, line, pendingAddress, line);
-                tenant.stats.countFlush(true);
-                return lineProt;
-            }
-            writeBack(owner, pendingAddress, line);
-            return tenant.backend.fetch(fetchAddress, access, line);
+            writeBack(leavingOwner, leavingAddress, line);
+            Arrays.fill(line, (byte)0);
+            tenant.stats.countZeroFill();
+            return freshProt;
         }
-        catch (final GuestFault fault)
+        final long startNs = System.nanoTime();
+        final int lineProt;
+        if (leavingOwner != null && piggyback && leavingOwner == tenant &&
+            tenant.backend.sharesOwner(fetchAddress, leavingAddress))
         {
-            throw new GuestFault(fault.signal(), vaddr, -1, 0, fault.getMessage());
+            lineProt = tenant.backend.fetchWithWriteBack(fetchAddress, access, line, leavingAddress, line);
+            tenant.stats.countFlush(true);
         }
-    }
-
-    /** Counts the eviction of {@code slot}'s line and shoots it down: it leaves the ExCache proper. */
-    private void evict(final int slot)
-    {
-        final Tenant owner = tenants.get(tagPid[slot]);
-        if (owner != null)
+        else
         {
-            owner.stats.countEviction(!dirty[slot]);
-            owner.backend.shootdown(tagVpn[slot]);
+            writeBack(leavingOwner, leavingAddress, line);
+            lineProt = tenant.backend.fetch(fetchAddress, access, line);
         }
+        tenant.stats.countFetch(System.nanoTime() - startNs);
+        return lineProt;
     }
 
     /**
-     * Exchanges the line (bytes, tag, protection, dirty bit) of {@code slot} with that of victim buffer
-     * {@code entry}; an empty side becomes empty on the other side. The arrays are swapped, not copied.
+     * Moves the bytes of victim-buffer {@code entry}'s line into {@code slot} (arrays swapped, not copied); the line
+     * {@code (oldPid, oldVpn)} that {@code slot}'s array held, if any, takes the entry, else the entry becomes empty.
+     * Table lock held; the slot's tag, protection and dirty bit are the caller's to set under the set lock.
      */
-    private void swap(final int slot, final int entry)
+    private void takeBack(
+        final int slot, final int entry, final long oldVpn, final int oldPid, final byte oldProt,
+        final boolean oldDirty)
     {
         final byte[] array = lines[slot];
         lines[slot] = victims.line[entry];
         victims.line[entry] = array == null ? new byte[LINE_SIZE] : array;
-        final long vpn = victims.vpn[entry];
-        final int pid = victims.pid[entry];
-        final byte lineProt = victims.prot[entry];
-        final boolean lineDirty = victims.dirty[entry];
-        if (tagVpn[slot] == INVALID)
+        if (oldVpn == INVALID)
         {
             victims.clear(entry);
         }
         else
         {
-            victims.fill(entry, tagPid[slot], tagVpn[slot], prot[slot], dirty[slot]);
+            victims.unreserve(entry);
+            victims.fill(entry, oldPid, oldVpn, oldProt, oldDirty);
+            if (flusher != null && oldDirty)
+            {
+                flusher.signal();
+            }
         }
-        tagVpn[slot] = vpn;
-        tagPid[slot] = pid;
-        prot[slot] = lineProt;
-        dirty[slot] = lineDirty;
     }
 
     private int freeWay(final int base)
     {
         for (int w = 0; w < ways; w++)
         {
-            if (tagVpn[base + w] == INVALID)
+            if (tagVpn[base + w] == INVALID && !busy[base + w])
             {
                 return w;
             }
@@ -533,7 +657,25 @@ public final class ExCache implements AutoCloseable
         return -1;
     }
 
-    private byte[] permit(final int slot, final long vaddr, final int access)
+    /** The policy's victim in a full set, or another valid way when it names a busy one; -1 when all are busy. */
+    private int victimWay(final int set, final int base)
+    {
+        final int chosen = policy.victim(set);
+        if (!busy[base + chosen])
+        {
+            return chosen;
+        }
+        for (int w = 0; w < ways; w++)
+        {
+            if (!busy[base + w] && tagVpn[base + w] != INVALID)
+            {
+                return w;
+            }
+        }
+        return -1;
+    }
+
+    private void permit(final int slot, final long vaddr, final int access)
     {
         if ((prot[slot] & access) == 0)
         {
@@ -543,10 +685,9 @@ public final class ExCache implements AutoCloseable
         {
             dirty[slot] = true;
         }
-        return lines[slot];
     }
 
-    /** A synchronous write-back by the accessing thread; the line is lost for a detached process. */
+    /** A synchronous write-back by the calling thread; nothing for a null owner (none, or a detached process). */
     private static void writeBack(final Tenant owner, final long vaddr, final byte[] line)
     {
         if (owner != null)
@@ -556,19 +697,12 @@ public final class ExCache implements AutoCloseable
         }
     }
 
-    private static void throwIfWriteBackFailed(final Tenant tenant)
-    {
-        if (tenant.failedWriteBack != null)
-        {
-            throw tenant.failedWriteBack;
-        }
-    }
-
     /**
      * Removes {@code pid}'s lines in {@code [start, end)} from the ExCache proper (shooting down TLB entries) and
-     * from the victim buffer; dirty lines are written back first when {@code writeBack} (mprotect(2): the data
-     * stays, only its permissions change), dropped otherwise (munmap(2): the data no longer exists). Waits for a
-     * write-back of a line in the range that the flusher has in flight, so none arrives after this returns.
+     * from the victim buffer; dirty lines are written back first when {@code writeBack} (mprotect(2), fork(2): the
+     * data stays, only its permissions change or it is copied), dropped otherwise (munmap(2): the data no longer
+     * exists). Waits for the transfers in flight of lines in the range (misses, evictions, the flusher's write-back),
+     * so no write-back of the range arrives after this returns. Holds no lock while it shoots down or writes back.
      *
      * @return the number of lines removed.
      * @throws WriteBackException if a write-back fails.
@@ -577,152 +711,154 @@ public final class ExCache implements AutoCloseable
     {
         final long firstVpn = start >>> GuestMemory.PAGE_SHIFT;
         final long endVpn = (end + GuestMemory.PAGE_MASK) >>> GuestMemory.PAGE_SHIFT;
-        lock.lock();
-        try
+        final Tenant owner = tenants.get(pid);
+        int removed = 0;
+        for (int pass = 0; pass < 2; pass++)
         {
-            awaitFlushOutside(pid, firstVpn, endVpn);
-            final Tenant owner = tenants.get(pid);
-            int removed = 0;
-            if (endVpn - firstVpn < tagVpn.length)
+            final int before = removed;
+            if (endVpn - firstVpn < sets)
             {
                 for (long vpn = firstVpn; vpn < endVpn; vpn++)
                 {
-                    final int base = (int)Long.remainderUnsigned(vpn, sets) * ways;
-                    for (int w = 0; w < ways; w++)
-                    {
-                        if (tagVpn[base + w] == vpn && tagPid[base + w] == pid)
-                        {
-                            removeLine(base + w, owner, writeBack);
-                            removed++;
-                        }
-                    }
+                    removed += invalidateSet((int)Long.remainderUnsigned(vpn, sets), pid, vpn, vpn + 1, owner,
+                        writeBack);
                 }
             }
             else
             {
-                for (int slot = 0; slot < tagVpn.length; slot++)
+                for (int set = 0; set < sets; set++)
                 {
-                    final long vpn = tagVpn[slot];
-                    if (vpn != INVALID && tagPid[slot] == pid && vpn >= firstVpn && vpn < endVpn)
+                    removed += invalidateSet(set, pid, firstVpn, endVpn, owner, writeBack);
+                }
+            }
+            final boolean waited;
+            table.lock.lock();
+            try
+            {
+                waited = awaitQuiet(pid, firstVpn, endVpn);
+                removed += invalidateVictims(pid, firstVpn, endVpn, owner, writeBack);
+            }
+            finally
+            {
+                table.lock.unlock();
+            }
+            if (!waited && removed == before)
+            {
+                break;
+            }
+        }
+        return removed;
+    }
+
+    /** Removes {@code pid}'s lines in {@code [firstVpn, endVpn)} from {@code set}, one at a time; the count. */
+    private int invalidateSet(
+        final int set, final int pid, final long firstVpn, final long endVpn, final Tenant owner,
+        final boolean writeBack)
+    {
+        final ReentrantLock setLock = lockOf(set);
+        final int base = set * ways;
+        int removed = 0;
+        for (int way = 0; way < ways; way++)
+        {
+            final int slot = base + way;
+            setLock.lock();
+            final long vpn = tagVpn[slot];
+            if (vpn == INVALID || tagPid[slot] != pid || vpn < firstVpn || vpn >= endVpn)
+            {
+                setLock.unlock();
+                continue;
+            }
+            final boolean wasDirty = dirty[slot];
+            table.lock.lock();
+            final int entry = table.register(pid, NONE);
+            if (entry < 0)
+            {
+                awaitChange(setLock);
+                way--;
+                continue;
+            }
+            table.leaving(entry, pid, vpn);
+            busy[slot] = true;
+            tagVpn[slot] = INVALID;
+            dirty[slot] = false;
+            table.lock.unlock();
+            setLock.unlock();
+            removed++;
+            try
+            {
+                if (owner != null)
+                {
+                    owner.backend.shootdown(vpn);
+                    if (writeBack && wasDirty)
                     {
-                        removeLine(slot, owner, writeBack);
-                        removed++;
+                        writeBack(owner, vpn << GuestMemory.PAGE_SHIFT, lines[slot]);
                     }
                 }
             }
-            for (int e = 0; e < victims.capacity(); e++)
+            finally
             {
-                final long vpn = victims.vpn[e];
-                if (vpn != VictimBuffer.EMPTY && victims.pid[e] == pid && vpn >= firstVpn && vpn < endVpn)
-                {
-                    if (writeBack && victims.dirty[e])
-                    {
-                        writeBack(owner, vpn << GuestMemory.PAGE_SHIFT, victims.line[e]);
-                    }
-                    victims.clear(e);
-                    removed++;
-                }
-            }
-            return removed;
-        }
-        finally
-        {
-            lock.unlock();
-        }
-    }
-
-    /** Waits (lock released) until the flusher is not writing back a line of {@code pid} in the range. */
-    private void awaitFlushOutside(final int pid, final long firstVpn, final long endVpn)
-    {
-        while (victims.flushingIn(pid, firstVpn, endVpn))
-        {
-            flushDone.awaitUninterruptibly();
-        }
-    }
-
-    private void removeLine(final int slot, final Tenant owner, final boolean writeBack)
-    {
-        final long vpn = tagVpn[slot];
-        if (owner != null)
-        {
-            owner.backend.shootdown(vpn);
-            if (writeBack && dirty[slot])
-            {
-                writeBack(owner, vpn << GuestMemory.PAGE_SHIFT, lines[slot]);
+                setLock.lock();
+                table.lock.lock();
+                busy[slot] = false;
+                table.release(entry);
+                table.lock.unlock();
+                setLock.unlock();
             }
         }
-        tagVpn[slot] = INVALID;
-        dirty[slot] = false;
+        return removed;
     }
 
-    /** The flusher: writes back the oldest dirty victim-buffer line, one at a time, until closed. */
-    private void flushLoop()
+    /** Removes {@code pid}'s victim-buffer lines in the range; table lock held, released around write-backs. */
+    private int invalidateVictims(
+        final int pid, final long firstVpn, final long endVpn, final Tenant owner, final boolean writeBack)
     {
-        lock.lock();
-        try
+        int removed = 0;
+        for (int e = 0; e < victims.capacity(); e++)
         {
-            while (!closed)
+            final long vpn = victims.vpn[e];
+            if (vpn == VictimBuffer.EMPTY || victims.pid[e] != pid || vpn < firstVpn || vpn >= endVpn)
             {
-                final int entry = victims.oldestDirty();
-                if (entry < 0)
-                {
-                    flushWork.await();
-                    continue;
-                }
-                final Tenant owner = tenants.get(victims.pid[entry]);
-                if (owner == null)
-                {
-                    victims.clear(entry);
-                    continue;
-                }
-                victims.flushing(entry);
-                final long vaddr = victims.vpn[entry] << GuestMemory.PAGE_SHIFT;
-                final byte[] line = victims.line[entry];
-                RuntimeException failure = null;
-                lock.unlock();
+                continue;
+            }
+            if (writeBack && victims.dirty[e] && owner != null)
+            {
+                victims.reserve(e);
+                table.lock.unlock();
                 try
                 {
-                    owner.backend.backgroundFlush(vaddr, line);
-                }
-                catch (final RuntimeException ex)
-                {
-                    failure = ex;
+                    writeBack(owner, vpn << GuestMemory.PAGE_SHIFT, victims.line[e]);
                 }
                 finally
                 {
-                    lock.lock();
+                    table.lock.lock();
+                    victims.clear(e);
+                    table.changed.signalAll();
                 }
-                victims.flushing(-1);
-                if (failure == null)
-                {
-                    victims.dirty[entry] = false;
-                    owner.stats.countFlush(false);
-                }
-                else
-                {
-                    LOG.warn("write-back of line 0x{} failed: {}", Long.toHexString(vaddr), failure.toString());
-                    victims.clear(entry);
-                    if (owner.failedWriteBack == null)
-                    {
-                        owner.failedWriteBack = failure instanceof WriteBackException
-                            ? (WriteBackException)failure
-                            : new WriteBackException("write-back of line 0x" + Long.toHexString(vaddr) + " failed: "
-                                + failure.getMessage(), failure);
-                    }
-                }
-                flushDone.signalAll();
             }
+            else
+            {
+                victims.clear(e);
+            }
+            removed++;
         }
-        catch (final InterruptedException ex)
+        return removed;
+    }
+
+    /**
+     * Waits (table lock held, released while waiting) until no transfer in flight and no busy victim-buffer entry
+     * concerns a line of {@code pid} in {@code [firstVpn, endVpn)}.
+     *
+     * @return whether it had to wait.
+     */
+    private boolean awaitQuiet(final int pid, final long firstVpn, final long endVpn)
+    {
+        boolean waited = false;
+        while (table.inFlight(pid, firstVpn, endVpn) || victims.busyIn(pid, firstVpn, endVpn))
         {
-            Thread.currentThread().interrupt();
+            waited = true;
+            table.changed.awaitUninterruptibly();
         }
-        finally
-        {
-            victims.flushing(-1);
-            flushDone.signalAll();
-            lock.unlock();
-        }
+        return waited;
     }
 
     /**
@@ -732,64 +868,43 @@ public final class ExCache implements AutoCloseable
     @Override
     public void close()
     {
-        lock.lock();
-        try
+        if (flusher != null)
         {
-            closed = true;
-            flushWork.signalAll();
-        }
-        finally
-        {
-            lock.unlock();
-        }
-        if (flusher != null && flusher != Thread.currentThread())
-        {
-            try
-            {
-                flusher.join(TimeUnit.SECONDS.toMillis(30));
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
+            flusher.close();
         }
     }
 
-    /** Number of valid lines in the ExCache proper (occupancy). */
+    /** Number of valid lines in the ExCache proper (occupancy), counted set by set under each set's lock. */
     public int validLines()
     {
-        lock.lock();
-        try
+        int n = 0;
+        for (int set = 0; set < sets; set++)
         {
-            return countValidLocked();
+            final ReentrantLock setLock = lockOf(set);
+            setLock.lock();
+            try
+            {
+                for (int slot = set * ways; slot < (set + 1) * ways; slot++)
+                {
+                    if (tagVpn[slot] != INVALID)
+                    {
+                        n++;
+                    }
+                }
+            }
+            finally
+            {
+                setLock.unlock();
+            }
         }
-        finally
-        {
-            lock.unlock();
-        }
+        return n;
     }
 
     /**
-     * {@link #validLines()} without waiting: while another thread holds the ExCache (a long write-back, e.g. fork's
-     * or munmap's), the figure last counted. For the heartbeat, which must not miss its interval.
+     * {@link #validLines()} without waiting for any lock (a racy count, exact when no miss is in flight). For the
+     * heartbeat, which must not miss its interval.
      */
     public int validLinesNow()
-    {
-        if (!lock.tryLock())
-        {
-            return lastValidLines;
-        }
-        try
-        {
-            return countValidLocked();
-        }
-        finally
-        {
-            lock.unlock();
-        }
-    }
-
-    private int countValidLocked()
     {
         int n = 0;
         for (final long vpn : tagVpn)
@@ -799,43 +914,60 @@ public final class ExCache implements AutoCloseable
                 n++;
             }
         }
-        lastValidLines = n;
         return n;
     }
 
     /** Number of valid lines in the ExCache proper that are dirty. */
     public int dirtyLines()
     {
-        lock.lock();
-        try
+        int n = 0;
+        for (int set = 0; set < sets; set++)
         {
-            int n = 0;
-            for (int slot = 0; slot < tagVpn.length; slot++)
+            final ReentrantLock setLock = lockOf(set);
+            setLock.lock();
+            try
             {
-                if (tagVpn[slot] != INVALID && dirty[slot])
+                for (int slot = set * ways; slot < (set + 1) * ways; slot++)
                 {
-                    n++;
+                    if (tagVpn[slot] != INVALID && dirty[slot])
+                    {
+                        n++;
+                    }
                 }
             }
-            return n;
+            finally
+            {
+                setLock.unlock();
+            }
         }
-        finally
-        {
-            lock.unlock();
-        }
+        return n;
     }
 
     /** Number of lines held in the victim buffer. */
     public int victimLines()
     {
-        lock.lock();
+        table.lock.lock();
         try
         {
             return victims.occupied();
         }
         finally
         {
-            lock.unlock();
+            table.lock.unlock();
+        }
+    }
+
+    /** Number of line transfers in flight (MSHR entries in use). */
+    public int transfersInFlight()
+    {
+        table.lock.lock();
+        try
+        {
+            return table.inUse();
+        }
+        finally
+        {
+            table.lock.unlock();
         }
     }
 

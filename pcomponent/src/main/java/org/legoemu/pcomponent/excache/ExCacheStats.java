@@ -2,10 +2,13 @@ package org.legoemu.pcomponent.excache;
 
 import org.HdrHistogram.Histogram;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * Counters of one process's use of an ExCache, or of the whole ExCache of a pComponent (the process counters
- * add into it as they count). Updated under the cache's lock; read at any time (values may be a few events stale
- * while guests run).
+ * add into it as they count). Updated by atomic adds from every thread that misses (misses to different sets run in
+ * parallel); read at any time (values may be a few events stale while guests run).
  *
  * <p>{@code hits} counts ExCache lookups that found their line. Loads and stores served by a hart's software
  * TLB never reach the ExCache and are not counted: they are hits by construction. A {@code miss} is a lookup
@@ -15,17 +18,50 @@ import org.HdrHistogram.Histogram;
  */
 public final class ExCacheStats
 {
+    private static final VarHandle HITS;
+    private static final VarHandle MISSES;
+    private static final VarHandle VICTIM_HITS;
+    private static final VarHandle ZERO_FILLS;
+    private static final VarHandle EVICTIONS;
+    private static final VarHandle CLEAN_DROPS;
+    private static final VarHandle FLUSHES;
+    private static final VarHandle PIGGYBACKED_FLUSHES;
+    private static final VarHandle BYTES_FETCHED;
+    private static final VarHandle BYTES_FLUSHED;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HITS = lookup.findVarHandle(ExCacheStats.class, "hits", long.class);
+            MISSES = lookup.findVarHandle(ExCacheStats.class, "misses", long.class);
+            VICTIM_HITS = lookup.findVarHandle(ExCacheStats.class, "victimHits", long.class);
+            ZERO_FILLS = lookup.findVarHandle(ExCacheStats.class, "zeroFills", long.class);
+            EVICTIONS = lookup.findVarHandle(ExCacheStats.class, "evictions", long.class);
+            CLEAN_DROPS = lookup.findVarHandle(ExCacheStats.class, "cleanDrops", long.class);
+            FLUSHES = lookup.findVarHandle(ExCacheStats.class, "flushes", long.class);
+            PIGGYBACKED_FLUSHES = lookup.findVarHandle(ExCacheStats.class, "piggybackedFlushes", long.class);
+            BYTES_FETCHED = lookup.findVarHandle(ExCacheStats.class, "bytesFetched", long.class);
+            BYTES_FLUSHED = lookup.findVarHandle(ExCacheStats.class, "bytesFlushed", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final ExCacheStats total;
-    private long hits;
-    private long misses;
-    private long victimHits;
-    private long zeroFills;
-    private long evictions;
-    private long cleanDrops;
-    private long flushes;
-    private long piggybackedFlushes;
-    private long bytesFetched;
-    private long bytesFlushed;
+    private volatile long hits;
+    private volatile long misses;
+    private volatile long victimHits;
+    private volatile long zeroFills;
+    private volatile long evictions;
+    private volatile long cleanDrops;
+    private volatile long flushes;
+    private volatile long piggybackedFlushes;
+    private volatile long bytesFetched;
+    private volatile long bytesFlushed;
     /** Latency of misses served by an mComponent, request sent to line filled, in ns; 1 ns to 60 s, 3 digits. */
     private final Histogram missLatencyNs = new Histogram(60_000_000_000L, 3);
 
@@ -43,7 +79,7 @@ public final class ExCacheStats
 
     void countHit()
     {
-        hits++;
+        HITS.getAndAdd(this, 1L);
         if (total != null)
         {
             total.countHit();
@@ -52,8 +88,8 @@ public final class ExCacheStats
 
     void countVictimHit()
     {
-        misses++;
-        victimHits++;
+        MISSES.getAndAdd(this, 1L);
+        VICTIM_HITS.getAndAdd(this, 1L);
         if (total != null)
         {
             total.countVictimHit();
@@ -62,8 +98,8 @@ public final class ExCacheStats
 
     void countZeroFill()
     {
-        misses++;
-        zeroFills++;
+        MISSES.getAndAdd(this, 1L);
+        ZERO_FILLS.getAndAdd(this, 1L);
         if (total != null)
         {
             total.countZeroFill();
@@ -72,8 +108,8 @@ public final class ExCacheStats
 
     void countFetch(final long latencyNs)
     {
-        misses++;
-        bytesFetched += ExCache.LINE_SIZE;
+        MISSES.getAndAdd(this, 1L);
+        BYTES_FETCHED.getAndAdd(this, (long)ExCache.LINE_SIZE);
         synchronized (this)
         {
             missLatencyNs.recordValue(Math.max(1, Math.min(latencyNs, missLatencyNs.getHighestTrackableValue())));
@@ -86,10 +122,10 @@ public final class ExCacheStats
 
     void countEviction(final boolean clean)
     {
-        evictions++;
+        EVICTIONS.getAndAdd(this, 1L);
         if (clean)
         {
-            cleanDrops++;
+            CLEAN_DROPS.getAndAdd(this, 1L);
         }
         if (total != null)
         {
@@ -99,11 +135,11 @@ public final class ExCacheStats
 
     void countFlush(final boolean piggybacked)
     {
-        flushes++;
-        bytesFlushed += ExCache.LINE_SIZE;
+        FLUSHES.getAndAdd(this, 1L);
+        BYTES_FLUSHED.getAndAdd(this, (long)ExCache.LINE_SIZE);
         if (piggybacked)
         {
-            piggybackedFlushes++;
+            PIGGYBACKED_FLUSHES.getAndAdd(this, 1L);
         }
         if (total != null)
         {

@@ -4,10 +4,10 @@ package org.legoemu.pcomponent.excache;
  * Where one process's ExCache lines come from and go back to: the owner mComponent of each vRegion, reached
  * over the fabric (P2M_PCACHE_MISS, P2M_PCACHE_FLUSH), and the process's harts' TLBs.
  *
- * <p>Threads: every method except {@link #backgroundFlush} is called by the thread doing an ExCache access or
- * invalidation, with the ExCache's lock held. {@link #backgroundFlush} is called by the ExCache's flusher thread
- * without that lock, concurrently with the others, so it must not share their per-call state (connections,
- * encoders).
+ * <p>Threads: every method is called with no ExCache lock held, by the thread doing an ExCache access or
+ * invalidation, or by the ExCache's flusher thread ({@link #backgroundFlush}); misses to different lines run in
+ * parallel, so every method must be safe for concurrent calls (per-call state such as encoders and connections
+ * must not be shared between concurrent calls). The ExCache never has two transfers of the same line in flight.
  */
 public interface LineBackend
 {
@@ -75,6 +75,10 @@ public interface LineBackend
         return -1;
     }
 
-    /** Drops every TLB entry of this process for virtual page {@code vpn}. */
+    /**
+     * Drops every TLB entry of this process for virtual page {@code vpn}, and returns only when no hart of the
+     * process can still read or write the line's bytes (its harts' run-lock handshake). The only call from the ExCache
+     * up into its user.
+     */
     void shootdown(long vpn);
 }

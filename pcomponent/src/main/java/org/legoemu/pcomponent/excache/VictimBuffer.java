@@ -8,9 +8,11 @@ import java.util.Arrays;
  * are written back by the ExCache's flusher thread; a miss that finds its line here takes it back without a
  * network trip.
  *
- * <p>Bookkeeping only: every method is called with the ExCache's lock held. At most one entry is being flushed at
- * a time ({@link #flushing()}); while it is, nobody else may change or reuse it, because the flusher reads its
- * bytes without the lock.
+ * <p>Bookkeeping only: every method is called with the {@link MshrTable}'s lock held (the buffer is fully
+ * associative, so no set lock covers it). An entry is <i>busy</i> while a thread works on its bytes without that lock:
+ * the one entry the flusher is writing back ({@link #flushing()}), and entries {@link #reserve reserved} by a miss
+ * taking the line back or by an invalidation writing it back. Nobody else may change or reuse a busy entry; a miss
+ * on its line waits.
  */
 final class VictimBuffer
 {
@@ -22,6 +24,7 @@ final class VictimBuffer
     final byte[] prot;
     final boolean[] dirty;
     private final long[] order;
+    private final boolean[] reserved;
     private long nextOrder;
     private int flushing = -1;
 
@@ -34,6 +37,7 @@ final class VictimBuffer
         prot = new byte[entries];
         dirty = new boolean[entries];
         order = new long[entries];
+        reserved = new boolean[entries];
         Arrays.fill(vpn, EMPTY);
         for (int i = 0; i < entries; i++)
         {
@@ -61,9 +65,9 @@ final class VictimBuffer
 
     /**
      * The entry a newly evicted line should go to: an empty one, else the oldest clean one, else the oldest dirty
-     * one (whose line the caller must write back first); never the one being flushed.
+     * one (whose line the caller must write back first); never a busy one.
      *
-     * @return an entry index, or -1 when every entry is being flushed (only possible with one entry).
+     * @return an entry index, or -1 when every entry is busy.
      */
     int reclaimable()
     {
@@ -75,7 +79,7 @@ final class VictimBuffer
             {
                 return i;
             }
-            if (i == flushing)
+            if (busy(i))
             {
                 continue;
             }
@@ -91,13 +95,13 @@ final class VictimBuffer
         return oldestClean >= 0 ? oldestClean : oldestDirty;
     }
 
-    /** The oldest dirty entry not being flushed, or -1. */
+    /** The oldest dirty entry that is not busy, or -1. */
     int oldestDirty()
     {
         int oldest = -1;
         for (int i = 0; i < vpn.length; i++)
         {
-            if (vpn[i] != EMPTY && dirty[i] && i != flushing)
+            if (vpn[i] != EMPTY && dirty[i] && !busy(i))
             {
                 oldest = older(oldest, i);
             }
@@ -124,6 +128,31 @@ final class VictimBuffer
     {
         vpn[entry] = EMPTY;
         dirty[entry] = false;
+        reserved[entry] = false;
+    }
+
+    /** Marks {@code entry} busy for the calling thread, which works on its bytes without the lock. */
+    void reserve(final int entry)
+    {
+        reserved[entry] = true;
+    }
+
+    /** Ends a {@link #reserve}. */
+    void unreserve(final int entry)
+    {
+        reserved[entry] = false;
+    }
+
+    /** Whether {@code entry} is being flushed or is reserved. */
+    boolean busy(final int entry)
+    {
+        return entry == flushing || reserved[entry];
+    }
+
+    /** Whether a line is waiting for the flusher: a dirty entry that is not busy. */
+    boolean hasFlushWork()
+    {
+        return oldestDirty() >= 0;
     }
 
     /** The entry being written back by the flusher, or -1. */
@@ -137,10 +166,17 @@ final class VictimBuffer
         flushing = entry;
     }
 
-    /** Whether the entry being flushed holds a page of {@code pid} in {@code [firstVpn, endVpn)}. */
-    boolean flushingIn(final int pid, final long firstVpn, final long endVpn)
+    /** Whether a busy entry holds a page of {@code pid} in {@code [firstVpn, endVpn)}. */
+    boolean busyIn(final int pid, final long firstVpn, final long endVpn)
     {
-        return flushing >= 0 && this.pid[flushing] == pid && vpn[flushing] >= firstVpn && vpn[flushing] < endVpn;
+        for (int i = 0; i < vpn.length; i++)
+        {
+            if (busy(i) && vpn[i] != EMPTY && this.pid[i] == pid && vpn[i] >= firstVpn && vpn[i] < endVpn)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Number of entries holding a line. */

@@ -18,6 +18,8 @@ final class FileSyscalls
 {
     static final int AT_SYMLINK_NOFOLLOW = 0x100;
     static final int AT_EMPTY_PATH = 0x1000;
+    /** Most bytes one read(2) or write(2) moves: INT_MAX rounded down to a page (Linux include/linux/fs.h). */
+    static final long MAX_RW_COUNT = Integer.MAX_VALUE & ~(long)GuestMemory.PAGE_MASK;
     private static final int O_CREAT = 0x40;
     private static final int O_DIRECTORY = 0x10000;
     private static final int O_CLOEXEC = 0x80000;
@@ -114,7 +116,11 @@ final class FileSyscalls
         {
             return -Errno.EBADF;
         }
-        final int length = (int)Math.min(Math.max(count, 0), StorageFile.MAX_IO_BYTES);
+        if (!userRange(bufAddr, count))
+        {
+            return -Errno.EFAULT;
+        }
+        final int length = (int)Math.min(count, StorageFile.MAX_IO_BYTES);
         final byte[] buffer = new byte[length];
         final long n = fileOffset < 0 ? file.read(buffer, length) : file.pread(buffer, length, fileOffset);
         if (n > 0)
@@ -132,14 +138,38 @@ final class FileSyscalls
         {
             return -Errno.EBADF;
         }
-        if (count < 0)
+        if (!userRange(bufAddr, count))
         {
-            return -Errno.EINVAL;
+            return -Errno.EFAULT;
         }
-        final int length = (int)Math.min(count, Integer.MAX_VALUE - 8);
-        final byte[] buffer = new byte[length];
-        GuestMemoryAccess.read(memory, bufAddr, buffer, 0, length);
-        return fileOffset < 0 ? file.write(buffer, length) : file.pwrite(buffer, length, fileOffset);
+        final long total = Math.min(count, MAX_RW_COUNT);
+        final byte[] buffer = new byte[(int)Math.min(total, StorageFile.MAX_IO_BYTES)];
+        long done = 0;
+        while (done < total)
+        {
+            final int length = (int)Math.min(buffer.length, total - done);
+            GuestMemoryAccess.read(memory, bufAddr + done, buffer, 0, length);
+            final long n = fileOffset < 0 ? file.write(buffer, length) : file.pwrite(buffer, length, fileOffset + done);
+            if (n < 0)
+            {
+                return done > 0 ? done : n;
+            }
+            done += n;
+            if (n < length)
+            {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /**
+     * access_ok(2)'s rule for a user buffer (Linux vfs_read/vfs_write check it before anything else, EFAULT): the
+     * whole of {@code [addr, addr + count)} lies below TASK_SIZE.
+     */
+    private static boolean userRange(final long addr, final long count)
+    {
+        return count >= 0 && addr >= 0 && addr <= GuestMemory.TASK_SIZE && count <= GuestMemory.TASK_SIZE - addr;
     }
 
     long readv(final long fd, final long iovAddr, final long iovcnt)

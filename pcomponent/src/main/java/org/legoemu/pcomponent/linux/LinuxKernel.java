@@ -31,6 +31,7 @@ public final class LinuxKernel implements SyscallHandler
     private final ProcessLifeSyscalls life;
     private final DescriptorSyscalls descriptors;
     private final DirectorySyscalls directories;
+    private final SignalSyscalls signals;
 
     /**
      * @param process the process the calling thread belongs to.
@@ -45,6 +46,7 @@ public final class LinuxKernel implements SyscallHandler
         this.directories = new DirectorySyscalls(process, paths);
         this.vm = new MemorySyscalls(process);
         this.proc = new ProcessSyscalls(process);
+        this.signals = new SignalSyscalls(process);
         this.life = new ProcessLifeSyscalls(process, thread, paths);
         this.threads = new ThreadSyscalls(process, thread, life);
     }
@@ -226,8 +228,9 @@ public final class LinuxKernel implements SyscallHandler
             case Syscalls.GETRANDOM:
                 return proc.getrandom(a0, a1);
             case Syscalls.RT_SIGACTION:
+                return signals.rtSigaction(a0, a1, a2, a3);
             case Syscalls.RT_SIGPROCMASK:
-                return 0;
+                return signals.rtSigprocmask(a0, a1, a2, a3);
             case Syscalls.TGKILL:
                 return a0 == process.pid() && process.threads().isLive((int)a1) ?
                     proc.killSelf(a0, (int)a2) : -Errno.ESRCH;

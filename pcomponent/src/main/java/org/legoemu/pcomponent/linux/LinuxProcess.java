@@ -3,6 +3,7 @@ package org.legoemu.pcomponent.linux;
 import org.legoemu.abi.GuestMemory;
 import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.StorageProxy;
+import org.legoemu.pcomponent.memory.ProcessLines;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 
 import java.util.concurrent.CountDownLatch;
@@ -133,9 +134,10 @@ public final class LinuxProcess
         return memory;
     }
 
-    public ProcessMemory processMemory()
+    /** The process's ExCache lines (what its VM system calls, fork and exit change). */
+    public ProcessLines lines()
     {
-        return memory;
+        return memory.lines();
     }
 
     public MemoryProxy home()
@@ -170,9 +172,10 @@ public final class LinuxProcess
         return cwd;
     }
 
+    /** Sets the working directory, an absolute normalised path; a trailing slash is dropped ("/" stays). */
     public synchronized void cwd(final String cwd)
     {
-        this.cwd = cwd;
+        this.cwd = cwd.length() > 1 && cwd.endsWith("/") ? cwd.substring(0, cwd.length() - 1) : cwd;
     }
 
     public synchronized long brk()
@@ -203,7 +206,9 @@ public final class LinuxProcess
 
     /**
      * Resolves a guest path against the cwd (or against {@code base} for the *at calls) into a normalised
-     * absolute namespace path: "." and ".." are folded, ".." at "/" stays at "/" (path_resolution(7)).
+     * absolute namespace path: "." and ".." are folded, ".." at "/" stays at "/" (path_resolution(7)). A trailing
+     * slash (or a trailing "/.") is kept, so the sComponent still requires a directory there: open("/etc/passwd/")
+     * is ENOTDIR, as on Linux.
      */
     public static String resolve(final String base, final String path)
     {
@@ -224,6 +229,8 @@ public final class LinuxProcess
                 parts.addLast(part);
             }
         }
-        return "/" + String.join("/", parts);
+        final String normalised = "/" + String.join("/", parts);
+        final boolean directoryOnly = joined.endsWith("/") || joined.endsWith("/.");
+        return directoryOnly && !parts.isEmpty() ? normalised + "/" : normalised;
     }
 }

@@ -35,7 +35,7 @@ final class MemorySyscalls
             // as munmap: the lines of the pages a shrink frees leave the ExCache before the home unmaps them, or the
             // flusher may write one back after, which the owner refuses (and the process dies of it); written back,
             // since the call may still fail (brk(0) only queries, so it keeps the lines)
-            process.processMemory().invalidate(pageUp(requested), pageUp(old), true);
+            process.lines().invalidate(pageUp(requested), pageUp(old), true);
         }
         final VmResult reply;
         try
@@ -49,18 +49,22 @@ final class MemorySyscalls
         final long now = reply.value();
         if (now < old)
         {
-            process.processMemory().invalidate(pageUp(now), pageUp(old), false);
+            process.lines().invalidate(pageUp(now), pageUp(old), false);
         }
-        process.processMemory().markFresh(reply.freshStart(), reply.freshEnd(), PROT_READ_WRITE);
+        process.lines().markFresh(reply.freshStart(), reply.freshEnd(), PROT_READ_WRITE);
         process.brk(now);
         return now;
     }
 
     long mmap(final long addr, final long length, final int prot, final int flags, final long fd, final long offset)
     {
-        if (length <= 0)
+        if (length == 0)
         {
             return -Errno.EINVAL;
+        }
+        if (length < 0 || length > GuestMemory.TASK_SIZE)
+        {
+            return -Errno.ENOMEM; // Linux do_mmap: a length that page-aligns to 0 or exceeds TASK_SIZE
         }
         String path = null;
         if ((flags & MAP_ANONYMOUS) == 0)
@@ -87,10 +91,10 @@ final class MemorySyscalls
                 process.home().mmapAnonymous(process.pid(), addr, length, prot, flags) : null;
             final long mapped = anonymous != null ? anonymous.value() :
                 process.home().mmapFile(process.pid(), addr, length, prot, flags, path, offset);
-            process.processMemory().invalidate(mapped, mapped + pageUp(length), false);
+            process.lines().invalidate(mapped, mapped + pageUp(length), false);
             if (anonymous != null)
             {
-                process.processMemory().markFresh(anonymous.freshStart(), anonymous.freshEnd(), prot);
+                process.lines().markFresh(anonymous.freshStart(), anonymous.freshEnd(), prot);
             }
             return mapped;
         }
@@ -123,7 +127,7 @@ final class MemorySyscalls
         }
         try
         {
-            process.processMemory().invalidate(addr, addr + pageUp(length), false);
+            process.lines().invalidate(addr, addr + pageUp(length), false);
             process.home().munmap(process.pid(), addr, length);
             return 0;
         }
@@ -157,7 +161,7 @@ final class MemorySyscalls
                 }
                 try
                 {
-                    process.processMemory().invalidate(addr, addr + pageUp(length), false);
+                    process.lines().invalidate(addr, addr + pageUp(length), false);
                     process.home().madvise(process.pid(), addr, length, advice);
                     return 0;
                 }
@@ -192,11 +196,11 @@ final class MemorySyscalls
             {
                 if (newBytes < oldBytes)
                 {
-                    process.processMemory().invalidate(oldAddr + newBytes, oldAddr + oldBytes, false);
+                    process.lines().invalidate(oldAddr + newBytes, oldAddr + oldBytes, false);
                 }
                 return oldAddr;
             }
-            process.processMemory().invalidate(moved, moved + newBytes, false);
+            process.lines().invalidate(moved, moved + newBytes, false);
             final byte[] page = new byte[GuestMemory.PAGE_SIZE];
             final long copyBytes = Math.min(oldBytes, newBytes);
             for (long at = 0; at < copyBytes; at += GuestMemory.PAGE_SIZE)
@@ -204,7 +208,7 @@ final class MemorySyscalls
                 GuestMemoryAccess.read(process.memory(), oldAddr + at, page, 0, page.length);
                 GuestMemoryAccess.write(process.memory(), moved + at, page, 0, page.length);
             }
-            process.processMemory().invalidate(oldAddr, oldAddr + oldBytes, false);
+            process.lines().invalidate(oldAddr, oldAddr + oldBytes, false);
             process.home().munmap(process.pid(), oldAddr, oldBytes);
             return moved;
         }
@@ -223,16 +227,16 @@ final class MemorySyscalls
         final long end = addr + pageUp(length);
         // fresh pages stay fresh with the new protection; another thread may fetch a line of the range with the
         // old protection while the home changes it, so endProtect drops the range once more
-        process.processMemory().beginProtect(addr, end);
+        process.lines().beginProtect(addr, end);
         try
         {
             process.home().mprotect(process.pid(), addr, length, prot);
-            process.processMemory().endProtect(addr, end, prot);
+            process.lines().endProtect(addr, end, prot);
             return 0;
         }
         catch (final FabricException ex)
         {
-            process.processMemory().endProtect(addr, end, -1);
+            process.lines().endProtect(addr, end, -1);
             return -ex.errno();
         }
     }

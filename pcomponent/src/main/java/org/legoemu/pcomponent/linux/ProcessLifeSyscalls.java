@@ -26,8 +26,6 @@ final class ProcessLifeSyscalls
     private static final long CLONE_VFORK = 0x4000;
     private static final long FORK_FLAGS = 0xFF | CLONE_VFORK | ThreadSyscalls.CLONE_VM | ThreadSyscalls.CLONE_SETTLS |
         ThreadSyscalls.CLONE_PARENT_SETTID | ThreadSyscalls.CLONE_CHILD_CLEARTID | ThreadSyscalls.CLONE_CHILD_SETTID;
-    /** Top of the riscv64 Sv39 user address space (TASK_SIZE), bytes. */
-    private static final long TASK_SIZE = 0x40_0000_0000L;
     private static final int WEXITED = 4;
     private static final int WSTOPPED = 2;
     private static final int WCONTINUED = 8;
@@ -45,7 +43,6 @@ final class ProcessLifeSyscalls
     private static final int MAX_EXEC_STRINGS = 32 * 1024;
     /** Most argv + envp bytes execve(2) accepts: a quarter of the 8 MiB stack limit, as Linux (E2BIG). */
     private static final long MAX_EXEC_BYTES = 2L << 20;
-    private static final int S_IXUGO = 0111;
 
     private final LinuxProcess process;
     private final GuestThread self;
@@ -93,7 +90,7 @@ final class ProcessLifeSyscalls
         final List<GuestThread> paused = process.threads().pauseOthers(self);
         try
         {
-            process.processMemory().writeBackAll();
+            process.lines().writeBackAll();
             child = launcher.fork(process);
         }
         catch (final ProcessLauncher.Refused ex)
@@ -296,11 +293,11 @@ final class ProcessLifeSyscalls
         {
             return -Errno.EINTR;
         }
-        process.processMemory().invalidate(0, TASK_SIZE, false);
+        process.lines().invalidate(0, GuestMemory.TASK_SIZE, false);
         final ExecImage image;
         try
         {
-            image = process.home().execve(process.pid(), process.processMemory().pcomponentId(), path, argv, envp);
+            image = process.home().execve(process.pid(), process.lines().pcomponentId(), path, argv, envp);
         }
         catch (final FabricException ex)
         {
@@ -329,7 +326,7 @@ final class ProcessLifeSyscalls
         try
         {
             final StatInfo stat = process.storage().stat(path, true);
-            if (!stat.isRegularFile() || (stat.mode() & S_IXUGO) == 0)
+            if (!stat.isExecutableFile())
             {
                 return -Errno.EACCES;
             }

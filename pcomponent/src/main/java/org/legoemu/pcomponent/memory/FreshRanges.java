@@ -1,10 +1,5 @@
 package org.legoemu.pcomponent.memory;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
  * The pages of one process that are fresh: mapped anonymous by the home (its M2P_VM_REPLY said so) and never
  * materialised since, so no frame holds them and their contents are zero. An ExCache miss on a fresh page creates
@@ -19,17 +14,19 @@ import java.util.TreeMap;
  * {@link #resume} makes the others fresh again with the new protection (PROT_NONE included: a later access then
  * faults at the owner, and a later mprotect that permits it zero-fills again).
  * <p>
- * Ranges are page-aligned, disjoint and kept in address order. Thread-safe (every method synchronises on this
- * object; none calls out), so the ExCache may claim under its own lock while syscalls add and remove.
+ * Ranges are page-aligned, disjoint and kept in address order ({@link PageRanges}: primitive arrays, so a claim
+ * allocates nothing). Thread-safe (every method synchronises on this object; none calls out), so concurrent ExCache
+ * misses may claim while syscalls add and remove.
  */
 public final class FreshRanges
 {
     private static final long PAGE_SIZE = 4096;
 
-    /** start -> {end, prot}. */
-    private final TreeMap<Long, long[]> ranges = new TreeMap<>();
-    /** Fresh pages of a protection change in flight, same shape as {@link #ranges}. */
-    private final TreeMap<Long, long[]> suspended = new TreeMap<>();
+    private final PageRanges ranges = new PageRanges();
+    /** Fresh pages of a protection change in flight. */
+    private final PageRanges suspended = new PageRanges();
+    /** Scratch for the pieces {@link #suspend} and {@link #resume} move. */
+    private final PageRanges pieces = new PageRanges();
 
     /**
      * Marks {@code [start, end)} fresh with protection {@code prot}, replacing what was recorded there.
@@ -44,9 +41,9 @@ public final class FreshRanges
         {
             return;
         }
-        cut(ranges, start, end, null);
-        cut(suspended, start, end, null);
-        ranges.put(start, new long[]{end, prot});
+        ranges.cut(start, end, null);
+        suspended.cut(start, end, null);
+        ranges.insert(start, end, prot);
     }
 
     /** Makes every page in {@code [start, end)} ordinary (no longer fresh, nor suspended). */
@@ -54,8 +51,8 @@ public final class FreshRanges
     {
         if (end > start)
         {
-            cut(ranges, start, end, null);
-            cut(suspended, start, end, null);
+            ranges.cut(start, end, null);
+            suspended.cut(start, end, null);
         }
     }
 
@@ -69,12 +66,12 @@ public final class FreshRanges
         {
             return;
         }
-        final List<long[]> pieces = new ArrayList<>();
-        cut(ranges, start, end, pieces);
-        for (final long[] piece : pieces)
+        pieces.clear();
+        ranges.cut(start, end, pieces);
+        for (int i = 0; i < pieces.size(); i++)
         {
-            cut(suspended, piece[0], piece[1], null);
-            suspended.put(piece[0], new long[]{piece[1], piece[2]});
+            suspended.cut(pieces.start(i), pieces.end(i), null);
+            suspended.insert(pieces.start(i), pieces.end(i), pieces.prot(i));
         }
     }
 
@@ -90,20 +87,21 @@ public final class FreshRanges
         {
             return;
         }
-        final List<long[]> pieces = new ArrayList<>();
-        cut(suspended, start, end, pieces);
+        pieces.clear();
+        suspended.cut(start, end, pieces);
         if (prot < 0)
         {
             return;
         }
-        for (final long[] piece : pieces)
+        for (int i = 0; i < pieces.size(); i++)
         {
-            ranges.put(piece[0], new long[]{piece[1], prot});
+            ranges.insert(pieces.start(i), pieces.end(i), prot);
         }
     }
 
     /**
-     * Claims the fresh page holding {@code vaddr} for an access it permits: the page stops being fresh.
+     * Claims the fresh page holding {@code vaddr} for an access it permits: the page stops being fresh. Allocates
+     * nothing (an ExCache miss calls it).
      *
      * @param access the access bits of the miss (1 read, 2 write, 4 exec).
      * @return the page's PROT_ bits, or -1 when the page is not fresh or its protection forbids {@code access}
@@ -112,19 +110,19 @@ public final class FreshRanges
     public synchronized int claim(final long vaddr, final int access)
     {
         final long page = vaddr & -PAGE_SIZE;
-        final Map.Entry<Long, long[]> entry = ranges.floorEntry(vaddr);
-        if (entry == null || vaddr >= entry.getValue()[0])
+        final int i = ranges.floor(vaddr);
+        if (i < 0 || vaddr >= ranges.end(i))
         {
             // the owner answers this miss and may materialise the page: it must not become fresh again
-            cut(suspended, page, page + PAGE_SIZE, null);
+            suspended.cut(page, page + PAGE_SIZE, null);
             return -1;
         }
-        final int prot = (int)entry.getValue()[1];
+        final int prot = ranges.prot(i);
         if ((prot & access) != access)
         {
             return -1;
         }
-        cut(ranges, page, page + PAGE_SIZE, null);
+        ranges.cut(page, page + PAGE_SIZE, null);
         return prot;
     }
 
@@ -132,52 +130,10 @@ public final class FreshRanges
     public synchronized long pages()
     {
         long pages = 0;
-        for (final Map.Entry<Long, long[]> e : ranges.entrySet())
+        for (int i = 0; i < ranges.size(); i++)
         {
-            pages += (e.getValue()[0] - e.getKey()) / PAGE_SIZE;
+            pages += (ranges.end(i) - ranges.start(i)) / PAGE_SIZE;
         }
         return pages;
-    }
-
-    /**
-     * Removes {@code [start, end)} from {@code map}, splitting the ranges that straddle its ends.
-     *
-     * @param removed if not null, receives each removed piece as {start, end, prot}
-     */
-    private static void cut(
-        final TreeMap<Long, long[]> map, final long start, final long end, final List<long[]> removed)
-    {
-        final Map.Entry<Long, long[]> before = map.lowerEntry(start);
-        if (before != null && before.getValue()[0] > start)
-        {
-            final long[] value = before.getValue();
-            final long oldEnd = value[0];
-            value[0] = start;
-            if (removed != null)
-            {
-                removed.add(new long[]{start, Math.min(oldEnd, end), value[1]});
-            }
-            if (oldEnd > end)
-            {
-                map.put(end, new long[]{oldEnd, value[1]});
-                return;
-            }
-        }
-        Map.Entry<Long, long[]> next = map.ceilingEntry(start);
-        while (next != null && next.getKey() < end)
-        {
-            map.remove(next.getKey());
-            final long[] value = next.getValue();
-            if (removed != null)
-            {
-                removed.add(new long[]{next.getKey(), Math.min(value[0], end), value[1]});
-            }
-            if (value[0] > end)
-            {
-                map.put(end, value);
-                return;
-            }
-            next = map.ceilingEntry(start);
-        }
     }
 }

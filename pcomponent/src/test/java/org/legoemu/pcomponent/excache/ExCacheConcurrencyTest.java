@@ -4,7 +4,9 @@ import org.legoemu.abi.GuestMemory;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,6 +110,207 @@ class ExCacheConcurrencyTest
         finally
         {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Misses to one line in flight together fetch it once (the MSHR merges them): every thread sees the line, the
+     * owner served one P2M_PCACHE_MISS.
+     */
+    @Test
+    void concurrentMissesToOneLineFetchItOnce() throws Exception
+    {
+        final CountDownLatch fetching = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final SyncModelBackend backend = new SyncModelBackend()
+        {
+            @Override
+            public int fetch(final long vaddr, final int access, final byte[] line)
+            {
+                fetching.countDown();
+                await(release);
+                return super.fetch(vaddr, access, line);
+            }
+        };
+        final byte[] page = new byte[GuestMemory.PAGE_SIZE];
+        page[77] = 42;
+        backend.pages.put(0L, page);
+        final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try (ExCache cache = new ExCache(4 * GuestMemory.PAGE_SIZE, 2, new LruPolicy(), 2))
+        {
+            cache.attach(PID, backend);
+            final List<Future<Byte>> reads = new ArrayList<>();
+            reads.add(pool.submit(() -> cache.access(PID, 0, GuestMemory.ACCESS_READ)[77]));
+            assertTrue(fetching.await(30, TimeUnit.SECONDS), "the first miss is in flight");
+            for (int t = 1; t < THREADS; t++)
+            {
+                reads.add(pool.submit(() -> cache.access(PID, 0, GuestMemory.ACCESS_READ)[77]));
+            }
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait(); // give the later misses time to reach the ExCache and fetch, if they would
+            }
+            release.countDown();
+            for (final Future<Byte> read : reads)
+            {
+                assertEquals((byte)42, read.get(30, TimeUnit.SECONDS));
+            }
+            synchronized (backend)
+            {
+                assertEquals(List.of(0L), backend.fetched, "one fetch for " + THREADS + " concurrent misses");
+            }
+        }
+        finally
+        {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Misses to lines of different sets are in flight together: no lock is held across the network. Each fetch
+     * waits until all {@link #THREADS} are in flight (one global lock held over the round trip would never let a
+     * second one start).
+     */
+    @Test
+    void missesToDifferentLinesAreInFlightTogether() throws Exception
+    {
+        final CyclicBarrier together = new CyclicBarrier(THREADS);
+        final SyncModelBackend backend = new SyncModelBackend()
+        {
+            @Override
+            public int fetch(final long vaddr, final int access, final byte[] line)
+            {
+                try
+                {
+                    together.await(10, TimeUnit.SECONDS);
+                }
+                catch (final Exception ex)
+                {
+                    throw new IllegalStateException("the misses were not in flight together", ex);
+                }
+                return super.fetch(vaddr, access, line);
+            }
+        };
+        final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try (ExCache cache = new ExCache(8 * GuestMemory.PAGE_SIZE, 2, new LruPolicy(), 0))
+        {
+            cache.attach(PID, backend);
+            final List<Future<byte[]>> misses = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++)
+            {
+                final long vaddr = (long)t << GuestMemory.PAGE_SHIFT; // lines 0..3: sets 0..3
+                misses.add(pool.submit(() -> cache.access(PID, vaddr, GuestMemory.ACCESS_READ)));
+            }
+            for (final Future<byte[]> miss : misses)
+            {
+                miss.get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(THREADS, cache.stats().misses());
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Lost write-backs and stale reads under concurrent misses: threads write versions of their own lines, which
+     * conflict in the sets of a tiny ExCache with slow transfers, so that a line is often being evicted and written
+     * back by one thread while its owner misses on it again. Every re-read sees the thread's last version, and at the
+     * end (every line written back, as fork(2) does) the memory side holds every line's last version.
+     */
+    @Test
+    void noWriteBackIsLostAndNoReadIsStaleUnderConcurrentMisses() throws Exception
+    {
+        for (final int victims : new int[]{0, 2})
+        {
+            for (final boolean piggyback : new boolean[]{true, false})
+            {
+                writeBackRace(victims, piggyback);
+            }
+        }
+    }
+
+    private void writeBackRace(final int victims, final boolean piggyback) throws Exception
+    {
+        final int linesPerThread = 4;
+        final int rounds = 400;
+        final SyncModelBackend backend = new SyncModelBackend();
+        backend.sameOwner = true;
+        backend.transferDelayNs = 20_000;
+        final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        final CyclicBarrier start = new CyclicBarrier(THREADS);
+        final String config = victims + " victims, piggyback " + piggyback;
+        try (ExCache cache = new ExCache(4 * GuestMemory.PAGE_SIZE, 1, new FifoPolicy(), victims))
+        {
+            cache.piggyback(piggyback);
+            cache.attach(PID, backend);
+            final List<Future<byte[]>> last = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++)
+            {
+                final int thread = t;
+                last.add(pool.submit(() ->
+                {
+                    start.await();
+                    final byte[] version = new byte[linesPerThread];
+                    final byte[] copy = new byte[GuestMemory.PAGE_SIZE];
+                    int seed = 31 + thread;
+                    for (int round = 0; round < rounds; round++)
+                    {
+                        seed = seed * 1103515245 + 12345;
+                        final int own = Math.floorMod(seed >>> 8, linesPerThread);
+                        final long vaddr = (long)(thread + THREADS * own) << GuestMemory.PAGE_SHIFT;
+                        final byte next = (byte)(version[own] + 1);
+                        Arrays.fill(copy, next);
+                        cache.copyIn(PID, vaddr, copy, 0, copy.length);
+                        version[own] = next;
+                        final int other = Math.floorMod(seed >>> 16, linesPerThread);
+                        final long otherVaddr = (long)(thread + THREADS * other) << GuestMemory.PAGE_SHIFT;
+                        cache.copyOut(PID, otherVaddr, copy, 0, copy.length);
+                        for (int i = 0; i < copy.length; i += 512)
+                        {
+                            assertEquals(version[other], copy[i], "stale read of line 0x" +
+                                Long.toHexString(otherVaddr) + " byte " + i + " with " + config);
+                        }
+                    }
+                    return version;
+                }));
+            }
+            final byte[][] versions = new byte[THREADS][];
+            for (int t = 0; t < THREADS; t++)
+            {
+                versions[t] = last.get(t).get(120, TimeUnit.SECONDS);
+            }
+            cache.invalidate(PID, 0, (long)THREADS * linesPerThread << GuestMemory.PAGE_SHIFT, true);
+            for (int t = 0; t < THREADS; t++)
+            {
+                for (int own = 0; own < linesPerThread; own++)
+                {
+                    final long vaddr = (long)(t + THREADS * own) << GuestMemory.PAGE_SHIFT;
+                    assertEquals(versions[t][own], backend.page(vaddr)[4000], "lost write-back of line 0x" +
+                        Long.toHexString(vaddr) + " with " + config);
+                }
+            }
+            assertTrue(cache.stats().evictions() > rounds, "the lines conflicted: " + cache.stats().evictions());
+            assertEquals(0, cache.transfersInFlight());
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await(30, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 

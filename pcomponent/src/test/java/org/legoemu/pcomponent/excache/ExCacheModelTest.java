@@ -16,6 +16,8 @@ import org.legoemu.abi.GuestMemory;
 import org.legoemu.pcomponent.memory.FreshRanges;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -63,10 +65,14 @@ class ExCacheModelTest
             backend = new SyncModelBackend()
             {
                 @Override
-                public synchronized void shootdown(final long vpn)
+                public void shootdown(final long vpn)
                 {
-                    readTlb.remove(vpn);
-                    writeTlb.remove(vpn);
+                    travel(); // a hart's safepoint handshake takes time too
+                    synchronized (this)
+                    {
+                        readTlb.remove(vpn);
+                        writeTlb.remove(vpn);
+                    }
                 }
             };
             backend.sameOwner = pid % 2 == 0;
@@ -247,6 +253,90 @@ class ExCacheModelTest
             cache.attach(child.pid, backend);
         }
 
+        /**
+         * Two threads of process {@code which} at once, the first on even pages, the second on odd ones, each copying
+         * bytes in and out through the kernel's path ({@link ExCache#copyIn}/{@link ExCache#copyOut}), with transfers
+         * slow enough (a few microseconds, a network trip) that their misses, evictions and write-backs overlap. Each
+         * load must equal the model; a line evicted dirty by one thread and missed on again by the other while its
+         * write-back is in flight must not be read stale, and no write-back may be lost.
+         */
+        void threads(final int which, final List<int[]> first, final List<int[]> second)
+        {
+            final Process p = processes[which];
+            for (final List<int[]> accesses : List.of(first, second))
+            {
+                for (final int[] a : accesses)
+                {
+                    p.untouchedFresh.remove((long)(a[0] >>> GuestMemory.PAGE_SHIFT));
+                }
+            }
+            p.backend.transferDelayNs = 5_000;
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Thread[] threads = new Thread[2];
+            final List<List<int[]>> bodies = List.of(first, second);
+            for (int t = 0; t < 2; t++)
+            {
+                final List<int[]> accesses = bodies.get(t);
+                threads[t] = new Thread(() ->
+                {
+                    try
+                    {
+                        run(p, accesses);
+                    }
+                    catch (final Throwable ex)
+                    {
+                        failure.compareAndSet(null, ex);
+                    }
+                }, "model-thread-" + t);
+                threads[t].start();
+            }
+            try
+            {
+                for (final Thread thread : threads)
+                {
+                    thread.join();
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            finally
+            {
+                p.backend.transferDelayNs = 0;
+            }
+            if (failure.get() instanceof AssertionError error)
+            {
+                throw error;
+            }
+            if (failure.get() != null)
+            {
+                throw new IllegalStateException("thread step failed", failure.get());
+            }
+        }
+
+        /** One thread's accesses {address, value, store 1 / load 0} through the kernel's copy path. */
+        private void run(final Process p, final List<int[]> accesses)
+        {
+            final byte[] one = new byte[1];
+            for (final int[] a : accesses)
+            {
+                final int address = a[0];
+                if (a[2] == 1)
+                {
+                    one[0] = (byte)a[1];
+                    cache.copyIn(p.pid, address, one, 0, 1);
+                    p.model[address] = (byte)a[1];
+                }
+                else
+                {
+                    cache.copyOut(p.pid, address, one, 0, 1);
+                    assertEquals(p.model[address], one[0], () -> "thread load of 0x" + Integer.toHexString(address) +
+                        " by pid " + p.pid + " with " + description);
+                }
+            }
+        }
+
         @Override
         public String toString()
         {
@@ -289,6 +379,7 @@ class ExCacheModelTest
                 .withAction(1, range("mmap-fresh", Model::mmapFresh))
                 .withAction(1, exit())
                 .withAction(1, fork())
+                .withAction(2, threads())
                 .withMaxTransformations(120);
         });
     }
@@ -331,6 +422,34 @@ class ExCacheModelTest
             return Transformer.mutate(
                 name + " " + pid + ":" + first + "+" + pages, (m) -> op.apply(m, pid, first, pages));
         });
+    }
+
+    /** Accesses {address, value, store} to pages of one parity: a few offsets per page, so loads meet stores. */
+    private static Arbitrary<List<int[]>> accesses(final int parity)
+    {
+        final Arbitrary<Integer> address = Combinators.combine(
+            Arbitraries.integers().between(0, PAGES / 2 - 1), Arbitraries.of(0, 1, 2048, GuestMemory.PAGE_SIZE - 1))
+            .as((half, offset) -> (2 * half + parity) * GuestMemory.PAGE_SIZE + offset);
+        return Combinators.combine(address, Arbitraries.bytes(), Arbitraries.integers().between(0, 1))
+            .as((a, v, store) -> new int[]{a, v, store}).list().ofMinSize(1).ofMaxSize(16);
+    }
+
+    private static String describe(final List<int[]> accesses)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final int[] a : accesses)
+        {
+            text.append(a[2] == 1 ? " st 0x" : " ld 0x").append(Integer.toHexString(a[0]))
+                .append(a[2] == 1 ? "=" + a[1] : "");
+        }
+        return text.toString();
+    }
+
+    private static Action.Independent<Model> threads()
+    {
+        return () -> Combinators.combine(pid(), accesses(0), accesses(1)).as((pid, first, second) ->
+            Transformer.mutate("threads " + pid + ":" + describe(first) + " |" + describe(second),
+                (m) -> m.threads(pid, first, second)));
     }
 
     private static Action.Independent<Model> fork()

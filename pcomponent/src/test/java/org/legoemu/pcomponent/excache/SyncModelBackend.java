@@ -29,8 +29,30 @@ class SyncModelBackend implements LineBackend
     volatile CountDownLatch flusherGate;
     final CountDownLatch flusherArrived = new CountDownLatch(1);
 
+    /**
+     * A network trip: each fetch and write-back waits this long, ns, before it touches the model memory, outside this
+     * object's monitor, so that transfers of several threads are in flight together. 0: none.
+     */
+    volatile long transferDelayNs;
+
+    /** Waits {@link #transferDelayNs}; call without holding this object's monitor. */
+    void travel()
+    {
+        final long delayNs = transferDelayNs;
+        if (delayNs > 0)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(delayNs);
+        }
+    }
+
     @Override
-    public synchronized int fetch(final long vaddr, final int access, final byte[] line)
+    public int fetch(final long vaddr, final int access, final byte[] line)
+    {
+        travel();
+        return fetchNow(vaddr, line);
+    }
+
+    private synchronized int fetchNow(final long vaddr, final byte[] line)
     {
         fetched.add(vaddr);
         final byte[] page = pages.get(vaddr);
@@ -46,10 +68,15 @@ class SyncModelBackend implements LineBackend
     }
 
     @Override
-    public synchronized void flush(final long vaddr, final byte[] line)
+    public void flush(final long vaddr, final byte[] line)
     {
-        flushed.add(vaddr);
-        pages.put(vaddr, line.clone());
+        final byte[] copy = line.clone();
+        travel();
+        synchronized (this)
+        {
+            flushed.add(vaddr);
+            pages.put(vaddr, copy);
+        }
     }
 
     @Override
@@ -69,6 +96,7 @@ class SyncModelBackend implements LineBackend
             }
         }
         final byte[] copy = line.clone();
+        travel();
         synchronized (this)
         {
             backgroundFlushed.add(vaddr);
@@ -84,12 +112,17 @@ class SyncModelBackend implements LineBackend
     }
 
     @Override
-    public synchronized int fetchWithWriteBack(
+    public int fetchWithWriteBack(
         final long vaddr, final int access, final byte[] line, final long flushVaddr, final byte[] flushLine)
     {
-        piggybacked.add(flushVaddr);
-        pages.put(flushVaddr, flushLine.clone());
-        return fetch(vaddr, access, line);
+        final byte[] copy = flushLine.clone();
+        travel();
+        synchronized (this)
+        {
+            piggybacked.add(flushVaddr);
+            pages.put(flushVaddr, copy);
+            return fetchNow(vaddr, line);
+        }
     }
 
     @Override

@@ -16,5 +16,8 @@ class LinuxProcessTest
         assertEquals("/", LinuxProcess.resolve("/", "../../.."));
         assertEquals("/b", LinuxProcess.resolve("/a", "/../../b"));
         assertEquals("/", LinuxProcess.resolve("/", "."));
+        assertEquals("/etc/passwd/", LinuxProcess.resolve("/work", "/etc/passwd/"), "a trailing slash stays");
+        assertEquals("/work/dir/", LinuxProcess.resolve("/work", "dir/."));
+        assertEquals("/", LinuxProcess.resolve("/work", "../"));
     }
 }

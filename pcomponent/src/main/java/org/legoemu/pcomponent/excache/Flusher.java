@@ -1,0 +1,158 @@
+package org.legoemu.pcomponent.excache;
+
+import org.legoemu.abi.GuestMemory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.function.IntFunction;
+
+/**
+ * The ExCache's background write-back thread (LegoOS §4.3: dirty lines in the victim buffer are flushed in the
+ * background, so that a miss rarely has to write back itself): writes back the oldest dirty victim-buffer line, one
+ * at a time, until closed.
+ *
+ * <p>Threads: one daemon thread, {@code excache-flusher}. It takes the {@link MshrTable}'s lock only to pick a line
+ * and to record its write-back; it sends the write-back without any lock ({@link LineBackend#backgroundFlush}), never
+ * shoots down a TLB (buffered lines were shot down when they left the ExCache proper), and the entry it is sending is
+ * busy meanwhile ({@link VictimBuffer#flushing()}): a miss or an invalidation that needs it waits for
+ * {@link MshrTable#changed}.
+ */
+final class Flusher implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
+
+    private final MshrTable table;
+    private final VictimBuffer victims;
+    private final IntFunction<Tenant> tenants;
+    private final Condition work;
+    private final Thread thread;
+    private boolean closed;
+
+    /**
+     * Starts the thread.
+     *
+     * @param table   whose lock guards {@code victims}.
+     * @param victims the buffer to write back from.
+     * @param tenants the attached process of a pid, or null once it is detached (its lines are then dropped).
+     */
+    Flusher(final MshrTable table, final VictimBuffer victims, final IntFunction<Tenant> tenants)
+    {
+        this.table = table;
+        this.victims = victims;
+        this.tenants = tenants;
+        this.work = table.lock.newCondition();
+        thread = new Thread(this::run, "excache-flusher");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Wakes the thread: a dirty line entered the buffer. Call with the table's lock held. */
+    void signal()
+    {
+        work.signal();
+    }
+
+    private void run()
+    {
+        table.lock.lock();
+        try
+        {
+            while (!closed)
+            {
+                final int entry = victims.oldestDirty();
+                if (entry < 0)
+                {
+                    work.await();
+                    continue;
+                }
+                final Tenant owner = tenants.apply(victims.pid[entry]);
+                if (owner == null)
+                {
+                    victims.clear(entry);
+                    continue;
+                }
+                flush(owner, entry);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            victims.flushing(-1);
+            table.changed.signalAll();
+            table.lock.unlock();
+        }
+    }
+
+    /** Writes back {@code entry} with the lock released; called and returns with it held. */
+    private void flush(final Tenant owner, final int entry)
+    {
+        victims.flushing(entry);
+        final long vaddr = victims.vpn[entry] << GuestMemory.PAGE_SHIFT;
+        final byte[] line = victims.line[entry];
+        RuntimeException failure = null;
+        table.lock.unlock();
+        try
+        {
+            owner.backend.backgroundFlush(vaddr, line);
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            table.lock.lock();
+        }
+        victims.flushing(-1);
+        if (failure == null)
+        {
+            victims.dirty[entry] = false;
+            owner.stats.countFlush(false);
+        }
+        else
+        {
+            LOG.warn("write-back of line 0x{} failed: {}", Long.toHexString(vaddr), failure.toString());
+            victims.clear(entry);
+            if (owner.failedWriteBack == null)
+            {
+                owner.failedWriteBack = failure instanceof WriteBackException
+                    ? (WriteBackException)failure
+                    : new WriteBackException("write-back of line 0x" + Long.toHexString(vaddr) + " failed: "
+                        + failure.getMessage(), failure);
+            }
+        }
+        table.changed.signalAll();
+    }
+
+    /** Stops the thread after the write-back it has in flight (at most 30 s). */
+    @Override
+    public void close()
+    {
+        table.lock.lock();
+        try
+        {
+            closed = true;
+            work.signalAll();
+        }
+        finally
+        {
+            table.lock.unlock();
+        }
+        if (thread != Thread.currentThread())
+        {
+            try
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
