@@ -53,17 +53,10 @@ public final class DispatchLoop implements RequestQueue, AutoCloseable
         this.thread.start();
     }
 
-    /** {@inheritDoc} */
-    @Override
-    public void enqueue(final ReplySink replySink, final long correlationId, final byte[] message, final int lengthBytes)
-    {
-        enqueue(InboundRequest.wrapping(replySink, correlationId, message, lengthBytes));
-    }
-
     /**
-     * Queues one request for dispatch; it stays {@linkplain InboundRequest#isQueued() queued} until the dispatch
-     * thread is done with its bytes (or it was answered at once: queue full, or closing).
+     * {@inheritDoc} A full queue answers ErrorReply EAGAIN, a closing loop ESHUTDOWN, both at once.
      */
+    @Override
     public void enqueue(final InboundRequest request)
     {
         request.markQueued();
@@ -178,7 +171,7 @@ public final class DispatchLoop implements RequestQueue, AutoCloseable
     {
         try
         {
-            invoker.invoke(request.replySink(), request.correlationId(), request.message(), 0, request.lengthBytes());
+            invoker.invoke(request);
         }
         catch (final RuntimeException ex)
         {
@@ -186,7 +179,6 @@ public final class DispatchLoop implements RequestQueue, AutoCloseable
         }
         finally
         {
-            request.release();
             Thread.interrupted();
         }
     }
