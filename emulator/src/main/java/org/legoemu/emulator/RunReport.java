@@ -17,9 +17,9 @@ import java.util.Locale;
 /**
  * The figures of one {@code lego run}: the one-line summary printed on stderr and the {@code --stats-json}
  * document. JSON keys (times in ns unless named otherwise, sizes in bytes): {@code exitStatus}, {@code signal},
- * {@code transport} ({@code inproc} or {@code tcp}), {@code instructions}, {@code wallSeconds}, {@code mips}, {@code hartCpuSeconds}, {@code excache.{sizeBytes, ways, sets, policy,
- * victimBufferLines}} with the pComponent's counters ({@link #COUNTER_KEYS} and {@code missLatencyNs.{count, mean,
- * p50, p99, p999, max}}) beside them and the same counters of the process alone under {@code excache.process},
+ * {@code transport} ({@code inproc} or {@code tcp}), {@code instructions}, {@code wallSeconds}, {@code mips},
+ * {@code hartCpuSeconds}, {@code excache.{sizeBytes, ways, sets, policy, victimBufferLines}} with the pComponent's
+ * counters ({@link #COUNTER_KEYS} and {@code missLatencyNs.{count, mean, p50, p99, p999, max}}) beside them and the same counters of the process alone under {@code excache.process},
  * {@code bytesFetched} and {@code bytesFlushed} (the pComponent's, also at the top level), and
  * {@code mcomponents[].{id, peakFramesInUse, framesInUseAfterExit}}. docs/usage.md describes every key.
  */
@@ -40,7 +40,8 @@ public final class RunReport
     private final List<MemoryFigures> memories;
     private final String transport;
 
-    public RunReport(final ProcessResult result, final ExCache cache, final String policy, final List<MemoryFigures> memories,
+    public RunReport(
+        final ProcessResult result, final ExCache cache, final String policy, final List<MemoryFigures> memories,
         final String transport)
     {
         this.result = result;

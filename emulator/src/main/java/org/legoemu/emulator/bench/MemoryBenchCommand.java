@@ -354,7 +354,8 @@ public final class MemoryBenchCommand implements Callable<Integer>
         final Histogram copy = FabricRoundTrip.lineCopy(roundTrips / 10, roundTrips);
         try (EmbeddedCluster cluster = cluster(latencyExcacheBytes))
         {
-            final Endpoint loopback = transport.equals("tcp") ? new Endpoint("127.0.0.1", 0) : new Endpoint("inproc", 0);
+            final Endpoint loopback =
+                transport.equals("tcp") ? new Endpoint("127.0.0.1", 0) : new Endpoint("inproc", 0);
             run(cluster, sort);
             raw = FabricRoundTrip.measure(cluster.transport(), loopback, roundTrips / 10, roundTrips / 2);
             final Run r = run(cluster, sort);

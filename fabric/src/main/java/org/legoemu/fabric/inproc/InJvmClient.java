@@ -48,7 +48,8 @@ final class InJvmClient implements Client
                 throw new FabricException(Errnos.EIO, "connection to " + peer + " lost");
             }
         }
-        current.server().dispatchLoop().enqueue(call.request().fill(current, call.correlationId(), request, offset, length));
+        current.server().dispatchLoop().enqueue(
+            call.request().fill(current, call.correlationId(), request, offset, length));
         current.pendingCalls().await(call, deadlineNs, peer);
     }
 

@@ -31,7 +31,8 @@ import org.legoemu.fabric.transport.DispatchLoop;
  * (the default allocator; a frame is copied once out of the socket's buffer and once into it), one event loop group
  * shared by this transport's servers and clients. The event loops are Netty's native epoll ones where the native
  * library loads (Linux x86_64 and aarch64), NIO elsewhere or with {@code -Dlegoemu.fabric.epoll=false}
- * ({@link #isEpoll()}). Event loops only frame, copy and queue; one dispatch thread per server ({@link DispatchLoop}), one connection per client, multiplexing calls from many threads by correlationId.
+ * ({@link #isEpoll()}). Event loops only frame, copy and queue; one dispatch thread per server
+ * ({@link DispatchLoop}), one connection per client, multiplexing calls from many threads by correlationId.
  * <p>
  * Every connection authenticates before any other message: a mutual HMAC-SHA256 challenge-response with the
  * {@link Context#secret cluster secret} ({@link HandshakeTranscript}, docs/architecture.md). A peer that fails,

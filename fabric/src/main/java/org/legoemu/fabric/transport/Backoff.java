@@ -11,8 +11,9 @@ package org.legoemu.fabric.transport;
  * fabric: choosing the wait"): a spinning waiter takes a whole core, which on 2 cores is the core the other side of
  * the call needs. Measured under the load of the shared machine, spinning (0.5 to 50 us) made both the raw round trip
  * and the ExCache miss slower than not spinning at all, while yielding (which gives the core away but stays
- * runnable, and costs no wake-up) beat parking at once: so the default spins 0 ns and yields for 50 us. Both can be changed for a machine with more cores through the system properties
- * {@code legoemu.fabric.spinNs} and {@code legoemu.fabric.yieldNs}.
+ * runnable, and costs no wake-up) beat parking at once: so the default spins 0 ns and yields for 50 us. Both can be
+ * changed for a machine with more cores through the system properties {@code legoemu.fabric.spinNs} and
+ * {@code legoemu.fabric.yieldNs}.
  */
 final class Backoff
 {
