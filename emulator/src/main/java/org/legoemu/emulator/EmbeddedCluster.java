@@ -441,7 +441,8 @@ public final class EmbeddedCluster implements AutoCloseable
         {
             figures.add(new RunReport.MemoryFigures(m.componentId(), m.peakFramesInUse(), m.framesInUse()));
         }
-        return new RunReport(result, processors.get(0).excache(), config.excachePolicy(), figures);
+        return new RunReport(result, processors.get(0).excache(), config.excachePolicy(), figures,
+            config.transport());
     }
 
     /** Stops every monitor, pComponents first, the GMM last, then the transport. */

@@ -69,8 +69,9 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--stats-json", paramLabel = "FILE", description = "Also write the run's figures as JSON to FILE.")
     Path statsJson;
 
-    @Option(names = "--transport", paramLabel = "T", defaultValue = "tcp",
-        description = "Fabric between the components: tcp (Netty on loopback) or inproc (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--transport", paramLabel = "T", defaultValue = "inproc",
+        description = "Fabric between the components: inproc (in-JVM; the same SBE bytes as over TCP, one dispatch "
+            + "thread per monitor) or tcp (Netty on loopback) (default: ${DEFAULT-VALUE}).")
     String transport;
 
     @CommandLine.Mixin
@@ -85,6 +86,11 @@ public final class RunCommand implements Callable<Integer>
     {
         verbosity.apply();
         final PrintWriter err = spec.commandLine().getErr();
+        if (!transport.equals("inproc") && !transport.equals("tcp"))
+        {
+            err.println("lego: --transport must be inproc or tcp, not '" + transport + "'");
+            return ExitCodes.USAGE;
+        }
         final GuestLocation location;
         try
         {

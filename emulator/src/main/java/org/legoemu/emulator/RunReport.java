@@ -18,9 +18,9 @@ import java.util.Locale;
 /**
  * The figures of one {@code lego run}: the one-line summary printed on stderr and the {@code --stats-json}
  * document. JSON keys (times in ns unless named otherwise, sizes in bytes): {@code exitStatus}, {@code signal},
- * {@code instructions}, {@code wallSeconds}, {@code mips}, {@code hartCpuSeconds}, {@code excache.{sizeBytes, ways, sets, policy,
- * victimBufferLines}} with the pComponent's counters ({@link #COUNTER_KEYS} and {@code missLatencyNs.{count, mean,
- * p50, p99, p999, max}}) beside them and the same counters of the process alone under {@code excache.process},
+ * {@code transport} ({@code inproc} or {@code tcp}), {@code instructions}, {@code wallSeconds}, {@code mips},
+ * {@code hartCpuSeconds}, {@code excache.{sizeBytes, ways, sets, policy, victimBufferLines}} with the pComponent's
+ * counters ({@link #COUNTER_KEYS} and {@code missLatencyNs.{count, mean, p50, p99, p999, max}}) beside them and the same counters of the process alone under {@code excache.process},
  * {@code bytesFetched} and {@code bytesFlushed} (the pComponent's, also at the top level), and
  * {@code mcomponents[].{id, peakFramesInUse, framesInUseAfterExit}}, and the modeled time under {@code model.{profile,
  * seconds, localSeconds, slowdown, fetches, missLatencyNs.{p50, p99}, breakdownNs.{instructions, hits, misses,
@@ -41,13 +41,17 @@ public final class RunReport
     private final ExCache cache;
     private final String policy;
     private final List<MemoryFigures> memories;
+    private final String transport;
 
-    public RunReport(final ProcessResult result, final ExCache cache, final String policy, final List<MemoryFigures> memories)
+    public RunReport(
+        final ProcessResult result, final ExCache cache, final String policy, final List<MemoryFigures> memories,
+        final String transport)
     {
         this.result = result;
         this.cache = cache;
         this.policy = policy;
         this.memories = memories;
+        this.transport = transport;
     }
 
     private double wallSeconds()
@@ -99,6 +103,7 @@ public final class RunReport
         final ExCacheStats s = cache.stats();
         root.put("exitStatus", result.exitStatus());
         root.put("signal", result.signal() == null ? null : result.signal().name());
+        root.put("transport", transport);
         root.put("instructions", result.instructions());
         root.put("wallSeconds", wallSeconds());
         root.put("mips", mips());

@@ -82,6 +82,7 @@ class GuestDifferentialTest
             Arguments.of("sort", List.of("20000", "7"), ""),
             Arguments.of("sort", List.of("-f", "input.txt"), ""),
             Arguments.of("matmul", List.of("48"), ""),
+            Arguments.of("chase", List.of("2", "3000"), ""),
             Arguments.of("exitcode", List.of("42"), ""),
             Arguments.of("segv", List.of(), ""),
             Arguments.of("illegal", List.of(), ""),

@@ -51,6 +51,8 @@ class MemoryBenchCommandTest
         assertEquals(0, status, cli.err());
         final String text = cli.out();
         assertTrue(text.contains("ratio miss / raw"), text);
+        assertTrue(text.contains("# lego bench memory: in-JVM fabric"), text);
+        assertTrue(text.contains("raw in-JVM request + 4 KiB reply") && text.contains("4 KiB System.arraycopy"), text);
         assertTrue(text.contains("plain Java byte[] load"), text);
         assertTrue(text.contains("## Sweep: wordcount") && text.contains("## Sweep: sort"), text);
         assertTrue(text.lines().filter((l) -> l.trim().startsWith("100.0%") && l.trim().endsWith("1.00x")).count() == 2,
@@ -99,6 +101,15 @@ class MemoryBenchCommandTest
         assertEquals(1, cli.err().trim().lines().count(), cli.err());
         assertTrue(cli.err().contains("--fractions"), cli.err());
         assertFalse(cli.err().contains("\tat "));
+    }
+
+    @Test
+    void unknownTransportIsAOneLineUsageError()
+    {
+        assertEquals(ExitCodes.USAGE, lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
+            "--transport", "rdma"));
+        assertEquals(1, cli.err().trim().lines().count(), cli.err());
+        assertTrue(cli.err().contains("--transport must be inproc or tcp, not 'rdma'"), cli.err());
     }
 
     @Test

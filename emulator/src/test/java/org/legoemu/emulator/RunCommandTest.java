@@ -90,6 +90,24 @@ class RunCommandTest
         }
         assertTrue(stats.at("/excache/process/misses").asLong() > 0, "the process's own counters");
         assertTrue(stats.at("/excache/process/missLatencyNs/p999").isNumber());
+        assertEquals("inproc", stats.get("transport").asText(), "lego run's default fabric is the in-JVM one");
+    }
+
+    @Test
+    void transportTcpRunsTheSameGuestOverNettyWithTheSameOutput() throws Exception
+    {
+        final Path json = root.resolve("tcp.json");
+        assertEquals(0, lego("run", "--excache", "64KiB", "--storage-root", root.toString(), "--", root.resolve("sort")
+            .toString(), "5000", "4"), err.toString());
+        final String inproc = guestOut.toString(StandardCharsets.UTF_8);
+        guestOut.reset();
+        assertEquals(0, lego("run", "--transport", "tcp", "--excache", "64KiB", "--storage-root", root.toString(),
+            "--stats-json", json.toString(), "--", root.resolve("sort").toString(), "5000", "4"), err.toString());
+        assertEquals(inproc, guestOut.toString(StandardCharsets.UTF_8));
+        assertEquals("tcp", new ObjectMapper().readTree(json.toFile()).get("transport").asText());
+        assertEquals(ExitCodes.USAGE, lego("run", "--transport", "rdma", "--storage-root", root.toString(), "--",
+            root.resolve("hello").toString()));
+        assertTrue(err.toString().contains("--transport must be inproc or tcp, not 'rdma'"), err.toString());
     }
 
     @Test

@@ -90,9 +90,10 @@ public final class ExecLoader
             elf.phdrVaddr(bias), elf.phentsize(), elf.phnum(), entry, GUEST_UID, GUEST_UID, GUEST_UID, GUEST_UID);
         final long sp = InitialStack.build(pages, AddressLayout.TASK_SIZE, argv, envp, path, aux, random16);
         space.initBrk(brk);
-        for (final long pageAddress : pages.pageAddresses())
+        final long[] pageAddresses = pages.pageAddresses();
+        for (int i = 0; i < pageAddresses.length; i++)
         {
-            router.storePage(space, pageAddress, pages.page(pageAddress));
+            router.storePage(space, pageAddresses[i], pages.page(pageAddresses[i]), i == pageAddresses.length - 1);
         }
         return new ExecImage(entry, sp, brk);
     }

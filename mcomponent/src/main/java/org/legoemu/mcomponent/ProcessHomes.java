@@ -177,7 +177,8 @@ public final class ProcessHomes
 
     /**
      * mmap(2) of a file: maps the range like an anonymous mapping and fills it from {@code path} at
-     * {@code fileOffset} (read from the sComponent now, page by page, and stored at each page's owner). Bytes past
+     * {@code fileOffset} (read from the sComponent now in chunks of {@value #FILE_CHUNK_BYTES} bytes, stored at each
+     * page's owner; a chunk's pages stored here are replicated in one stream, waited for once per chunk). Bytes past
      * the end of the file read as zero. MAP_PRIVATE mappings (read-only or copy-on-write: writes change only the
      * process's copy) and read-only MAP_SHARED mappings are supported; the contents are those of the file when it
      * was mapped.
@@ -214,7 +215,7 @@ public final class ProcessHomes
                     final int bytes = Math.min(page.length, n - at);
                     System.arraycopy(chunk, at, page, 0, bytes);
                     java.util.Arrays.fill(page, bytes, page.length, (byte)0);
-                    router.storePage(space, start + done + at, page);
+                    router.storePage(space, start + done + at, page, at + page.length >= n);
                 }
                 if (n < want)
                 {

@@ -3,7 +3,6 @@ package org.legoemu.mcomponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,6 +14,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.DeferredReply;
@@ -44,8 +44,11 @@ import org.slf4j.LoggerFactory;
  * none left the vRegion runs unreplicated (one WARN line). G2M_RESEED (the GMM replaced a DEAD secondary) and a
  * promotion (this monitor became primary) seed the same way, in queue order.
  *
- * <p>Records and their page copies come from a pool, so the steady state allocates nothing but the fabric's deferred
- * answer.
+ * <p>Records and their page copies come from a pool, and the queue is a bounded many-to-one array queue (a full queue
+ * holds the submitter back until there is room, never drops), so the steady state allocates nothing but the fabric's
+ * deferred answer. An idle replicator thread yields for {@link #IDLE_YIELD_NS} before it parks (a submit unparks a
+ * parked thread): write-backs come in streams microseconds apart, and a wake-up from park costs more than the append
+ * itself on the in-JVM fabric (docs/performance.md, "In-JVM fabric: choosing the wait").
  */
 public final class Replicator implements AutoCloseable
 {
@@ -55,6 +58,10 @@ public final class Replicator implements AutoCloseable
     private static final int ASK_GMM = -2;
     private static final long EAGAIN_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long GMM_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int QUEUE_CAPACITY = 64 * 1024;
+    /** How long an idle replicator thread yields before it parks, ns; as the fabric's waits (Backoff). */
+    private static final long IDLE_YIELD_NS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
      * How long one change waits for a secondary that does not answer but that the GMM still names (slow, or cut off
      * from this primary only) before it is answered unreplicated: 10 s, well past failure detection (0.8 s), after
@@ -68,7 +75,7 @@ public final class Replicator implements AutoCloseable
     private final long timeoutNs;
     private final ReentrantLock stateLock;
     private final RegionStores stores;
-    private final LinkedBlockingQueue<Record> queue = new LinkedBlockingQueue<>();
+    private final ManyToOneConcurrentArrayQueue<Record> queue = new ManyToOneConcurrentArrayQueue<>(QUEUE_CAPACITY);
     private final ArrayBlockingQueue<Record> pool = new ArrayBlockingQueue<>(POOL_SIZE);
     private final Long2ObjectHashMap<Target> targets = new Long2ObjectHashMap<>();
     private final Int2ObjectHashMap<ReplicaProxy> proxies = new Int2ObjectHashMap<>();
@@ -76,6 +83,7 @@ public final class Replicator implements AutoCloseable
     private final LongArrayList seedVpns = new LongArrayList();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean parked;
 
     /**
      * Starts the replicator thread.
@@ -145,7 +153,7 @@ public final class Replicator implements AutoCloseable
     {
         r.answer = answer;
         r.replyLength = replyLength;
-        queue.add(r);
+        enqueue(r);
     }
 
     /**
@@ -155,7 +163,7 @@ public final class Replicator implements AutoCloseable
     public void submitAndWait(final Record r)
     {
         r.waiter = Thread.currentThread();
-        queue.add(r);
+        enqueue(r);
         final int holds = StateLock.releaseAll(stateLock);
         try
         {
@@ -186,7 +194,7 @@ public final class Replicator implements AutoCloseable
         }
         r.answer = answer;
         r.replyLength = ackLength;
-        queue.add(r);
+        enqueue(r);
     }
 
     /**
@@ -211,14 +219,36 @@ public final class Replicator implements AutoCloseable
         {
             final Record r = record(Kind.RESEED, pid, -1, vregion);
             r.prot = ASK_GMM;
-            queue.add(r);
+            enqueue(r);
         }
+    }
+
+    /**
+     * Waits until every record queued before is done (sent to its secondary, or given up as the class comment says),
+     * with the state lock (held by the caller) given up meanwhile.
+     */
+    public void awaitQueued()
+    {
+        submitAndWait(record(Kind.BARRIER, 0, -1, 0));
     }
 
     /** Queues the release of the process's logs on every secondary this monitor replicated it to. */
     public void processExit(final int pid)
     {
-        queue.add(record(Kind.EXIT, pid, -1, 0));
+        enqueue(record(Kind.EXIT, pid, -1, 0));
+    }
+
+    /** Queues {@code r} in order, waiting for room if the queue is full, and wakes the thread if it parked. */
+    private void enqueue(final Record r)
+    {
+        while (!queue.offer(r))
+        {
+            Thread.yield();
+        }
+        if (parked)
+        {
+            LockSupport.unpark(thread);
+        }
     }
 
 
@@ -270,17 +300,32 @@ public final class Replicator implements AutoCloseable
 
     private void run()
     {
+        long idleSinceNs = 0;
         while (running)
         {
-            final Record r;
-            try
+            final Record r = queue.poll();
+            if (r == null)
             {
-                r = queue.take();
+                final long nowNs = System.nanoTime();
+                idleSinceNs = idleSinceNs == 0 ? nowNs : idleSinceNs;
+                if (nowNs - idleSinceNs < IDLE_YIELD_NS)
+                {
+                    Thread.yield();
+                    continue;
+                }
+                parked = true;
+                if (queue.isEmpty() && running)
+                {
+                    LockSupport.parkNanos(this, IDLE_PARK_NS);
+                }
+                parked = false;
+                if (Thread.interrupted() && !running)
+                {
+                    return;
+                }
+                continue;
             }
-            catch (final InterruptedException ex)
-            {
-                return;
-            }
+            idleSinceNs = 0;
             try
             {
                 process(r);
@@ -318,6 +363,8 @@ public final class Replicator implements AutoCloseable
         {
             case EXIT:
                 exit(r.pid);
+                return;
+            case BARRIER:
                 return;
             case RESEED:
                 if (r.prot == ASK_GMM)
@@ -611,7 +658,7 @@ public final class Replicator implements AutoCloseable
 
     private enum Kind
     {
-        PAGE, VMA, RESEED, EXIT
+        PAGE, VMA, RESEED, EXIT, BARRIER
     }
 
     private record Target(int secondaryId, ReplicaProxy proxy)

@@ -41,6 +41,8 @@ public final class VRegionRouter implements VmaChangeListener
     private final RemoteOwners remote;
     private final Replicator replicator;
     private final UnsafeBuffer pageView = new UnsafeBuffer(new byte[0]);
+    /** Pages stored here were handed to the replicator without waiting (bulk fill); the next awaited store waits. */
+    private boolean replicasQueued;
 
     /**
      * @param localComponentId this monitor's component id (known once registered), used as the home id and to
@@ -135,13 +137,25 @@ public final class VRegionRouter implements VmaChangeListener
      */
     public void storePage(final AddressSpace space, final long vaddr, final byte[] page)
     {
+        storePage(space, vaddr, page, true);
+    }
+
+    /**
+     * Installs one whole page on its owner, as {@link #storePage(AddressSpace, long, byte[])}; with {@code
+     * awaitReplica} false a page stored here is handed to the replicator without waiting for its secondary to hold
+     * it. The replicator sends its queue in order on one thread, so a later store with {@code awaitReplica} true
+     * returns only once every page queued before it is replicated too: a bulk fill (execve image, file mapping) waits
+     * once per batch instead of once per page, and is answered only after its last wait.
+     */
+    public void storePage(final AddressSpace space, final long vaddr, final byte[] page, final boolean awaitReplica)
+    {
         VRegionOwner owner = ownerOf(space, vregion(vaddr));
         final long failoverDeadlineNs = System.nanoTime() + OWNER_FAILOVER_NS;
         while (true)
         {
             try
             {
-                storePageOn(owner, space, vaddr, page);
+                storePageOn(owner, space, vaddr, page, awaitReplica);
                 return;
             }
             catch (final RemoteErrorException ex)
@@ -172,11 +186,14 @@ public final class VRegionRouter implements VmaChangeListener
         }
     }
 
-    private void storePageOn(final VRegionOwner owner, final AddressSpace space, final long vaddr, final byte[] page)
+    private void storePageOn(
+        final VRegionOwner owner, final AddressSpace space, final long vaddr, final byte[] page,
+        final boolean awaitReplica)
     {
         if (!isLocal(owner))
         {
             remote.pageStore(owner, space.pid(), space.pcomponentId(), vaddr, page);
+            awaitQueuedReplicas(awaitReplica);
             return;
         }
         pageView.wrap(page);
@@ -189,7 +206,29 @@ public final class VRegionRouter implements VmaChangeListener
         }
         if (replicator != null && replicator.needed(store, vaddr))
         {
-            replicator.submitAndWait(replicator.page(space.pid(), space.pcomponentId(), vaddr, pageView, 0));
+            final Replicator.Record record = replicator.page(space.pid(), space.pcomponentId(), vaddr, pageView, 0);
+            if (awaitReplica)
+            {
+                replicator.submitAndWait(record);
+                replicasQueued = false;
+            }
+            else
+            {
+                replicator.submit(record, null, 0);
+                replicasQueued = true;
+            }
+            return;
+        }
+        awaitQueuedReplicas(awaitReplica);
+    }
+
+    /** With {@code await}, waits until the pages queued unawaited before are replicated, if there are any. */
+    private void awaitQueuedReplicas(final boolean await)
+    {
+        if (await && replicasQueued)
+        {
+            replicator.awaitQueued();
+            replicasQueued = false;
         }
     }
 

@@ -29,6 +29,31 @@ final class FabricRoundTrip
     }
 
     /**
+     * The floor of any miss: one 4 KiB {@code System.arraycopy} between two arrays, timed like a round trip (one
+     * {@code System.nanoTime} pair per copy, so the timer's own cost of some tens of ns is included).
+     *
+     * @return copy latency, ns.
+     */
+    static Histogram lineCopy(final int warmup, final int count)
+    {
+        final byte[] from = new byte[LINE_SIZE];
+        final byte[] into = new byte[LINE_SIZE];
+        final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        for (int i = 0; i < warmup + count; i++)
+        {
+            from[i & (LINE_SIZE - 1)] = (byte)i;
+            final long startNs = System.nanoTime();
+            System.arraycopy(from, 0, into, 0, LINE_SIZE);
+            final long ns = System.nanoTime() - startNs;
+            if (i >= warmup)
+            {
+                histogram.recordValue(Math.min(ns, histogram.getHighestTrackableValue()));
+            }
+        }
+        return histogram;
+    }
+
+    /**
      * Measures {@code count} round trips after {@code warmup} unmeasured ones.
      *
      * @param transport the fabric to measure (the benchmark cluster's).

@@ -1,10 +1,9 @@
 package org.legoemu.emulator.bench;
 
-import org.legoemu.emulator.ModelOptions;
-
 import org.HdrHistogram.Histogram;
 import org.legoemu.emulator.EmbeddedCluster;
 import org.legoemu.emulator.ExitCodes;
+import org.legoemu.emulator.ModelOptions;
 import org.legoemu.emulator.SizeConverter;
 import org.legoemu.emulator.Sizes;
 import org.legoemu.fabric.Endpoint;
@@ -29,16 +28,18 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code lego bench memory}: the memory-system figures, measured in one run on loopback TCP: ExCache miss latency
- * next to a raw fabric round trip of the same shape, ExCache hit cost next to a Java array load, and a sweep of
- * ExCache size over the working set of the shipped guests (the shape of LegoOS's Figures 11 and 12).
+ * {@code lego bench memory}: the memory-system figures, measured in one run over the chosen transport (in-JVM by
+ * default, as {@code lego run}; or loopback TCP): ExCache miss latency next to a raw fabric round trip of the same
+ * shape and a 4 KiB {@code System.arraycopy}, ExCache hit cost next to a Java array load, concurrent misses on both
+ * transports, and a sweep of ExCache size over the working set of the shipped guests (the shape of LegoOS's Figures
+ * 11 and 12) with the host cost per remote miss.
  */
 @Command(
     name = "memory",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {"Measure the ExCache and the fabric on loopback TCP and print the figures (stdout); progress on "
-        + "stderr. Takes a minute or two.",
+    description = {"Measure the ExCache and the fabric (in-JVM, or --transport tcp) and print the figures (stdout); "
+        + "progress on stderr. Takes a minute or two.",
         "The working set of a guest is the number of distinct lines it fetches with an ExCache large enough never to "
             + "evict; the sweep then runs it with an ExCache of each given fraction of that."})
 public final class MemoryBenchCommand implements Callable<Integer>
@@ -51,6 +52,11 @@ public final class MemoryBenchCommand implements Callable<Integer>
 
     @CommandLine.Mixin
     ModelOptions model = new ModelOptions();
+
+    @Option(names = "--transport", paramLabel = "T", defaultValue = "inproc",
+        description = "Fabric of the latency and sweep sections: inproc (the default of lego run) or tcp (Netty on "
+            + "loopback); the concurrent section measures both (default: ${DEFAULT-VALUE}).")
+    String transport;
 
     @Option(names = "--guests", paramLabel = "DIR", defaultValue = "emulator/guests/bin",
         description = "Directory of the shipped guests (default: ${DEFAULT-VALUE}).")
@@ -109,6 +115,10 @@ public final class MemoryBenchCommand implements Callable<Integer>
         description = "Misses per run of the concurrent-miss section (default: ${DEFAULT-VALUE}).")
     long concurrentMisses;
 
+    @Option(names = "--chase-steps", paramLabel = "N", defaultValue = "20000",
+        description = "Steps of the pointer chase (chase, 16 MiB) of the sweep (default: ${DEFAULT-VALUE}).")
+    int chaseSteps;
+
     @Option(names = "--compare",
         description = "Also sweep each eviction policy with the victim buffer, and LRU without it, with and without "
             + "piggybacking (one run per point; several minutes).")
@@ -161,11 +171,6 @@ public final class MemoryBenchCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        if (model.problem() != null)
-        {
-            spec.commandLine().getErr().println("lego: " + model.problem());
-            return org.legoemu.emulator.ExitCodes.USAGE;
-        }
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         final Path dir = guests.toAbsolutePath().normalize();
@@ -177,12 +182,23 @@ public final class MemoryBenchCommand implements Callable<Integer>
                 return ExitCodes.USAGE;
             }
         }
-        if (missThreads < 2 || concurrentMisses < missThreads)
+        if (model.problem() != null)
         {
-            err.println("lego: --miss-threads must be at least 2 and --concurrent-misses at least that");
+            err.println("lego: " + model.problem());
             return ExitCodes.USAGE;
         }
-        for (final String name : List.of("wordcount", "sort", "hello"))
+        if (!transport.equals("inproc") && !transport.equals("tcp"))
+        {
+            err.println("lego: --transport must be inproc or tcp, not '" + transport + "'");
+            return ExitCodes.USAGE;
+        }
+        if (missThreads < 2 || concurrentMisses < missThreads || chaseSteps < 1)
+        {
+            err.println("lego: --miss-threads must be at least 2, --concurrent-misses at least that, --chase-steps "
+                + "positive");
+            return ExitCodes.USAGE;
+        }
+        for (final String name : List.of("wordcount", "sort", "chase", "hello"))
         {
             if (!Files.isRegularFile(dir.resolve(name)))
             {
@@ -229,11 +245,13 @@ public final class MemoryBenchCommand implements Callable<Integer>
         }
         final Guest wordcount = new Guest("wordcount", wordcountArgv);
         final Guest sort = new Guest("sort", List.of(dir.resolve("sort").toString(), Integer.toString(sortKeys)));
+        final Guest chase = new Guest("chase", List.of(dir.resolve("chase").toString(), "16",
+            Integer.toString(chaseSteps)));
         try
         {
-            out.printf(Locale.ROOT, "# lego bench memory: loopback TCP, %d cores, Java %s; ExCache %d ways, %s, "
-                + "%d victim lines%n", Runtime.getRuntime().availableProcessors(), Runtime.version(), ways, policy,
-                victims);
+            out.printf(Locale.ROOT, "# lego bench memory: %s unless stated, %d cores, Java %s; ExCache %d ways, %s, "
+                + "%d victim lines%n", transportLabel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                ways, policy, victims);
             if (sections.contains("latency"))
             {
                 latency(sort);
@@ -249,7 +267,7 @@ public final class MemoryBenchCommand implements Callable<Integer>
             final Variant chosen = new Variant(policy, victims, true);
             final List<SweepPlot.Series> guestSeries = new ArrayList<>();
             final List<SweepPlot.Row> compareRows = new ArrayList<>();
-            for (final Guest guest : sections.contains("sweep") ? List.of(wordcount, sort) : List.<Guest>of())
+            for (final Guest guest : sections.contains("sweep") ? List.of(wordcount, sort, chase) : List.<Guest>of())
             {
                 final long workingSetLines = workingSet(guest);
                 final List<Point> points = sweep(guest, workingSetLines, chosen, fractions, repeat);
@@ -312,8 +330,13 @@ public final class MemoryBenchCommand implements Callable<Integer>
     private EmbeddedCluster cluster(final long excacheBytes, final Variant variant)
     {
         return EmbeddedCluster.start(new EmbeddedCluster.Config(1, 2, excacheBytes, ways, variant.policy(),
-            variant.victims(), variant.piggyback(), 4L << 30, Path.of("/"), "tcp")
+            variant.victims(), variant.piggyback(), 4L << 30, Path.of("/"), transport)
             .withModel(model.profile(), model.clock()));
+    }
+
+    private String transportLabel()
+    {
+        return transport.equals("tcp") ? "loopback TCP" : "in-JVM fabric";
     }
 
     private Run run(final EmbeddedCluster cluster, final Guest guest)
@@ -338,9 +361,11 @@ public final class MemoryBenchCommand implements Callable<Integer>
         err.flush();
         final Histogram miss;
         final Histogram raw;
+        final Histogram copy = FabricRoundTrip.lineCopy(roundTrips / 10, roundTrips);
         try (EmbeddedCluster cluster = cluster(latencyExcacheBytes))
         {
-            final Endpoint loopback = new Endpoint("127.0.0.1", 0);
+            final Endpoint loopback =
+                transport.equals("tcp") ? new Endpoint("127.0.0.1", 0) : new Endpoint("inproc", 0);
             run(cluster, sort);
             raw = FabricRoundTrip.measure(cluster.transport(), loopback, roundTrips / 10, roundTrips / 2);
             final Run r = run(cluster, sort);
@@ -352,7 +377,8 @@ public final class MemoryBenchCommand implements Callable<Integer>
         out.println("## ExCache miss latency vs raw fabric round trip (us)");
         out.printf(Locale.ROOT, "%-44s %9s %9s %9s %10s%n", "", "p50", "p99", "p99.9", "count");
         row("ExCache miss (sort, P2M_PCACHE_MISS served)", miss);
-        row("raw Netty request + 4 KiB reply (same run)", raw);
+        row((transport.equals("tcp") ? "raw Netty" : "raw in-JVM") + " request + 4 KiB reply (same run)", raw);
+        row("4 KiB System.arraycopy (same run)", copy);
         out.printf(Locale.ROOT, "%-44s %8.2fx %8.2fx %8.2fx%n", "ratio miss / raw",
             ratio(miss, raw, 50), ratio(miss, raw, 99), ratio(miss, raw, 99.9));
     }
@@ -400,12 +426,12 @@ public final class MemoryBenchCommand implements Callable<Integer>
             repeat);
         out.printf(Locale.ROOT, "%-10s %8s %12s %10s %12s %10s%n", "transport", "threads", "misses/s", "us/miss",
             "remote", "vs 1");
-        for (final String transport : List.of("inproc", "tcp"))
+        for (final String fabric : List.of("inproc", "tcp"))
         {
-            err.printf(Locale.ROOT, "bench: concurrent misses, %s: 1 and %d threads%n", transport, missThreads);
+            err.printf(Locale.ROOT, "bench: concurrent misses, %s: 1 and %d threads%n", fabric, missThreads);
             err.flush();
             try (EmbeddedCluster cluster = EmbeddedCluster.start(new EmbeddedCluster.Config(1, 2, 256L << 10, ways,
-                policy, victims, true, 4L << 30, Path.of("/"), transport)))
+                policy, victims, true, 4L << 30, Path.of("/"), fabric)))
             {
                 ConcurrentMisses.measure(cluster, image, 1, 256, concurrentMisses / 4);
                 ConcurrentMisses.measure(cluster, image, missThreads, 256, concurrentMisses / 4);
@@ -420,7 +446,7 @@ public final class MemoryBenchCommand implements Callable<Integer>
                 final ConcurrentMisses.Result concurrent = median(many);
                 for (final ConcurrentMisses.Result r : List.of(base, concurrent))
                 {
-                    out.printf(Locale.ROOT, "%-10s %8d %,12.0f %10.2f %,12d %9.2fx%n", transport, r.threads(),
+                    out.printf(Locale.ROOT, "%-10s %8d %,12.0f %10.2f %,12d %9.2fx%n", fabric, r.threads(),
                         r.missesPerSecond(), 1e6 / r.missesPerSecond(), r.remoteMisses(),
                         r.missesPerSecond() / base.missesPerSecond());
                 }
@@ -499,16 +525,54 @@ public final class MemoryBenchCommand implements Callable<Integer>
         out.printf(Locale.ROOT, "## Sweep: %s (%d arguments), working set %,d lines (%s), median of %d runs%n",
             guest.name(), guest.argv().size() - 1, workingSetLines, Sizes.format(workingSetLines * ExCache.LINE_SIZE),
             repeat);
-        out.printf(Locale.ROOT, "%8s %8s %10s %10s %9s %9s %10s %10s %9s%n", "ExCache", "lines", "runtime s",
-            "misses", "victimHit", "missRate", "MPKI", "flushes", "slowdown");
+        out.printf(Locale.ROOT, "%8s %8s %10s %10s %9s %9s %10s %10s %9s %9s%n", "ExCache", "lines", "runtime s",
+            "misses", "victimHit", "missRate", "MPKI", "flushes", "slowdown", "us/remote");
+        final Point full = fullPoint(points);
         for (final Point p : points)
         {
             final Run r = p.run();
-            out.printf(Locale.ROOT, "%7.1f%% %8d %10.3f %,10d %9.3f %9.3f %10.2f %,10d %8s%n", p.percent(),
+            out.printf(Locale.ROOT, "%7.1f%% %8d %10.3f %,10d %9.3f %9.3f %10.2f %,10d %8s %9s%n", p.percent(),
                 p.lines(), r.result().wallNs() / 1e9, r.stats().misses(),
                 r.stats().misses() == 0 ? 0 : (double)r.stats().victimHits() / r.stats().misses(), r.missRate(),
-                r.mpki(), r.stats().flushes(), slowdown(p, fullNs));
+                r.mpki(), r.stats().flushes(), slowdown(p, fullNs), hostCostPerRemoteMiss(p, full));
         }
+    }
+
+    /** The 100 % point, or null. */
+    private static Point fullPoint(final List<Point> points)
+    {
+        for (final Point p : points)
+        {
+            if (p.percent() == 100)
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static long remoteMisses(final ExCacheStats s)
+    {
+        return s.misses() - s.victimHits() - s.zeroFills();
+    }
+
+    /**
+     * All-in host cost of one remote miss, us: (runtime at this size - runtime at 100 %) / (remote misses at this
+     * size - remote misses at 100 %), the issue's definition; "-" at 100 % or without a 100 % point.
+     */
+    private static String hostCostPerRemoteMiss(final Point p, final Point full)
+    {
+        if (full == null || p == full)
+        {
+            return "-";
+        }
+        final long extraMisses = remoteMisses(p.run().stats()) - remoteMisses(full.run().stats());
+        if (extraMisses <= 0)
+        {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.1f",
+            (p.run().result().wallNs() - full.run().result().wallNs()) / 1e3 / extraMisses);
     }
 
     /**

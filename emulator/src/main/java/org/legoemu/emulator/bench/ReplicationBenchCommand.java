@@ -64,8 +64,9 @@ public final class ReplicationBenchCommand implements Callable<Integer>
             + "(default: ${DEFAULT-VALUE}).")
     long excacheBytes;
 
-    @Option(names = "--transport", paramLabel = "T", defaultValue = "tcp",
-        description = "Fabric between the components: tcp (Netty on loopback) or inproc (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--transport", paramLabel = "T", defaultValue = "inproc",
+        description = "Fabric between the components: inproc (the default of lego run) or tcp (Netty on loopback) "
+            + "(default: ${DEFAULT-VALUE}).")
     String transport;
 
     @Option(names = "--sort-keys", paramLabel = "N", defaultValue = "100000",

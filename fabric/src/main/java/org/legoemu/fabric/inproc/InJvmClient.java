@@ -13,8 +13,9 @@ import org.legoemu.fabric.transport.PendingCalls;
 
 /**
  * An in-JVM client for one peer: connects on first use and after its server went away; each call copies the
- * request into a fresh byte array queued to the server's dispatch thread, and waits on the thread's pooled
- * {@link PendingCall}.
+ * request once, into the calling thread's reusable {@link org.legoemu.fabric.transport.InboundRequest}, queues that
+ * to the server's dispatch thread, and waits on the thread's pooled {@link PendingCall}; the server's reply is copied
+ * once, into the caller's {@link Reply}. A call allocates nothing.
  */
 final class InJvmClient implements Client
 {
@@ -47,9 +48,8 @@ final class InJvmClient implements Client
                 throw new FabricException(Errnos.EIO, "connection to " + peer + " lost");
             }
         }
-        final byte[] copy = new byte[length];
-        request.getBytes(offset, copy);
-        current.server().dispatchLoop().enqueue(current, call.correlationId(), copy, length);
+        current.server().dispatchLoop().enqueue(
+            call.request().fill(current, call.correlationId(), request, offset, length));
         current.pendingCalls().await(call, deadlineNs, peer);
     }
 

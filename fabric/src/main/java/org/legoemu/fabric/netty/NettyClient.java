@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,7 +57,7 @@ final class NettyClient implements Client
         final ProtocolErrorLog protocolErrorLog = new ProtocolErrorLog(LOG, "client of " + peer);
         this.bootstrap = new Bootstrap()
             .group(transport.group())
-            .channel(NioSocketChannel.class)
+            .channel(transport.channelClass())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, context.connectTimeoutMs())
             .handler(new ChannelInitializer<SocketChannel>()

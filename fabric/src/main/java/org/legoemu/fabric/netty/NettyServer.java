@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 
@@ -61,7 +60,7 @@ final class NettyServer implements Server
 
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(transport.group(), transport.group())
-            .channel(NioServerSocketChannel.class)
+            .channel(transport.serverChannelClass())
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(new ChannelInitializer<SocketChannel>()

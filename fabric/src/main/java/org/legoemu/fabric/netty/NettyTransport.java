@@ -1,7 +1,15 @@
 package org.legoemu.fabric.netty;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +27,12 @@ import org.legoemu.fabric.auth.HandshakeTranscript;
 import org.legoemu.fabric.transport.DispatchLoop;
 
 /**
- * TCP transport on Netty NIO: frames as described in {@link FrameCodec}, TCP_NODELAY, one NIO event loop group
- * shared by this transport's servers and clients (event loops only frame, copy and queue), one dispatch thread per
- * server ({@link DispatchLoop}), one connection per client, multiplexing calls from many threads by correlationId.
+ * TCP transport on Netty: frames as described in {@link FrameCodec}, TCP_NODELAY, Netty's pooled direct buffers
+ * (the default allocator; a frame is copied once out of the socket's buffer and once into it), one event loop group
+ * shared by this transport's servers and clients. The event loops are Netty's native epoll ones where the native
+ * library loads (Linux x86_64 and aarch64), NIO elsewhere or with {@code -Dlegoemu.fabric.epoll=false}
+ * ({@link #isEpoll()}). Event loops only frame, copy and queue; one dispatch thread per server
+ * ({@link DispatchLoop}), one connection per client, multiplexing calls from many threads by correlationId.
  * <p>
  * Every connection authenticates before any other message: a mutual HMAC-SHA256 challenge-response with the
  * {@link Context#secret cluster secret} ({@link HandshakeTranscript}, docs/architecture.md). A peer that fails,
@@ -35,7 +46,11 @@ import org.legoemu.fabric.transport.DispatchLoop;
  */
 public final class NettyTransport implements Transport
 {
+    private static final boolean USE_EPOLL =
+        Boolean.parseBoolean(System.getProperty("legoemu.fabric.epoll", "true")) && Epoll.isAvailable();
+
     private final Context context;
+    private final boolean epoll;
     private final EventLoopGroup group;
     private final List<NettyServer> servers = new ArrayList<>();
     private final List<NettyClient> clients = new ArrayList<>();
@@ -48,7 +63,10 @@ public final class NettyTransport implements Transport
     public NettyTransport(final Context context)
     {
         this.context = context.conclude();
-        this.group = new NioEventLoopGroup(context.ioThreads(), new DefaultThreadFactory("fabric-netty", true));
+        this.epoll = USE_EPOLL;
+        this.group = epoll ?
+            new EpollEventLoopGroup(context.ioThreads(), new DefaultThreadFactory("fabric-netty", true)) :
+            new NioEventLoopGroup(context.ioThreads(), new DefaultThreadFactory("fabric-netty", true));
     }
 
     /** The concluded settings. */
@@ -112,6 +130,22 @@ public final class NettyTransport implements Transport
     EventLoopGroup group()
     {
         return group;
+    }
+
+    /** True if this transport runs on Netty's native epoll event loops, false if on NIO. */
+    public boolean isEpoll()
+    {
+        return epoll;
+    }
+
+    Class<? extends ServerSocketChannel> serverChannelClass()
+    {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    Class<? extends SocketChannel> channelClass()
+    {
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     synchronized void removed(final NettyServer server)

@@ -8,22 +8,31 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.transport.InboundRequest;
 import org.legoemu.fabric.transport.ProtocolErrorLog;
 import org.legoemu.fabric.transport.ReplySink;
 import org.legoemu.fabric.transport.RequestQueue;
 
 /**
  * Server side of one TCP connection, after the frame decoder (one instance per channel). On the event loop it only
- * checks the envelope, copies the message out of the frame and queues it for the server's dispatch thread; the
- * frame is always released here. As the connection's {@link ReplySink}, it encodes reply frames and writes them from
+ * checks the envelope, copies the message out of the frame into a request holder from this connection's pool (no
+ * allocation once the pool holds as many as are in flight) and queues it for the server's dispatch thread; the frame
+ * is always released here. As the connection's {@link ReplySink}, it encodes reply frames and writes them from
  * any thread. See {@link FrameCodec} for the format and the handling of bad input.
  */
 public final class ServerFrameHandler extends ChannelInboundHandlerAdapter implements ReplySink
 {
+    /** Request holders kept per connection for reuse; more in flight at once are allocated and then dropped. */
+    static final int REQUEST_POOL_CAPACITY = 64;
+    private static final int INITIAL_REQUEST_CAPACITY = 8192;
+
     private final RequestQueue requestQueue;
     private final ProtocolErrorLog protocolErrorLog;
     private final int maxMessageLengthBytes;
+    private final ManyToOneConcurrentArrayQueue<InboundRequest> requestPool =
+        new ManyToOneConcurrentArrayQueue<>(REQUEST_POOL_CAPACITY);
     private volatile Channel channel;
 
     /**
@@ -124,9 +133,14 @@ public final class ServerFrameHandler extends ChannelInboundHandlerAdapter imple
             return;
         }
         final int lengthBytes = readable - FrameCodec.ENVELOPE_LENGTH;
-        final byte[] message = new byte[lengthBytes];
-        frame.getBytes(start + FrameCodec.ENVELOPE_LENGTH, message);
-        requestQueue.enqueue(this, correlationId, message, lengthBytes);
+        InboundRequest request = requestPool.poll();
+        if (request == null)
+        {
+            request = InboundRequest.pooled(INITIAL_REQUEST_CAPACITY, requestPool);
+        }
+        frame.getBytes(start + FrameCodec.ENVELOPE_LENGTH, request.claim(this, correlationId, lengthBytes), 0,
+            lengthBytes);
+        requestQueue.enqueue(request);
     }
 
     private void reject(final long correlationId, final String reason)

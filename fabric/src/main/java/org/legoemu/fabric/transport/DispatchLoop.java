@@ -4,7 +4,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.RequestHandler;
 import org.slf4j.Logger;
@@ -13,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The single dispatch thread of one server: network or in-JVM threads {@link #enqueue} requests into one
  * many-to-one queue, and this thread runs the handler on them one at a time in arrival order (FIFO), through a
- * {@link HandlerInvoker}. The thread spins briefly when idle, then parks until the next enqueue wakes it.
+ * {@link HandlerInvoker}. When idle the thread waits as {@link Backoff} says (spin, then yield, then park until the
+ * next enqueue wakes it). Requests are {@link InboundRequest}s: the in-JVM transport queues each calling thread's
+ * reusable one, so a call allocates nothing here.
  * <p>
  * A full queue answers ErrorReply EAGAIN at once; after {@link #close} begins, queued and new requests are answered
  * ErrorReply ESHUTDOWN.
@@ -26,13 +27,11 @@ public final class DispatchLoop implements RequestQueue, AutoCloseable
     public static final long CLOSE_GRACE_MS = 200;
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatchLoop.class);
-    private static final int IDLE_SPINS = 100;
-    private static final byte[] NO_BYTES = new byte[0];
+    private static final long PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String name;
     private final HandlerInvoker invoker;
     private final ManyToOneConcurrentArrayQueue<InboundRequest> queue;
-    private final UnsafeBuffer requestBuffer = new UnsafeBuffer(NO_BYTES);
     private final Thread thread;
     private volatile boolean closing;
     private volatile boolean parked;
@@ -54,18 +53,21 @@ public final class DispatchLoop implements RequestQueue, AutoCloseable
         this.thread.start();
     }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc} A full queue answers ErrorReply EAGAIN, a closing loop ESHUTDOWN, both at once.
+     */
     @Override
-    public void enqueue(final ReplySink replySink, final long correlationId, final byte[] message, final int lengthBytes)
+    public void enqueue(final InboundRequest request)
     {
+        request.markQueued();
         if (closing)
         {
-            replySink.sendError(correlationId, Errnos.ESHUTDOWN, name + " is shutting down");
+            refuse(request, Errnos.ESHUTDOWN, " is shutting down");
             return;
         }
-        if (!queue.offer(new InboundRequest(replySink, correlationId, message, lengthBytes)))
+        if (!queue.offer(request))
         {
-            replySink.sendError(correlationId, Errnos.EAGAIN, name + " request queue is full");
+            refuse(request, Errnos.EAGAIN, " request queue is full");
             return;
         }
         if (parked)
@@ -115,18 +117,26 @@ public final class DispatchLoop implements RequestQueue, AutoCloseable
         }
     }
 
+    private void refuse(final InboundRequest request, final int errno, final String why)
+    {
+        final ReplySink sink = request.replySink();
+        final long correlationId = request.correlationId();
+        request.release();
+        sink.sendError(correlationId, errno, name + why);
+    }
+
     private void run()
     {
-        int idleCount = 0;
+        long idleSinceNs = 0;
         while (true)
         {
             final InboundRequest request = queue.poll();
             if (request != null)
             {
-                idleCount = 0;
+                idleSinceNs = 0;
                 if (closing)
                 {
-                    request.replySink.sendError(request.correlationId, Errnos.ESHUTDOWN, name + " is shutting down");
+                    refuse(request, Errnos.ESHUTDOWN, " is shutting down");
                 }
                 else
                 {
@@ -137,29 +147,31 @@ public final class DispatchLoop implements RequestQueue, AutoCloseable
             {
                 break;
             }
-            else if (idleCount < IDLE_SPINS)
-            {
-                idleCount++;
-                Thread.onSpinWait();
-            }
             else
             {
-                parked = true;
-                if (queue.isEmpty() && !closing)
+                final long nowNs = System.nanoTime();
+                if (idleSinceNs == 0)
                 {
-                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+                    idleSinceNs = nowNs;
                 }
-                parked = false;
+                if (!Backoff.pause(nowNs - idleSinceNs))
+                {
+                    parked = true;
+                    if (queue.isEmpty() && !closing)
+                    {
+                        LockSupport.parkNanos(this, PARK_NS);
+                    }
+                    parked = false;
+                }
             }
         }
     }
 
     private void dispatch(final InboundRequest request)
     {
-        requestBuffer.wrap(request.message, 0, request.lengthBytes);
         try
         {
-            invoker.invoke(request.replySink, request.correlationId, requestBuffer, 0, request.lengthBytes);
+            invoker.invoke(request);
         }
         catch (final RuntimeException ex)
         {
@@ -167,24 +179,7 @@ public final class DispatchLoop implements RequestQueue, AutoCloseable
         }
         finally
         {
-            requestBuffer.wrap(NO_BYTES);
             Thread.interrupted();
-        }
-    }
-
-    private static final class InboundRequest
-    {
-        final ReplySink replySink;
-        final long correlationId;
-        final byte[] message;
-        final int lengthBytes;
-
-        InboundRequest(final ReplySink replySink, final long correlationId, final byte[] message, final int lengthBytes)
-        {
-            this.replySink = replySink;
-            this.correlationId = correlationId;
-            this.message = message;
-            this.lengthBytes = lengthBytes;
         }
     }
 }

@@ -105,6 +105,22 @@ public final class HandlerInvoker implements Responder
         }
     }
 
+    /**
+     * {@link #invoke(ReplySink, long, DirectBuffer, int, int) Invokes} the handler on a queued request, then lets go
+     * of the request's bytes ({@link InboundRequest#release()}), even if the handler or the reply failed.
+     */
+    public void invoke(final InboundRequest request)
+    {
+        try
+        {
+            invoke(request.replySink(), request.correlationId(), request.message(), 0, request.lengthBytes());
+        }
+        finally
+        {
+            request.release();
+        }
+    }
+
     /** Protocol errors (invalid headers) seen so far. */
     public long protocolErrorCount()
     {

@@ -5,9 +5,11 @@ import java.util.concurrent.locks.LockSupport;
 import org.legoemu.fabric.Reply;
 
 /**
- * One outstanding call of one calling thread: the thread waits on it (spin briefly, then park) while a network or
- * in-JVM thread completes it by copying the reply into the caller's {@link Reply} or by failing it. Pooled: each
- * thread reuses its own instance ({@link #forCurrentThread}), since a thread has at most one call outstanding.
+ * One outstanding call of one calling thread: the thread waits on it (as {@link Backoff} says: spin, yield, then
+ * park) while a network or in-JVM thread completes it by copying the reply into the caller's {@link Reply} or by
+ * failing it; a completer unparks the caller only if it parked. Pooled: each thread reuses its own instance
+ * ({@link #forCurrentThread}), since a thread has at most one call outstanding, and with it a reusable
+ * {@link InboundRequest} for transports that hand the request to the server inside the JVM.
  */
 public final class PendingCall
 {
@@ -18,10 +20,13 @@ public final class PendingCall
     /** The call failed with {@link #failureErrno()}. */
     public static final int FAILED = 2;
 
-    private static final int SPIN_LIMIT = 200;
+    private static final int INITIAL_REQUEST_CAPACITY = 8192;
     private static final ThreadLocal<PendingCall> PER_THREAD = ThreadLocal.withInitial(PendingCall::new);
 
     private volatile int state;
+    private volatile boolean parked;
+    private InboundRequest request = InboundRequest.reusable(INITIAL_REQUEST_CAPACITY);
+    private InboundRequest spareRequest = InboundRequest.reusable(INITIAL_REQUEST_CAPACITY);
     private Thread waiter;
     private Reply reply;
     private long correlationId;
@@ -50,6 +55,25 @@ public final class PendingCall
         return this;
     }
 
+    /**
+     * This thread's request holder, free to {@linkplain InboundRequest#fill fill}. The thread has two and alternates
+     * between them, since a handler answers before it returns and the caller, woken by the answer, usually calls again
+     * before the server's dispatch thread has let go of the previous request. If both are still queued at a server (a
+     * call timed out, or a handler kept running after it answered), the busy one is left to that server and a new one
+     * replaces it: only that rare case allocates.
+     */
+    public InboundRequest request()
+    {
+        final InboundRequest previous = request;
+        request = spareRequest;
+        spareRequest = previous;
+        if (request.isQueued())
+        {
+            request = InboundRequest.reusable(INITIAL_REQUEST_CAPACITY);
+        }
+        return request;
+    }
+
     /** The id that matches the reply to this call. */
     public long correlationId()
     {
@@ -66,7 +90,7 @@ public final class PendingCall
     public void signalReplied()
     {
         state = REPLIED;
-        LockSupport.unpark(waiter);
+        wake();
     }
 
     /** Fails the call with a positive errno and wakes the caller. */
@@ -75,7 +99,15 @@ public final class PendingCall
         failureErrno = errno;
         failureText = text;
         state = FAILED;
-        LockSupport.unpark(waiter);
+        wake();
+    }
+
+    private void wake()
+    {
+        if (parked)
+        {
+            LockSupport.unpark(waiter);
+        }
     }
 
     /** {@link #WAITING}, {@link #REPLIED} or {@link #FAILED}. */
@@ -103,22 +135,25 @@ public final class PendingCall
      */
     public int awaitUntil(final long deadlineNs)
     {
-        int spins = 0;
+        final long startNs = System.nanoTime();
         int s;
         while ((s = state) == WAITING)
         {
-            if (spins < SPIN_LIMIT)
-            {
-                spins++;
-                Thread.onSpinWait();
-                continue;
-            }
-            final long remainingNs = deadlineNs - System.nanoTime();
+            final long nowNs = System.nanoTime();
+            final long remainingNs = deadlineNs - nowNs;
             if (remainingNs <= 0)
             {
                 break;
             }
-            LockSupport.parkNanos(this, remainingNs);
+            if (!Backoff.pause(nowNs - startNs))
+            {
+                parked = true;
+                if (state == WAITING)
+                {
+                    LockSupport.parkNanos(this, remainingNs);
+                }
+                parked = false;
+            }
         }
         return s;
     }

@@ -5,6 +5,12 @@ package org.legoemu.fabric.transport;
 public interface RequestQueue
 {
     /**
+     * Queues one request for dispatch; the holder stays {@linkplain InboundRequest#isQueued() queued} until the
+     * dispatch thread is done with its bytes (or it was answered at once).
+     */
+    void enqueue(InboundRequest request);
+
+    /**
      * Queues one request for dispatch. The caller gives up {@code message}; it is never copied again.
      *
      * @param replySink     where the reply (or ErrorReply) goes.
@@ -12,5 +18,8 @@ public interface RequestQueue
      * @param message       the request message (messageHeader then body) in {@code [0, lengthBytes)}.
      * @param lengthBytes   of the message.
      */
-    void enqueue(ReplySink replySink, long correlationId, byte[] message, int lengthBytes);
+    default void enqueue(ReplySink replySink, long correlationId, byte[] message, int lengthBytes)
+    {
+        enqueue(InboundRequest.wrapping(replySink, correlationId, message, lengthBytes));
+    }
 }

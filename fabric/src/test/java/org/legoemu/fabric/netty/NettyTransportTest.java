@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.net.ServerSocket;
 
 import org.agrona.ExpandableArrayBuffer;
+import io.netty.channel.epoll.Epoll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.legoemu.fabric.Client;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.Messages;
 import org.legoemu.fabric.Reply;
 import org.legoemu.fabric.Server;
 import org.legoemu.fabric.TestMessages;
@@ -20,6 +23,7 @@ import org.legoemu.fabric.transport.AbstractTransportTest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link NettyTransport} over loopback TCP. */
 class NettyTransportTest extends AbstractTransportTest
@@ -53,6 +57,23 @@ class NettyTransportTest extends AbstractTransportTest
         catch (final IOException ex)
         {
             throw new IllegalStateException(ex);
+        }
+    }
+
+    @Test
+    void runsOnNativeEpollOnLinuxAndTheCallsGoThroughIt()
+    {
+        final String arch = System.getProperty("os.arch");
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux") &&
+            (arch.equals("amd64") || arch.equals("aarch64")), "the native epoll library is shipped for Linux only");
+        assertTrue(((NettyTransport)transport).isEpoll(), "epoll unavailable: " + Epoll.unavailabilityCause());
+        final Server server = transport.serve(anyEndpoint(), "echo", TestMessages.handler(() -> {}));
+        try (Client client = transport.connect(server.endpoint()))
+        {
+            final int[] length = new int[1];
+            final Reply reply = new Reply();
+            client.call(TestMessages.request(TestMessages.ECHO, 77, length), 0, length[0], reply, 2_000_000_000L);
+            assertEquals(77, Messages.ackValue(reply));
         }
     }
 

@@ -25,12 +25,14 @@ import org.legoemu.fabric.TestMessages;
 import org.legoemu.fabric.sbe.AckDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.transport.HandlerInvoker;
+import org.legoemu.fabric.transport.InboundRequest;
 import org.legoemu.fabric.transport.ProtocolErrorLog;
 import org.legoemu.fabric.transport.RequestQueue;
 import org.slf4j.LoggerFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +82,53 @@ class ServerPipelineTest
         final ByteBuf reply = channel.readOutbound();
         assertEquals(0x1234_5678_9ABCL, ackValue(reply, 42));
         assertTrue(channel.isActive());
+    }
+
+    @Test
+    void requestHoldersOfAConnectionAreReusedOnceDispatchedAndNotWhileQueued()
+    {
+        final HandlerInvoker invoker = new HandlerInvoker("test", TestMessages.handler(() -> {}));
+        final List<InboundRequest> queued = new ArrayList<>();
+        final List<InboundRequest> seen = new ArrayList<>();
+        final boolean[] holdBack = {true};
+        final RequestQueue recording = (request) ->
+        {
+            seen.add(request);
+            if (holdBack[0])
+            {
+                queued.add(request);
+            }
+            else
+            {
+                invoker.invoke(request);
+            }
+        };
+        final EmbeddedChannel pooled = new EmbeddedChannel();
+        pooled.config().setAllocator(allocator);
+        NettyServer.configurePipeline(pooled, MAX_FRAME_LENGTH_BYTES, recording,
+            new ProtocolErrorLog(LoggerFactory.getLogger(ServerPipelineTest.class), "test"));
+        try
+        {
+            pooled.writeInbound(track(requestFrame(1, TestMessages.ECHO, 11)));
+            pooled.writeInbound(track(requestFrame(2, TestMessages.ECHO, 22)));
+            assertNotSame(seen.get(0), seen.get(1), "a queued holder is not handed out again");
+            queued.forEach(invoker::invoke);
+            assertEquals(11, ackValue(pooled.readOutbound(), 1));
+            assertEquals(22, ackValue(pooled.readOutbound(), 2));
+
+            holdBack[0] = false;
+            for (int i = 3; i < 10; i++)
+            {
+                pooled.writeInbound(track(requestFrame(i, TestMessages.ECHO, 100 + i)));
+                assertEquals(100 + i, ackValue(pooled.readOutbound(), i));
+                assertTrue(seen.get(i - 1) == seen.get(0) || seen.get(i - 1) == seen.get(1),
+                    "request " + i + " came in a holder of the pool");
+            }
+        }
+        finally
+        {
+            pooled.finishAndReleaseAll();
+        }
     }
 
     @Test
@@ -271,8 +320,7 @@ class ServerPipelineTest
     private EmbeddedChannel newChannel()
     {
         final HandlerInvoker invoker = new HandlerInvoker("test", TestMessages.handler(() -> {}));
-        final RequestQueue synchronous = (sink, correlationId, message, length) ->
-            invoker.invoke(sink, correlationId, new UnsafeBuffer(message, 0, length), 0, length);
+        final RequestQueue synchronous = invoker::invoke;
         final EmbeddedChannel embedded = new EmbeddedChannel();
         embedded.config().setAllocator(allocator);
         NettyServer.configurePipeline(embedded, MAX_FRAME_LENGTH_BYTES, synchronous,
