@@ -35,7 +35,7 @@ class RunCommandTest
     @BeforeAll
     static void copyGuests() throws Exception
     {
-        for (final String guest : List.of("hello", "segv", "illegal", "sort"))
+        for (final String guest : List.of("hello", "segv", "illegal", "sort", "eatmem"))
         {
             Files.copy(GuestBinaries.BIN.resolve(guest), root.resolve(guest));
         }
@@ -151,6 +151,21 @@ class RunCommandTest
         assertEquals(ExitCodes.CANNOT_EXECUTE,
             lego("run", "--storage-root", root.toString(), "--", root.resolve("notes.txt").toString()));
         assertTrue(errorLine().contains("not an ELF"), err.toString());
+    }
+
+    /**
+     * Issue 14: a guest that fills the cluster's memory used to die of SIGBUS (exit 135) with a Java exception class
+     * in its message and a WARN line per lost line. It is killed as Linux's OOM killer would: SIGKILL, exit 137, one
+     * line that says "Out of memory".
+     */
+    @Test
+    void aGuestThatFillsTheClusterMemoryIsKilledAsByTheOomKiller()
+    {
+        assertEquals(128 + 9, lego("run", "--memory", "32MiB", "--mcomponents", "1", "--excache", "1MiB",
+            "--storage-root", root.toString(), "--", root.resolve("eatmem").toString(), "4"));
+        final String text = err.toString();
+        assertTrue(text.contains("guest killed by Out of memory: the memory components have no free frame"), text);
+        assertFalse(text.contains("Exception"), text);
     }
 
     /** execve(2) gives EACCES for a file with no execute bit, and a shell exits 126: so does {@code lego run}. */

@@ -128,7 +128,7 @@ public final class ProcessorMonitor implements AutoCloseable
             home.client().close();
             if (storage != null)
             {
-                storage.client().close();
+                storage.close();
             }
             for (final MemoryProxy owner : owners.owners())
             {
@@ -313,7 +313,7 @@ public final class ProcessorMonitor implements AutoCloseable
         {
             gmm.client().close();
             home.client().close();
-            storage.client().close();
+            storage.close();
             for (final MemoryProxy owner : owners.owners())
             {
                 owner.client().close();

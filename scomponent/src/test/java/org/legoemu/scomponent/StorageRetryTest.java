@@ -88,6 +88,7 @@ class StorageRetryTest
         assertEquals(expected.toString(), Files.readString(root.resolve("dir/log.txt")));
         assertFalse(Files.exists(root.resolve("log.txt")));
         assertFalse(Files.exists(root.resolve("gone")));
+        storage.close(); // whatever connection the retries left (none after a lost one)
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Reply;
+import org.legoemu.fabric.RemoteErrorException;
 
 /**
  * A client that applies the injector's plan to each request before and after handing it to the real client:
@@ -44,15 +45,7 @@ final class FaultyClient implements Client
         final FaultInjector.Plan plan = injector.plan(l);
         if (plan == null)
         {
-            try
-            {
-                delegate.call(request, offset, length, reply, timeoutNs);
-            }
-            finally
-            {
-                l.delivered.incrementAndGet();
-            }
-            dropReplyOfCrashed(l, System.nanoTime() + timeoutNs);
+            deliver(l, request, offset, length, reply, System.nanoTime() + timeoutNs);
             return;
         }
         final long deadlineNs = System.nanoTime() + timeoutNs;
@@ -81,15 +74,7 @@ final class FaultyClient implements Client
         {
             hold(l, holdNs);
         }
-        try
-        {
-            delegate.call(request, offset, length, reply, remainingNs(deadlineNs));
-        }
-        finally
-        {
-            l.delivered.incrementAndGet();
-        }
-        dropReplyOfCrashed(l, deadlineNs);
+        deliver(l, request, offset, length, reply, deadlineNs);
         if (duplicate)
         {
             try
@@ -163,6 +148,28 @@ final class FaultyClient implements Client
      * A reply that arrives after its receiver crashed was sent by a dead component: a crashed process answers
      * nothing, not even the requests it had started, so the reply is lost (a timeout, or over TCP a lost connection).
      */
+    /**
+     * Sends the request and takes its reply, unless the receiver crashed before the reply arrived: a dead component
+     * answers nothing, neither a reply nor an ErrorReply.
+     */
+    private void deliver(
+        final Link l, final DirectBuffer request, final int offset, final int length, final Reply reply,
+        final long deadlineNs)
+    {
+        try
+        {
+            delegate.call(request, offset, length, reply, remainingNs(deadlineNs));
+        }
+        catch (final RemoteErrorException ex)
+        {
+            l.delivered.incrementAndGet();
+            dropReplyOfCrashed(l, deadlineNs);
+            throw ex;
+        }
+        l.delivered.incrementAndGet();
+        dropReplyOfCrashed(l, deadlineNs);
+    }
+
     private void dropReplyOfCrashed(final Link l, final long deadlineNs)
     {
         if (!injector.isCrashed(l.receiver))

@@ -85,6 +85,27 @@ class FaultInjectorTest
         assertEquals(1, injector.failedCalls());
     }
 
+    /** Issue 14: an ErrorReply sent by a component that crashed before it arrived still reached its caller. */
+    @Test
+    void anErrorReplyOfAReceiverThatCrashedMeanwhileIsLostToo()
+    {
+        final FaultInjector injector = new FaultInjector(FaultSchedule.none(), clock).start();
+        final var server = injector.transportFor("server", shared).serve(ANY, "server",
+            (final DirectBuffer buffer, final int offset, final int length, final Responder responder) ->
+            {
+                handled.incrementAndGet();
+                injector.crashNow("server");
+                responder.error(Errnos.ENOENT, "answered by a component that has crashed");
+            });
+        try (Client client = injector.transportFor("client", shared).connect(server.endpoint()))
+        {
+            final FabricException ex = assertThrows(FabricException.class, () -> lost(client, 1));
+            assertFalse(ex instanceof org.legoemu.fabric.RemoteErrorException, "the dead server's ErrorReply: " + ex);
+            assertEquals(Errnos.ETIMEDOUT, ex.errno());
+        }
+        assertEquals(1, handled.get());
+    }
+
     @Test
     void partitionFromOnePeerLeavesTheOthers()
     {

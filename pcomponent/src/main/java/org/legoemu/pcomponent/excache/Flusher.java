@@ -116,14 +116,18 @@ final class Flusher implements AutoCloseable
         }
         else
         {
-            LOG.warn("write-back of line 0x{} failed: {}", Long.toHexString(vaddr), failure.toString());
             victims.clear(entry);
             if (owner.failedWriteBack == null)
             {
+                LOG.warn("write-back of line 0x{} failed: {}", Long.toHexString(vaddr), failure.getMessage());
                 owner.failedWriteBack = failure instanceof WriteBackException
                     ? (WriteBackException)failure
                     : new WriteBackException("write-back of line 0x" + Long.toHexString(vaddr) + " failed: "
                         + failure.getMessage(), failure);
+            }
+            else
+            {
+                LOG.debug("write-back of line 0x{} failed: {}", Long.toHexString(vaddr), failure.getMessage());
             }
         }
         table.changed.signalAll();

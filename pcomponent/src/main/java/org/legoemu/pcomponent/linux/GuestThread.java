@@ -103,7 +103,14 @@ public final class GuestThread implements Runnable
         }
         catch (final WriteBackException ex)
         {
-            group.kill(Signal.SIGBUS, ex.getMessage());
+            if (ex.outOfMemory())
+            {
+                group.kill(Signal.SIGKILL, WriteBackException.outOfMemoryReason(ex.getMessage()));
+            }
+            else
+            {
+                group.kill(Signal.SIGBUS, ex.getMessage());
+            }
         }
         catch (final RuntimeException | Error ex)
         {

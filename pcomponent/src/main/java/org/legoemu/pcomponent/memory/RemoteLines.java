@@ -181,6 +181,10 @@ public final class RemoteLines
         {
             return GuestFault.segv(vaddr, ex.errno() == Errno.EFAULT ? "no mapping" : "access not permitted");
         }
+        if (ex instanceof RemoteErrorException && ex.errno() == Errno.ENOMEM)
+        {
+            return new GuestFault(Signal.SIGKILL, vaddr, -1, 0, WriteBackException.outOfMemoryReason(ex.getMessage()));
+        }
         if (ex instanceof RemoteErrorException)
         {
             return new GuestFault(Signal.SIGBUS, vaddr, -1, 0, "memory component: " + ex.getMessage());
