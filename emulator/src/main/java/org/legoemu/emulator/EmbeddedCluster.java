@@ -257,9 +257,9 @@ public final class EmbeddedCluster implements AutoCloseable
      * How long a guest's file operation retries an unreachable sComponent: ten call timeouts, at most the
      * pComponent's default (30 s); 2 s with the chaos harness's 200 ms timeout.
      */
-    public static long storageRetryWindowNs(final long timeoutNs)
+    public static long retryWindowNs(final long timeoutNs)
     {
-        return Math.min(ProcessorContext.DEFAULT_STORAGE_RETRY_WINDOW_NS, 10 * timeoutNs);
+        return Math.min(ProcessorContext.DEFAULT_RETRY_WINDOW_NS, 10 * timeoutNs);
     }
 
     private Endpoint any()
@@ -295,7 +295,7 @@ public final class EmbeddedCluster implements AutoCloseable
                 .excacheBytes(config.excacheBytes()).excacheWays(config.excacheWays())
                 .excachePolicy(config.excachePolicy()).excacheVictims(config.excacheVictims())
                 .excachePiggyback(config.excachePiggyback()).excacheZeroFill(config.excacheZeroFill())
-                .timeoutNs(timeoutNs).storageRetryWindowNs(storageRetryWindowNs(timeoutNs))).start();
+                .timeoutNs(timeoutNs).retryWindowNs(retryWindowNs(timeoutNs))).start();
             started.add(processor);
             processors.add(processor);
         }

@@ -219,6 +219,35 @@ class GlobalManagerTest
         assertEquals(ComponentState.DEAD, proxy.lookupComponent(silent).state());
     }
 
+    /**
+     * Issue 14 (found by lego chaos with the strict harness): a lost P2G_VREGION_LOOKUP or P2G_PROCESS_LOOKUP killed
+     * the guest (SIGBUS) or failed its launch. The pComponent's GMM proxy retries these queries after a timeout.
+     */
+    @Test
+    void idempotentQueriesAreRetriedOverALossyLink()
+    {
+        start(GmmContext.DEFAULT_HEARTBEAT_INTERVAL_NS);
+        final GmmProxy direct = new GmmProxy(transport.connect(gmm.endpoint()), TIMEOUT_NS);
+        direct.register(ComponentKind.PCOMPONENT, 1 << 20, Endpoint.parse("inproc:11"));
+        direct.register(ComponentKind.MCOMPONENT, 1L << 32, Endpoint.parse("inproc:12"));
+        final Placement placement = direct.placeProcess();
+        direct.vregionAlloc(placement.pid(), placement.homeMComponentId(), 3);
+
+        final org.legoemu.fabric.faults.FaultInjector faults = new org.legoemu.fabric.faults.FaultInjector(
+            new org.legoemu.fabric.faults.FaultSchedule(11, List.of(new org.legoemu.fabric.faults.Fault(
+                org.legoemu.fabric.faults.FaultKind.DROP, 0, Long.MAX_VALUE, "pcomponent-1", "*", 0.4, 0)))).start();
+        final long shortTimeoutNs = TimeUnit.MILLISECONDS.toNanos(20);
+        final GmmProxy lossy = new GmmProxy(faults.transportFor("pcomponent-1", transport).connect(gmm.endpoint()),
+            shortTimeoutNs).retryWindowNs(TimeUnit.SECONDS.toNanos(10));
+        for (int i = 0; i < 40; i++)
+        {
+            assertEquals(placement.homeMComponentId(), lossy.vregionLookup(placement.pid(), 3).ownerId());
+            assertEquals(placement.pid(), lossy.processLookup(placement.pid()).pid());
+        }
+        assertTrue(faults.timedOutCalls() > 5, "the link really lost messages: " + faults.timedOutCalls());
+        faults.endRun();
+    }
+
     @Test
     void processesOfADeadPComponentAreFreedOnTheirHomeAndRemoved() throws InterruptedException
     {
@@ -240,6 +269,14 @@ class GlobalManagerTest
         assertEquals(m, placement.homeMComponentId());
 
         for (int i = 0; i < GmmContext.DEFAULT_MISSED_HEARTBEATS; i++)
+        {
+            clock.advanceNs(intervalNs);
+            proxy.heartbeat(m, 0);
+        }
+        gmm.checkLiveness();
+        assertEquals(ComponentState.SUSPECT, gmm.component(p).state(), "a pComponent keeps its longer lease");
+        for (long silentNs = GmmContext.DEFAULT_MISSED_HEARTBEATS * intervalNs;
+             silentNs < GmmContext.DEFAULT_PCOMPONENT_LEASE_NS; silentNs += intervalNs)
         {
             clock.advanceNs(intervalNs);
             proxy.heartbeat(m, 0);

@@ -68,7 +68,8 @@ public final class MemoryMonitor implements AutoCloseable
         {
             final RegionStores stores = new RegionStores(pool);
             gmmClient = ctx.transport().connect(ctx.gmmEndpoint());
-            final GmmProxy dispatchGmm = new GmmProxy(gmmClient, ctx.timeoutNs());
+            final GmmProxy dispatchGmm = new GmmProxy(gmmClient, ctx.timeoutNs())
+                .retryWindowNs(10 * ctx.timeoutNs());
             remoteOwners = new ProxyRemoteOwners(ctx.transport(), ctx.timeoutNs());
             images = new StorageImageSource(dispatchGmm, ctx.transport(), ctx.timeoutNs());
             final ReentrantLock stateLock = new ReentrantLock();

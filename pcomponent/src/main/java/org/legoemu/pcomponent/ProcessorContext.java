@@ -21,10 +21,11 @@ public final class ProcessorContext
     /** Default associativity: 8 ways. */
     public static final int DEFAULT_EXCACHE_WAYS = 8;
     /**
-     * Default time a guest's file operation keeps retrying an unreachable sComponent before it fails with EIO:
-     * 30 s, long enough for a supervisor to restart a crashed sComponent (docs/reliability.md).
+     * Default time a guest's file operation keeps retrying an unreachable sComponent before it fails with EIO, and
+     * its GMM queries a GMM that does not answer: 30 s, long enough for a supervisor to restart a crashed sComponent
+     * (docs/reliability.md).
      */
-    public static final long DEFAULT_STORAGE_RETRY_WINDOW_NS = TimeUnit.SECONDS.toNanos(30);
+    public static final long DEFAULT_RETRY_WINDOW_NS = TimeUnit.SECONDS.toNanos(30);
 
     private Transport transport;
     private Endpoint listen;
@@ -37,7 +38,7 @@ public final class ProcessorContext
     private boolean excacheZeroFill = true;
     private long timeoutNs = TimeUnit.SECONDS.toNanos(10);
     private long clientLeaseNs = TimeUnit.SECONDS.toNanos(30);
-    private long storageRetryWindowNs = DEFAULT_STORAGE_RETRY_WINDOW_NS;
+    private long retryWindowNs = DEFAULT_RETRY_WINDOW_NS;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
     public ProcessorContext transport(final Transport transport)
@@ -152,17 +153,18 @@ public final class ProcessorContext
 
     /**
      * How long a guest's file operation retries an unreachable sComponent (timeouts, refused or lost connections)
-     * before it fails with EIO, ns; 0 for a single attempt. Default {@link #DEFAULT_STORAGE_RETRY_WINDOW_NS}.
+     * before it fails with EIO, and how long the GMM queries of its processes (process and vRegion lookups) are
+     * retried after timeouts, ns; 0 for a single attempt. Default {@link #DEFAULT_RETRY_WINDOW_NS}.
      */
-    public ProcessorContext storageRetryWindowNs(final long storageRetryWindowNs)
+    public ProcessorContext retryWindowNs(final long retryWindowNs)
     {
-        this.storageRetryWindowNs = storageRetryWindowNs;
+        this.retryWindowNs = retryWindowNs;
         return this;
     }
 
-    public long storageRetryWindowNs()
+    public long retryWindowNs()
     {
-        return storageRetryWindowNs;
+        return retryWindowNs;
     }
 
     /** The clock for timeouts and retry windows; default {@link SystemNanoClock}. */
@@ -250,7 +252,7 @@ public final class ProcessorContext
         {
             throw new IllegalStateException("pComponent: exec client lease must be positive");
         }
-        if (storageRetryWindowNs < 0)
+        if (retryWindowNs < 0)
         {
             throw new IllegalStateException("pComponent: storage retry window must not be negative");
         }

@@ -102,7 +102,8 @@ public final class ProcessorMonitor implements AutoCloseable
     public ProcessResult execute(final LaunchRequest request)
     {
         final long timeoutNs = ctx.timeoutNs();
-        final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs);
+        final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs)
+            .retryWindowNs(ctx.retryWindowNs());
         final Placement placement;
         try
         {
@@ -172,7 +173,7 @@ public final class ProcessorMonitor implements AutoCloseable
         {
             return new StorageProxy(
                 () -> ctx.transport().connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()),
-                ctx.timeoutNs(), ctx.storageRetryWindowNs(), ctx.nanoClock());
+                ctx.timeoutNs(), ctx.retryWindowNs(), ctx.nanoClock());
         }
         catch (final FabricException ex)
         {
@@ -335,7 +336,8 @@ public final class ProcessorMonitor implements AutoCloseable
         public LinuxProcess fork(final LinuxProcess parent)
         {
             final long timeoutNs = ctx.timeoutNs();
-            final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs);
+            final GmmProxy gmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), timeoutNs)
+            .retryWindowNs(ctx.retryWindowNs());
             final Placement placement;
             try
             {

@@ -9,6 +9,8 @@ import org.legoemu.fabric.Client;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Reply;
+import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.sbe.AckDecoder;
 import org.legoemu.fabric.sbe.C2G_PLACE_PROCESSEncoder;
 import org.legoemu.fabric.sbe.C2G_STATUSEncoder;
@@ -54,6 +56,7 @@ public final class GmmProxy
 
     private final Client client;
     private final long timeoutNs;
+    private volatile long retryWindowNs;
     private final ExpandableArrayBuffer request = new ExpandableArrayBuffer(256);
     private final Reply reply = new Reply();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -87,6 +90,19 @@ public final class GmmProxy
     {
         this.client = client;
         this.timeoutNs = timeoutNs;
+    }
+
+    /**
+     * Makes the idempotent queries (component, process and vRegion lookups, vRegion allocation, home standby,
+     * status) retry after a timeout for {@code windowNs} from their first attempt, so a lost message or a partition
+     * that heals does not fail them; 0 (the default) sends each once.
+     *
+     * @return this.
+     */
+    public GmmProxy retryWindowNs(final long windowNs)
+    {
+        this.retryWindowNs = windowNs;
+        return this;
     }
 
     /** The client this proxy calls through. */
@@ -221,7 +237,7 @@ public final class GmmProxy
     public synchronized Placement processLookup(final int pid)
     {
         processLookupEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid);
-        call(MessageHeaderEncoder.ENCODED_LENGTH + processLookupEncoder.encodedLength(),
+        callRetried(MessageHeaderEncoder.ENCODED_LENGTH + processLookupEncoder.encodedLength(),
             G2C_PLACEMENTDecoder.TEMPLATE_ID);
         return decodePlacement();
     }
@@ -264,7 +280,7 @@ public final class GmmProxy
             .pid(pid)
             .homeMComponentId(homeMComponentId)
             .vregion(vregion);
-        call(MessageHeaderEncoder.ENCODED_LENGTH + vregionAllocEncoder.encodedLength(),
+        callRetried(MessageHeaderEncoder.ENCODED_LENGTH + vregionAllocEncoder.encodedLength(),
             G2X_VREGION_OWNERDecoder.TEMPLATE_ID);
         return decodeOwner();
     }
@@ -293,7 +309,7 @@ public final class GmmProxy
     public synchronized int homeStandby(final int pid, final int homeMComponentId)
     {
         homeStandbyEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).homeMComponentId(homeMComponentId);
-        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + homeStandbyEncoder.encodedLength());
+        callForAckRetried(MessageHeaderEncoder.ENCODED_LENGTH + homeStandbyEncoder.encodedLength());
         return (int)ackDecoder.value();
     }
 
@@ -305,7 +321,7 @@ public final class GmmProxy
     public synchronized VRegionOwner vregionLookup(final int pid, final int vregion)
     {
         vregionLookupEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).vregion(vregion);
-        call(MessageHeaderEncoder.ENCODED_LENGTH + vregionLookupEncoder.encodedLength(),
+        callRetried(MessageHeaderEncoder.ENCODED_LENGTH + vregionLookupEncoder.encodedLength(),
             G2X_VREGION_OWNERDecoder.TEMPLATE_ID);
         return decodeOwner();
     }
@@ -358,7 +374,7 @@ public final class GmmProxy
     public synchronized ClusterStatus status()
     {
         statusEncoder.wrapAndApplyHeader(request, 0, headerEncoder).flags(0);
-        call(MessageHeaderEncoder.ENCODED_LENGTH + statusEncoder.encodedLength(), G2C_STATUSDecoder.TEMPLATE_ID);
+        callRetried(MessageHeaderEncoder.ENCODED_LENGTH + statusEncoder.encodedLength(), G2C_STATUSDecoder.TEMPLATE_ID);
         final G2C_STATUSDecoder d = statusDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
         final long uptimeNs = d.uptimeNs();
         final List<ComponentStatus> components = new ArrayList<>();
@@ -384,7 +400,7 @@ public final class GmmProxy
     private ComponentAddress lookup(final int componentId, final ComponentKind kind)
     {
         lookupEncoder.wrapAndApplyHeader(request, 0, headerEncoder).componentId(componentId).kind(kind);
-        call(MessageHeaderEncoder.ENCODED_LENGTH + lookupEncoder.encodedLength(), G2X_COMPONENTDecoder.TEMPLATE_ID);
+        callRetried(MessageHeaderEncoder.ENCODED_LENGTH + lookupEncoder.encodedLength(), G2X_COMPONENTDecoder.TEMPLATE_ID);
         final G2X_COMPONENTDecoder d = componentDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
         final int id = d.componentId();
         final ComponentKind foundKind = d.kind();
@@ -414,5 +430,37 @@ public final class GmmProxy
     private void call(final int length, final int expectedTemplateId)
     {
         ProxyCalls.call(client, request, length, reply, timeoutNs, "GMM", expectedTemplateId);
+    }
+
+    private void callForAckRetried(final int length)
+    {
+        callRetried(length, AckDecoder.TEMPLATE_ID);
+        ackDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+    }
+
+    /**
+     * A query that asking twice answers the same (X2G_LOOKUP_COMPONENT, P2G_PROCESS_LOOKUP, P2G_VREGION_LOOKUP,
+     * M2G_VREGION_ALLOC, which assigns once, M2G_HOME_STANDBY, C2G_STATUS): sent again after a timeout (a lost
+     * request or reply, a partition that heals) until {@link #retryWindowNs} has passed since the first attempt.
+     */
+    private void callRetried(final int length, final int expectedTemplateId)
+    {
+        final long firstNs = System.nanoTime();
+        while (true)
+        {
+            try
+            {
+                call(length, expectedTemplateId);
+                return;
+            }
+            catch (final FabricException ex)
+            {
+                if (ex instanceof RemoteErrorException || ex.errno() != Errnos.ETIMEDOUT ||
+                    System.nanoTime() - firstNs >= retryWindowNs)
+                {
+                    throw ex;
+                }
+            }
+        }
     }
 }
