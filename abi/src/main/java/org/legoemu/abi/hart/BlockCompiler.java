@@ -47,6 +47,8 @@ final class BlockCompiler
     private static final int L_FAULT_PC = 4;
     private static final int L_RETIRED = 6;
     private static final int L_TEMP = 7;
+    /** Instructions retired by earlier passes through the block's loops, minus the skipped ones. */
+    private static final int L_BASE = 9;
 
     private static final ConcurrentHashMap<Key, CompiledBlock> CACHE = new ConcurrentHashMap<>();
     private static final AtomicLong COMPILED = new AtomicLong();
@@ -197,13 +199,23 @@ final class BlockCompiler
         mv.visitVarInsn(Opcodes.LSTORE, L_FAULT_PC);
         pushInt(mv, 0);
         mv.visitVarInsn(Opcodes.ISTORE, L_RETIRED);
+        pushInt(mv, 0);
+        mv.visitVarInsn(Opcodes.ISTORE, L_BASE);
         mv.visitLabel(tryStart);
-        final Emitter e = new Emitter(mv);
+        final long[] pcs = new long[count];
         long pc = entryPc;
+        for (int i = 0; i < count; i++)
+        {
+            pcs[i] = pc;
+            pc += Op.length((int)instructions[i]);
+        }
+        final Emitter e = new Emitter(mv, pcs, count);
+        pc = entryPc;
         boolean ended = false;
         for (int i = 0; i < count && !ended; i++)
         {
             final long decoded = instructions[i];
+            mv.visitLabel(e.labels[i]);
             ended = e.instruction((int)decoded, (int)(decoded >> 32), pc, i);
             pc += Op.length((int)decoded);
         }
@@ -215,7 +227,9 @@ final class BlockCompiler
         mv.visitLabel(handler);
         mv.visitVarInsn(Opcodes.ALOAD, L_HART);
         mv.visitVarInsn(Opcodes.LLOAD, L_FAULT_PC);
+        mv.visitVarInsn(Opcodes.ILOAD, L_BASE);
         mv.visitVarInsn(Opcodes.ILOAD, L_RETIRED);
+        mv.visitInsn(Opcodes.IADD);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, HART, "blockFault", "(L" + HART + ";JI)V", false);
         mv.visitInsn(Opcodes.ATHROW);
         mv.visitMaxs(0, 0);
@@ -260,10 +274,76 @@ final class BlockCompiler
     private static final class Emitter
     {
         private final MethodVisitor mv;
+        /** The pc of each instruction of the block. */
+        private final long[] pcs;
+        private final int count;
+        /** The start of each instruction's bytecode, the target of jumps inside the block. */
+        final Label[] labels;
 
-        Emitter(final MethodVisitor mv)
+        Emitter(final MethodVisitor mv, final long[] pcs, final int count)
         {
             this.mv = mv;
+            this.pcs = pcs;
+            this.count = count;
+            this.labels = new Label[count];
+            for (int i = 0; i < count; i++)
+            {
+                labels[i] = new Label();
+            }
+        }
+
+        /** The index of the block's instruction at {@code pc}, or -1 if none starts there. */
+        private int indexOf(final long pc)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (pcs[i] == pc)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /**
+         * Jumps to {@code target} after {@code retired} instructions of this pass: inside the block when an
+         * instruction of it starts there (a backward jump only while {@link Hart#mayLoop} allows another pass),
+         * else leaves the block. Instruction t's constants count t instructions before it, so the base moves by
+         * {@code retired - t} and every exit and fault still reports the exact count.
+         */
+        private void jump(final int retired, final long target)
+        {
+            final int t = indexOf(target);
+            if (t < 0)
+            {
+                exit(retired, target);
+                return;
+            }
+            mv.visitVarInsn(Opcodes.ILOAD, L_BASE);
+            pushInt(mv, retired - t);
+            mv.visitInsn(Opcodes.IADD);
+            if (t < retired)
+            {
+                final Label leave = new Label();
+                mv.visitInsn(Opcodes.DUP);
+                mv.visitVarInsn(Opcodes.ISTORE, L_TEMP);
+                mv.visitVarInsn(Opcodes.ALOAD, L_HART);
+                mv.visitVarInsn(Opcodes.ILOAD, L_TEMP);
+                pushInt(mv, count);
+                mv.visitInsn(Opcodes.IADD);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, HART, "mayLoop", "(L" + HART + ";I)Z", false);
+                mv.visitJumpInsn(Opcodes.IFEQ, leave);
+                mv.visitVarInsn(Opcodes.ISTORE, L_BASE);
+                mv.visitJumpInsn(Opcodes.GOTO, labels[t]);
+                mv.visitLabel(leave);
+                mv.visitInsn(Opcodes.POP);
+                exit(retired, target);
+            }
+            else
+            {
+                mv.visitVarInsn(Opcodes.ISTORE, L_BASE);
+                mv.visitJumpInsn(Opcodes.GOTO, labels[t]);
+            }
         }
 
         /** Pushes x[r] (0 for x0). */
@@ -318,7 +398,9 @@ final class BlockCompiler
         private void setRetired(final int retired)
         {
             mv.visitVarInsn(Opcodes.ALOAD, L_HART);
+            mv.visitVarInsn(Opcodes.ILOAD, L_BASE);
             pushInt(mv, retired);
+            mv.visitInsn(Opcodes.IADD);
             mv.visitFieldInsn(Opcodes.PUTFIELD, HART, "blockRetired", "I");
         }
 
@@ -465,7 +547,7 @@ final class BlockCompiler
             }
             final Label notTaken = new Label();
             mv.visitJumpInsn(skipIfOpcode, notTaken);
-            exit(retired, target);
+            jump(retired, target);
             mv.visitLabel(notTaken);
         }
 
@@ -516,7 +598,7 @@ final class BlockCompiler
                         pushLong(mv, pc + length);
                         storeX();
                     }
-                    exit(retired, pc + imm);
+                    jump(retired, pc + imm);
                     return true;
                 case Op.JALR:
                     x(rs1);

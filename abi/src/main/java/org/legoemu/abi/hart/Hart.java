@@ -129,6 +129,10 @@ public final class Hart extends HartState
     private boolean jit = JIT_DEFAULT;
     /** Set by a compiled block to the instructions it retired. */
     int blockRetired;
+    /** Instructions the running compiled block may retire in all, its loops included ({@link #mayLoop}). */
+    private int blockBudget;
+    /** The decoded page of the running compiled block. */
+    private DecodedPage blockPage;
     private long blockFaultPc;
     private int blockFaultRetired;
     private long instret;
@@ -441,6 +445,8 @@ public final class Hart extends HartState
                             if (max - n >= block.maxInstructions)
                             {
                                 inBlock = true;
+                                blockBudget = (int)Math.min(max - n, Integer.MAX_VALUE >> 1);
+                                blockPage = page;
                                 pc = block.run(this, x, f);
                                 inBlock = false;
                                 n += blockRetired;
@@ -751,6 +757,18 @@ public final class Hart extends HartState
                 }
             }
         }
+    }
+
+    /**
+     * Called by a compiled block at a jump back to one of its own instructions (a loop kept inside the block): the
+     * block may go round again if {@code retiredBound}, the most it can have retired at its next exit, fits the
+     * budget the dispatch loop gave it, its page was not shot down, and no thread waits for a safepoint (the same
+     * rule as a jump in the dispatch loop, so shootdowns, fence.i and instruction budgets stay exact).
+     */
+    static boolean mayLoop(final Hart hart, final int retiredBound)
+    {
+        return retiredBound <= hart.blockBudget && hart.blockPage.valid &&
+            (int)SHOOTDOWN_REQUESTS.getVolatile(hart) == 0;
     }
 
     /**

@@ -20,8 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The block compiler must give exactly the interpreter's results: random loops of integer, M-extension, load and
- * store instructions (with forward conditional branches inside, so blocks have side exits) run hot enough to be
- * compiled on one hart and interpreted only on another; registers, memory, instret and any fault must match.
+ * store instructions (with forward conditional branches inside, so blocks have side exits and jumps inside the
+ * block, and an optional inner loop whose back edge stays inside the compiled block) run hot enough to be compiled
+ * on one hart and interpreted only on another, in random instruction budgets per {@code run} (so loops inside
+ * blocks stop at the budget); registers, memory, instret, pc and any fault must match.
  */
 class BlockCompilerPropertyTest
 {
@@ -30,11 +32,12 @@ class BlockCompilerPropertyTest
     private static final int DATA_BYTES = 0x2000;
     private static final int BASE = 30;    // holds DATA + 0x800, never written by the generated code
     private static final int COUNTER = 31; // loop counter
+    private static final int INNER = 29;   // inner loop counter, never written by the generated instructions
 
     @Provide
     Arbitrary<Integer> instruction()
     {
-        final Arbitrary<Integer> rd = Arbitraries.integers().between(0, 29);
+        final Arbitrary<Integer> rd = Arbitraries.integers().between(0, 28);
         final Arbitrary<Integer> rs = Arbitraries.integers().between(0, 31);
         final Arbitrary<Integer> imm12 = Arbitraries.integers().between(-2048, 2047);
         final Arbitrary<Integer> shamt = Arbitraries.integers().between(0, 63);
@@ -91,9 +94,10 @@ class BlockCompilerPropertyTest
             {
                 return Asm.store(Math.floorMod(sh, 4), s2, BASE, off);
             }
-            // forward branch over the next instruction (a side exit of the block)
+            // forward branch over the next instruction (a side exit of the block); operands from x0..x3 only, so
+            // equal operands (the boundary of every condition) are common
             final int funct3 = new int[] {0, 1, 4, 5, 6, 7}[Math.floorMod(sh, 6)];
-            return Asm.b(8, s2, s1, funct3);
+            return Asm.b(8, s2 & 3, s1 & 3, funct3);
         });
     }
 
@@ -106,7 +110,37 @@ class BlockCompilerPropertyTest
         long pc;
     }
 
+    /**
+     * The body with an inner loop from instruction {@code from} to {@code to} (indices into body, none if
+     * {@code from < 0}) repeated {@code trips} times: {@code nop; li INNER, trips} before it, {@code nop;
+     * addi INNER, INNER, -1; bnez INNER, <from>} after it (the nops absorb a preceding skip-next branch, so the
+     * loop always ends).
+     */
+    private static List<Integer> withInnerLoop(final List<Integer> body, final int from, final int to,
+        final int trips)
+    {
+        if (from < 0)
+        {
+            return body;
+        }
+        final List<Integer> code = new java.util.ArrayList<>(body.subList(0, from));
+        code.add(Asm.addi(0, 0, 0));
+        code.add(Asm.addi(INNER, 0, trips));
+        final int head = code.size();
+        code.addAll(body.subList(from, to + 1));
+        code.add(Asm.addi(0, 0, 0));
+        code.add(Asm.addi(INNER, INNER, -1));
+        code.add(Asm.b((head - code.size()) * 4, 0, INNER, 1)); // bnez INNER, head
+        code.addAll(body.subList(to + 1, body.size()));
+        return code;
+    }
+
     private static Outcome run(final List<Integer> body, final long[] seeds, final boolean jit)
+    {
+        return run(body, seeds, jit, 1_000);
+    }
+
+    private static Outcome run(final List<Integer> body, final long[] seeds, final boolean jit, final int budget)
     {
         final FlatGuestMemory memory = new FlatGuestMemory();
         memory.map(CODE, 0x1000, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_EXEC);
@@ -126,7 +160,7 @@ class BlockCompilerPropertyTest
         memory.writeInt(at, Asm.ECALL);
         final Hart hart = new Hart(memory, s -> SyscallHandler.EXIT);
         hart.jit(jit);
-        System.arraycopy(seeds, 0, hart.x, 1, 29);
+        System.arraycopy(seeds, 0, hart.x, 1, 28);
         hart.x[BASE] = DATA + 0x800;
         hart.x[COUNTER] = 200;
         hart.pc = CODE;
@@ -135,7 +169,7 @@ class BlockCompilerPropertyTest
         {
             while (!hart.exited())
             {
-                hart.run(1_000);
+                hart.run(budget);
             }
         }
         catch (final GuestFault fault)
@@ -157,6 +191,27 @@ class BlockCompilerPropertyTest
         final long[] seeds = seedList.stream().mapToLong(Long::longValue).toArray();
         final Outcome interpreted = run(body, seeds, false);
         final Outcome compiled = run(body, seeds, true);
+        assertEquals(interpreted.fault, compiled.fault, "fault");
+        assertEquals(interpreted.pc, compiled.pc, "pc");
+        assertEquals(interpreted.instret, compiled.instret, "instret");
+        assertArrayEquals(interpreted.x, compiled.x, "registers");
+        assertArrayEquals(interpreted.data, compiled.data, "memory");
+    }
+
+    @Property(tries = 150)
+    void loopsInsideCompiledBlocksComputeWhatTheInterpreterComputes(
+        @ForAll @Size(min = 3, max = 40) final List<@net.jqwik.api.From("instruction") Integer> body,
+        @ForAll @Size(value = 29) final List<Long> seedList,
+        @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 1_000_000) final int loopPick,
+        @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 9) final int trips,
+        @ForAll @net.jqwik.api.constraints.IntRange(min = 50, max = 3_000) final int budget)
+    {
+        final long[] seeds = seedList.stream().mapToLong(Long::longValue).toArray();
+        final int from = loopPick % body.size();
+        final int to = from + (loopPick / body.size()) % (body.size() - from);
+        final List<Integer> code = withInnerLoop(body, from, to, trips);
+        final Outcome interpreted = run(code, seeds, false, budget);
+        final Outcome compiled = run(code, seeds, true, budget);
         assertEquals(interpreted.fault, compiled.fault, "fault");
         assertEquals(interpreted.pc, compiled.pc, "pc");
         assertEquals(interpreted.instret, compiled.instret, "instret");

@@ -74,6 +74,20 @@ public final class CpuBenchCommand implements Callable<Integer>
             + "or tcp.")
     String transport;
 
+    @CommandLine.Option(names = "--suite",
+        description = "Measure the bundled suite (coremix, interp, hashtab, fpkernel) instead of cpubench: each at "
+            + "about 5 G instructions in this JVM (steady) and 0.3 G as a whole lego run process against the whole "
+            + "qemu process (short), with each guest's ratio and the geometric means.")
+    boolean suite;
+
+    @CommandLine.Option(names = "--length", paramLabel = "L", defaultValue = "both",
+        description = "With --suite: steady, short or both (default ${DEFAULT-VALUE}).")
+    String length;
+
+    @CommandLine.Option(names = "--scale", paramLabel = "F", defaultValue = "1",
+        description = "With --suite: multiply every guest's instruction count by F (default ${DEFAULT-VALUE}).")
+    double scale;
+
     @CommandLine.Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
 
@@ -117,9 +131,19 @@ public final class CpuBenchCommand implements Callable<Integer>
                 + "qemu-user) to have a baseline");
             return ExitCodes.NOT_FOUND;
         }
+        final CpuSuite.Length suiteLength = CpuSuite.Length.parse(length);
+        if (suiteLength == null || !(scale > 0))
+        {
+            err.println("lego bench cpu: --length must be steady, short or both, and --scale above 0");
+            return ExitCodes.USAGE;
+        }
         final Path dir = Files.createTempDirectory("lego-bench-cpu");
         try
         {
+            if (suite)
+            {
+                return new CpuSuite(dir, excache, transport, repeat, scale, out, err).run(suiteLength, json) ? 0 : 1;
+            }
             final Path binary = dir.resolve(guest == null ? BUNDLED_GUEST : guest.getFileName().toString());
             if (guest == null)
             {

@@ -57,6 +57,17 @@ final class QemuReference
         command.add(QEMU);
         command.add(guest.toString());
         command.addAll(args);
+        return runProcess(dir, command);
+    }
+
+    /**
+     * Runs {@code command} in {@code dir}, stdin empty, stderr discarded, and measures the whole process's wall
+     * time (start to exit).
+     *
+     * @throws IOException if the process cannot be started or is interrupted.
+     */
+    static Run runProcess(final Path dir, final List<String> command) throws IOException
+    {
         final long startNs = System.nanoTime();
         final Process p = new ProcessBuilder(command).directory(dir.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -76,7 +87,7 @@ final class QemuReference
         {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while qemu ran", ex);
+            throw new IOException("interrupted while " + command.get(0) + " ran", ex);
         }
     }
 }

@@ -40,6 +40,33 @@ class CpuBenchCommandTest
     }
 
     @Test
+    void measuresTheSuiteInBothLengthsAgainstQemu() throws Exception
+    {
+        Assumptions.assumeTrue(QemuReference.available(), "qemu-riscv64 is not installed");
+        final Path json = dir.resolve("suite.json");
+        final int status = lego("bench", "cpu", "--suite", "--scale", "0.002", "--repeat", "1", "--excache", "8MiB",
+            "--json", json.toString());
+        assertEquals(0, status, () -> cli.out() + System.lineSeparator() + cli.err());
+        for (final String guest : new String[] {"coremix", "interp", "hashtab", "fpkernel"})
+        {
+            assertTrue(cli.out().matches("(?s).*\\n" + guest + " +steady .*identical\\n.*"), cli::out);
+            assertTrue(cli.out().matches("(?s).*\\n" + guest + " +short .*identical\\n.*"), cli::out);
+        }
+        assertTrue(cli.out().contains("geometric mean, steady"), cli::out);
+        assertTrue(cli.out().contains("geometric mean, short"), cli::out);
+        final String figures = Files.readString(json);
+        assertTrue(figures.contains("\"outputIdentical\" : true"), figures);
+        assertTrue(figures.contains("\"shortGeometricMeanRatio\""), figures);
+    }
+
+    @Test
+    void rejectsAnUnknownSuiteLength()
+    {
+        assertEquals(2, lego("bench", "cpu", "--suite", "--length", "medium"));
+        assertTrue(cli.err().contains("--length must be steady, short or both"), cli::err);
+    }
+
+    @Test
     void rejectsNonsenseCounts()
     {
         assertEquals(2, lego("bench", "cpu", "--repeat", "0"));
