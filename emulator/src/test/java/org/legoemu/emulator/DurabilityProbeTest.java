@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ChaosSettings(timeoutMs = 200)
 class DurabilityProbeTest
 {
-    private static final List<String> SORT = List.of("./sort", "20000");
+    private static final List<String> SORT = List.of("./sort", "200000");
     private static final Fault CRASH_FIRST =
         new Fault(FaultKind.CRASH, 50_000_000L, Long.MAX_VALUE, "mcomponent-1", Fault.ANY, 1, 0);
     private static final Fault CRASH_SECOND =

@@ -125,17 +125,17 @@ public final class CpuBenchCommand implements Callable<Integer>
             err.println("lego bench cpu: --repeat and --rounds must be at least 1");
             return ExitCodes.USAGE;
         }
-        if (!QemuReference.available())
-        {
-            err.println("lego bench cpu: " + QemuReference.QEMU + " not found; install it (Debian: apt-get install "
-                + "qemu-user) to have a baseline");
-            return ExitCodes.NOT_FOUND;
-        }
         final CpuSuite.Length suiteLength = CpuSuite.Length.parse(length);
         if (suiteLength == null || !(scale > 0))
         {
             err.println("lego bench cpu: --length must be steady, short or both, and --scale above 0");
             return ExitCodes.USAGE;
+        }
+        if (!QemuReference.available())
+        {
+            err.println("lego bench cpu: " + QemuReference.QEMU + " not found; install it (Debian: apt-get install "
+                + "qemu-user) to have a baseline");
+            return ExitCodes.NOT_FOUND;
         }
         final Path dir = Files.createTempDirectory("lego-bench-cpu");
         try
