@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,7 +38,7 @@ class ModeledTimeTest
     @BeforeAll
     static void copyGuests() throws Exception
     {
-        for (final String guest : List.of("wordcount", "pchase"))
+        for (final String guest : List.of("wordcount", "pchase", "joinlate"))
         {
             Files.copy(GuestBinaries.BIN.resolve(guest), root.resolve(guest));
         }
@@ -129,5 +131,45 @@ class ModeledTimeTest
             final long perStepNs = number(printed, "thread " + thread + " ns_per_step ([0-9.]+)");
             assertEquals(9_000, perStepNs, 900, "LegoOS: 9.0 us per 4 KiB miss with 2 threads; " + printed);
         }
+    }
+
+    /**
+     * A join that finds the thread already gone (glibc reads the cleared tid word and makes no system call) still
+     * ends no earlier than that thread in modeled time. The chaser ends first in host time, since the reader's stdin
+     * opens only 300 ms after "chaser done" is out, and last in modeled time; qemu-riscv64 on the same binary is the
+     * reference. Fails without {@code ProcessorModel#threadExited} (main's clock stays at the reader's end: "NO").
+     */
+    @Test
+    void aJoinOfAThreadAlreadyGoneWaitsForItsModeledEnd() throws Exception
+    {
+        final byte[] input = "the reader's input\n".repeat(100).getBytes(StandardCharsets.UTF_8);
+        final List<String> args = List.of("1024", "4000");
+        final GuestBinaries.Outcome qemu = GuestBinaries.qemu(root, "./joinlate", args, input);
+        final GatedStdin stdin = new GatedStdin(input);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream()
+        {
+            private boolean gateOpening;
+
+            @Override
+            public synchronized void write(final byte[] b, final int off, final int len)
+            {
+                super.write(b, off, len);
+                if (toString(StandardCharsets.UTF_8).contains("chaser done") && !gateOpening)
+                {
+                    gateOpening = true; // once the chaser has surely exited too
+                    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(stdin.gate::countDown);
+                }
+            }
+        };
+        final Path json = Files.createTempFile(root, "stats", ".json");
+        final List<String> all = new ArrayList<>(List.of("run", "--storage-root", root.toString(), "--stats-json",
+            json.toString(), "--transport", "inproc", "--excache", "256KiB", "--guest-clock", "modeled", "--",
+            root.resolve("joinlate").toString()));
+        all.addAll(args);
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new Lego(new Console(stdin, out, new ByteArrayOutputStream(), false)));
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(0, cli.execute(all.toArray(new String[0])), err.toString());
+        assertEquals(new String(qemu.stdout(), StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
     }
 }

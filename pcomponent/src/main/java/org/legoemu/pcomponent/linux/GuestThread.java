@@ -1,10 +1,12 @@
 package org.legoemu.pcomponent.linux;
 
 import org.legoemu.abi.GuestFault;
+import org.legoemu.abi.GuestMemory;
 import org.legoemu.abi.GuestMemoryAccess;
 import org.legoemu.abi.Signal;
 import org.legoemu.abi.hart.Hart;
 import org.legoemu.pcomponent.excache.WriteBackException;
+import org.legoemu.pcomponent.memory.ProcessMemory;
 import org.legoemu.pcomponent.model.HartTimer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,7 +194,14 @@ public final class GuestThread implements Runnable
         }
         try
         {
-            GuestMemoryAccess.writeInt(group.process().memory(), address, 0);
+            final GuestMemory memory = group.process().memory();
+            group.process().clock().processor().threadExited(group.pid(), address, timer);
+            GuestMemoryAccess.writeInt(memory, address, 0);
+            if (memory instanceof ProcessMemory process)
+            {
+                // the other harts' next read of the word misses their TLB, so the model sees the join (above)
+                process.lines().shootdown(address >>> GuestMemory.PAGE_SHIFT);
+            }
             group.futexes().wake(address, 1, Futexes.MATCH_ANY);
         }
         catch (final GuestFault ignored)

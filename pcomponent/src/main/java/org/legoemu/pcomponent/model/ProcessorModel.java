@@ -1,5 +1,6 @@
 package org.legoemu.pcomponent.model;
 
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongHashSet;
 import org.legoemu.abi.GuestMemory;
 import org.legoemu.pcomponent.excache.ExCacheObserver;
@@ -48,6 +49,11 @@ public final class ProcessorModel implements ExCacheObserver
     private long nextOrder;
     private long flusherFreeNs;
     private long lastNs;
+    /** Modeled and local end times of exited threads, by the page of their clear_child_tid word (pid << 32 | vpn). */
+    private final Long2LongHashMap exitNs = new Long2LongHashMap(NONE);
+    private final Long2LongHashMap exitLocalNs = new Long2LongHashMap(NONE);
+    /** Whether {@link #exitNs} has an entry: read without the monitor on every lookup, so kept volatile. */
+    private volatile boolean exitsWatched;
 
     /**
      * @param name      the pComponent, for its port's name.
@@ -90,10 +96,50 @@ public final class ProcessorModel implements ExCacheObserver
         return timer == null ? lastNs : timer.nowNs();
     }
 
+    /**
+     * A thread of {@code pid} exited at its hart's modeled time and cleared its {@code clear_child_tid} word at
+     * {@code tidAddress} (CLONE_CHILD_CLEARTID, clone(2)). A joiner that finds the word already 0 makes no system call
+     * (glibc's {@code pthread_join}), so the model would not see that the join waits for this exit; instead, the next
+     * ExCache lookup of that page by a hart of {@code pid} (the caller shoots the page out of every hart's TLB after
+     * the clear) ends no earlier than this exit ({@link HartTimer#blockUntil}). A hart that touches the page for
+     * another reason is held to the exit too: a small over-serialisation (docs/modeled-time.md, "Joins").
+     */
+    public void threadExited(final int pid, final long tidAddress, final HartTimer exiting)
+    {
+        final long key = key(pid, tidAddress >>> GuestMemory.PAGE_SHIFT);
+        synchronized (fabric)
+        {
+            exitNs.put(key, Math.max(exitNs.get(key), exiting.nowNs()));
+            exitLocalNs.put(key, Math.max(exitLocalNs.get(key), exiting.localNowNs()));
+            exitsWatched = true;
+        }
+    }
+
+    /** Holds {@code timer} to the latest exit recorded on {@code pid}'s page {@code vpn}, if any (see above). */
+    private void joinExits(final HartTimer timer, final int pid, final long vpn)
+    {
+        if (!exitsWatched || timer == null)
+        {
+            return;
+        }
+        final long endNs;
+        final long endLocalNs;
+        synchronized (fabric)
+        {
+            endNs = exitNs.get(key(pid, vpn));
+            endLocalNs = exitLocalNs.get(key(pid, vpn));
+        }
+        if (endNs != NONE)
+        {
+            timer.blockUntil(endNs, endLocalNs);
+        }
+    }
+
     @Override
     public void onHit(final int pid, final long vpn, final int access)
     {
         final HartTimer timer = HartTimer.current();
+        joinExits(timer, pid, vpn);
         synchronized (fabric)
         {
             if (access == GuestMemory.ACCESS_WRITE)
@@ -113,6 +159,7 @@ public final class ProcessorModel implements ExCacheObserver
         final boolean zeroFilled)
     {
         final HartTimer timer = HartTimer.current();
+        joinExits(timer, pid, vpn);
         synchronized (fabric)
         {
             final long t = now(timer);
@@ -427,6 +474,12 @@ public final class ProcessorModel implements ExCacheObserver
     {
         synchronized (fabric)
         {
+            if (exitsWatched)
+            {
+                exitNs.keySet().removeIf(key -> (int)(key >>> 32) == pid);
+                exitLocalNs.keySet().removeIf(key -> (int)(key >>> 32) == pid);
+                exitsWatched = !exitNs.isEmpty();
+            }
             final LongHashSet.LongIterator it = dirty.iterator();
             while (it.hasNext())
             {

@@ -156,4 +156,30 @@ class ProcessorModelTest
         assertTrue(timer.bucketNs(TimeBucket.WRITE_BACKS) > 50 + flushNs - 100, "the second miss waited again");
         assertTrue(timer.nowNs() - before >= FETCH_NS);
     }
+
+    @Test
+    void aLookupOfAnExitedThreadsTidPageEndsNoEarlierThanTheExit()
+    {
+        final ProcessorModel model = model(8, true, 1);
+        final HartTimer exiting = hart(model, 1);
+        instret[1] = 50_000;
+        final long tidAddress = 0x7000_0123L;
+        model.threadExited(PID, tidAddress, exiting);
+
+        final HartTimer joiner = hart(model, 0);
+        joiner.bindToCurrentThread();
+        instret[0] = 1_000;
+        model.onHit(PID, 5, GuestMemory.ACCESS_READ);
+        assertEquals(1_000 + 10, joiner.nowNs(), "another page is not held to the exit");
+        model.onHit(PID + 1, tidAddress >>> GuestMemory.PAGE_SHIFT, GuestMemory.ACCESS_READ);
+        assertEquals(1_000 + 2 * 10, joiner.nowNs(), "nor is the same page of another process");
+        model.onHit(PID, tidAddress >>> GuestMemory.PAGE_SHIFT, GuestMemory.ACCESS_READ);
+        assertEquals(50_000 + 10, joiner.nowNs(), "the joiner reads the cleared tid word after the exit");
+        assertEquals(50_000 - 1_020, joiner.bucketNs(TimeBucket.BLOCKED));
+
+        model.onDetach(PID);
+        instret[0] = 60_000;
+        model.onHit(PID, tidAddress >>> GuestMemory.PAGE_SHIFT, GuestMemory.ACCESS_READ);
+        assertEquals(60_000 + (50_000 - 1_020) + 4 * 10, joiner.nowNs(), "the process's exits are forgotten at exit");
+    }
 }
