@@ -63,7 +63,10 @@ public final class ProcessorMonitor implements AutoCloseable
         this.cache.piggyback(ctx.excachePiggyback());
         this.cache.zeroFill(ctx.excacheZeroFill());
         this.model = new ProcessorModel(ctx.fabricModel(), "pcomponent", ctx.excacheVictims(), ctx.excachePiggyback());
-        this.cache.observer(model);
+        if (!model.profile().off())
+        {
+            this.cache.observer(model);
+        }
         this.load = new ProcessorLoad(cache);
     }
 

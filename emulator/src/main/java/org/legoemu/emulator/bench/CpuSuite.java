@@ -287,6 +287,12 @@ final class CpuSuite
 
     private void extract(final String name) throws IOException
     {
+        extract(dir, name);
+    }
+
+    /** Copies the guest {@code name} bundled in lego.jar (emulator/guests/bin) into {@code dir}, executable. */
+    static void extract(final Path dir, final String name) throws IOException
+    {
         final Path target = dir.resolve(name);
         try (InputStream in = CpuSuite.class.getResourceAsStream("/guests/" + name))
         {

@@ -32,7 +32,7 @@ public final class FabricModel
     private final ModeledServer storageService = new ModeledServer("scomponent service");
     private final Long2LongHashMap owners = new Long2LongHashMap(-1);
     private final Long2LongHashMap regionsTouched = new Long2LongHashMap(0);
-    private final HartPacer pacer = new HartPacer();
+    private final HartPacer pacer;
     private int mcomponents;
 
     /**
@@ -44,6 +44,7 @@ public final class FabricModel
     {
         this.profile = profile;
         this.replicated = replicated;
+        this.pacer = new HartPacer(!profile.off());
         mcomponents(mcomponents);
     }
 

@@ -58,6 +58,14 @@ public record FabricProfile(
     /** Kernel TCP over 10 Gbit/s Ethernet (docs/modeled-time.md). */
     public static final FabricProfile TCP_10G =
         new FabricProfile("tcp-10g", 417, 100, 400, 100, 10_000, 10_000, 5_000, 4_500, 4_300, 4_500, 10_000, 2_000);
+    /**
+     * No timing model at all: a pComponent with it does not observe its ExCache and does not pace its harts, so runs
+     * cost what they would without the model. Only {@code lego bench model} uses it, to measure the model's cost
+     * against it in the same run; it has no name a user can select, and its figures mean nothing.
+     */
+    public static final FabricProfile OFF =
+        new FabricProfile("off", 417, 100, 400, 100, 480, 40_000, 0, 4_500, 4_300, 4_500, 10_000, 2_000);
+
     /** Everything local: a miss costs one DRAM access, a write-back nothing (slowdown about 1). */
     public static final FabricProfile LOCAL =
         new FabricProfile("local", 417, 100, 100, 100, 0, 0, 0, 100, 0, 0, 10_000, 2_000);
@@ -108,6 +116,12 @@ public record FabricProfile(
      *
      * @throws IllegalArgumentException listing the known names when there is none.
      */
+    /** Whether this is {@link #OFF}: no timing model. */
+    public boolean off()
+    {
+        return this == OFF;
+    }
+
     public static FabricProfile named(final String name)
     {
         final FabricProfile p = NAMED.get(name);

@@ -21,9 +21,26 @@ public final class HartPacer
     public static final long QUANTUM_NS = 2_000;
 
     private volatile HartTimer[] running = new HartTimer[0];
+    private final boolean enabled;
+
+    /** A pacer that keeps harts together. */
+    public HartPacer()
+    {
+        this(true);
+    }
+
+    /** @param enabled false: a pacer that never holds a hart back (no timing model, {@link FabricProfile#OFF}). */
+    public HartPacer(final boolean enabled)
+    {
+        this.enabled = enabled;
+    }
 
     synchronized void register(final HartTimer timer)
     {
+        if (!enabled)
+        {
+            return;
+        }
         for (final HartTimer t : running)
         {
             if (t == timer)
