@@ -179,6 +179,13 @@ public final class MemoryMonitor implements AutoCloseable
         }
     }
 
+    /** The cluster's fabric profile name as the GMM told it at registration (empty from an older GMM). */
+    public String clusterFabricModel()
+    {
+        final ClusterMembership m = membership;
+        return m == null ? "" : m.fabricModel();
+    }
+
     /** The id the GMM assigned, or -1 before registration. */
     public int componentId()
     {

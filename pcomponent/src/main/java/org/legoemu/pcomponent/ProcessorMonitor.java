@@ -106,6 +106,18 @@ public final class ProcessorMonitor implements AutoCloseable
         return membership.componentId();
     }
 
+    /** The cluster's fabric profile name as the GMM told it at registration (empty from an older GMM). */
+    public String clusterFabricModel()
+    {
+        return membership.fabricModel();
+    }
+
+    /** The fabric profile this pComponent models with (the GMM's, unless it was given its own). */
+    public String fabricModel()
+    {
+        return model.profile().name();
+    }
+
     public Endpoint endpoint()
     {
         return server.endpoint();

@@ -1,9 +1,12 @@
 package org.legoemu.emulator.daemon;
 
+
 import org.legoemu.emulator.DurationConverter;
+import org.legoemu.emulator.ExitCodes;
 import org.legoemu.emulator.SizeConverter;
 import org.legoemu.mcomponent.MemoryContext;
 import org.legoemu.mcomponent.MemoryMonitor;
+import org.legoemu.pcomponent.model.FabricProfile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,14 +28,34 @@ public final class MComponentCommand extends DaemonCommand
             + "behind after two such answers in a row (default: ${DEFAULT-VALUE}).")
     long reconcileIntervalNs;
 
+    @Option(names = "--fabric-model", paramLabel = "NAME",
+        description = "The fabric profile this mComponent expects the cluster to model (lego gmm --fabric-model); "
+            + "it refuses to join a cluster that models another (default: any).")
+    String fabricModel;
+
     @Override
     public Integer call()
     {
+        if (fabricModel != null && !FabricProfile.NAMED.containsKey(fabricModel))
+        {
+            spec.commandLine().getErr().println("lego: unknown fabric model '" + fabricModel + "' (known: "
+                + String.join(", ", FabricProfile.NAMED.keySet()) + ")");
+            return ExitCodes.USAGE;
+        }
         return serve("mcomponent", (transport) ->
         {
             final MemoryMonitor memory = new MemoryMonitor(new MemoryContext()
                 .transport(transport).listen(options.listen).gmmEndpoint(options.gmm).memoryBytes(memoryBytes)
                 .reconcileIntervalNs(reconcileIntervalNs)).start();
+            try
+            {
+                ClusterModelRule.check("mcomponent", fabricModel, memory.clusterFabricModel());
+            }
+            catch (final IllegalStateException ex)
+            {
+                memory.close();
+                throw ex;
+            }
             return new Daemon.Started(memory, memory.endpoint(), memory.componentId());
         });
     }

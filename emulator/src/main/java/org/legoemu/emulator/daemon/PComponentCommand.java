@@ -53,6 +53,16 @@ public final class PComponentCommand extends DaemonCommand
                 .excachePolicy(excache.excachePolicy).excacheVictims(excache.excacheVictims)
                 .excachePiggyback(excache.piggyback()).excacheZeroFill(excache.zeroFill())
                 .clientLeaseNs((long)(clientLeaseSeconds * 1e9))).start();
+            try
+            {
+                ClusterModelRule.check("pcomponent", spec.commandLine().getParseResult()
+                    .hasMatchedOption("--fabric-model") ? model.fabricModel : null, processor.clusterFabricModel());
+            }
+            catch (final IllegalStateException ex)
+            {
+                processor.close();
+                throw ex;
+            }
             return new Daemon.Started(processor, processor.endpoint(), processor.componentId());
         });
     }

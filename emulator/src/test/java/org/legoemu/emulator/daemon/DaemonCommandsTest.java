@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -161,6 +162,41 @@ class DaemonCommandsTest
         storageCommand.daemon.stop();
         gmmCommand.daemon.stop();
         assertEquals(0, storage.exit.get());
+        assertEquals(0, gmm.exit.get());
+    }
+
+    @Test
+    void membersRefuseAClusterThatModelsAnotherFabricProfile() throws Exception
+    {
+        final GmmCommand gmmCommand = new GmmCommand();
+        final Running gmm = new Running(gmmCommand, "--listen", "127.0.0.1:0", "--secret-file", secretFile,
+            "--fabric-model", "cxl");
+        final String gmmAddress = gmm.address();
+
+        final Running wrongMemory = new Running(new MComponentCommand(), "--gmm", gmmAddress, "--memory", "1GiB",
+            "--secret-file", secretFile, "--fabric-model", "legoos-ib40");
+        assertEquals(70, wrongMemory.exit.get(30, TimeUnit.SECONDS), wrongMemory.out::toString);
+        assertTrue(wrongMemory.out.toString().contains("lego mcomponent: cannot start: this cluster models fabric "
+            + "profile cxl"), wrongMemory.out::toString);
+        final Running wrongProcessor = new Running(new PComponentCommand(), "--gmm", gmmAddress, "--secret-file",
+            secretFile, "--fabric-model", "ib-edr");
+        assertEquals(70, wrongProcessor.exit.get(30, TimeUnit.SECONDS), wrongProcessor.out::toString);
+        assertTrue(wrongProcessor.out.toString().contains("this pcomponent was started with --fabric-model ib-edr"),
+            wrongProcessor.out::toString);
+        final Running unknown = new Running(new MComponentCommand(), "--gmm", gmmAddress, "--secret-file", secretFile,
+            "--fabric-model", "myrinet");
+        assertEquals(2, unknown.exit.get(30, TimeUnit.SECONDS), unknown.out::toString);
+
+        final MComponentCommand memoryCommand = new MComponentCommand();
+        final Running memory = new Running(memoryCommand, "--gmm", gmmAddress, "--memory", "1GiB",
+            "--secret-file", secretFile, "--fabric-model", "cxl");
+        memory.address();
+        final JsonNode cluster = status(gmmAddress);
+        assertEquals("cxl", cluster.get("fabricModel").asText(), cluster.toString());
+        assertEquals(1, cluster.get("components").size(), "only the agreeing member joined: " + cluster);
+        memoryCommand.daemon.stop();
+        gmmCommand.daemon.stop();
+        assertEquals(0, memory.exit.get());
         assertEquals(0, gmm.exit.get());
     }
 
