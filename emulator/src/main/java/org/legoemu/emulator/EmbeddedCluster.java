@@ -1,6 +1,7 @@
 package org.legoemu.emulator;
 
 import org.agrona.IoUtil;
+import org.legoemu.abi.Signal;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Transport;
@@ -391,6 +392,15 @@ public final class EmbeddedCluster implements AutoCloseable
             throw new LaunchException(ex.errno(), "the GMM could not place the process: " + ex.getMessage());
         }
         return processor(placement.pcomponentId()).execute(new LaunchRequest(placement, path, argv, envp, cwd, console));
+    }
+
+    /** Kills every process of every pComponent with {@code signal} ({@link ProcessorMonitor#killAll}). */
+    public void killAll(final Signal signal, final String description)
+    {
+        for (final ProcessorMonitor p : processors)
+        {
+            p.killAll(signal, description);
+        }
     }
 
     /** The pComponent with the given component id. */

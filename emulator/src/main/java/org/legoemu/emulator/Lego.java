@@ -13,6 +13,7 @@ import org.legoemu.emulator.daemon.PComponentCommand;
 import org.legoemu.emulator.daemon.SComponentCommand;
 import org.legoemu.emulator.daemon.StatusCommand;
 import org.legoemu.pcomponent.linux.Console;
+import org.legoemu.pcomponent.linux.InterruptibleInput;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,7 +47,7 @@ public final class Lego implements Runnable
     public Lego()
     {
         this(new Console(
-            new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
+            new InterruptibleInput(new FileInputStream(FileDescriptor.in)), new FileOutputStream(FileDescriptor.out),
             new FileOutputStream(FileDescriptor.err), System.console() != null));
     }
 

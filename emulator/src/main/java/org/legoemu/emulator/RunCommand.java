@@ -77,6 +77,11 @@ public final class RunCommand implements Callable<Integer>
     @CommandLine.Mixin
     GuestArguments target = new GuestArguments();
 
+    @Option(names = "--time-limit", paramLabel = "D", converter = DurationConverter.class,
+        description = "Stop the guest D of wall time after the cluster started (e.g. 30s, 5m) and report the figures so far, marked as "
+            + "interrupted, with exit status 124 (as timeout(1)). SIGINT and SIGTERM do the same with 130 and 143.")
+    Long timeLimitNs;
+
     @Option(names = "--replication", paramLabel = "MODE", defaultValue = "log",
         converter = ReplicationConverter.class, description = ReplicationConverter.DESCRIPTION)
     Replication replication;
@@ -126,14 +131,32 @@ public final class RunCommand implements Callable<Integer>
             err.println("lego: " + ex.getMessage());
             return ExitCodes.USAGE;
         }
-        try (EmbeddedCluster cluster = EmbeddedCluster.start(config))
+        if (timeLimitNs != null && timeLimitNs <= 0)
         {
+            err.println("lego: --time-limit must be above 0");
+            return ExitCodes.USAGE;
+        }
+        try (RunInterruption interruption = new RunInterruption(timeLimitNs == null ? 0 : timeLimitNs,
+                 timeLimitNs == null ? "" : spec.commandLine().getParseResult().matchedOption("--time-limit")
+                     .stringValues().get(0));
+             EmbeddedCluster cluster = EmbeddedCluster.start(config))
+        {
+            interruption.attach(cluster);
+            if (interruption.by() != null)
+            {
+                err.println("lego: interrupted by " + interruption.by() + " before the guest started");
+                return interruption.exitStatus();
+            }
             final ProcessResult result = cluster.run(namespacePath, argv, envp, cwd, console);
-            if (result.signal() != null)
+            final RunReport report = cluster.report(result);
+            if (interruption.by() != null)
+            {
+                report.interrupted(interruption.by(), interruption.exitStatus());
+            }
+            else if (result.signal() != null)
             {
                 err.println("lego: guest killed by " + result.description());
             }
-            final RunReport report = cluster.report(result);
             if (!verbosity.quiet)
             {
                 err.println(report.summary());
@@ -143,7 +166,7 @@ public final class RunCommand implements Callable<Integer>
                 report.writeJson(statsJson);
             }
             err.flush();
-            return result.exitStatus();
+            return report.exitStatus();
         }
         catch (final LaunchException ex)
         {

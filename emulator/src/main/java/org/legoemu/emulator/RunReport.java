@@ -18,6 +18,7 @@ import java.util.Locale;
 /**
  * The figures of one {@code lego run}: the one-line summary printed on stderr and the {@code --stats-json}
  * document. JSON keys (times in ns unless named otherwise, sizes in bytes): {@code exitStatus}, {@code signal},
+ * {@code interrupted} and {@code interruptedBy} (a run stopped by SIGINT, SIGTERM or {@code --time-limit}),
  * {@code transport} ({@code inproc} or {@code tcp}), {@code instructions}, {@code wallSeconds}, {@code mips},
  * {@code hartCpuSeconds}, {@code excache.{sizeBytes, ways, sets, policy, victimBufferLines}} with the pComponent's
  * counters ({@link #COUNTER_KEYS} and {@code missLatencyNs.{count, mean, p50, p99, p999, max}}) beside them and the same counters of the process alone under {@code excache.process},
@@ -42,6 +43,8 @@ public final class RunReport
     private final String policy;
     private final List<MemoryFigures> memories;
     private final String transport;
+    private String interruptedBy;
+    private int exitStatus;
 
     public RunReport(
         final ProcessResult result, final ExCache cache, final String policy, final List<MemoryFigures> memories,
@@ -52,6 +55,27 @@ public final class RunReport
         this.policy = policy;
         this.memories = memories;
         this.transport = transport;
+        this.exitStatus = result.exitStatus();
+    }
+
+    /**
+     * Marks the run as stopped from outside the guest before it ended ({@code lego run} on SIGINT or SIGTERM, or at
+     * {@code --time-limit}): the summary and the JSON say so, and the exit status is {@code exitStatus} (130, 143 as a
+     * shell reports a command ended by the signal, or 124 for the time limit, as timeout(1)).
+     *
+     * @param by what stopped it, e.g. "SIGTERM" or "time limit 10s".
+     */
+    public RunReport interrupted(final String by, final int exitStatus)
+    {
+        this.interruptedBy = by;
+        this.exitStatus = exitStatus;
+        return this;
+    }
+
+    /** The exit status of the run: the guest's, or the interruption's ({@link #interrupted}). */
+    public int exitStatus()
+    {
+        return exitStatus;
     }
 
     private double wallSeconds()
@@ -69,11 +93,12 @@ public final class RunReport
     {
         final ExCacheStats s = cache.stats();
         final Histogram latency = s.missLatencyNs();
-        return String.format(Locale.ROOT,
+        return (interruptedBy == null ? "" : "lego: interrupted by " + interruptedBy + ", figures so far\n")
+            + String.format(Locale.ROOT,
             "lego: exit %d | %,d instructions in %.3f s (%.1f MIPS) | ExCache hits %,d misses %,d (victim buffer %,d, "
                 + "zero-filled %,d) evictions %,d flushes %,d (piggybacked %,d) | miss latency p50 %.1f us p99 %.1f us "
                 + "| fetched %s flushed %s",
-            result.exitStatus(), result.instructions(), wallSeconds(), mips(), s.hits(), s.misses(), s.victimHits(),
+            exitStatus, result.instructions(), wallSeconds(), mips(), s.hits(), s.misses(), s.victimHits(),
             s.zeroFills(), s.evictions(), s.flushes(), s.piggybackedFlushes(), latency.getValueAtPercentile(50) / 1e3,
             latency.getValueAtPercentile(99) / 1e3, Sizes.format(s.bytesFetched()), Sizes.format(s.bytesFlushed()))
             + modeledSummary(result.model());
@@ -101,8 +126,10 @@ public final class RunReport
         final ObjectMapper mapper = new ObjectMapper();
         final ObjectNode root = mapper.createObjectNode();
         final ExCacheStats s = cache.stats();
-        root.put("exitStatus", result.exitStatus());
+        root.put("exitStatus", exitStatus);
         root.put("signal", result.signal() == null ? null : result.signal().name());
+        root.put("interrupted", interruptedBy != null);
+        root.put("interruptedBy", interruptedBy);
         root.put("transport", transport);
         root.put("instructions", result.instructions());
         root.put("wallSeconds", wallSeconds());

@@ -106,6 +106,17 @@ public final class ProcessorMonitor implements AutoCloseable
         return membership.componentId();
     }
 
+    /**
+     * Kills every process running here with {@code signal}; each stops at its harts' next safepoint and its
+     * {@link #execute} returns its figures so far ({@code lego run} on SIGINT/SIGTERM or at its time limit).
+     *
+     * @param description why, as the process's end is reported.
+     */
+    public void killAll(final Signal signal, final String description)
+    {
+        load.killAll(signal, description);
+    }
+
     /** The cluster's fabric profile name as the GMM told it at registration (empty from an older GMM). */
     public String clusterFabricModel()
     {

@@ -5,6 +5,7 @@ import org.legoemu.abi.linux.LinuxStructs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 
 /** fd 0, 1 or 2: a stream of the {@link Console}, seen by the guest as a pipe or a terminal. */
@@ -47,6 +48,10 @@ public final class ConsoleFile implements OpenFile
         {
             final int n = in.read(dst, 0, length);
             return n < 0 ? 0 : n;
+        }
+        catch (final InterruptedIOException ex)
+        {
+            return -Errno.EINTR; // the thread is being stopped (InterruptibleInput); it sees the stop next
         }
         catch (final IOException ex)
         {
