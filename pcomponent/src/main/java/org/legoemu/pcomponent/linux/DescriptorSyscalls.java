@@ -23,9 +23,11 @@ final class DescriptorSyscalls
 
     private final FdTable fds;
     private final GuestMemory memory;
+    private final LinuxProcess process;
 
     DescriptorSyscalls(final LinuxProcess process)
     {
+        this.process = process;
         this.fds = process.fds();
         this.memory = process.memory();
     }
@@ -92,7 +94,10 @@ final class DescriptorSyscalls
         return newfd;
     }
 
-    /** fcntl(2) F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL (O_APPEND, O_NONBLOCK); else EINVAL. */
+    /**
+     * fcntl(2) F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL (O_APPEND, O_NONBLOCK); else EINVAL, logged
+     * once by name ({@link Unsupported}).
+     */
     long fcntl(final long fd, final int cmd, final long arg)
     {
         final OpenFile file = fds.get(fd);
@@ -120,6 +125,7 @@ final class DescriptorSyscalls
                 file.statusFlags((int)arg);
                 return 0;
             default:
+                Unsupported.report(process.pid(), Unsupported.fcntlCommand(cmd), "-EINVAL");
                 return -Errno.EINVAL;
         }
     }

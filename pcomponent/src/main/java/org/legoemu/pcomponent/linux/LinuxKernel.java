@@ -7,11 +7,7 @@ import org.legoemu.abi.hart.HartState;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.abi.linux.Syscalls;
 import org.legoemu.pcomponent.model.HartTimer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pComponent's Linux syscall layer for one process (riscv64 calling convention: number in a7, arguments in
@@ -21,8 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LinuxKernel implements SyscallHandler
 {
-    private static final Logger LOG = LoggerFactory.getLogger(LinuxKernel.class);
-    private static final Set<Integer> REPORTED_UNSUPPORTED = ConcurrentHashMap.newKeySet();
 
     private final LinuxProcess process;
     private final FileSyscalls files;
@@ -252,11 +246,7 @@ public final class LinuxKernel implements SyscallHandler
             case Syscalls.KILL:
                 return proc.killSelf(a0, (int)a1);
             default:
-                if (REPORTED_UNSUPPORTED.add(number))
-                {
-                    LOG.warn("guest pid {} called unsupported syscall {} ({}): returning -ENOSYS",
-                        process.pid(), Syscalls.name(number), number);
-                }
+                Unsupported.report(process.pid(), "syscall " + Syscalls.name(number) + " (" + number + ")", "-ENOSYS");
                 return -Errno.ENOSYS;
         }
     }
