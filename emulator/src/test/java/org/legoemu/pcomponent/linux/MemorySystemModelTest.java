@@ -337,6 +337,19 @@ class MemorySystemModelTest
             Arrays.fill(p.prot, first, first + pages, UNMAPPED);
         }
 
+        /**
+         * mremap(2) of window pages {@code [first, first + pages)} to {@code keep} pages, in place: the tail is
+         * unmapped, as munmap (mm/mremap.c shrinks with do_vmi_munmap of the tail before looking at the VMA).
+         */
+        void mremapShrink(final int slot, final int first, final int pages, final int keep)
+        {
+            final Proc p = procs[slot];
+            final long addr = WINDOW + (long)first * PAGE;
+            assertEquals(addr, p.vm.mremap(addr, (long)pages * PAGE, (long)keep * PAGE, 0, 0), "mremap");
+            Arrays.fill(p.bytes, (first + keep) * PAGE, (first + pages) * PAGE, (byte)0);
+            Arrays.fill(p.prot, first + keep, first + pages, UNMAPPED);
+        }
+
         /** mprotect(2) of model pages {@code [first, first + pages)} (window or heap): ENOMEM over a hole. */
         void mprotect(final int slot, final int first, final int pages, final int prot)
         {
@@ -672,6 +685,25 @@ class MemorySystemModelTest
         }
     }
 
+    /**
+     * Issue 15: mremap(2) shrinking a dirty mapping in place, then ExCache pressure, killed the guest with
+     * "write-back ... failed: no mapping": the home unmapped the tail while a dirty line of it was still in the
+     * victim buffer, and the flusher wrote it back afterwards. The tail's lines leave before the home is asked.
+     */
+    @Example
+    void mremapShrinkUnderAFlushKeepsTheProcessAlive()
+    {
+        final Model m = new Setup(1, Replication.OFF, 1, 1, "fifo", 2, true, true).start();
+        for (int i = 0; i < 2000; i++)
+        {
+            m.mmap(0, 3, 5, PROT_READ | PROT_WRITE);
+            m.store(0, 7 * PAGE, (byte)1, false);
+            m.store(0, 0, (byte)1, false);
+            m.mremapShrink(0, 3, 5, 2);
+            m.load(0, PAGE, false);
+        }
+    }
+
     @AfterTry
     void closeLive()
     {
@@ -780,6 +812,7 @@ class MemorySystemModelTest
             .withAction(3, checkPage())
             .withAction(2, windowRange("mmap", (m, s, f, n, prot) -> m.mmap(s, f, n, prot)))
             .withAction(1, windowRange("munmap", (m, s, f, n, prot) -> m.munmap(s, f, n)))
+            .withAction(1, windowRange("mmap, dirty tail, mremap shrink", MemorySystemModelTest::shrinkDirtyTail))
             .withAction(2, mprotect())
             .withAction(2, brk())
             .withAction(1, fork())
@@ -834,6 +867,18 @@ class MemorySystemModelTest
     {
         return () -> Combinators.combine(slot(), Arbitraries.integers().between(0, PAGES - 1)).as((s, page) ->
             Transformer.mutate("check " + s + ":page " + page, (m) -> m.checkPage(s, page)));
+    }
+
+    /** A fresh read-write mapping of window pages whose last page is dirtied, then shrunk in place to half. */
+    private static void shrinkDirtyTail(final Model m, final int slot, final int first, final int pages,
+        final int prot)
+    {
+        m.mmap(slot, first, pages, PROT_READ | PROT_WRITE);
+        m.store(slot, (first + pages - 1) * PAGE + 8, (byte)7, false);
+        if (pages > 1)
+        {
+            m.mremapShrink(slot, first, pages, pages / 2);
+        }
     }
 
     /** An operation on window pages {@code [first, first + pages)} of one process. */

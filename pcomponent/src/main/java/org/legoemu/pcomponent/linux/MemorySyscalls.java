@@ -112,6 +112,9 @@ final class MemorySyscalls
         }
     }
 
+    /** mremap(2) flag: move to new_address (include/uapi/linux/mman.h). */
+    static final int MREMAP_FIXED = 2;
+
     /** madvise(2) advice values (include/uapi/asm-generic/mman-common.h). */
     static final int MADV_NORMAL = 0;
     static final int MADV_DONTNEED = 4;
@@ -197,15 +200,23 @@ final class MemorySyscalls
         }
         try
         {
-            final long moved = process.home().mremap(process.pid(), oldAddr, oldLength, newLength, flags, newAddr);
             final long oldBytes = pageUp(oldLength);
             final long newBytes = pageUp(newLength);
+            // The ranges the home may unmap (a shrunk tail, a MREMAP_FIXED target it replaces) leave the ExCache
+            // first, as for munmap: a dirty line of them that the flusher wrote back after the home had unmapped its
+            // page would fail ("no mapping") and kill the process. They are written back, not dropped, because the
+            // call may still fail and leave them mapped.
+            if ((flags & MREMAP_FIXED) != 0 && newAddr >= 0 && newBytes > 0 && newAddr <= Long.MAX_VALUE - newBytes)
+            {
+                process.lines().invalidate(newAddr, newAddr + newBytes, true);
+            }
+            else if (newBytes < oldBytes && oldAddr <= Long.MAX_VALUE - oldBytes)
+            {
+                process.lines().invalidate(oldAddr + newBytes, oldAddr + oldBytes, true);
+            }
+            final long moved = process.home().mremap(process.pid(), oldAddr, oldLength, newLength, flags, newAddr);
             if (moved == oldAddr)
             {
-                if (newBytes < oldBytes)
-                {
-                    process.lines().invalidate(oldAddr + newBytes, oldAddr + oldBytes, false);
-                }
                 return oldAddr;
             }
             process.lines().invalidate(moved, moved + newBytes, false);
