@@ -14,6 +14,12 @@ public final class StorageFile implements OpenFile
 {
     /** Largest single P2S_READ/P2S_WRITE payload, bytes. */
     public static final int MAX_IO_BYTES = 1 << 20;
+    /**
+     * Largest file offset lseek(2) accepts, bytes: ext4's s_maxbytes with 4 KiB blocks and extents, 2^44 - 1
+     * (fs/ext4/super.c, ext4_max_size), the usual file system under an sComponent's root; beyond it lseek gives
+     * EINVAL (vfs_setpos, fs/read_write.c), as qemu-riscv64 over such a file system does.
+     */
+    public static final long MAX_FILE_BYTES = (1L << 44) - 1;
     private static final int O_ACCMODE = 3;
     private static final int O_WRONLY = 1;
     private static final int O_RDWR = 2;
@@ -227,7 +233,7 @@ public final class StorageFile implements OpenFile
                 return -Errno.EINVAL;
         }
         final long target = base + requested;
-        if (target < 0)
+        if (target < 0 || target > MAX_FILE_BYTES)
         {
             return -Errno.EINVAL;
         }
