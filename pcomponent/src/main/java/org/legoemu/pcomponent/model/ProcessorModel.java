@@ -140,9 +140,9 @@ public final class ProcessorModel implements ExCacheObserver
     {
         final HartTimer timer = HartTimer.current();
         joinExits(timer, pid, vpn);
-        synchronized (fabric)
+        if (access == GuestMemory.ACCESS_WRITE)
         {
-            if (access == GuestMemory.ACCESS_WRITE)
+            synchronized (fabric) // a read hit changes no shared state: no monitor on the hart's most common path
             {
                 dirty.add(key(pid, vpn));
             }
