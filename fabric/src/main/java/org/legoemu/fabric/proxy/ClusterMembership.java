@@ -26,6 +26,11 @@ public final class ClusterMembership implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
     private static final long RETRY_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * Least time a member keeps trying to register, ns: a short per-call timeout (the chaos harness's 200 ms) must not
+     * make a member give up while a loaded host starts the GMM.
+     */
+    public static final long JOIN_WINDOW_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final GmmProxy heartbeatProxy;
     private final ComponentKind kind;
@@ -125,13 +130,14 @@ public final class ClusterMembership implements AutoCloseable
     }
 
     /**
-     * Registers with the GMM at {@code gmm}, retrying every 100 ms until {@code timeoutNs} has passed, then
-     * starts heartbeating. A failed authentication (EACCES: another cluster secret) is not retried.
+     * Registers with the GMM at {@code gmm}, retrying every 100 ms until {@code timeoutNs} or {@link #JOIN_WINDOW_NS},
+     * whichever is longer, has passed, then starts heartbeating. A failed authentication (EACCES: another cluster secret) is not retried.
      *
      * @param capacityBytes mComponent memory, pComponent ExCache size, sComponent 0.
      * @param self          the endpoint this monitor actually serves on.
      * @param load          sampled once per heartbeat (frames in use, processes, recent requests, free frames).
-     * @param timeoutNs     how long to keep trying to reach the GMM, and the per-call timeout.
+     * @param timeoutNs     the per-call timeout, and how long to keep trying to reach the GMM (at least
+     *                      {@link #JOIN_WINDOW_NS}).
      * @throws FabricException the last failure if the GMM could not be reached in time.
      */
     public static ClusterMembership join(
@@ -139,7 +145,7 @@ public final class ClusterMembership implements AutoCloseable
         final Endpoint self, final HeartbeatLoad load, final long timeoutNs, final String name)
     {
         final GmmProxy proxy = new GmmProxy(transport.connect(gmm), timeoutNs);
-        final long deadlineNs = System.nanoTime() + timeoutNs;
+        final long deadlineNs = System.nanoTime() + Math.max(timeoutNs, JOIN_WINDOW_NS);
         while (true)
         {
             try
