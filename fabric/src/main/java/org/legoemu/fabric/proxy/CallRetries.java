@@ -13,9 +13,12 @@ import org.legoemu.fabric.RemoteErrorException;
  * write-back stores a whole line), P2M_PCACHE_FLUSH and M2M_PAGE_STORE (store a whole line), P2M_MUNMAP,
  * P2M_MPROTECT, P2M_MADVISE (DONTNEED), P2M_BRK (absolute break), P2M_PROCESS_EXIT and M2M_PROCESS_EXIT (a second
  * exit frees nothing). "In a row" holds because a proxy serializes its calls: nothing else is sent on it between
- * the attempts. Not retried: P2M_MMAP and P2M_MMAP_FILE without MAP_FIXED (a second mapping would be placed
- * elsewhere), P2M_EXECVE, M2M_VMA_UPDATE. Refused or lost connections and error replies are not retried. Counts
- * the retries JVM-wide, for the chaos harness.
+ * the attempts. Also retried, as harmless though not strictly idempotent: P2M_EXECVE (a second one replaces the
+ * image the first built with the same image) and anonymous P2M_MMAP (a second one without MAP_FIXED places another
+ * mapping; the first, whose reply was lost, is never touched, holds no frame and is freed at exit: only address
+ * space is lost, as a lost reply would otherwise cost the guest its run; lego chaos seed 12008 over TCP).
+ * Not retried: P2M_MMAP_FILE, P2M_MREMAP, M2M_VMA_UPDATE. Refused or lost connections and error replies are not
+ * retried. Counts the retries JVM-wide, for the chaos harness.
  */
 public final class CallRetries
 {

@@ -132,7 +132,9 @@ public final class MemoryProxy
             .path(path)
             .putArgv(argvBytes, 0, argvBytes.length)
             .putEnvp(envpBytes, 0, envpBytes.length);
-        call(MessageHeaderEncoder.ENCODED_LENGTH + execveEncoder.encodedLength(), M2P_EXECVE_REPLYDecoder.TEMPLATE_ID);
+        // sent again after a timeout: a second P2M_EXECVE replaces the image the first one built with the same one
+        callIdempotent(MessageHeaderEncoder.ENCODED_LENGTH + execveEncoder.encodedLength(),
+            M2P_EXECVE_REPLYDecoder.TEMPLATE_ID);
         final M2P_EXECVE_REPLYDecoder d = execveReplyDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
         return new ExecImage(d.entry(), d.stackPointer(), d.brk());
     }
@@ -245,7 +247,8 @@ public final class MemoryProxy
             .length(length)
             .prot(prot)
             .flags(flags);
-        return callForVmReply(MessageHeaderEncoder.ENCODED_LENGTH + mmapEncoder.encodedLength(), false);
+        // sent again after a timeout (CallRetries): a mapping the lost reply named stays unused until exit
+        return callForVmReply(MessageHeaderEncoder.ENCODED_LENGTH + mmapEncoder.encodedLength(), true);
     }
 
     /**
@@ -436,7 +439,7 @@ public final class MemoryProxy
         return ackDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header()).value();
     }
 
-    /** A call answered by M2P_VM_REPLY; brk (an absolute break) may be sent again after a timeout, mmap not. */
+    /** A call answered by M2P_VM_REPLY, sent again after a timeout if {@code idempotent} ({@link CallRetries}). */
     private VmResult callForVmReply(final int length, final boolean idempotent)
     {
         if (idempotent)
