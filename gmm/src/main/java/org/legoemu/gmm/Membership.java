@@ -228,14 +228,17 @@ public final class Membership implements MComponentLoads
     }
 
     /**
-     * The lowest-id live (not DEAD) component of a kind, preferring ALIVE over SUSPECT.
+     * The newest live (not DEAD) component of a kind, preferring ALIVE over SUSPECT. Newest (highest id) because a
+     * kind looked up this way is a stateless service (the sComponent): one restarted after a crash registers with a
+     * higher id than the crashed one, which stays ALIVE until it misses its heartbeats, and the members that look it
+     * up again after a transport failure must find the new one at once.
      *
      * @throws GmmException ENOENT if there is none.
      */
     public ComponentInfo lookupLive(final ComponentKind kind)
     {
         Member suspect = null;
-        for (int i = 0, size = membersInIdOrder.size(); i < size; i++)
+        for (int i = membersInIdOrder.size() - 1; i >= 0; i--)
         {
             final Member member = membersInIdOrder.get(i);
             if (member.kind == kind)

@@ -29,6 +29,9 @@ import org.legoemu.fabric.sbe.P2M_PROCESS_EXITDecoder;
 
 class GlobalManagerTest
 {
+    /** Host time for the GMM's detector thread (which sleeps 25 ms between checks) to see one clock step, ms. */
+    private static final long DETECTOR_STEP_MS = 60;
+
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
 
     private final InJvmTransport transport = new InJvmTransport();
@@ -268,10 +271,13 @@ class GlobalManagerTest
         final Placement placement = proxy.placeProcess();
         assertEquals(m, placement.homeMComponentId());
 
+        // one interval at a time, each seen by the GMM's own detector thread: a jump of several intervals between
+        // two of its checks reads as a stall of the GMM, which excuses the members (FailureDetector)
         for (int i = 0; i < GmmContext.DEFAULT_MISSED_HEARTBEATS; i++)
         {
             clock.advanceNs(intervalNs);
             proxy.heartbeat(m, 0);
+            Thread.sleep(DETECTOR_STEP_MS);
         }
         gmm.checkLiveness();
         assertEquals(ComponentState.SUSPECT, gmm.component(p).state(), "a pComponent keeps its longer lease");
@@ -280,6 +286,7 @@ class GlobalManagerTest
         {
             clock.advanceNs(intervalNs);
             proxy.heartbeat(m, 0);
+            Thread.sleep(DETECTOR_STEP_MS);
         }
         gmm.checkLiveness();
         assertEquals(ComponentState.DEAD, gmm.component(p).state());

@@ -168,7 +168,7 @@ public final class ProcessorMonitor implements AutoCloseable
             throw ex;
         }
         final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs,
-            new HomeFailover(placement.pid(), gmm, ctx.transport()));
+            new HomeFailover(placement.pid(), gmm, ctx.transport())).execTimeoutNs(ctx.retryWindowNs() + timeoutNs);
         final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, ctx.transport(), timeoutNs);
         StorageProxy storage = null;
         try
@@ -413,7 +413,8 @@ public final class ProcessorMonitor implements AutoCloseable
                     ex.getMessage());
             }
             final int pid = placement.pid();
-            final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs);
+            final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs)
+                .execTimeoutNs(ctx.retryWindowNs() + timeoutNs);
             final StorageProxy storage;
             try
             {

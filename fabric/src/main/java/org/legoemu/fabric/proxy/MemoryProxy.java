@@ -53,6 +53,7 @@ public final class MemoryProxy
     private static final byte[] NO_LINE = new byte[0];
 
     private final long timeoutNs;
+    private long execTimeoutNs;
     private final PeerFailover failover;
     private volatile Client client;
     private boolean failingOver;
@@ -99,6 +100,7 @@ public final class MemoryProxy
     {
         this.client = client;
         this.timeoutNs = timeoutNs;
+        this.execTimeoutNs = timeoutNs;
         this.failover = failover;
     }
 
@@ -106,6 +108,17 @@ public final class MemoryProxy
     public Client client()
     {
         return client;
+    }
+
+    /**
+     * How long a P2M_EXECVE waits for its reply, ns (default: the call timeout). The home reads the image from the
+     * sComponent, retrying for its own retry window while storage is unreachable (a restarting sComponent), so a
+     * pComponent should wait about that long plus a call timeout before it gives up on the execve.
+     */
+    public synchronized MemoryProxy execTimeoutNs(final long ns)
+    {
+        this.execTimeoutNs = Math.max(timeoutNs, ns);
+        return this;
     }
 
     /**
@@ -133,8 +146,8 @@ public final class MemoryProxy
             .putArgv(argvBytes, 0, argvBytes.length)
             .putEnvp(envpBytes, 0, envpBytes.length);
         // sent again after a timeout: a second P2M_EXECVE replaces the image the first one built with the same one
-        callIdempotent(MessageHeaderEncoder.ENCODED_LENGTH + execveEncoder.encodedLength(),
-            M2P_EXECVE_REPLYDecoder.TEMPLATE_ID);
+        send(MessageHeaderEncoder.ENCODED_LENGTH + execveEncoder.encodedLength(), M2P_EXECVE_REPLYDecoder.TEMPLATE_ID,
+            true, execTimeoutNs);
         final M2P_EXECVE_REPLYDecoder d = execveReplyDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
         return new ExecImage(d.entry(), d.stackPointer(), d.brk());
     }
@@ -463,7 +476,7 @@ public final class MemoryProxy
     /** A call that is not sent again after a timeout, only to a failover's replacement peer. */
     private void call(final int length, final int expectedTemplateId)
     {
-        send(length, expectedTemplateId, false);
+        send(length, expectedTemplateId, false, timeoutNs);
     }
 
     private void endFailover()
@@ -497,20 +510,21 @@ public final class MemoryProxy
     /** A call that is sent again after a timeout, see {@link CallRetries}. */
     private void callIdempotent(final int length, final int expectedTemplateId)
     {
-        send(length, expectedTemplateId, true);
+        send(length, expectedTemplateId, true, timeoutNs);
     }
 
     /**
      * Sends the request until it is answered: again after a timeout while {@code retryTimeouts} and
      * {@link CallRetries} allow, then to the failover's replacement peer while it names one.
      */
-    private void send(final int length, final int expectedTemplateId, final boolean retryTimeouts)
+    private void send(final int length, final int expectedTemplateId, final boolean retryTimeouts,
+        final long callTimeoutNs)
     {
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                ProxyCalls.call(client, request, length, reply, timeoutNs, "mComponent", expectedTemplateId);
+                ProxyCalls.call(client, request, length, reply, callTimeoutNs, "mComponent", expectedTemplateId);
                 endFailover();
                 return;
             }
