@@ -74,6 +74,12 @@ public final class ProcessLines implements LineBackend
     }
 
     @Override
+    public int prefetch(final long vaddr, final byte[] line)
+    {
+        return remote.prefetch(vaddr, line);
+    }
+
+    @Override
     public void flush(final long vaddr, final byte[] line)
     {
         remote.flush(vaddr, line);
