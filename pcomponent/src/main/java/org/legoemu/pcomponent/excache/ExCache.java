@@ -794,26 +794,32 @@ public final class ExCache implements AutoCloseable
         final int n = stream.count();
         for (int i = 0; i < n; i++)
         {
-            prefetch(stream.pid(), stream.chosen(i));
+            prefetch(stream.pid(), stream.chosen(i), stream.triggerVpn());
         }
         stream.taken();
     }
 
     /**
-     * Issues the prefetch of {@code pid}'s line {@code vpn} on the calling hart's thread, unless the line is in the
-     * ExCache proper or being filled: takes an MSHR entry and a way (a free one, else the policy's victim, as a miss
-     * does), names the line in the way (pending), claims the page if it is fresh, shoots the way's old line down
-     * (on this thread, as a miss does, so that when TLBs are shot down depends only on the guest), and queues the rest
-     * for the {@link PrefetchWorker}. Waits (host time only) while a way of the set is pending or the worker is full,
+     * Issues the prefetch of {@code pid}'s line {@code vpn} on the calling hart's thread, unless the page is fresh
+     * ({@link LineBackend#prefetchable}: its miss zero-fills it), in the ExCache proper or being filled: takes an MSHR
+     * entry and a way (a free one, else the policy's victim, as a miss does), names the line in the way (pending),
+     * shoots the way's old line down (on this thread, as a miss does, so that when TLBs are shot down depends only on
+     * the guest), and queues the rest
+     * for the {@link PrefetchWorker}. Gives up when the way's line is {@code keepVpn}, the line whose access triggered
+     * the prefetch (its hart is using it). Waits (host time only) while a way of the set is pending or the worker is full,
      * so that what the ExCache proper holds never depends on how fast the worker was.
      */
-    private void prefetch(final int pid, final long vpn)
+    private void prefetch(final int pid, final long vpn, final long keepVpn)
     {
         final Tenant tenant = tenants.get(pid);
         final PrefetchWorker worker = prefetchWorker;
         if (tenant == null || worker == null)
         {
             return;
+        }
+        if (!tenant.backend.prefetchable(vpn << GuestMemory.PAGE_SHIFT))
+        {
+            return; // fresh: its demand miss zero-fills it without a network trip
         }
         final int set = (int)Long.remainderUnsigned(vpn, sets);
         final int base = set * ways;
@@ -858,6 +864,14 @@ public final class ExCache implements AutoCloseable
                 continue;
             }
             final int slot = base + way;
+            if (tagVpn[slot] == keepVpn && tagPid[slot] == pid)
+            {
+                table.release(entry);
+                worker.unreserve();
+                table.lock.unlock();
+                setLock.unlock();
+                return;
+            }
             final long oldVpn = tagVpn[slot];
             final int oldPid = tagPid[slot];
             final Tenant old = oldVpn == INVALID ? null : tenants.get(oldPid);
@@ -870,8 +884,6 @@ public final class ExCache implements AutoCloseable
                 }
             }
             table.leaving(entry, oldPid, oldVpn == INVALID ? NONE : oldVpn);
-            final int freshProt = zeroFill ? tenant.backend.claimFresh(vpn << GuestMemory.PAGE_SHIFT,
-                GuestMemory.ACCESS_READ) : -1;
             worker.slot[entry] = slot;
             worker.tenant[entry] = tenant;
             worker.vpn[entry] = vpn;
@@ -879,7 +891,6 @@ public final class ExCache implements AutoCloseable
             worker.oldPid[entry] = oldPid;
             worker.oldProt[entry] = prot[slot];
             worker.oldDirty[entry] = dirty[slot];
-            worker.freshProt[entry] = freshProt;
             tagVpn[slot] = vpn;
             tagPid[slot] = pid;
             prot[slot] = 0;
@@ -890,7 +901,7 @@ public final class ExCache implements AutoCloseable
             table.lock.unlock();
             setLock.unlock();
             tenant.stats.countPrefetchIssued();
-            observer.onPrefetch(pid, vpn, oldPid, oldVpn == INVALID ? -1 : oldVpn, freshProt >= 0);
+            observer.onPrefetch(pid, vpn, oldPid, oldVpn == INVALID ? -1 : oldVpn);
             try
             {
                 if (old != null)
@@ -949,8 +960,7 @@ public final class ExCache implements AutoCloseable
                 table.lock.unlock();
             }
             got = bringIn(tenant, vpn, GuestMemory.ACCESS_READ, slot, entry, buffered, worker.oldPid[entry],
-                worker.oldVpn[entry], worker.oldProt[entry], worker.oldDirty[entry], true, worker.freshProt[entry],
-                true);
+                worker.oldVpn[entry], worker.oldProt[entry], worker.oldDirty[entry], true, -1, true);
         }
         catch (final RuntimeException ex)
         {

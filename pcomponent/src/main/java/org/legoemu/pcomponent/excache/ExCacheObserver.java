@@ -43,10 +43,8 @@ public interface ExCacheObserver
      *
      * @param evictedPid the process of the line it replaced; ignored when {@code evictedVpn} is -1.
      * @param evictedVpn the page of the line evicted from the ExCache proper to make room, or -1 for none.
-     * @param zeroFilled whether the page was fresh, so the line is created zeroed without a fetch.
      */
-    default void onPrefetch(
-        final int pid, final long vpn, final int evictedPid, final long evictedVpn, final boolean zeroFilled)
+    default void onPrefetch(final int pid, final long vpn, final int evictedPid, final long evictedVpn)
     {
     }
 

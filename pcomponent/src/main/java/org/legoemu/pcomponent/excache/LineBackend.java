@@ -88,6 +88,16 @@ public interface LineBackend
     }
 
     /**
+     * Whether the prefetcher may fetch the page at line-aligned {@code vaddr} from its owner ({@link #prefetch}):
+     * false for a fresh page, which its demand miss zero-fills ({@link #claimFresh}); when true, the page stops being
+     * able to become fresh again, as after a miss that found it not fresh. Defaults to true.
+     */
+    default boolean prefetchable(final long vaddr)
+    {
+        return true;
+    }
+
+    /**
      * Drops every TLB entry of this process for virtual page {@code vpn}, and returns only when no hart of the
      * process can still read or write the line's bytes (its harts' run-lock handshake). The only call from the ExCache
      * up into its user.

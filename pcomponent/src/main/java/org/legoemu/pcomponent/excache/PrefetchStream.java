@@ -16,6 +16,7 @@ final class PrefetchStream
     private final StrideDetector detector = new StrideDetector();
     private final long[] chosen;
     private int pid = Integer.MIN_VALUE;
+    private long triggerVpn;
     private int count;
 
     PrefetchStream(final PrefetchMode mode, final int depth)
@@ -34,6 +35,7 @@ final class PrefetchStream
             detector.reset();
         }
         count = 0;
+        triggerVpn = vpn;
         final long stride;
         if (mode == PrefetchMode.SEQUENTIAL)
         {
@@ -64,6 +66,12 @@ final class PrefetchStream
     int pid()
     {
         return pid;
+    }
+
+    /** The page of the latest trigger (a prefetch must not evict it: its hart is about to use it). */
+    long triggerVpn()
+    {
+        return triggerVpn;
     }
 
     /** Pages chosen by the latest trigger and not yet taken. */

@@ -28,8 +28,6 @@ final class PrefetchWorker implements AutoCloseable
     final int[] oldPid;
     final byte[] oldProt;
     final boolean[] oldDirty;
-    /** The page's PROT_ bits when it was claimed fresh at issue (zero-fill), else -1 (fetch). */
-    final int[] freshProt;
 
     private final MshrTable table;
     private final IntConsumer complete;
@@ -62,7 +60,6 @@ final class PrefetchWorker implements AutoCloseable
         this.oldPid = new int[entries];
         this.oldProt = new byte[entries];
         this.oldDirty = new boolean[entries];
-        this.freshProt = new int[entries];
         thread = new Thread(this::run, "excache-prefetch");
         thread.setDaemon(true);
         thread.start();

@@ -105,6 +105,12 @@ public final class ProcessLines implements LineBackend
     }
 
     @Override
+    public boolean prefetchable(final long vaddr)
+    {
+        return fresh.prefetchable(vaddr);
+    }
+
+    @Override
     public void shootdown(final long vpn)
     {
         for (final TlbShootdown tlb : tlbs)

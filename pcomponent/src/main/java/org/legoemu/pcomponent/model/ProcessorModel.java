@@ -272,13 +272,12 @@ public final class ProcessorModel implements ExCacheObserver
 
     /**
      * A prefetch issued at the hart's time: like a miss, it makes room for the line it evicts and fetches its line
-     * (or takes it back from the shadow victim buffer, or zero-fills it), but on the prefetch thread, so it occupies
+     * (or takes it back from the shadow victim buffer; fresh pages are never prefetched), but on the prefetch thread, so it occupies
      * the pComponent's port, the owner and the links, not the hart. A write-back it must do never rides on the
      * prefetch (it is sent first). The line's arrival is remembered; the first demand lookup of it waits until then.
      */
     @Override
-    public void onPrefetch(
-        final int pid, final long vpn, final int evictedPid, final long evictedVpn, final boolean zeroFilled)
+    public void onPrefetch(final int pid, final long vpn, final int evictedPid, final long evictedVpn)
     {
         final HartTimer timer = HartTimer.current();
         synchronized (fabric)
@@ -317,8 +316,7 @@ public final class ProcessorModel implements ExCacheObserver
                 {
                     at = writeBack(roomPid, roomVpn, at);
                 }
-                arrival = zeroFilled ? at + profile.lineCopyNs() :
-                    fetch(fabric.ownerOf(pid, vpn >>> VREGION_SHIFT), at, false);
+                arrival = fetch(fabric.ownerOf(pid, vpn >>> VREGION_SHIFT), at, false);
             }
             arrivals.put(key(pid, vpn), arrival);
         }
