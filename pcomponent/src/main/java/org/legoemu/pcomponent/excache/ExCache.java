@@ -772,7 +772,7 @@ public final class ExCache implements AutoCloseable
         return lineProt;
     }
 
-    /** Records a trigger of the calling hart's prefetch stream (a demand miss, or the first use of a prefetched line). */
+    /** Records a trigger of the calling hart's prefetch stream: a demand miss, or the first use of a prefetched line. */
     private void trigger(final int pid, final long vpn)
     {
         final ThreadLocal<PrefetchStream> s = streams;
@@ -806,8 +806,8 @@ public final class ExCache implements AutoCloseable
      * shoots the way's old line down (on this thread, as a miss does, so that when TLBs are shot down depends only on
      * the guest), and queues the rest
      * for the {@link PrefetchWorker}. Gives up when the way's line is {@code keepVpn}, the line whose access triggered
-     * the prefetch (its hart is using it). Waits (host time only) while a way of the set is pending or the worker is full,
-     * so that what the ExCache proper holds never depends on how fast the worker was.
+     * the prefetch (its hart is using it). Waits (host time only) while a way of the set is pending or the worker is
+     * full, so that what the ExCache proper holds never depends on how fast the worker was.
      */
     private void prefetch(final int pid, final long vpn, final long keepVpn)
     {

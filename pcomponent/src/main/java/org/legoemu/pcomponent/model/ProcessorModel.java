@@ -272,9 +272,9 @@ public final class ProcessorModel implements ExCacheObserver
 
     /**
      * A prefetch issued at the hart's time: like a miss, it makes room for the line it evicts and fetches its line
-     * (or takes it back from the shadow victim buffer; fresh pages are never prefetched), but on the prefetch thread, so it occupies
-     * the pComponent's port, the owner and the links, not the hart. A write-back it must do never rides on the
-     * prefetch (it is sent first). The line's arrival is remembered; the first demand lookup of it waits until then.
+     * (or takes it back from the shadow victim buffer; fresh pages are never prefetched), but on the prefetch thread,
+     * so it occupies the pComponent's port, the owner and the links, not the hart. A write-back it must do never rides
+     * on the prefetch (it is sent first). The line's arrival is remembered; the first demand lookup of it waits until then.
      */
     @Override
     public void onPrefetch(final int pid, final long vpn, final int evictedPid, final long evictedVpn)
