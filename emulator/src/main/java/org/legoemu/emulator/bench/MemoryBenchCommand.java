@@ -112,7 +112,7 @@ public final class MemoryBenchCommand implements Callable<Integer>
     @CommandLine.Mixin
     PrefetchOptions prefetch = new PrefetchOptions();
 
-    @Option(names = "--prefetch-excache", paramLabel = "SIZE", defaultValue = "256KiB", converter = SizeConverter.class,
+    @Option(names = "--prefetch-excache", paramLabel = "SIZE", defaultValue = "128KiB", converter = SizeConverter.class,
         description = "ExCache size of the prefetch section (default: ${DEFAULT-VALUE}).")
     long prefetchExcacheBytes;
 

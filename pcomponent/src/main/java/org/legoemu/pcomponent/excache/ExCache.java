@@ -6,6 +6,8 @@ import org.legoemu.abi.GuestMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -91,6 +93,13 @@ public final class ExCache implements AutoCloseable
     private static final int LINE_DIRTY = 0x400;
     /** {@link #fetchOrZero}: claim a fresh page now (a demand miss) rather than use a claim made at issue. */
     private static final int CLAIM_NOW = -2;
+    /** {@link #awaitPending}: wait for every way of the set rather than one. */
+    private static final int ANY_WAY = -1;
+    /** {@link #awaitPending}: wait for room in the prefetch worker. */
+    private static final int WORKER_FULL = -2;
+    /** How long a wait for a prefetch yields before it blocks, ns (as the fabric's waits, docs/architecture.md). */
+    private static final long PENDING_YIELD_NS = 50_000;
+    private static final VarHandle PENDING = MethodHandles.arrayElementVarHandle(boolean[].class);
     /** Per-hart streams of the prefetcher; null when prefetching is off. */
     private volatile ThreadLocal<PrefetchStream> streams;
     private volatile PrefetchWorker prefetchWorker;
@@ -428,6 +437,7 @@ public final class ExCache implements AutoCloseable
         {
             setLock.lock();
             int slot = -1;
+            boolean triggered = false;
             for (int way = 0; way < ways; way++)
             {
                 if (tagVpn[base + way] == vpn && tagPid[base + way] == pid)
@@ -435,7 +445,7 @@ public final class ExCache implements AutoCloseable
                     if (pending[base + way])
                     {
                         table.lock.lock(); // being prefetched: wait for its bytes, then look again
-                        slot = awaitChange(setLock) - 1;
+                        slot = awaitPending(setLock, base, base + way) - 1;
                         break;
                     }
                     final Tenant tenant = tenants.get(pid);
@@ -446,7 +456,7 @@ public final class ExCache implements AutoCloseable
                         {
                             prefetched[base + way] = false;
                             tenant.stats.countPrefetchHit();
-                            trigger(pid, vpn);
+                            triggered = true;
                         }
                     }
                     observer.onHit(pid, vpn, access);
@@ -462,10 +472,7 @@ public final class ExCache implements AutoCloseable
             if (slot < 0)
             {
                 slot = miss(pid, vpn, vaddr, access, set, setLock);
-                if (slot >= 0)
-                {
-                    trigger(pid, vpn);
-                }
+                triggered = slot >= 0;
             }
             if (slot >= 0)
             {
@@ -477,6 +484,10 @@ public final class ExCache implements AutoCloseable
                 {
                     setLock.unlock();
                     throw fault;
+                }
+                if (triggered)
+                {
+                    trigger(pid, vpn);
                 }
                 return slot;
             }
@@ -513,7 +524,7 @@ public final class ExCache implements AutoCloseable
         }
         if (hasPending(base))
         {
-            return awaitChange(setLock);
+            return awaitPending(setLock, base, ANY_WAY);
         }
         final int buffered = victims.find(pid, vpn);
         if (table.inFlight(pid, vpn) || (buffered >= 0 && victims.busy(buffered)))
@@ -566,6 +577,64 @@ public final class ExCache implements AutoCloseable
         table.lock.unlock();
         setLock.unlock();
         return fill(tenant, pid, vpn, vaddr, access, set, way, entry, buffered, oldPid, oldVpn, oldProt, oldDirty);
+    }
+
+    /**
+     * Waits until {@code slot} is not pending, or with {@link #ANY_WAY} until no way of the set at {@code base} is, or
+     * with {@link #WORKER_FULL} until the prefetch worker has room (set lock and table lock held on entry, both
+     * released on return); -1. A prefetch from the in-JVM fabric takes microseconds, so it first yields its core for up
+     * to {@value #PENDING_YIELD_NS} ns, checking without a lock and allocating nothing, and only then waits on the
+     * table's condition (whose queue node the JDK allocates).
+     */
+    private int awaitPending(final ReentrantLock setLock, final int base, final int slot)
+    {
+        setLock.unlock();
+        table.lock.unlock();
+        final long deadline = System.nanoTime() + PENDING_YIELD_NS;
+        do
+        {
+            Thread.yield();
+            if (!stillPending(base, slot))
+            {
+                return -1;
+            }
+        }
+        while (System.nanoTime() - deadline < 0);
+        table.lock.lock();
+        try
+        {
+            if (stillPending(base, slot))
+            {
+                table.changed.awaitUninterruptibly();
+            }
+        }
+        finally
+        {
+            table.lock.unlock();
+        }
+        return -1;
+    }
+
+    /** {@link #awaitPending}'s condition, read without a lock (a hint; the caller looks again under its locks). */
+    private boolean stillPending(final int base, final int slot)
+    {
+        if (slot == WORKER_FULL)
+        {
+            final PrefetchWorker worker = prefetchWorker;
+            return worker != null && worker.full();
+        }
+        if (slot != ANY_WAY)
+        {
+            return (boolean)PENDING.getVolatile(pending, slot);
+        }
+        for (int w = 0; w < ways; w++)
+        {
+            if ((boolean)PENDING.getVolatile(pending, base + w))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Waits for a change of the table (set lock and table lock held on entry, both released on return); -1. */
@@ -842,9 +911,14 @@ public final class ExCache implements AutoCloseable
                 setLock.unlock();
                 return;
             }
-            if (hasPending(base) || !worker.reserve())
+            if (hasPending(base))
             {
-                awaitChange(setLock);
+                awaitPending(setLock, base, ANY_WAY);
+                continue;
+            }
+            if (!worker.reserve())
+            {
+                awaitPending(setLock, base, WORKER_FULL);
                 continue;
             }
             final int entry = table.register(pid, vpn);
@@ -995,7 +1069,7 @@ public final class ExCache implements AutoCloseable
                     }
                 }
             }
-            pending[slot] = false;
+            PENDING.setVolatile(pending, slot, false); // read without a lock by awaitPending
             table.release(entry);
         }
         finally
@@ -1187,7 +1261,7 @@ public final class ExCache implements AutoCloseable
             table.lock.lock();
             if (pending[slot])
             {
-                awaitChange(setLock); // a prefetch is filling it: remove it once its bytes are there
+                awaitPending(setLock, base, slot); // a prefetch is filling it: remove it once its bytes are there
                 way--;
                 continue;
             }

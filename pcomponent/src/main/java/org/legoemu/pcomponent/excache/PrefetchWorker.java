@@ -35,10 +35,10 @@ final class PrefetchWorker implements AutoCloseable
     private final int[] queue;
     private final Thread thread;
     private int head;
-    private int size;
-    private int inProgress;
-    private int reserved;
-    private boolean closed;
+    private volatile int size;
+    private volatile int inProgress;
+    private volatile int reserved;
+    private volatile boolean closed;
 
     /**
      * Starts the thread.
@@ -80,6 +80,12 @@ final class PrefetchWorker implements AutoCloseable
         }
         reserved++;
         return true;
+    }
+
+    /** Whether no prefetch can be reserved now (read without the lock: a hint). */
+    boolean full()
+    {
+        return !closed && reserved + size + inProgress >= MAX_IN_FLIGHT;
     }
 
     /** Gives back a {@link #reserve reserved} room. Call with the table's lock held. */
