@@ -103,6 +103,8 @@ public final class ExCache implements AutoCloseable
     /** Per-hart streams of the prefetcher; null when prefetching is off. */
     private volatile ThreadLocal<PrefetchStream> streams;
     private volatile PrefetchWorker prefetchWorker;
+    /** Lines whose prefetch failed, not to be issued again (guarded by the table's lock). */
+    private final FailedPrefetches failedPrefetches = new FailedPrefetches();
     private PrefetchMode prefetchMode = PrefetchMode.NONE;
     private int prefetchDepth = PrefetchMode.DEFAULT_DEPTH;
 
@@ -310,6 +312,7 @@ public final class ExCache implements AutoCloseable
             next.remove(pid);
             tenants = next;
             awaitQuiet(pid, 0, Long.MAX_VALUE);
+            failedPrefetches.remove(pid, 0, Long.MAX_VALUE);
             observer.onDetach(pid);
         }
         finally
@@ -698,6 +701,7 @@ public final class ExCache implements AutoCloseable
         dirty[slot] = (got & LINE_DIRTY) != 0;
         prefetched[slot] = false;
         busy[slot] = false;
+        failedPrefetches.remove(pid, vpn, vpn + 1); // fetched on demand: mapped now
         table.release(entry);
         table.lock.unlock();
         observer.onMiss(pid, vpn, access, oldPid, oldVpn, (got & ZERO_FILLED) != 0);
@@ -905,7 +909,7 @@ public final class ExCache implements AutoCloseable
                 }
             }
             table.lock.lock();
-            if (tenants.get(pid) != tenant || table.filling(pid, vpn))
+            if (tenants.get(pid) != tenant || table.filling(pid, vpn) || failedPrefetches.contains(pid, vpn))
             {
                 table.lock.unlock();
                 setLock.unlock();
@@ -1060,6 +1064,7 @@ public final class ExCache implements AutoCloseable
                 dirty[slot] = false;
                 prefetched[slot] = false;
                 tenant.stats.countPrefetchDropped();
+                failedPrefetches.add(pid, vpn);
                 if (failure instanceof WriteBackException lost)
                 {
                     final Tenant owner = tenants.get(table.leavePid(entry));
@@ -1225,6 +1230,7 @@ public final class ExCache implements AutoCloseable
             try
             {
                 waited = awaitQuiet(pid, firstVpn, endVpn);
+                failedPrefetches.remove(pid, firstVpn, endVpn);
                 removed += invalidateVictims(pid, firstVpn, endVpn, owner, writeBack);
             }
             finally
