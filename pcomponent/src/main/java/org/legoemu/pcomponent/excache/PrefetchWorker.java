@@ -18,6 +18,8 @@ final class PrefetchWorker implements AutoCloseable
 {
     /** Most prefetches queued or in progress at once, so that demand misses always find an MSHR entry. */
     static final int MAX_IN_FLIGHT = MshrTable.DEFAULT_ENTRIES / 2;
+    /** How long the idle thread yields before it parks, ns. */
+    private static final long IDLE_YIELD_NS = 50_000;
 
     /** The queued prefetch of each MSHR entry, set by the issuing hart before {@link #enqueue}. */
     final int[] slot;
@@ -112,7 +114,7 @@ final class PrefetchWorker implements AutoCloseable
             {
                 if (size == 0)
                 {
-                    work.await();
+                    idle();
                     continue;
                 }
                 final int entry = queue[head];
@@ -139,6 +141,33 @@ final class PrefetchWorker implements AutoCloseable
         finally
         {
             table.lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for work (lock held on entry and return): yields its core for up to {@value #IDLE_YIELD_NS} ns, checking
+     * the queue without the lock, before it parks on the condition, so a prefetch queued right after the previous one
+     * (the common case: a trigger issues several) does not pay a thread wake-up; as the fabric's waits
+     * (docs/architecture.md, "Waiting on the fabric").
+     */
+    private void idle() throws InterruptedException
+    {
+        table.lock.unlock();
+        try
+        {
+            final long deadline = System.nanoTime() + IDLE_YIELD_NS;
+            while (size == 0 && !closed && System.nanoTime() - deadline < 0)
+            {
+                Thread.yield();
+            }
+        }
+        finally
+        {
+            table.lock.lock();
+        }
+        if (size == 0 && !closed)
+        {
+            work.await();
         }
     }
 
