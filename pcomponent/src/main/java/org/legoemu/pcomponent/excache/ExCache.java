@@ -890,7 +890,7 @@ public final class ExCache implements AutoCloseable
         {
             return;
         }
-        if (!tenant.backend.prefetchable(vpn << GuestMemory.PAGE_SHIFT))
+        if (!tenant.backend.prefetchable(vpn << GuestMemory.PAGE_SHIFT) && zeroFill)
         {
             return; // fresh: its demand miss zero-fills it without a network trip
         }
