@@ -239,6 +239,31 @@ public final class ExCache implements AutoCloseable
         streams = ThreadLocal.withInitial(() -> new PrefetchStream(mode, depth));
     }
 
+    /**
+     * Holds off (true) or allows again (false) the prefetches of {@code pid} while one of its VM system calls runs
+     * (calls nest); see {@code ProcessLines.beginVmChange}.
+     */
+    public void holdPrefetches(final int pid, final boolean hold)
+    {
+        if (prefetchWorker == null)
+        {
+            return;
+        }
+        table.lock.lock();
+        try
+        {
+            final Tenant tenant = tenants.get(pid);
+            if (tenant != null)
+            {
+                tenant.vmChanges += hold ? 1 : -1;
+            }
+        }
+        finally
+        {
+            table.lock.unlock();
+        }
+    }
+
     /** The prefetcher's mode ({@link PrefetchMode#NONE} when off). */
     public PrefetchMode prefetchMode()
     {
@@ -909,7 +934,8 @@ public final class ExCache implements AutoCloseable
                 }
             }
             table.lock.lock();
-            if (tenants.get(pid) != tenant || table.filling(pid, vpn) || failedPrefetches.contains(pid, vpn))
+            if (tenants.get(pid) != tenant || tenant.vmChanges > 0 || table.filling(pid, vpn) ||
+                failedPrefetches.contains(pid, vpn))
             {
                 table.lock.unlock();
                 setLock.unlock();

@@ -131,6 +131,23 @@ public final class ProcessLines implements LineBackend
     }
 
     /**
+     * A VM system call of this process begins: until {@link #endVmChange}, the ExCache issues no prefetch for it
+     * (another thread's miss could otherwise prefetch a page of the range between the call's invalidation and the
+     * home's change, and keep its old contents, or a page the call then marks fresh). Prefetches issued before are
+     * waited for by the call's {@link #invalidate}. Calls nest (several threads).
+     */
+    public void beginVmChange()
+    {
+        cache.holdPrefetches(pid, true);
+    }
+
+    /** The VM system call that {@link #beginVmChange} announced has ended. */
+    public void endVmChange()
+    {
+        cache.holdPrefetches(pid, false);
+    }
+
+    /**
      * Records the fresh range an mmap or brk reply named (M2P_VM_REPLY): its pages are created zeroed on their
      * first miss instead of fetched. Call after {@link #invalidate} of the new mapping.
      *

@@ -180,6 +180,24 @@ class ExCachePrefetchTest
         }
     }
 
+    /** While a VM system call of the process runs (another thread's mmap, munmap...), its misses prefetch nothing. */
+    @Test
+    void noPrefetchIsIssuedWhileAVmCallOfTheProcessRuns()
+    {
+        final SyncModelBackend backend = new SyncModelBackend();
+        fill(backend, 16);
+        final ExCache cache = cache(16, 4, 4, PrefetchMode.SEQUENTIAL, 2, backend);
+        cache.holdPrefetches(PID, true);
+        cache.holdPrefetches(PID, true);
+        cache.access(PID, page(0), GuestMemory.ACCESS_READ);
+        cache.holdPrefetches(PID, false);
+        cache.access(PID, page(4), GuestMemory.ACCESS_READ);
+        assertEquals(0, cache.stats().prefetchIssued(), "held by two nested calls");
+        cache.holdPrefetches(PID, false);
+        cache.access(PID, page(8), GuestMemory.ACCESS_READ);
+        assertEquals(2, cache.stats().prefetchIssued(), "pages 9 and 10 once both calls ended");
+    }
+
     @Test
     void aFailedPrefetchIsDroppedAndTheLineFetchedOnDemand()
     {
