@@ -52,6 +52,9 @@ public final class ChaosCommand implements Callable<Integer>
     ModelOptions model = new ModelOptions();
 
     @CommandLine.Mixin
+    PrefetchOptions prefetch = new PrefetchOptions();
+
+    @CommandLine.Mixin
     Lego.Verbosity verbosity;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
@@ -135,7 +138,7 @@ public final class ChaosCommand implements Callable<Integer>
             final List<String> argv = target.argv();
             final EmbeddedCluster.Config config = new EmbeddedCluster.Config(pcomponents, mcomponents, excacheBytes,
                 8, "lru", memoryBytes, location.root(), transport).withReplication(replication)
-                .withModel(model.profile(), model.clock());
+                .withModel(model.profile(), model.clock()).withPrefetch(prefetch.mode, prefetch.depth);
             harness = new ChaosHarness(new ChaosHarness.Settings(config, kinds, faultsPerRun, timeoutNs),
                 new ChaosGuest(location.namespacePath(), argv, List.of(), location.cwd(), new byte[0]));
         }

@@ -25,6 +25,7 @@ import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.ProcessorContext;
 import org.legoemu.pcomponent.ProcessorMonitor;
 import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.excache.PrefetchMode;
 import org.legoemu.pcomponent.linux.Console;
 import org.legoemu.pcomponent.model.FabricModel;
 import org.legoemu.pcomponent.model.FabricProfile;
@@ -75,13 +76,36 @@ public final class EmbeddedCluster implements AutoCloseable
      *                      nothing to replicate to.
      * @param fabricProfile the timing model's fabric profile (docs/modeled-time.md).
      * @param guestClock    which time guests read.
+     * @param excachePrefetch the ExCache prefetcher ({@link PrefetchMode#NONE} by default).
+     * @param excachePrefetchDepth lines the prefetcher fetches ahead per trigger.
      */
     public record Config(
         int pcomponents, int mcomponents, long excacheBytes, int excacheWays, String excachePolicy,
         int excacheVictims, boolean excachePiggyback, long memoryBytes, Path storageRoot, String transport,
         VRegionPlacement placement, boolean excacheZeroFill, Replication replication, FabricProfile fabricProfile,
-        GuestClock guestClock)
+        GuestClock guestClock, PrefetchMode excachePrefetch, int excachePrefetchDepth)
     {
+        /** A configuration without a prefetcher. */
+        public Config(
+            final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
+            final String excachePolicy, final int excacheVictims, final boolean excachePiggyback,
+            final long memoryBytes, final Path storageRoot, final String transport, final VRegionPlacement placement,
+            final boolean excacheZeroFill, final Replication replication, final FabricProfile fabricProfile,
+            final GuestClock guestClock)
+        {
+            this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims, excachePiggyback,
+                memoryBytes, storageRoot, transport, placement, excacheZeroFill, replication, fabricProfile,
+                guestClock, PrefetchMode.NONE, PrefetchMode.DEFAULT_DEPTH);
+        }
+
+        /** This configuration with another ExCache prefetcher. */
+        public Config withPrefetch(final PrefetchMode mode, final int depth)
+        {
+            return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
+                excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, replication,
+                fabricProfile, guestClock, mode, depth);
+        }
+
         /** A configuration with the default fabric profile ({@code legoos-ib40}) and the host guest clock. */
         public Config(
             final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
@@ -99,7 +123,7 @@ public final class EmbeddedCluster implements AutoCloseable
         {
             return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
                 excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, replication, profile,
-                clock);
+                clock, excachePrefetch, excachePrefetchDepth);
         }
 
         /** A configuration with the default replication ({@link Replication#DEFAULT}). */
@@ -118,7 +142,7 @@ public final class EmbeddedCluster implements AutoCloseable
         {
             return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
                 excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, mode, fabricProfile,
-                guestClock);
+                guestClock, excachePrefetch, excachePrefetchDepth);
         }
 
         /** A configuration with zero-fill on. */
@@ -176,6 +200,15 @@ public final class EmbeddedCluster implements AutoCloseable
             if (fabricProfile == null || guestClock == null)
             {
                 throw new IllegalArgumentException("no fabric profile or guest clock");
+            }
+            if (excachePrefetch == null)
+            {
+                throw new IllegalArgumentException("--excache-prefetch must be none, sequential or stride");
+            }
+            if (excachePrefetchDepth < 1 || excachePrefetchDepth > PrefetchMode.MAX_DEPTH)
+            {
+                throw new IllegalArgumentException(
+                    "--excache-prefetch-depth must be 1 to " + PrefetchMode.MAX_DEPTH + ", not " + excachePrefetchDepth);
             }
         }
     }
@@ -331,6 +364,7 @@ public final class EmbeddedCluster implements AutoCloseable
                 .excacheBytes(config.excacheBytes()).excacheWays(config.excacheWays())
                 .excachePolicy(config.excachePolicy()).excacheVictims(config.excacheVictims())
                 .excachePiggyback(config.excachePiggyback()).excacheZeroFill(config.excacheZeroFill())
+                .excachePrefetch(config.excachePrefetch(), config.excachePrefetchDepth())
                 .timeoutNs(timeoutNs).retryWindowNs(retryWindowNs(timeoutNs))).start();
             started.add(processor);
             processors.add(processor);

@@ -57,6 +57,9 @@ public final class RunCommand implements Callable<Integer>
     @CommandLine.Mixin
     ModelOptions model = new ModelOptions();
 
+    @CommandLine.Mixin
+    PrefetchOptions prefetch = new PrefetchOptions();
+
     @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "4GiB", converter = SizeConverter.class,
         description = "Memory of each mComponent; reserved, not allocated, until touched (default: ${DEFAULT-VALUE}).")
     long memoryBytes;
@@ -124,7 +127,8 @@ public final class RunCommand implements Callable<Integer>
             config = new EmbeddedCluster.Config(
                 pcomponents, mcomponents, excache.excacheBytes, excache.excacheWays, excache.excachePolicy,
                 excache.excacheVictims, excache.piggyback(), memoryBytes, root, transport, placement,
-                excache.zeroFill(), replication).withModel(model.profile(), model.clock());
+                excache.zeroFill(), replication).withModel(model.profile(), model.clock())
+                .withPrefetch(prefetch.mode, prefetch.depth);
         }
         catch (final IllegalArgumentException ex)
         {

@@ -8,6 +8,7 @@ import org.HdrHistogram.Histogram;
 import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.excache.ExCacheStats;
+import org.legoemu.pcomponent.excache.PrefetchMode;
 import org.legoemu.pcomponent.model.ModelFigures;
 
 import java.io.IOException;
@@ -21,7 +22,8 @@ import java.util.Locale;
  * {@code interrupted} and {@code interruptedBy} (a run stopped by SIGINT, SIGTERM or {@code --time-limit}),
  * {@code transport} ({@code inproc} or {@code tcp}), {@code instructions}, {@code wallSeconds}, {@code mips},
  * {@code hartCpuSeconds}, {@code excache.{sizeBytes, ways, sets, policy, victimBufferLines}} with the pComponent's
- * counters ({@link #COUNTER_KEYS} and {@code missLatencyNs.{count, mean, p50, p99, p999, max}}) beside them and the same counters of the process alone under {@code excache.process},
+ * counters ({@link #COUNTER_KEYS}, {@code prefetch.{mode, depth, issued, hits, unused, dropped}} and
+ * {@code missLatencyNs.{count, mean, p50, p99, p999, max}}) beside them and the same counters of the process alone under {@code excache.process},
  * {@code bytesFetched} and {@code bytesFlushed} (the pComponent's, also at the top level), and
  * {@code mcomponents[].{id, peakFramesInUse, framesInUseAfterExit}}, and the modeled time under {@code model.{profile,
  * seconds, localSeconds, slowdown, fetches, missLatencyNs.{p50, p99}, breakdownNs.{instructions, hits, misses,
@@ -101,7 +103,22 @@ public final class RunReport
             exitStatus, result.instructions(), wallSeconds(), mips(), s.hits(), s.misses(), s.victimHits(),
             s.zeroFills(), s.evictions(), s.flushes(), s.piggybackedFlushes(), latency.getValueAtPercentile(50) / 1e3,
             latency.getValueAtPercentile(99) / 1e3, Sizes.format(s.bytesFetched()), Sizes.format(s.bytesFlushed()))
-            + modeledSummary(result.model());
+            + prefetchSummary(cache, s) + modeledSummary(result.model());
+    }
+
+    /**
+     * {@code " | prefetch sequential x4: issued 1,024 hits 1,000 unused 20 dropped 4"}, or nothing when the ExCache
+     * has no prefetcher.
+     */
+    static String prefetchSummary(final ExCache cache, final ExCacheStats s)
+    {
+        if (cache.prefetchMode() == PrefetchMode.NONE)
+        {
+            return "";
+        }
+        return String.format(Locale.ROOT, " | prefetch %s x%d: issued %,d hits %,d unused %,d dropped %,d",
+            cache.prefetchMode().label(), cache.prefetchDepth(), s.prefetchIssued(), s.prefetchHits(),
+            s.prefetchUnused(), s.prefetchDropped());
     }
 
     /**
@@ -142,6 +159,7 @@ public final class RunReport
         ex.put("policy", policy);
         ex.put("victimBufferLines", cache.victimCapacity());
         putCounters(ex, s);
+        ex.with("prefetch").put("mode", cache.prefetchMode().label()).put("depth", cache.prefetchDepth());
         if (result.excache() != null)
         {
             putCounters(ex.putObject("process"), result.excache());
@@ -172,6 +190,8 @@ public final class RunReport
         {
             node.put(COUNTER_KEYS.get(i), values[i]);
         }
+        node.putObject("prefetch").put("issued", s.prefetchIssued()).put("hits", s.prefetchHits())
+            .put("unused", s.prefetchUnused()).put("dropped", s.prefetchDropped());
         final Histogram latency = s.missLatencyNs();
         final ObjectNode lat = node.putObject("missLatencyNs");
         lat.put("count", latency.getTotalCount());

@@ -74,6 +74,38 @@ class MemoryBenchCommandTest
         assertEquals(4 * 380, image.getHeight());
     }
 
+    /** The prefetch section: each guest with each mode; nothing prefetched with none, the scans prefetched. */
+    @Test
+    void printsThePrefetcherSectionWithEveryModeSideBySide() throws Exception
+    {
+        final int status = lego("bench", "memory", "--guests", GuestBinaries.BIN.toString(),
+            "--wordcount-input", words().toString(), "--sections", "prefetch", "--repeat", "1", "--scan-mib", "1",
+            "--excache-prefetch-depth", "2");
+        assertEquals(0, status, cli.err());
+        final String text = cli.out();
+        assertTrue(text.contains("## Prefetcher (ExCache 128.0 KiB 8-way, in-JVM fabric, depth 2 lines"), text);
+        for (final String guest : new String[]{"scan seq", "scan stride 3", "wordcount"})
+        {
+            for (final String mode : new String[]{"none", "sequential", "stride"})
+            {
+                final String row = text.lines().filter((l) -> l.startsWith(String.format("%-14s %-10s ", guest, mode)))
+                    .findFirst().orElseThrow(() -> new AssertionError(guest + " " + mode + " in " + text));
+                final String[] cells = row.substring(26).trim().split(" +");
+                final long issued = Long.parseLong(cells[3].replace(",", ""));
+                if (mode.equals("none"))
+                {
+                    assertEquals(0, issued, row);
+                    assertTrue(row.endsWith("1.00x"), row);
+                }
+                else if (guest.startsWith("scan"))
+                {
+                    assertTrue(issued > 0, row);
+                }
+            }
+        }
+        assertTrue(!text.contains("## Sweep"), "only the prefetch section: " + text);
+    }
+
     @Test
     void plotWithoutTheFullSizePointIsAOneLineUsageError() throws Exception
     {

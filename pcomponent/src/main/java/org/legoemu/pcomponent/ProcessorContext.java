@@ -4,6 +4,7 @@ import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.Transport;
 import org.legoemu.pcomponent.excache.EvictionPolicy;
 import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.excache.PrefetchMode;
 import org.legoemu.pcomponent.model.FabricModel;
 import org.legoemu.pcomponent.model.FabricProfile;
 import org.legoemu.pcomponent.model.GuestClock;
@@ -39,6 +40,8 @@ public final class ProcessorContext
     private int excacheVictims = ExCache.DEFAULT_VICTIMS;
     private boolean excachePiggyback = true;
     private boolean excacheZeroFill = true;
+    private PrefetchMode excachePrefetch = PrefetchMode.NONE;
+    private int excachePrefetchDepth = PrefetchMode.DEFAULT_DEPTH;
     private long timeoutNs = TimeUnit.SECONDS.toNanos(10);
     private long clientLeaseNs = TimeUnit.SECONDS.toNanos(30);
     private FabricModel fabricModel;
@@ -155,6 +158,27 @@ public final class ProcessorContext
     public boolean excacheZeroFill()
     {
         return excacheZeroFill;
+    }
+
+    /**
+     * The ExCache's prefetcher ({@link ExCache#prefetch}): none (default, as LegoOS), sequential or stride, fetching
+     * up to {@code depth} lines ahead per trigger.
+     */
+    public ProcessorContext excachePrefetch(final PrefetchMode mode, final int depth)
+    {
+        this.excachePrefetch = mode;
+        this.excachePrefetchDepth = depth;
+        return this;
+    }
+
+    public PrefetchMode excachePrefetch()
+    {
+        return excachePrefetch;
+    }
+
+    public int excachePrefetchDepth()
+    {
+        return excachePrefetchDepth;
     }
 
     /**
@@ -292,6 +316,11 @@ public final class ProcessorContext
         {
             throw new IllegalStateException(
                 "pComponent: ExCache victim buffer of " + excacheVictims + " lines (expected 0 to 4096)");
+        }
+        if (excachePrefetchDepth < 1 || excachePrefetchDepth > PrefetchMode.MAX_DEPTH)
+        {
+            throw new IllegalStateException("pComponent: ExCache prefetch depth " + excachePrefetchDepth
+                + " lines (expected 1 to " + PrefetchMode.MAX_DEPTH + ")");
         }
         if (timeoutNs <= 0)
         {

@@ -62,6 +62,7 @@ public final class ProcessorMonitor implements AutoCloseable
             ctx.excacheBytes(), ctx.excacheWays(), EvictionPolicy.named(ctx.excachePolicy()), ctx.excacheVictims());
         this.cache.piggyback(ctx.excachePiggyback());
         this.cache.zeroFill(ctx.excacheZeroFill());
+        this.cache.prefetch(ctx.excachePrefetch(), ctx.excachePrefetchDepth());
         this.model = new ProcessorModel(ctx.fabricModel(), "pcomponent", ctx.excacheVictims(), ctx.excachePiggyback());
         if (!model.profile().off())
         {

@@ -4,6 +4,8 @@ import org.HdrHistogram.Histogram;
 import org.legoemu.emulator.EmbeddedCluster;
 import org.legoemu.emulator.ExitCodes;
 import org.legoemu.emulator.ModelOptions;
+import org.legoemu.emulator.PrefetchOptions;
+import org.legoemu.pcomponent.excache.PrefetchMode;
 import org.legoemu.emulator.SizeConverter;
 import org.legoemu.emulator.Sizes;
 import org.legoemu.fabric.Endpoint;
@@ -103,9 +105,20 @@ public final class MemoryBenchCommand implements Callable<Integer>
     List<Double> fractions;
 
     @Option(names = "--sections", paramLabel = "S", split = ",", defaultValue = "latency,hit,concurrent,sweep",
-        description = "Sections to measure, comma-separated: latency, hit, concurrent, sweep (default: "
-            + "${DEFAULT-VALUE}).")
+        description = "Sections to measure, comma-separated: latency, hit, concurrent, sweep, prefetch (the "
+            + "prefetcher's modes side by side on scan guests and wordcount) (default: ${DEFAULT-VALUE}).")
     List<String> sections;
+
+    @CommandLine.Mixin
+    PrefetchOptions prefetch = new PrefetchOptions();
+
+    @Option(names = "--prefetch-excache", paramLabel = "SIZE", defaultValue = "128KiB", converter = SizeConverter.class,
+        description = "ExCache size of the prefetch section (default: ${DEFAULT-VALUE}).")
+    long prefetchExcacheBytes;
+
+    @Option(names = "--scan-mib", paramLabel = "N", defaultValue = "8",
+        description = "MiB the scan guests of the prefetch section scan, 3 passes each (default: ${DEFAULT-VALUE}).")
+    int scanMib;
 
     @Option(names = "--miss-threads", paramLabel = "N", defaultValue = "4",
         description = "Threads missing at once in the concurrent-miss section, against 1 (default: ${DEFAULT-VALUE}).")
@@ -138,13 +151,20 @@ public final class MemoryBenchCommand implements Callable<Integer>
     {
     }
 
-    /** An ExCache configuration of the comparison. */
-    private record Variant(String policy, int victims, boolean piggyback)
+    /** An ExCache configuration of the sweep or the comparison. */
+    private record Variant(String policy, int victims, boolean piggyback, PrefetchMode prefetch)
     {
+        /** Without a prefetcher (the comparison's variants). */
+        Variant(final String policy, final int victims, final boolean piggyback)
+        {
+            this(policy, victims, piggyback, PrefetchMode.NONE);
+        }
+
         String label()
         {
             return policy + ", " + (victims == 0 ? "no victim buffer" : victims + " victims")
-                + (piggyback ? "" : ", no piggyback");
+                + (piggyback ? "" : ", no piggyback") + (prefetch == PrefetchMode.NONE ? "" : ", prefetch "
+                + prefetch.label());
         }
     }
 
@@ -176,9 +196,10 @@ public final class MemoryBenchCommand implements Callable<Integer>
         final Path dir = guests.toAbsolutePath().normalize();
         for (final String section : sections)
         {
-            if (!List.of("latency", "hit", "concurrent", "sweep").contains(section))
+            if (!List.of("latency", "hit", "concurrent", "sweep", "prefetch").contains(section))
             {
-                err.println("lego: unknown section '" + section + "' (expected latency, hit, concurrent or sweep)");
+                err.println("lego: unknown section '" + section + "' (expected latency, hit, concurrent, sweep or "
+                    + "prefetch)");
                 return ExitCodes.USAGE;
             }
         }
@@ -198,7 +219,7 @@ public final class MemoryBenchCommand implements Callable<Integer>
                 + "positive");
             return ExitCodes.USAGE;
         }
-        for (final String name : List.of("wordcount", "sort", "chase", "hello"))
+        for (final String name : List.of("wordcount", "sort", "chase", "hello", "scan"))
         {
             if (!Files.isRegularFile(dir.resolve(name)))
             {
@@ -264,7 +285,11 @@ public final class MemoryBenchCommand implements Callable<Integer>
             {
                 concurrentMisses(dir.resolve("hello").toString());
             }
-            final Variant chosen = new Variant(policy, victims, true);
+            if (sections.contains("prefetch"))
+            {
+                prefetchSection(dir, wordcount);
+            }
+            final Variant chosen = new Variant(policy, victims, true, prefetch.mode);
             final List<SweepPlot.Series> guestSeries = new ArrayList<>();
             final List<SweepPlot.Row> compareRows = new ArrayList<>();
             for (final Guest guest : sections.contains("sweep") ? List.of(wordcount, sort, chase) : List.<Guest>of())
@@ -306,6 +331,79 @@ public final class MemoryBenchCommand implements Callable<Integer>
         }
     }
 
+    /**
+     * The prefetch section: a sequential scan, a strided scan (stride 3 pages) and wordcount at a small ExCache
+     * ({@link #prefetchExcacheBytes}), each run with every {@link PrefetchMode} at {@code --excache-prefetch-depth},
+     * modes interleaved within each of {@link #repeat} rounds (a fresh cluster per run); prints the medians of wall
+     * time, remote misses (demand misses fetched from an mComponent), prefetches issued, hits and unused, and the
+     * modeled time (deterministic for these single-threaded guests), with wall and modeled time against none.
+     */
+    private void prefetchSection(final Path dir, final Guest wordcount)
+    {
+        final String scan = dir.resolve("scan").toString();
+        final String mib = Integer.toString(scanMib);
+        final List<Guest> guests = List.of(new Guest("scan seq", List.of(scan, mib, "1", "3")),
+            new Guest("scan stride 3", List.of(scan, mib, "3", "3")), wordcount);
+        final PrefetchMode[] modes = PrefetchMode.values();
+        final List<List<List<Run>>> runs = new ArrayList<>();
+        for (int g = 0; g < guests.size(); g++)
+        {
+            final List<List<Run>> byMode = new ArrayList<>();
+            for (int m = 0; m < modes.length; m++)
+            {
+                byMode.add(new ArrayList<>());
+            }
+            runs.add(byMode);
+        }
+        for (int r = 0; r < repeat; r++)
+        {
+            for (int g = 0; g < guests.size(); g++)
+            {
+                for (int m = 0; m < modes.length; m++)
+                {
+                    err.printf(Locale.ROOT, "bench: prefetch: %s, %s, round %d of %d%n", guests.get(g).name(),
+                        modes[m].label(), r + 1, repeat);
+                    err.flush();
+                    try (EmbeddedCluster cluster = cluster(prefetchExcacheBytes,
+                        new Variant(policy, victims, true, modes[m])))
+                    {
+                        runs.get(g).get(m).add(run(cluster, guests.get(g)));
+                    }
+                }
+            }
+        }
+        out.println();
+        out.printf(Locale.ROOT, "## Prefetcher (ExCache %s %d-way, %s, depth %d lines; medians of %d rounds, modes "
+            + "interleaved)%n", Sizes.format(prefetchExcacheBytes), ways, transportLabel(), prefetch.depth, repeat);
+        out.printf(Locale.ROOT, "%-14s %-10s %8s %8s %9s %9s %9s %8s %11s %8s%n", "guest", "prefetch", "wall s",
+            "vs none", "remote", "issued", "pf hits", "unused", "modeled ms", "vs none");
+        for (int g = 0; g < guests.size(); g++)
+        {
+            final Run base = medianWall(runs.get(g).get(0));
+            for (int m = 0; m < modes.length; m++)
+            {
+                final Run r = medianWall(runs.get(g).get(m));
+                final ExCacheStats s = r.stats();
+                final long modeledNs = r.result().model() == null ? 0 : r.result().model().modeledNs();
+                final long baseNs = base.result().model() == null ? 0 : base.result().model().modeledNs();
+                out.printf(Locale.ROOT, "%-14s %-10s %8.2f %7.2fx %,9d %,9d %,9d %,8d %11.2f %7.2fx%n",
+                    guests.get(g).name(), modes[m].label(), r.result().wallNs() / 1e9,
+                    (double)r.result().wallNs() / Math.max(1, base.result().wallNs()),
+                    s.misses() - s.victimHits() - s.zeroFills(), s.prefetchIssued(), s.prefetchHits(),
+                    s.prefetchUnused(), modeledNs / 1e6, (double)modeledNs / Math.max(1, baseNs));
+            }
+        }
+        out.flush();
+    }
+
+    /** The run of median wall time. */
+    private static Run medianWall(final List<Run> runs)
+    {
+        final List<Run> sorted = new ArrayList<>(runs);
+        sorted.sort((a, b) -> Long.compare(a.result().wallNs(), b.result().wallNs()));
+        return sorted.get(sorted.size() / 2);
+    }
+
     /** The plotted line of a sweep; slowdowns are against {@code fullNs}, the runtime at 100 %. */
     private static SweepPlot.Series series(final String name, final List<Point> points, final double fullNs)
     {
@@ -324,14 +422,14 @@ public final class MemoryBenchCommand implements Callable<Integer>
 
     private EmbeddedCluster cluster(final long excacheBytes)
     {
-        return cluster(excacheBytes, new Variant(policy, victims, true));
+        return cluster(excacheBytes, new Variant(policy, victims, true, prefetch.mode));
     }
 
     private EmbeddedCluster cluster(final long excacheBytes, final Variant variant)
     {
         return EmbeddedCluster.start(new EmbeddedCluster.Config(1, 2, excacheBytes, ways, variant.policy(),
             variant.victims(), variant.piggyback(), 4L << 30, Path.of("/"), transport)
-            .withModel(model.profile(), model.clock()));
+            .withModel(model.profile(), model.clock()).withPrefetch(variant.prefetch(), prefetch.depth));
     }
 
     private String transportLabel()
@@ -468,7 +566,7 @@ public final class MemoryBenchCommand implements Callable<Integer>
         err.printf(Locale.ROOT, "bench: %s: working set (ExCache %s)%n", guest.name(),
             Sizes.format(WORKING_SET_EXCACHE_BYTES));
         err.flush();
-        try (EmbeddedCluster cluster = cluster(WORKING_SET_EXCACHE_BYTES))
+        try (EmbeddedCluster cluster = cluster(WORKING_SET_EXCACHE_BYTES, new Variant(policy, victims, true)))
         {
             return run(cluster, guest).stats().misses();
         }

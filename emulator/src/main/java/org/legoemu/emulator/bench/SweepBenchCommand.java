@@ -2,6 +2,8 @@ package org.legoemu.emulator.bench;
 
 import org.legoemu.emulator.EmbeddedCluster;
 import org.legoemu.emulator.ExitCodes;
+import org.legoemu.emulator.PrefetchOptions;
+import org.legoemu.pcomponent.excache.PrefetchMode;
 import org.legoemu.emulator.Sizes;
 import org.legoemu.gmm.Replication;
 import org.legoemu.gmm.VRegionPlacement;
@@ -60,6 +62,9 @@ public final class SweepBenchCommand implements Callable<Integer>
     @CommandLine.Option(names = "--excache-ways", paramLabel = "N", defaultValue = "8",
         description = "ExCache associativity (default: ${DEFAULT-VALUE}).")
     int ways;
+
+    @CommandLine.Mixin
+    PrefetchOptions prefetch = new PrefetchOptions();
 
     @CommandLine.Option(names = "--mcomponents", paramLabel = "N", defaultValue = "2",
         description = "Memory components (default: ${DEFAULT-VALUE}).")
@@ -127,10 +132,11 @@ public final class SweepBenchCommand implements Callable<Integer>
         }
         err.println("lego bench sweep: measuring the working set...");
         err.flush();
-        final ProcessResult full = run(WORKING_SET_EXCACHE_BYTES, FabricProfile.LEGOOS_IB40);
+        final ProcessResult full = run(WORKING_SET_EXCACHE_BYTES, FabricProfile.LEGOOS_IB40, PrefetchMode.NONE);
         final long workingSetLines = full.excache().misses();
-        out.printf(Locale.ROOT, "# lego bench sweep: %s, working set %,d lines (%s), %d ways, modeled figures%n",
-            guest.getFileName(), workingSetLines, Sizes.format(workingSetLines * ExCache.LINE_SIZE), ways);
+        out.printf(Locale.ROOT, "# lego bench sweep: %s, working set %,d lines (%s), %d ways, prefetch %s, modeled "
+            + "figures%n", guest.getFileName(), workingSetLines, Sizes.format(workingSetLines * ExCache.LINE_SIZE), ways,
+            prefetch.describe());
         out.printf(Locale.ROOT, "%-12s %-7s %-12s %10s %12s %10s %8s%n", "excache", "% ws", "profile", "slowdown",
             "modeled ms", "fetches", "MPKI");
         final List<Point> points = new ArrayList<>();
@@ -141,7 +147,7 @@ public final class SweepBenchCommand implements Callable<Integer>
             {
                 err.printf(Locale.ROOT, "lego bench sweep: %s on %s...%n", Sizes.format(bytes), profile.name());
                 err.flush();
-                final ProcessResult result = run(bytes, profile);
+                final ProcessResult result = run(bytes, profile, prefetch.mode);
                 final Point p = new Point(bytes, profile.name(), result.model(), result.instructions());
                 points.add(p);
                 out.printf(Locale.ROOT, "%-12s %-7.0f %-12s %9.3fx %12.3f %,10d %8.3f%n", Sizes.format(bytes),
@@ -195,11 +201,12 @@ public final class SweepBenchCommand implements Callable<Integer>
         return sets * ways * ExCache.LINE_SIZE;
     }
 
-    private ProcessResult run(final long excacheBytes, final FabricProfile profile)
+    /** One run; the working set is measured without a prefetcher (its hits would hide lines from the count). */
+    private ProcessResult run(final long excacheBytes, final FabricProfile profile, final PrefetchMode mode)
     {
         final EmbeddedCluster.Config config = new EmbeddedCluster.Config(1, mcomponents, excacheBytes, ways, "lru",
             ExCache.DEFAULT_VICTIMS, true, 4L << 30, Path.of("/"), transport, VRegionPlacement.DEFAULT, true,
-            Replication.DEFAULT).withModel(profile, GuestClock.HOST);
+            Replication.DEFAULT).withModel(profile, GuestClock.HOST).withPrefetch(mode, prefetch.depth);
         try (EmbeddedCluster cluster = EmbeddedCluster.start(config))
         {
             final List<String> argv = new ArrayList<>();

@@ -1,6 +1,8 @@
 package org.legoemu.emulator.daemon;
 
 import org.legoemu.emulator.ExCacheOptions;
+import org.legoemu.emulator.PrefetchOptions;
+import org.legoemu.pcomponent.excache.PrefetchMode;
 import org.legoemu.emulator.ModelOptions;
 import org.legoemu.pcomponent.model.FabricModel;
 import org.legoemu.pcomponent.model.FabricProfile;
@@ -23,6 +25,9 @@ public final class PComponentCommand extends DaemonCommand
     @CommandLine.Mixin
     ModelOptions model = new ModelOptions();
 
+    @CommandLine.Mixin
+    PrefetchOptions prefetch = new PrefetchOptions();
+
     @CommandLine.Option(names = "--client-lease", paramLabel = "SECONDS", defaultValue = "30",
         description = "Kill (SIGKILL) a process run for 'lego exec' when its client has been silent this long, "
             + "e.g. killed without a chance to say so (default: ${DEFAULT-VALUE}).")
@@ -36,6 +41,7 @@ public final class PComponentCommand extends DaemonCommand
         {
             profile = model.profile();
             model.clock();
+            PrefetchMode.checkDepth(prefetch.depth);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -52,6 +58,7 @@ public final class PComponentCommand extends DaemonCommand
                 .excacheBytes(excache.excacheBytes).excacheWays(excache.excacheWays)
                 .excachePolicy(excache.excachePolicy).excacheVictims(excache.excacheVictims)
                 .excachePiggyback(excache.piggyback()).excacheZeroFill(excache.zeroFill())
+                .excachePrefetch(prefetch.mode, prefetch.depth)
                 .clientLeaseNs((long)(clientLeaseSeconds * 1e9))).start();
             try
             {

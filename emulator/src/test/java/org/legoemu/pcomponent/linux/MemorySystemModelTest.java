@@ -34,6 +34,7 @@ import org.legoemu.gmm.VRegionPlacement;
 import org.legoemu.mcomponent.MemoryMonitor;
 import org.legoemu.pcomponent.excache.EvictionPolicy;
 import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.excache.PrefetchMode;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 
@@ -59,9 +60,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Stateful property over the real memory system: an embedded in-JVM cluster (GMM, sComponent, 1 to 3 mComponents with
  * round-robin vRegion placement, replication off or log) and, on the pComponent side, an ExCache of random size,
- * associativity, policy, victim buffer, piggyback and zero-fill shared by two processes, each with its own
- * {@link ProcessMemory}, {@link OwnerDirectory} and home {@link MemoryProxy} as {@code ProcessorMonitor} builds them
- * (its links to the owners slowed by a network trip, {@link TripTransport}).
+ * associativity, policy, victim buffer, piggyback, zero-fill and prefetcher (none, sequential or stride, depth 2)
+ * shared by two processes, each with its own {@link ProcessMemory}, {@link OwnerDirectory} and home
+ * {@link MemoryProxy} as {@code ProcessorMonitor} builds them (its links to the owners slowed by a network trip,
+ * {@link TripTransport}).
  * Random loads and stores (through {@link GuestMemory#page} and {@link GuestMemory#read}/{@link GuestMemory#write}),
  * anonymous mmap(MAP_FIXED), munmap, mprotect and brk (through the real {@link MemorySyscalls}), fork (the parent's
  * dirty lines written back, then P2M_FORK through the home, as {@code ProcessorMonitor}'s launcher does), exit and
@@ -190,7 +192,8 @@ class MemorySystemModelTest
         final String description;
 
         Model(final EmbeddedCluster cluster, final String clusterText, final int lines, final int ways,
-            final String policy, final int victims, final boolean piggyback, final boolean zeroFill)
+            final String policy, final int victims, final boolean piggyback, final boolean zeroFill,
+            final PrefetchMode prefetch)
         {
             this.cluster = cluster;
             this.pcomponentId = cluster.processors().get(0).componentId();
@@ -198,8 +201,10 @@ class MemorySystemModelTest
             live = this;
             cache.piggyback(piggyback);
             cache.zeroFill(zeroFill);
+            cache.prefetch(prefetch, 2);
             description = clusterText + ", ExCache " + lines + " lines " + ways + " ways " + policy + " " + victims +
-                " victims" + (piggyback ? " piggyback" : "") + (zeroFill ? " zero-fill" : "");
+                " victims" + (piggyback ? " piggyback" : "") + (zeroFill ? " zero-fill" : "") + " prefetch " +
+                prefetch.label();
             for (int i = 0; i < SLOTS; i++)
             {
                 procs[i] = launch();
@@ -779,13 +784,20 @@ class MemorySystemModelTest
 
     /** What one try runs on: the cluster's shape and the ExCache's configuration. */
     record Setup(int mcomponents, Replication replication, int lines, int ways, String policy, int victims,
-        boolean piggyback, boolean zeroFill)
+        boolean piggyback, boolean zeroFill, PrefetchMode prefetch)
     {
+        /** Without a prefetcher. */
+        Setup(final int mcomponents, final Replication replication, final int lines, final int ways,
+            final String policy, final int victims, final boolean piggyback, final boolean zeroFill)
+        {
+            this(mcomponents, replication, lines, ways, policy, victims, piggyback, zeroFill, PrefetchMode.NONE);
+        }
+
         Model start()
         {
             final String clusterText = mcomponents + " mComponents, replication " + replication;
             return new Model(cluster(mcomponents, replication), clusterText, lines, ways, policy, victims, piggyback,
-                zeroFill);
+                zeroFill, prefetch);
         }
     }
 
@@ -798,9 +810,9 @@ class MemorySystemModelTest
         final Arbitrary<Tuple.Tuple5<Double, String, Integer, Boolean, Boolean>> cache = Combinators.combine(
             Arbitraries.doubles().between(0, 1), Arbitraries.of(POLICIES), Arbitraries.of(0, 1, 2, 8),
             Arbitraries.of(true, false), Arbitraries.of(true, false)).as(Tuple::of);
-        return Combinators.combine(cluster, cache).as((c, e) -> new Setup(c.get1(),
-            c.get1() == 1 ? Replication.OFF : c.get2(), 1 << c.get3(), 1 << (int)Math.round(e.get1() * c.get3()),
-            e.get2(), e.get3(), e.get4(), e.get5()));
+        return Combinators.combine(cluster, cache, Arbitraries.of(PrefetchMode.values())).as((c, e, p) -> new Setup(
+            c.get1(), c.get1() == 1 ? Replication.OFF : c.get2(), 1 << c.get3(),
+            1 << (int)Math.round(e.get1() * c.get3()), e.get2(), e.get3(), e.get4(), e.get5(), p));
     }
 
     @Provide

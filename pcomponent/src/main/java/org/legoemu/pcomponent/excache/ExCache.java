@@ -3,7 +3,11 @@ package org.legoemu.pcomponent.excache;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.legoemu.abi.GuestFault;
 import org.legoemu.abi.GuestMemory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -45,6 +49,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ExCache implements AutoCloseable
 {
     public static final int LINE_SIZE = GuestMemory.PAGE_SIZE;
+    private static final Logger LOG = LoggerFactory.getLogger(ExCache.class);
     /** Default victim buffer size, lines (LegoOS uses 8). */
     public static final int DEFAULT_VICTIMS = 8;
     /** Most set locks; more sets share them (set modulo the lock count). */
@@ -61,6 +66,14 @@ public final class ExCache implements AutoCloseable
     private final boolean[] dirty;
     /** A way reserved by a transfer in flight (a fill, or an invalidation's write-back): no hit, no victim. */
     private final boolean[] busy;
+    /**
+     * A way a prefetch is filling: its tag names the incoming line, whose bytes are not there yet. A lookup of the
+     * line waits for it; a miss in the set, an invalidation of the line and a prefetch into the set wait until no way
+     * of the set is pending, so which way a miss takes never depends on how fast the prefetch thread was.
+     */
+    private final boolean[] pending;
+    /** A way filled by a prefetch and not yet used by a demand access. */
+    private final boolean[] prefetched;
     private final ReentrantLock[] setLocks;
     private final EvictionPolicy policy;
     private final MshrTable table = new MshrTable(MshrTable.DEFAULT_ENTRIES);
@@ -74,6 +87,26 @@ public final class ExCache implements AutoCloseable
     private volatile ExCacheObserver observer = ExCacheObserver.NONE;
     /** Marks {@link #fetchOrZero}'s result as a zero-filled line; above every PROT_ bit. */
     private static final int ZERO_FILLED = 0x100;
+    /** Marks {@link #bringIn}'s result as a line taken back from the victim buffer. */
+    private static final int TAKEN_BACK = 0x200;
+    /** Marks {@link #bringIn}'s result as a dirty line (taken back dirty from the victim buffer). */
+    private static final int LINE_DIRTY = 0x400;
+    /** {@link #fetchOrZero}: claim a fresh page now (a demand miss) rather than use a claim made at issue. */
+    private static final int CLAIM_NOW = -2;
+    /** {@link #awaitPending}: wait for every way of the set rather than one. */
+    private static final int ANY_WAY = -1;
+    /** {@link #awaitPending}: wait for room in the prefetch worker. */
+    private static final int WORKER_FULL = -2;
+    /** How long a wait for a prefetch yields before it blocks, ns (as the fabric's waits, docs/architecture.md). */
+    private static final long PENDING_YIELD_NS = 50_000;
+    private static final VarHandle PENDING = MethodHandles.arrayElementVarHandle(boolean[].class);
+    /** Per-hart streams of the prefetcher; null when prefetching is off. */
+    private volatile ThreadLocal<PrefetchStream> streams;
+    private volatile PrefetchWorker prefetchWorker;
+    /** Lines whose prefetch failed, not to be issued again (guarded by the table's lock). */
+    private final FailedPrefetches failedPrefetches = new FailedPrefetches();
+    private PrefetchMode prefetchMode = PrefetchMode.NONE;
+    private int prefetchDepth = PrefetchMode.DEFAULT_DEPTH;
 
     /** An ExCache without a victim buffer (every dirty victim is written back by the miss that evicts it). */
     public ExCache(final long sizeBytes, final int ways, final EvictionPolicy policy)
@@ -118,6 +151,8 @@ public final class ExCache implements AutoCloseable
         this.prot = new byte[n];
         this.dirty = new boolean[n];
         this.busy = new boolean[n];
+        this.pending = new boolean[n];
+        this.prefetched = new boolean[n];
         Arrays.fill(tagVpn, INVALID);
         this.setLocks = new ReentrantLock[Math.min(sets, MAX_SET_LOCKS)];
         for (int i = 0; i < setLocks.length; i++)
@@ -174,6 +209,74 @@ public final class ExCache implements AutoCloseable
     }
 
     /**
+     * Turns the prefetcher on or off ({@code --excache-prefetch}, off by default; LegoOS has none). On a demand miss,
+     * and on the first use of a prefetched line, the faulting hart's {@link PrefetchStream} chooses up to
+     * {@code depth} further lines of the process ({@link PrefetchMode#SEQUENTIAL}: the next ones;
+     * {@link PrefetchMode#STRIDE}: along the majority stride of its recent triggers, {@link StrideDetector}); the hart
+     * issues them once it has let go of the line it missed on, and the {@code excache-prefetch} thread fetches them
+     * ({@link PrefetchWorker}), so a prefetch does not stall the hart. A prefetch takes a way like a miss (the old line
+     * goes to the victim buffer or is written back, never lost) and an MSHR entry, so a demand access to a line being
+     * prefetched waits for it rather than fetching it again; a prefetch that fails is dropped, not retried. Call
+     * before the first access.
+     *
+     * @param depth lines fetched ahead per trigger, 1 to {@value PrefetchMode#MAX_DEPTH}.
+     * @throws IllegalArgumentException if {@code depth} is out of range.
+     */
+    public void prefetch(final PrefetchMode mode, final int depth)
+    {
+        PrefetchMode.checkDepth(depth);
+        prefetchMode = mode;
+        prefetchDepth = depth;
+        if (mode == PrefetchMode.NONE)
+        {
+            streams = null;
+            return;
+        }
+        if (prefetchWorker == null)
+        {
+            prefetchWorker = new PrefetchWorker(table, MshrTable.DEFAULT_ENTRIES, this::completePrefetch);
+        }
+        streams = ThreadLocal.withInitial(() -> new PrefetchStream(mode, depth));
+    }
+
+    /**
+     * Holds off (true) or allows again (false) the prefetches of {@code pid} while one of its VM system calls runs
+     * (calls nest); see {@code ProcessLines.beginVmChange}.
+     */
+    public void holdPrefetches(final int pid, final boolean hold)
+    {
+        if (prefetchWorker == null)
+        {
+            return;
+        }
+        table.lock.lock();
+        try
+        {
+            final Tenant tenant = tenants.get(pid);
+            if (tenant != null)
+            {
+                tenant.vmChanges += hold ? 1 : -1;
+            }
+        }
+        finally
+        {
+            table.lock.unlock();
+        }
+    }
+
+    /** The prefetcher's mode ({@link PrefetchMode#NONE} when off). */
+    public PrefetchMode prefetchMode()
+    {
+        return prefetchMode;
+    }
+
+    /** Lines fetched ahead per trigger. */
+    public int prefetchDepth()
+    {
+        return prefetchDepth;
+    }
+
+    /**
      * Tells {@code observer} (the timing model) of every lookup, eviction, invalidation and detach from now on;
      * {@link ExCacheObserver#NONE} for none. Misses to different sets call it concurrently: it must be thread-safe.
      */
@@ -226,6 +329,7 @@ public final class ExCache implements AutoCloseable
      */
     public int detach(final int pid)
     {
+        final Tenant gone = tenants.get(pid);
         table.lock.lock();
         try
         {
@@ -233,6 +337,7 @@ public final class ExCache implements AutoCloseable
             next.remove(pid);
             tenants = next;
             awaitQuiet(pid, 0, Long.MAX_VALUE);
+            failedPrefetches.remove(pid, 0, Long.MAX_VALUE);
             observer.onDetach(pid);
         }
         finally
@@ -252,6 +357,11 @@ public final class ExCache implements AutoCloseable
                     {
                         tagVpn[slot] = INVALID;
                         dirty[slot] = false;
+                        if (prefetched[slot] && gone != null)
+                        {
+                            gone.stats.countPrefetchUnused();
+                        }
+                        prefetched[slot] = false;
                         dropped++;
                     }
                 }
@@ -293,6 +403,7 @@ public final class ExCache implements AutoCloseable
         final int slot = lockLine(pid, vaddr, access);
         final byte[] line = lines[slot];
         lockOf(slot / ways).unlock();
+        issuePrefetches();
         return line;
     }
 
@@ -313,6 +424,7 @@ public final class ExCache implements AutoCloseable
         {
             lockOf(slot / ways).unlock();
         }
+        issuePrefetches();
     }
 
     /**
@@ -331,6 +443,7 @@ public final class ExCache implements AutoCloseable
         {
             lockOf(slot / ways).unlock();
         }
+        issuePrefetches();
     }
 
     private ReentrantLock lockOf(final int set)
@@ -352,14 +465,27 @@ public final class ExCache implements AutoCloseable
         {
             setLock.lock();
             int slot = -1;
+            boolean triggered = false;
             for (int way = 0; way < ways; way++)
             {
                 if (tagVpn[base + way] == vpn && tagPid[base + way] == pid)
                 {
+                    if (pending[base + way])
+                    {
+                        table.lock.lock(); // being prefetched: wait for its bytes, then look again
+                        slot = awaitPending(setLock, base, base + way) - 1;
+                        break;
+                    }
                     final Tenant tenant = tenants.get(pid);
                     if (tenant != null)
                     {
                         tenant.stats.countHit();
+                        if (prefetched[base + way])
+                        {
+                            prefetched[base + way] = false;
+                            tenant.stats.countPrefetchHit();
+                            triggered = true;
+                        }
                     }
                     observer.onHit(pid, vpn, access);
                     policy.onHit(set, way);
@@ -367,9 +493,14 @@ public final class ExCache implements AutoCloseable
                     break;
                 }
             }
+            if (slot == -2)
+            {
+                continue;
+            }
             if (slot < 0)
             {
                 slot = miss(pid, vpn, vaddr, access, set, setLock);
+                triggered = slot >= 0;
             }
             if (slot >= 0)
             {
@@ -381,6 +512,10 @@ public final class ExCache implements AutoCloseable
                 {
                     setLock.unlock();
                     throw fault;
+                }
+                if (triggered)
+                {
+                    trigger(pid, vpn);
                 }
                 return slot;
             }
@@ -415,6 +550,10 @@ public final class ExCache implements AutoCloseable
             setLock.unlock();
             return -1;
         }
+        if (hasPending(base))
+        {
+            return awaitPending(setLock, base, ANY_WAY);
+        }
         final int buffered = victims.find(pid, vpn);
         if (table.inFlight(pid, vpn) || (buffered >= 0 && victims.busy(buffered)))
         {
@@ -428,6 +567,7 @@ public final class ExCache implements AutoCloseable
             tagPid[slot] = pid;
             prot[slot] = victims.prot[buffered];
             dirty[slot] = victims.dirty[buffered];
+            prefetched[slot] = false;
             takeBack(slot, buffered, INVALID, 0, (byte)0, false);
             table.lock.unlock();
             tenant.stats.countVictimHit();
@@ -454,12 +594,75 @@ public final class ExCache implements AutoCloseable
         {
             victims.reserve(buffered);
         }
+        if (prefetched[slot])
+        {
+            countUnused(oldPid);
+            prefetched[slot] = false;
+        }
         busy[slot] = true;
         tagVpn[slot] = INVALID;
         dirty[slot] = false;
         table.lock.unlock();
         setLock.unlock();
         return fill(tenant, pid, vpn, vaddr, access, set, way, entry, buffered, oldPid, oldVpn, oldProt, oldDirty);
+    }
+
+    /**
+     * Waits until {@code slot} is not pending, or with {@link #ANY_WAY} until no way of the set at {@code base} is, or
+     * with {@link #WORKER_FULL} until the prefetch worker has room (set lock and table lock held on entry, both
+     * released on return); -1. A prefetch from the in-JVM fabric takes microseconds, so it first yields its core for up
+     * to {@value #PENDING_YIELD_NS} ns, checking without a lock and allocating nothing, and only then waits on the
+     * table's condition (whose queue node the JDK allocates).
+     */
+    private int awaitPending(final ReentrantLock setLock, final int base, final int slot)
+    {
+        setLock.unlock();
+        table.lock.unlock();
+        final long deadline = System.nanoTime() + PENDING_YIELD_NS;
+        do
+        {
+            Thread.yield();
+            if (!stillPending(base, slot))
+            {
+                return -1;
+            }
+        }
+        while (System.nanoTime() - deadline < 0);
+        table.lock.lock();
+        try
+        {
+            if (stillPending(base, slot))
+            {
+                table.changed.awaitUninterruptibly();
+            }
+        }
+        finally
+        {
+            table.lock.unlock();
+        }
+        return -1;
+    }
+
+    /** {@link #awaitPending}'s condition, read without a lock (a hint; the caller looks again under its locks). */
+    private boolean stillPending(final int base, final int slot)
+    {
+        if (slot == WORKER_FULL)
+        {
+            final PrefetchWorker worker = prefetchWorker;
+            return worker != null && worker.full();
+        }
+        if (slot != ANY_WAY)
+        {
+            return (boolean)PENDING.getVolatile(pending, slot);
+        }
+        for (int w = 0; w < ways; w++)
+        {
+            if ((boolean)PENDING.getVolatile(pending, base + w))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Waits for a change of the table (set lock and table lock held on entry, both released on return); -1. */
@@ -483,72 +686,11 @@ public final class ExCache implements AutoCloseable
         final boolean oldDirty)
     {
         final int slot = set * ways + way;
-        int lineProt = 0;
-        boolean lineDirty = false;
-        boolean taken = false;
+        final int got;
         try
         {
-            if (oldVpn != INVALID)
-            {
-                final Tenant old = tenants.get(oldPid);
-                if (old != null)
-                {
-                    old.stats.countEviction(!oldDirty);
-                    old.backend.shootdown(oldVpn);
-                }
-            }
-            long leavingVpn = NONE;
-            int leavingPid = 0;
-            table.lock.lock();
-            try
-            {
-                if (buffered >= 0)
-                {
-                    lineProt = victims.prot[buffered];
-                    lineDirty = victims.dirty[buffered];
-                    takeBack(slot, buffered, oldVpn, oldPid, oldProt, oldDirty);
-                    taken = true;
-                    table.leaving(entry, 0, NONE);
-                }
-                else if (oldVpn != INVALID)
-                {
-                    final int reclaimed = victims.capacity() > 0 ? victims.reclaimable() : -1;
-                    if (reclaimed >= 0)
-                    {
-                        if (victims.vpn[reclaimed] != VictimBuffer.EMPTY && victims.dirty[reclaimed])
-                        {
-                            leavingVpn = victims.vpn[reclaimed];
-                            leavingPid = victims.pid[reclaimed];
-                        }
-                        final byte[] array = victims.line[reclaimed];
-                        victims.line[reclaimed] = lines[slot];
-                        lines[slot] = array;
-                        victims.fill(reclaimed, oldPid, oldVpn, oldProt, oldDirty);
-                    }
-                    else if (oldDirty)
-                    {
-                        leavingVpn = oldVpn;
-                        leavingPid = oldPid;
-                    }
-                    table.leaving(entry, leavingPid, leavingVpn);
-                    if (flusher != null && victims.hasFlushWork())
-                    {
-                        flusher.signal();
-                    }
-                }
-            }
-            finally
-            {
-                table.lock.unlock();
-            }
-            if (lines[slot] == null)
-            {
-                lines[slot] = new byte[LINE_SIZE];
-            }
-            if (!taken)
-            {
-                lineProt = fetchOrZero(tenant, vpn, vaddr, access, slot, leavingPid, leavingVpn);
-            }
+            got = bringIn(tenant, vpn, access, slot, entry, buffered, oldPid, oldVpn, oldProt, oldDirty, false,
+                CLAIM_NOW, false);
         }
         catch (final RuntimeException ex)
         {
@@ -557,9 +699,9 @@ public final class ExCache implements AutoCloseable
             table.lock.lock();
             try
             {
-                if (buffered >= 0 && !taken)
+                if (buffered >= 0)
                 {
-                    victims.unreserve(buffered);
+                    victims.unreserve(buffered); // bringIn throws only before taking the line back
                 }
                 busy[slot] = false;
                 table.release(entry);
@@ -580,14 +722,16 @@ public final class ExCache implements AutoCloseable
         table.lock.lock();
         tagVpn[slot] = vpn;
         tagPid[slot] = pid;
-        prot[slot] = (byte)(lineProt & ~ZERO_FILLED);
-        dirty[slot] = lineDirty;
+        prot[slot] = (byte)got;
+        dirty[slot] = (got & LINE_DIRTY) != 0;
+        prefetched[slot] = false;
         busy[slot] = false;
+        failedPrefetches.remove(pid, vpn, vpn + 1); // fetched on demand: mapped now
         table.release(entry);
         table.lock.unlock();
-        observer.onMiss(pid, vpn, access, oldPid, oldVpn, (lineProt & ZERO_FILLED) != 0);
+        observer.onMiss(pid, vpn, access, oldPid, oldVpn, (got & ZERO_FILLED) != 0);
         policy.onFill(set, way);
-        if (taken)
+        if ((got & TAKEN_BACK) != 0)
         {
             tenant.stats.countVictimHit();
         }
@@ -595,27 +739,119 @@ public final class ExCache implements AutoCloseable
     }
 
     /**
+     * The data movement of a fill, with no lock held and {@code slot} reserved under MSHR {@code entry} (busy for a
+     * miss, pending for a prefetch): the line {@code (oldPid, oldVpn)} that held the way leaves (shot down unless
+     * {@code shotDown}, then into the victim buffer, whose reclaimed dirty line, or else the old line itself, is
+     * written back when it must leave now), and the slot's array gets line {@code vpn}: taken back from victim-buffer
+     * entry {@code buffered} (reserved) when not -1, else zeroed or fetched ({@link #fetchOrZero}). Throws only before
+     * taking a line back.
+     *
+     * @return the line's PROT_ bits, with {@link #ZERO_FILLED}, {@link #TAKEN_BACK} and {@link #LINE_DIRTY} as they
+     * apply.
+     */
+    private int bringIn(
+        final Tenant tenant, final long vpn, final int access, final int slot, final int entry, final int buffered,
+        final int oldPid, final long oldVpn, final byte oldProt, final boolean oldDirty, final boolean shotDown,
+        final int freshProt, final boolean prefetch)
+    {
+        if (oldVpn != INVALID && !shotDown)
+        {
+            final Tenant old = tenants.get(oldPid);
+            if (old != null)
+            {
+                old.stats.countEviction(!oldDirty);
+                old.backend.shootdown(oldVpn);
+            }
+        }
+        long leavingVpn = NONE;
+        int leavingPid = 0;
+        int got = 0;
+        table.lock.lock();
+        try
+        {
+            if (buffered >= 0)
+            {
+                got = (victims.prot[buffered] & 0xFF) | TAKEN_BACK | (victims.dirty[buffered] ? LINE_DIRTY : 0);
+                takeBack(slot, buffered, oldVpn, oldPid, oldProt, oldDirty);
+                table.leaving(entry, 0, NONE);
+            }
+            else if (oldVpn != INVALID)
+            {
+                final int reclaimed = victims.capacity() > 0 ? victims.reclaimable() : -1;
+                if (reclaimed >= 0)
+                {
+                    if (victims.vpn[reclaimed] != VictimBuffer.EMPTY && victims.dirty[reclaimed])
+                    {
+                        leavingVpn = victims.vpn[reclaimed];
+                        leavingPid = victims.pid[reclaimed];
+                    }
+                    final byte[] array = victims.line[reclaimed];
+                    victims.line[reclaimed] = lines[slot];
+                    lines[slot] = array;
+                    victims.fill(reclaimed, oldPid, oldVpn, oldProt, oldDirty);
+                }
+                else if (oldDirty)
+                {
+                    leavingVpn = oldVpn;
+                    leavingPid = oldPid;
+                }
+                table.leaving(entry, leavingPid, leavingVpn);
+                if (flusher != null && victims.hasFlushWork())
+                {
+                    flusher.signal();
+                }
+            }
+        }
+        finally
+        {
+            table.lock.unlock();
+        }
+        if (lines[slot] == null)
+        {
+            lines[slot] = new byte[LINE_SIZE];
+        }
+        if (buffered < 0)
+        {
+            got = fetchOrZero(tenant, vpn, access, slot, leavingPid, leavingVpn, freshProt, prefetch);
+        }
+        return got;
+    }
+
+    /**
      * Fills {@code slot}'s array with line {@code vpn}: zeroed for a claimed fresh page, else fetched from its owner.
      * The dirty line {@code (leavingPid, leavingVpn)} in that array, if any, is written back first, riding on the
-     * miss request when it has the same owner.
+     * miss request when it has the same owner (never on a prefetch, which is sent once and may fail).
      *
+     * @param freshProt {@link #CLAIM_NOW} to claim a fresh page now, else the claim made when the prefetch was
+     *                  issued (-1: not fresh).
      * @return the line's PROT_ bits, with {@link #ZERO_FILLED} set for a zero-filled line.
      */
     private int fetchOrZero(
-        final Tenant tenant, final long vpn, final long vaddr, final int access, final int slot, final int leavingPid,
-        final long leavingVpn)
+        final Tenant tenant, final long vpn, final int access, final int slot, final int leavingPid,
+        final long leavingVpn, final int freshProt, final boolean prefetch)
     {
         final byte[] line = lines[slot];
         final long fetchAddress = vpn << GuestMemory.PAGE_SHIFT;
-        final int freshProt = zeroFill ? tenant.backend.claimFresh(fetchAddress, access) : -1;
+        final int fresh = freshProt != CLAIM_NOW ? freshProt :
+            zeroFill ? tenant.backend.claimFresh(fetchAddress, access) : -1;
         final Tenant leavingOwner = leavingVpn == NONE ? null : tenants.get(leavingPid);
         final long leavingAddress = leavingVpn << GuestMemory.PAGE_SHIFT;
-        if (freshProt >= 0)
+        if (fresh >= 0)
         {
             writeBack(leavingOwner, leavingAddress, line);
             Arrays.fill(line, (byte)0);
-            tenant.stats.countZeroFill();
-            return freshProt | ZERO_FILLED;
+            if (!prefetch)
+            {
+                tenant.stats.countZeroFill();
+            }
+            return fresh | ZERO_FILLED;
+        }
+        if (prefetch)
+        {
+            writeBack(leavingOwner, leavingAddress, line);
+            final int lineProt = tenant.backend.prefetch(fetchAddress, line);
+            tenant.stats.countPrefetchFetch();
+            return lineProt;
         }
         final long startNs = System.nanoTime();
         final int lineProt;
@@ -632,6 +868,273 @@ public final class ExCache implements AutoCloseable
         }
         tenant.stats.countFetch(System.nanoTime() - startNs);
         return lineProt;
+    }
+
+    /** Records a trigger of the calling hart's prefetch stream: a demand miss, or the first use of a prefetched line. */
+    private void trigger(final int pid, final long vpn)
+    {
+        final ThreadLocal<PrefetchStream> s = streams;
+        if (s != null)
+        {
+            s.get().trigger(pid, vpn);
+        }
+    }
+
+    /** Issues the lines the calling hart's stream chose at its latest trigger; no lock held. */
+    private void issuePrefetches()
+    {
+        final ThreadLocal<PrefetchStream> s = streams;
+        if (s == null)
+        {
+            return;
+        }
+        final PrefetchStream stream = s.get();
+        final int n = stream.count();
+        for (int i = 0; i < n; i++)
+        {
+            prefetch(stream.pid(), stream.chosen(i), stream.triggerVpn());
+        }
+        stream.taken();
+    }
+
+    /**
+     * Issues the prefetch of {@code pid}'s line {@code vpn} on the calling hart's thread, unless the page is fresh
+     * ({@link LineBackend#prefetchable}: its miss zero-fills it), in the ExCache proper or being filled: takes an MSHR
+     * entry and a way (a free one, else the policy's victim, as a miss does), names the line in the way (pending),
+     * shoots the way's old line down (on this thread, as a miss does, so that when TLBs are shot down depends only on
+     * the guest), and queues the rest
+     * for the {@link PrefetchWorker}. Gives up when the way's line is {@code keepVpn}, the line whose access triggered
+     * the prefetch (its hart is using it). Waits (host time only) while a way of the set is pending or the worker is
+     * full, so that what the ExCache proper holds never depends on how fast the worker was.
+     */
+    private void prefetch(final int pid, final long vpn, final long keepVpn)
+    {
+        final Tenant tenant = tenants.get(pid);
+        final PrefetchWorker worker = prefetchWorker;
+        if (tenant == null || worker == null)
+        {
+            return;
+        }
+        if (!tenant.backend.prefetchable(vpn << GuestMemory.PAGE_SHIFT) && zeroFill)
+        {
+            return; // fresh: its demand miss zero-fills it without a network trip
+        }
+        final int set = (int)Long.remainderUnsigned(vpn, sets);
+        final int base = set * ways;
+        final ReentrantLock setLock = lockOf(set);
+        while (true)
+        {
+            setLock.lock();
+            for (int way = 0; way < ways; way++)
+            {
+                if (tagVpn[base + way] == vpn && tagPid[base + way] == pid)
+                {
+                    setLock.unlock();
+                    return;
+                }
+            }
+            table.lock.lock();
+            if (tenants.get(pid) != tenant || tenant.vmChanges > 0 || table.filling(pid, vpn) ||
+                failedPrefetches.contains(pid, vpn))
+            {
+                table.lock.unlock();
+                setLock.unlock();
+                return;
+            }
+            if (hasPending(base))
+            {
+                awaitPending(setLock, base, ANY_WAY);
+                continue;
+            }
+            if (!worker.reserve())
+            {
+                awaitPending(setLock, base, WORKER_FULL);
+                continue;
+            }
+            final int entry = table.register(pid, vpn);
+            int way = entry < 0 ? -1 : freeWay(base);
+            if (entry >= 0 && way < 0)
+            {
+                way = victimWay(set, base);
+                if (way < 0)
+                {
+                    table.release(entry);
+                }
+            }
+            if (way < 0)
+            {
+                worker.unreserve();
+                awaitChange(setLock);
+                continue;
+            }
+            final int slot = base + way;
+            if (tagVpn[slot] == keepVpn && tagPid[slot] == pid)
+            {
+                table.release(entry);
+                worker.unreserve();
+                table.lock.unlock();
+                setLock.unlock();
+                return;
+            }
+            final long oldVpn = tagVpn[slot];
+            final int oldPid = tagPid[slot];
+            final Tenant old = oldVpn == INVALID ? null : tenants.get(oldPid);
+            if (old != null)
+            {
+                old.stats.countEviction(!dirty[slot]);
+                if (prefetched[slot])
+                {
+                    old.stats.countPrefetchUnused();
+                }
+            }
+            table.leaving(entry, oldPid, oldVpn == INVALID ? NONE : oldVpn);
+            worker.slot[entry] = slot;
+            worker.tenant[entry] = tenant;
+            worker.vpn[entry] = vpn;
+            worker.oldVpn[entry] = oldVpn;
+            worker.oldPid[entry] = oldPid;
+            worker.oldProt[entry] = prot[slot];
+            worker.oldDirty[entry] = dirty[slot];
+            tagVpn[slot] = vpn;
+            tagPid[slot] = pid;
+            prot[slot] = 0;
+            dirty[slot] = false;
+            pending[slot] = true;
+            prefetched[slot] = true;
+            policy.onFill(set, way);
+            table.lock.unlock();
+            setLock.unlock();
+            tenant.stats.countPrefetchIssued();
+            observer.onPrefetch(pid, vpn, oldPid, oldVpn == INVALID ? -1 : oldVpn);
+            try
+            {
+                if (old != null)
+                {
+                    old.backend.shootdown(oldVpn);
+                }
+            }
+            finally
+            {
+                table.lock.lock();
+                worker.enqueue(entry);
+                table.lock.unlock();
+            }
+            return;
+        }
+    }
+
+    /**
+     * Completes the prefetch queued under MSHR {@code entry}, on the {@link PrefetchWorker}'s thread with no lock
+     * held: waits until no other transfer moves the line and its victim-buffer entry (if any) is not busy, then
+     * brings it in ({@link #bringIn}: the old line leaves through the victim buffer or a write-back; the new one is
+     * taken back from the buffer, zeroed, or fetched once). On a failure the way is left empty and the prefetch is
+     * dropped; a failed write-back is kept for the process's next miss to throw, as the flusher's.
+     */
+    private void completePrefetch(final int entry)
+    {
+        final PrefetchWorker worker = prefetchWorker;
+        final int slot = worker.slot[entry];
+        final Tenant tenant = worker.tenant[entry];
+        final long vpn = worker.vpn[entry];
+        final int pid = tenant.pid;
+        int buffered = -1;
+        int got = 0;
+        RuntimeException failure = null;
+        try
+        {
+            table.lock.lock();
+            try
+            {
+                while (true)
+                {
+                    buffered = victims.find(pid, vpn);
+                    if (!table.leavingElsewhere(entry, pid, vpn) && (buffered < 0 || !victims.busy(buffered)))
+                    {
+                        break;
+                    }
+                    table.changed.awaitUninterruptibly();
+                }
+                if (buffered >= 0)
+                {
+                    victims.reserve(buffered);
+                }
+            }
+            finally
+            {
+                table.lock.unlock();
+            }
+            got = bringIn(tenant, vpn, GuestMemory.ACCESS_READ, slot, entry, buffered, worker.oldPid[entry],
+                worker.oldVpn[entry], worker.oldProt[entry], worker.oldDirty[entry], true, -1, true);
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = ex;
+        }
+        final ReentrantLock setLock = lockOf(slot / ways);
+        setLock.lock();
+        table.lock.lock();
+        try
+        {
+            if (failure == null)
+            {
+                prot[slot] = (byte)got;
+                dirty[slot] = (got & LINE_DIRTY) != 0;
+            }
+            else
+            {
+                if (buffered >= 0)
+                {
+                    victims.unreserve(buffered);
+                }
+                tagVpn[slot] = INVALID;
+                dirty[slot] = false;
+                prefetched[slot] = false;
+                tenant.stats.countPrefetchDropped();
+                failedPrefetches.add(pid, vpn);
+                if (failure instanceof WriteBackException lost)
+                {
+                    final Tenant owner = tenants.get(table.leavePid(entry));
+                    if (owner != null && owner.failedWriteBack == null)
+                    {
+                        owner.failedWriteBack = lost;
+                    }
+                }
+            }
+            PENDING.setVolatile(pending, slot, false); // read without a lock by awaitPending
+            table.release(entry);
+        }
+        finally
+        {
+            table.lock.unlock();
+            setLock.unlock();
+        }
+        if (failure != null)
+        {
+            LOG.debug("prefetch of pid {} line 0x{} dropped: {}", pid, Long.toHexString(vpn << GuestMemory.PAGE_SHIFT),
+                failure.getMessage());
+        }
+    }
+
+    /** Whether a way of the set at {@code base} is being filled by a prefetch. Set lock held. */
+    private boolean hasPending(final int base)
+    {
+        for (int w = 0; w < ways; w++)
+        {
+            if (pending[base + w])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void countUnused(final int pid)
+    {
+        final Tenant old = tenants.get(pid);
+        if (old != null)
+        {
+            old.stats.countPrefetchUnused();
+        }
     }
 
     /**
@@ -753,6 +1256,7 @@ public final class ExCache implements AutoCloseable
             try
             {
                 waited = awaitQuiet(pid, firstVpn, endVpn);
+                failedPrefetches.remove(pid, firstVpn, endVpn);
                 removed += invalidateVictims(pid, firstVpn, endVpn, owner, writeBack);
             }
             finally
@@ -787,6 +1291,20 @@ public final class ExCache implements AutoCloseable
             }
             final boolean wasDirty = dirty[slot];
             table.lock.lock();
+            if (pending[slot])
+            {
+                awaitPending(setLock, base, slot); // a prefetch is filling it: remove it once its bytes are there
+                way--;
+                continue;
+            }
+            if (prefetched[slot])
+            {
+                prefetched[slot] = false;
+                if (owner != null)
+                {
+                    owner.stats.countPrefetchUnused();
+                }
+            }
             final int entry = table.register(pid, NONE);
             if (entry < 0)
             {
@@ -885,6 +1403,11 @@ public final class ExCache implements AutoCloseable
     @Override
     public void close()
     {
+        final PrefetchWorker worker = prefetchWorker;
+        if (worker != null)
+        {
+            worker.close();
+        }
         if (flusher != null)
         {
             flusher.close();

@@ -37,6 +37,18 @@ public interface ExCacheObserver
     }
 
     /**
+     * The prefetcher took a way of the ExCache proper for {@code pid}'s page {@code vpn}, on the thread of the hart
+     * whose miss (or first use of a prefetched line) triggered it, right after that access. The line arrives
+     * asynchronously; a later lookup of it is reported as {@link #onHit} (once it has arrived).
+     *
+     * @param evictedPid the process of the line it replaced; ignored when {@code evictedVpn} is -1.
+     * @param evictedVpn the page of the line evicted from the ExCache proper to make room, or -1 for none.
+     */
+    default void onPrefetch(final int pid, final long vpn, final int evictedPid, final long evictedVpn)
+    {
+    }
+
+    /**
      * {@code pid}'s lines in pages {@code [firstVpn, endVpn)} were removed from the ExCache proper and the victim
      * buffer, their dirty data written back first when {@code writeBack}, dropped otherwise.
      */

@@ -28,6 +28,10 @@ public final class ExCacheStats
     private static final VarHandle PIGGYBACKED_FLUSHES;
     private static final VarHandle BYTES_FETCHED;
     private static final VarHandle BYTES_FLUSHED;
+    private static final VarHandle PREFETCH_ISSUED;
+    private static final VarHandle PREFETCH_HITS;
+    private static final VarHandle PREFETCH_UNUSED;
+    private static final VarHandle PREFETCH_DROPPED;
 
     static
     {
@@ -44,6 +48,10 @@ public final class ExCacheStats
             PIGGYBACKED_FLUSHES = lookup.findVarHandle(ExCacheStats.class, "piggybackedFlushes", long.class);
             BYTES_FETCHED = lookup.findVarHandle(ExCacheStats.class, "bytesFetched", long.class);
             BYTES_FLUSHED = lookup.findVarHandle(ExCacheStats.class, "bytesFlushed", long.class);
+            PREFETCH_ISSUED = lookup.findVarHandle(ExCacheStats.class, "prefetchIssued", long.class);
+            PREFETCH_HITS = lookup.findVarHandle(ExCacheStats.class, "prefetchHits", long.class);
+            PREFETCH_UNUSED = lookup.findVarHandle(ExCacheStats.class, "prefetchUnused", long.class);
+            PREFETCH_DROPPED = lookup.findVarHandle(ExCacheStats.class, "prefetchDropped", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -62,6 +70,10 @@ public final class ExCacheStats
     private volatile long piggybackedFlushes;
     private volatile long bytesFetched;
     private volatile long bytesFlushed;
+    private volatile long prefetchIssued;
+    private volatile long prefetchHits;
+    private volatile long prefetchUnused;
+    private volatile long prefetchDropped;
     /** Latency of misses served by an mComponent, request sent to line filled, in ns; 1 ns to 60 s, 3 digits. */
     private final Histogram missLatencyNs = new Histogram(60_000_000_000L, 3);
 
@@ -147,6 +159,72 @@ public final class ExCacheStats
         }
     }
 
+    private void add(final VarHandle counter)
+    {
+        counter.getAndAdd(this, 1L);
+        if (total != null)
+        {
+            total.add(counter);
+        }
+    }
+
+    void countPrefetchIssued()
+    {
+        add(PREFETCH_ISSUED);
+    }
+
+    void countPrefetchHit()
+    {
+        add(PREFETCH_HITS);
+    }
+
+    void countPrefetchUnused()
+    {
+        add(PREFETCH_UNUSED);
+    }
+
+    void countPrefetchDropped()
+    {
+        add(PREFETCH_DROPPED);
+    }
+
+    /** A line fetched by a prefetch: its bytes, not a miss. */
+    void countPrefetchFetch()
+    {
+        BYTES_FETCHED.getAndAdd(this, (long)ExCache.LINE_SIZE);
+        if (total != null)
+        {
+            total.countPrefetchFetch();
+        }
+    }
+
+    /** Prefetches issued (a way taken for a line fetched ahead of demand; {@code --excache-prefetch}). */
+    public long prefetchIssued()
+    {
+        return prefetchIssued;
+    }
+
+    /**
+     * Demand lookups that found a prefetched line not used before, or waited for one in flight (counted among
+     * {@link #hits()} too).
+     */
+    public long prefetchHits()
+    {
+        return prefetchHits;
+    }
+
+    /** Prefetched lines that left the ExCache proper (evicted, invalidated, or their process ended) before any use. */
+    public long prefetchUnused()
+    {
+        return prefetchUnused;
+    }
+
+    /** Prefetches that failed (no mapping, not readable, owner unreachable) and were dropped, not retried. */
+    public long prefetchDropped()
+    {
+        return prefetchDropped;
+    }
+
     public long hits()
     {
         return hits;
@@ -194,7 +272,7 @@ public final class ExCacheStats
         return piggybackedFlushes;
     }
 
-    /** Bytes of lines fetched from mComponents. */
+    /** Bytes of lines fetched from mComponents, by misses and by prefetches. */
     public long bytesFetched()
     {
         return bytesFetched;

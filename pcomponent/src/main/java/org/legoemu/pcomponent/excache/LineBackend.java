@@ -21,6 +21,18 @@ public interface LineBackend
     int fetch(long vaddr, int access, byte[] line);
 
     /**
+     * Fetches the 4 KiB line at line-aligned {@code vaddr} into {@code line} for the prefetcher: as {@link #fetch} for
+     * a read, but sent once (no failover and no retry: a prefetch that fails is dropped). Defaults to {@link #fetch}.
+     *
+     * @return the line's PROT_ bits from its VMA.
+     * @throws org.legoemu.abi.GuestFault as {@link #fetch}, also for any failure in transport.
+     */
+    default int prefetch(final long vaddr, final byte[] line)
+    {
+        return fetch(vaddr, org.legoemu.abi.GuestMemory.ACCESS_READ, line);
+    }
+
+    /**
      * Writes back a dirty line.
      *
      * @throws org.legoemu.pcomponent.excache.WriteBackException if the owner cannot take it.
@@ -73,6 +85,16 @@ public interface LineBackend
     default int claimFresh(final long vaddr, final int access)
     {
         return -1;
+    }
+
+    /**
+     * Whether the prefetcher may fetch the page at line-aligned {@code vaddr} from its owner ({@link #prefetch}):
+     * false for a fresh page, which its demand miss zero-fills ({@link #claimFresh}); when true, the page stops being
+     * able to become fresh again, as after a miss that found it not fresh. Defaults to true.
+     */
+    default boolean prefetchable(final long vaddr)
+    {
+        return true;
     }
 
     /**

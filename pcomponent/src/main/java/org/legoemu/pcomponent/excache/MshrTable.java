@@ -109,6 +109,38 @@ final class MshrTable
         return false;
     }
 
+    /** Whether a transfer in flight fills line {@code (pid, vpn)}. */
+    boolean filling(final int pid, final long vpn)
+    {
+        for (int e = 0; e < highWater; e++)
+        {
+            if (used[e] && fillVpn[e] == vpn && fillPid[e] == pid)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a transfer in flight other than {@code entry} moves line {@code (pid, vpn)} out of a slot. */
+    boolean leavingElsewhere(final int entry, final int pid, final long vpn)
+    {
+        for (int e = 0; e < highWater; e++)
+        {
+            if (e != entry && used[e] && leaveVpn[e] == vpn && leavePid[e] == pid)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The process of the line leaving through {@code entry}'s slot (meaningful while one is named). */
+    int leavePid(final int entry)
+    {
+        return leavePid[entry];
+    }
+
     /** Whether a transfer in flight fills or moves a line of {@code pid} in {@code [firstVpn, endVpn)}. */
     boolean inFlight(final int pid, final long firstVpn, final long endVpn)
     {

@@ -9,6 +9,8 @@ final class Tenant
     final int pid;
     final LineBackend backend;
     final ExCacheStats stats;
+    /** VM system calls of the process in progress; no prefetch is issued while above 0. Under the table's lock. */
+    int vmChanges;
     /** Written by the flusher under the MSHR table's lock, read by misses. */
     volatile WriteBackException failedWriteBack;
 

@@ -29,7 +29,21 @@ final class MemorySyscalls
         this.process = process;
     }
 
+    /** {@code brk(2)}, with the process's prefetches held off meanwhile ({@link ProcessLines#beginVmChange}). */
     long brk(final long requested)
+    {
+        process.lines().beginVmChange();
+        try
+        {
+            return brkNow(requested);
+        }
+        finally
+        {
+            process.lines().endVmChange();
+        }
+    }
+
+    private long brkNow(final long requested)
     {
         final long old = process.brk();
         if (requested != 0 && requested < old)
@@ -58,7 +72,22 @@ final class MemorySyscalls
         return now;
     }
 
+    /** {@code mmap(2)}, with the process's prefetches held off meanwhile ({@link ProcessLines#beginVmChange}). */
     long mmap(final long addr, final long length, final int prot, final int flags, final long fd, final long offset)
+    {
+        process.lines().beginVmChange();
+        try
+        {
+            return mmapNow(addr, length, prot, flags, fd, offset);
+        }
+        finally
+        {
+            process.lines().endVmChange();
+        }
+    }
+
+    private long mmapNow(
+        final long addr, final long length, final int prot, final int flags, final long fd, final long offset)
     {
         if (length == 0)
         {
@@ -130,7 +159,21 @@ final class MemorySyscalls
             (advice > MADV_REMOVE && advice <= MADV_POPULATE_WRITE) || advice == MADV_COLLAPSE;
     }
 
+    /** {@code munmap(2)}, with the process's prefetches held off meanwhile ({@link ProcessLines#beginVmChange}). */
     long munmap(final long addr, final long length)
+    {
+        process.lines().beginVmChange();
+        try
+        {
+            return munmapNow(addr, length);
+        }
+        finally
+        {
+            process.lines().endVmChange();
+        }
+    }
+
+    private long munmapNow(final long addr, final long length)
     {
         if ((addr & GuestMemory.PAGE_MASK) != 0 || length <= 0)
         {
@@ -155,7 +198,21 @@ final class MemorySyscalls
      *
      * @return 0, -EINVAL (unaligned address, unknown advice), -ENOMEM (part of the range unmapped).
      */
+    /** {@code madvise(2)}, with the process's prefetches held off meanwhile ({@link ProcessLines#beginVmChange}). */
     long madvise(final long addr, final long length, final int advice)
+    {
+        process.lines().beginVmChange();
+        try
+        {
+            return madviseNow(addr, length, advice);
+        }
+        finally
+        {
+            process.lines().endVmChange();
+        }
+    }
+
+    private long madviseNow(final long addr, final long length, final int advice)
     {
         if ((addr & GuestMemory.PAGE_MASK) != 0 || length < 0)
         {
@@ -192,7 +249,22 @@ final class MemorySyscalls
      *
      * @return the new address, or -errno (EINVAL, EFAULT, ENOMEM).
      */
+    /** {@code mremap(2)}, with the process's prefetches held off meanwhile ({@link ProcessLines#beginVmChange}). */
     long mremap(final long oldAddr, final long oldLength, final long newLength, final int flags, final long newAddr)
+    {
+        process.lines().beginVmChange();
+        try
+        {
+            return mremapNow(oldAddr, oldLength, newLength, flags, newAddr);
+        }
+        finally
+        {
+            process.lines().endVmChange();
+        }
+    }
+
+    private long mremapNow(
+        final long oldAddr, final long oldLength, final long newLength, final int flags, final long newAddr)
     {
         if ((oldAddr & GuestMemory.PAGE_MASK) != 0)
         {
@@ -237,7 +309,21 @@ final class MemorySyscalls
         }
     }
 
+    /** {@code mprotect(2)}, with the process's prefetches held off meanwhile ({@link ProcessLines#beginVmChange}). */
     long mprotect(final long addr, final long length, final int prot)
+    {
+        process.lines().beginVmChange();
+        try
+        {
+            return mprotectNow(addr, length, prot);
+        }
+        finally
+        {
+            process.lines().endVmChange();
+        }
+    }
+
+    private long mprotectNow(final long addr, final long length, final int prot)
     {
         if ((addr & GuestMemory.PAGE_MASK) != 0)
         {

@@ -126,6 +126,24 @@ public final class FreshRanges
         return prot;
     }
 
+    /**
+     * Whether the ExCache's prefetcher may fetch the page holding {@code vaddr} from its owner: not when it is fresh
+     * (its demand miss creates it zeroed without a fetch, and a prefetch that claimed it would turn a later miss into
+     * a fetch if the line left unused). When it may, the owner may materialise the page, so it must not become fresh
+     * again (as for a miss that finds it not fresh). Allocates nothing.
+     */
+    public synchronized boolean prefetchable(final long vaddr)
+    {
+        final long page = vaddr & -PAGE_SIZE;
+        final int i = ranges.floor(vaddr);
+        if (i >= 0 && vaddr < ranges.end(i))
+        {
+            return false;
+        }
+        suspended.cut(page, page + PAGE_SIZE, null);
+        return true;
+    }
+
     /** Number of fresh pages (suspended ones not counted). */
     public synchronized long pages()
     {

@@ -74,6 +74,12 @@ public final class ProcessLines implements LineBackend
     }
 
     @Override
+    public int prefetch(final long vaddr, final byte[] line)
+    {
+        return remote.prefetch(vaddr, line);
+    }
+
+    @Override
     public void flush(final long vaddr, final byte[] line)
     {
         remote.flush(vaddr, line);
@@ -99,6 +105,12 @@ public final class ProcessLines implements LineBackend
     }
 
     @Override
+    public boolean prefetchable(final long vaddr)
+    {
+        return fresh.prefetchable(vaddr);
+    }
+
+    @Override
     public void shootdown(final long vpn)
     {
         for (final TlbShootdown tlb : tlbs)
@@ -116,6 +128,23 @@ public final class ProcessLines implements LineBackend
     {
         fresh.remove(start, end);
         cache.invalidate(pid, start, end, writeBack);
+    }
+
+    /**
+     * A VM system call of this process begins: until {@link #endVmChange}, the ExCache issues no prefetch for it
+     * (another thread's miss could otherwise prefetch a page of the range between the call's invalidation and the
+     * home's change, and keep its old contents, or a page the call then marks fresh). Prefetches issued before are
+     * waited for by the call's {@link #invalidate}. Calls nest (several threads).
+     */
+    public void beginVmChange()
+    {
+        cache.holdPrefetches(pid, true);
+    }
+
+    /** The VM system call that {@link #beginVmChange} announced has ended. */
+    public void endVmChange()
+    {
+        cache.holdPrefetches(pid, false);
     }
 
     /**

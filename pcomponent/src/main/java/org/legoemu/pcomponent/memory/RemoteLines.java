@@ -1,6 +1,7 @@
 package org.legoemu.pcomponent.memory;
 
 import org.legoemu.abi.GuestFault;
+import org.legoemu.abi.GuestMemory;
 import org.legoemu.abi.Signal;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.FabricException;
@@ -27,6 +28,7 @@ public final class RemoteLines
 {
     private static final int FETCH = 0;
     private static final int FLUSH = 1;
+    private static final int PREFETCH = 2;
 
     private final int pid;
     private final int pcomponentId;
@@ -72,6 +74,18 @@ public final class RemoteLines
     public int fetch(final long vaddr, final int access, final byte[] line)
     {
         return transfer(FETCH, vaddr, access, line, 0, null);
+    }
+
+    /**
+     * P2M_PCACHE_MISS for the ExCache's prefetcher: fetches the line at line-aligned {@code vaddr} for reading, sent
+     * once: a transport failure is not failed over (the prefetch is dropped; a later demand miss fails over).
+     *
+     * @return as {@link #fetch}.
+     * @throws GuestFault as {@link #fetch}, SIGBUS also for a transport failure.
+     */
+    public int prefetch(final long vaddr, final byte[] line)
+    {
+        return transfer(PREFETCH, vaddr, GuestMemory.ACCESS_READ, line, 0, null);
     }
 
     /**
@@ -153,7 +167,7 @@ public final class RemoteLines
                     transportFailures.incrementAndGet();
                     deadlineNs = deadlineNs == 0 ? System.nanoTime() + HomeFailover.DEADLINE_NS : deadlineNs;
                 }
-                if (!transport || !owners.failover(vaddr, owner, deadlineNs))
+                if (!transport || op == PREFETCH || !owners.failover(vaddr, owner, deadlineNs))
                 {
                     throw op == FLUSH ? writeBackFailed(vaddr, ex) : missFault(vaddr, ex);
                 }

@@ -46,6 +46,14 @@ public final class ProcessorModel implements ExCacheObserver
     private final long[] vbFlushStartNs;
     private final long[] vbCleanNs;
     private final long[] vbOrder;
+    /**
+     * Lines prefetched and not yet used, as (pid << 32 | vpn), with their modeled arrival at the pComponent; a demand
+     * lookup that finds one waits until then.
+     */
+    private final Long2LongHashMap arrivals = new Long2LongHashMap(NONE);
+    /** The dirty line {@link #makeRoom} left to write back now, -1 for none. */
+    private int roomPid;
+    private long roomVpn = -1;
     private long nextOrder;
     private long flusherFreeNs;
     private long lastNs;
@@ -140,15 +148,28 @@ public final class ProcessorModel implements ExCacheObserver
     {
         final HartTimer timer = HartTimer.current();
         joinExits(timer, pid, vpn);
-        if (access == GuestMemory.ACCESS_WRITE)
+        long waitNs = 0;
+        synchronized (fabric)
         {
-            synchronized (fabric) // a read hit changes no shared state: no monitor on the hart's most common path
+            if (access == GuestMemory.ACCESS_WRITE)
             {
                 dirty.add(key(pid, vpn));
+            }
+            if (!arrivals.isEmpty())
+            {
+                final long arrival = arrivals.remove(key(pid, vpn));
+                if (arrival != NONE)
+                {
+                    waitNs = Math.max(0, arrival - now(timer)); // prefetched, not arrived yet: wait for it
+                }
             }
         }
         if (timer != null)
         {
+            if (waitNs > 0)
+            {
+                timer.charge(TimeBucket.MISSES, waitNs, 0);
+            }
             timer.charge(TimeBucket.HITS, profile.dramNs(), profile.dramNs());
         }
     }
@@ -165,6 +186,14 @@ public final class ProcessorModel implements ExCacheObserver
             final long t = now(timer);
             lastNs = Math.max(lastNs, t);
             advanceFlusher(t);
+            if (!arrivals.isEmpty())
+            {
+                arrivals.remove(key(pid, vpn)); // a prefetch that was dropped
+                if (evictedVpn >= 0)
+                {
+                    arrivals.remove(key(evictedPid, evictedVpn)); // prefetched, never used
+                }
+            }
             final int entry = find(pid, vpn);
             if (entry >= 0)
             {
@@ -212,37 +241,9 @@ public final class ProcessorModel implements ExCacheObserver
         final HartTimer timer, final long t, final int pid, final long vpn, final int evictedPid, final long evictedVpn,
         final boolean zeroFilled)
     {
-        long at = t;
-        int pendingPid = 0;
-        long pendingVpn = -1;
-        if (evictedVpn >= 0)
-        {
-            final boolean evictedDirty = dirty.remove(key(evictedPid, evictedVpn));
-            if (vbVpn.length == 0)
-            {
-                if (evictedDirty)
-                {
-                    pendingPid = evictedPid;
-                    pendingVpn = evictedVpn;
-                }
-            }
-            else
-            {
-                int entry = reclaimable(at);
-                if (entry < 0)
-                {
-                    entry = inFlight(at); // one entry, being flushed: wait for it, as the real miss does
-                    at = Math.max(at, vbCleanNs[entry]);
-                }
-                if (vbVpn[entry] >= 0 && stillDirty(entry, at))
-                {
-                    pendingPid = vbPid[entry];
-                    pendingVpn = vbVpn[entry];
-                }
-                clear(entry);
-                enter(entry, evictedPid, evictedVpn, evictedDirty, at);
-            }
-        }
+        long at = makeRoom(t, evictedPid, evictedVpn);
+        final int pendingPid = roomPid;
+        final long pendingVpn = roomVpn;
         if (zeroFilled)
         {
             if (pendingVpn >= 0)
@@ -269,6 +270,101 @@ public final class ProcessorModel implements ExCacheObserver
         if (timer != null)
         {
             timer.process().recordMiss(done - at);
+        }
+    }
+
+    /**
+     * Moves the line evicted from the ExCache proper at {@code t} into the shadow victim buffer (nothing for
+     * {@code evictedVpn} -1). Leaves in {@link #roomPid}/{@link #roomVpn} the dirty line that must be written back now
+     * (the reclaimed entry's, or with no buffer the evicted one; -1 for none).
+     *
+     * @return when the room is made (later than {@code t} when it waited for the flusher's write-back), modeled ns.
+     */
+    private long makeRoom(final long t, final int evictedPid, final long evictedVpn)
+    {
+        long at = t;
+        roomPid = 0;
+        roomVpn = -1;
+        if (evictedVpn >= 0)
+        {
+            final boolean evictedDirty = dirty.remove(key(evictedPid, evictedVpn));
+            if (vbVpn.length == 0)
+            {
+                if (evictedDirty)
+                {
+                    roomPid = evictedPid;
+                    roomVpn = evictedVpn;
+                }
+            }
+            else
+            {
+                int entry = reclaimable(at);
+                if (entry < 0)
+                {
+                    entry = inFlight(at); // one entry, being flushed: wait for it, as the real miss does
+                    at = Math.max(at, vbCleanNs[entry]);
+                }
+                if (vbVpn[entry] >= 0 && stillDirty(entry, at))
+                {
+                    roomPid = vbPid[entry];
+                    roomVpn = vbVpn[entry];
+                }
+                clear(entry);
+                enter(entry, evictedPid, evictedVpn, evictedDirty, at);
+            }
+        }
+        return at;
+    }
+
+    /**
+     * A prefetch issued at the hart's time: like a miss, it makes room for the line it evicts and fetches its line
+     * (or takes it back from the shadow victim buffer; fresh pages are never prefetched), but on the prefetch thread,
+     * so it occupies the pComponent's port, the owner and the links, not the hart. A write-back it must do never rides
+     * on the prefetch (it is sent first). The line's arrival is remembered; the first demand lookup of it waits until then.
+     */
+    @Override
+    public void onPrefetch(final int pid, final long vpn, final int evictedPid, final long evictedVpn)
+    {
+        final HartTimer timer = HartTimer.current();
+        synchronized (fabric)
+        {
+            final long t = now(timer);
+            lastNs = Math.max(lastNs, t);
+            advanceFlusher(t);
+            if (evictedVpn >= 0)
+            {
+                arrivals.remove(key(evictedPid, evictedVpn));
+            }
+            final long arrival;
+            final int entry = find(pid, vpn);
+            if (entry >= 0)
+            {
+                long at = t;
+                if (vbFlushStartNs[entry] != NONE && vbFlushStartNs[entry] <= t && vbCleanNs[entry] > t)
+                {
+                    at = vbCleanNs[entry];
+                }
+                if (stillDirty(entry, at))
+                {
+                    dirty.add(key(pid, vpn));
+                }
+                clear(entry);
+                if (evictedVpn >= 0)
+                {
+                    enter(entry, evictedPid, evictedVpn, dirty.remove(key(evictedPid, evictedVpn)), at);
+                }
+                arrival = at + profile.lineCopyNs();
+            }
+            else
+            {
+                long at = makeRoom(t, evictedPid, evictedVpn);
+                if (roomVpn >= 0)
+                {
+                    at = writeBack(roomPid, roomVpn, at);
+                }
+                arrival = fetch(fabric.ownerOf(pid, vpn >>> VREGION_SHIFT), at, false);
+            }
+            arrivals.put(key(pid, vpn), arrival);
         }
     }
 
@@ -450,6 +546,7 @@ public final class ProcessorModel implements ExCacheObserver
                     }
                 }
             }
+            forgetArrivals(pid, firstVpn, endVpn);
             for (int i = 0; i < vbVpn.length; i++)
             {
                 if (vbVpn[i] >= 0 && vbPid[i] == pid && vbVpn[i] >= firstVpn && vbVpn[i] < endVpn)
@@ -495,7 +592,27 @@ public final class ProcessorModel implements ExCacheObserver
                     clear(i);
                 }
             }
+            forgetArrivals(pid, 0, Long.MAX_VALUE);
             fabric.forget(pid);
+        }
+    }
+
+    /** Forgets the prefetched lines of {@code pid} in {@code [firstVpn, endVpn)} (they left unused). */
+    private void forgetArrivals(final int pid, final long firstVpn, final long endVpn)
+    {
+        if (arrivals.isEmpty())
+        {
+            return;
+        }
+        final Long2LongHashMap.KeyIterator it = arrivals.keySet().iterator();
+        while (it.hasNext())
+        {
+            final long k = it.nextValue();
+            final long vpn = k & 0xFFFF_FFFFL;
+            if ((int)(k >>> 32) == pid && vpn >= firstVpn && vpn < endVpn)
+            {
+                it.remove();
+            }
         }
     }
 

@@ -61,28 +61,40 @@ class ExCacheAllocationTest
     {
         for (final int victims : new int[]{0, 4})
         {
-            measure(victims);
+            measure(victims, PrefetchMode.NONE);
         }
     }
 
-    private static void measure(final int victims)
+    /** The same with the prefetcher on: triggers, stride detection and issuing prefetches on the hart's thread. */
+    @Test
+    void issuingPrefetchesAllocatesNothingOnceWarm()
+    {
+        for (final PrefetchMode mode : new PrefetchMode[]{PrefetchMode.SEQUENTIAL, PrefetchMode.STRIDE})
+        {
+            measure(4, mode);
+        }
+    }
+
+    private static void measure(final int victims, final PrefetchMode mode)
     {
         final QuietBackend backend = new QuietBackend();
         try (ExCache cache = new ExCache(8 * GuestMemory.PAGE_SIZE, 2, new LruPolicy(), victims))
         {
+            cache.prefetch(mode, 2);
             cache.attach(PID, backend);
             run(cache, backend, ROUNDS);  // warm-up: every way gets its array, JIT compiles the paths
             final com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
             final long thread = Thread.currentThread().getId();
             final long before = threads.getThreadAllocatedBytes(thread);
-            final long misses = cache.stats().misses();
+            final long misses = cache.stats().misses() + cache.stats().prefetchHits();
             run(cache, backend, ROUNDS);
             final long allocated = threads.getThreadAllocatedBytes(thread) - before;
-            final long measuredMisses = cache.stats().misses() - misses;
+            final long measuredMisses = cache.stats().misses() + cache.stats().prefetchHits() - misses;
             assertTrue(measuredMisses > ROUNDS / 2, "the loop missed: " + measuredMisses);
             assertTrue(allocated < 4096, allocated + " bytes allocated over " + measuredMisses + " misses and " +
-                (2L * ROUNDS - measuredMisses) + " hits with " + victims + " victim lines");
+                (2L * ROUNDS - measuredMisses) + " hits with " + victims + " victim lines, prefetch " + mode.label()
+                + " (" + cache.stats().prefetchIssued() + " issued)");
         }
     }
 

@@ -133,6 +133,13 @@ class SyncModelBackend implements LineBackend
     }
 
     @Override
+    public boolean prefetchable(final long vaddr)
+    {
+        final FreshRanges ranges = fresh;
+        return ranges == null || ranges.prefetchable(vaddr);
+    }
+
+    @Override
     public synchronized void shootdown(final long vpn)
     {
         shotDown.add(vpn);

@@ -61,6 +61,38 @@ class ProcessorModelTest
         assertEquals(0, timer.bucketNs(TimeBucket.WRITE_BACKS));
     }
 
+    /**
+     * A prefetch costs the hart nothing; its first use waits for the rest of its modeled arrival; a second prefetch
+     * queues behind the first at the ports and the mComponent; a prefetched line evicted unused is forgotten.
+     */
+    @Test
+    void prefetchesBookTheFabricNotTheHartAndAFirstUseWaitsForTheirArrival()
+    {
+        final ProcessorModel model = model(8, true, 1);
+        final HartTimer timer = hart(model, 0);
+        timer.bindToCurrentThread();
+        model.onMiss(PID, 20, GuestMemory.ACCESS_READ, 0, -1, false);
+        assertEquals(FETCH_NS, timer.nowNs());
+        model.onPrefetch(PID, 21, 0, -1);
+        model.onPrefetch(PID, 22, 0, -1);
+        assertEquals(FETCH_NS, timer.nowNs(), "issuing prefetches costs the hart nothing");
+        instret[0] = 1_000;
+        model.onHit(PID, 21, GuestMemory.ACCESS_READ);
+        assertEquals(2 * FETCH_NS + 10, timer.nowNs(), "waits for line 21 (issued at 5424, arrives at 10848)");
+        assertEquals(FETCH_NS + FETCH_NS - 1_000, timer.bucketNs(TimeBucket.MISSES), "the wait is in misses");
+        // Line 22's request left right behind 21's (port 64 ns), was served after it (1000 ns), and its reply
+        // queued behind 21's on both ports: it arrives 4160 ns after 21.
+        model.onHit(PID, 22, GuestMemory.ACCESS_READ);
+        assertEquals(2 * FETCH_NS + 4_160 + 10, timer.nowNs());
+        model.onHit(PID, 22, GuestMemory.ACCESS_READ);
+        assertEquals(2 * FETCH_NS + 4_160 + 2 * 10, timer.nowNs(), "a second use is an ordinary hit");
+        model.onPrefetch(PID, 23, 0, -1);
+        model.onMiss(PID, 24, GuestMemory.ACCESS_READ, PID, 23, false);
+        final long before = timer.nowNs();
+        model.onHit(PID, 23, GuestMemory.ACCESS_READ);
+        assertEquals(before + 10, timer.nowNs(), "line 23 left unused: nothing to wait for");
+    }
+
     @Test
     void twoHartsMissingAtOnceWaitForEachOther()
     {
