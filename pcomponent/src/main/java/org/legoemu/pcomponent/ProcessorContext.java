@@ -4,6 +4,7 @@ import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.Transport;
 import org.legoemu.pcomponent.excache.EvictionPolicy;
 import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.files.FileCache;
 import org.legoemu.pcomponent.model.FabricModel;
 import org.legoemu.pcomponent.model.FabricProfile;
 import org.legoemu.pcomponent.model.GuestClock;
@@ -39,6 +40,7 @@ public final class ProcessorContext
     private int excacheVictims = ExCache.DEFAULT_VICTIMS;
     private boolean excachePiggyback = true;
     private boolean excacheZeroFill = true;
+    private long fileCacheBytes = FileCache.DEFAULT_BYTES;
     private long timeoutNs = TimeUnit.SECONDS.toNanos(10);
     private long clientLeaseNs = TimeUnit.SECONDS.toNanos(30);
     private FabricModel fabricModel;
@@ -140,6 +142,21 @@ public final class ProcessorContext
     public boolean excachePiggyback()
     {
         return excachePiggyback;
+    }
+
+    /**
+     * Size of the file cache in front of the sComponent, bytes (read(2), pread(2) and file-mapping fills;
+     * {@link FileCache}); 0 disables it. Default {@link FileCache#DEFAULT_BYTES}.
+     */
+    public ProcessorContext fileCacheBytes(final long fileCacheBytes)
+    {
+        this.fileCacheBytes = fileCacheBytes;
+        return this;
+    }
+
+    public long fileCacheBytes()
+    {
+        return fileCacheBytes;
     }
 
     /**
@@ -265,6 +282,10 @@ public final class ProcessorContext
         if (transport == null)
         {
             throw new IllegalStateException("pComponent: no transport set");
+        }
+        if (fileCacheBytes < 0 || fileCacheBytes > FileCache.MAX_BYTES)
+        {
+            throw new IllegalArgumentException("--file-cache must be between 0 and 1GiB, not " + fileCacheBytes);
         }
         if (gmm == null)
         {

@@ -74,6 +74,8 @@ public final class ExCache implements AutoCloseable
     private volatile ExCacheObserver observer = ExCacheObserver.NONE;
     /** Marks {@link #fetchOrZero}'s result as a zero-filled line; above every PROT_ bit. */
     private static final int ZERO_FILLED = 0x100;
+    /** With {@link #ZERO_FILLED}: the line was filled from its file mapping's file and is installed dirty. */
+    private static final int FILE_FILLED = 0x200;
 
     /** An ExCache without a victim buffer (every dirty victim is written back by the miss that evicts it). */
     public ExCache(final long sizeBytes, final int ways, final EvictionPolicy policy)
@@ -548,6 +550,7 @@ public final class ExCache implements AutoCloseable
             if (!taken)
             {
                 lineProt = fetchOrZero(tenant, vpn, vaddr, access, slot, leavingPid, leavingVpn);
+                lineDirty = (lineProt & FILE_FILLED) != 0;
             }
         }
         catch (final RuntimeException ex)
@@ -580,7 +583,7 @@ public final class ExCache implements AutoCloseable
         table.lock.lock();
         tagVpn[slot] = vpn;
         tagPid[slot] = pid;
-        prot[slot] = (byte)(lineProt & ~ZERO_FILLED);
+        prot[slot] = (byte)(lineProt & ~(ZERO_FILLED | FILE_FILLED));
         dirty[slot] = lineDirty;
         busy[slot] = false;
         table.release(entry);
@@ -607,9 +610,17 @@ public final class ExCache implements AutoCloseable
     {
         final byte[] line = lines[slot];
         final long fetchAddress = vpn << GuestMemory.PAGE_SHIFT;
-        final int freshProt = zeroFill ? tenant.backend.claimFresh(fetchAddress, access) : -1;
         final Tenant leavingOwner = leavingVpn == NONE ? null : tenants.get(leavingPid);
         final long leavingAddress = leavingVpn << GuestMemory.PAGE_SHIFT;
+        final int fileClaim = tenant.backend.claimFile(fetchAddress, access);
+        if (fileClaim >= 0)
+        {
+            writeBack(leavingOwner, leavingAddress, line);
+            final int fileProt = tenant.backend.fillFromFile(fetchAddress, fileClaim, line);
+            tenant.stats.countFileFill();
+            return fileProt | ZERO_FILLED | FILE_FILLED;
+        }
+        final int freshProt = zeroFill ? tenant.backend.claimFresh(fetchAddress, access) : -1;
         if (freshProt >= 0)
         {
             writeBack(leavingOwner, leavingAddress, line);
