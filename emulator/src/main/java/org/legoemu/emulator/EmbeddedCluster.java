@@ -24,6 +24,7 @@ import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.ProcessorContext;
 import org.legoemu.pcomponent.ProcessorMonitor;
 import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.files.FileCache;
 import org.legoemu.pcomponent.linux.Console;
 import org.legoemu.pcomponent.model.FabricModel;
 import org.legoemu.pcomponent.model.FabricProfile;
@@ -74,13 +75,35 @@ public final class EmbeddedCluster implements AutoCloseable
      *                      nothing to replicate to.
      * @param fabricProfile the timing model's fabric profile (docs/modeled-time.md).
      * @param guestClock    which time guests read.
+     * @param fileCacheBytes size of each pComponent's file cache, bytes (0: none; {@link FileCache}).
      */
     public record Config(
         int pcomponents, int mcomponents, long excacheBytes, int excacheWays, String excachePolicy,
         int excacheVictims, boolean excachePiggyback, long memoryBytes, Path storageRoot, String transport,
         VRegionPlacement placement, boolean excacheZeroFill, Replication replication, FabricProfile fabricProfile,
-        GuestClock guestClock)
+        GuestClock guestClock, long fileCacheBytes)
     {
+        /** A configuration with the default file cache ({@link FileCache#DEFAULT_BYTES}). */
+        public Config(
+            final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
+            final String excachePolicy, final int excacheVictims, final boolean excachePiggyback,
+            final long memoryBytes, final Path storageRoot, final String transport, final VRegionPlacement placement,
+            final boolean excacheZeroFill, final Replication replication, final FabricProfile fabricProfile,
+            final GuestClock guestClock)
+        {
+            this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims, excachePiggyback,
+                memoryBytes, storageRoot, transport, placement, excacheZeroFill, replication, fabricProfile,
+                guestClock, FileCache.DEFAULT_BYTES);
+        }
+
+        /** This configuration with another file cache size, bytes (0: none). */
+        public Config withFileCache(final long bytes)
+        {
+            return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
+                excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, replication,
+                fabricProfile, guestClock, bytes);
+        }
+
         /** A configuration with the default fabric profile ({@code legoos-ib40}) and the host guest clock. */
         public Config(
             final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
@@ -98,7 +121,7 @@ public final class EmbeddedCluster implements AutoCloseable
         {
             return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
                 excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, replication, profile,
-                clock);
+                clock, fileCacheBytes);
         }
 
         /** A configuration with the default replication ({@link Replication#DEFAULT}). */
@@ -117,7 +140,7 @@ public final class EmbeddedCluster implements AutoCloseable
         {
             return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
                 excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, mode, fabricProfile,
-                guestClock);
+                guestClock, fileCacheBytes);
         }
 
         /** A configuration with zero-fill on. */
@@ -175,6 +198,10 @@ public final class EmbeddedCluster implements AutoCloseable
             if (fabricProfile == null || guestClock == null)
             {
                 throw new IllegalArgumentException("no fabric profile or guest clock");
+            }
+            if (fileCacheBytes < 0 || fileCacheBytes > FileCache.MAX_BYTES)
+            {
+                throw new IllegalArgumentException("--file-cache must be between 0 and 1GiB");
             }
         }
     }
@@ -330,6 +357,7 @@ public final class EmbeddedCluster implements AutoCloseable
                 .excacheBytes(config.excacheBytes()).excacheWays(config.excacheWays())
                 .excachePolicy(config.excachePolicy()).excacheVictims(config.excacheVictims())
                 .excachePiggyback(config.excachePiggyback()).excacheZeroFill(config.excacheZeroFill())
+                .fileCacheBytes(config.fileCacheBytes())
                 .timeoutNs(timeoutNs).retryWindowNs(retryWindowNs(timeoutNs))).start();
             started.add(processor);
             processors.add(processor);
