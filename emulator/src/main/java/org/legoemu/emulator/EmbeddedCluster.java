@@ -470,7 +470,7 @@ public final class EmbeddedCluster implements AutoCloseable
             figures.add(new RunReport.MemoryFigures(m.componentId(), m.peakFramesInUse(), m.framesInUse()));
         }
         return new RunReport(result, processors.get(0).excache(), config.excachePolicy(), figures,
-            config.transport());
+            config.transport(), processors.get(0).fileCache());
     }
 
     /** Stops every monitor, pComponents first, the GMM last, then the transport. */

@@ -55,6 +55,9 @@ public final class RunCommand implements Callable<Integer>
     ExCacheOptions excache;
 
     @CommandLine.Mixin
+    FileCacheOptions fileCache = new FileCacheOptions();
+
+    @CommandLine.Mixin
     ModelOptions model = new ModelOptions();
 
     @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "4GiB", converter = SizeConverter.class,
@@ -119,7 +122,8 @@ public final class RunCommand implements Callable<Integer>
             config = new EmbeddedCluster.Config(
                 pcomponents, mcomponents, excache.excacheBytes, excache.excacheWays, excache.excachePolicy,
                 excache.excacheVictims, excache.piggyback(), memoryBytes, root, transport, placement,
-                excache.zeroFill(), replication).withModel(model.profile(), model.clock());
+                excache.zeroFill(), replication).withModel(model.profile(), model.clock())
+                .withFileCache(fileCache.fileCacheBytes);
         }
         catch (final IllegalArgumentException ex)
         {

@@ -1,6 +1,7 @@
 package org.legoemu.emulator.daemon;
 
 import org.legoemu.emulator.ExCacheOptions;
+import org.legoemu.emulator.FileCacheOptions;
 import org.legoemu.emulator.ModelOptions;
 import org.legoemu.pcomponent.model.FabricModel;
 import org.legoemu.pcomponent.model.FabricProfile;
@@ -19,6 +20,9 @@ public final class PComponentCommand extends DaemonCommand
 
     @CommandLine.Mixin
     ExCacheOptions excache;
+
+    @CommandLine.Mixin
+    FileCacheOptions fileCache = new FileCacheOptions();
 
     @CommandLine.Mixin
     ModelOptions model = new ModelOptions();
@@ -52,6 +56,7 @@ public final class PComponentCommand extends DaemonCommand
                 .excacheBytes(excache.excacheBytes).excacheWays(excache.excacheWays)
                 .excachePolicy(excache.excachePolicy).excacheVictims(excache.excacheVictims)
                 .excachePiggyback(excache.piggyback()).excacheZeroFill(excache.zeroFill())
+                .fileCacheBytes(fileCache.fileCacheBytes)
                 .clientLeaseNs((long)(clientLeaseSeconds * 1e9))).start();
             return new Daemon.Started(processor, processor.endpoint(), processor.componentId());
         });
