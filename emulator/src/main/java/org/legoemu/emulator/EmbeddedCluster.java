@@ -217,6 +217,7 @@ public final class EmbeddedCluster implements AutoCloseable
     private GlobalManager gmm;
     private GmmProxy gmmProxy;
     private Path backupDirectory;
+    private Endpoint storageEndpoint;
 
     private EmbeddedCluster(
         final Config config, final FaultInjector faults, final long timeoutNs, final long reconcileIntervalNs)
@@ -338,6 +339,7 @@ public final class EmbeddedCluster implements AutoCloseable
             .rootDirectory(config.storageRoot()).backupDirectory(backupDirectory).timeoutNs(timeoutNs)
             .storageFaults(faults == null ? StorageFaults.NONE : faults.storageFaultsFor(SCOMPONENT))).start();
         started.add(storage);
+        storageEndpoint = storage.endpoint();
         for (int i = 0; i < config.mcomponents(); i++)
         {
             final MemoryMonitor memory = new MemoryMonitor(new MemoryContext()
@@ -419,6 +421,12 @@ public final class EmbeddedCluster implements AutoCloseable
             throw new LaunchException(ex.errno(), "the GMM could not place the process: " + ex.getMessage());
         }
         return processor(placement.pcomponentId()).execute(new LaunchRequest(placement, path, argv, envp, cwd, console));
+    }
+
+    /** Where the sComponent serves. */
+    public Endpoint storageEndpoint()
+    {
+        return storageEndpoint;
     }
 
     /** The pComponent with the given component id. */
