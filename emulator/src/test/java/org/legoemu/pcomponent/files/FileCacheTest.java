@@ -95,20 +95,20 @@ class FileCacheTest
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final long thread = Thread.currentThread().getId();
         long sum = 0;
-        for (int round = 0; round < 20; round++)
+        for (int i = 0; i < 200_000; i++) // warm-up: the JIT compiles the path
         {
-            final long before = threads.getThreadAllocatedBytes(thread);
-            for (int i = 0; i < 20_000; i++)
-            {
-                tally.reset();
-                sum += cache.read(storage, "/data.bin", (i & 255) * 4096L + (i & 7), buffer, 0, 4000, stream, tally);
-            }
-            final long allocated = threads.getThreadAllocatedBytes(thread) - before;
-            if (round >= 10)
-            {
-                assertEquals(0, allocated, "bytes allocated by 20,000 hits");
-            }
+            tally.reset();
+            sum += cache.read(storage, "/data.bin", (i & 255) * 4096L + (i & 7), buffer, 0, 4000, stream, tally);
         }
+        final long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 200_000; i++)
+        {
+            tally.reset();
+            sum += cache.read(storage, "/data.bin", (i & 255) * 4096L + (i & 7), buffer, 0, 4000, stream, tally);
+        }
+        final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        // as ExCacheAllocationTest: a few bytes of JVM noise, where one object per hit would be megabytes
+        assertTrue(allocated < 4096, allocated + " bytes allocated by 200,000 hits");
         assertTrue(sum > 0);
         assertEquals(0, tally.requests, "all hits");
     }
