@@ -35,7 +35,9 @@ public final class ProcessLines implements LineBackend
     private final CopyOnWriteArrayList<TlbShootdown> tlbs = new CopyOnWriteArrayList<>();
     private final ExCacheStats stats;
     /** File mappings by number (index 0 unused: source 0 means zero pages); see {@link #mapFile}. */
-    private volatile FileMapping[] mappings = new FileMapping[1];
+    private volatile FileMapping[] mappings = new FileMapping[4];
+    /** Numbers given so far, 0 included (lock held). */
+    private int mappingCount = 1;
     private static final ThreadLocal<FileReadTally> TALLY = ThreadLocal.withInitial(FileReadTally::new);
 
     /**
@@ -170,13 +172,44 @@ public final class ProcessLines implements LineBackend
         final int source;
         synchronized (this)
         {
-            final FileMapping[] grown = Arrays.copyOf(mappings, mappings.length + 1);
-            source = mappings.length;
-            grown[source] = new FileMapping(cache, storage, path, fileOffset - start, ReadAhead.forMapping(),
-                storageRead);
-            mappings = grown;
+            source = sourceFor(cache, storage, path, fileOffset - start, storageRead);
         }
         fresh.addFrom(start, end, prot, source);
+    }
+
+    /**
+     * The number of the file mapping with these fields: an existing one when the same file is mapped again at the
+     * same file offset relative to the address (a guest that maps and unmaps one file in a loop), else a new one.
+     * Numbers are never reused (a miss may hold a claimed number while another thread maps), so the table only
+     * grows, doubling (lock held).
+     */
+    private int sourceFor(
+        final FileCache cache, final StorageProxy storage, final String path, final long fileDelta,
+        final LongConsumer storageRead)
+    {
+        final FileMapping[] table = mappings;
+        for (int i = 1; i < mappingCount; i++)
+        {
+            final FileMapping m = table[i];
+            if (m.fileDelta() == fileDelta && m.cache() == cache && m.storage() == storage && m.path().equals(path))
+            {
+                return i;
+            }
+        }
+        final FileMapping mapping = new FileMapping(cache, storage, path, fileDelta, ReadAhead.forMapping(),
+            storageRead);
+        if (mappingCount == table.length)
+        {
+            final FileMapping[] grown = Arrays.copyOf(table, table.length * 2);
+            grown[mappingCount] = mapping;
+            mappings = grown;
+        }
+        else
+        {
+            table[mappingCount] = mapping; // the volatile write below publishes it before the range is added
+            mappings = table;
+        }
+        return mappingCount++;
     }
 
     /**
@@ -185,9 +218,13 @@ public final class ProcessLines implements LineBackend
      */
     public void copyFilePagesTo(final ProcessLines child)
     {
-        synchronized (child)
+        synchronized (this)
         {
-            child.mappings = mappings.clone();
+            synchronized (child)
+            {
+                child.mappings = mappings.clone();
+                child.mappingCount = mappingCount;
+            }
         }
         fresh.copyFilePagesTo(child.fresh);
     }
