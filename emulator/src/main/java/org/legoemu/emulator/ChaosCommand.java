@@ -101,6 +101,9 @@ public final class ChaosCommand implements Callable<Integer>
             + "(default: ${DEFAULT-VALUE}).")
     long excacheBytes;
 
+    @CommandLine.Mixin
+    FileCacheOptions fileCache = new FileCacheOptions();
+
     @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "4GiB", converter = SizeConverter.class,
         description = "Memory of each mComponent (default: ${DEFAULT-VALUE}).")
     long memoryBytes;
@@ -138,7 +141,8 @@ public final class ChaosCommand implements Callable<Integer>
             final List<String> argv = target.argv();
             final EmbeddedCluster.Config config = new EmbeddedCluster.Config(pcomponents, mcomponents, excacheBytes,
                 8, "lru", memoryBytes, location.root(), transport).withReplication(replication)
-                .withModel(model.profile(), model.clock()).withPrefetch(prefetch.mode, prefetch.depth);
+                .withModel(model.profile(), model.clock()).withPrefetch(prefetch.mode, prefetch.depth)
+                .withFileCache(fileCache.fileCacheBytes);
             harness = new ChaosHarness(new ChaosHarness.Settings(config, kinds, faultsPerRun, timeoutNs),
                 new ChaosGuest(location.namespacePath(), argv, List.of(), location.cwd(), new byte[0]));
         }

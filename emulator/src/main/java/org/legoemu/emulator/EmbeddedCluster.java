@@ -26,6 +26,7 @@ import org.legoemu.pcomponent.ProcessorContext;
 import org.legoemu.pcomponent.ProcessorMonitor;
 import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.excache.PrefetchMode;
+import org.legoemu.pcomponent.files.FileCache;
 import org.legoemu.pcomponent.linux.Console;
 import org.legoemu.pcomponent.model.FabricModel;
 import org.legoemu.pcomponent.model.FabricProfile;
@@ -78,14 +79,15 @@ public final class EmbeddedCluster implements AutoCloseable
      * @param guestClock    which time guests read.
      * @param excachePrefetch the ExCache prefetcher ({@link PrefetchMode#NONE} by default).
      * @param excachePrefetchDepth lines the prefetcher fetches ahead per trigger.
+     * @param fileCacheBytes size of each pComponent's file cache, bytes (0: none; {@link FileCache}).
      */
     public record Config(
         int pcomponents, int mcomponents, long excacheBytes, int excacheWays, String excachePolicy,
         int excacheVictims, boolean excachePiggyback, long memoryBytes, Path storageRoot, String transport,
         VRegionPlacement placement, boolean excacheZeroFill, Replication replication, FabricProfile fabricProfile,
-        GuestClock guestClock, PrefetchMode excachePrefetch, int excachePrefetchDepth)
+        GuestClock guestClock, PrefetchMode excachePrefetch, int excachePrefetchDepth, long fileCacheBytes)
     {
-        /** A configuration without a prefetcher. */
+        /** A configuration without a prefetcher and with the default file cache ({@link FileCache#DEFAULT_BYTES}). */
         public Config(
             final int pcomponents, final int mcomponents, final long excacheBytes, final int excacheWays,
             final String excachePolicy, final int excacheVictims, final boolean excachePiggyback,
@@ -95,7 +97,7 @@ public final class EmbeddedCluster implements AutoCloseable
         {
             this(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims, excachePiggyback,
                 memoryBytes, storageRoot, transport, placement, excacheZeroFill, replication, fabricProfile,
-                guestClock, PrefetchMode.NONE, PrefetchMode.DEFAULT_DEPTH);
+                guestClock, PrefetchMode.NONE, PrefetchMode.DEFAULT_DEPTH, FileCache.DEFAULT_BYTES);
         }
 
         /** This configuration with another ExCache prefetcher. */
@@ -103,7 +105,15 @@ public final class EmbeddedCluster implements AutoCloseable
         {
             return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
                 excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, replication,
-                fabricProfile, guestClock, mode, depth);
+                fabricProfile, guestClock, mode, depth, fileCacheBytes);
+        }
+
+        /** This configuration with another file cache size, bytes (0: none). */
+        public Config withFileCache(final long bytes)
+        {
+            return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
+                excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, replication,
+                fabricProfile, guestClock, excachePrefetch, excachePrefetchDepth, bytes);
         }
 
         /** A configuration with the default fabric profile ({@code legoos-ib40}) and the host guest clock. */
@@ -123,7 +133,7 @@ public final class EmbeddedCluster implements AutoCloseable
         {
             return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
                 excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, replication, profile,
-                clock, excachePrefetch, excachePrefetchDepth);
+                clock, excachePrefetch, excachePrefetchDepth, fileCacheBytes);
         }
 
         /** A configuration with the default replication ({@link Replication#DEFAULT}). */
@@ -142,7 +152,7 @@ public final class EmbeddedCluster implements AutoCloseable
         {
             return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
                 excachePiggyback, memoryBytes, storageRoot, transport, placement, excacheZeroFill, mode, fabricProfile,
-                guestClock, excachePrefetch, excachePrefetchDepth);
+                guestClock, excachePrefetch, excachePrefetchDepth, fileCacheBytes);
         }
 
         /** A configuration with zero-fill on. */
@@ -210,6 +220,10 @@ public final class EmbeddedCluster implements AutoCloseable
                 throw new IllegalArgumentException(
                     "--excache-prefetch-depth must be 1 to " + PrefetchMode.MAX_DEPTH + ", not " + excachePrefetchDepth);
             }
+            if (fileCacheBytes < 0 || fileCacheBytes > FileCache.MAX_BYTES)
+            {
+                throw new IllegalArgumentException("--file-cache must be between 0 and 1GiB");
+            }
         }
     }
 
@@ -224,6 +238,7 @@ public final class EmbeddedCluster implements AutoCloseable
     private GlobalManager gmm;
     private GmmProxy gmmProxy;
     private Path backupDirectory;
+    private Endpoint storageEndpoint;
 
     private EmbeddedCluster(
         final Config config, final FaultInjector faults, final long timeoutNs, final long reconcileIntervalNs)
@@ -345,6 +360,7 @@ public final class EmbeddedCluster implements AutoCloseable
             .rootDirectory(config.storageRoot()).backupDirectory(backupDirectory).timeoutNs(timeoutNs)
             .storageFaults(faults == null ? StorageFaults.NONE : faults.storageFaultsFor(SCOMPONENT))).start();
         started.add(storage);
+        storageEndpoint = storage.endpoint();
         for (int i = 0; i < config.mcomponents(); i++)
         {
             final MemoryMonitor memory = new MemoryMonitor(new MemoryContext()
@@ -365,6 +381,7 @@ public final class EmbeddedCluster implements AutoCloseable
                 .excachePolicy(config.excachePolicy()).excacheVictims(config.excacheVictims())
                 .excachePiggyback(config.excachePiggyback()).excacheZeroFill(config.excacheZeroFill())
                 .excachePrefetch(config.excachePrefetch(), config.excachePrefetchDepth())
+                .fileCacheBytes(config.fileCacheBytes())
                 .timeoutNs(timeoutNs).retryWindowNs(retryWindowNs(timeoutNs))).start();
             started.add(processor);
             processors.add(processor);
@@ -437,6 +454,12 @@ public final class EmbeddedCluster implements AutoCloseable
         }
     }
 
+    /** Where the sComponent serves. */
+    public Endpoint storageEndpoint()
+    {
+        return storageEndpoint;
+    }
+
     /** The pComponent with the given component id. */
     public ProcessorMonitor processor(final int componentId)
     {
@@ -486,7 +509,7 @@ public final class EmbeddedCluster implements AutoCloseable
             figures.add(new RunReport.MemoryFigures(m.componentId(), m.peakFramesInUse(), m.framesInUse()));
         }
         return new RunReport(result, processors.get(0).excache(), config.excachePolicy(), figures,
-            config.transport());
+            config.transport(), processors.get(0).fileCache());
     }
 
     /** Stops every monitor, pComponents first, the GMM last, then the transport. */

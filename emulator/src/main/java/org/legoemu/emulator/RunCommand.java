@@ -55,6 +55,9 @@ public final class RunCommand implements Callable<Integer>
     ExCacheOptions excache;
 
     @CommandLine.Mixin
+    FileCacheOptions fileCache = new FileCacheOptions();
+
+    @CommandLine.Mixin
     ModelOptions model = new ModelOptions();
 
     @CommandLine.Mixin
@@ -128,7 +131,7 @@ public final class RunCommand implements Callable<Integer>
                 pcomponents, mcomponents, excache.excacheBytes, excache.excacheWays, excache.excachePolicy,
                 excache.excacheVictims, excache.piggyback(), memoryBytes, root, transport, placement,
                 excache.zeroFill(), replication).withModel(model.profile(), model.clock())
-                .withPrefetch(prefetch.mode, prefetch.depth);
+                .withPrefetch(prefetch.mode, prefetch.depth).withFileCache(fileCache.fileCacheBytes);
         }
         catch (final IllegalArgumentException ex)
         {

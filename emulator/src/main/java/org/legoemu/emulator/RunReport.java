@@ -9,6 +9,8 @@ import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.excache.ExCacheStats;
 import org.legoemu.pcomponent.excache.PrefetchMode;
+import org.legoemu.pcomponent.files.FileCache;
+import org.legoemu.pcomponent.files.FileCacheStats;
 import org.legoemu.pcomponent.model.ModelFigures;
 
 import java.io.IOException;
@@ -25,15 +27,19 @@ import java.util.Locale;
  * counters ({@link #COUNTER_KEYS}, {@code prefetch.{mode, depth, issued, hits, unused, dropped}} and
  * {@code missLatencyNs.{count, mean, p50, p99, p999, max}}) beside them and the same counters of the process alone under {@code excache.process},
  * {@code bytesFetched} and {@code bytesFlushed} (the pComponent's, also at the top level), and
- * {@code mcomponents[].{id, peakFramesInUse, framesInUseAfterExit}}, and the modeled time under {@code model.{profile,
+ * {@code mcomponents[].{id, peakFramesInUse, framesInUseAfterExit}}, the pComponent's file cache under
+ * {@code file.cache} ({@link #FILE_CACHE_KEYS}), and the modeled time under {@code model.{profile,
  * seconds, localSeconds, slowdown, fetches, missLatencyNs.{p50, p99}, breakdownNs.{instructions, hits, misses,
  * writeBacks, syscalls, blocked}}} (docs/modeled-time.md). docs/usage.md describes every key.
  */
 public final class RunReport
 {
     /** The counter keys written for the pComponent and for the process, in this order. */
-    public static final List<String> COUNTER_KEYS = List.of("hits", "misses", "victimHits", "zeroFills", "evictions",
-        "cleanDrops", "flushes", "piggybackedFlushes", "bytesFetched", "bytesFlushed");
+    public static final List<String> COUNTER_KEYS = List.of("hits", "misses", "victimHits", "zeroFills", "fileFills",
+        "evictions", "cleanDrops", "flushes", "piggybackedFlushes", "bytesFetched", "bytesFlushed");
+    /** The file cache's keys under {@code file.cache}, in this order. */
+    public static final List<String> FILE_CACHE_KEYS = List.of("sizeBytes", "hits", "misses", "bytes", "requests",
+        "invalidations");
 
     /** What one mComponent held during the run. */
     public record MemoryFigures(int id, long peakFramesInUse, long framesInUseAfterExit)
@@ -47,11 +53,21 @@ public final class RunReport
     private final String transport;
     private String interruptedBy;
     private int exitStatus;
+    private final FileCache fileCache;
 
     public RunReport(
         final ProcessResult result, final ExCache cache, final String policy, final List<MemoryFigures> memories,
         final String transport)
     {
+        this(result, cache, policy, memories, transport, FileCache.DISABLED);
+    }
+
+    /** @param fileCache the pComponent's file cache ({@link FileCache#DISABLED} for none). */
+    public RunReport(
+        final ProcessResult result, final ExCache cache, final String policy, final List<MemoryFigures> memories,
+        final String transport, final FileCache fileCache)
+    {
+        this.fileCache = fileCache;
         this.result = result;
         this.cache = cache;
         this.policy = policy;
@@ -98,10 +114,11 @@ public final class RunReport
         return (interruptedBy == null ? "" : "lego: interrupted by " + interruptedBy + ", figures so far\n")
             + String.format(Locale.ROOT,
             "lego: exit %d | %,d instructions in %.3f s (%.1f MIPS) | ExCache hits %,d misses %,d (victim buffer %,d, "
-                + "zero-filled %,d) evictions %,d flushes %,d (piggybacked %,d) | miss latency p50 %.1f us p99 %.1f us "
+                + "zero-filled %,d, file-filled %,d) evictions %,d flushes %,d (piggybacked %,d) | miss latency p50 %.1f us p99 %.1f us "
                 + "| fetched %s flushed %s",
             exitStatus, result.instructions(), wallSeconds(), mips(), s.hits(), s.misses(), s.victimHits(),
-            s.zeroFills(), s.evictions(), s.flushes(), s.piggybackedFlushes(), latency.getValueAtPercentile(50) / 1e3,
+            s.zeroFills(), s.fileFills(), s.evictions(), s.flushes(), s.piggybackedFlushes(),
+            latency.getValueAtPercentile(50) / 1e3,
             latency.getValueAtPercentile(99) / 1e3, Sizes.format(s.bytesFetched()), Sizes.format(s.bytesFlushed()))
             + prefetchSummary(cache, s) + modeledSummary(result.model());
     }
@@ -170,6 +187,14 @@ public final class RunReport
         {
             putModel(root.putObject("model"), result.model());
         }
+        final FileCacheStats f = fileCache.stats();
+        final long[] fileValues = {fileCache.capacityBytes(), f.hits(), f.misses(), f.bytes(), f.requests(),
+            f.invalidations()};
+        final ObjectNode fc = root.putObject("file").putObject("cache");
+        for (int i = 0; i < fileValues.length; i++)
+        {
+            fc.put(FILE_CACHE_KEYS.get(i), fileValues[i]);
+        }
         final ArrayNode ms = root.putArray("mcomponents");
         for (final MemoryFigures m : memories)
         {
@@ -184,7 +209,8 @@ public final class RunReport
     /** Writes {@link #COUNTER_KEYS} and the miss latency summary of {@code s} into {@code node}. */
     static void putCounters(final ObjectNode node, final ExCacheStats s)
     {
-        final long[] values = {s.hits(), s.misses(), s.victimHits(), s.zeroFills(), s.evictions(), s.cleanDrops(),
+        final long[] values = {s.hits(), s.misses(), s.victimHits(), s.zeroFills(), s.fileFills(), s.evictions(),
+            s.cleanDrops(),
             s.flushes(), s.piggybackedFlushes(), s.bytesFetched(), s.bytesFlushed()};
         for (int i = 0; i < values.length; i++)
         {

@@ -59,6 +59,8 @@ class GuestDifferentialTest
                 .append(i % 7 == 0 ? "again and again\n" : "once\n");
         }
         Files.writeString(root.resolve("input.txt"), text.toString());
+        // 600 KB: more pages than the ExCache has lines, so file-filled lines are evicted and written back
+        Files.writeString(root.resolve("mapped.txt"), text.toString().repeat(25));
         cluster = EmbeddedCluster.start(new EmbeddedCluster.Config(
             1, 2, SMALL_EXCACHE_BYTES, 4, "lru", 1L << 30, root, "tcp"));
     }
@@ -96,6 +98,16 @@ class GuestDifferentialTest
             Arguments.of("mapreduce", List.of("input.txt", "4"), ""),
             Arguments.of("mapreduce", List.of("input.txt", "1"), ""),
             Arguments.of("mapreduce", List.of("no-such-file"), ""),
+            Arguments.of("fileread", List.of("input.txt"), ""),
+            Arguments.of("fileread", List.of("input.txt", "1000"), ""),
+            Arguments.of("fileread", List.of("no-such-file"), ""),
+            Arguments.of("mmapscan", List.of("input.txt"), ""),
+            Arguments.of("mmapscan", List.of("input.txt", "shared"), ""),
+            Arguments.of("mmapscan", List.of("mapped.txt"), ""),
+            Arguments.of("mmapscan", List.of("mapped.txt", "fork"), ""),
+            Arguments.of("histogram", List.of("mapped.txt", "4"), ""),
+            Arguments.of("histogram", List.of("input.txt", "1"), ""),
+            Arguments.of("preadrand", List.of("input.txt", "300", "5"), ""),
             Arguments.of("smc", List.of(), ""),
             Arguments.of("remap", List.of(), ""));
     }

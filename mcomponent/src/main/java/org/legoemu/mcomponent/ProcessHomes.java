@@ -18,8 +18,11 @@ import java.util.List;
  */
 public final class ProcessHomes
 {
-    /** Size of one sComponent read when filling a file mapping, in bytes. */
-    private static final int FILE_CHUNK_BYTES = 256 * 1024;
+    /**
+     * Size of one sComponent read when filling a file mapping eagerly, in bytes: the sComponent's largest transfer
+     * ({@link org.legoemu.fabric.proxy.StorageProxy#MAX_TRANSFER_BYTES}, 1 MiB).
+     */
+    private static final int FILE_CHUNK_BYTES = org.legoemu.fabric.proxy.StorageProxy.MAX_TRANSFER_BYTES;
 
     private final Int2ObjectHashMap<AddressSpace> byPid = new Int2ObjectHashMap<>();
     private final VRegionRouter router;

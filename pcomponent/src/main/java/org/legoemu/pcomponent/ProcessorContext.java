@@ -5,6 +5,7 @@ import org.legoemu.fabric.Transport;
 import org.legoemu.pcomponent.excache.EvictionPolicy;
 import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.excache.PrefetchMode;
+import org.legoemu.pcomponent.files.FileCache;
 import org.legoemu.pcomponent.model.FabricModel;
 import org.legoemu.pcomponent.model.FabricProfile;
 import org.legoemu.pcomponent.model.GuestClock;
@@ -42,6 +43,7 @@ public final class ProcessorContext
     private boolean excacheZeroFill = true;
     private PrefetchMode excachePrefetch = PrefetchMode.NONE;
     private int excachePrefetchDepth = PrefetchMode.DEFAULT_DEPTH;
+    private long fileCacheBytes = FileCache.DEFAULT_BYTES;
     private long timeoutNs = TimeUnit.SECONDS.toNanos(10);
     private long clientLeaseNs = TimeUnit.SECONDS.toNanos(30);
     private FabricModel fabricModel;
@@ -143,6 +145,21 @@ public final class ProcessorContext
     public boolean excachePiggyback()
     {
         return excachePiggyback;
+    }
+
+    /**
+     * Size of the file cache in front of the sComponent, bytes (read(2), pread(2) and file-mapping fills;
+     * {@link FileCache}); 0 disables it. Default {@link FileCache#DEFAULT_BYTES}.
+     */
+    public ProcessorContext fileCacheBytes(final long fileCacheBytes)
+    {
+        this.fileCacheBytes = fileCacheBytes;
+        return this;
+    }
+
+    public long fileCacheBytes()
+    {
+        return fileCacheBytes;
     }
 
     /**
@@ -289,6 +306,10 @@ public final class ProcessorContext
         if (transport == null)
         {
             throw new IllegalStateException("pComponent: no transport set");
+        }
+        if (fileCacheBytes < 0 || fileCacheBytes > FileCache.MAX_BYTES)
+        {
+            throw new IllegalArgumentException("--file-cache must be between 0 and 1GiB, not " + fileCacheBytes);
         }
         if (gmm == null)
         {

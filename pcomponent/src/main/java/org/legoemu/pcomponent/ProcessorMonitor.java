@@ -15,6 +15,7 @@ import org.legoemu.fabric.proxy.StorageProxy;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.legoemu.pcomponent.excache.EvictionPolicy;
 import org.legoemu.pcomponent.excache.ExCache;
+import org.legoemu.pcomponent.files.FileCache;
 import org.legoemu.pcomponent.exec.ExecService;
 import org.legoemu.pcomponent.linux.GuestThread;
 import org.legoemu.pcomponent.linux.GuestThreads;
@@ -48,6 +49,7 @@ public final class ProcessorMonitor implements AutoCloseable
 
     private final ProcessorContext ctx;
     private final ExCache cache;
+    private final FileCache fileCache;
     private final ProcessorLoad load;
     private volatile ProcessorModel model;
     private Server server;
@@ -69,6 +71,7 @@ public final class ProcessorMonitor implements AutoCloseable
             this.cache.observer(model);
         }
         this.load = new ProcessorLoad(cache);
+        this.fileCache = ctx.fileCacheBytes() == 0 ? FileCache.DISABLED : new FileCache(ctx.fileCacheBytes());
     }
 
     /**
@@ -133,6 +136,12 @@ public final class ProcessorMonitor implements AutoCloseable
     public Endpoint endpoint()
     {
         return server.endpoint();
+    }
+
+    /** This pComponent's file cache (for its statistics); {@link FileCache#DISABLED} with size 0. */
+    public FileCache fileCache()
+    {
+        return fileCache;
     }
 
     /** This pComponent's ExCache (for its statistics). */
@@ -284,6 +293,7 @@ public final class ProcessorMonitor implements AutoCloseable
         final LinuxProcess process = new LinuxProcess(
             pid, memory, home, storage, request.console(), request.path(), image.brk(), memoryBytes);
         process.launcher(children);
+        process.fileCache(fileCache);
         final java.time.Instant started = java.time.Instant.now();
         process.clock(new ProcessClock(model, ctx.guestClock(), started.getEpochSecond() * 1_000_000_000L +
             started.getNano()));

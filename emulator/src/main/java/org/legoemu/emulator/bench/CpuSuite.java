@@ -12,13 +12,10 @@ import org.legoemu.pcomponent.linux.Console;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -233,26 +230,10 @@ final class CpuSuite
         return new Result(guest.name(), "short", count, instructions, bestLego, bestQemu, identical);
     }
 
-    /**
-     * {@code java OPTIONS -cp CLASSPATH org.legoemu.emulator.Lego run ... --}: a fresh JVM with the options this
-     * one was started with (heap, GC, {@code -XX}, {@code -D}, class-data sharing; agents are left out), so that
-     * {@code scripts/lego bench cpu} measures what {@code scripts/lego run} costs.
-     */
+    /** {@code java ... org.legoemu.emulator.Lego run ... --} ({@link LegoProcess#command}). */
     private List<String> legoCommand(final Path stats)
     {
-        final List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (final String option : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (option.startsWith("-X") || option.startsWith("-D") || option.startsWith("--sun-misc") ||
-                option.startsWith("--add-opens") || option.startsWith("--enable-native-access"))
-            {
-                command.add(option);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("org.legoemu.emulator.Lego");
+        final List<String> command = LegoProcess.command();
         command.addAll(List.of("run", "--excache", Long.toString(excache.excacheBytes), "--excache-ways",
             Integer.toString(excache.excacheWays), "--excache-policy", excache.excachePolicy, "--mcomponents", "1",
             "--transport", transport, "--stats-json", stats.toString(), "--"));
@@ -287,22 +268,7 @@ final class CpuSuite
 
     private void extract(final String name) throws IOException
     {
-        extract(dir, name);
-    }
-
-    /** Copies the guest {@code name} bundled in lego.jar (emulator/guests/bin) into {@code dir}, executable. */
-    static void extract(final Path dir, final String name) throws IOException
-    {
-        final Path target = dir.resolve(name);
-        try (InputStream in = CpuSuite.class.getResourceAsStream("/guests/" + name))
-        {
-            if (in == null)
-            {
-                throw new IOException("the bundled guest /guests/" + name + " is missing from lego.jar");
-            }
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        target.toFile().setExecutable(true);
+        LegoProcess.extractGuest(dir, name);
     }
 
     private void writeJson(final Path json, final List<Result> results, final double steadyMean,

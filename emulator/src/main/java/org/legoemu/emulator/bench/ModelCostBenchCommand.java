@@ -142,12 +142,12 @@ public final class ModelCostBenchCommand implements Callable<Integer>
         final List<Guest> guests = new ArrayList<>();
         for (final CpuSuite.Guest g : CpuSuite.GUESTS)
         {
-            CpuSuite.extract(dir, g.name());
+            LegoProcess.extractGuest(dir, g.name());
             guests.add(new Guest(g.name(), List.of(Long.toString(g.count(false, scale))), false));
         }
         for (final String name : List.of("wordcount", "pchase", "mapreduce"))
         {
-            CpuSuite.extract(dir, name);
+            LegoProcess.extractGuest(dir, name);
         }
         final StringBuilder text = new StringBuilder();
         final long words = Math.max(1_000, Math.round(300_000 * scale));

@@ -3,6 +3,7 @@ package org.legoemu.emulator.daemon;
 import org.legoemu.emulator.ExCacheOptions;
 import org.legoemu.emulator.PrefetchOptions;
 import org.legoemu.pcomponent.excache.PrefetchMode;
+import org.legoemu.emulator.FileCacheOptions;
 import org.legoemu.emulator.ModelOptions;
 import org.legoemu.pcomponent.model.FabricModel;
 import org.legoemu.pcomponent.model.FabricProfile;
@@ -21,6 +22,9 @@ public final class PComponentCommand extends DaemonCommand
 
     @CommandLine.Mixin
     ExCacheOptions excache;
+
+    @CommandLine.Mixin
+    FileCacheOptions fileCache = new FileCacheOptions();
 
     @CommandLine.Mixin
     ModelOptions model = new ModelOptions();
@@ -59,6 +63,7 @@ public final class PComponentCommand extends DaemonCommand
                 .excachePolicy(excache.excachePolicy).excacheVictims(excache.excacheVictims)
                 .excachePiggyback(excache.piggyback()).excacheZeroFill(excache.zeroFill())
                 .excachePrefetch(prefetch.mode, prefetch.depth)
+                .fileCacheBytes(fileCache.fileCacheBytes)
                 .clientLeaseNs((long)(clientLeaseSeconds * 1e9))).start();
             try
             {

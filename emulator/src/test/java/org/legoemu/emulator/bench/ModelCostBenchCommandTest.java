@@ -56,7 +56,7 @@ class ModelCostBenchCommandTest
     @Test
     void withoutTheModelNothingIsModeled() throws Exception
     {
-        CpuSuite.extract(dir, "pchase");
+        LegoProcess.extractGuest(dir, "pchase");
         for (final FabricProfile profile : List.of(FabricProfile.LEGOOS_IB40, FabricProfile.OFF))
         {
             try (EmbeddedCluster cluster = EmbeddedCluster.start(new EmbeddedCluster.Config(1, 1, 256L << 10, 8, "lru",

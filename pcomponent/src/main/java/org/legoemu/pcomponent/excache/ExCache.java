@@ -818,13 +818,15 @@ public final class ExCache implements AutoCloseable
     }
 
     /**
-     * Fills {@code slot}'s array with line {@code vpn}: zeroed for a claimed fresh page, else fetched from its owner.
+     * Fills {@code slot}'s array with line {@code vpn}: read from its file for an untouched page of a file mapping,
+     * zeroed for a claimed fresh page, else fetched from its owner.
      * The dirty line {@code (leavingPid, leavingVpn)} in that array, if any, is written back first, riding on the
      * miss request when it has the same owner (never on a prefetch, which is sent once and may fail).
      *
      * @param freshProt {@link #CLAIM_NOW} to claim a fresh page now, else the claim made when the prefetch was
      *                  issued (-1: not fresh).
-     * @return the line's PROT_ bits, with {@link #ZERO_FILLED} set for a zero-filled line.
+     * @return the line's PROT_ bits, with {@link #ZERO_FILLED} set for a zero-filled or file-filled line, and
+     * {@link #LINE_DIRTY} for a file-filled one.
      */
     private int fetchOrZero(
         final Tenant tenant, final long vpn, final int access, final int slot, final int leavingPid,
@@ -832,10 +834,21 @@ public final class ExCache implements AutoCloseable
     {
         final byte[] line = lines[slot];
         final long fetchAddress = vpn << GuestMemory.PAGE_SHIFT;
-        final int fresh = freshProt != CLAIM_NOW ? freshProt :
-            zeroFill ? tenant.backend.claimFresh(fetchAddress, access) : -1;
         final Tenant leavingOwner = leavingVpn == NONE ? null : tenants.get(leavingPid);
         final long leavingAddress = leavingVpn << GuestMemory.PAGE_SHIFT;
+        if (freshProt == CLAIM_NOW) // a prefetch never names an untouched file page (LineBackend#prefetchable)
+        {
+            final int fileClaim = tenant.backend.claimFile(fetchAddress, access);
+            if (fileClaim >= 0)
+            {
+                writeBack(leavingOwner, leavingAddress, line);
+                final int fileProt = tenant.backend.fillFromFile(fetchAddress, fileClaim, line);
+                tenant.stats.countFileFill();
+                return fileProt | ZERO_FILLED | LINE_DIRTY; // installed dirty: the owner holds nothing of it yet
+            }
+        }
+        final int fresh = freshProt != CLAIM_NOW ? freshProt :
+            zeroFill ? tenant.backend.claimFresh(fetchAddress, access) : -1;
         if (fresh >= 0)
         {
             writeBack(leavingOwner, leavingAddress, line);

@@ -13,7 +13,8 @@ import java.lang.invoke.VarHandle;
  * <p>{@code hits} counts ExCache lookups that found their line. Loads and stores served by a hart's software
  * TLB never reach the ExCache and are not counted: they are hits by construction. A {@code miss} is a lookup
  * that did not find its line in the ExCache proper; {@code victimHits} of them were served by the victim buffer
- * and {@code zeroFills} were fresh pages created zeroed on the pComponent; the rest went to the owner mComponent
+ * and {@code zeroFills} were fresh pages created zeroed on the pComponent, {@code fileFills} untouched pages of file
+ * mappings filled from the pComponent's file cache; the rest went to the owner mComponent
  * (P2M_PCACHE_MISS), whose latency the histogram records.
  */
 public final class ExCacheStats
@@ -22,6 +23,7 @@ public final class ExCacheStats
     private static final VarHandle MISSES;
     private static final VarHandle VICTIM_HITS;
     private static final VarHandle ZERO_FILLS;
+    private static final VarHandle FILE_FILLS;
     private static final VarHandle EVICTIONS;
     private static final VarHandle CLEAN_DROPS;
     private static final VarHandle FLUSHES;
@@ -42,6 +44,7 @@ public final class ExCacheStats
             MISSES = lookup.findVarHandle(ExCacheStats.class, "misses", long.class);
             VICTIM_HITS = lookup.findVarHandle(ExCacheStats.class, "victimHits", long.class);
             ZERO_FILLS = lookup.findVarHandle(ExCacheStats.class, "zeroFills", long.class);
+            FILE_FILLS = lookup.findVarHandle(ExCacheStats.class, "fileFills", long.class);
             EVICTIONS = lookup.findVarHandle(ExCacheStats.class, "evictions", long.class);
             CLEAN_DROPS = lookup.findVarHandle(ExCacheStats.class, "cleanDrops", long.class);
             FLUSHES = lookup.findVarHandle(ExCacheStats.class, "flushes", long.class);
@@ -64,6 +67,7 @@ public final class ExCacheStats
     private volatile long misses;
     private volatile long victimHits;
     private volatile long zeroFills;
+    private volatile long fileFills;
     private volatile long evictions;
     private volatile long cleanDrops;
     private volatile long flushes;
@@ -115,6 +119,16 @@ public final class ExCacheStats
         if (total != null)
         {
             total.countZeroFill();
+        }
+    }
+
+    void countFileFill()
+    {
+        MISSES.getAndAdd(this, 1L);
+        FILE_FILLS.getAndAdd(this, 1L);
+        if (total != null)
+        {
+            total.countFileFill();
         }
     }
 
@@ -246,6 +260,12 @@ public final class ExCacheStats
     public long zeroFills()
     {
         return zeroFills;
+    }
+
+    /** Misses on untouched pages of file mappings, filled from the pComponent's file cache (no owner fetch). */
+    public long fileFills()
+    {
+        return fileFills;
     }
 
     /** Lines removed from the ExCache proper to make room for another line (dirty or clean). */

@@ -98,6 +98,32 @@ public interface LineBackend
     }
 
     /**
+     * File-mapping fill, first step: if the page at line-aligned {@code vaddr} is an untouched page of a file mapping
+     * (its owner holds nothing of it) and its protection permits {@code access}, claims it (it stops being untouched)
+     * and returns a claim for {@link #fillFromFile}. Defaults to -1: not such a page. Allocates nothing.
+     *
+     * @return the claim (non-negative), or -1 to go on with {@link #claimFresh} and the owner.
+     */
+    default int claimFile(final long vaddr, final int access)
+    {
+        return -1;
+    }
+
+    /**
+     * File-mapping fill, second step: fills {@code line} with the file's bytes of the page {@link #claimFile} claimed
+     * (zero past the end of the file); the ExCache installs the line dirty, so it reaches the owner if it is ever
+     * evicted.
+     *
+     * @param claim what {@link #claimFile} returned.
+     * @return the page's PROT_ bits.
+     * @throws org.legoemu.abi.GuestFault SIGBUS if the file cannot be read.
+     */
+    default int fillFromFile(final long vaddr, final int claim, final byte[] line)
+    {
+        throw new IllegalStateException("no file pages");
+    }
+
+    /**
      * Drops every TLB entry of this process for virtual page {@code vpn}, and returns only when no hart of the
      * process can still read or write the line's bytes (its harts' run-lock handshake). The only call from the ExCache
      * up into its user.

@@ -74,6 +74,7 @@ final class DirectorySyscalls
         try
         {
             storage().unlink(path, (flags & AT_REMOVEDIR) != 0);
+            process.fileCache().changed(path);
             return 0;
         }
         catch (final FabricException ex)
@@ -102,6 +103,8 @@ final class DirectorySyscalls
         try
         {
             storage().rename(from, to, flags);
+            process.fileCache().changed(from);
+            process.fileCache().changed(to);
             return 0;
         }
         catch (final FabricException ex)

@@ -29,6 +29,10 @@ final class FileSyscalls
     private static final int TERMIOS_SIZE = 60;
     private static final int IOV_MAX = 1024;
 
+    /** Size of each thread's reused transfer buffer, bytes. */
+    private static final int SCRATCH_BYTES = 64 << 10;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
+
     private final LinuxProcess process;
     private final GuestMemory memory;
     private final GuestPaths paths;
@@ -55,8 +59,10 @@ final class FileSyscalls
             {
                 return -Errno.ENOTDIR;
             }
+            process.fileCache().opened(path, info);
             final int fd = process.fds().install(
-                new StorageFile(process.storage(), path, flags, info.isDirectory()), 0, (flags & O_CLOEXEC) != 0);
+                new StorageFile(process.storage(), process.fileCache(), path, flags, info.isDirectory()), 0,
+                (flags & O_CLOEXEC) != 0);
             return fd < 0 ? -Errno.EMFILE : fd;
         }
         catch (final FabricException ex)
@@ -121,13 +127,23 @@ final class FileSyscalls
             return -Errno.EFAULT;
         }
         final int length = (int)Math.min(count, StorageFile.MAX_IO_BYTES);
-        final byte[] buffer = new byte[length];
+        final byte[] buffer = scratch(length);
         final long n = fileOffset < 0 ? file.read(buffer, length) : file.pread(buffer, length, fileOffset);
         if (n > 0)
         {
             GuestMemoryAccess.write(memory, bufAddr, buffer, 0, (int)n);
         }
         return n;
+    }
+
+    /** A buffer of at least {@code length} bytes: the calling thread's reused one up to 64 KiB, else a new one. */
+    private static byte[] scratch(final int length)
+    {
+        if (length > SCRATCH_BYTES)
+        {
+            return new byte[length];
+        }
+        return SCRATCH.get();
     }
 
     /** write(2) ({@code fileOffset} -1) or pwrite64(2) from guest memory. */

@@ -66,7 +66,8 @@ public final class LinuxKernel implements SyscallHandler
             process.threads().exitGroup((int)a0 & 0xff);
             return EXIT;
         }
-        final boolean storageFile = SyscallTiming.onDescriptor(number) && process.fds().get(a0) instanceof StorageFile;
+        final StorageFile storageFile = SyscallTiming.onDescriptor(number) &&
+            process.fds().get(a0) instanceof StorageFile file ? file : null;
         final HartTimer timer = HartTimer.current();
         if (timer != null)
         {

@@ -3,6 +3,7 @@ package org.legoemu.pcomponent.linux;
 import org.legoemu.abi.GuestMemory;
 import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.StorageProxy;
+import org.legoemu.pcomponent.files.FileCache;
 import org.legoemu.pcomponent.memory.ProcessLines;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 import org.legoemu.pcomponent.model.ProcessClock;
@@ -27,6 +28,7 @@ public final class LinuxProcess
     private final CountDownLatch vforkDone = new CountDownLatch(1);
     private volatile String execPath;
     private volatile ProcessLauncher launcher;
+    private volatile FileCache fileCache = FileCache.DISABLED;
     private String cwd = "/";
     private long brk;
     private int exitStatus;
@@ -73,6 +75,7 @@ public final class LinuxProcess
         this.memoryBytes = parent.memoryBytes;
         this.parent = parent;
         this.launcher = parent.launcher;
+        this.fileCache = parent.fileCache;
         final ProcessClock parentClock = parent.clock();
         this.clock = new ProcessClock(parentClock.processor(), parentClock.guestClock(), parentClock.realtimeBaseNs());
         this.threads = new GuestThreads(this);
@@ -97,6 +100,18 @@ public final class LinuxProcess
     }
 
     /** Who runs forked children on this pComponent; null: fork fails ENOSYS. */
+    /** The pComponent's file cache in front of the sComponent ({@link FileCache#DISABLED} unless set). */
+    public FileCache fileCache()
+    {
+        return fileCache;
+    }
+
+    /** Sets the file cache the process's file reads and file mappings use. */
+    public void fileCache(final FileCache cache)
+    {
+        this.fileCache = cache;
+    }
+
     public ProcessLauncher launcher()
     {
         return launcher;

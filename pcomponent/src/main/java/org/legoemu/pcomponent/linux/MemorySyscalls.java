@@ -22,11 +22,21 @@ final class MemorySyscalls
     /** PROT_READ | PROT_WRITE: the protection of heap pages brk(2) maps. */
     private static final int PROT_READ_WRITE = 3;
 
+    /** mmap(2) flags: the mapping type bits, and MAP_PRIVATE (include/uapi/linux/mman.h). */
+    static final int MAP_TYPE = 0x0f;
+    static final int MAP_PRIVATE = 0x02;
+    /** PROT_WRITE. */
+    private static final int PROT_WRITE = 2;
+    /** System property choosing how file mappings are filled: {@code lazy} (default) or {@code eager}. */
+    static final String FILL_PROPERTY = "legoemu.mmap.fill";
+
     private final LinuxProcess process;
+    private final java.util.function.LongConsumer fileFillTiming;
 
     MemorySyscalls(final LinuxProcess process)
     {
         this.process = process;
+        this.fileFillTiming = bytes -> SyscallTiming.chargeFileFill(process, bytes);
     }
 
     /** {@code brk(2)}, with the process's prefetches held off meanwhile ({@link ProcessLines#beginVmChange}). */
@@ -124,6 +134,10 @@ final class MemorySyscalls
                 // would re-create an old page), so the lines leave first, written back in case the call fails
                 process.lines().invalidate(addr, addr + pageUp(length), true);
             }
+            if (path != null && fillsLazily())
+            {
+                return mmapFileLazily(addr, length, prot, flags, path, offset);
+            }
             final VmResult anonymous = path == null ?
                 process.home().mmapAnonymous(process.pid(), addr, length, prot, flags) : null;
             final long mapped = anonymous != null ? anonymous.value() :
@@ -143,6 +157,42 @@ final class MemorySyscalls
 
     /** mremap(2) flag: move to new_address (include/uapi/linux/mman.h). */
     static final int MREMAP_FIXED = 2;
+
+    /**
+     * Whether file mappings are filled on first touch from the file cache (the default) rather than eagerly by the
+     * home (P2M_MMAP_FILE): lazily unless the file cache is disabled or {@value #FILL_PROPERTY} is {@code eager}
+     * (kept to compare the two, docs/architecture.md "File mappings").
+     */
+    private boolean fillsLazily()
+    {
+        return process.fileCache().enabled() && !"eager".equals(System.getProperty(FILL_PROPERTY));
+    }
+
+    /**
+     * A file mapping filled on first touch: the home maps the range as it maps any private or anonymous range (no
+     * contents, P2M_MMAP), and each page is read from the file through the pComponent's file cache on its first miss
+     * ({@link org.legoemu.pcomponent.memory.ProcessLines#mapFile}). The checks the home makes for P2M_MMAP_FILE are
+     * made here: a page-aligned offset (EINVAL) and no writable MAP_SHARED mapping (ENODEV).
+     */
+    private long mmapFileLazily(
+        final long addr, final long length, final int prot, final int flags, final String path, final long offset)
+    {
+        if ((offset & GuestMemory.PAGE_MASK) != 0 || offset < 0)
+        {
+            return -Errno.EINVAL;
+        }
+        if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) != 0)
+        {
+            return -Errno.ENODEV;
+        }
+        final long mapped = process.home().mmapAnonymous(process.pid(), addr, length, prot, flags | MAP_ANONYMOUS)
+            .value();
+        final long end = mapped + pageUp(length);
+        process.lines().invalidate(mapped, end, false);
+        process.lines().mapFile(mapped, end, prot, process.fileCache(), process.storage(), path, offset,
+            fileFillTiming);
+        return mapped;
+    }
 
     /** madvise(2) advice values (include/uapi/asm-generic/mman-common.h). */
     static final int MADV_NORMAL = 0;

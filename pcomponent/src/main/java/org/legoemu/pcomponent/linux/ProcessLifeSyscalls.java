@@ -92,6 +92,8 @@ final class ProcessLifeSyscalls
         {
             process.lines().writeBackAll();
             child = launcher.fork(process);
+            // untouched file-mapping pages are in the file, not at the owners the home copied from
+            process.lines().copyFilePagesTo(child.lines());
         }
         catch (final ProcessLauncher.Refused ex)
         {

@@ -5,10 +5,15 @@ import org.legoemu.abi.linux.LinuxStructs;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.proxy.StatInfo;
 import org.legoemu.fabric.proxy.StorageProxy;
+import org.legoemu.pcomponent.files.FileCache;
+import org.legoemu.pcomponent.files.FileReadTally;
+import org.legoemu.pcomponent.files.ReadAhead;
 
 /**
  * A regular file (or directory) in the sComponent's namespace. The sComponent is stateless, so the offset and
- * flags of the open file description live here, and every request carries path, offset and length.
+ * flags of the open file description live here, and every request carries path, offset and length. Reads go
+ * through the pComponent's {@link FileCache} when it is enabled (with this description's read-ahead state), writes
+ * go through to the sComponent and drop the cached pages of their range.
  */
 public final class StorageFile implements OpenFile
 {
@@ -27,6 +32,9 @@ public final class StorageFile implements OpenFile
     private static final int O_NONBLOCK = 0x800;
 
     private final StorageProxy storage;
+    private final FileCache cache;
+    private final ReadAhead readAhead = ReadAhead.forReads();
+    private final FileReadTally tally = new FileReadTally();
     private final String path;
     private int flags;
     private final boolean directory;
@@ -34,9 +42,18 @@ public final class StorageFile implements OpenFile
     private int lastErrno;
     private long lastSizeBytes;
 
+    /** A file read without a file cache. */
     public StorageFile(final StorageProxy storage, final String path, final int flags, final boolean directory)
     {
+        this(storage, FileCache.DISABLED, path, flags, directory);
+    }
+
+    /** A file read through {@code cache} when it is enabled. */
+    public StorageFile(
+        final StorageProxy storage, final FileCache cache, final String path, final int flags, final boolean directory)
+    {
         this.storage = storage;
+        this.cache = cache;
         this.path = path;
         this.flags = flags;
         this.directory = directory;
@@ -80,9 +97,18 @@ public final class StorageFile implements OpenFile
         {
             return -Errno.EINVAL;
         }
+        tally.reset();
         try
         {
-            return storage.read(path, fileOffset, dst, 0, Math.min(length, MAX_IO_BYTES));
+            if (cache.enabled())
+            {
+                return cache.read(storage, path, fileOffset, dst, 0, Math.min(length, MAX_IO_BYTES), readAhead, tally);
+            }
+            final int n = storage.read(path, fileOffset, dst, 0, Math.min(length, MAX_IO_BYTES));
+            tally.requests = 1;
+            tally.storageBytes = n;
+            tally.copiedBytes = n;
+            return n;
         }
         catch (final FabricException ex)
         {
@@ -124,6 +150,7 @@ public final class StorageFile implements OpenFile
         try
         {
             lastSizeBytes = storage.write(path, fileOffset, src, 0, length);
+            cache.written(path, fileOffset, length, lastSizeBytes);
             return length;
         }
         catch (final FabricException ex)
@@ -147,6 +174,7 @@ public final class StorageFile implements OpenFile
         try
         {
             storage.truncate(path, lengthBytes);
+            cache.changed(path);
             return 0;
         }
         catch (final FabricException ex)
@@ -183,6 +211,15 @@ public final class StorageFile implements OpenFile
     public void statusFlags(final int newFlags)
     {
         flags = (flags & ~(O_APPEND | O_NONBLOCK)) | (newFlags & (O_APPEND | O_NONBLOCK));
+    }
+
+    /**
+     * What the last read or pread did (sComponent reads and bytes, bytes copied), for the timing model; a read that
+     * failed leaves what it did before failing.
+     */
+    FileReadTally lastRead()
+    {
+        return tally;
     }
 
     /** True if this description was opened on a directory (getdents64(2) reads it). */

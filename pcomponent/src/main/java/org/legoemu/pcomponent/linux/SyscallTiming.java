@@ -1,6 +1,8 @@
 package org.legoemu.pcomponent.linux;
 
 import org.legoemu.abi.linux.Syscalls;
+import org.legoemu.pcomponent.files.FileCache;
+import org.legoemu.pcomponent.files.FileReadTally;
 import org.legoemu.pcomponent.model.FabricProfile;
 import org.legoemu.pcomponent.model.HartTimer;
 import org.legoemu.pcomponent.model.ProcessorModel;
@@ -12,7 +14,12 @@ import org.legoemu.pcomponent.model.TimeBucket;
  * execve) one round trip to the home mComponent; a file call that reaches the sComponent (open, stat, directory
  * changes, fsync, ftruncate, and read/write/pread/pwrite/readv/writev/fstat of a storage file) one round trip to it,
  * with the bytes moved over the fabric and at the storage bandwidth. The local baseline pays the trap and the
- * sComponent's own latency and bandwidth (a monolithic server with the same storage), not the fabric.
+ * sComponent's own latency and bandwidth (a monolithic server with the same storage), not the fabric. A read(2) or
+ * pread(2) through the pComponent's file cache is charged by what it did: each sComponent read it sent (a miss and its
+ * read-ahead) as one round trip with its bytes, and the bytes it copied as local copies at the profile's
+ * {@link FabricProfile#lineCopyNs} per 4 KiB; a read served wholly from the cache costs only the copy. The local
+ * baseline pays the same sComponent reads at the storage's latency and bandwidth (a monolithic server's page cache
+ * would read ahead alike).
  */
 final class SyscallTiming
 {
@@ -94,9 +101,9 @@ final class SyscallTiming
     /**
      * Charges system call {@code number}, which returned {@code result}, to the calling hart.
      *
-     * @param storageFile whether its file descriptor argument named a file of the sComponent.
+     * @param storageFile the file of the sComponent its file descriptor argument named, or null.
      */
-    static void charge(final LinuxProcess process, final int number, final boolean storageFile, final long result)
+    static void charge(final LinuxProcess process, final int number, final StorageFile storageFile, final long result)
     {
         final HartTimer timer = HartTimer.current();
         if (timer == null)
@@ -111,14 +118,57 @@ final class SyscallTiming
             final long t = timer.nowNs();
             timer.charge(TimeBucket.SYSCALLS, model.homeCall(process.pid(), t) - t, 0);
         }
-        else if (storageByPath(number) || storageFile)
+        else if (storageFile != null && (number == Syscalls.READ || number == Syscalls.PREAD64) &&
+            process.fileCache().enabled())
         {
-            final long bytes = storageFile && result > 0 ? result : 0;
+            chargeCachedRead(timer, model, profile, storageFile.lastRead());
+        }
+        else if (storageByPath(number) || storageFile != null)
+        {
+            final long bytes = storageFile != null && result > 0 ? result : 0;
             final long requestBytes = writes(number) ? bytes : 0;
             final long replyBytes = reads(number) ? bytes : 0;
             final long t = timer.nowNs();
             timer.charge(TimeBucket.SYSCALLS, model.storageCall(t, requestBytes, replyBytes) - t,
                 profile.storageLatencyNs() + profile.storageNs(requestBytes + replyBytes));
         }
+    }
+
+    /** A read through the file cache: its sComponent reads, then the copy of what it returned. */
+    private static void chargeCachedRead(
+        final HartTimer timer, final ProcessorModel model, final FabricProfile profile, final FileReadTally tally)
+    {
+        if (tally.requests > 0)
+        {
+            final long t = timer.nowNs();
+            final long bytesPerRequest = tally.storageBytes / tally.requests;
+            long end = t;
+            for (int i = 0; i < tally.requests; i++)
+            {
+                end = model.storageCall(end, 0, bytesPerRequest);
+            }
+            timer.charge(TimeBucket.SYSCALLS, end - t,
+                tally.requests * profile.storageLatencyNs() + profile.storageNs(tally.storageBytes));
+        }
+        final long copyNs = tally.copiedBytes * profile.lineCopyNs() / FileCache.PAGE_BYTES;
+        timer.charge(TimeBucket.SYSCALLS, copyNs, copyNs);
+    }
+
+    /**
+     * A first-touch fill of a file-mapping page that had to read {@code bytes} from the sComponent (a miss of the
+     * file cache with its read-around): one round trip with those bytes, charged as a miss. The copy into the line is
+     * charged by the ExCache's observer as a locally filled line.
+     */
+    static void chargeFileFill(final LinuxProcess process, final long bytes)
+    {
+        final HartTimer timer = HartTimer.current();
+        if (timer == null)
+        {
+            return;
+        }
+        final ProcessorModel model = process.clock().processor();
+        final long t = timer.nowNs();
+        timer.charge(TimeBucket.MISSES, model.storageCall(t, 0, bytes) - t,
+            model.profile().storageLatencyNs() + model.profile().storageNs(bytes));
     }
 }

@@ -14,6 +14,13 @@ package org.legoemu.pcomponent.memory;
  * {@link #resume} makes the others fresh again with the new protection (PROT_NONE included: a later access then
  * faults at the owner, and a later mprotect that permits it zero-fills again).
  * <p>
+ * A fresh page is either zero (an anonymous mapping) or holds file data (a file mapping, filled on its first miss
+ * from the pComponent's file cache, docs/architecture.md "File mappings"): each range carries a source, 0 for zero
+ * and otherwise the number of its file mapping ({@link ProcessLines}), which claims, removals, suspensions and
+ * protection changes keep. Zero pages are claimed with {@link #claim}, file pages with {@link #claimFile}; a
+ * suspended file page can still be claimed (its contents are in the file, not at the owner, which would read it as
+ * zero).
+ * <p>
  * Ranges are page-aligned, disjoint and kept in address order ({@link PageRanges}: primitive arrays, so a claim
  * allocates nothing). Thread-safe (every method synchronises on this object; none calls out), so concurrent ExCache
  * misses may claim while syscalls add and remove.
@@ -21,6 +28,9 @@ package org.legoemu.pcomponent.memory;
 public final class FreshRanges
 {
     private static final long PAGE_SIZE = 4096;
+    /** Bits of a range's value holding its PROT_ bits; the source is above them. */
+    private static final int PROT_BITS = 7;
+    private static final int SOURCE_SHIFT = 3;
 
     private final PageRanges ranges = new PageRanges();
     /** Fresh pages of a protection change in flight. */
@@ -37,13 +47,24 @@ public final class FreshRanges
      */
     public synchronized void add(final long start, final long end, final int prot)
     {
+        addFrom(start, end, prot, 0);
+    }
+
+    /**
+     * Marks {@code [start, end)} fresh with protection {@code prot} and file mapping {@code source}, replacing what
+     * was recorded there.
+     *
+     * @param source the file mapping's number, at least 1 (0 means zero pages, as {@link #add}).
+     */
+    public synchronized void addFrom(final long start, final long end, final int prot, final int source)
+    {
         if (end <= start)
         {
             return;
         }
         ranges.cut(start, end, null);
         suspended.cut(start, end, null);
-        ranges.insert(start, end, prot);
+        ranges.insert(start, end, (prot & PROT_BITS) | source << SOURCE_SHIFT);
     }
 
     /** Makes every page in {@code [start, end)} ordinary (no longer fresh, nor suspended). */
@@ -95,35 +116,109 @@ public final class FreshRanges
         }
         for (int i = 0; i < pieces.size(); i++)
         {
-            ranges.insert(pieces.start(i), pieces.end(i), prot);
+            ranges.insert(pieces.start(i), pieces.end(i), (pieces.prot(i) & ~PROT_BITS) | prot);
         }
     }
 
     /**
-     * Claims the fresh page holding {@code vaddr} for an access it permits: the page stops being fresh. Allocates
-     * nothing (an ExCache miss calls it).
+     * Claims the fresh zero page holding {@code vaddr} for an access it permits: the page stops being fresh.
+     * Allocates nothing (an ExCache miss calls it).
      *
      * @param access the access bits of the miss (1 read, 2 write, 4 exec).
-     * @return the page's PROT_ bits, or -1 when the page is not fresh or its protection forbids {@code access}
-     *         (then the miss asks the owner, which answers the fault).
+     * @return the page's PROT_ bits, or -1 when the page is not a fresh zero page or its protection forbids
+     *         {@code access} (then the miss asks the owner, which answers the fault).
      */
     public synchronized int claim(final long vaddr, final int access)
     {
+        final int value = take(vaddr, access, false);
+        return value < 0 ? -1 : value & PROT_BITS;
+    }
+
+    /**
+     * Claims the fresh file page holding {@code vaddr} (suspended ones too) for an access it permits: the page stops
+     * being fresh, and the caller fills its line from the file. Allocates nothing.
+     *
+     * @return the page's PROT_ bits plus its file mapping's number shifted left by 3, or -1 when the page is no fresh
+     *         file page or its protection forbids {@code access}.
+     */
+    public synchronized int claimFile(final long vaddr, final int access)
+    {
+        return take(vaddr, access, true);
+    }
+
+    /** The source (file mapping number) of a claimed value of {@link #claimFile}. */
+    public static int sourceOf(final int claimed)
+    {
+        return claimed >>> SOURCE_SHIFT;
+    }
+
+    /** The PROT_ bits of a claimed value of {@link #claimFile}. */
+    public static int protOf(final int claimed)
+    {
+        return claimed & PROT_BITS;
+    }
+
+    /**
+     * Copies the fresh file pages (suspended ones included, as fresh) into {@code child} (fork(2): the owners hold no
+     * frame for them, so the child must read them from the file too).
+     */
+    public void copyFilePagesTo(final FreshRanges child)
+    {
+        final PageRanges pieces = new PageRanges();
+        synchronized (this)
+        {
+            collectFilePages(ranges, pieces);
+            collectFilePages(suspended, pieces);
+        }
+        synchronized (child)
+        {
+            for (int i = 0; i < pieces.size(); i++)
+            {
+                child.ranges.cut(pieces.start(i), pieces.end(i), null);
+                child.ranges.insert(pieces.start(i), pieces.end(i), pieces.prot(i));
+            }
+        }
+    }
+
+    private static void collectFilePages(final PageRanges from, final PageRanges into)
+    {
+        for (int i = 0; i < from.size(); i++)
+        {
+            if (from.prot(i) >>> SOURCE_SHIFT != 0)
+            {
+                into.cut(from.start(i), from.end(i), null);
+                into.insert(from.start(i), from.end(i), from.prot(i));
+            }
+        }
+    }
+
+    private int take(final long vaddr, final int access, final boolean file)
+    {
         final long page = vaddr & -PAGE_SIZE;
-        final int i = ranges.floor(vaddr);
+        int i = ranges.floor(vaddr);
+        PageRanges from = ranges;
         if (i < 0 || vaddr >= ranges.end(i))
         {
-            // the owner answers this miss and may materialise the page: it must not become fresh again
-            suspended.cut(page, page + PAGE_SIZE, null);
-            return -1;
+            final int s = suspended.floor(vaddr);
+            if (file && s >= 0 && vaddr < suspended.end(s) && suspended.prot(s) >>> SOURCE_SHIFT != 0)
+            {
+                i = s;
+                from = suspended;
+            }
+            else
+            {
+                // the owner answers this miss and may materialise the page: it must not become fresh again
+                suspended.cut(page, page + PAGE_SIZE, null);
+                return -1;
+            }
         }
-        final int prot = ranges.prot(i);
-        if ((prot & access) != access)
+        final int value = from.prot(i);
+        if ((value >>> SOURCE_SHIFT != 0) != file || (value & access) != access)
         {
             return -1;
         }
-        ranges.cut(page, page + PAGE_SIZE, null);
-        return prot;
+        from.cut(page, page + PAGE_SIZE, null);
+        return value;
     }
 
     /**

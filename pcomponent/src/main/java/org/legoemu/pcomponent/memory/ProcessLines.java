@@ -6,7 +6,17 @@ import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.excache.ExCacheStats;
 import org.legoemu.pcomponent.excache.LineBackend;
 
+import org.legoemu.abi.GuestFault;
+import org.legoemu.abi.Signal;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.proxy.StorageProxy;
+import org.legoemu.pcomponent.files.FileCache;
+import org.legoemu.pcomponent.files.FileReadTally;
+import org.legoemu.pcomponent.files.ReadAhead;
+
+import java.util.Arrays;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
 
 /**
  * One process's ExCache lines on this pComponent, as its ExCache tenant and as its VM system calls see them: where
@@ -24,6 +34,24 @@ public final class ProcessLines implements LineBackend
     private final FreshRanges fresh = new FreshRanges();
     private final CopyOnWriteArrayList<TlbShootdown> tlbs = new CopyOnWriteArrayList<>();
     private final ExCacheStats stats;
+    /** File mappings by number (index 0 unused: source 0 means zero pages); see {@link #mapFile}. */
+    private volatile FileMapping[] mappings = new FileMapping[4];
+    /** Numbers given so far, 0 included (lock held). */
+    private int mappingCount = 1;
+    private static final ThreadLocal<FileReadTally> TALLY = ThreadLocal.withInitial(FileReadTally::new);
+
+    /**
+     * Where the untouched pages of one file mapping come from.
+     *
+     * @param fileDelta  file offset minus virtual address (a page at {@code vaddr} holds the file at
+     *                   {@code vaddr + fileDelta}).
+     * @param storageRead called with the bytes of each sComponent read a fill sent (the timing model's charge).
+     */
+    private record FileMapping(
+        FileCache cache, StorageProxy storage, String path, long fileDelta, ReadAhead readAhead,
+        LongConsumer storageRead)
+    {
+    }
 
     /** Creates the process's lines and attaches them to {@code cache} as the process's tenant. */
     public ProcessLines(final ExCache cache, final RemoteLines remote)
@@ -108,6 +136,109 @@ public final class ProcessLines implements LineBackend
     public boolean prefetchable(final long vaddr)
     {
         return fresh.prefetchable(vaddr);
+    }
+
+    @Override
+    public int claimFile(final long vaddr, final int access)
+    {
+        return fresh.claimFile(vaddr, access);
+    }
+
+    @Override
+    public int fillFromFile(final long vaddr, final int claim, final byte[] line)
+    {
+        final FileMapping mapping = mappings[FreshRanges.sourceOf(claim)];
+        final FileReadTally tally = TALLY.get();
+        tally.reset();
+        final int n;
+        try
+        {
+            n = mapping.cache().read(mapping.storage(), mapping.path(), vaddr + mapping.fileDelta(), line, 0,
+                line.length, mapping.readAhead(), tally);
+        }
+        catch (final FabricException ex)
+        {
+            throw new GuestFault(Signal.SIGBUS, vaddr, -1, 0,
+                "file mapping of " + mapping.path() + ": " + ex.getMessage());
+        }
+        Arrays.fill(line, n, line.length, (byte)0);
+        for (int i = 0; i < tally.requests; i++)
+        {
+            mapping.storageRead().accept(tally.storageBytes / tally.requests);
+        }
+        return FreshRanges.protOf(claim);
+    }
+
+    /**
+     * Records a file mapping the home mapped (without contents) at {@code [start, end)}: each page is filled from
+     * {@code path} at {@code fileOffset + (page - start)} through {@code cache} on its first miss, and installed
+     * dirty (the owner holds nothing of it until its write-back). Call after {@link #invalidate} of the new mapping.
+     *
+     * @param prot        the mapping's PROT_ bits.
+     * @param storageRead called with the bytes of each sComponent read a fill sends.
+     */
+    public void mapFile(
+        final long start, final long end, final int prot, final FileCache cache, final StorageProxy storage,
+        final String path, final long fileOffset, final LongConsumer storageRead)
+    {
+        final int source;
+        synchronized (this)
+        {
+            source = sourceFor(cache, storage, path, fileOffset - start, storageRead);
+        }
+        fresh.addFrom(start, end, prot, source);
+    }
+
+    /**
+     * The number of the file mapping with these fields: an existing one when the same file is mapped again at the
+     * same file offset relative to the address (a guest that maps and unmaps one file in a loop), else a new one.
+     * Numbers are never reused (a miss may hold a claimed number while another thread maps), so the table only
+     * grows, doubling (lock held).
+     */
+    private int sourceFor(
+        final FileCache cache, final StorageProxy storage, final String path, final long fileDelta,
+        final LongConsumer storageRead)
+    {
+        final FileMapping[] table = mappings;
+        for (int i = 1; i < mappingCount; i++)
+        {
+            final FileMapping m = table[i];
+            if (m.fileDelta() == fileDelta && m.cache() == cache && m.storage() == storage && m.path().equals(path))
+            {
+                return i;
+            }
+        }
+        final FileMapping mapping = new FileMapping(cache, storage, path, fileDelta, ReadAhead.forMapping(),
+            storageRead);
+        if (mappingCount == table.length)
+        {
+            final FileMapping[] grown = Arrays.copyOf(table, table.length * 2);
+            grown[mappingCount] = mapping;
+            mappings = grown;
+        }
+        else
+        {
+            table[mappingCount] = mapping; // the volatile write below publishes it before the range is added
+            mappings = table;
+        }
+        return mappingCount++;
+    }
+
+    /**
+     * fork(2): the child's lines get this process's untouched file-mapping pages (the owners hold nothing of them,
+     * so the home's copy does not carry them) and its file mappings.
+     */
+    public void copyFilePagesTo(final ProcessLines child)
+    {
+        synchronized (this)
+        {
+            synchronized (child)
+            {
+                child.mappings = mappings.clone();
+                child.mappingCount = mappingCount;
+            }
+        }
+        fresh.copyFilePagesTo(child.fresh);
     }
 
     @Override
