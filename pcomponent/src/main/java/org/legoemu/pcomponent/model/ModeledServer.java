@@ -9,9 +9,11 @@ package org.legoemu.pcomponent.model;
  * behind in modeled time may reach a server after one that is ahead. With a single {@code busyUntil} it would queue
  * behind a request that, in modeled time, comes after it; with the calendar it takes the gap before it.
  *
- * <p>The calendar keeps the latest {@link #CAPACITY} disjoint intervals (abutting ones are merged); the earliest is
- * forgotten when it is full, so a request more than that many busy periods behind the others is not queued behind the
- * forgotten ones. Not thread-safe: the {@link FabricModel}'s monitor guards every server. Allocates nothing.
+ * <p>The calendar keeps at least the latest {@link #CAPACITY} disjoint intervals (abutting ones are merged): when it
+ * holds twice that many, the earliest {@link #CAPACITY} are forgotten at once (one copy per {@link #CAPACITY} bookings,
+ * not one per booking: shifting a full calendar at every booking cost about a microsecond of host time per modeled
+ * miss), so a request more than that many busy periods behind the others is not queued behind the forgotten ones.
+ * Not thread-safe: the {@link FabricModel}'s monitor guards every server. Allocates nothing.
  */
 public final class ModeledServer
 {
@@ -19,8 +21,8 @@ public final class ModeledServer
     public static final int CAPACITY = 256;
 
     private final String name;
-    private final long[] start = new long[CAPACITY + 1];
-    private final long[] end = new long[CAPACITY + 1];
+    private final long[] start = new long[2 * CAPACITY + 1];
+    private final long[] end = new long[2 * CAPACITY + 1];
     private int count;
     private long busyNs;
     private long waitedNs;
@@ -109,11 +111,11 @@ public final class ModeledServer
         start[at] = s;
         end[at] = e;
         count++;
-        if (count > CAPACITY)
+        if (count > 2 * CAPACITY)
         {
-            System.arraycopy(start, 1, start, 0, count - 1);
-            System.arraycopy(end, 1, end, 0, count - 1);
-            count--;
+            System.arraycopy(start, count - CAPACITY, start, 0, CAPACITY);
+            System.arraycopy(end, count - CAPACITY, end, 0, CAPACITY);
+            count = CAPACITY;
         }
     }
 

@@ -38,15 +38,20 @@ class ModeledServerTest
     }
 
     @Test
-    void forgetsTheEarliestIntervalsBeyondItsCapacity()
+    void remembersAtLeastItsCapacityAndForgetsTheEarliestBeyondTwiceThat()
     {
         final ModeledServer server = new ModeledServer("test");
-        for (int i = 0; i <= ModeledServer.CAPACITY; i++)
+        for (int i = 0; i < 2 * ModeledServer.CAPACITY; i++)
         {
             assertEquals(i * 20L, server.reserve(i * 20L, 10));
         }
-        assertEquals(0, server.reserve(0, 10), "the first interval was forgotten");
-        assertEquals(30, server.reserve(20, 10), "the second was not");
-        assertEquals(ModeledServer.CAPACITY * 20L + 10, server.lastEndNs());
+        assertEquals(10, server.reserve(0, 10), "twice the capacity is remembered: the first interval too");
+        // that booking joined [0, 10) and [20, 30); two that join nothing make 2 * CAPACITY + 1 intervals, and the
+        // earliest ones are forgotten down to CAPACITY
+        assertEquals(32, server.reserve(32, 5));
+        assertEquals(52, server.reserve(52, 5));
+        assertEquals(0, server.reserve(0, 10), "an early interval was forgotten");
+        final long kept = (long)ModeledServer.CAPACITY * 20L;
+        assertEquals(kept + 10, server.reserve(kept, 10), "the latest capacity's worth is remembered");
     }
 }
