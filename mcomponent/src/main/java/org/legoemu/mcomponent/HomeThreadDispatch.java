@@ -38,7 +38,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * dispatch thread (their replication is handed to the {@link Replicator}'s thread). The GMM's failover orders
  * (G2M_PROMOTE, which reads the backup from storage, and G2M_PROMOTE_HOME) run on a third thread, so a home request
  * waiting for a dead owner to be replaced never holds up the promotion that replaces it. Both run under one {@link #lock()}, so the monitor's state still sees one request at a time; the
- * home thread gives the lock up while it waits for another mComponent ({@link UnlockedRemoteOwners}).
+ * home thread gives the lock up while it waits for another mComponent ({@link UnlockedRemoteOwners}). Over the in-JVM
+ * fabric the owner requests run on the calling threads rather than the dispatch thread ({@link #runsOnCallerThread}),
+ * under the same lock.
  */
 final class HomeThreadDispatch implements RequestHandler, AutoCloseable
 {
@@ -101,6 +103,17 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
             default:
                 return false;
         }
+    }
+
+    /**
+     * Yes: owner requests run under the monitor's state lock and never call out, home and failover requests are only
+     * copied and deferred to their threads here; so the in-JVM transport may run this on the callers' threads (an
+     * ExCache miss is then served on the missing hart's thread, with no hand-off to the dispatch thread).
+     */
+    @Override
+    public boolean runsOnCallerThread()
+    {
+        return true;
     }
 
     @Override
