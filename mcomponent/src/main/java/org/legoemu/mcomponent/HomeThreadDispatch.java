@@ -40,13 +40,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * waiting for a dead owner to be replaced never holds up the promotion that replaces it. Both run under one {@link #lock()}, so the monitor's state still sees one request at a time; the
  * home thread gives the lock up while it waits for another mComponent ({@link UnlockedRemoteOwners}). Over the in-JVM
  * fabric the owner requests run on the calling threads rather than the dispatch thread ({@link #runsOnCallerThread}),
- * under the same lock.
+ * under the same lock, and such a caller then sends the replication its request queued itself
+ * ({@link Replicator#sendQueuedOnCaller}), after giving the lock up.
  */
 final class HomeThreadDispatch implements RequestHandler, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(HomeThreadDispatch.class);
 
     private final ReentrantLock lock;
+    private final Replicator replicator;
     private final RequestHandler ownerSide;
     private final RequestHandler homeSide;
     private final ExecutorService homeThread;
@@ -61,6 +63,22 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
     HomeThreadDispatch(
         final ReentrantLock lock, final RequestHandler ownerSide, final RequestHandler homeSide, final String name)
     {
+        this(lock, ownerSide, homeSide, null, name);
+    }
+
+    /**
+     * @param lock       guards the monitor's state.
+     * @param ownerSide  serves owner requests on the dispatch thread, or on the caller's.
+     * @param homeSide   serves home requests on the home thread (its own codecs).
+     * @param replicator whose queued records an owner request served on an in-JVM caller's thread sends itself, once
+     *                   the lock is given up ({@link Replicator#sendQueuedOnCaller}); null for none.
+     * @param name       for the home thread's name.
+     */
+    HomeThreadDispatch(
+        final ReentrantLock lock, final RequestHandler ownerSide, final RequestHandler homeSide,
+        final Replicator replicator, final String name)
+    {
+        this.replicator = replicator;
         this.lock = lock;
         this.ownerSide = ownerSide;
         this.homeSide = homeSide;
@@ -131,6 +149,10 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
             finally
             {
                 lock.unlock();
+            }
+            if (replicator != null && responder.onCallerThread())
+            {
+                replicator.sendQueuedOnCaller();
             }
             return;
         }

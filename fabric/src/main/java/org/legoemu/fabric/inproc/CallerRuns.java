@@ -40,7 +40,7 @@ final class CallerRuns
     CallerRuns(final String name, final RequestHandler handler)
     {
         this.name = name;
-        this.invokers = ThreadLocal.withInitial(() -> new HandlerInvoker(name, handler));
+        this.invokers = ThreadLocal.withInitial(() -> new HandlerInvoker(name, handler, true));
     }
 
     /**

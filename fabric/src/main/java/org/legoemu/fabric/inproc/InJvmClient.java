@@ -42,26 +42,33 @@ final class InJvmClient implements Client
     {
         final long deadlineNs = System.nanoTime() + timeoutNs;
         final PendingCall call = PendingCall.forCurrentThread().prepare(nextCorrelationId.incrementAndGet(), reply);
-        InJvmConnection current = connection();
-        if (!current.pendingCalls().add(call))
+        try
         {
-            current = connection();
+            InJvmConnection current = connection();
             if (!current.pendingCalls().add(call))
             {
-                throw new FabricException(Errnos.EIO, "connection to " + peer + " lost");
+                current = connection();
+                if (!current.pendingCalls().add(call))
+                {
+                    throw new FabricException(Errnos.EIO, "connection to " + peer + " lost");
+                }
             }
+            final CallerRuns callerRuns = current.server().callerRuns();
+            if (callerRuns != null)
+            {
+                callerRuns.invoke(current, call.correlationId(), request, offset, length);
+            }
+            else
+            {
+                current.server().dispatchLoop().enqueue(
+                    call.request().fill(current, call.correlationId(), request, offset, length));
+            }
+            current.pendingCalls().await(call, deadlineNs, peer);
         }
-        final CallerRuns callerRuns = current.server().callerRuns();
-        if (callerRuns != null)
+        finally
         {
-            callerRuns.invoke(current, call.correlationId(), request, offset, length);
+            call.finish();
         }
-        else
-        {
-            current.server().dispatchLoop().enqueue(
-                call.request().fill(current, call.correlationId(), request, offset, length));
-        }
-        current.pendingCalls().await(call, deadlineNs, peer);
     }
 
     /** {@inheritDoc} */

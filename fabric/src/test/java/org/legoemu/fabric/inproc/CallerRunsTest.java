@@ -140,6 +140,46 @@ class CallerRunsTest
     }
 
     @Test
+    void aHandlerMayCallAnotherServerOnTheCallersThreadWhileTheOuterCallIsOutstanding()
+    {
+        final Server inner = transport.serve(new Endpoint(InJvmTransport.HOST, 0), "inner", echo(true, b -> { }));
+        final Client toInner = transport.connect(inner.endpoint());
+        final ExpandableArrayBuffer innerRequest = new ExpandableArrayBuffer(64);
+        final Reply innerReply = new Reply();
+        final AtomicReference<Long> innerAnswer = new AtomicReference<>();
+        final Server outer = transport.serve(new Endpoint(InJvmTransport.HOST, 0), "outer", new RequestHandler()
+        {
+            @Override
+            public void onRequest(
+                final DirectBuffer buffer, final int offset, final int length, final Responder responder)
+            {
+                final long value = buffer.getLong(offset + VALUE_AT);
+                final DeferredReply later = responder.defer();
+                toInner.call(innerRequest, 0, TestMessages.request(innerRequest, TestMessages.ECHO, value * 10),
+                    innerReply, TIMEOUT_NS);
+                innerAnswer.set(Messages.ackValue(innerReply));
+                final ExpandableArrayBuffer out = new ExpandableArrayBuffer(64);
+                later.reply(out, 0, Messages.encodeAck(out, value + 1));
+            }
+
+            @Override
+            public boolean runsOnCallerThread()
+            {
+                return true;
+            }
+        });
+        try (Client client = transport.connect(outer.endpoint()))
+        {
+            for (long i = 1; i <= 3; i++)
+            {
+                assertEquals(i + 1, call(client, i), "the outer call's own answer");
+                assertEquals(i * 10, innerAnswer.get(), "the nested call's own answer");
+            }
+        }
+        toInner.close();
+    }
+
+    @Test
     void callerRunCallsAllocateNothingOnceWarm()
     {
         final com.sun.management.ThreadMXBean threads =
