@@ -6,7 +6,7 @@ import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.excache.ExCacheStats;
 import org.legoemu.pcomponent.excache.LineBackend;
 
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Arrays;
 
 /**
  * One process's ExCache lines on this pComponent, as its ExCache tenant and as its VM system calls see them: where
@@ -22,7 +22,10 @@ public final class ProcessLines implements LineBackend
     private final ExCache cache;
     private final RemoteLines remote;
     private final FreshRanges fresh = new FreshRanges();
-    private final CopyOnWriteArrayList<TlbShootdown> tlbs = new CopyOnWriteArrayList<>();
+    private static final TlbShootdown[] NO_TLBS = new TlbShootdown[0];
+
+    /** The TLBs to shoot down, copied on write (under this object's lock) so a shootdown iterates allocation-free. */
+    private volatile TlbShootdown[] tlbs = NO_TLBS;
     private final ExCacheStats stats;
 
     /** Creates the process's lines and attaches them to {@code cache} as the process's tenant. */
@@ -57,14 +60,27 @@ public final class ProcessLines implements LineBackend
         return stats;
     }
 
-    void addShootdownListener(final TlbShootdown listener)
+    synchronized void addShootdownListener(final TlbShootdown listener)
     {
-        tlbs.add(listener);
+        final TlbShootdown[] next = Arrays.copyOf(tlbs, tlbs.length + 1);
+        next[next.length - 1] = listener;
+        tlbs = next;
     }
 
-    void removeShootdownListener(final TlbShootdown listener)
+    synchronized void removeShootdownListener(final TlbShootdown listener)
     {
-        tlbs.remove(listener);
+        final TlbShootdown[] current = tlbs;
+        for (int i = 0; i < current.length; i++)
+        {
+            if (current[i] == listener)
+            {
+                final TlbShootdown[] next = new TlbShootdown[current.length - 1];
+                System.arraycopy(current, 0, next, 0, i);
+                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                tlbs = next;
+                return;
+            }
+        }
     }
 
     @Override
