@@ -26,4 +26,16 @@ public interface Responder
     {
         throw new UnsupportedOperationException("this responder cannot defer its answer");
     }
+
+    /**
+     * Whether this request is served on the calling client's own thread (the in-JVM transport runs a handler that
+     * {@linkplain RequestHandler#runsOnCallerThread() allows it} there), rather than on the server's dispatch thread.
+     * There, and only there, a handler may finish work it would otherwise hand to a thread of its own and that may
+     * wait for another server (it must not on a dispatch thread: two servers waiting for each other's dispatch
+     * threads deadlock). Default false.
+     */
+    default boolean onCallerThread()
+    {
+        return false;
+    }
 }

@@ -9,7 +9,8 @@ public interface Transport extends AutoCloseable
 {
     /**
      * Starts serving requests at {@code at}. Requests are handed to {@code handler} on the server's own dispatch
-     * thread (never on a network event loop), one at a time, in arrival order.
+     * thread (never on a network event loop), one at a time, in arrival order; the in-JVM transport runs a handler
+     * that {@linkplain RequestHandler#runsOnCallerThread() allows it} on the calling threads instead.
      *
      * @param at      where to listen; port 0 picks a free port (see {@link Server#endpoint()}).
      * @param name    used for thread names and log lines, e.g. {@code "mcomponent-2"}.

@@ -38,13 +38,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * dispatch thread (their replication is handed to the {@link Replicator}'s thread). The GMM's failover orders
  * (G2M_PROMOTE, which reads the backup from storage, and G2M_PROMOTE_HOME) run on a third thread, so a home request
  * waiting for a dead owner to be replaced never holds up the promotion that replaces it. Both run under one {@link #lock()}, so the monitor's state still sees one request at a time; the
- * home thread gives the lock up while it waits for another mComponent ({@link UnlockedRemoteOwners}).
+ * home thread gives the lock up while it waits for another mComponent ({@link UnlockedRemoteOwners}). Over the in-JVM
+ * fabric the owner requests run on the calling threads rather than the dispatch thread ({@link #runsOnCallerThread}),
+ * under the same lock, and such a caller then sends the replication its request queued itself
+ * ({@link Replicator#sendQueuedOnCaller}), after giving the lock up.
  */
 final class HomeThreadDispatch implements RequestHandler, AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(HomeThreadDispatch.class);
 
     private final ReentrantLock lock;
+    private final Replicator replicator;
     private final RequestHandler ownerSide;
     private final RequestHandler homeSide;
     private final ExecutorService homeThread;
@@ -59,6 +63,22 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
     HomeThreadDispatch(
         final ReentrantLock lock, final RequestHandler ownerSide, final RequestHandler homeSide, final String name)
     {
+        this(lock, ownerSide, homeSide, null, name);
+    }
+
+    /**
+     * @param lock       guards the monitor's state.
+     * @param ownerSide  serves owner requests on the dispatch thread, or on the caller's.
+     * @param homeSide   serves home requests on the home thread (its own codecs).
+     * @param replicator whose queued records an owner request served on an in-JVM caller's thread sends itself, once
+     *                   the lock is given up ({@link Replicator#sendQueuedOnCaller}); null for none.
+     * @param name       for the home thread's name.
+     */
+    HomeThreadDispatch(
+        final ReentrantLock lock, final RequestHandler ownerSide, final RequestHandler homeSide,
+        final Replicator replicator, final String name)
+    {
+        this.replicator = replicator;
         this.lock = lock;
         this.ownerSide = ownerSide;
         this.homeSide = homeSide;
@@ -103,6 +123,17 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
         }
     }
 
+    /**
+     * Yes: owner requests run under the monitor's state lock and never call out, home and failover requests are only
+     * copied and deferred to their threads here; so the in-JVM transport may run this on the callers' threads (an
+     * ExCache miss is then served on the missing hart's thread, with no hand-off to the dispatch thread).
+     */
+    @Override
+    public boolean runsOnCallerThread()
+    {
+        return true;
+    }
+
     @Override
     public void onRequest(final DirectBuffer buffer, final int offset, final int length, final Responder responder)
     {
@@ -118,6 +149,10 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
             finally
             {
                 lock.unlock();
+            }
+            if (replicator != null && responder.onCallerThread())
+            {
+                replicator.sendQueuedOnCaller();
             }
             return;
         }

@@ -91,7 +91,7 @@ public final class MemoryMonitor implements AutoCloseable
             final MemoryLoad load = new MemoryLoad(pool);
             dispatch = new HomeThreadDispatch(stateLock,
                 load.counting(new MemoryAdapter(homes, stores, replicator, logs)),
-                load.counting(new MemoryAdapter(homes, stores, replicator, logs)), "mcomponent");
+                load.counting(new MemoryAdapter(homes, stores, replicator, logs)), replicator, "mcomponent");
             server = ctx.transport().serve(ctx.listen(), "mcomponent", dispatch);
 
             membership = ClusterMembership.join(

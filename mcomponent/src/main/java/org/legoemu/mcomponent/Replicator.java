@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
@@ -33,10 +34,12 @@ import org.slf4j.LoggerFactory;
  * replicated vRegion is appended to the vRegion's secondary (M2M_REPLICA_APPEND) before the request that caused it is
  * answered, so a flush acknowledged to a pComponent is held by two mComponents.
  *
- * <p>One replicator thread sends the appends in the order the monitor applied the changes (a queue), so the secondary's
- * log replays them in that order; the dispatch thread stores locally, hands the record over with the request's {@link
- * DeferredReply} and goes on with the next request, and a home-thread change waits with the monitor's state lock given
- * up. The thread learns each vRegion's secondary from the GMM (P2G_VREGION_LOOKUP) on first use and records in the
+ * <p>Records are queued under the monitor's state lock, so in the order the monitor applied the changes, and one
+ * thread at a time sends them, in queue order, each append answered before the next is sent, so the secondary's log
+ * replays them in that order. The sender is the replicator thread, or, over the in-JVM fabric, the pComponent's
+ * thread whose request was just served on its own thread ({@link #sendQueuedOnCaller}), which then needs no
+ * hand-off to the replicator thread and back. The request's handler stores locally, hands the record over with the
+ * request's {@link DeferredReply} and returns; a home-thread change waits with the monitor's state lock given up. The thread learns each vRegion's secondary from the GMM (P2G_VREGION_LOOKUP) on first use and records in the
  * {@link RegionStore} whether the vRegion is replicated, so unreplicated vRegions skip the queue. When a secondary
  * cannot be reached, the thread asks the GMM for another (M2G_REPLICA_REPLACE) and seeds it with every VMA and page of
  * the vRegion (the first record resets the new secondary's log); when the GMM has no other and still names the same one
@@ -62,6 +65,10 @@ public final class Replicator implements AutoCloseable
     /** How long an idle replicator thread yields before it parks, ns; as the fabric's waits (Backoff). */
     private static final long IDLE_YIELD_NS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long IDLE_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Most records a caller sends itself in {@link #sendQueuedOnCaller}. */
+    private static final int CALLER_BATCH = 16;
+    /** Whether the current thread is sending for some replicator (so it does not start sending for another). */
+    private static final ThreadLocal<boolean[]> SENDING_HERE = ThreadLocal.withInitial(() -> new boolean[1]);
     /**
      * How long one change waits for a secondary that does not answer but that the GMM still names (slow, or cut off
      * from this primary only) before it is answered unreplicated: 10 s, well past failure detection (0.8 s), after
@@ -82,6 +89,8 @@ public final class Replicator implements AutoCloseable
     private final UnsafeBuffer seedPage = new UnsafeBuffer(new byte[PAGE_SIZE]);
     private final LongArrayList seedVpns = new LongArrayList();
     private final Thread thread;
+    /** Held by the one thread sending records (the replicator thread, or a caller helping); not reentrant. */
+    private final AtomicBoolean sending = new AtomicBoolean();
     private volatile boolean running = true;
     private volatile boolean parked;
 
@@ -298,34 +307,47 @@ public final class Replicator implements AutoCloseable
         pool.offer(r);
     }
 
-    private void run()
+    /**
+     * Sends what is queued on the calling thread, in queue order, if no other thread is sending: an in-JVM caller
+     * (the pComponent's hart whose write-back was just stored here, {@link org.legoemu.fabric.Responder#onCallerThread()})
+     * calls this after it submitted its record and gave the state lock up, so its write-back reaches the secondary
+     * and is answered on its own thread, with no hand-off to the replicator thread and back (on 2 cores each
+     * hand-off may wait for a core). It sends at most {@value #CALLER_BATCH} records, and none when this thread is
+     * already sending for any replicator (a secondary's append served inline on a sending thread), so it never
+     * recurses; what it leaves is sent by the replicator thread, which it wakes. Must not be called with the state
+     * lock held, nor on a server's dispatch thread (the sends may wait for another mComponent).
+     */
+    public void sendQueuedOnCaller()
     {
-        long idleSinceNs = 0;
-        while (running)
+        if (queue.isEmpty() || SENDING_HERE.get()[0] || !sending.compareAndSet(false, true))
         {
-            final Record r = queue.poll();
-            if (r == null)
-            {
-                final long nowNs = System.nanoTime();
-                idleSinceNs = idleSinceNs == 0 ? nowNs : idleSinceNs;
-                if (nowNs - idleSinceNs < IDLE_YIELD_NS)
-                {
-                    Thread.yield();
-                    continue;
-                }
-                parked = true;
-                if (queue.isEmpty() && running)
-                {
-                    LockSupport.parkNanos(this, IDLE_PARK_NS);
-                }
-                parked = false;
-                if (Thread.interrupted() && !running)
-                {
-                    return;
-                }
-                continue;
-            }
-            idleSinceNs = 0;
+            return;
+        }
+        final boolean[] here = SENDING_HERE.get();
+        here[0] = true;
+        try
+        {
+            sendQueued(CALLER_BATCH);
+        }
+        finally
+        {
+            here[0] = false;
+            sending.set(false);
+        }
+        if (!queue.isEmpty() && parked)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Sends up to {@code max} queued records in order; the sending flag is held. How many it sent. */
+    private int sendQueued(final int max)
+    {
+        int sent = 0;
+        Record r;
+        while (sent < max && (r = queue.poll()) != null)
+        {
+            sent++;
             try
             {
                 process(r);
@@ -337,6 +359,49 @@ public final class Replicator implements AutoCloseable
             finally
             {
                 complete(r);
+            }
+        }
+        return sent;
+    }
+
+    private void run()
+    {
+        long idleSinceNs = 0;
+        while (running)
+        {
+            int sent = 0;
+            if (!queue.isEmpty() && sending.compareAndSet(false, true))
+            {
+                try
+                {
+                    sent = sendQueued(Integer.MAX_VALUE);
+                }
+                finally
+                {
+                    sending.set(false);
+                }
+            }
+            if (sent > 0)
+            {
+                idleSinceNs = 0;
+                continue;
+            }
+            final long nowNs = System.nanoTime();
+            idleSinceNs = idleSinceNs == 0 ? nowNs : idleSinceNs;
+            if (nowNs - idleSinceNs < IDLE_YIELD_NS || !queue.isEmpty())
+            {
+                Thread.yield();
+                continue;
+            }
+            parked = true;
+            if (queue.isEmpty() && running)
+            {
+                LockSupport.parkNanos(this, IDLE_PARK_NS);
+            }
+            parked = false;
+            if (Thread.interrupted() && !running)
+            {
+                return;
             }
         }
     }

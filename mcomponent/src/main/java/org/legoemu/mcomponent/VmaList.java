@@ -18,6 +18,11 @@ import java.util.TreeMap;
 public final class VmaList
 {
     private final TreeMap<Long, Vma> byStart = new TreeMap<>();
+    /**
+     * The VMA {@link #find} found last (VMAs are immutable), or null; dropped by every change. Most misses fall in the
+     * VMA of the one before, and a hit here spares the TreeMap lookup and the entry and key it allocates.
+     */
+    private Vma lastFound;
 
     /**
      * Maps {@code [start, end)} with {@code prot}/{@code flags}, replacing any overlapped part of existing VMAs
@@ -67,6 +72,7 @@ public final class VmaList
 
     public void map(final long start, final long end, final int prot, final int flags)
     {
+        lastFound = null;
         remove(start, end);
         insertMerged(new Vma(start, end, prot, flags));
     }
@@ -76,6 +82,7 @@ public final class VmaList
      */
     public void remove(final long start, final long end)
     {
+        lastFound = null;
         splitAt(start);
         splitAt(end);
         final Map<Long, Vma> inside = byStart.subMap(start, true, end, false);
@@ -88,6 +95,7 @@ public final class VmaList
      */
     public void protect(final long start, final long end, final int prot)
     {
+        lastFound = null;
         splitAt(start);
         splitAt(end);
         final List<Vma> changed = new ArrayList<>();
@@ -107,9 +115,15 @@ public final class VmaList
     /** The VMA containing {@code vaddr}, or null. */
     public Vma find(final long vaddr)
     {
+        final Vma last = lastFound;
+        if (last != null && last.contains(vaddr))
+        {
+            return last;
+        }
         final Map.Entry<Long, Vma> e = byStart.floorEntry(vaddr);
         if (e != null && e.getValue().contains(vaddr))
         {
+            lastFound = e.getValue();
             return e.getValue();
         }
         return null;
@@ -199,11 +213,13 @@ public final class VmaList
     /** Removes every VMA. */
     public void clear()
     {
+        lastFound = null;
         byStart.clear();
     }
 
     private void splitAt(final long address)
     {
+        lastFound = null;
         final Map.Entry<Long, Vma> e = byStart.floorEntry(address);
         if (e == null)
         {
@@ -219,6 +235,7 @@ public final class VmaList
 
     private void insertMerged(final Vma vma)
     {
+        lastFound = null;
         long start = vma.start();
         long end = vma.end();
         final Map.Entry<Long, Vma> below = byStart.lowerEntry(start);

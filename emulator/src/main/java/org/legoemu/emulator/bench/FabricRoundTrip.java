@@ -1,10 +1,13 @@
 package org.legoemu.emulator.bench;
 
 import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.legoemu.fabric.Client;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.Reply;
+import org.legoemu.fabric.RequestHandler;
+import org.legoemu.fabric.Responder;
 import org.legoemu.fabric.Server;
 import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.sbe.M2P_PCACHE_LINEDecoder;
@@ -67,10 +70,22 @@ final class FabricRoundTrip
         line.wrapAndApplyHeader(lineReply, 0, new MessageHeaderEncoder()).vaddr(0).prot((short)3)
             .putLine(new byte[LINE_SIZE], 0, LINE_SIZE);
         final int replyLength = MessageHeaderEncoder.ENCODED_LENGTH + line.encodedLength();
-        final Server server = transport.serve(at, "bench-echo", (buffer, offset, length, responder) ->
+        final Server server = transport.serve(at, "bench-echo", new RequestHandler()
         {
-            responder.buffer().putBytes(0, lineReply, 0, replyLength);
-            responder.reply(replyLength);
+            @Override
+            public void onRequest(
+                final DirectBuffer buffer, final int offset, final int length, final Responder responder)
+            {
+                responder.buffer().putBytes(0, lineReply, 0, replyLength);
+                responder.reply(replyLength);
+            }
+
+            /** Stateless, like the mComponent's handler it stands for, so served on the caller's thread in-JVM. */
+            @Override
+            public boolean runsOnCallerThread()
+            {
+                return true;
+            }
         });
         final Client client = transport.connect(server.endpoint());
         try

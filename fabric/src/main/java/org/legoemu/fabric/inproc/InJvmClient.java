@@ -12,10 +12,13 @@ import org.legoemu.fabric.transport.PendingCall;
 import org.legoemu.fabric.transport.PendingCalls;
 
 /**
- * An in-JVM client for one peer: connects on first use and after its server went away; each call copies the
- * request once, into the calling thread's reusable {@link org.legoemu.fabric.transport.InboundRequest}, queues that
- * to the server's dispatch thread, and waits on the thread's pooled {@link PendingCall}; the server's reply is copied
- * once, into the caller's {@link Reply}. A call allocates nothing.
+ * An in-JVM client for one peer: connects on first use and after its server went away. When the server's handler
+ * {@linkplain org.legoemu.fabric.RequestHandler#runsOnCallerThread() allows it}, a call runs the handler on the
+ * calling thread over the caller's request bytes ({@link CallerRuns}); otherwise it copies the request once, into the
+ * calling thread's reusable {@link org.legoemu.fabric.transport.InboundRequest}, and queues that to the server's
+ * dispatch thread. Either way it waits on the thread's pooled {@link PendingCall} (at once done when the handler
+ * answered on the caller's thread); the server's reply is copied once, into the caller's {@link Reply}. A call
+ * allocates nothing.
  */
 final class InJvmClient implements Client
 {
@@ -39,18 +42,33 @@ final class InJvmClient implements Client
     {
         final long deadlineNs = System.nanoTime() + timeoutNs;
         final PendingCall call = PendingCall.forCurrentThread().prepare(nextCorrelationId.incrementAndGet(), reply);
-        InJvmConnection current = connection();
-        if (!current.pendingCalls().add(call))
+        try
         {
-            current = connection();
+            InJvmConnection current = connection();
             if (!current.pendingCalls().add(call))
             {
-                throw new FabricException(Errnos.EIO, "connection to " + peer + " lost");
+                current = connection();
+                if (!current.pendingCalls().add(call))
+                {
+                    throw new FabricException(Errnos.EIO, "connection to " + peer + " lost");
+                }
             }
+            final CallerRuns callerRuns = current.server().callerRuns();
+            if (callerRuns != null)
+            {
+                callerRuns.invoke(current, call.correlationId(), request, offset, length);
+            }
+            else
+            {
+                current.server().dispatchLoop().enqueue(
+                    call.request().fill(current, call.correlationId(), request, offset, length));
+            }
+            current.pendingCalls().await(call, deadlineNs, peer);
         }
-        current.server().dispatchLoop().enqueue(
-            call.request().fill(current, call.correlationId(), request, offset, length));
-        current.pendingCalls().await(call, deadlineNs, peer);
+        finally
+        {
+            call.finish();
+        }
     }
 
     /** {@inheritDoc} */

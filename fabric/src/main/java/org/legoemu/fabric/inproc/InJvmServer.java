@@ -9,13 +9,17 @@ import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Server;
 import org.legoemu.fabric.transport.DispatchLoop;
 
-/** An in-JVM server: its connections queue copied requests into one {@link DispatchLoop}. */
+/**
+ * An in-JVM server: its connections queue copied requests into one {@link DispatchLoop}, or, when the handler
+ * {@linkplain RequestHandler#runsOnCallerThread() allows it}, run the handler on the calling thread ({@link CallerRuns}).
+ */
 final class InJvmServer implements Server
 {
     private final InJvmTransport transport;
     private final Endpoint endpoint;
     private final String name;
     private final DispatchLoop dispatchLoop;
+    private final CallerRuns callerRuns;
     private final List<InJvmConnection> connections = new ArrayList<>();
     private boolean closed;
 
@@ -30,6 +34,7 @@ final class InJvmServer implements Server
         this.endpoint = endpoint;
         this.name = name;
         this.dispatchLoop = new DispatchLoop(name, handler, dispatchQueueCapacity);
+        this.callerRuns = handler.runsOnCallerThread() ? new CallerRuns(name, handler) : null;
     }
 
     /** A new connection to this server, or null if it is closed. */
@@ -54,6 +59,12 @@ final class InJvmServer implements Server
         return dispatchLoop;
     }
 
+    /** Runs the handler on the calling thread, or null when it must run on the dispatch thread. */
+    CallerRuns callerRuns()
+    {
+        return callerRuns;
+    }
+
     /** {@inheritDoc} */
     @Override
     public Endpoint endpoint()
@@ -62,7 +73,8 @@ final class InJvmServer implements Server
     }
 
     /**
-     * Stops accepting, answers queued requests ErrorReply ESHUTDOWN, stops the dispatch thread, then drops every
+     * Stops accepting, answers queued requests ErrorReply ESHUTDOWN, waits for handler calls running on callers'
+     * threads and stops the dispatch thread, then drops every
      * connection: calls still pending on them fail with EIO.
      */
     @Override
@@ -78,6 +90,10 @@ final class InJvmServer implements Server
             closed = true;
         }
         transport.removed(this);
+        if (callerRuns != null)
+        {
+            callerRuns.close();
+        }
         dispatchLoop.close();
         synchronized (this)
         {

@@ -17,7 +17,9 @@ import org.legoemu.fabric.transport.DispatchLoop;
  * Transport inside one JVM with the semantics of the TCP one: endpoints are {@code inproc:N}; every request and
  * reply is SBE bytes copied between buffers (no object is shared between caller and server); each server has one
  * dispatch thread fed by a single FIFO queue ({@link DispatchLoop}), so requests from all clients are handled one
- * at a time in arrival order. Same errors: ECONNREFUSED for an endpoint nothing serves, ETIMEDOUT, EIO for calls
+ * at a time in arrival order; except that a handler which {@linkplain RequestHandler#runsOnCallerThread() allows it}
+ * (thread-safe, never waits for another server: the mComponent's) runs on each calling thread, with no thread
+ * hand-off. Same errors: ECONNREFUSED for an endpoint nothing serves, ETIMEDOUT, EIO for calls
  * pending when their server closes, ErrorReply as RemoteErrorException. Serving at port 0 picks the next free N,
  * counting from 1; N is never reused by this transport's automatic choice.
  */

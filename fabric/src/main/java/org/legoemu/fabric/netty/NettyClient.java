@@ -92,19 +92,26 @@ final class NettyClient implements Client
         }
         final long deadlineNs = System.nanoTime() + timeoutNs;
         final PendingCall call = PendingCall.forCurrentThread().prepare(nextCorrelationId.incrementAndGet(), reply);
-        Connection current = connection();
-        if (!current.pendingCalls.add(call))
+        try
         {
-            current = connection();
+            Connection current = connection();
             if (!current.pendingCalls.add(call))
             {
-                throw new FabricException(Errnos.EIO, "connection to " + peer + " lost");
+                current = connection();
+                if (!current.pendingCalls.add(call))
+                {
+                    throw new FabricException(Errnos.EIO, "connection to " + peer + " lost");
+                }
             }
+            final Channel channel = current.channel;
+            channel.writeAndFlush(FrameCodec.encode(channel.alloc(), call.correlationId(), FrameCodec.KIND_REQUEST,
+                request, offset, length), channel.voidPromise());
+            current.pendingCalls.await(call, deadlineNs, peer);
         }
-        final Channel channel = current.channel;
-        channel.writeAndFlush(FrameCodec.encode(channel.alloc(), call.correlationId(), FrameCodec.KIND_REQUEST,
-            request, offset, length), channel.voidPromise());
-        current.pendingCalls.await(call, deadlineNs, peer);
+        finally
+        {
+            call.finish();
+        }
     }
 
     /** {@inheritDoc} */

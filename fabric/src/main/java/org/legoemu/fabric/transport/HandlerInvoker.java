@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link RequestHandler} safely for one server, on that server's dispatch thread only. Shared by every
+ * Runs a {@link RequestHandler} safely for one server, on one thread. Shared by every
  * transport:
  * <ul>
  *     <li>the request header is checked by {@link RequestValidator}; a bad one is answered ErrorReply EPROTO and
@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *     <li>a handler may {@link Responder#defer()} its answer and send it later from any thread.</li>
  * </ul>
  * This object is the {@link Responder} handed to the handler; it is valid only during
- * {@link RequestHandler#onRequest}.
+ * {@link RequestHandler#onRequest}. Runs on the server's dispatch thread, or, one instance per thread, on the calling
+ * threads of an in-JVM client ({@link Responder#onCallerThread()}).
  */
 public final class HandlerInvoker implements Responder
 {
@@ -37,6 +38,7 @@ public final class HandlerInvoker implements Responder
     private final ExpandableArrayBuffer errorBuffer = new ExpandableArrayBuffer(256);
     private final IntHashSet loggedFailureTemplateIds = new IntHashSet();
     private final IntHashSet loggedDoubleAnswerTemplateIds = new IntHashSet();
+    private final boolean callerThread;
 
     private ReplySink replySink;
     private long correlationId;
@@ -49,8 +51,20 @@ public final class HandlerInvoker implements Responder
      */
     public HandlerInvoker(final String serverName, final RequestHandler handler)
     {
+        this(serverName, handler, false);
+    }
+
+    /**
+     * @param serverName   for log lines.
+     * @param handler      the application's handler.
+     * @param callerThread whether this invoker runs the handler on a calling client's thread rather than the
+     *                     server's dispatch thread (see {@link Responder#onCallerThread()}).
+     */
+    public HandlerInvoker(final String serverName, final RequestHandler handler, final boolean callerThread)
+    {
         this.serverName = serverName;
         this.handler = handler;
+        this.callerThread = callerThread;
         this.protocolErrorLog = new ProtocolErrorLog(LOG, serverName);
     }
 
@@ -153,6 +167,13 @@ public final class HandlerInvoker implements Responder
             final int length = Messages.encodeError(errorBuffer, errno, text);
             replySink.sendReply(correlationId, errorBuffer, 0, length);
         }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean onCallerThread()
+    {
+        return callerThread;
     }
 
     /** {@inheritDoc} */

@@ -28,6 +28,8 @@ public final class PendingCall
     private InboundRequest request = InboundRequest.reusable(INITIAL_REQUEST_CAPACITY);
     private InboundRequest spareRequest = InboundRequest.reusable(INITIAL_REQUEST_CAPACITY);
     private Thread waiter;
+    private boolean active;
+    private PendingCall nested;
     private Reply reply;
     private long correlationId;
     private int failureErrno;
@@ -37,15 +39,32 @@ public final class PendingCall
     {
     }
 
-    /** The calling thread's reusable instance. */
+    /**
+     * The calling thread's reusable instance not in use by a call of this thread: the first, unless the thread makes a
+     * call while its own call is still outstanding (over the in-JVM fabric a handler run on the caller's thread may
+     * call another server: an mComponent sending its replication, see
+     * {@link org.legoemu.fabric.Responder#onCallerThread()}); then one instance per nesting level, made once.
+     */
     public static PendingCall forCurrentThread()
     {
-        return PER_THREAD.get();
+        PendingCall call = PER_THREAD.get();
+        while (call.active)
+        {
+            if (call.nested == null)
+            {
+                call.nested = new PendingCall();
+            }
+            call = call.nested;
+        }
+        return call;
     }
 
-    /** Arms this call for the current thread before it is registered and sent. */
+    /**
+     * Arms this call for the current thread before it is registered and sent; it is in use until {@link #finish}.
+     */
     public PendingCall prepare(final long correlationId, final Reply reply)
     {
+        this.active = true;
         this.waiter = Thread.currentThread();
         this.reply = reply;
         this.correlationId = correlationId;
@@ -72,6 +91,15 @@ public final class PendingCall
             request = InboundRequest.reusable(INITIAL_REQUEST_CAPACITY);
         }
         return request;
+    }
+
+    /**
+     * The call is over (answered, failed or timed out, and no completer holds it any more): the thread may reuse this
+     * instance. Call in a finally block after {@link #prepare}.
+     */
+    public void finish()
+    {
+        active = false;
     }
 
     /** The id that matches the reply to this call. */

@@ -15,7 +15,6 @@ import org.legoemu.pcomponent.files.FileReadTally;
 import org.legoemu.pcomponent.files.ReadAhead;
 
 import java.util.Arrays;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongConsumer;
 
 /**
@@ -32,7 +31,10 @@ public final class ProcessLines implements LineBackend
     private final ExCache cache;
     private final RemoteLines remote;
     private final FreshRanges fresh = new FreshRanges();
-    private final CopyOnWriteArrayList<TlbShootdown> tlbs = new CopyOnWriteArrayList<>();
+    private static final TlbShootdown[] NO_TLBS = new TlbShootdown[0];
+
+    /** The TLBs to shoot down, copied on write (under this object's lock) so a shootdown iterates allocation-free. */
+    private volatile TlbShootdown[] tlbs = NO_TLBS;
     private final ExCacheStats stats;
     /** File mappings by number (index 0 unused: source 0 means zero pages); see {@link #mapFile}. */
     private volatile FileMapping[] mappings = new FileMapping[4];
@@ -85,14 +87,27 @@ public final class ProcessLines implements LineBackend
         return stats;
     }
 
-    void addShootdownListener(final TlbShootdown listener)
+    synchronized void addShootdownListener(final TlbShootdown listener)
     {
-        tlbs.add(listener);
+        final TlbShootdown[] next = Arrays.copyOf(tlbs, tlbs.length + 1);
+        next[next.length - 1] = listener;
+        tlbs = next;
     }
 
-    void removeShootdownListener(final TlbShootdown listener)
+    synchronized void removeShootdownListener(final TlbShootdown listener)
     {
-        tlbs.remove(listener);
+        final TlbShootdown[] current = tlbs;
+        for (int i = 0; i < current.length; i++)
+        {
+            if (current[i] == listener)
+            {
+                final TlbShootdown[] next = new TlbShootdown[current.length - 1];
+                System.arraycopy(current, 0, next, 0, i);
+                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                tlbs = next;
+                return;
+            }
+        }
     }
 
     @Override
