@@ -147,6 +147,14 @@ public final class EmbeddedCluster implements AutoCloseable
                 memoryBytes, storageRoot, transport, placement, excacheZeroFill, Replication.DEFAULT);
         }
 
+        /** This configuration with another vRegion placement policy. */
+        public Config withPlacement(final VRegionPlacement policy)
+        {
+            return new Config(pcomponents, mcomponents, excacheBytes, excacheWays, excachePolicy, excacheVictims,
+                excachePiggyback, memoryBytes, storageRoot, transport, policy, excacheZeroFill, replication,
+                fabricProfile, guestClock, excachePrefetch, excachePrefetchDepth, fileCacheBytes);
+        }
+
         /** This configuration with another replication mode. */
         public Config withReplication(final Replication mode)
         {
