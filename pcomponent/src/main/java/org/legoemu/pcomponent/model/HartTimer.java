@@ -16,6 +16,12 @@ import java.util.function.LongSupplier;
 public final class HartTimer
 {
     private static final ThreadLocal<HartTimer> CURRENT = new ThreadLocal<>();
+    /**
+     * Charges below this many ns (ExCache hits, line copies) are published to the pacer only once they add up to it:
+     * the other harts see this one at most 500 ns late, a quarter of the pacing quantum ({@link HartPacer#QUANTUM_NS});
+     * larger events publish at once.
+     */
+    static final long SMALL_CHARGE_NS = 500;
 
     private final ProcessClock process;
     private final LongSupplier instructions;
@@ -28,6 +34,8 @@ public final class HartTimer
     private final long[] localBucketNs = new long[TimeBucket.ALL.length];
     private final HartPacer pacer;
     private volatile long publishedNs;
+    /** Modeled ns of the small charges since the hart last published its time ({@link #charge}). */
+    private long unpublishedNs;
     private volatile boolean waiting;
     private Runnable yieldRequest = () ->
     {
@@ -144,6 +152,12 @@ public final class HartTimer
         localEventNs += localNs;
         bucketNs[bucket.ordinal()] += modeledNs;
         localBucketNs[bucket.ordinal()] += localNs;
+        unpublishedNs += modeledNs;
+        if (modeledNs < SMALL_CHARGE_NS && unpublishedNs < SMALL_CHARGE_NS)
+        {
+            return; // an ExCache hit: publishing and asking the pacer at each one cost more than the hit itself
+        }
+        unpublishedNs = 0;
         publish();
         if (pacer.excessNs(this) > 0)
         {

@@ -51,6 +51,8 @@ public final class ProcessorModel implements ExCacheObserver
      * lookup that finds one waits until then.
      */
     private final Long2LongHashMap arrivals = new Long2LongHashMap(NONE);
+    /** Set once the first prefetch is booked: from then on a read hit must look for its line's modeled arrival. */
+    private volatile boolean prefetched;
     /** The dirty line {@link #makeRoom} left to write back now, -1 for none. */
     private int roomPid;
     private long roomVpn = -1;
@@ -149,6 +151,7 @@ public final class ProcessorModel implements ExCacheObserver
         final HartTimer timer = HartTimer.current();
         joinExits(timer, pid, vpn);
         long waitNs = 0;
+        if (access == GuestMemory.ACCESS_WRITE || prefetched) // else no shared state: no monitor on the hart's path
         synchronized (fabric)
         {
             if (access == GuestMemory.ACCESS_WRITE)
@@ -365,6 +368,7 @@ public final class ProcessorModel implements ExCacheObserver
                 arrival = fetch(fabric.ownerOf(pid, vpn >>> VREGION_SHIFT), at, false);
             }
             arrivals.put(key(pid, vpn), arrival);
+            prefetched = true;
         }
     }
 

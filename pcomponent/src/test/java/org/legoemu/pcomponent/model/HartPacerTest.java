@@ -33,9 +33,11 @@ class HartPacerTest
         assertEquals(2, fabric.pacer().harts());
         fast.charge(TimeBucket.MISSES, HartPacer.QUANTUM_NS, 0);
         assertEquals(0, yields[0], "exactly a quantum ahead may go on");
-        fast.charge(TimeBucket.MISSES, 1, 0);
-        assertEquals(1, yields[0], "one ns more ends its run slice");
-        assertEquals(1, fast.aheadNs());
+        fast.charge(TimeBucket.HITS, 1, 0);
+        assertEquals(0, yields[0], "a small charge is published with the next ones (at most 500 ns late)");
+        fast.charge(TimeBucket.HITS, HartTimer.SMALL_CHARGE_NS - 1, 0);
+        assertEquals(1, yields[0], "once they add up to 500 ns, the hart is ahead: its run slice ends");
+        assertEquals(HartTimer.SMALL_CHARGE_NS, fast.aheadNs());
         slow.waiting(true);
         assertTrue(fast.aheadNs() <= 0, "a blocked hart holds nobody back");
         slow.waiting(false);
