@@ -102,23 +102,34 @@ public final class HartTimer
     /** The timer of the hart running on the calling thread, or null on any other thread. */
     public static HartTimer current()
     {
-        return CURRENT.get();
+        return Thread.currentThread() instanceof HartThread hart ? hart.timer : CURRENT.get();
     }
 
     /** Makes this the calling thread's timer ({@link #current()}); call first thing on the hart's thread. */
     public void bindToCurrentThread()
     {
-        CURRENT.set(this);
+        if (Thread.currentThread() instanceof HartThread hart)
+        {
+            hart.timer = this;
+        }
+        else
+        {
+            CURRENT.set(this);
+        }
         pacer.register(this);
     }
 
     /** Forgets the calling thread's timer; its hart no longer holds the others back. */
     public static void unbindCurrentThread()
     {
-        final HartTimer timer = CURRENT.get();
+        final HartTimer timer = current();
         if (timer != null)
         {
             timer.pacer.deregister(timer);
+        }
+        if (Thread.currentThread() instanceof HartThread hart)
+        {
+            hart.timer = null;
         }
         CURRENT.remove();
     }
