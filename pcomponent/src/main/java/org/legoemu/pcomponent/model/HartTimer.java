@@ -102,34 +102,23 @@ public final class HartTimer
     /** The timer of the hart running on the calling thread, or null on any other thread. */
     public static HartTimer current()
     {
-        return Thread.currentThread() instanceof HartThread hart ? hart.timer : CURRENT.get();
+        return CURRENT.get();
     }
 
     /** Makes this the calling thread's timer ({@link #current()}); call first thing on the hart's thread. */
     public void bindToCurrentThread()
     {
-        if (Thread.currentThread() instanceof HartThread hart)
-        {
-            hart.timer = this;
-        }
-        else
-        {
-            CURRENT.set(this);
-        }
+        CURRENT.set(this);
         pacer.register(this);
     }
 
     /** Forgets the calling thread's timer; its hart no longer holds the others back. */
     public static void unbindCurrentThread()
     {
-        final HartTimer timer = current();
+        final HartTimer timer = CURRENT.get();
         if (timer != null)
         {
             timer.pacer.deregister(timer);
-        }
-        if (Thread.currentThread() instanceof HartThread hart)
-        {
-            hart.timer = null;
         }
         CURRENT.remove();
     }
