@@ -4,8 +4,6 @@ import org.legoemu.abi.GuestMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.function.IntFunction;
 
 /**
@@ -19,16 +17,12 @@ import java.util.function.IntFunction;
  * busy meanwhile ({@link VictimBuffer#flushing()}): a miss or an invalidation that needs it waits for
  * {@link MshrTable#changed}.
  */
-final class Flusher implements AutoCloseable
+final class Flusher extends TableThread
 {
     private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
 
-    private final MshrTable table;
     private final VictimBuffer victims;
     private final IntFunction<Tenant> tenants;
-    private final Condition work;
-    private final Thread thread;
-    private boolean closed;
 
     /**
      * Starts the thread.
@@ -39,13 +33,10 @@ final class Flusher implements AutoCloseable
      */
     Flusher(final MshrTable table, final VictimBuffer victims, final IntFunction<Tenant> tenants)
     {
-        this.table = table;
+        super(table, "excache-flusher");
         this.victims = victims;
         this.tenants = tenants;
-        this.work = table.lock.newCondition();
-        thread = new Thread(this::run, "excache-flusher");
-        thread.setDaemon(true);
-        thread.start();
+        start();
     }
 
     /** Wakes the thread: a dirty line entered the buffer. Call with the table's lock held. */
@@ -54,7 +45,8 @@ final class Flusher implements AutoCloseable
         work.signal();
     }
 
-    private void run()
+    @Override
+    protected void run()
     {
         table.lock.lock();
         try
@@ -131,32 +123,5 @@ final class Flusher implements AutoCloseable
             }
         }
         table.changed.signalAll();
-    }
-
-    /** Stops the thread after the write-back it has in flight (at most 30 s). */
-    @Override
-    public void close()
-    {
-        table.lock.lock();
-        try
-        {
-            closed = true;
-            work.signalAll();
-        }
-        finally
-        {
-            table.lock.unlock();
-        }
-        if (thread != Thread.currentThread())
-        {
-            try
-            {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

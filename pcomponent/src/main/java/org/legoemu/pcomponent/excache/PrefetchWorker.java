@@ -1,7 +1,5 @@
 package org.legoemu.pcomponent.excache;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.function.IntConsumer;
 
 /**
@@ -14,7 +12,7 @@ import java.util.function.IntConsumer;
  * completes a prefetch. Fixed capacity (one slot per MSHR entry, so a queued prefetch always has room), preallocated:
  * queuing allocates nothing.
  */
-final class PrefetchWorker implements AutoCloseable
+final class PrefetchWorker extends TableThread
 {
     /** Most prefetches queued or in progress at once, so that demand misses always find an MSHR entry. */
     static final int MAX_IN_FLIGHT = MshrTable.DEFAULT_ENTRIES / 2;
@@ -31,16 +29,12 @@ final class PrefetchWorker implements AutoCloseable
     final byte[] oldProt;
     final boolean[] oldDirty;
 
-    private final MshrTable table;
     private final IntConsumer complete;
-    private final Condition work;
     private final int[] queue;
-    private final Thread thread;
     private int head;
     private volatile int size;
     private volatile int inProgress;
     private volatile int reserved;
-    private volatile boolean closed;
 
     /**
      * Starts the thread.
@@ -51,9 +45,8 @@ final class PrefetchWorker implements AutoCloseable
      */
     PrefetchWorker(final MshrTable table, final int entries, final IntConsumer complete)
     {
-        this.table = table;
+        super(table, "excache-prefetch");
         this.complete = complete;
-        this.work = table.lock.newCondition();
         this.queue = new int[entries];
         this.slot = new int[entries];
         this.tenant = new Tenant[entries];
@@ -62,9 +55,7 @@ final class PrefetchWorker implements AutoCloseable
         this.oldPid = new int[entries];
         this.oldProt = new byte[entries];
         this.oldDirty = new boolean[entries];
-        thread = new Thread(this::run, "excache-prefetch");
-        thread.setDaemon(true);
-        thread.start();
+        start();
     }
 
     /**
@@ -105,7 +96,8 @@ final class PrefetchWorker implements AutoCloseable
         work.signal();
     }
 
-    private void run()
+    @Override
+    protected void run()
     {
         table.lock.lock();
         try
@@ -168,33 +160,6 @@ final class PrefetchWorker implements AutoCloseable
         if (size == 0 && !closed)
         {
             work.await();
-        }
-    }
-
-    /** Stops the thread once the queued prefetches are complete (at most 30 s). */
-    @Override
-    public void close()
-    {
-        table.lock.lock();
-        try
-        {
-            closed = true;
-            work.signalAll();
-        }
-        finally
-        {
-            table.lock.unlock();
-        }
-        if (thread != Thread.currentThread())
-        {
-            try
-            {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }
