@@ -150,8 +150,26 @@ public final class ProcessorModel implements ExCacheObserver
     {
         final HartTimer timer = HartTimer.current();
         joinExits(timer, pid, vpn);
-        long waitNs = 0;
-        if (access == GuestMemory.ACCESS_WRITE || prefetched) // else no shared state: no monitor on the hart's path
+        // a read hit with no prefetch booked changes no shared state: no monitor on the hart's most common path
+        final long waitNs = access == GuestMemory.ACCESS_WRITE || prefetched ? sharedHit(timer, pid, vpn, access) : 0;
+        if (timer != null)
+        {
+            if (waitNs > 0)
+            {
+                timer.charge(TimeBucket.MISSES, waitNs, 0);
+            }
+            timer.charge(TimeBucket.HITS, profile.dramNs(), profile.dramNs());
+        }
+    }
+
+    /**
+     * The shared state of a hit, under the monitor: a write marks the line dirty; a line prefetched but not arrived in
+     * modeled time yet is waited for.
+     *
+     * @return how long the hart waits for the prefetched line, ns (0 if it is not one).
+     */
+    private long sharedHit(final HartTimer timer, final int pid, final long vpn, final int access)
+    {
         synchronized (fabric)
         {
             if (access == GuestMemory.ACCESS_WRITE)
@@ -163,17 +181,10 @@ public final class ProcessorModel implements ExCacheObserver
                 final long arrival = arrivals.remove(key(pid, vpn));
                 if (arrival != NONE)
                 {
-                    waitNs = Math.max(0, arrival - now(timer)); // prefetched, not arrived yet: wait for it
+                    return Math.max(0, arrival - now(timer)); // prefetched, not arrived yet: wait for it
                 }
             }
-        }
-        if (timer != null)
-        {
-            if (waitNs > 0)
-            {
-                timer.charge(TimeBucket.MISSES, waitNs, 0);
-            }
-            timer.charge(TimeBucket.HITS, profile.dramNs(), profile.dramNs());
+            return 0;
         }
     }
 
