@@ -98,9 +98,11 @@ public final class ExCache implements AutoCloseable
     private static final int ANY_WAY = -1;
     /** {@link #awaitPending}: wait for room in the prefetch worker. */
     private static final int WORKER_FULL = -2;
-    /** How long a wait for a prefetch yields before it blocks, ns (as the fabric's waits, docs/architecture.md). */
+    /** {@link #poll}: wait for the next change of the MSHR table. */
+    private static final int CHANGE = -3;
+    /** How long a wait for a prefetch or a table change yields before it parks, ns (as the fabric's waits, docs/architecture.md). */
     private static final long PENDING_YIELD_NS = 50_000;
-    /** How long a wait for a prefetch then parks between two looks, ns. */
+    /** How long such a wait then parks between two looks, ns. */
     private static final long PENDING_PARK_NS = 50_000;
     private static final VarHandle PENDING = MethodHandles.arrayElementVarHandle(boolean[].class);
     /** Per-hart streams of the prefetcher; null when prefetching is off. */
@@ -252,7 +254,7 @@ public final class ExCache implements AutoCloseable
         {
             return;
         }
-        table.lock.lock();
+        PolledLock.lock(table.lock);
         try
         {
             final Tenant tenant = tenants.get(pid);
@@ -308,7 +310,7 @@ public final class ExCache implements AutoCloseable
     public ExCacheStats attach(final int pid, final LineBackend backend)
     {
         final Tenant tenant = new Tenant(pid, backend, new ExCacheStats(stats));
-        table.lock.lock();
+        PolledLock.lock(table.lock);
         try
         {
             final Int2ObjectHashMap<Tenant> next = new Int2ObjectHashMap<>(tenants);
@@ -333,7 +335,7 @@ public final class ExCache implements AutoCloseable
     public int detach(final int pid)
     {
         final Tenant gone = tenants.get(pid);
-        table.lock.lock();
+        PolledLock.lock(table.lock);
         try
         {
             final Int2ObjectHashMap<Tenant> next = new Int2ObjectHashMap<>(tenants);
@@ -351,7 +353,7 @@ public final class ExCache implements AutoCloseable
         for (int set = 0; set < sets; set++)
         {
             final ReentrantLock setLock = lockOf(set);
-            setLock.lock();
+            PolledLock.lock(setLock);
             try
             {
                 for (int slot = set * ways; slot < (set + 1) * ways; slot++)
@@ -374,7 +376,7 @@ public final class ExCache implements AutoCloseable
                 setLock.unlock();
             }
         }
-        table.lock.lock();
+        PolledLock.lock(table.lock);
         try
         {
             for (int e = 0; e < victims.capacity(); e++)
@@ -466,7 +468,7 @@ public final class ExCache implements AutoCloseable
         final ReentrantLock setLock = lockOf(set);
         while (true)
         {
-            setLock.lock();
+            PolledLock.lock(setLock);
             int slot = -1;
             boolean triggered = false;
             for (int way = 0; way < ways; way++)
@@ -475,7 +477,7 @@ public final class ExCache implements AutoCloseable
                 {
                     if (pending[base + way])
                     {
-                        table.lock.lock(); // being prefetched: wait for its bytes, then look again
+                        PolledLock.lock(table.lock); // being prefetched: wait for its bytes, then look again
                         slot = awaitPending(setLock, base, base + way) - 1;
                         break;
                     }
@@ -546,7 +548,7 @@ public final class ExCache implements AutoCloseable
             setLock.unlock();
             throw failed;
         }
-        table.lock.lock();
+        PolledLock.lock(table.lock);
         if (tenants.get(pid) != tenant)
         {
             table.lock.unlock(); // detached or re-attached meanwhile: look again (nothing to wait for)
@@ -613,35 +615,61 @@ public final class ExCache implements AutoCloseable
     /**
      * Waits until {@code slot} is not pending, or with {@link #ANY_WAY} until no way of the set at {@code base} is, or
      * with {@link #WORKER_FULL} until the prefetch worker has room (set lock and table lock held on entry, both
-     * released on return); -1. A prefetch from the in-JVM fabric takes microseconds, so it first yields its core for up
-     * to {@value #PENDING_YIELD_NS} ns, then parks {@value #PENDING_PARK_NS} ns at a time, checking without a lock
-     * between; it allocates nothing (a wait on the table's condition would allocate the JDK's queue node each time,
-     * and under load the prefetch thread is often late by more than the yield: ExCacheAllocationTest failed so).
+     * released on return); -1.
      */
     private int awaitPending(final ReentrantLock setLock, final int base, final int slot)
     {
         setLock.unlock();
         table.lock.unlock();
+        poll(base, slot, 0);
+        return -1;
+    }
+
+    /**
+     * Waits for a change of the table (set lock and table lock held on entry, both released on return); -1. Polled
+     * like {@link #awaitPending}: the flusher or another hart's transfer usually ends within microseconds.
+     */
+    private int awaitChange(final ReentrantLock setLock)
+    {
+        final long seen = table.changes();
+        setLock.unlock();
+        table.lock.unlock();
+        poll(0, CHANGE, seen);
+        return -1;
+    }
+
+    /**
+     * Returns once {@link #stillWaiting} is false. A transfer over the in-JVM fabric takes microseconds, so it first
+     * yields its core for up to {@value #PENDING_YIELD_NS} ns, then parks {@value #PENDING_PARK_NS} ns at a time,
+     * looking without a lock between; it allocates nothing (a wait on the table's condition would allocate the JDK's
+     * queue node each time, and under load the flusher or the prefetch thread is often late by more than the yield:
+     * ExCacheAllocationTest failed so, with 10 to 26 KB per run).
+     */
+    private void poll(final int base, final int slot, final long seen)
+    {
         final long deadline = System.nanoTime() + PENDING_YIELD_NS;
         do
         {
             Thread.yield();
-            if (!stillPending(base, slot))
+            if (!stillWaiting(base, slot, seen))
             {
-                return -1;
+                return;
             }
         }
         while (System.nanoTime() - deadline < 0);
-        while (stillPending(base, slot))
+        while (stillWaiting(base, slot, seen))
         {
-            LockSupport.parkNanos(PENDING_PARK_NS); // polled, not signalled: a condition wait allocates its node
+            LockSupport.parkNanos(PENDING_PARK_NS);
         }
-        return -1;
     }
 
-    /** {@link #awaitPending}'s condition, read without a lock (a hint; the caller looks again under its locks). */
-    private boolean stillPending(final int base, final int slot)
+    /** {@link #poll}'s condition, read without a lock (a hint; the caller looks again under its locks). */
+    private boolean stillWaiting(final int base, final int slot, final long seen)
     {
+        if (slot == CHANGE)
+        {
+            return table.changes() == seen;
+        }
         if (slot == WORKER_FULL)
         {
             final PrefetchWorker worker = prefetchWorker;
@@ -659,15 +687,6 @@ public final class ExCache implements AutoCloseable
             }
         }
         return false;
-    }
-
-    /** Waits for a change of the table (set lock and table lock held on entry, both released on return); -1. */
-    private int awaitChange(final ReentrantLock setLock)
-    {
-        setLock.unlock();
-        table.changed.awaitUninterruptibly();
-        table.lock.unlock();
-        return -1;
     }
 
     /**
@@ -691,8 +710,8 @@ public final class ExCache implements AutoCloseable
         catch (final RuntimeException ex)
         {
             final ReentrantLock setLock = lockOf(set);
-            setLock.lock();
-            table.lock.lock();
+            PolledLock.lock(setLock);
+            PolledLock.lock(table.lock);
             try
             {
                 if (buffered >= 0)
@@ -714,8 +733,8 @@ public final class ExCache implements AutoCloseable
             throw ex;
         }
         final ReentrantLock setLock = lockOf(set);
-        setLock.lock();
-        table.lock.lock();
+        PolledLock.lock(setLock);
+        PolledLock.lock(table.lock);
         tagVpn[slot] = vpn;
         tagPid[slot] = pid;
         prot[slot] = (byte)got;
@@ -762,7 +781,7 @@ public final class ExCache implements AutoCloseable
         long leavingVpn = NONE;
         int leavingPid = 0;
         int got = 0;
-        table.lock.lock();
+        PolledLock.lock(table.lock);
         try
         {
             if (buffered >= 0)
@@ -933,7 +952,7 @@ public final class ExCache implements AutoCloseable
         final ReentrantLock setLock = lockOf(set);
         while (true)
         {
-            setLock.lock();
+            PolledLock.lock(setLock);
             for (int way = 0; way < ways; way++)
             {
                 if (tagVpn[base + way] == vpn && tagPid[base + way] == pid)
@@ -942,7 +961,7 @@ public final class ExCache implements AutoCloseable
                     return;
                 }
             }
-            table.lock.lock();
+            PolledLock.lock(table.lock);
             if (tenants.get(pid) != tenant || tenant.vmChanges > 0 || table.filling(pid, vpn) ||
                 failedPrefetches.contains(pid, vpn))
             {
@@ -1024,7 +1043,7 @@ public final class ExCache implements AutoCloseable
             }
             finally
             {
-                table.lock.lock();
+                PolledLock.lock(table.lock);
                 worker.enqueue(entry);
                 table.lock.unlock();
             }
@@ -1051,7 +1070,7 @@ public final class ExCache implements AutoCloseable
         RuntimeException failure = null;
         try
         {
-            table.lock.lock();
+            PolledLock.lock(table.lock);
             try
             {
                 while (true)
@@ -1080,8 +1099,8 @@ public final class ExCache implements AutoCloseable
             failure = ex;
         }
         final ReentrantLock setLock = lockOf(slot / ways);
-        setLock.lock();
-        table.lock.lock();
+        PolledLock.lock(setLock);
+        PolledLock.lock(table.lock);
         try
         {
             if (failure == null)
@@ -1261,7 +1280,7 @@ public final class ExCache implements AutoCloseable
                 }
             }
             final boolean waited;
-            table.lock.lock();
+            PolledLock.lock(table.lock);
             try
             {
                 waited = awaitQuiet(pid, firstVpn, endVpn);
@@ -1291,7 +1310,7 @@ public final class ExCache implements AutoCloseable
         for (int way = 0; way < ways; way++)
         {
             final int slot = base + way;
-            setLock.lock();
+            PolledLock.lock(setLock);
             final long vpn = tagVpn[slot];
             if (vpn == INVALID || tagPid[slot] != pid || vpn < firstVpn || vpn >= endVpn)
             {
@@ -1299,7 +1318,7 @@ public final class ExCache implements AutoCloseable
                 continue;
             }
             final boolean wasDirty = dirty[slot];
-            table.lock.lock();
+            PolledLock.lock(table.lock);
             if (pending[slot])
             {
                 awaitPending(setLock, base, slot); // a prefetch is filling it: remove it once its bytes are there
@@ -1341,8 +1360,8 @@ public final class ExCache implements AutoCloseable
             }
             finally
             {
-                setLock.lock();
-                table.lock.lock();
+                PolledLock.lock(setLock);
+                PolledLock.lock(table.lock);
                 busy[slot] = false;
                 table.release(entry);
                 table.lock.unlock();
@@ -1374,9 +1393,9 @@ public final class ExCache implements AutoCloseable
                 }
                 finally
                 {
-                    table.lock.lock();
+                    PolledLock.lock(table.lock);
                     victims.clear(e);
-                    table.changed.signalAll();
+                    table.signalChanged();
                 }
             }
             else
@@ -1430,7 +1449,7 @@ public final class ExCache implements AutoCloseable
         for (int set = 0; set < sets; set++)
         {
             final ReentrantLock setLock = lockOf(set);
-            setLock.lock();
+            PolledLock.lock(setLock);
             try
             {
                 for (int slot = set * ways; slot < (set + 1) * ways; slot++)
@@ -1473,7 +1492,7 @@ public final class ExCache implements AutoCloseable
         for (int set = 0; set < sets; set++)
         {
             final ReentrantLock setLock = lockOf(set);
-            setLock.lock();
+            PolledLock.lock(setLock);
             try
             {
                 for (int slot = set * ways; slot < (set + 1) * ways; slot++)
@@ -1495,7 +1514,7 @@ public final class ExCache implements AutoCloseable
     /** Number of lines held in the victim buffer. */
     public int victimLines()
     {
-        table.lock.lock();
+        PolledLock.lock(table.lock);
         try
         {
             return victims.occupied();
@@ -1509,7 +1528,7 @@ public final class ExCache implements AutoCloseable
     /** Number of line transfers in flight (MSHR entries in use). */
     public int transfersInFlight()
     {
-        table.lock.lock();
+        PolledLock.lock(table.lock);
         try
         {
             return table.inUse();

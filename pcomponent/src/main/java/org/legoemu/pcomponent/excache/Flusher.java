@@ -75,7 +75,7 @@ final class Flusher extends TableThread
         finally
         {
             victims.flushing(-1);
-            table.changed.signalAll();
+            table.signalChanged();
             table.lock.unlock();
         }
     }
@@ -122,6 +122,6 @@ final class Flusher extends TableThread
                 LOG.debug("write-back of line 0x{} failed: {}", Long.toHexString(vaddr), failure.getMessage());
             }
         }
-        table.changed.signalAll();
+        table.signalChanged();
     }
 }

@@ -32,6 +32,12 @@ final class MshrTable
      * stops being busy: everything a miss or an invalidation may wait for.
      */
     final Condition changed = lock.newCondition();
+    /**
+     * Counts the signals of {@link #changed}: a hart's miss path waits by polling it ({@link #changes()}) rather than
+     * on the condition, whose wait allocates the JDK's queue node each time (the hot-path rule). Written under
+     * {@link #lock}.
+     */
+    private volatile long changes;
 
     private final int[] fillPid;
     private final long[] fillVpn;
@@ -93,7 +99,20 @@ final class MshrTable
         {
             highWater--;
         }
+        signalChanged();
+    }
+
+    /** Counts a change and wakes every waiter on {@link #changed}. Call with {@link #lock} held. */
+    void signalChanged()
+    {
+        changes = changes + 1;
         changed.signalAll();
+    }
+
+    /** The number of changes signalled so far; read without the lock to poll for the next one. */
+    long changes()
+    {
+        return changes;
     }
 
     /** Whether a transfer in flight fills or moves line {@code (pid, vpn)}. */

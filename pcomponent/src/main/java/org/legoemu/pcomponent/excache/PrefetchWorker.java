@@ -122,7 +122,7 @@ final class PrefetchWorker extends TableThread
                 {
                     table.lock.lock();
                     inProgress--;
-                    table.changed.signalAll();
+                    table.signalChanged();
                 }
             }
         }
