@@ -142,7 +142,7 @@ public final class RunReport
      * {@code " | modeled 0.412 s on legoos-ib40, 1.31x local"} (ms below one second), or nothing when the process
      * never ran.
      */
-    static String modeledSummary(final ModelFigures m)
+    public static String modeledSummary(final ModelFigures m)
     {
         if (m == null)
         {
@@ -229,7 +229,7 @@ public final class RunReport
     }
 
     /** Writes the {@code model.*} keys of {@code m} into {@code node}. */
-    static void putModel(final ObjectNode node, final ModelFigures m)
+    public static void putModel(final ObjectNode node, final ModelFigures m)
     {
         node.put("profile", m.profile());
         node.put("seconds", m.modeledNs() / 1e9);
@@ -241,8 +241,11 @@ public final class RunReport
         final ObjectNode lat = node.putObject("missLatencyNs");
         lat.put("p50", m.missLatencyP50Ns());
         lat.put("p99", m.missLatencyP99Ns());
-        final ObjectNode breakdown = node.putObject("breakdownNs");
-        m.breakdownNs().forEach(breakdown::put);
+        if (!m.breakdownNs().isEmpty())
+        {
+            final ObjectNode breakdown = node.putObject("breakdownNs");
+            m.breakdownNs().forEach(breakdown::put);
+        }
     }
 
     /** Writes {@link #toJson()} to {@code file}, pretty-printed. */

@@ -188,7 +188,8 @@ class MultiProcessClusterTest
         for (final List<String> run : runs)
         {
             final List<String> args = new ArrayList<>(List.of("exec", "-v", "--gmm", gmm, "--secret-file", secret,
-                "--cwd", "/", "--", run.get(0)));
+                "--cwd", "/", "--stats-json", dir.resolve("stats-" + run.get(0) + ".json").toString(), "--",
+                run.get(0)));
             args.addAll(run.subList(1, run.size()));
             final Process exec = lego(args.toArray(String[]::new)).start();
             exec.getOutputStream().close();
@@ -216,6 +217,9 @@ class MultiProcessClusterTest
             assertEquals(new String(expected.stderr(), StandardCharsets.UTF_8),
                 placed.replaceFirst(""), runs.get(i) + " stderr");
             assertEquals(expected.status(), exec.exitValue(), runs.get(i) + " status");
+            assertTrue(placed.group().contains(" on legoos-ib40, "), "the -v summary gives the modeled time on the "
+                + "GMM's default profile: " + placed.group());
+            modeledFiguresOfExec(dir.resolve("stats-" + runs.get(i).get(0) + ".json"));
         }
         assertEquals(2, pcomponents.size(), "the two execs ran on two pComponents: " + pcomponents);
 
@@ -240,6 +244,24 @@ class MultiProcessClusterTest
         }
         assertEquals(0, ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count(),
             "no process left");
+    }
+
+    /**
+     * {@code lego exec --stats-json} carries the daemon pComponent's modeled figures (P2C_OUTPUT): a run of real
+     * misses is slower on the fabric than all-local, and its misses were fetched from an mComponent.
+     */
+    private static void modeledFiguresOfExec(final Path statsJson) throws IOException
+    {
+        final JsonNode stats = new ObjectMapper().readTree(statsJson.toFile());
+        assertEquals(0, stats.get("exitStatus").asInt(), stats.toString());
+        assertTrue(stats.get("instructions").asLong() > 0, stats.toString());
+        final JsonNode model = stats.get("model");
+        assertEquals("legoos-ib40", model.get("profile").asText(), stats.toString());
+        assertTrue(model.get("nanoseconds").asLong() > model.get("localNanoseconds").asLong(), stats.toString());
+        assertTrue(model.get("localNanoseconds").asLong() > 0, stats.toString());
+        assertTrue(model.get("fetches").asLong() > 0, stats.toString());
+        assertTrue(model.get("missLatencyNs").get("p50").asLong() > 0, stats.toString());
+        assertEquals(model.get("nanoseconds").asLong() / 1e9, model.get("seconds").asDouble(), 1e-9);
     }
 
     /** Exit 127 for a missing guest, stdin forwarded, Ctrl-C forwarded as SIGINT (exit 130). */

@@ -1,9 +1,13 @@
 package org.legoemu.emulator.client;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.legoemu.abi.Signal;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.emulator.ExitCodes;
 import org.legoemu.emulator.Lego;
+import org.legoemu.emulator.RunReport;
 import org.legoemu.emulator.SignalTraps;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RemoteErrorException;
@@ -14,6 +18,7 @@ import org.legoemu.fabric.proxy.ProcessExit;
 import org.legoemu.fabric.proxy.ProcessorProxy;
 import org.legoemu.pcomponent.linux.Console;
 import org.legoemu.pcomponent.linux.LinuxProcess;
+import org.legoemu.pcomponent.model.ModelFigures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +26,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,6 +73,11 @@ public final class ExecCommand implements Callable<Integer>
 
     @Option(names = "--no-env", description = "Start the guest with an empty environment instead of this one's.")
     boolean noEnv;
+
+    @Option(names = "--stats-json", paramLabel = "FILE", description = "Also write how the guest ended and its "
+        + "modeled figures as JSON to FILE (the keys of 'lego run --stats-json' that a daemon pComponent reports; "
+        + "docs/usage.md).")
+    Path statsJson;
 
     @Parameters(index = "0", paramLabel = "GUEST", description = "Static riscv64 Linux ELF, a namespace path.")
     String guest;
@@ -171,13 +182,60 @@ public final class ExecCommand implements Callable<Integer>
             err.println("lego: guest killed by " + (exit.description().isEmpty() ?
                 (signal == null ? "signal " + exit.signal() : signal.name()) : exit.description()));
         }
+        final ModelFigures model = modelFigures(exit.model());
         if (verbosity.verbose())
         {
-            err.printf(Locale.ROOT, "lego: exit %d | pid %d on pComponent %d | %,d instructions in %.3f s%n",
+            err.printf(Locale.ROOT, "lego: exit %d | pid %d on pComponent %d | %,d instructions in %.3f s%s%n",
                 exit.exitStatus(), placement.pid(), placement.pcomponentId(), exit.instructions(),
-                exit.wallNs() / 1e9);
+                exit.wallNs() / 1e9, RunReport.modeledSummary(model));
+        }
+        if (statsJson != null)
+        {
+            try
+            {
+                writeJson(placement, exit, model);
+            }
+            catch (final IOException ex)
+            {
+                err.println("lego: cannot write " + statsJson + ": " + ex.getMessage());
+                return exit.exitStatus() == 0 ? ExitCodes.INTERNAL_ERROR : exit.exitStatus();
+            }
         }
         return exit.exitStatus();
+    }
+
+    /** The modeled figures as {@code lego run} reports them (no breakdown: P2C_OUTPUT does not carry it), or null. */
+    private static ModelFigures modelFigures(final ProcessExit.Modeled m)
+    {
+        return m == null ? null : new ModelFigures(m.profile(), m.modeledNs(), m.localNs(), Map.of(), m.fetches(),
+            m.missP50Ns(), m.missP99Ns());
+    }
+
+    /**
+     * Writes {@code --stats-json}: {@code exitStatus}, {@code signal}, {@code pid}, {@code pcomponent},
+     * {@code instructions}, {@code wallSeconds}, {@code mips} and {@code model.*} as {@code lego run} writes them
+     * (without {@code model.breakdownNs}; {@code model} absent when the pComponent sent no figures).
+     *
+     * @throws IOException when the file cannot be written.
+     */
+    private void writeJson(final Placement placement, final ProcessExit exit, final ModelFigures model)
+        throws IOException
+    {
+        final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        final ObjectNode root = mapper.createObjectNode();
+        final Signal signal = exit.signal() == 0 ? null : Signal.of(exit.signal());
+        root.put("exitStatus", exit.exitStatus());
+        root.put("signal", exit.signal() == 0 ? null : signal == null ? "signal " + exit.signal() : signal.name());
+        root.put("pid", placement.pid());
+        root.put("pcomponent", placement.pcomponentId());
+        root.put("instructions", exit.instructions());
+        root.put("wallSeconds", exit.wallNs() / 1e9);
+        root.put("mips", exit.wallNs() == 0 ? 0.0 : exit.instructions() * 1e3 / exit.wallNs());
+        if (model != null)
+        {
+            RunReport.putModel(root.putObject("model"), model);
+        }
+        mapper.writeValue(statsJson.toFile(), root);
     }
 
     private List<String> environment()

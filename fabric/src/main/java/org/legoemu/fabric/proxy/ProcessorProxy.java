@@ -102,6 +102,11 @@ public final class ProcessorProxy
         final int signal = d.signal();
         final long instructions = d.instructions();
         final long wallNs = d.wallNs();
+        final long modeledNs = d.modeledNs();
+        final long localModeledNs = d.localModeledNs();
+        final long fetches = d.modeledFetches();
+        final long missP50Ns = d.modeledMissP50Ns();
+        final long missP99Ns = d.modeledMissP99Ns();
         for (final P2C_OUTPUTDecoder.ChunksDecoder c : d.chunks())
         {
             final int fd = c.fd();
@@ -114,7 +119,14 @@ public final class ProcessorProxy
             sink.write(fd, chunk, 0, length);
         }
         final String description = d.description();
-        return exited ? new ProcessExit(exitStatus, signal, description, instructions, wallNs) : null;
+        final String profile = d.fabricModel(); // "" from a pComponent of schema version 6
+        if (!exited)
+        {
+            return null;
+        }
+        final ProcessExit.Modeled model = profile.isEmpty() ? null : new ProcessExit.Modeled(profile, modeledNs,
+            localModeledNs, fetches, missP50Ns, missP99Ns);
+        return new ProcessExit(exitStatus, signal, description, instructions, wallNs, model);
     }
 
     /**

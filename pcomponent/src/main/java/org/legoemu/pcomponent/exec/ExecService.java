@@ -13,6 +13,7 @@ import org.legoemu.pcomponent.LaunchException;
 import org.legoemu.pcomponent.LaunchRequest;
 import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.linux.Console;
+import org.legoemu.pcomponent.model.ModelFigures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -336,12 +337,19 @@ public final class ExecService implements AutoCloseable
             .signal(last && result.signal() != null ? result.signal().number() : 0)
             .instructions(last ? result.instructions() : 0)
             .wallNs(last ? result.wallNs() : 0);
+        final ModelFigures model = last ? result.model() : null;
+        e.modeledNs(model == null ? 0 : model.modeledNs())
+            .localModeledNs(model == null ? 0 : model.localNs())
+            .modeledFetches(model == null ? 0 : model.fetches())
+            .modeledMissP50Ns(model == null ? 0 : model.missLatencyP50Ns())
+            .modeledMissP99Ns(model == null ? 0 : model.missLatencyP99Ns());
         final P2C_OUTPUTEncoder.ChunksEncoder group = e.chunksCount(chunks.size());
         for (final ConsoleBuffer.Chunk chunk : chunks)
         {
             group.next().fd((short)chunk.fd()).putData(chunk.bytes(), 0, chunk.bytes().length);
         }
         e.description(last && result.description() != null ? result.description() : "");
+        e.fabricModel(model == null ? "" : model.profile());
         reply.reply(replyBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
     }
 
