@@ -34,6 +34,9 @@ public final class FabricModel
     private final Long2LongHashMap regionsTouched = new Long2LongHashMap(0);
     private final HartPacer pacer;
     private int mcomponents;
+    /** {@link #ownerOf}'s last key and answer: misses come in runs within one vRegion. */
+    private long lastOwnerKey = -1;
+    private int lastOwner;
 
     /**
      * @param mcomponents number of mComponents (at least 1; {@link #mcomponents(int)} may change it before a launch).
@@ -80,6 +83,10 @@ public final class FabricModel
     int ownerOf(final int pid, final long vregion)
     {
         final long key = ((long)pid << 32) | vregion;
+        if (key == lastOwnerKey)
+        {
+            return lastOwner;
+        }
         long owner = owners.get(key);
         if (owner < 0)
         {
@@ -88,6 +95,8 @@ public final class FabricModel
             owner = Math.floorMod(pid + k, (long)mcomponents);
             owners.put(key, owner);
         }
+        lastOwnerKey = key;
+        lastOwner = (int)owner;
         return (int)owner;
     }
 
@@ -106,6 +115,7 @@ public final class FabricModel
     /** Forgets {@code pid}'s modeled placement (it ended). Called under the monitor. */
     void forget(final int pid)
     {
+        lastOwnerKey = -1;
         if (regionsTouched.remove(pid) != 0)
         {
             owners.keySet().removeIf(key -> (key >>> 32) == pid);

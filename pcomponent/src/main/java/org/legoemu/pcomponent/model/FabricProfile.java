@@ -111,17 +111,17 @@ public record FabricProfile(
         return map;
     }
 
-    /**
-     * The shipped profile called {@code name}.
-     *
-     * @throws IllegalArgumentException listing the known names when there is none.
-     */
     /** Whether this is {@link #OFF}: no timing model. */
     public boolean off()
     {
         return this == OFF;
     }
 
+    /**
+     * The shipped profile called {@code name}.
+     *
+     * @throws IllegalArgumentException listing the known names when there is none.
+     */
     public static FabricProfile named(final String name)
     {
         final FabricProfile p = NAMED.get(name);

@@ -64,11 +64,23 @@ public final class ModeledServer
         return t;
     }
 
-    /** The index of the first interval whose end is after {@code t} (intervals are sorted and disjoint). */
+    /**
+     * The index of the first interval whose end is after {@code t} (intervals are sorted and disjoint). Requests
+     * mostly arrive after, or during, the latest interval (one hart's time only grows), so the last two are looked at
+     * before a binary search: a quarter of the model's host time went to the search on a word count.
+     */
     private int firstEndingAfter(final long t)
     {
+        if (count == 0 || end[count - 1] <= t)
+        {
+            return count;
+        }
+        if (count == 1 || end[count - 2] <= t)
+        {
+            return count - 1;
+        }
         int lo = 0;
-        int hi = count;
+        int hi = count - 2;
         while (lo < hi)
         {
             final int mid = (lo + hi) >>> 1;

@@ -1,6 +1,13 @@
 package org.legoemu.pcomponent.model;
 
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -53,5 +60,51 @@ class ModeledServerTest
         assertEquals(0, server.reserve(0, 10), "an early interval was forgotten");
         final long kept = (long)ModeledServer.CAPACITY * 20L;
         assertEquals(kept + 10, server.reserve(kept, 10), "the latest capacity's worth is remembered");
+    }
+
+    /**
+     * Any sequence of bookings (arrivals mostly rising, as one hart's, with some behind, as another hart's) books what
+     * a plain first-fit scan over every interval books, while nothing is forgotten (fewer than twice the capacity).
+     */
+    @Property(tries = 300)
+    void booksTheEarliestFreeSlotAsAPlainScanDoes(
+        @ForAll @Size(min = 1, max = 400) final List<@IntRange(min = -3_000, max = 5_000) Integer> steps,
+        @ForAll @Size(min = 1, max = 400) final List<@IntRange(min = 0, max = 3_000) Integer> durations)
+    {
+        final ModeledServer server = new ModeledServer("test");
+        final List<long[]> booked = new ArrayList<>();
+        long clock = 0;
+        for (int i = 0; i < steps.size(); i++)
+        {
+            clock = Math.max(0, clock + steps.get(i));
+            final long duration = durations.get(i % durations.size());
+            final long expected = firstFit(booked, clock, duration);
+            assertEquals(expected, server.reserve(clock, duration), "booking " + i + " at " + clock);
+        }
+    }
+
+    /** The reference: scan the intervals in order of start, take the first gap that fits, record the booking. */
+    private static long firstFit(final List<long[]> booked, final long arrival, final long duration)
+    {
+        if (duration <= 0)
+        {
+            return arrival;
+        }
+        booked.sort((a, b) -> Long.compare(a[0], b[0]));
+        long t = arrival;
+        for (final long[] busy : booked)
+        {
+            if (busy[1] <= t)
+            {
+                continue;
+            }
+            if (busy[0] >= t + duration)
+            {
+                break;
+            }
+            t = Math.max(t, busy[1]);
+        }
+        booked.add(new long[] {t, t + duration});
+        return t;
     }
 }
