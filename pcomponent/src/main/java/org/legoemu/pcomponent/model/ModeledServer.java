@@ -118,8 +118,11 @@ public final class ModeledServer
             start[at] = s;
             return;
         }
-        System.arraycopy(start, at, start, at + 1, count - at);
-        System.arraycopy(end, at, end, at + 1, count - at);
+        if (at < count)
+        {
+            System.arraycopy(start, at, start, at + 1, count - at);
+            System.arraycopy(end, at, end, at + 1, count - at);
+        }
         start[at] = s;
         end[at] = e;
         count++;
