@@ -296,7 +296,7 @@ public final class ProcessorMonitor implements AutoCloseable
         process.fileCache(fileCache);
         final java.time.Instant started = java.time.Instant.now();
         process.clock(new ProcessClock(model, ctx.guestClock(), started.getEpochSecond() * 1_000_000_000L +
-            started.getNano()));
+            started.getNano(), model.launchNs()));
         load.started(process.threads());
         process.cwd(request.cwd());
         final GuestThread main = process.threads().create();

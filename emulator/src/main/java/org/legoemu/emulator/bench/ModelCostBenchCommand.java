@@ -78,6 +78,11 @@ public final class ModelCostBenchCommand implements Callable<Integer>
             + "CPU guest, 1-2 s of run each).")
     double scale;
 
+    @CommandLine.Option(names = "--guests", paramLabel = "NAME", split = ",",
+        description = "Run only these guests (comma-separated; default: all of coremix, interp, hashtab, fpkernel, "
+            + "wordcount, pchase, mapreduce).")
+    List<String> only;
+
     @CommandLine.Option(names = "--transport", paramLabel = "T", defaultValue = "inproc",
         description = "Fabric between the embedded components: inproc (default) or tcp.")
     String transport;
@@ -97,6 +102,17 @@ public final class ModelCostBenchCommand implements Callable<Integer>
         try
         {
             final List<Guest> guests = guests(dir);
+            if (only != null)
+            {
+                final List<String> known = guests.stream().map(Guest::name).toList();
+                if (!known.containsAll(only))
+                {
+                    err.println("lego bench model: unknown guest in --guests " + String.join(",", only) + " (known: "
+                        + String.join(", ", known) + ")");
+                    return ExitCodes.USAGE;
+                }
+                guests.removeIf(g -> !only.contains(g.name()));
+            }
             out.printf(Locale.ROOT, "lego bench model | legoos-ib40 vs no model, alternating, median of %d | %s "
                 + "fabric | ExCache %s (CPU guests) or 256 KiB 8-way (memory guests)%n", repeat, transport, "64 MiB");
             out.printf(Locale.ROOT, "%-10s %14s %12s %12s %8s %10s %10s %8s  %s%n", "guest", "instructions",
@@ -106,6 +122,10 @@ public final class ModelCostBenchCommand implements Callable<Integer>
             boolean identical = true;
             for (final boolean small : new boolean[] {false, true})
             {
+                if (guests.stream().noneMatch(g -> g.small() == small))
+                {
+                    continue;
+                }
                 try (EmbeddedCluster on = cluster(dir, small, FabricProfile.LEGOOS_IB40);
                      EmbeddedCluster off = cluster(dir, small, FabricProfile.OFF))
                 {

@@ -9,6 +9,9 @@ public interface EvictionPolicy
     /** Prepares state for a cache of {@code sets} x {@code ways}. */
     void init(int sets, int ways);
 
+    /** Returns to the state {@link #init} left (the cache is empty again). */
+    void reset();
+
     /** A lookup hit the line in {@code way} of {@code set}. */
     void onHit(int set, int way);
 

@@ -1,5 +1,7 @@
 package org.legoemu.pcomponent.excache;
 
+import java.util.Arrays;
+
 /**
  * First in, first out per set (LegoOS §4.3, the default pcache policy): a rotating pointer per set names the
  * way filled longest ago; hits do not change the order.
@@ -14,6 +16,12 @@ public final class FifoPolicy implements EvictionPolicy
     {
         this.next = new int[sets];
         this.ways = ways;
+    }
+
+    @Override
+    public void reset()
+    {
+        Arrays.fill(next, 0);
     }
 
     @Override

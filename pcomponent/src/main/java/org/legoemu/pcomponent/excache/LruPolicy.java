@@ -1,5 +1,7 @@
 package org.legoemu.pcomponent.excache;
 
+import java.util.Arrays;
+
 /**
  * Approximate LRU as LegoOS's pcache sweep implements it (LegoOS §4.3; the CLOCK algorithm): one accessed bit
  * per line, set when an ExCache lookup hits the line, and per set a hand that sweeps the ways, clearing set bits,
@@ -21,6 +23,13 @@ public final class LruPolicy implements EvictionPolicy
         this.accessed = new boolean[sets * ways];
         this.hand = new int[sets];
         this.ways = ways;
+    }
+
+    @Override
+    public void reset()
+    {
+        Arrays.fill(accessed, false);
+        Arrays.fill(hand, 0);
     }
 
     @Override

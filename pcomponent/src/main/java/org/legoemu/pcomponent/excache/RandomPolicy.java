@@ -6,18 +6,26 @@ package org.legoemu.pcomponent.excache;
  */
 public final class RandomPolicy implements EvictionPolicy
 {
+    private final long seed;
     private long state;
     private int ways;
 
     public RandomPolicy(final long seed)
     {
-        this.state = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
+        this.seed = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
+        this.state = this.seed;
     }
 
     @Override
     public void init(final int sets, final int ways)
     {
         this.ways = ways;
+    }
+
+    @Override
+    public void reset()
+    {
+        state = seed;
     }
 
     @Override

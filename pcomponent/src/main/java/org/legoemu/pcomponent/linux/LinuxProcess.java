@@ -77,7 +77,8 @@ public final class LinuxProcess
         this.launcher = parent.launcher;
         this.fileCache = parent.fileCache;
         final ProcessClock parentClock = parent.clock();
-        this.clock = new ProcessClock(parentClock.processor(), parentClock.guestClock(), parentClock.realtimeBaseNs());
+        this.clock = new ProcessClock(parentClock.processor(), parentClock.guestClock(), parentClock.realtimeBaseNs(),
+            parentClock.originNs());
         this.threads = new GuestThreads(this);
     }
 

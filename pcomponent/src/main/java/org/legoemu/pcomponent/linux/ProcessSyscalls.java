@@ -50,11 +50,12 @@ final class ProcessSyscalls
         return 0;
     }
 
-    /** The calling hart's modeled time, ns, or -1 when the guest reads the host's clocks. */
+    /** The calling hart's modeled time since its process's origin, ns, or -1 when the guest reads the host's clocks. */
     private long modeledNowNs()
     {
         final HartTimer timer = HartTimer.current();
-        return process.clock().guestClock() == GuestClock.MODELED && timer != null ? timer.nowNs() : -1;
+        return process.clock().guestClock() == GuestClock.MODELED && timer != null ?
+            timer.nowNs() - process.clock().originNs() : -1;
     }
 
     /** Host time since the process started or, with the modeled guest clock, the hart's modeled time, ns. */

@@ -317,7 +317,8 @@ final class ThreadSyscalls
         final HartTimer timer = self.timer();
         if (process.clock().guestClock() == GuestClock.MODELED && timer != null)
         {
-            final long nowNs = timer.nowNs() + (clockId == CLOCK_REALTIME ? process.clock().realtimeBaseNs() : 0);
+            final long nowNs = timer.nowNs() - process.clock().originNs() +
+                (clockId == CLOCK_REALTIME ? process.clock().realtimeBaseNs() : 0);
             return Math.max(0, absoluteNs - nowNs);
         }
         return Math.max(0, absoluteToNanoTime(clockId, absoluteNs) - System.nanoTime());

@@ -122,6 +122,17 @@ public final class FabricModel
         }
     }
 
+    /** The end of the latest interval booked on any mComponent or the sComponent, modeled ns. Called under the monitor. */
+    long horizonNs()
+    {
+        long latest = Math.max(storagePort.lastEndNs(), storageService.lastEndNs());
+        for (int i = 0; i < memoryPorts.size(); i++)
+        {
+            latest = Math.max(latest, Math.max(memoryPorts.get(i).lastEndNs(), memoryServices.get(i).lastEndNs()));
+        }
+        return latest;
+    }
+
     ModeledServer memoryPort(final int mcomponent)
     {
         return memoryPorts.get(mcomponent);

@@ -20,6 +20,7 @@ public final class ProcessClock
     /** Modeled latency of misses served by an mComponent, queueing included, ns; 1 ns to 60 s, 3 digits. */
     private final Histogram missLatencyNs = new Histogram(60_000_000_000L, 3);
     private final long[] bucketNs = new long[TimeBucket.ALL.length];
+    private final long originNs;
     private long instructionsNs;
     private long endNs;
     private long localEndNs;
@@ -32,9 +33,29 @@ public final class ProcessClock
      */
     public ProcessClock(final ProcessorModel processor, final GuestClock guestClock, final long realtimeBaseNs)
     {
+        this(processor, guestClock, realtimeBaseNs, 0);
+    }
+
+    /**
+     * @param originNs the cluster's modeled time at which the process starts, ns: {@link ProcessorModel#launchNs()}
+     *                 for a launched process (after everything the cluster modeled before, so that processes run one
+     *                 after another do not meet at the mComponents and links), the parent's origin for a forked child.
+     *                 The process's figures and the modeled clock its guest reads count from it.
+     */
+    public ProcessClock(
+        final ProcessorModel processor, final GuestClock guestClock, final long realtimeBaseNs, final long originNs)
+    {
         this.processor = processor;
         this.guestClock = guestClock;
         this.realtimeBaseNs = realtimeBaseNs;
+        this.originNs = originNs;
+        this.endNs = originNs;
+    }
+
+    /** The cluster's modeled time at which the process started, ns (see the constructor). */
+    public long originNs()
+    {
+        return originNs;
     }
 
     /** A process outside any pComponent model (unit tests): {@code legoos-ib40}, one mComponent, host clock. */
@@ -65,11 +86,14 @@ public final class ProcessClock
         return realtimeBaseNs;
     }
 
-    /** A timer for a new hart of this process that starts at the calling hart's time (0 on any other thread). */
+    /**
+     * A timer for a new hart of this process that starts at the calling hart's time (at the process's origin, and 0 on
+     * the local baseline, on any other thread).
+     */
     public HartTimer newTimer(final java.util.function.LongSupplier instructions)
     {
         final HartTimer creator = HartTimer.current();
-        return creator == null ? new HartTimer(this, instructions, 0, 0) :
+        return creator == null ? new HartTimer(this, instructions, originNs, 0) :
             new HartTimer(this, instructions, creator.nowNs(), creator.localNowNs());
     }
 
@@ -100,7 +124,7 @@ public final class ProcessClock
             breakdown.put(b.key(), bucketNs[b.ordinal()]);
         }
         final long count = missLatencyNs.getTotalCount();
-        return new ModelFigures(profile().name(), endNs, localEndNs, breakdown, count,
+        return new ModelFigures(profile().name(), endNs - originNs, localEndNs, breakdown, count,
             count == 0 ? 0 : missLatencyNs.getValueAtPercentile(50), count == 0 ? 0 : missLatencyNs.getValueAtPercentile(99));
     }
 }

@@ -145,6 +145,19 @@ public final class ProcessorModel implements ExCacheObserver
         }
     }
 
+    /**
+     * The modeled time a process launched now starts at: after everything booked so far on this pComponent's port,
+     * its flusher, and every mComponent and sComponent of the cluster, so that a process does not queue behind the
+     * bookings of one that ran before it (each would otherwise start at 0), ns.
+     */
+    public long launchNs()
+    {
+        synchronized (fabric)
+        {
+            return Math.max(Math.max(lastNs, flusherFreeNs), Math.max(port.lastEndNs(), fabric.horizonNs()));
+        }
+    }
+
     @Override
     public void onHit(final int pid, final long vpn, final int access)
     {
