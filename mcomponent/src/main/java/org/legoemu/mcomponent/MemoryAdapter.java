@@ -43,7 +43,7 @@ import java.util.List;
  * P2M_MMAP, P2M_MUNMAP, P2M_BRK, P2M_MPROTECT, P2M_PROCESS_EXIT) to {@link ProcessHomes}, the OWNER requests
  * (P2M_PCACHE_MISS, P2M_PCACHE_FLUSH, M2M_VMA_UPDATE, M2M_PAGE_STORE, M2M_PROCESS_EXIT) to {@link RegionStores}.
  * Every request gets one reply: its reply message, Ack, or ErrorReply with a Linux errno; a wrong schema id,
- * truncated message or unknown template gets ErrorReply EPROTO/EINVAL and one log line. A miss or flush claiming a
+ * truncated message or unknown template gets ErrorReply EPROTO and one log line, as at the other monitors. A miss or flush claiming a
  * pComponent other than the one the process runs on (the home learnt it at P2M_EXECVE and tells every owner in
  * M2M_VMA_UPDATE / M2M_PAGE_STORE) gets ErrorReply EPERM and one WARN line (issue 5: a pComponent may only touch the
  * address spaces of processes placed on it).
@@ -272,7 +272,7 @@ public final class MemoryAdapter implements RequestHandler
                     break;
                 }
                 LOG.warn("unknown templateId {} ({} bytes)", templateId, length);
-                r.error(Errno.EINVAL, "unknown templateId " + templateId);
+                r.error(Errno.EPROTO, "unknown templateId " + templateId);
                 break;
         }
     }

@@ -282,7 +282,7 @@ class MemoryHandlersTest
         header.wrap(request, 0).schemaId(MessageHeaderEncoder.SCHEMA_ID).templateId(999);
         final RemoteErrorException unknown = assertThrows(RemoteErrorException.class,
             () -> client.call(request, 0, length, reply, 0));
-        assertEquals(Errno.EINVAL, unknown.errno());
+        assertEquals(Errno.EPROTO, unknown.errno(), "an unknown template is a protocol error, as at every monitor");
 
         final RemoteErrorException noProcess = assertThrows(RemoteErrorException.class,
             () -> cluster.proxy.mmap(4242, 0, PAGE, Mman.PROT_READ, ANON_PRIVATE));
