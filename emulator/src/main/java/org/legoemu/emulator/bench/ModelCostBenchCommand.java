@@ -177,7 +177,7 @@ public final class ModelCostBenchCommand implements Callable<Integer>
         }
         Files.writeString(dir.resolve("words.txt"), text, StandardCharsets.US_ASCII);
         guests.add(new Guest("wordcount", List.of("/words.txt"), true));
-        guests.add(new Guest("pchase", List.of("2048", Long.toString(Math.max(100, Math.round(40_000 * scale))), "1"),
+        guests.add(new Guest("pchase", List.of("2048", Long.toString(Math.max(100, Math.round(150_000 * scale))), "1"),
             true));
         guests.add(new Guest("mapreduce", List.of("/words.txt", "4"), true));
         return guests;

@@ -2,6 +2,7 @@ package org.legoemu.pcomponent.linux;
 
 import org.legoemu.abi.Signal;
 import org.legoemu.abi.hart.Hart;
+import org.legoemu.pcomponent.model.HartThread;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +102,7 @@ public final class GuestThreads
         {
             lock.unlock();
         }
-        final Thread java = new Thread(thread, "guest-" + process.pid() + "-" + thread.tid());
+        final Thread java = new HartThread(thread, "guest-" + process.pid() + "-" + thread.tid());
         java.setDaemon(true);
         java.start();
         return true;

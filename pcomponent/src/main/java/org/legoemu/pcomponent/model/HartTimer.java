@@ -99,28 +99,46 @@ public final class HartTimer
         return pacer.excessNs(this);
     }
 
-    /** The timer of the hart running on the calling thread, or null on any other thread. */
+    /**
+     * The timer of the hart running on the calling thread, or null on any other thread: a field of a
+     * {@link HartThread}, else (a test binding its own thread) a thread-local.
+     */
     public static HartTimer current()
     {
-        return CURRENT.get();
+        final Thread thread = Thread.currentThread();
+        return thread instanceof HartThread hart ? hart.timer : CURRENT.get();
     }
 
     /** Makes this the calling thread's timer ({@link #current()}); call first thing on the hart's thread. */
     public void bindToCurrentThread()
     {
-        CURRENT.set(this);
+        if (Thread.currentThread() instanceof HartThread hart)
+        {
+            hart.timer = this;
+        }
+        else
+        {
+            CURRENT.set(this);
+        }
         pacer.register(this);
     }
 
     /** Forgets the calling thread's timer; its hart no longer holds the others back. */
     public static void unbindCurrentThread()
     {
-        final HartTimer timer = CURRENT.get();
+        final HartTimer timer = current();
         if (timer != null)
         {
             timer.pacer.deregister(timer);
         }
-        CURRENT.remove();
+        if (Thread.currentThread() instanceof HartThread hart)
+        {
+            hart.timer = null;
+        }
+        else
+        {
+            CURRENT.remove();
+        }
     }
 
     public ProcessClock process()
