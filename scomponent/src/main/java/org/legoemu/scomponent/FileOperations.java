@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.proxy.UnlinkedNames;
 import org.legoemu.fabric.faults.StorageFaults;
 import org.legoemu.fabric.proxy.DirEntry;
 import org.legoemu.fabric.proxy.StatInfo;
@@ -68,6 +69,7 @@ public final class FileOperations
 
     private final RootedPathResolver resolver;
     private final StorageFaults faults;
+    private final UnlinkedFiles unlinkedFiles;
     private boolean unixAttributesSupported = true;
 
     /**
@@ -87,6 +89,13 @@ public final class FileOperations
     {
         this.resolver = resolver;
         this.faults = faults;
+        this.unlinkedFiles = new UnlinkedFiles(resolver);
+    }
+
+    /** The hidden files of unlinked-while-open files under the root ({@link UnlinkedFiles}). */
+    public UnlinkedFiles unlinkedFiles()
+    {
+        return unlinkedFiles;
     }
 
     /** The resolver confining paths to the root. */
@@ -128,6 +137,7 @@ public final class FileOperations
                     throw new StorageException(Errnos.ENOENT, path + ": no such file or directory");
                 }
                 Files.createFile(resolved.hostPath());
+                unlinkedFiles.created(resolved.hostPath());
                 setPermissions(resolved, mode);
                 return stat(resolved);
             }
@@ -378,6 +388,7 @@ public final class FileOperations
         try
         {
             Files.delete(resolved.hostPath());
+            unlinkedFiles.removed(resolved.hostPath());
         }
         catch (final IOException ex)
         {
@@ -428,6 +439,8 @@ public final class FileOperations
         try
         {
             Files.move(from.hostPath(), to.hostPath(), StandardCopyOption.ATOMIC_MOVE);
+            unlinkedFiles.removed(from.hostPath());
+            unlinkedFiles.created(to.hostPath());
         }
         catch (final IOException ex)
         {
@@ -465,7 +478,8 @@ public final class FileOperations
             {
                 for (final Path child : children)
                 {
-                    if (!resolver.isHidden(child))
+                    // Silly-renamed files are not shown, as if already unlinked (UnlinkedNames).
+                    if (!resolver.isHidden(child) && !UnlinkedNames.isUnlinked(child.getFileName().toString()))
                     {
                         names.add(child.getFileName().toString());
                     }

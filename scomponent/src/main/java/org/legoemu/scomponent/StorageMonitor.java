@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The storage monitor (LegoOS §4.6 sComponent): serves the files under one root directory statelessly through a
  * {@link StorageAdapter}, registered with the GMM as an SCOMPONENT (capacity 0) and heartbeating; keeps the
- * secondaries' replica backups in its {@link BackupArea}, outside the guests' namespace.
+ * secondaries' replica backups in its {@link BackupArea}, outside the guests' namespace; removes the hidden files
+ * of unlinked-while-open files whose pComponent left the cluster ({@link UnlinkedFilesCollector}).
  */
 public final class StorageMonitor implements AutoCloseable
 {
@@ -22,6 +23,7 @@ public final class StorageMonitor implements AutoCloseable
     private final BackupArea backups;
     private Server server;
     private ClusterMembership membership;
+    private UnlinkedFilesCollector unlinked;
 
     /**
      * @param ctx settings; concluded here if not yet.
@@ -61,6 +63,8 @@ public final class StorageMonitor implements AutoCloseable
                 new StorageLoad(files.resolver().root(), StorageLoad.DEFAULT_REFRESH_INTERVAL_NS),
                 ctx.timeoutNs(),
                 ctx.name());
+            unlinked = new UnlinkedFilesCollector(files.unlinkedFiles(), ctx.transport().connect(ctx.gmmEndpoint()),
+                ctx.timeoutNs(), ctx.name()).start();
         }
         catch (final RuntimeException ex)
         {
@@ -97,7 +101,8 @@ public final class StorageMonitor implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(membership, server);
+        CloseHelper.closeAll(unlinked, membership, server);
+        unlinked = null;
         membership = null;
         server = null;
     }

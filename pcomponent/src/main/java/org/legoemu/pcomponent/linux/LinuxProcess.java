@@ -29,6 +29,7 @@ public final class LinuxProcess
     private volatile String execPath;
     private volatile ProcessLauncher launcher;
     private volatile FileCache fileCache = FileCache.DISABLED;
+    private volatile SillyRenames sillyRenames = SillyRenames.standalone();
     private String cwd = "/";
     private long brk;
     private int exitStatus;
@@ -76,6 +77,7 @@ public final class LinuxProcess
         this.parent = parent;
         this.launcher = parent.launcher;
         this.fileCache = parent.fileCache;
+        this.sillyRenames = parent.sillyRenames;
         final ProcessClock parentClock = parent.clock();
         this.clock = new ProcessClock(parentClock.processor(), parentClock.guestClock(), parentClock.realtimeBaseNs());
         this.threads = new GuestThreads(this);
@@ -110,6 +112,18 @@ public final class LinuxProcess
     public void fileCache(final FileCache cache)
     {
         this.fileCache = cache;
+    }
+
+    /** The pComponent's registry of open files kept alive across unlink (a process of its own until set). */
+    public SillyRenames sillyRenames()
+    {
+        return sillyRenames;
+    }
+
+    /** Sets the registry shared by every process of the pComponent; call before the process opens files. */
+    public void sillyRenames(final SillyRenames names)
+    {
+        this.sillyRenames = names;
     }
 
     public ProcessLauncher launcher()

@@ -1,0 +1,251 @@
+/* filesem: open-file semantics real programs rely on (issue 15), in a scratch directory under the working
+ * directory. `filesem MODE`, MODE one of:
+ *   unlink  a file unlinked while open stays readable and writable (write, pread, ftruncate, fstat with st_nlink 0)
+ *           through every description of it until the last close; the name is gone at once (ENOENT) and the
+ *           directory lists nothing; rmdir of the directory succeeds after the last close (nothing left behind).
+ *           (rmdir while the file is still open is left out: Linux allows it, the emulator gives ENOTEMPTY, as NFS.)
+ *   rename  rename over an open file: the open description still reads the old contents (st_nlink 0), the name
+ *           gives the new file; rename of an open file: writes through the descriptor reach the new name.
+ *   tmpfile open(O_TMPFILE) (unnamed, st_nlink 0, not listed), glibc tmpfile(3) in /tmp and mkstemp+unlink.
+ *   fork    unlink, then fork: the child writes through the inherited descriptor and exits; the parent reads what
+ *           the child wrote; a dup survives the close of the original.
+ * Prints one line per step (result, and errno text when negative); output depends on nothing else. Removes the
+ * scratch directory at the end (and any leftover at the start). Exits 0, or 1 when a step cannot continue. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DIR_NAME "filesem-scratch"
+
+static void step(const char *what, long rc)
+{
+    printf("%-40s = %ld%s%s\n", what, rc, rc < 0 ? " errno " : "", rc < 0 ? strerror(errno) : "");
+    fflush(stdout);
+}
+
+static int must(const char *what, long rc)
+{
+    if (rc < 0)
+    {
+        printf("%s failed: %s\n", what, strerror(errno));
+        exit(1);
+    }
+    return (int)rc;
+}
+
+/* Prints the names in the scratch directory other than . and .., sorted. */
+static void list(const char *label)
+{
+    DIR *dir = opendir(DIR_NAME);
+    if (dir == NULL)
+    {
+        printf("%s: opendir failed: %s\n", label, strerror(errno));
+        return;
+    }
+    char names[64][256];
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL && count < 64)
+    {
+        if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, ".."))
+        {
+            snprintf(names[count++], sizeof names[0], "%s", entry->d_name);
+        }
+    }
+    closedir(dir);
+    qsort(names, count, sizeof names[0], (int (*)(const void *, const void *))strcmp);
+    printf("%s: %d entries:", label, count);
+    for (int i = 0; i < count; i++)
+    {
+        printf(" %s", names[i]);
+    }
+    printf("\n");
+}
+
+static void show(const char *label, int fd)
+{
+    char buf[128];
+    long n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n < 0)
+    {
+        printf("%s: pread failed: %s\n", label, strerror(errno));
+        return;
+    }
+    buf[n] = 0;
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+    {
+        printf("%s: fstat failed: %s\n", label, strerror(errno));
+        return;
+    }
+    printf("%s: \"%s\" size %ld nlink %ld regular %d\n", label, buf, (long)st.st_size, (long)st.st_nlink,
+           S_ISREG(st.st_mode));
+}
+
+static int create(const char *name, const char *contents)
+{
+    int fd = must(name, open(name, O_CREAT | O_RDWR | O_TRUNC, 0644));
+    must("write", write(fd, contents, strlen(contents)));
+    return fd;
+}
+
+static void cleanup(void)
+{
+    static const char *FILES[] = {DIR_NAME "/f", DIR_NAME "/a", DIR_NAME "/b", DIR_NAME "/c", DIR_NAME "/d"};
+    for (unsigned i = 0; i < sizeof FILES / sizeof FILES[0]; i++)
+    {
+        unlink(FILES[i]);
+    }
+    rmdir(DIR_NAME);
+}
+
+static void unlink_mode(void)
+{
+    int fd = create(DIR_NAME "/f", "hello");
+    int fd2 = must("open again", open(DIR_NAME "/f", O_RDWR));
+    step("unlink f while open", unlink(DIR_NAME "/f"));
+    step("access f", access(DIR_NAME "/f", F_OK));
+    step("open f", open(DIR_NAME "/f", O_RDONLY));
+    list("after unlink");
+    step("write after unlink", write(fd, " world", 6));
+    show("fd", fd);
+    step("pwrite through second description", pwrite(fd2, "HELLO", 5, 0));
+    show("fd", fd);
+    step("close first description", close(fd));
+    step("ftruncate second to 3", ftruncate(fd2, 3));
+    step("lseek end", lseek(fd2, 0, SEEK_END));
+    show("fd2", fd2);
+    step("fsync", fsync(fd2));
+    step("close last description", close(fd2));
+    list("after last close");
+}
+
+static void rename_mode(void)
+{
+    int fa = create(DIR_NAME "/a", "AAAA");
+    int fb = create(DIR_NAME "/b", "BB");
+    step("rename a over open b", rename(DIR_NAME "/a", DIR_NAME "/b"));
+    show("old b", fb);
+    step("write to old b", pwrite(fb, "bb", 2, 2));
+    show("old b", fb);
+    int nb = must("open b", open(DIR_NAME "/b", O_RDONLY));
+    show("new b", nb);
+    list("after rename over");
+    close(fb);
+    close(nb);
+    list("after closes");
+    int fc = create(DIR_NAME "/c", "c1");
+    step("rename open c to d", rename(DIR_NAME "/c", DIR_NAME "/d"));
+    step("write after rename", write(fc, "c2", 2));
+    int fd = must("open d", open(DIR_NAME "/d", O_RDONLY));
+    show("d by name", fd);
+    show("d by old fd", fc);
+    step("unlink d while open", unlink(DIR_NAME "/d"));
+    show("d by old fd", fc);
+    close(fc);
+    close(fd);
+    close(fa);
+    step("unlink b", unlink(DIR_NAME "/b"));
+    list("at end");
+}
+
+static void tmpfile_mode(void)
+{
+    int fd = open(DIR_NAME, O_TMPFILE | O_RDWR, 0600);
+    step("open O_TMPFILE", fd < 0 ? fd : 0);
+    if (fd >= 0)
+    {
+        step("write", write(fd, "unnamed", 7));
+        show("tmpfile fd", fd);
+        list("with O_TMPFILE open");
+        step("close", close(fd));
+    }
+    step("O_TMPFILE read-only", open(DIR_NAME, O_TMPFILE | O_RDONLY, 0600));
+    step("O_TMPFILE on a missing directory", open(DIR_NAME "/none", O_TMPFILE | O_RDWR, 0600));
+    close(create(DIR_NAME "/f", "x"));
+    step("O_TMPFILE on a file", open(DIR_NAME "/f", O_TMPFILE | O_RDWR, 0600));
+    unlink(DIR_NAME "/f");
+
+    FILE *f = tmpfile();
+    step("tmpfile()", f == NULL ? -1 : 0);
+    if (f != NULL)
+    {
+        char line[64] = "";
+        fputs("through stdio\n", f);
+        rewind(f);
+        step("fgets", fgets(line, sizeof line, f) == NULL ? -1 : (long)strlen(line));
+        printf("read back: %s", line);
+        step("fclose", fclose(f));
+    }
+
+    char name[] = DIR_NAME "/tXXXXXX";
+    int ms = must("mkstemp", mkstemp(name));
+    step("unlink mkstemp file", unlink(name));
+    step("write", write(ms, "temp data", 9));
+    show("mkstemp fd", ms);
+    list("with mkstemp file open");
+    close(ms);
+    list("at end");
+}
+
+static void fork_mode(void)
+{
+    int fd = create(DIR_NAME "/f", "parent;");
+    step("unlink f", unlink(DIR_NAME "/f"));
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0)
+    {
+        long n = write(fd, "child;", 6);
+        close(fd);
+        _exit(n == 6 ? 0 : 3);
+    }
+    int status = 0;
+    must("waitpid", waitpid(child, &status, 0));
+    step("child exit status", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    show("parent after child", fd);
+    int copy = must("dup", dup(fd));
+    step("close original", close(fd));
+    step("write through dup", write(copy, "dup;", 4));
+    show("dup", copy);
+    list("before last close");
+    step("close dup", close(copy));
+    list("after last close");
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode = argc > 1 ? argv[1] : "unlink";
+    cleanup();
+    must("mkdir", mkdir(DIR_NAME, 0755));
+    if (strcmp(mode, "unlink") == 0)
+    {
+        unlink_mode();
+    }
+    else if (strcmp(mode, "rename") == 0)
+    {
+        rename_mode();
+    }
+    else if (strcmp(mode, "tmpfile") == 0)
+    {
+        tmpfile_mode();
+    }
+    else if (strcmp(mode, "fork") == 0)
+    {
+        fork_mode();
+    }
+    else
+    {
+        printf("unknown mode %s\n", mode);
+        return 2;
+    }
+    step("rmdir scratch", rmdir(DIR_NAME));
+    return 0;
+}
