@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Open-file semantics over the stateless sComponent (issue 15): the filesem guest (unlink and rename while open,
  * O_TMPFILE, tmpfile(3), mkstemp+unlink, descriptors kept across fork and dup) must behave exactly as under
  * qemu-riscv64, over both transports (TCP with two pComponents, in-JVM with one), and leave no hidden file behind
- * in the storage root once its last descriptor is closed.
+ * in the storage root once its last descriptor is closed; and the unixsock guest (glibc's nscd probe answered
+ * ENOENT, socketpair between a process and its child) likewise.
  */
 class FileSemanticsDifferentialTest
 {
@@ -40,8 +41,11 @@ class FileSemanticsDifferentialTest
         Assumptions.assumeTrue(GuestBinaries.qemuAvailable(), "qemu-riscv64 is not installed");
         for (final Path root : List.of(tcpRoot, inprocRoot))
         {
-            Files.copy(GuestBinaries.BIN.resolve("filesem"), root.resolve("filesem"),
-                StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            for (final String guest : List.of("filesem", "unixsock"))
+            {
+                Files.copy(GuestBinaries.BIN.resolve(guest), root.resolve(guest),
+                    StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            }
             Files.createDirectories(root.resolve("tmp")); // P_tmpdir of tmpfile(3)
         }
         clusters = Map.of(
@@ -62,21 +66,23 @@ class FileSemanticsDifferentialTest
 
     static Stream<Arguments> cases()
     {
-        return Stream.of("tcp", "inproc").flatMap(transport -> Stream.of("unlink", "rename", "tmpfile", "fork")
-            .map(mode -> Arguments.of(transport, mode)));
+        return Stream.of("tcp", "inproc").flatMap(transport -> Stream.of(
+            List.of("filesem", "unlink"), List.of("filesem", "rename"), List.of("filesem", "tmpfile"),
+            List.of("filesem", "fork"), List.of("unixsock")).map(command -> Arguments.of(transport, command)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void behavesAsUnderQemuAndLeavesNothingBehind(final String transport, final String mode) throws Exception
+    void behavesAsUnderQemuAndLeavesNothingBehind(final String transport, final List<String> command)
+        throws Exception
     {
         final Path root = transport.equals("tcp") ? tcpRoot : inprocRoot;
-        DifferentialCheck.assertSameAsQemu(clusters.get(transport), root, "filesem", List.of(mode),
-            new byte[0]);
+        DifferentialCheck.assertSameAsQemu(clusters.get(transport), root, command.get(0),
+            command.subList(1, command.size()), new byte[0]);
         try (Stream<Path> files = Files.walk(root))
         {
             assertEquals(List.of(), files.filter(p -> UnlinkedNames.isUnlinked(p.getFileName().toString())).toList(),
-                "hidden files left in the storage root after " + mode);
+                "hidden files left in the storage root after " + command);
         }
     }
 }
