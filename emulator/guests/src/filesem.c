@@ -9,6 +9,9 @@
  *   tmpfile open(O_TMPFILE) (unnamed, st_nlink 0, not listed), glibc tmpfile(3) in /tmp and mkstemp+unlink.
  *   fork    unlink, then fork: the child writes through the inherited descriptor and exits; the parent reads what
  *           the child wrote; a dup survives the close of the original.
+ *   pasteof MAP_PRIVATE|MAP_SHARED: a read-only mapping of three pages over a 5000-byte file reads the file and
+ *           zeros up to the end of the page holding the end of the file; the first access to the next page dies of
+ *           SIGBUS (exit status 135), as Linux delivers it.
  * Prints one line per step (result, and errno text when negative); output depends on nothing else. Removes the
  * scratch directory at the end (and any leftover at the start). Exits 0, or 1 when a step cannot continue. */
 #define _GNU_SOURCE
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -220,6 +224,28 @@ static void fork_mode(void)
     list("after last close");
 }
 
+static void pasteof_mode(int shared)
+{
+    int fd = create(DIR_NAME "/f", "");
+    char block[1000];
+    memset(block, 'e', sizeof block);
+    for (int i = 0; i < 5; i++)
+    {
+        must("write", write(fd, block, sizeof block));
+    }
+    volatile unsigned char *map = mmap(NULL, 3 * 4096, PROT_READ, shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED)
+    {
+        printf("mmap failed: %s\n", strerror(errno));
+        exit(1);
+    }
+    close(fd);
+    printf("byte 0 %c, byte 4999 %c, byte 5000 %d, byte 8191 %d\n", map[0], map[4999], map[5000], map[8191]);
+    printf("touching byte 8192, past the page holding the end of the file\n");
+    fflush(stdout);
+    printf("read %d: no SIGBUS\n", map[8192]);
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "unlink";
@@ -236,6 +262,10 @@ int main(int argc, char **argv)
     else if (strcmp(mode, "tmpfile") == 0)
     {
         tmpfile_mode();
+    }
+    else if (strcmp(mode, "pasteof") == 0)
+    {
+        pasteof_mode(argc > 2 && strcmp(argv[2], "MAP_SHARED") == 0);
     }
     else if (strcmp(mode, "fork") == 0)
     {
