@@ -24,6 +24,7 @@ import org.legoemu.pcomponent.linux.LinuxProcess;
 import org.legoemu.pcomponent.memory.HomeFailover;
 import org.legoemu.pcomponent.linux.ProcessLauncher;
 import org.legoemu.pcomponent.linux.SillyRenames;
+import org.legoemu.pcomponent.linux.FileLocks;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 import org.legoemu.pcomponent.model.FabricModel;
@@ -52,6 +53,8 @@ public final class ProcessorMonitor implements AutoCloseable
     private final ExCache cache;
     private final FileCache fileCache;
     private final SillyRenames sillyRenames = new SillyRenames(
+        () -> this.membership == null ? -1 : this.membership.componentId());
+    private final FileLocks fileLocks = new FileLocks(
         () -> this.membership == null ? -1 : this.membership.componentId());
     private final ProcessorLoad load;
     private volatile ProcessorModel model;
@@ -298,6 +301,7 @@ public final class ProcessorMonitor implements AutoCloseable
         process.launcher(children);
         process.fileCache(fileCache);
         process.sillyRenames(sillyRenames);
+        process.fileLocks(fileLocks);
         final java.time.Instant started = java.time.Instant.now();
         process.clock(new ProcessClock(model, ctx.guestClock(), started.getEpochSecond() * 1_000_000_000L +
             started.getNano()));

@@ -21,6 +21,7 @@ public final class StorageMonitor implements AutoCloseable
     private final StorageContext ctx;
     private final FileOperations files;
     private final BackupArea backups;
+    private final LockTable locks;
     private Server server;
     private ClusterMembership membership;
     private UnlinkedFilesCollector unlinked;
@@ -33,6 +34,7 @@ public final class StorageMonitor implements AutoCloseable
     {
         this.ctx = ctx.isConcluded() ? ctx : ctx.conclude();
         this.backups = new BackupArea(this.ctx.backupDirectory());
+        this.locks = new LockTable(this.ctx.nanoClock());
         this.files = new FileOperations(
             new RootedPathResolver(this.ctx.rootDirectory(), backups.directory()), this.ctx.storageFaults());
     }
@@ -53,7 +55,7 @@ public final class StorageMonitor implements AutoCloseable
         }
         try
         {
-            server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), new StorageAdapter(files, backups));
+            server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), new StorageAdapter(files, backups, locks));
             membership = ClusterMembership.join(
                 ctx.transport(),
                 ctx.gmmEndpoint(),
@@ -63,8 +65,8 @@ public final class StorageMonitor implements AutoCloseable
                 new StorageLoad(files.resolver().root(), StorageLoad.DEFAULT_REFRESH_INTERVAL_NS),
                 ctx.timeoutNs(),
                 ctx.name());
-            unlinked = new UnlinkedFilesCollector(files.unlinkedFiles(), ctx.transport().connect(ctx.gmmEndpoint()),
-                ctx.timeoutNs(), ctx.name()).start();
+            unlinked = new UnlinkedFilesCollector(files.unlinkedFiles(), locks,
+                ctx.transport().connect(ctx.gmmEndpoint()), ctx.timeoutNs(), ctx.name()).start();
         }
         catch (final RuntimeException ex)
         {
@@ -89,6 +91,12 @@ public final class StorageMonitor implements AutoCloseable
     public int componentId()
     {
         return membership == null ? -1 : membership.componentId();
+    }
+
+    /** The cluster's file locks (for in-process inspection). */
+    public LockTable locks()
+    {
+        return locks;
     }
 
     /** The file operations this monitor serves (for in-process inspection). */

@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ties the sComponent's hidden unlinked files to their owners' membership: scans the root once at start, then every
- * {@link #INTERVAL_NS} asks the GMM which pComponents are members (ALIVE or SUSPECT) and removes the hidden files
- * of the others ({@link UnlinkedFiles#collect}). A GMM that cannot be reached removes nothing.
+ * Ties the sComponent's hidden unlinked files and file locks to their owners' membership: scans the root once at
+ * start, then every {@link #INTERVAL_NS} asks the GMM which pComponents are members (ALIVE or SUSPECT), removes the
+ * hidden files of the others ({@link UnlinkedFiles#collect}) and drops their locks
+ * ({@link LockTable#releaseComponents}). A GMM that cannot be reached removes nothing.
  */
 final class UnlinkedFilesCollector implements AutoCloseable
 {
@@ -29,6 +30,7 @@ final class UnlinkedFilesCollector implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(UnlinkedFilesCollector.class);
 
     private final UnlinkedFiles files;
+    private final LockTable locks;
     private final Client client;
     private final GmmProxy gmm;
     private final Thread thread;
@@ -36,9 +38,11 @@ final class UnlinkedFilesCollector implements AutoCloseable
     private volatile boolean running = true;
 
     /** @param client a connection to the GMM, closed with this collector. */
-    UnlinkedFilesCollector(final UnlinkedFiles files, final Client client, final long timeoutNs, final String name)
+    UnlinkedFilesCollector(
+        final UnlinkedFiles files, final LockTable locks, final Client client, final long timeoutNs, final String name)
     {
         this.files = files;
+        this.locks = locks;
         this.client = client;
         this.gmm = new GmmProxy(client, timeoutNs);
         this.thread = new Thread(this::run, name + "-unlinked");
@@ -78,6 +82,11 @@ final class UnlinkedFilesCollector implements AutoCloseable
                 live.add(component.componentId());
             }
         }
+        final long released = locks.releaseComponents(live::contains);
+        if (released > 0)
+        {
+            LOG.info("released {} file locks of pComponents that left the cluster", released);
+        }
         return files.collect(live::contains);
     }
 
@@ -85,7 +94,7 @@ final class UnlinkedFilesCollector implements AutoCloseable
     {
         while (running)
         {
-            if (files.size() > 0)
+            if (files.size() > 0 || locks.size() > 0)
             {
                 collectOnce();
             }

@@ -172,6 +172,8 @@ public final class LinuxKernel implements SyscallHandler
                 return directories.faccessat2(a0, a1, (int)a2, (int)a3);
             case Syscalls.PIPE2:
                 return descriptors.pipe2(a0, (int)a1);
+            case Syscalls.FLOCK:
+                return descriptors.flock(a0, (int)a1);
             case Syscalls.SOCKET:
                 return sockets.socket((int)a0, (int)a1, (int)a2);
             case Syscalls.SOCKETPAIR:

@@ -30,6 +30,7 @@ public final class LinuxProcess
     private volatile ProcessLauncher launcher;
     private volatile FileCache fileCache = FileCache.DISABLED;
     private volatile SillyRenames sillyRenames = SillyRenames.standalone();
+    private volatile FileLocks fileLocks = FileLocks.standalone();
     private String cwd = "/";
     private long brk;
     private int exitStatus;
@@ -54,6 +55,7 @@ public final class LinuxProcess
         this.parent = null;
         this.clock = ProcessClock.standalone();
         this.threads = new GuestThreads(this);
+        this.fds.closeListener(file -> this.fileLocks.closedBy(this.pid, file));
     }
 
     /**
@@ -78,9 +80,11 @@ public final class LinuxProcess
         this.launcher = parent.launcher;
         this.fileCache = parent.fileCache;
         this.sillyRenames = parent.sillyRenames;
+        this.fileLocks = parent.fileLocks;
         final ProcessClock parentClock = parent.clock();
         this.clock = new ProcessClock(parentClock.processor(), parentClock.guestClock(), parentClock.realtimeBaseNs());
         this.threads = new GuestThreads(this);
+        this.fds.closeListener(file -> this.fileLocks.closedBy(this.pid, file));
     }
 
     /** getppid(2): the parent's pid; 1 for a process the pComponent launched (its parent is outside the cluster). */
@@ -118,6 +122,18 @@ public final class LinuxProcess
     public SillyRenames sillyRenames()
     {
         return sillyRenames;
+    }
+
+    /** The pComponent's file locks (a set of its own until set). */
+    public FileLocks fileLocks()
+    {
+        return fileLocks;
+    }
+
+    /** Sets the file locks shared by every process of the pComponent; call before the process runs. */
+    public void fileLocks(final FileLocks locks)
+    {
+        this.fileLocks = locks;
     }
 
     /** Sets the registry shared by every process of the pComponent; call before the process opens files. */

@@ -37,7 +37,11 @@ public final class StorageFile implements OpenFile
     private final FileCache cache;
     private final ReadAhead readAhead = ReadAhead.forReads();
     private final FileReadTally tally = new FileReadTally();
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+
     private final SillyRenames names;
+    private final long id = IDS.incrementAndGet();
+    private volatile FileLocks descriptionLocks;
     private final long inode;
     private volatile String path;
     private volatile boolean unlinked;
@@ -79,6 +83,18 @@ public final class StorageFile implements OpenFile
         return path;
     }
 
+    /** This description's id, unique on the pComponent: the owner of its OFD and flock(2) locks. */
+    long id()
+    {
+        return id;
+    }
+
+    /** The description took OFD or flock(2) locks through {@code locks}: its last close releases them. */
+    void heldDescriptionLocks(final FileLocks locks)
+    {
+        descriptionLocks = locks;
+    }
+
     /** st_ino of the file on the sComponent, -1 if unknown. */
     long inode()
     {
@@ -107,6 +123,11 @@ public final class StorageFile implements OpenFile
     @Override
     public void close()
     {
+        final FileLocks locks = descriptionLocks;
+        if (locks != null)
+        {
+            locks.descriptionClosed(this);
+        }
         if (names != null)
         {
             names.closed(this);
