@@ -35,7 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in the storage root once its last descriptor is closed; a file mapping touched past the page holding the end of
  * the file dies of SIGBUS; and the unixsock guest (glibc's nscd probe answered
  * ENOENT, socketpair between a process and its child) and the locks guest (POSIX record locks with F_GETLK, F_SETLKW
- * and EDEADLK, release on any close and at exit; OFD locks; flock) likewise.
+ * and EDEADLK, release on any close and at exit; OFD locks; flock) and the minidb guest (a rollback journal with
+ * fsync, pread/pwrite at offsets, record locks between a reader and a writer, a hot journal rolled back after a
+ * crashed transaction, ftruncate, an unlinked temporary file) likewise.
  */
 class FileSemanticsDifferentialTest
 {
@@ -53,7 +55,7 @@ class FileSemanticsDifferentialTest
         Assumptions.assumeTrue(GuestBinaries.qemuAvailable(), "qemu-riscv64 is not installed");
         for (final Path root : List.of(tcpRoot, inprocRoot))
         {
-            for (final String guest : List.of("filesem", "unixsock", "locks"))
+            for (final String guest : List.of("filesem", "unixsock", "locks", "minidb"))
             {
                 Files.copy(GuestBinaries.BIN.resolve(guest), root.resolve(guest),
                     StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
@@ -82,7 +84,8 @@ class FileSemanticsDifferentialTest
             List.of("filesem", "unlink"), List.of("filesem", "rename"), List.of("filesem", "tmpfile"),
             List.of("filesem", "fork"), List.of("filesem", "pasteof", "MAP_PRIVATE"),
             List.of("filesem", "pasteof", "MAP_SHARED"), List.of("unixsock"), List.of("locks", "posix"),
-            List.of("locks", "wait"), List.of("locks", "deadlock"), List.of("locks", "ofd"), List.of("locks", "flock")).map(command -> Arguments.of(transport, command)));
+            List.of("locks", "wait"), List.of("locks", "deadlock"), List.of("locks", "ofd"), List.of("locks", "flock"),
+            List.of("minidb")).map(command -> Arguments.of(transport, command)));
     }
 
     /**

@@ -49,14 +49,9 @@ final class UnlinkedFilesCollector implements AutoCloseable
         this.thread.setDaemon(true);
     }
 
-    /** Scans the root, then collects in the background. */
+    /** Starts the background thread: a scan of the root, then a collection every {@link #INTERVAL_NS}. */
     UnlinkedFilesCollector start()
     {
-        final int found = files.scan();
-        if (found > 0)
-        {
-            LOG.info("{} hidden unlinked files under the root from earlier runs", found);
-        }
         thread.start();
         return this;
     }
@@ -92,6 +87,12 @@ final class UnlinkedFilesCollector implements AutoCloseable
 
     private void run()
     {
+        // In the background: a large root must not delay the sComponent's start.
+        final int found = files.scan();
+        if (found > 0)
+        {
+            LOG.info("{} hidden unlinked files under the root from earlier runs", found);
+        }
         while (running)
         {
             if (files.size() > 0 || locks.size() > 0)

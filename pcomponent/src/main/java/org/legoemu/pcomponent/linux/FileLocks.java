@@ -1,10 +1,9 @@
 package org.legoemu.pcomponent.linux;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
+import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.LongHashSet;
 import org.legoemu.abi.GuestMemory;
 import org.legoemu.abi.GuestMemoryAccess;
@@ -42,7 +41,7 @@ public final class FileLocks
 
     private final IntSupplier componentId;
     /** The inodes each process (pid) holds POSIX locks on, so that close(2) asks the sComponent only then. */
-    private final Map<Integer, LongHashSet> posixHeld = new HashMap<>();
+    private final Int2ObjectHashMap<LongHashSet> posixHeld = new Int2ObjectHashMap<>();
 
     /** @param componentId this pComponent's component id (-1 before it joins). */
     public FileLocks(final IntSupplier componentId)
