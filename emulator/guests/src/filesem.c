@@ -12,6 +12,10 @@
  *   pasteof MAP_PRIVATE|MAP_SHARED: a read-only mapping of three pages over a 5000-byte file reads the file and
  *           zeros up to the end of the page holding the end of the file; the first access to the next page dies of
  *           SIGBUS (exit status 135), as Linux delivers it.
+ *   meta    the metadata family: fchmod/fchmodat (st_mode), fchown/fchownat (checked, ownership not printed),
+ *           utimensat/futimens with explicit times, UTIME_OMIT and a bad tv_nsec, fallocate (extend, KEEP_SIZE, a
+ *           read-only descriptor), sync_file_range, fdatasync, and the trailing-slash errors (ENOTDIR) of open, stat,
+ *           chmod and unlink on a regular file.
  * Prints one line per step (result, and errno text when negative); output depends on nothing else. Removes the
  * scratch directory at the end (and any leftover at the start). Exits 0, or 1 when a step cannot continue. */
 #define _GNU_SOURCE
@@ -22,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -224,6 +229,73 @@ static void fork_mode(void)
     list("after last close");
 }
 
+static void stat_line(const char *label, const char *path, int times)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+    {
+        printf("%s: stat failed: %s\n", label, strerror(errno));
+        return;
+    }
+    printf("%s: mode %o size %ld", label, (unsigned)(st.st_mode & 07777), (long)st.st_size);
+    if (times) /* only once set explicitly: creation times differ between runs */
+    {
+        printf(" atime %ld.%09ld mtime %ld.%09ld", (long)st.st_atim.tv_sec, st.st_atim.tv_nsec,
+               (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    }
+    printf("\n");
+}
+
+static void meta_mode(void)
+{
+    int fd = create(DIR_NAME "/f", "0123456789");
+    step("fchmod 0600", fchmod(fd, 0600));
+    stat_line("after fchmod", DIR_NAME "/f", 0);
+    step("chmod 0640", chmod(DIR_NAME "/f", 0640));
+    stat_line("after chmod", DIR_NAME "/f", 0);
+    step("chmod missing", chmod(DIR_NAME "/none", 0600));
+    step("fchown 0 0", fchown(fd, 0, 0));
+    step("fchown bad fd", fchown(99, 0, 0));
+    step("chown missing", chown(DIR_NAME "/none", 0, 0));
+    step("lchown -1 -1", lchown(DIR_NAME "/f", -1, -1));
+    struct timespec times[2] = {{1000000000, 123456789}, {1200000000, 5}};
+    step("utimensat explicit", utimensat(AT_FDCWD, DIR_NAME "/f", times, 0));
+    stat_line("after utimensat", DIR_NAME "/f", 1);
+    struct timespec omit[2] = {{1100000000, 0}, {0, UTIME_OMIT}};
+    step("futimens atime, mtime omitted", futimens(fd, omit));
+    stat_line("after futimens", DIR_NAME "/f", 1);
+    struct timespec bad[2] = {{0, 1000000000}, {0, 0}};
+    step("utimensat bad tv_nsec", utimensat(AT_FDCWD, DIR_NAME "/f", bad, 0));
+    step("utimensat bad flags", utimensat(AT_FDCWD, DIR_NAME "/f", times, 0x4000));
+    step("utimensat missing", utimensat(AT_FDCWD, DIR_NAME "/none", times, 0));
+    step("fallocate extend to 8192", fallocate(fd, 0, 4096, 4096));
+    step("fallocate within (no change)", fallocate(fd, 0, 0, 100));
+    step("fallocate KEEP_SIZE past end", fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 100000));
+    step("fallocate length 0", fallocate(fd, 0, 0, 0));
+    struct stat st;
+    fstat(fd, &st);
+    printf("size after fallocate %ld\n", (long)st.st_size);
+    int ro = must("open ro", open(DIR_NAME "/f", O_RDONLY));
+    step("fallocate read-only", fallocate(ro, 0, 0, 100000));
+    close(ro);
+    step("sync_file_range", sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE));
+    step("sync_file_range bad flags", sync_file_range(fd, 0, 0, 8));
+    step("fdatasync", fdatasync(fd));
+    int pfd[2];
+    must("pipe", pipe(pfd));
+    step("fallocate pipe", fallocate(pfd[1], 0, 0, 10));
+    step("sync_file_range pipe", sync_file_range(pfd[1], 0, 0, 0));
+    close(pfd[0]);
+    close(pfd[1]);
+    close(fd);
+    step("open file/", open(DIR_NAME "/f/", O_RDONLY));
+    struct stat ignored;
+    step("stat file/", stat(DIR_NAME "/f/", &ignored));
+    step("chmod file/", chmod(DIR_NAME "/f/", 0600));
+    step("unlink file/", unlink(DIR_NAME "/f/"));
+    step("unlink f", unlink(DIR_NAME "/f"));
+}
+
 static void pasteof_mode(int shared)
 {
     int fd = create(DIR_NAME "/f", "");
@@ -262,6 +334,10 @@ int main(int argc, char **argv)
     else if (strcmp(mode, "tmpfile") == 0)
     {
         tmpfile_mode();
+    }
+    else if (strcmp(mode, "meta") == 0)
+    {
+        meta_mode();
     }
     else if (strcmp(mode, "pasteof") == 0)
     {

@@ -286,6 +286,52 @@ public final class FileOperations
         }
     }
 
+    /** {@link #setattr} time: keep it (UTIME_OMIT). */
+    public static final long TIME_OMIT = -1;
+    /** {@link #setattr} time: now (UTIME_NOW). */
+    public static final long TIME_NOW = -2;
+
+    /**
+     * chmod(2) and utimensat(2) (P2S_SETATTR): sets the permission bits ({@code mode & 07777}; -1 keeps them) and the
+     * access and modification times (ns since the epoch, {@link #TIME_OMIT} or {@link #TIME_NOW}).
+     *
+     * @throws StorageException ENOENT, ENOTDIR, ELOOP, EACCES, ENAMETOOLONG, EIO.
+     */
+    public void setattr(
+        final String path, final boolean followSymlinks, final int mode, final long atimeNs, final long mtimeNs)
+    {
+        final ResolvedPath resolved = resolver.resolve(path, followSymlinks);
+        if (!resolved.exists())
+        {
+            throw new StorageException(Errnos.ENOENT, path + ": no such file or directory");
+        }
+        try
+        {
+            if (mode >= 0)
+            {
+                setPermissions(resolved, mode);
+            }
+            if (atimeNs != TIME_OMIT || mtimeNs != TIME_OMIT)
+            {
+                final FileTime now = FileTime.from(java.time.Instant.now());
+                final java.nio.file.attribute.BasicFileAttributeView view = followSymlinks
+                    ? Files.getFileAttributeView(resolved.hostPath(), java.nio.file.attribute.BasicFileAttributeView.class)
+                    : Files.getFileAttributeView(resolved.hostPath(),
+                        java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                view.setTimes(time(mtimeNs, now), time(atimeNs, now), null);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    private static FileTime time(final long ns, final FileTime now)
+    {
+        return ns == TIME_OMIT ? null : ns == TIME_NOW ? now : FileTime.from(ns, TimeUnit.NANOSECONDS);
+    }
+
     /**
      * truncate(2): shrinks the file, or extends it with zeros.
      *

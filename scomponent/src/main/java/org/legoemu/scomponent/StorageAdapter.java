@@ -13,6 +13,7 @@ import org.legoemu.fabric.proxy.DirEntry;
 import org.legoemu.fabric.proxy.FileLock;
 import org.legoemu.fabric.sbe.P2S_GETLKDecoder;
 import org.legoemu.fabric.sbe.P2S_LOCKDecoder;
+import org.legoemu.fabric.sbe.P2S_SETATTRDecoder;
 import org.legoemu.fabric.sbe.P2S_UNLOCK_ALLDecoder;
 import org.legoemu.fabric.sbe.S2X_LOCKEncoder;
 import org.legoemu.fabric.proxy.StatInfo;
@@ -71,6 +72,7 @@ public final class StorageAdapter implements RequestHandler
     private final P2S_UNLINKDecoder unlinkDecoder = new P2S_UNLINKDecoder();
     private final P2S_RENAMEDecoder renameDecoder = new P2S_RENAMEDecoder();
     private final P2S_READDIRDecoder readdirDecoder = new P2S_READDIRDecoder();
+    private final P2S_SETATTRDecoder setattrDecoder = new P2S_SETATTRDecoder();
     private final P2S_LOCKDecoder lockDecoder = new P2S_LOCKDecoder();
     private final P2S_GETLKDecoder getlkDecoder = new P2S_GETLKDecoder();
     private final P2S_UNLOCK_ALLDecoder unlockAllDecoder = new P2S_UNLOCK_ALLDecoder();
@@ -251,6 +253,18 @@ public final class StorageAdapter implements RequestHandler
                 final int maxEntries = readdirDecoder.maxEntries();
                 checkVarField(readdirDecoder.limit());
                 replyEntries(files.readdir(readdirDecoder.path(), cookie, maxEntries), responder);
+                break;
+
+            case P2S_SETATTRDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_SETATTRDecoder.BLOCK_LENGTH);
+                setattrDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final int setMode = setattrDecoder.mode();
+                final long atimeNs = setattrDecoder.atimeNs();
+                final long mtimeNs = setattrDecoder.mtimeNs();
+                final boolean setFollow = setattrDecoder.followSymlinks() != 0;
+                checkVarField(setattrDecoder.limit());
+                files.setattr(setattrDecoder.path(), setFollow, setMode, atimeNs, mtimeNs);
+                replyAck(responder, 0);
                 break;
 
             case P2S_LOCKDecoder.TEMPLATE_ID:

@@ -20,6 +20,7 @@ import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2S_FSYNCEncoder;
 import org.legoemu.fabric.sbe.P2S_GETLKEncoder;
 import org.legoemu.fabric.sbe.P2S_LOCKEncoder;
+import org.legoemu.fabric.sbe.P2S_SETATTREncoder;
 import org.legoemu.fabric.sbe.P2S_UNLOCK_ALLEncoder;
 import org.legoemu.fabric.sbe.S2X_LOCKDecoder;
 import org.legoemu.fabric.sbe.P2S_MKDIREncoder;
@@ -106,6 +107,7 @@ public final class StorageProxy
     private final P2S_READDIREncoder readdirEncoder = new P2S_READDIREncoder();
     private final S2X_DIR_ENTRIESDecoder dirEntriesDecoder = new S2X_DIR_ENTRIESDecoder();
     private final P2S_LOCKEncoder lockEncoder = new P2S_LOCKEncoder();
+    private final P2S_SETATTREncoder setattrEncoder = new P2S_SETATTREncoder();
     private final P2S_GETLKEncoder getlkEncoder = new P2S_GETLKEncoder();
     private final P2S_UNLOCK_ALLEncoder unlockAllEncoder = new P2S_UNLOCK_ALLEncoder();
     private final S2X_LOCKDecoder lockDecoder = new S2X_LOCKDecoder();
@@ -335,6 +337,21 @@ public final class StorageProxy
             entries.add(new DirEntry(inode, nextCookie, type, e.name()));
         }
         return entries;
+    }
+
+    /**
+     * P2S_SETATTR: chmod(2) and utimensat(2) of a path (idempotent).
+     *
+     * @param mode    permission bits, -1 to keep them.
+     * @param atimeNs ns since the epoch; -1 keeps it (UTIME_OMIT), -2 is the sComponent's now (UTIME_NOW).
+     * @param mtimeNs as atimeNs.
+     */
+    public synchronized void setattr(
+        final String path, final boolean followSymlinks, final int mode, final long atimeNs, final long mtimeNs)
+    {
+        setattrEncoder.wrapAndApplyHeader(request, 0, headerEncoder).mode(mode).atimeNs(atimeNs).mtimeNs(mtimeNs)
+            .followSymlinks((short)(followSymlinks ? 1 : 0)).path(path);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + setattrEncoder.encodedLength());
     }
 
     /**

@@ -28,6 +28,7 @@ public final class LinuxKernel implements SyscallHandler
     private final DirectorySyscalls directories;
     private final SignalSyscalls signals;
     private final SocketSyscalls sockets;
+    private final MetadataSyscalls metadata;
 
     /**
      * @param process the process the calling thread belongs to.
@@ -41,6 +42,7 @@ public final class LinuxKernel implements SyscallHandler
         this.descriptors = new DescriptorSyscalls(process);
         this.directories = new DirectorySyscalls(process, paths);
         this.sockets = new SocketSyscalls(process, paths);
+        this.metadata = new MetadataSyscalls(process, paths);
         this.vm = new MemorySyscalls(process);
         this.proc = new ProcessSyscalls(process);
         this.signals = new SignalSyscalls(process);
@@ -152,6 +154,20 @@ public final class LinuxKernel implements SyscallHandler
             case Syscalls.FSYNC:
             case Syscalls.FDATASYNC:
                 return files.fsync(a0);
+            case Syscalls.SYNC_FILE_RANGE:
+                return metadata.syncFileRange(a0, a1, a2, (int)a3);
+            case Syscalls.FALLOCATE:
+                return metadata.fallocate(a0, (int)a1, a2, a3);
+            case Syscalls.FCHMOD:
+                return metadata.fchmod(a0, (int)a1);
+            case Syscalls.FCHMODAT:
+                return metadata.fchmodat(a0, a1, (int)a2);
+            case Syscalls.FCHOWN:
+                return metadata.fchown(a0);
+            case Syscalls.FCHOWNAT:
+                return metadata.fchownat(a0, a1, (int)a4);
+            case Syscalls.UTIMENSAT:
+                return metadata.utimensat(a0, a1, a2, (int)a3);
             case Syscalls.DUP:
                 return descriptors.dup(a0);
             case Syscalls.DUP3:
