@@ -18,6 +18,8 @@ public final class Errnos
     public static final int EIO = 5;
     /** Resource temporarily unavailable: the server's dispatch queue is full. */
     public static final int EAGAIN = 11;
+    /** Resource deadlock would occur: waiting for a file lock would close a cycle of waiters. */
+    public static final int EDEADLK = 35;
     /** Permission denied. */
     public static final int EACCES = 13;
     /** Bad address: the address (vRegion) has no owner. */

@@ -23,6 +23,8 @@ import org.legoemu.pcomponent.linux.ChildProcesses;
 import org.legoemu.pcomponent.linux.LinuxProcess;
 import org.legoemu.pcomponent.memory.HomeFailover;
 import org.legoemu.pcomponent.linux.ProcessLauncher;
+import org.legoemu.pcomponent.linux.SillyRenames;
+import org.legoemu.pcomponent.linux.FileLocks;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 import org.legoemu.pcomponent.model.FabricModel;
@@ -50,6 +52,10 @@ public final class ProcessorMonitor implements AutoCloseable
     private final ProcessorContext ctx;
     private final ExCache cache;
     private final FileCache fileCache;
+    private final SillyRenames sillyRenames = new SillyRenames(
+        () -> this.membership == null ? -1 : this.membership.componentId());
+    private final FileLocks fileLocks = new FileLocks(
+        () -> this.membership == null ? -1 : this.membership.componentId());
     private final ProcessorLoad load;
     private volatile ProcessorModel model;
     private Server server;
@@ -294,6 +300,8 @@ public final class ProcessorMonitor implements AutoCloseable
             pid, memory, home, storage, request.console(), request.path(), image.brk(), memoryBytes);
         process.launcher(children);
         process.fileCache(fileCache);
+        process.sillyRenames(sillyRenames);
+        process.fileLocks(fileLocks);
         final java.time.Instant started = java.time.Instant.now();
         process.clock(new ProcessClock(model, ctx.guestClock(), started.getEpochSecond() * 1_000_000_000L +
             started.getNano(), model.launchNs()));

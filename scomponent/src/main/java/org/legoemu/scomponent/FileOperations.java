@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.legoemu.fabric.Errnos;
+import org.legoemu.fabric.proxy.UnlinkedNames;
 import org.legoemu.fabric.faults.StorageFaults;
 import org.legoemu.fabric.proxy.DirEntry;
 import org.legoemu.fabric.proxy.StatInfo;
@@ -68,6 +69,7 @@ public final class FileOperations
 
     private final RootedPathResolver resolver;
     private final StorageFaults faults;
+    private final UnlinkedFiles unlinkedFiles;
     private boolean unixAttributesSupported = true;
 
     /**
@@ -87,6 +89,13 @@ public final class FileOperations
     {
         this.resolver = resolver;
         this.faults = faults;
+        this.unlinkedFiles = new UnlinkedFiles(resolver);
+    }
+
+    /** The hidden files of unlinked-while-open files under the root ({@link UnlinkedFiles}). */
+    public UnlinkedFiles unlinkedFiles()
+    {
+        return unlinkedFiles;
     }
 
     /** The resolver confining paths to the root. */
@@ -128,6 +137,7 @@ public final class FileOperations
                     throw new StorageException(Errnos.ENOENT, path + ": no such file or directory");
                 }
                 Files.createFile(resolved.hostPath());
+                unlinkedFiles.created(resolved.hostPath());
                 setPermissions(resolved, mode);
                 return stat(resolved);
             }
@@ -276,6 +286,52 @@ public final class FileOperations
         }
     }
 
+    /** {@link #setattr} time: keep it (UTIME_OMIT). */
+    public static final long TIME_OMIT = -1;
+    /** {@link #setattr} time: now (UTIME_NOW). */
+    public static final long TIME_NOW = -2;
+
+    /**
+     * chmod(2) and utimensat(2) (P2S_SETATTR): sets the permission bits ({@code mode & 07777}; -1 keeps them) and the
+     * access and modification times (ns since the epoch, {@link #TIME_OMIT} or {@link #TIME_NOW}).
+     *
+     * @throws StorageException ENOENT, ENOTDIR, ELOOP, EACCES, ENAMETOOLONG, EIO.
+     */
+    public void setattr(
+        final String path, final boolean followSymlinks, final int mode, final long atimeNs, final long mtimeNs)
+    {
+        final ResolvedPath resolved = resolver.resolve(path, followSymlinks);
+        if (!resolved.exists())
+        {
+            throw new StorageException(Errnos.ENOENT, path + ": no such file or directory");
+        }
+        try
+        {
+            if (mode >= 0)
+            {
+                setPermissions(resolved, mode);
+            }
+            if (atimeNs != TIME_OMIT || mtimeNs != TIME_OMIT)
+            {
+                final FileTime now = FileTime.from(java.time.Instant.now());
+                final java.nio.file.attribute.BasicFileAttributeView view = followSymlinks
+                    ? Files.getFileAttributeView(resolved.hostPath(), java.nio.file.attribute.BasicFileAttributeView.class)
+                    : Files.getFileAttributeView(resolved.hostPath(),
+                        java.nio.file.attribute.BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                view.setTimes(time(mtimeNs, now), time(atimeNs, now), null);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw StorageException.fromIo(ex, path);
+        }
+    }
+
+    private static FileTime time(final long ns, final FileTime now)
+    {
+        return ns == TIME_OMIT ? null : ns == TIME_NOW ? now : FileTime.from(ns, TimeUnit.NANOSECONDS);
+    }
+
     /**
      * truncate(2): shrinks the file, or extends it with zeros.
      *
@@ -378,6 +434,7 @@ public final class FileOperations
         try
         {
             Files.delete(resolved.hostPath());
+            unlinkedFiles.removed(resolved.hostPath());
         }
         catch (final IOException ex)
         {
@@ -428,6 +485,8 @@ public final class FileOperations
         try
         {
             Files.move(from.hostPath(), to.hostPath(), StandardCopyOption.ATOMIC_MOVE);
+            unlinkedFiles.removed(from.hostPath());
+            unlinkedFiles.created(to.hostPath());
         }
         catch (final IOException ex)
         {
@@ -465,7 +524,8 @@ public final class FileOperations
             {
                 for (final Path child : children)
                 {
-                    if (!resolver.isHidden(child))
+                    // Silly-renamed files are not shown, as if already unlinked (UnlinkedNames).
+                    if (!resolver.isHidden(child) && !UnlinkedNames.isUnlinked(child.getFileName().toString()))
                     {
                         names.add(child.getFileName().toString());
                     }

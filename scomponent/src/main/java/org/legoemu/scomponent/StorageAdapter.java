@@ -10,6 +10,12 @@ import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Responder;
 import org.legoemu.fabric.proxy.DirEntry;
+import org.legoemu.fabric.proxy.FileLock;
+import org.legoemu.fabric.sbe.P2S_GETLKDecoder;
+import org.legoemu.fabric.sbe.P2S_LOCKDecoder;
+import org.legoemu.fabric.sbe.P2S_SETATTRDecoder;
+import org.legoemu.fabric.sbe.P2S_UNLOCK_ALLDecoder;
+import org.legoemu.fabric.sbe.S2X_LOCKEncoder;
 import org.legoemu.fabric.proxy.StatInfo;
 import org.legoemu.fabric.sbe.AckEncoder;
 import org.legoemu.fabric.sbe.M2S_BACKUP_DELETEDecoder;
@@ -49,6 +55,7 @@ public final class StorageAdapter implements RequestHandler
 
     private final FileOperations files;
     private final BackupArea backups;
+    private final LockTable locks;
     private final RequestDedup dedup = new RequestDedup();
     private final UnsafeBuffer request = new UnsafeBuffer(0, 0);
     private final byte[] transferBytes = new byte[FileOperations.MAX_TRANSFER_BYTES];
@@ -65,6 +72,11 @@ public final class StorageAdapter implements RequestHandler
     private final P2S_UNLINKDecoder unlinkDecoder = new P2S_UNLINKDecoder();
     private final P2S_RENAMEDecoder renameDecoder = new P2S_RENAMEDecoder();
     private final P2S_READDIRDecoder readdirDecoder = new P2S_READDIRDecoder();
+    private final P2S_SETATTRDecoder setattrDecoder = new P2S_SETATTRDecoder();
+    private final P2S_LOCKDecoder lockDecoder = new P2S_LOCKDecoder();
+    private final P2S_GETLKDecoder getlkDecoder = new P2S_GETLKDecoder();
+    private final P2S_UNLOCK_ALLDecoder unlockAllDecoder = new P2S_UNLOCK_ALLDecoder();
+    private final S2X_LOCKEncoder lockEncoder = new S2X_LOCKEncoder();
     private final M2S_BACKUP_WRITEDecoder backupWriteDecoder = new M2S_BACKUP_WRITEDecoder();
     private final M2S_BACKUP_READDecoder backupReadDecoder = new M2S_BACKUP_READDecoder();
     private final M2S_BACKUP_DELETEDecoder backupDeleteDecoder = new M2S_BACKUP_DELETEDecoder();
@@ -79,8 +91,19 @@ public final class StorageAdapter implements RequestHandler
      */
     public StorageAdapter(final FileOperations files, final BackupArea backups)
     {
+        this(files, backups, new LockTable(org.agrona.concurrent.SystemNanoClock.INSTANCE));
+    }
+
+    /**
+     * @param files   the stateless file operations, confined to the storage root.
+     * @param backups the replica backup area.
+     * @param locks   the cluster's file locks.
+     */
+    public StorageAdapter(final FileOperations files, final BackupArea backups, final LockTable locks)
+    {
         this.files = files;
         this.backups = backups;
+        this.locks = locks;
     }
 
     @Override
@@ -232,6 +255,65 @@ public final class StorageAdapter implements RequestHandler
                 replyEntries(files.readdir(readdirDecoder.path(), cookie, maxEntries), responder);
                 break;
 
+            case P2S_SETATTRDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_SETATTRDecoder.BLOCK_LENGTH);
+                setattrDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final int setMode = setattrDecoder.mode();
+                final long atimeNs = setattrDecoder.atimeNs();
+                final long mtimeNs = setattrDecoder.mtimeNs();
+                final boolean setFollow = setattrDecoder.followSymlinks() != 0;
+                checkVarField(setattrDecoder.limit());
+                files.setattr(setattrDecoder.path(), setFollow, setMode, atimeNs, mtimeNs);
+                replyAck(responder, 0);
+                break;
+
+            case P2S_LOCKDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_LOCKDecoder.BLOCK_LENGTH);
+                lockDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final int lockComponent = lockDecoder.ownerComponentId();
+                final long lockOwner = lockDecoder.owner();
+                final int lockPid = lockDecoder.pid();
+                final int lockKind = lockDecoder.lockKind();
+                final int lockType = lockDecoder.lockType();
+                final boolean lockWaiting = lockDecoder.waiting() != 0;
+                final long lockStart = lockDecoder.start();
+                final long lockLength = lockDecoder.length();
+                checkVarField(lockDecoder.limit());
+                locks.lock(files.stat(lockDecoder.path(), true).inode(), lockKind, lockComponent, lockOwner, lockPid,
+                    lockType, lockWaiting, lockStart, lockLength);
+                replyAck(responder, 0);
+                break;
+
+            case P2S_GETLKDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_GETLKDecoder.BLOCK_LENGTH);
+                getlkDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final int getlkComponent = getlkDecoder.ownerComponentId();
+                final long getlkOwner = getlkDecoder.owner();
+                final int getlkKind = getlkDecoder.lockKind();
+                final int getlkType = getlkDecoder.lockType();
+                final long getlkStart = getlkDecoder.start();
+                final long getlkLength = getlkDecoder.length();
+                checkVarField(getlkDecoder.limit());
+                final FileLock conflict = locks.conflicting(files.stat(getlkDecoder.path(), true).inode(), getlkKind,
+                    getlkComponent, getlkOwner, getlkType, getlkStart, getlkLength);
+                lockEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder).lockType((short)conflict.type())
+                    .start(conflict.start()).length(conflict.length()).pid(conflict.pid());
+                responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + lockEncoder.encodedLength());
+                break;
+
+            case P2S_UNLOCK_ALLDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_UNLOCK_ALLDecoder.BLOCK_LENGTH);
+                unlockAllDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final int unlockComponent = unlockAllDecoder.ownerComponentId();
+                final long unlockOwner = unlockAllDecoder.owner();
+                final int unlockKind = unlockAllDecoder.lockKind();
+                checkVarField(unlockAllDecoder.limit());
+                final String unlockPath = unlockAllDecoder.path();
+                final long unlockInode = unlockPath.isEmpty() ? -1 : inodeOrMinusTwo(unlockPath);
+                replyAck(responder, unlockInode == -2 ? 0
+                    : locks.unlockAll(unlockInode, unlockKind, unlockComponent, unlockOwner));
+                break;
+
             case M2S_BACKUP_WRITEDecoder.TEMPLATE_ID:
                 checkBlockLength(M2S_BACKUP_WRITEDecoder.BLOCK_LENGTH);
                 backupWriteDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
@@ -260,6 +342,19 @@ public final class StorageAdapter implements RequestHandler
 
             default:
                 throw new StorageException(Errnos.EPROTO, "unknown templateId " + templateId);
+        }
+    }
+
+    /** The inode of {@code path}, or -2 if it is gone (its locks went with it). */
+    private long inodeOrMinusTwo(final String path)
+    {
+        try
+        {
+            return files.stat(path, true).inode();
+        }
+        catch (final StorageException ex)
+        {
+            return -2;
         }
     }
 

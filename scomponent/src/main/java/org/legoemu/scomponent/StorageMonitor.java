@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The storage monitor (LegoOS §4.6 sComponent): serves the files under one root directory statelessly through a
  * {@link StorageAdapter}, registered with the GMM as an SCOMPONENT (capacity 0) and heartbeating; keeps the
- * secondaries' replica backups in its {@link BackupArea}, outside the guests' namespace.
+ * secondaries' replica backups in its {@link BackupArea}, outside the guests' namespace; removes the hidden files
+ * of unlinked-while-open files whose pComponent left the cluster ({@link UnlinkedFilesCollector}).
  */
 public final class StorageMonitor implements AutoCloseable
 {
@@ -20,8 +21,10 @@ public final class StorageMonitor implements AutoCloseable
     private final StorageContext ctx;
     private final FileOperations files;
     private final BackupArea backups;
+    private final LockTable locks;
     private Server server;
     private ClusterMembership membership;
+    private UnlinkedFilesCollector unlinked;
 
     /**
      * @param ctx settings; concluded here if not yet.
@@ -31,6 +34,7 @@ public final class StorageMonitor implements AutoCloseable
     {
         this.ctx = ctx.isConcluded() ? ctx : ctx.conclude();
         this.backups = new BackupArea(this.ctx.backupDirectory());
+        this.locks = new LockTable(this.ctx.nanoClock());
         this.files = new FileOperations(
             new RootedPathResolver(this.ctx.rootDirectory(), backups.directory()), this.ctx.storageFaults());
     }
@@ -51,7 +55,7 @@ public final class StorageMonitor implements AutoCloseable
         }
         try
         {
-            server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), new StorageAdapter(files, backups));
+            server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), new StorageAdapter(files, backups, locks));
             membership = ClusterMembership.join(
                 ctx.transport(),
                 ctx.gmmEndpoint(),
@@ -61,6 +65,8 @@ public final class StorageMonitor implements AutoCloseable
                 new StorageLoad(files.resolver().root(), StorageLoad.DEFAULT_REFRESH_INTERVAL_NS),
                 ctx.timeoutNs(),
                 ctx.name());
+            unlinked = new UnlinkedFilesCollector(files.unlinkedFiles(), locks,
+                ctx.transport().connect(ctx.gmmEndpoint()), ctx.timeoutNs(), ctx.name()).start();
         }
         catch (final RuntimeException ex)
         {
@@ -87,6 +93,12 @@ public final class StorageMonitor implements AutoCloseable
         return membership == null ? -1 : membership.componentId();
     }
 
+    /** The cluster's file locks (for in-process inspection). */
+    public LockTable locks()
+    {
+        return locks;
+    }
+
     /** The file operations this monitor serves (for in-process inspection). */
     public FileOperations files()
     {
@@ -97,7 +109,8 @@ public final class StorageMonitor implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(membership, server);
+        CloseHelper.closeAll(unlinked, membership, server);
+        unlinked = null;
         membership = null;
         server = null;
     }

@@ -18,6 +18,11 @@ import org.legoemu.fabric.sbe.AckDecoder;
 import org.legoemu.fabric.sbe.M2S_READEncoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2S_FSYNCEncoder;
+import org.legoemu.fabric.sbe.P2S_GETLKEncoder;
+import org.legoemu.fabric.sbe.P2S_LOCKEncoder;
+import org.legoemu.fabric.sbe.P2S_SETATTREncoder;
+import org.legoemu.fabric.sbe.P2S_UNLOCK_ALLEncoder;
+import org.legoemu.fabric.sbe.S2X_LOCKDecoder;
 import org.legoemu.fabric.sbe.P2S_MKDIREncoder;
 import org.legoemu.fabric.sbe.P2S_READDIREncoder;
 import org.legoemu.fabric.sbe.P2S_RENAMEEncoder;
@@ -101,6 +106,11 @@ public final class StorageProxy
     private final P2S_RENAMEEncoder renameEncoder = new P2S_RENAMEEncoder();
     private final P2S_READDIREncoder readdirEncoder = new P2S_READDIREncoder();
     private final S2X_DIR_ENTRIESDecoder dirEntriesDecoder = new S2X_DIR_ENTRIESDecoder();
+    private final P2S_LOCKEncoder lockEncoder = new P2S_LOCKEncoder();
+    private final P2S_SETATTREncoder setattrEncoder = new P2S_SETATTREncoder();
+    private final P2S_GETLKEncoder getlkEncoder = new P2S_GETLKEncoder();
+    private final P2S_UNLOCK_ALLEncoder unlockAllEncoder = new P2S_UNLOCK_ALLEncoder();
+    private final S2X_LOCKDecoder lockDecoder = new S2X_LOCKDecoder();
     private final AckDecoder ackDecoder = new AckDecoder();
     private final S2X_DATADecoder dataDecoder = new S2X_DATADecoder();
     private final S2X_STAT_REPLYDecoder statDecoder = new S2X_STAT_REPLYDecoder();
@@ -327,6 +337,69 @@ public final class StorageProxy
             entries.add(new DirEntry(inode, nextCookie, type, e.name()));
         }
         return entries;
+    }
+
+    /**
+     * P2S_SETATTR: chmod(2) and utimensat(2) of a path (idempotent).
+     *
+     * @param mode    permission bits, -1 to keep them.
+     * @param atimeNs ns since the epoch; -1 keeps it (UTIME_OMIT), -2 is the sComponent's now (UTIME_NOW).
+     * @param mtimeNs as atimeNs.
+     */
+    public synchronized void setattr(
+        final String path, final boolean followSymlinks, final int mode, final long atimeNs, final long mtimeNs)
+    {
+        setattrEncoder.wrapAndApplyHeader(request, 0, headerEncoder).mode(mode).atimeNs(atimeNs).mtimeNs(mtimeNs)
+            .followSymlinks((short)(followSymlinks ? 1 : 0)).path(path);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + setattrEncoder.encodedLength());
+    }
+
+    /**
+     * P2S_LOCK: takes, changes or releases ({@link FileLock#F_UNLCK}) the lock of one owner on a byte range.
+     *
+     * @param kind    {@link FileLock#POSIX}, {@link FileLock#OFD} or {@link FileLock#FLOCK}.
+     * @param owner   POSIX: the pid; OFD and flock: the open file description's id on this pComponent.
+     * @param waiting true for a caller that retries while it conflicts (F_SETLKW), for deadlock detection.
+     * @param length  bytes, 0 to the end of the file and beyond.
+     * @throws FabricException EAGAIN while another owner's lock conflicts, EDEADLK if waiting would deadlock.
+     */
+    public synchronized void lock(
+        final String path, final int kind, final int ownerComponentId, final long owner, final int pid,
+        final int type, final boolean waiting, final long start, final long length)
+    {
+        lockEncoder.wrapAndApplyHeader(request, 0, headerEncoder).ownerComponentId(ownerComponentId).owner(owner)
+            .pid(pid).lockKind((short)kind).lockType((short)type).waiting((short)(waiting ? 1 : 0)).start(start)
+            .length(length).path(path);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + lockEncoder.encodedLength());
+    }
+
+    /**
+     * P2S_GETLK: the first lock of another owner that conflicts with the one described.
+     *
+     * @return it, or a lock of type {@link FileLock#F_UNLCK} if none conflicts.
+     */
+    public synchronized FileLock getlk(
+        final String path, final int kind, final int ownerComponentId, final long owner, final int type,
+        final long start, final long length)
+    {
+        getlkEncoder.wrapAndApplyHeader(request, 0, headerEncoder).ownerComponentId(ownerComponentId).owner(owner)
+            .lockKind((short)kind).lockType((short)type).start(start).length(length).path(path);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + getlkEncoder.encodedLength(), S2X_LOCKDecoder.TEMPLATE_ID);
+        final S2X_LOCKDecoder d = lockDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        return new FileLock(d.lockType(), d.start(), d.length(), d.pid());
+    }
+
+    /**
+     * P2S_UNLOCK_ALL: releases every lock of one owner on {@code path}, or on every file when it is empty.
+     *
+     * @return the locks released.
+     */
+    public synchronized long unlockAll(final String path, final int kind, final int ownerComponentId, final long owner)
+    {
+        unlockAllEncoder.wrapAndApplyHeader(request, 0, headerEncoder).ownerComponentId(ownerComponentId).owner(owner)
+            .lockKind((short)kind).path(path);
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + unlockAllEncoder.encodedLength());
+        return ackDecoder.value();
     }
 
     /** The file size reported by the last read reply, bytes; -1 before any read. */

@@ -52,6 +52,7 @@ import org.legoemu.fabric.sbe.P2M_PCACHE_MISSDecoder;
 import org.legoemu.fabric.sbe.P2M_PROCESS_EXITDecoder;
 import org.legoemu.fabric.sbe.P2S_FSYNCDecoder;
 import org.legoemu.fabric.sbe.P2S_OPENDecoder;
+import org.legoemu.fabric.sbe.S2X_LOCKDecoder;
 import org.legoemu.fabric.sbe.P2S_READDecoder;
 import org.legoemu.fabric.sbe.P2S_STATDecoder;
 import org.legoemu.fabric.sbe.P2S_TRUNCATEDecoder;
@@ -108,6 +109,7 @@ public final class RequestValidator
         REPLY_TEMPLATE_IDS.add(S2X_DATADecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_STAT_REPLYDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_DIR_ENTRIESDecoder.TEMPLATE_ID);
+        REPLY_TEMPLATE_IDS.add(S2X_LOCKDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(P2C_OUTPUTDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(G2M_PROCESS_CHECK_REPLYDecoder.TEMPLATE_ID);
 

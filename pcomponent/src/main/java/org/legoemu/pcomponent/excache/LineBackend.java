@@ -111,12 +111,12 @@ public interface LineBackend
 
     /**
      * File-mapping fill, second step: fills {@code line} with the file's bytes of the page {@link #claimFile} claimed
-     * (zero past the end of the file); the ExCache installs the line dirty, so it reaches the owner if it is ever
+     * (zero past the end of the file within the page); the ExCache installs the line dirty, so it reaches the owner if it is ever
      * evicted.
      *
      * @param claim what {@link #claimFile} returned.
      * @return the page's PROT_ bits.
-     * @throws org.legoemu.abi.GuestFault SIGBUS if the file cannot be read.
+     * @throws org.legoemu.abi.GuestFault SIGBUS if the file cannot be read or the page lies wholly past its end.
      */
     default int fillFromFile(final long vaddr, final int claim, final byte[] line)
     {

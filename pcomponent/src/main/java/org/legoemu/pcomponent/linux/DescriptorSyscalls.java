@@ -124,10 +124,30 @@ final class DescriptorSyscalls
             case F_SETFL:
                 file.statusFlags((int)arg);
                 return 0;
+            case FileLocks.F_GETLK:
+            case FileLocks.F_SETLK:
+            case FileLocks.F_SETLKW:
+            case FileLocks.F_OFD_GETLK:
+            case FileLocks.F_OFD_SETLK:
+            case FileLocks.F_OFD_SETLKW:
+                return file instanceof StorageFile storageFile && !storageFile.isDirectory()
+                    ? process.fileLocks().fcntl(process, storageFile, cmd, arg) : -Errno.EINVAL;
             default:
                 Unsupported.report(process.pid(), Unsupported.fcntlCommand(cmd), "-EINVAL");
                 return -Errno.EINVAL;
         }
+    }
+
+    /** flock(2): EBADF, EINVAL (an operation other than LOCK_SH, LOCK_EX, LOCK_UN, or not a file), EWOULDBLOCK. */
+    long flock(final long fd, final int operation)
+    {
+        final OpenFile file = fds.get(fd);
+        if (file == null)
+        {
+            return -Errno.EBADF;
+        }
+        return file instanceof StorageFile storageFile ? process.fileLocks().flock(process, storageFile, operation)
+            : -Errno.EINVAL;
     }
 
     private long dupFrom(final long oldfd, final int lowest, final boolean cloexec)

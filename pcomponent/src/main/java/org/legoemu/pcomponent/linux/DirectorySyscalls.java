@@ -73,7 +73,14 @@ final class DirectorySyscalls
         }
         try
         {
-            storage().unlink(path, (flags & AT_REMOVEDIR) != 0);
+            if ((flags & AT_REMOVEDIR) != 0)
+            {
+                storage().unlink(path, true);
+            }
+            else
+            {
+                process.sillyRenames().unlink(storage(), path);
+            }
             process.fileCache().changed(path);
             return 0;
         }
@@ -102,7 +109,7 @@ final class DirectorySyscalls
         }
         try
         {
-            storage().rename(from, to, flags);
+            process.sillyRenames().rename(storage(), from, to, flags);
             process.fileCache().changed(from);
             process.fileCache().changed(to);
             return 0;

@@ -17,6 +17,7 @@ public final class FdTable
     private final List<OpenFile> files = new ArrayList<>();
     private final List<Boolean> closeOnExec = new ArrayList<>();
     private final OpenDescriptions descriptions;
+    private volatile java.util.function.Consumer<OpenFile> closeListener = file -> { };
 
     /** Installs fds 0, 1 and 2 on the console. */
     public FdTable(final Console console)
@@ -43,6 +44,15 @@ public final class FdTable
                 }
             }
         }
+    }
+
+    /**
+     * Who is told of every descriptor this table closes (close(2), dup2 over it, FD_CLOEXEC at execve, exit), before
+     * the description itself may close: the process's POSIX locks on the file go then.
+     */
+    void closeListener(final java.util.function.Consumer<OpenFile> listener)
+    {
+        closeListener = listener;
     }
 
     /** execve(2): closes every descriptor with FD_CLOEXEC. */
@@ -115,6 +125,10 @@ public final class FdTable
         grow(fd);
         final OpenFile previous = files.get(fd);
         put(fd, file, cloexec);
+        if (previous != null)
+        {
+            closeListener.accept(previous);
+        }
         if (previous != null && descriptions.drop(previous))
         {
             previous.close();
@@ -147,6 +161,7 @@ public final class FdTable
         }
         files.set((int)fd, null);
         closeOnExec.set((int)fd, Boolean.FALSE);
+        closeListener.accept(file);
         if (descriptions.drop(file))
         {
             file.close();

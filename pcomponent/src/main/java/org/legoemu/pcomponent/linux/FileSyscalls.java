@@ -23,6 +23,10 @@ final class FileSyscalls
     private static final int O_CREAT = 0x40;
     private static final int O_DIRECTORY = 0x10000;
     private static final int O_CLOEXEC = 0x80000;
+    /** __O_TMPFILE; O_TMPFILE is it with O_DIRECTORY (asm-generic/fcntl.h). */
+    private static final int O_TMPFILE_BIT = 0x400000;
+    private static final int O_EXCL = 0x80;
+    private static final int O_ACCMODE = 3;
     /** The file mode creation mask of every guest process (umask(2)); Linux's default. */
     static final int UMASK = 022;
     private static final int TCGETS = 0x5401;
@@ -52,6 +56,10 @@ final class FileSyscalls
         {
             return paths.lastError();
         }
+        if ((flags & O_TMPFILE_BIT) != 0)
+        {
+            return openTmpfile(path, flags, mode);
+        }
         try
         {
             final StatInfo info = process.storage().open(path, flags, mode & ~UMASK);
@@ -60,15 +68,63 @@ final class FileSyscalls
                 return -Errno.ENOTDIR;
             }
             process.fileCache().opened(path, info);
-            final int fd = process.fds().install(
-                new StorageFile(process.storage(), process.fileCache(), path, flags, info.isDirectory()), 0,
-                (flags & O_CLOEXEC) != 0);
-            return fd < 0 ? -Errno.EMFILE : fd;
+            final StorageFile file = new StorageFile(process.storage(), process.fileCache(), process.sillyRenames(),
+                info.inode(), path, flags, info.isDirectory());
+            if (info.isRegularFile())
+            {
+                process.sillyRenames().opened(file);
+            }
+            return install(file, flags);
         }
         catch (final FabricException ex)
         {
             return -ex.errno();
         }
+    }
+
+    /**
+     * open(2) with O_TMPFILE in directory {@code dirPath}: an unnamed regular file, created under a hidden name
+     * there ({@link SillyRenames}) and removed at its last close. EINVAL unless O_WRONLY or O_RDWR (open(2)),
+     * ENOENT or ENOTDIR for the directory as Linux; linkat(2) cannot give it a name here.
+     */
+    private long openTmpfile(final String dirPath, final int flags, final int mode)
+    {
+        final int accessMode = flags & O_ACCMODE;
+        if (accessMode != 1 && accessMode != 2 || (flags & O_CREAT) != 0)
+        {
+            return -Errno.EINVAL;
+        }
+        try
+        {
+            if (!process.storage().stat(dirPath, true).isDirectory())
+            {
+                return -Errno.ENOTDIR;
+            }
+            final SillyRenames names = process.sillyRenames();
+            final String hidden = names.hiddenName(dirPath);
+            final int createFlags = (flags & ~(O_TMPFILE_BIT | O_DIRECTORY)) | O_CREAT | O_EXCL;
+            final StatInfo info = process.storage().open(hidden, createFlags, mode & ~UMASK);
+            final StorageFile file = new StorageFile(process.storage(), process.fileCache(), names, info.inode(),
+                hidden, createFlags & ~(O_CREAT | O_EXCL), false);
+            names.openedUnlinked(file);
+            return install(file, flags);
+        }
+        catch (final FabricException ex)
+        {
+            return -ex.errno();
+        }
+    }
+
+    /** Installs an opened description at the lowest free fd; EMFILE (and the description closed) if none. */
+    private long install(final StorageFile file, final int flags)
+    {
+        final int fd = process.fds().install(file, 0, (flags & O_CLOEXEC) != 0);
+        if (fd < 0)
+        {
+            file.close();
+            return -Errno.EMFILE;
+        }
+        return fd;
     }
 
     long close(final long fd)

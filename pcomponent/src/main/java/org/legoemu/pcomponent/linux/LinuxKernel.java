@@ -27,6 +27,8 @@ public final class LinuxKernel implements SyscallHandler
     private final DescriptorSyscalls descriptors;
     private final DirectorySyscalls directories;
     private final SignalSyscalls signals;
+    private final SocketSyscalls sockets;
+    private final MetadataSyscalls metadata;
 
     /**
      * @param process the process the calling thread belongs to.
@@ -39,6 +41,8 @@ public final class LinuxKernel implements SyscallHandler
         this.files = new FileSyscalls(process, paths);
         this.descriptors = new DescriptorSyscalls(process);
         this.directories = new DirectorySyscalls(process, paths);
+        this.sockets = new SocketSyscalls(process, paths);
+        this.metadata = new MetadataSyscalls(process, paths);
         this.vm = new MemorySyscalls(process);
         this.proc = new ProcessSyscalls(process);
         this.signals = new SignalSyscalls(process);
@@ -150,6 +154,20 @@ public final class LinuxKernel implements SyscallHandler
             case Syscalls.FSYNC:
             case Syscalls.FDATASYNC:
                 return files.fsync(a0);
+            case Syscalls.SYNC_FILE_RANGE:
+                return metadata.syncFileRange(a0, a1, a2, (int)a3);
+            case Syscalls.FALLOCATE:
+                return metadata.fallocate(a0, (int)a1, a2, a3);
+            case Syscalls.FCHMOD:
+                return metadata.fchmod(a0, (int)a1);
+            case Syscalls.FCHMODAT:
+                return metadata.fchmodat(a0, a1, (int)a2);
+            case Syscalls.FCHOWN:
+                return metadata.fchown(a0);
+            case Syscalls.FCHOWNAT:
+                return metadata.fchownat(a0, a1, (int)a4);
+            case Syscalls.UTIMENSAT:
+                return metadata.utimensat(a0, a1, a2, (int)a3);
             case Syscalls.DUP:
                 return descriptors.dup(a0);
             case Syscalls.DUP3:
@@ -170,6 +188,18 @@ public final class LinuxKernel implements SyscallHandler
                 return directories.faccessat2(a0, a1, (int)a2, (int)a3);
             case Syscalls.PIPE2:
                 return descriptors.pipe2(a0, (int)a1);
+            case Syscalls.FLOCK:
+                return descriptors.flock(a0, (int)a1);
+            case Syscalls.SOCKET:
+                return sockets.socket((int)a0, (int)a1, (int)a2);
+            case Syscalls.SOCKETPAIR:
+                return sockets.socketpair((int)a0, (int)a1, (int)a2, a3);
+            case Syscalls.CONNECT:
+                return sockets.connect(a0, a1, a2);
+            case Syscalls.SENDTO:
+                return sockets.isSocket(a0, a3, a4) ? files.write(a0, a1, a2) : sockets.lastError();
+            case Syscalls.RECVFROM:
+                return sockets.isSocket(a0, a3, a4) ? files.read(a0, a1, a2) : sockets.lastError();
             case Syscalls.CHDIR:
                 return directories.chdir(a0);
             case Syscalls.FCHDIR:

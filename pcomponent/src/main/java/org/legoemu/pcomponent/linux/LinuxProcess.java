@@ -29,6 +29,8 @@ public final class LinuxProcess
     private volatile String execPath;
     private volatile ProcessLauncher launcher;
     private volatile FileCache fileCache = FileCache.DISABLED;
+    private volatile SillyRenames sillyRenames = SillyRenames.standalone();
+    private volatile FileLocks fileLocks = FileLocks.standalone();
     private String cwd = "/";
     private long brk;
     private int exitStatus;
@@ -53,6 +55,7 @@ public final class LinuxProcess
         this.parent = null;
         this.clock = ProcessClock.standalone();
         this.threads = new GuestThreads(this);
+        this.fds.closeListener(file -> this.fileLocks.closedBy(this.pid, file));
     }
 
     /**
@@ -76,10 +79,13 @@ public final class LinuxProcess
         this.parent = parent;
         this.launcher = parent.launcher;
         this.fileCache = parent.fileCache;
+        this.sillyRenames = parent.sillyRenames;
+        this.fileLocks = parent.fileLocks;
         final ProcessClock parentClock = parent.clock();
         this.clock = new ProcessClock(parentClock.processor(), parentClock.guestClock(), parentClock.realtimeBaseNs(),
             parentClock.originNs());
         this.threads = new GuestThreads(this);
+        this.fds.closeListener(file -> this.fileLocks.closedBy(this.pid, file));
     }
 
     /** getppid(2): the parent's pid; 1 for a process the pComponent launched (its parent is outside the cluster). */
@@ -111,6 +117,30 @@ public final class LinuxProcess
     public void fileCache(final FileCache cache)
     {
         this.fileCache = cache;
+    }
+
+    /** The pComponent's registry of open files kept alive across unlink (a process of its own until set). */
+    public SillyRenames sillyRenames()
+    {
+        return sillyRenames;
+    }
+
+    /** The pComponent's file locks (a set of its own until set). */
+    public FileLocks fileLocks()
+    {
+        return fileLocks;
+    }
+
+    /** Sets the file locks shared by every process of the pComponent; call before the process runs. */
+    public void fileLocks(final FileLocks locks)
+    {
+        this.fileLocks = locks;
+    }
+
+    /** Sets the registry shared by every process of the pComponent; call before the process opens files. */
+    public void sillyRenames(final SillyRenames names)
+    {
+        this.sillyRenames = names;
     }
 
     public ProcessLauncher launcher()

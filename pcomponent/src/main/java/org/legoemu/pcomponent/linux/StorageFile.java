@@ -13,7 +13,9 @@ import org.legoemu.pcomponent.files.ReadAhead;
  * A regular file (or directory) in the sComponent's namespace. The sComponent is stateless, so the offset and
  * flags of the open file description live here, and every request carries path, offset and length. Reads go
  * through the pComponent's {@link FileCache} when it is enabled (with this description's read-ahead state), writes
- * go through to the sComponent and drop the cached pages of their range.
+ * go through to the sComponent and drop the cached pages of their range. A regular file's description is registered
+ * with the pComponent's {@link SillyRenames} while open, which moves it to a hidden name when its name is unlinked or
+ * renamed over, and removes that name at the last close.
  */
 public final class StorageFile implements OpenFile
 {
@@ -35,7 +37,14 @@ public final class StorageFile implements OpenFile
     private final FileCache cache;
     private final ReadAhead readAhead = ReadAhead.forReads();
     private final FileReadTally tally = new FileReadTally();
-    private final String path;
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+
+    private final SillyRenames names;
+    private final long id = IDS.incrementAndGet();
+    private volatile FileLocks descriptionLocks;
+    private final long inode;
+    private volatile String path;
+    private volatile boolean unlinked;
     private int flags;
     private final boolean directory;
     private long offset;
@@ -45,15 +54,24 @@ public final class StorageFile implements OpenFile
     /** A file read without a file cache. */
     public StorageFile(final StorageProxy storage, final String path, final int flags, final boolean directory)
     {
-        this(storage, FileCache.DISABLED, path, flags, directory);
+        this(storage, FileCache.DISABLED, null, -1, path, flags, directory);
     }
 
-    /** A file read through {@code cache} when it is enabled. */
+    /**
+     * A file read through {@code cache} when it is enabled.
+     *
+     * @param names registry that keeps a regular file alive while open ({@link SillyRenames#opened} is the
+     *              caller's), or null for none.
+     * @param inode st_ino of the opened file on the sComponent.
+     */
     public StorageFile(
-        final StorageProxy storage, final FileCache cache, final String path, final int flags, final boolean directory)
+        final StorageProxy storage, final FileCache cache, final SillyRenames names, final long inode,
+        final String path, final int flags, final boolean directory)
     {
         this.storage = storage;
         this.cache = cache;
+        this.names = names;
+        this.inode = inode;
         this.path = path;
         this.flags = flags;
         this.directory = directory;
@@ -63,6 +81,57 @@ public final class StorageFile implements OpenFile
     public String path()
     {
         return path;
+    }
+
+    /** This description's id, unique on the pComponent: the owner of its OFD and flock(2) locks. */
+    long id()
+    {
+        return id;
+    }
+
+    /** The description took OFD or flock(2) locks through {@code locks}: its last close releases them. */
+    void heldDescriptionLocks(final FileLocks locks)
+    {
+        descriptionLocks = locks;
+    }
+
+    /** st_ino of the file on the sComponent, -1 if unknown. */
+    long inode()
+    {
+        return inode;
+    }
+
+    /**
+     * The file's name changed under this description ({@link SillyRenames}): later requests use {@code newPath};
+     * {@code nowUnlinked} says it is a hidden name (st_nlink then leaves it out).
+     */
+    void moved(final String newPath, final boolean nowUnlinked)
+    {
+        final String old = path;
+        path = newPath;
+        unlinked = nowUnlinked;
+        cache.changed(old);
+        cache.changed(newPath);
+    }
+
+    /** True once the file's last visible name was unlinked: it lives on under a hidden name. */
+    boolean unlinked()
+    {
+        return unlinked;
+    }
+
+    @Override
+    public void close()
+    {
+        final FileLocks locks = descriptionLocks;
+        if (locks != null)
+        {
+            locks.descriptionClosed(this);
+        }
+        if (names != null)
+        {
+            names.closed(this);
+        }
     }
 
     /** True if the file was opened for reading (O_RDONLY or O_RDWR): what mmap(2) of it requires. */
@@ -283,7 +352,10 @@ public final class StorageFile implements OpenFile
     {
         try
         {
-            return toStat(storage.stat(path, true));
+            final StatInfo info = storage.stat(path, true);
+            // The hidden name is not a link the guest made: Linux counts the unlinked name gone.
+            return toStat(unlinked ? new StatInfo(info.mode(), info.nlink() - 1, info.sizeBytes(), info.inode(),
+                info.mtimeNs(), info.atimeNs(), info.ctimeNs()) : info);
         }
         catch (final FabricException ex)
         {

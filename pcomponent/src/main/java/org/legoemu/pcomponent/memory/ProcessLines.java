@@ -176,6 +176,13 @@ public final class ProcessLines implements LineBackend
             throw new GuestFault(Signal.SIGBUS, vaddr, -1, 0,
                 "file mapping of " + mapping.path() + ": " + ex.getMessage());
         }
+        if (n == 0)
+        {
+            // The page lies wholly past the end of the file: Linux delivers SIGBUS (mmap(2), "SIGBUS"); the page
+            // holding the end of the file reads zero past it (below).
+            throw new GuestFault(Signal.SIGBUS, vaddr, -1, 0,
+                "access past the end of " + mapping.path() + " mapped at 0x" + Long.toHexString(vaddr));
+        }
         Arrays.fill(line, n, line.length, (byte)0);
         for (int i = 0; i < tally.requests; i++)
         {
