@@ -133,6 +133,12 @@ public final class Hart extends HartState
     private int blockBudget;
     /** The decoded page of the running compiled block. */
     private DecodedPage blockPage;
+    /** Where {@link #runBlocks} left off: the pc after its last block. */
+    private long chainPc;
+    /** Instructions retired by the blocks {@link #runBlocks} ran before the running one. */
+    private long chainRetired;
+    /** See {@link #chainedBlocks()}. */
+    private long chainedBlocks;
     private long blockFaultPc;
     private int blockFaultRetired;
     private long instret;
@@ -445,12 +451,10 @@ public final class Hart extends HartState
                             if (max - n >= block.maxInstructions)
                             {
                                 inBlock = true;
-                                blockBudget = (int)Math.min(max - n, Integer.MAX_VALUE >> 1);
-                                blockPage = page;
-                                pc = block.run(this, x, f);
+                                n += runBlocks(page, block, max - n);
                                 inBlock = false;
-                                n += blockRetired;
-                                if (staysIn(page, pc))
+                                pc = chainPc;
+                                if (blockPage == page && staysIn(page, pc))
                                 {
                                     continue;
                                 }
@@ -711,7 +715,7 @@ public final class Hart extends HartState
             if (inBlock)
             {
                 pc = blockFaultPc;
-                n += blockFaultRetired;
+                n += chainRetired + blockFaultRetired;
             }
             throw fault.withPc(pc);
         }
@@ -721,6 +725,68 @@ public final class Hart extends HartState
             instret = instretAtStart + n;
         }
         return n;
+    }
+
+    /**
+     * Chained blocks: runs compiled blocks back to back, starting with {@code block} of {@code page}, without going
+     * through the dispatch loop, as long as each block's successor (direct jump, either branch direction or an
+     * indirect jump's target) is itself the entry of a compiled block, in the same page or in another page held by
+     * the execute TLB, its longest path fits {@code budget}, no page of the chain was shot down and no thread waits
+     * for a safepoint: the same checks as the dispatch loop makes at every block boundary, so instret, instruction
+     * budgets (pacing), stop and yield requests and shootdowns stay exact. A separate method, so that HotSpot's
+     * deoptimization of a block inlined here (a guest branch never taken before) recompiles this small loop and
+     * not the whole interpreter.
+     *
+     * @param budget instructions the blocks may retire; at least {@code block.maxInstructions}.
+     * @return instructions retired; the next pc is left in {@link #chainPc} and its page in {@link #blockPage}.
+     */
+    private long runBlocks(final DecodedPage first, final CompiledBlock firstBlock, final long budget)
+    {
+        final long[] x = this.x;
+        final long[] f = this.f;
+        DecodedPage page = first;
+        CompiledBlock block = firstBlock;
+        CompiledBlock[] blocks = page.blocks;
+        long base = page.base;
+        long n = 0;
+        blockPage = page;
+        while (true)
+        {
+            chainRetired = n;
+            blockBudget = (int)Math.min(budget - n, Integer.MAX_VALUE >> 1);
+            final long pc = block.run(this, x, f);
+            n += blockRetired;
+            chainPc = pc;
+            if (!page.valid || (int)SHOOTDOWN_REQUESTS.getVolatile(this) != 0)
+            {
+                return n;
+            }
+            if (((pc - base) >>> PAGE_SHIFT) != 0)
+            {
+                final long vpn = pc >>> PAGE_SHIFT;
+                final int i = (int)vpn & TLB_MASK;
+                if (execTag[i] != vpn || execPage[i].blocks == null)
+                {
+                    return n;
+                }
+                page = execPage[i];
+                blocks = page.blocks;
+                base = page.base;
+                blockPage = page;
+            }
+            block = blocks[(int)(pc - base) >>> 1];
+            if (block == null || budget - n < block.maxInstructions)
+            {
+                return n;
+            }
+            chainedBlocks++;
+        }
+    }
+
+    /** Blocks entered straight from their predecessor block by {@link #runBlocks}, not through the dispatch loop. */
+    long chainedBlocks()
+    {
+        return chainedBlocks;
     }
 
     /**
