@@ -133,6 +133,10 @@ public final class Hart extends HartState
     private int blockBudget;
     /** The decoded page of the running compiled block. */
     private DecodedPage blockPage;
+    /** The compiled block at which {@link #interpret} stopped for {@link #run} to run it; null if none. */
+    private CompiledBlock nextBlock;
+    /** The decoded page of {@link #nextBlock}. */
+    private DecodedPage nextBlockPage;
     /** Where {@link #runBlocks} left off: the pc after its last block. */
     private long chainPc;
     /** Instructions retired by the blocks {@link #runBlocks} ran before the running one. */
@@ -384,12 +388,47 @@ public final class Hart extends HartState
         runLock.lock();
         try
         {
-            return interpret(maxInstructions);
+            long n = 0;
+            while (true)
+            {
+                n += interpret(maxInstructions - n);
+                final CompiledBlock block = nextBlock;
+                if (block == null)
+                {
+                    return n;
+                }
+                nextBlock = null;
+                n += chain(nextBlockPage, block, maxInstructions - n);
+            }
         }
         finally
         {
             runLock.unlock();
         }
+    }
+
+    /**
+     * Runs compiled blocks from {@code block} ({@link #runBlocks}) and accounts for them in {@link #pc} and instret.
+     * Called from {@link #run}, not from the interpreter loop: HotSpot may then compile (and inline the hot blocks
+     * into) this small method apart from the interpreter, so that deoptimizing a block (a guest branch taken for
+     * the first time) recompiles this loop, not the whole interpreter.
+     */
+    private long chain(final DecodedPage page, final CompiledBlock block, final long budget)
+    {
+        final long n;
+        try
+        {
+            n = runBlocks(page, block, budget);
+        }
+        catch (final GuestFault fault)
+        {
+            pc = blockFaultPc;
+            instret += chainRetired + blockFaultRetired;
+            throw fault.withPc(pc);
+        }
+        pc = chainPc;
+        instret += n;
+        return n;
     }
 
     static GuestFault illegal(final int bits, final long pc)
@@ -408,7 +447,6 @@ public final class Hart extends HartState
         final long instretAtStart = instret;
         long pc = this.pc;
         long n = 0;
-        boolean inBlock = false;
         try
         {
             outer:
@@ -450,15 +488,9 @@ public final class Hart extends HartState
                             final CompiledBlock block = page.blocks[slot];
                             if (max - n >= block.maxInstructions)
                             {
-                                inBlock = true;
-                                n += runBlocks(page, block, max - n);
-                                inBlock = false;
-                                pc = chainPc;
-                                if (blockPage == page && staysIn(page, pc))
-                                {
-                                    continue;
-                                }
-                                continue outer;
+                                nextBlock = block; // for run, which calls chain
+                                nextBlockPage = page;
+                                break outer;
                             }
                             decoded = page.original[slot];
                         }
@@ -712,11 +744,6 @@ public final class Hart extends HartState
         }
         catch (final GuestFault fault)
         {
-            if (inBlock)
-            {
-                pc = blockFaultPc;
-                n += chainRetired + blockFaultRetired;
-            }
             throw fault.withPc(pc);
         }
         finally
@@ -733,9 +760,7 @@ public final class Hart extends HartState
      * indirect jump's target) is itself the entry of a compiled block, in the same page or in another page held by
      * the execute TLB, its longest path fits {@code budget}, no page of the chain was shot down and no thread waits
      * for a safepoint: the same checks as the dispatch loop makes at every block boundary, so instret, instruction
-     * budgets (pacing), stop and yield requests and shootdowns stay exact. A separate method, so that HotSpot's
-     * deoptimization of a block inlined here (a guest branch never taken before) recompiles this small loop and
-     * not the whole interpreter.
+     * budgets (pacing), stop and yield requests and shootdowns stay exact.
      *
      * @param budget instructions the blocks may retire; at least {@code block.maxInstructions}.
      * @return instructions retired; the next pc is left in {@link #chainPc} and its page in {@link #blockPage}.

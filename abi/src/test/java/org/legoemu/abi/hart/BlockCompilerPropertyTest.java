@@ -338,7 +338,11 @@ class BlockCompilerPropertyTest
             code.add(Asm.addi(BASE, BASE, 64));
             code.add(Asm.load(3, 0, BASE, 0));
         }
-        final java.util.Map<Long, Integer> image = segmented(code, Math.min(segments, code.size() / 2), kinds);
+        final int cuts = Math.min(segments, code.size() / 2);
+        final java.util.Map<Long, Integer> image = segmented(code, cuts, kinds);
+        // a segment in the second page is a block of its own, entered by chaining once both pages' blocks are hot
+        final boolean secondPage = java.util.stream.IntStream.range(1, cuts)
+            .anyMatch(k -> kinds.get(k % kinds.size()) / 3 == 1);
         final Outcome interpreted = run(image, seeds, false, budget);
         final Outcome compiled = run(image, seeds, true, budget);
         assertEquals(interpreted.fault, compiled.fault, "fault");
@@ -347,7 +351,7 @@ class BlockCompilerPropertyTest
         assertArrayEquals(interpreted.x, compiled.x, "registers");
         assertArrayEquals(interpreted.data, compiled.data, "memory");
         org.junit.jupiter.api.Assertions.assertFalse(compiled.overBudget, "a run went past its instruction budget");
-        if (interpreted.fault == null)
+        if (interpreted.fault == null && secondPage)
         {
             org.junit.jupiter.api.Assertions.assertTrue(compiled.chained > 0, "no block was entered by chaining");
         }
