@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The block compiler must give exactly the interpreter's results: random loops of integer, M-extension, load and
- * store instructions (with forward conditional branches inside, so blocks have side exits and jumps inside the
+ * The block compiler must give exactly the interpreter's results: random loops of integer, M-extension, load,
+ * store and fflags/frm/fcsr instructions (with forward conditional branches inside, so blocks have side exits and jumps inside the
  * block, and an optional inner loop whose back edge stays inside the compiled block) run hot enough to be compiled
  * on one hart and interpreted only on another, in random instruction budgets per {@code run} (so loops inside
  * blocks stop at the budget); registers, memory, instret, pc and any fault must match.
@@ -92,9 +92,15 @@ class BlockCompilerPropertyTest
             {
                 return Asm.load(Math.floorMod(sh, 7), d, BASE, off);
             }
-            if (p < 92)
+            if (p < 88)
             {
                 return Asm.store(Math.floorMod(sh, 4), s2, BASE, off);
+            }
+            if (p < 92)
+            {
+                // fflags, frm or fcsr: any Zicsr form, register or immediate operand
+                final int funct3 = new int[] {1, 2, 3, 5, 6, 7}[Math.floorMod(sh, 6)];
+                return Asm.csr(funct3, d, 1 + Math.floorMod(imm, 3), s1);
             }
             // forward branch over the next instruction (a side exit of the block); operands from x0..x3 only, so
             // equal operands (the boundary of every condition) are common
@@ -111,6 +117,7 @@ class BlockCompilerPropertyTest
         String fault;
         long pc;
         long chained;
+        long fcsr;
         /** A run retired more instructions than its budget. */
         boolean overBudget;
     }
@@ -205,6 +212,7 @@ class BlockCompilerPropertyTest
         outcome.instret = hart.instructionsRetired();
         outcome.pc = hart.pc;
         outcome.chained = hart.chainedBlocks();
+        outcome.fcsr = ((long)hart.frm << 5) | hart.fflags;
         return outcome;
     }
 
@@ -280,6 +288,7 @@ class BlockCompilerPropertyTest
         assertEquals(interpreted.instret, compiled.instret, "instret");
         assertArrayEquals(interpreted.x, compiled.x, "registers");
         assertArrayEquals(interpreted.data, compiled.data, "memory");
+        assertEquals(interpreted.fcsr, compiled.fcsr, "fcsr");
     }
 
     @Property(tries = 150)
@@ -301,6 +310,7 @@ class BlockCompilerPropertyTest
         assertEquals(interpreted.instret, compiled.instret, "instret");
         assertArrayEquals(interpreted.x, compiled.x, "registers");
         assertArrayEquals(interpreted.data, compiled.data, "memory");
+        assertEquals(interpreted.fcsr, compiled.fcsr, "fcsr");
     }
 
     @Property(tries = 20)
@@ -350,6 +360,7 @@ class BlockCompilerPropertyTest
         assertEquals(interpreted.instret, compiled.instret, "instret");
         assertArrayEquals(interpreted.x, compiled.x, "registers");
         assertArrayEquals(interpreted.data, compiled.data, "memory");
+        assertEquals(interpreted.fcsr, compiled.fcsr, "fcsr");
         org.junit.jupiter.api.Assertions.assertFalse(compiled.overBudget, "a run went past its instruction budget");
         if (interpreted.fault == null && secondPage)
         {
