@@ -52,8 +52,12 @@ public final class Hart extends HartState
      * JVM runs with {@code -Dlegoemu.jit=false}.
      */
     public static final boolean JIT_DEFAULT = !"false".equals(System.getProperty("legoemu.jit"));
-    /** Jumps to a pc before its block is compiled. */
-    static final int JIT_THRESHOLD = 40;
+    /**
+     * Jumps to a pc (or entries into its page there) before its block is compiled: 40, or the JVM's
+     * {@code -Dlegoemu.jitThreshold} (1 to 32767), a knob for measuring warm-up (docs/performance.md).
+     */
+    static final int JIT_THRESHOLD = Math.max(1, Math.min(Short.MAX_VALUE,
+        Integer.getInteger("legoemu.jitThreshold", 40)));
     /** Number of TLB entries per access kind; a power of two. */
     public static final int TLB_ENTRIES = 1024;
     private static final int TLB_MASK = TLB_ENTRIES - 1;
