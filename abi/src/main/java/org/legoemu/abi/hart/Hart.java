@@ -141,7 +141,7 @@ public final class Hart extends HartState
     private CompiledBlock nextBlock;
     /** The decoded page of {@link #nextBlock}. */
     private DecodedPage nextBlockPage;
-    /** Where {@link #runBlocks} left off: the pc after its last block. */
+    /** Where {@link #runBlocks} left off: the pc after its last block, i.e. the entry of the block it runs. */
     private long chainPc;
     /** Instructions retired by the blocks {@link #runBlocks} ran before the running one. */
     private long chainRetired;
@@ -419,6 +419,7 @@ public final class Hart extends HartState
      */
     private long chain(final DecodedPage page, final CompiledBlock block, final long budget)
     {
+        chainPc = pc;
         final long n;
         try
         {
@@ -429,6 +430,14 @@ public final class Hart extends HartState
             pc = blockFaultPc;
             instret += chainRetired + blockFaultRetired;
             throw fault.withPc(pc);
+        }
+        catch (final RuntimeException | Error other)
+        {
+            // e.g. a failed write-back in a TLB miss: leave pc at the running block's entry, as the interpreter
+            // loop does, with the blocks before it counted
+            pc = chainPc;
+            instret += chainRetired;
+            throw other;
         }
         pc = chainPc;
         instret += n;

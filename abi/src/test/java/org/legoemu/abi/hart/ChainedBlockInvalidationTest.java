@@ -186,4 +186,70 @@ class ChainedBlockInvalidationTest
         assertEquals(hart.x[5], hart.x[6]);
         assertEquals(4 * hart.x[5] + 1, hart.instructionsRetired()); // A1 once more, then the ecall
     }
+
+    @Test
+    void anErrorFromMemoryInsideAChainLeavesPcAtTheRunningBlocksEntry() throws Exception
+    {
+        // A1 (PAGE_A) = addi x5; addi x6; jal A2. A2 (PAGE_B) = addi x7; ld x8, 0(x9); jal A1. Once they are chained,
+        // the data page's next miss throws (as a failed write-back does): the hart must be left at A2's entry
+        // with every block before it counted and A2 not.
+        final FlatGuestMemory flat = new FlatGuestMemory();
+        final AtomicBoolean armed = new AtomicBoolean();
+        final GuestMemory memory = new GuestMemory()
+        {
+            @Override
+            public byte[] page(final long vaddr, final int access)
+            {
+                if ((vaddr >>> PAGE_SHIFT) == (DATA >>> PAGE_SHIFT) && armed.get())
+                {
+                    throw new IllegalStateException("write-back failed");
+                }
+                return flat.page(vaddr, access);
+            }
+
+            @Override
+            public void addShootdownListener(final org.legoemu.abi.TlbShootdown listener)
+            {
+            }
+
+            @Override
+            public void removeShootdownListener(final org.legoemu.abi.TlbShootdown listener)
+            {
+            }
+        };
+        flat.map(PAGE_A, 0x2000, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_EXEC);
+        flat.map(DATA, 0x1000, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_WRITE);
+        flat.writeInt(PAGE_A, Asm.addi(5, 5, 1));
+        flat.writeInt(PAGE_A + 4, Asm.addi(6, 6, 1));
+        flat.writeInt(PAGE_A + 8, Asm.jal(0, (int)(PAGE_B - (PAGE_A + 8))));
+        flat.writeInt(PAGE_B, Asm.addi(7, 7, 1));
+        flat.writeInt(PAGE_B + 4, Asm.load(3, 8, 9, 0));
+        flat.writeInt(PAGE_B + 8, Asm.jal(0, (int)(PAGE_A - (PAGE_B + 8))));
+        final Hart hart = new Hart(memory, s -> SyscallHandler.EXIT);
+        hart.x[9] = DATA;
+        hart.pc = PAGE_A;
+        final AtomicReference<RuntimeException> thrown = new AtomicReference<>();
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                hart.run(Long.MAX_VALUE);
+            }
+            catch (final IllegalStateException ex)
+            {
+                thrown.set(ex);
+            }
+        }, "chained-hart");
+        thread.setDaemon(true);
+        thread.start();
+        awaitChaining(hart);
+        armed.set(true);
+        assertTimeoutPreemptively(SHOOTDOWN_WAIT, () -> hart.invalidatePage(DATA >>> GuestMemory.PAGE_SHIFT));
+        thread.join(JOIN_MS);
+        assertFalse(thread.isAlive());
+        assertEquals("write-back failed", thrown.get().getMessage());
+        assertEquals(PAGE_B, hart.pc);
+        assertEquals(hart.x[5], hart.x[7]); // A2's first instruction ran, but A2 is not counted
+        assertEquals(3 * hart.x[5] + 3 * (hart.x[7] - 1), hart.instructionsRetired());
+    }
 }
