@@ -768,14 +768,14 @@ public final class Hart extends HartState
     }
 
     /**
-     * Chained blocks: runs compiled blocks back to back, starting with {@code block} of {@code page}, without going
-     * through the dispatch loop, as long as each block's successor (direct jump, either branch direction or an
+     * Chained blocks: runs compiled blocks back to back, starting with {@code firstBlock} of {@code first}, without
+     * going through the dispatch loop, as long as each block's successor (direct jump, either branch direction or an
      * indirect jump's target) is itself the entry of a compiled block, in the same page or in another page held by
      * the execute TLB, its longest path fits {@code budget}, no page of the chain was shot down and no thread waits
      * for a safepoint: the same checks as the dispatch loop makes at every block boundary, so instret, instruction
      * budgets (pacing), stop and yield requests and shootdowns stay exact.
      *
-     * @param budget instructions the blocks may retire; at least {@code block.maxInstructions}.
+     * @param budget instructions the blocks may retire; at least {@code firstBlock.maxInstructions}.
      * @return instructions retired; the next pc is left in {@link #chainPc} and its page in {@link #blockPage}.
      */
     private long runBlocks(final DecodedPage first, final CompiledBlock firstBlock, final long budget)

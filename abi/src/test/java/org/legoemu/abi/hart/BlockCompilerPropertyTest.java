@@ -252,7 +252,8 @@ class BlockCompilerPropertyTest
             switch (kinds.get(k % kinds.size()) % 3)
             {
                 case 1:
-                    code.add(Math.abs(to - from) < 4000 ? Asm.b((int)(to - from), 0, 0, 0) : Asm.jal(0, (int)(to - from)));
+                    code.add(Math.abs(to - from) < 4000 ? Asm.b((int)(to - from), 0, 0, 0)
+                        : Asm.jal(0, (int)(to - from)));
                     break;
                 case 2:
                     final int upper = (int)((to + 0x800) >> 12);
