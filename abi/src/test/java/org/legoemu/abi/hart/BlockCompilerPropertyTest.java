@@ -20,10 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The block compiler must give exactly the interpreter's results: random loops of integer, M-extension, load,
- * store and fflags/frm/fcsr instructions (with forward conditional branches inside, so blocks have side exits and jumps inside the
- * block, and an optional inner loop whose back edge stays inside the compiled block) run hot enough to be compiled
- * on one hart and interpreted only on another, in random instruction budgets per {@code run} (so loops inside
- * blocks stop at the budget); registers, memory, instret, pc and any fault must match.
+ * store and fflags/frm/fcsr instructions (with forward conditional branches inside, so blocks have side exits and
+ * jumps inside the block, and an optional inner loop whose back edge stays inside the compiled block; or cut into
+ * segments in two code pages joined by jumps, taken branches and indirect jumps, so blocks are chained) run hot
+ * enough to be compiled on one hart and interpreted only on another, in random instruction budgets per
+ * {@code run} (so loops inside blocks and chains stop at the budget); registers, memory, fcsr, instret, pc and any
+ * fault must match.
  */
 class BlockCompilerPropertyTest
 {
