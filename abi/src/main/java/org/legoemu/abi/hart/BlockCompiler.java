@@ -38,6 +38,7 @@ final class BlockCompiler
     private static final String SUPER = "org/legoemu/abi/hart/CompiledBlock";
     private static final String MULDIV = "org/legoemu/abi/hart/MulDiv";
     private static final String FPU = "org/legoemu/abi/hart/FloatingPointUnit";
+    private static final String ZICSR = "org/legoemu/abi/hart/Zicsr";
     private static final String FAULT = "org/legoemu/abi/GuestFault";
     private static final String RUN_DESC = "(L" + HART + ";[J[J)J";
 
@@ -105,7 +106,7 @@ final class BlockCompiler
         while (count < MAX_INSTRUCTIONS && s < DecodedPage.SLOTS && !ended)
         {
             final long decoded = page.instruction(s);
-            if ((int)decoded <= Op.BLOCK_ENTRY || !translatable((int)decoded & 0xFF))
+            if ((int)decoded <= Op.BLOCK_ENTRY || !translatable(decoded))
             {
                 break;
             }
@@ -136,13 +137,24 @@ final class BlockCompiler
         return block;
     }
 
-    private static boolean translatable(final int op)
+    /**
+     * Whether the decoded instruction is translated: all but system calls, breakpoints, atomics, fence.i, illegal
+     * instructions and the CSRs other than {@code fflags}, {@code frm} and {@code fcsr} (the counters need the
+     * interpreter's instret and clock; glibc's sqrt and comparisons save and restore {@code fflags} around a quiet
+     * compare, so a block ending there would end every FP loop that calls them).
+     */
+    private static boolean translatable(final long decoded)
     {
+        final int op = (int)decoded & 0xFF;
         switch (op)
         {
+            case Op.CSR:
+            {
+                final int csr = (int)(decoded >> 32) >>> 20;
+                return csr == Zicsr.CSR_FFLAGS || csr == Zicsr.CSR_FRM || csr == Zicsr.CSR_FCSR;
+            }
             case Op.ECALL:
             case Op.EBREAK:
-            case Op.CSR:
             case Op.AMO:
             case Op.FENCE_I:
             case Op.ILLEGAL:
@@ -721,6 +733,26 @@ final class BlockCompiler
                     return false;
                 }
                 case Op.FENCE:
+                    return false;
+                case Op.CSR: // fflags, frm or fcsr (translatable); cannot fault
+                    if (!sink)
+                    {
+                        target(rd);
+                    }
+                    mv.visitVarInsn(Opcodes.ALOAD, L_HART);
+                    pushInt(mv, imm);
+                    pushLong(mv, 0);
+                    pushLong(mv, 0);
+                    pushLong(mv, pc);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, ZICSR, "execute", "(L" + STATE + ";IJJJ)J", false);
+                    if (!sink)
+                    {
+                        storeX();
+                    }
+                    else
+                    {
+                        mv.visitInsn(Opcodes.POP2);
+                    }
                     return false;
                 default:
                     break;

@@ -52,8 +52,12 @@ public final class Hart extends HartState
      * JVM runs with {@code -Dlegoemu.jit=false}.
      */
     public static final boolean JIT_DEFAULT = !"false".equals(System.getProperty("legoemu.jit"));
-    /** Jumps to a pc before its block is compiled. */
-    static final int JIT_THRESHOLD = 40;
+    /**
+     * Jumps to a pc (or entries into its page there) before its block is compiled: 40, or the JVM's
+     * {@code -Dlegoemu.jitThreshold} (1 to 32767), a knob for measuring warm-up (docs/performance.md).
+     */
+    static final int JIT_THRESHOLD = Math.max(1, Math.min(Short.MAX_VALUE,
+        Integer.getInteger("legoemu.jitThreshold", 40)));
     /** Number of TLB entries per access kind; a power of two. */
     public static final int TLB_ENTRIES = 1024;
     private static final int TLB_MASK = TLB_ENTRIES - 1;
@@ -133,6 +137,16 @@ public final class Hart extends HartState
     private int blockBudget;
     /** The decoded page of the running compiled block. */
     private DecodedPage blockPage;
+    /** The compiled block at which {@link #interpret} stopped for {@link #run} to run it; null if none. */
+    private CompiledBlock nextBlock;
+    /** The decoded page of {@link #nextBlock}. */
+    private DecodedPage nextBlockPage;
+    /** Where {@link #runBlocks} left off: the pc after its last block, i.e. the entry of the block it runs. */
+    private long chainPc;
+    /** Instructions retired by the blocks {@link #runBlocks} ran before the running one. */
+    private long chainRetired;
+    /** See {@link #chainedBlocks()}. */
+    private long chainedBlocks;
     private long blockFaultPc;
     private int blockFaultRetired;
     private long instret;
@@ -378,12 +392,56 @@ public final class Hart extends HartState
         runLock.lock();
         try
         {
-            return interpret(maxInstructions);
+            long n = 0;
+            while (true)
+            {
+                n += interpret(maxInstructions - n);
+                final CompiledBlock block = nextBlock;
+                if (block == null)
+                {
+                    return n;
+                }
+                nextBlock = null;
+                n += chain(nextBlockPage, block, maxInstructions - n);
+            }
         }
         finally
         {
             runLock.unlock();
         }
+    }
+
+    /**
+     * Runs compiled blocks from {@code block} ({@link #runBlocks}) and accounts for them in {@link #pc} and instret.
+     * Called from {@link #run}, not from the interpreter loop: HotSpot may then compile (and inline the hot blocks
+     * into) this small method apart from the interpreter, so that deoptimizing a block (a guest branch taken for
+     * the first time) recompiles this loop, not the whole interpreter.
+     */
+    private long chain(final DecodedPage page, final CompiledBlock block, final long budget)
+    {
+        chainPc = pc;
+        final long n;
+        try
+        {
+            n = runBlocks(page, block, budget);
+        }
+        catch (final GuestFault fault)
+        {
+            pc = blockFaultPc;
+            instret += chainRetired + blockFaultRetired;
+            throw fault.withPc(pc);
+        }
+        catch (final RuntimeException | Error other)
+        {
+            // e.g. a failed write-back in a TLB miss: leave pc at the running block's entry, as the interpreter
+            // loop does, with the blocks before it counted
+            pc = chainPc;
+            instret += chainRetired;
+            throw other;
+        }
+        pc = chainPc;
+        instret += n;
+        return n;
     }
 
     static GuestFault illegal(final int bits, final long pc)
@@ -402,7 +460,6 @@ public final class Hart extends HartState
         final long instretAtStart = instret;
         long pc = this.pc;
         long n = 0;
-        boolean inBlock = false;
         try
         {
             outer:
@@ -444,17 +501,9 @@ public final class Hart extends HartState
                             final CompiledBlock block = page.blocks[slot];
                             if (max - n >= block.maxInstructions)
                             {
-                                inBlock = true;
-                                blockBudget = (int)Math.min(max - n, Integer.MAX_VALUE >> 1);
-                                blockPage = page;
-                                pc = block.run(this, x, f);
-                                inBlock = false;
-                                n += blockRetired;
-                                if (staysIn(page, pc))
-                                {
-                                    continue;
-                                }
-                                continue outer;
+                                nextBlock = block; // for run, which calls chain
+                                nextBlockPage = page;
+                                break outer;
                             }
                             decoded = page.original[slot];
                         }
@@ -708,11 +757,6 @@ public final class Hart extends HartState
         }
         catch (final GuestFault fault)
         {
-            if (inBlock)
-            {
-                pc = blockFaultPc;
-                n += blockFaultRetired;
-            }
             throw fault.withPc(pc);
         }
         finally
@@ -721,6 +765,66 @@ public final class Hart extends HartState
             instret = instretAtStart + n;
         }
         return n;
+    }
+
+    /**
+     * Chained blocks: runs compiled blocks back to back, starting with {@code firstBlock} of {@code first}, without
+     * going through the dispatch loop, as long as each block's successor (direct jump, either branch direction or an
+     * indirect jump's target) is itself the entry of a compiled block, in the same page or in another page held by
+     * the execute TLB, its longest path fits {@code budget}, no page of the chain was shot down and no thread waits
+     * for a safepoint: the same checks as the dispatch loop makes at every block boundary, so instret, instruction
+     * budgets (pacing), stop and yield requests and shootdowns stay exact.
+     *
+     * @param budget instructions the blocks may retire; at least {@code firstBlock.maxInstructions}.
+     * @return instructions retired; the next pc is left in {@link #chainPc} and its page in {@link #blockPage}.
+     */
+    private long runBlocks(final DecodedPage first, final CompiledBlock firstBlock, final long budget)
+    {
+        final long[] x = this.x;
+        final long[] f = this.f;
+        DecodedPage page = first;
+        CompiledBlock block = firstBlock;
+        CompiledBlock[] blocks = page.blocks;
+        long base = page.base;
+        long n = 0;
+        blockPage = page;
+        while (true)
+        {
+            chainRetired = n;
+            blockBudget = (int)Math.min(budget - n, Integer.MAX_VALUE >> 1);
+            final long pc = block.run(this, x, f);
+            n += blockRetired;
+            chainPc = pc;
+            if (!page.valid || (int)SHOOTDOWN_REQUESTS.getVolatile(this) != 0)
+            {
+                return n;
+            }
+            if (((pc - base) >>> PAGE_SHIFT) != 0)
+            {
+                final long vpn = pc >>> PAGE_SHIFT;
+                final int i = (int)vpn & TLB_MASK;
+                if (execTag[i] != vpn || execPage[i].blocks == null)
+                {
+                    return n;
+                }
+                page = execPage[i];
+                blocks = page.blocks;
+                base = page.base;
+                blockPage = page;
+            }
+            block = blocks[(int)(pc - base) >>> 1];
+            if (block == null || budget - n < block.maxInstructions)
+            {
+                return n;
+            }
+            chainedBlocks++;
+        }
+    }
+
+    /** Blocks entered straight from their predecessor block by {@link #runBlocks}, not through the dispatch loop. */
+    long chainedBlocks()
+    {
+        return chainedBlocks;
     }
 
     /**

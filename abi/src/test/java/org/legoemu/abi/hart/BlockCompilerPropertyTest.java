@@ -19,11 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The block compiler must give exactly the interpreter's results: random loops of integer, M-extension, load and
- * store instructions (with forward conditional branches inside, so blocks have side exits and jumps inside the
- * block, and an optional inner loop whose back edge stays inside the compiled block) run hot enough to be compiled
- * on one hart and interpreted only on another, in random instruction budgets per {@code run} (so loops inside
- * blocks stop at the budget); registers, memory, instret, pc and any fault must match.
+ * The block compiler must give exactly the interpreter's results: random loops of integer, M-extension, load,
+ * store and fflags/frm/fcsr instructions (with forward conditional branches inside, so blocks have side exits and
+ * jumps inside the block, and an optional inner loop whose back edge stays inside the compiled block; or cut into
+ * segments in two code pages joined by jumps, taken branches and indirect jumps, so blocks are chained) run hot
+ * enough to be compiled on one hart and interpreted only on another, in random instruction budgets per
+ * {@code run} (so loops inside blocks and chains stop at the budget); registers, memory, fcsr, instret, pc and any
+ * fault must match.
  */
 class BlockCompilerPropertyTest
 {
@@ -33,6 +35,8 @@ class BlockCompilerPropertyTest
     private static final int BASE = 30;    // holds DATA + 0x800, never written by the generated code
     private static final int COUNTER = 31; // loop counter
     private static final int INNER = 29;   // inner loop counter, never written by the generated instructions
+    private static final int LINK = 28;    // target of an indirect jump between segments
+    private static final int CODE_BYTES = 0x2000;
 
     @Provide
     Arbitrary<Integer> instruction()
@@ -90,9 +94,15 @@ class BlockCompilerPropertyTest
             {
                 return Asm.load(Math.floorMod(sh, 7), d, BASE, off);
             }
-            if (p < 92)
+            if (p < 88)
             {
                 return Asm.store(Math.floorMod(sh, 4), s2, BASE, off);
+            }
+            if (p < 92)
+            {
+                // fflags, frm or fcsr: any Zicsr form, register or immediate operand
+                final int funct3 = new int[] {1, 2, 3, 5, 6, 7}[Math.floorMod(sh, 6)];
+                return Asm.csr(funct3, d, 1 + Math.floorMod(imm, 3), s1);
             }
             // forward branch over the next instruction (a side exit of the block); operands from x0..x3 only, so
             // equal operands (the boundary of every condition) are common
@@ -108,6 +118,10 @@ class BlockCompilerPropertyTest
         long instret;
         String fault;
         long pc;
+        long chained;
+        long fcsr;
+        /** A run retired more instructions than its budget. */
+        boolean overBudget;
     }
 
     /**
@@ -142,22 +156,40 @@ class BlockCompilerPropertyTest
 
     private static Outcome run(final List<Integer> body, final long[] seeds, final boolean jit, final int budget)
     {
-        final FlatGuestMemory memory = new FlatGuestMemory();
-        memory.map(CODE, 0x1000, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_EXEC);
-        memory.map(DATA, DATA_BYTES, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_WRITE);
-        long at = CODE;
-        for (final int insn : body)
+        final List<Integer> code = new java.util.ArrayList<>(body);
+        code.addAll(loopTail(CODE + 4L * code.size()));
+        final java.util.Map<Long, Integer> image = new java.util.TreeMap<>();
+        place(image, CODE, code);
+        return run(image, seeds, jit, budget);
+    }
+
+    /**
+     * {@code nop; addi COUNTER, COUNTER, -1; bnez COUNTER, CODE; ecall}, the first at {@code at} (a trailing
+     * forward branch lands on the nop, not past the counter; the first three are a block of their own when the
+     * body is not before them).
+     */
+    private static List<Integer> loopTail(final long at)
+    {
+        return List.of(Asm.addi(0, 0, 0), Asm.addi(COUNTER, COUNTER, -1), Asm.b((int)(CODE - (at + 8)), 0, COUNTER,
+            1), Asm.ECALL);
+    }
+
+    private static void place(final java.util.Map<Long, Integer> image, final long at, final List<Integer> code)
+    {
+        for (int k = 0; k < code.size(); k++)
         {
-            memory.writeInt(at, insn);
-            at += 4;
+            image.put(at + 4L * k, code.get(k));
         }
-        memory.writeInt(at, Asm.addi(0, 0, 0)); // a trailing forward branch lands here, not past the counter
-        at += 4;
-        memory.writeInt(at, Asm.addi(COUNTER, COUNTER, -1));
-        at += 4;
-        memory.writeInt(at, Asm.b((int)(CODE - at), 0, COUNTER, 1)); // bnez t6, CODE
-        at += 4;
-        memory.writeInt(at, Asm.ECALL);
+    }
+
+    /** Runs the instructions of {@code image} (address to instruction, within the two code pages) from CODE. */
+    private static Outcome run(final java.util.Map<Long, Integer> image, final long[] seeds, final boolean jit,
+        final int budget)
+    {
+        final FlatGuestMemory memory = new FlatGuestMemory();
+        memory.map(CODE, CODE_BYTES, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_EXEC);
+        memory.map(DATA, DATA_BYTES, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_WRITE);
+        image.forEach(memory::writeInt);
         final Hart hart = new Hart(memory, s -> SyscallHandler.EXIT);
         hart.jit(jit);
         System.arraycopy(seeds, 0, hart.x, 1, 28);
@@ -169,7 +201,8 @@ class BlockCompilerPropertyTest
         {
             while (!hart.exited())
             {
-                hart.run(budget);
+                final long retired = hart.run(budget);
+                outcome.overBudget |= retired > budget;
             }
         }
         catch (final GuestFault fault)
@@ -180,7 +213,69 @@ class BlockCompilerPropertyTest
         outcome.data = memory.read(DATA, DATA_BYTES);
         outcome.instret = hart.instructionsRetired();
         outcome.pc = hart.pc;
+        outcome.chained = hart.chainedBlocks();
+        outcome.fcsr = ((long)hart.frm << 5) | hart.fflags;
         return outcome;
+    }
+
+    /**
+     * The body cut into segments, each ending in a transfer to the next segment (the last one to the loop's tail in
+     * the first page); {@code kinds} picks for each segment the transfer ({@code kind % 3}: 0 a direct jump
+     * ({@code jal}), 1 a taken branch ({@code beq x0, x0}; a {@code jal} when the target is out of a branch's
+     * reach), 2 an indirect jump ({@code jalr} through {@link #LINK}, set just before)) and, but for the first
+     * segment, the code page it lies in ({@code kind / 3}), so successors are in the same page or the other one,
+     * often at the same offset. Every transfer follows a nop, which absorbs a preceding skip-next branch.
+     */
+    private static java.util.Map<Long, Integer> segmented(final List<Integer> body, final int segments,
+        final List<Integer> kinds)
+    {
+        final int[] cut = new int[segments + 1];
+        for (int k = 0; k <= segments; k++)
+        {
+            cut[k] = body.size() * k / segments;
+        }
+        final long[] start = new long[segments + 1];
+        final long[] cursor = {CODE, CODE + 0x1000};
+        for (int k = 0; k < segments; k++)
+        {
+            final int kind = kinds.get(k % kinds.size());
+            final int page = k == 0 ? 0 : kind / 3;
+            start[k] = cursor[page];
+            cursor[page] += 4L * (cut[k + 1] - cut[k] + transferLength(kind % 3));
+        }
+        start[segments] = cursor[0];
+        final java.util.Map<Long, Integer> image = new java.util.TreeMap<>();
+        for (int k = 0; k < segments; k++)
+        {
+            final List<Integer> code = new java.util.ArrayList<>(body.subList(cut[k], cut[k + 1]));
+            code.add(Asm.addi(0, 0, 0));
+            final long from = start[k] + 4L * code.size();
+            final long to = start[k + 1];
+            switch (kinds.get(k % kinds.size()) % 3)
+            {
+                case 1:
+                    code.add(Math.abs(to - from) < 4000 ? Asm.b((int)(to - from), 0, 0, 0)
+                        : Asm.jal(0, (int)(to - from)));
+                    break;
+                case 2:
+                    final int upper = (int)((to + 0x800) >> 12);
+                    code.add(Asm.lui(LINK, upper));
+                    code.add(Asm.addi(LINK, LINK, (int)(to - ((long)upper << 12))));
+                    code.add(Asm.i(0, LINK, 0, 0, 0x67)); // jalr x0, 0(LINK)
+                    break;
+                default:
+                    code.add(Asm.jal(0, (int)(to - from)));
+                    break;
+            }
+            place(image, start[k], code);
+        }
+        place(image, start[segments], loopTail(start[segments]));
+        return image;
+    }
+
+    private static int transferLength(final int kind)
+    {
+        return kind == 2 ? 4 : 2;
     }
 
     @Property(tries = 150)
@@ -196,6 +291,7 @@ class BlockCompilerPropertyTest
         assertEquals(interpreted.instret, compiled.instret, "instret");
         assertArrayEquals(interpreted.x, compiled.x, "registers");
         assertArrayEquals(interpreted.data, compiled.data, "memory");
+        assertEquals(interpreted.fcsr, compiled.fcsr, "fcsr");
     }
 
     @Property(tries = 150)
@@ -217,6 +313,7 @@ class BlockCompilerPropertyTest
         assertEquals(interpreted.instret, compiled.instret, "instret");
         assertArrayEquals(interpreted.x, compiled.x, "registers");
         assertArrayEquals(interpreted.data, compiled.data, "memory");
+        assertEquals(interpreted.fcsr, compiled.fcsr, "fcsr");
     }
 
     @Property(tries = 20)
@@ -235,5 +332,42 @@ class BlockCompilerPropertyTest
         assertEquals(interpreted.pc, compiled.pc);
         assertEquals(interpreted.instret, compiled.instret);
         assertArrayEquals(interpreted.x, compiled.x);
+    }
+
+    @Property(tries = 150)
+    void chainedBlocksComputeWhatTheInterpreterComputes(
+        @ForAll @Size(min = 6, max = 40) final List<@net.jqwik.api.From("instruction") Integer> body,
+        @ForAll @Size(value = 29) final List<Long> seedList,
+        @ForAll @net.jqwik.api.constraints.IntRange(min = 2, max = 6) final int segments,
+        @ForAll @Size(min = 1, max = 6) final List<@net.jqwik.api.constraints.IntRange(min = 0, max = 5) Integer> kinds,
+        @ForAll @net.jqwik.api.constraints.IntRange(min = 300, max = 3_000) final int budget,
+        @ForAll final boolean faulting)
+    {
+        final long[] seeds = seedList.stream().mapToLong(Long::longValue).toArray();
+        final List<Integer> code = new java.util.ArrayList<>(body);
+        if (faulting)
+        {
+            // once the blocks are hot and chained, the pointer register walks off the data mapping and a load faults
+            code.add(Asm.addi(BASE, BASE, 64));
+            code.add(Asm.load(3, 0, BASE, 0));
+        }
+        final int cuts = Math.min(segments, code.size() / 2);
+        final java.util.Map<Long, Integer> image = segmented(code, cuts, kinds);
+        // a segment in the second page is a block of its own, entered by chaining once both pages' blocks are hot
+        final boolean secondPage = java.util.stream.IntStream.range(1, cuts)
+            .anyMatch(k -> kinds.get(k % kinds.size()) / 3 == 1);
+        final Outcome interpreted = run(image, seeds, false, budget);
+        final Outcome compiled = run(image, seeds, true, budget);
+        assertEquals(interpreted.fault, compiled.fault, "fault");
+        assertEquals(interpreted.pc, compiled.pc, "pc");
+        assertEquals(interpreted.instret, compiled.instret, "instret");
+        assertArrayEquals(interpreted.x, compiled.x, "registers");
+        assertArrayEquals(interpreted.data, compiled.data, "memory");
+        assertEquals(interpreted.fcsr, compiled.fcsr, "fcsr");
+        org.junit.jupiter.api.Assertions.assertFalse(compiled.overBudget, "a run went past its instruction budget");
+        if (interpreted.fault == null && secondPage)
+        {
+            org.junit.jupiter.api.Assertions.assertTrue(compiled.chained > 0, "no block was entered by chaining");
+        }
     }
 }
