@@ -1,7 +1,6 @@
 package org.legoemu.pcomponent.linux;
 
 import org.legoemu.abi.GuestMemory;
-import org.legoemu.abi.GuestMemoryAccess;
 import org.legoemu.abi.linux.Errno;
 
 /**
@@ -45,31 +44,7 @@ final class DescriptorSyscalls
         final Pipe pipe = new Pipe();
         final boolean cloexec = (flags & O_CLOEXEC) != 0;
         final boolean nonBlocking = (flags & O_NONBLOCK) != 0;
-        final OpenFile readEnd = pipe.readEnd(nonBlocking);
-        final OpenFile writeEnd = pipe.writeEnd(nonBlocking);
-        final int readFd = fds.install(readEnd, 0, cloexec);
-        if (readFd < 0)
-        {
-            return -Errno.EMFILE;
-        }
-        final int writeFd = fds.install(writeEnd, 0, cloexec);
-        if (writeFd < 0)
-        {
-            fds.close(readFd);
-            return -Errno.EMFILE;
-        }
-        try
-        {
-            GuestMemoryAccess.writeInt(memory, pipefdAddr, readFd);
-            GuestMemoryAccess.writeInt(memory, pipefdAddr + 4, writeFd);
-        }
-        catch (final RuntimeException fault)
-        {
-            fds.close(readFd);
-            fds.close(writeFd);
-            throw fault;
-        }
-        return 0;
+        return fds.installPair(pipe.readEnd(nonBlocking), pipe.writeEnd(nonBlocking), cloexec, memory, pipefdAddr);
     }
 
     /** dup(2): the lowest free descriptor, EBADF, EMFILE. */

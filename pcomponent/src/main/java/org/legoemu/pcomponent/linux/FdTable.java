@@ -1,5 +1,9 @@
 package org.legoemu.pcomponent.linux;
 
+import org.legoemu.abi.GuestMemory;
+import org.legoemu.abi.GuestMemoryAccess;
+import org.legoemu.abi.linux.Errno;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -90,6 +94,44 @@ public final class FdTable
     public synchronized int install(final OpenFile file)
     {
         return install(file, 0, false);
+    }
+
+    /**
+     * Installs {@code first} and {@code second} at the two lowest free descriptors and writes them as two ints at
+     * {@code addr} (pipe2(2)'s pipefd, socketpair(2)'s sv).
+     *
+     * @return 0, or -EMFILE when the table has no room for both (neither stays installed; both files are closed).
+     * @throws org.legoemu.abi.GuestFault when {@code addr} cannot be written (both descriptors are closed first).
+     */
+    long installPair(
+        final OpenFile first, final OpenFile second, final boolean cloexec, final GuestMemory memory, final long addr)
+    {
+        final int a = install(first, 0, cloexec);
+        if (a < 0)
+        {
+            first.close();
+            second.close();
+            return -Errno.EMFILE;
+        }
+        final int b = install(second, 0, cloexec);
+        if (b < 0)
+        {
+            close(a);
+            second.close();
+            return -Errno.EMFILE;
+        }
+        try
+        {
+            GuestMemoryAccess.writeInt(memory, addr, a);
+            GuestMemoryAccess.writeInt(memory, addr + 4, b);
+        }
+        catch (final RuntimeException fault)
+        {
+            close(a);
+            close(b);
+            throw fault;
+        }
+        return 0;
     }
 
     /**

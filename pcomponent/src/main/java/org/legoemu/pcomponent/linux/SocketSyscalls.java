@@ -71,33 +71,7 @@ final class SocketSyscalls
         }
         final boolean cloexec = (type & SOCK_CLOEXEC) != 0;
         final UnixSocket[] ends = UnixSocket.pair((type & SOCK_NONBLOCK) != 0);
-        final FdTable fds = process.fds();
-        final int first = fds.install(ends[0], 0, cloexec);
-        if (first < 0)
-        {
-            ends[0].close();
-            ends[1].close();
-            return -Errno.EMFILE;
-        }
-        final int second = fds.install(ends[1], 0, cloexec);
-        if (second < 0)
-        {
-            fds.close(first);
-            ends[1].close();
-            return -Errno.EMFILE;
-        }
-        try
-        {
-            GuestMemoryAccess.writeInt(memory, svAddr, first);
-            GuestMemoryAccess.writeInt(memory, svAddr + 4, second);
-        }
-        catch (final RuntimeException fault)
-        {
-            fds.close(first);
-            fds.close(second);
-            throw fault;
-        }
-        return 0;
+        return process.fds().installPair(ends[0], ends[1], cloexec, memory, svAddr);
     }
 
     /**
