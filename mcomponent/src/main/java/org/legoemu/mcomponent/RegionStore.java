@@ -263,12 +263,6 @@ public final class RegionStore
         return child.frameByVpn.size();
     }
 
-    /** Number of pages with a frame. */
-    public int residentPages()
-    {
-        return frameByVpn.size();
-    }
-
     /** The VMAs this owner knows (a copy, address order). */
     public List<Vma> vmas()
     {

@@ -10,7 +10,6 @@ import org.objectweb.asm.Opcodes;
 import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Translates hot runs of decoded guest instructions into JVM bytecode (one hidden class per block, assembled with
@@ -52,7 +51,6 @@ final class BlockCompiler
     private static final int L_BASE = 9;
 
     private static final ConcurrentHashMap<Key, CompiledBlock> CACHE = new ConcurrentHashMap<>();
-    private static final AtomicLong COMPILED = new AtomicLong();
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
 
     /** Entry pc and the bytes of the block's instructions. */
@@ -84,12 +82,6 @@ final class BlockCompiler
 
     private BlockCompiler()
     {
-    }
-
-    /** Blocks translated since the JVM started (cache hits excluded). */
-    static long compiledBlocks()
-    {
-        return COMPILED.get();
     }
 
     /**
@@ -127,7 +119,6 @@ final class BlockCompiler
         {
             block = define(translate(page.base + start, instructions, count));
             block.maxInstructions = count;
-            COMPILED.incrementAndGet();
             if (CACHE.size() >= CACHE_LIMIT)
             {
                 CACHE.clear();

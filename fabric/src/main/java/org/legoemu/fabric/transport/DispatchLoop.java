@@ -76,12 +76,6 @@ public final class DispatchLoop implements RequestQueue, AutoCloseable
         }
     }
 
-    /** Requests waiting for dispatch. */
-    public int queuedRequests()
-    {
-        return queue.size();
-    }
-
     /** Protocol errors (invalid headers) answered so far. */
     public long protocolErrorCount()
     {

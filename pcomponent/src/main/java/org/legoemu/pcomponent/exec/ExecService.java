@@ -88,12 +88,6 @@ public final class ExecService implements AutoCloseable
         timer.scheduleWithFixedDelay(this::expireLeases, checkNs, checkNs, TimeUnit.NANOSECONDS);
     }
 
-    /** Processes run for clients that have not yet collected their exit status. */
-    public int sessions()
-    {
-        return sessions.size();
-    }
-
     /**
      * C2P_EXEC: starts the process on its own thread; {@code reply} gets Ack(pid) once it has started, or the launch
      * error (ENOENT, ENOEXEC, ...). EEXIST if the pid already runs here; ESHUTDOWN while closing.
