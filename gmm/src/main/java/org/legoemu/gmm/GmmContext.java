@@ -25,7 +25,7 @@ public final class GmmContext
      * Default lease of a pComponent: 3 s. The GMM frees a pComponent's processes only when it has been silent this
      * long, and the pComponent stops its guests before (one heartbeat interval earlier), so a pComponent cut off
      * from the GMM for less than this loses nothing, and one cut off for longer cannot go on writing to memory the
-     * GMM has freed (issue 14: a 1.5 s partition must not kill a guest). mComponents and the sComponent keep the
+     * GMM has freed (a 1.5 s partition must not kill a guest). mComponents and the sComponent keep the
      * short lease of {@code missedHeartbeats} intervals, which bounds how long a crashed mComponent stalls guests.
      */
     public static final long DEFAULT_PCOMPONENT_LEASE_NS = TimeUnit.SECONDS.toNanos(3);

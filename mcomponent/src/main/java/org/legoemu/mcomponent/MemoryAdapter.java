@@ -45,7 +45,7 @@ import java.util.List;
  * Every request gets one reply: its reply message, Ack, or ErrorReply with a Linux errno; a wrong schema id,
  * truncated message or unknown template gets ErrorReply EPROTO and one log line, as at the other monitors. A miss or flush claiming a
  * pComponent other than the one the process runs on (the home learnt it at P2M_EXECVE and tells every owner in
- * M2M_VMA_UPDATE / M2M_PAGE_STORE) gets ErrorReply EPERM and one WARN line (issue 5: a pComponent may only touch the
+ * M2M_VMA_UPDATE / M2M_PAGE_STORE) gets ErrorReply EPERM and one WARN line (a pComponent may only touch the
  * address spaces of processes placed on it).
  *
  * <p>Runs on the server's single dispatch thread. The miss and flush paths allocate nothing on success.

@@ -16,7 +16,7 @@ import org.legoemu.fabric.sbe.VmaOp;
  * pages it has stored. Pages are allocated on first touch (demand zero) from the shared {@link FramePool}.
  *
  * <p>The store belongs to the one pComponent the process runs on ({@link #pcomponentId()}, told by the home): the
- * monitor serves misses and flushes of the process to that pComponent alone (issue 5: a pComponent may only touch
+ * monitor serves misses and flushes of the process to that pComponent alone (a pComponent may only touch
  * the address spaces of processes placed on it).
  *
  * <p>The page-fault path ({@link #resolve}, {@link #store}) never throws for guest errors: it returns a negative

@@ -25,7 +25,7 @@ import org.legoemu.fabric.sbe.VmaOp;
  * batch position in the file; a new batch goes to a position whose slots are all dead (and that is not being
  * written), and only when there is none does the file grow. So a process that keeps rewriting the same pages keeps
  * a backup file of about its logged pages, rounded up to batches, plus the batches that still hold one live page
- * (issue 14: without reuse a run with an 8 MiB working set grew its backup past 1.5 GiB).
+ * (without reuse a run with an 8 MiB working set grew its backup past 1.5 GiB).
  *
  * <p>When the primary dies, {@link #promote} rebuilds a vRegion into a {@link RegionStore}: its VMAs from the mirror,
  * its pages from memory or, for written batches, from the backup file.

@@ -11,7 +11,7 @@ import org.agrona.collections.IntHashSet;
  */
 public final class ReplicaLogs
 {
-    /** Default bytes per backup batch: 1 MiB (issue 6; LegoOS batches its log to storage likewise). */
+    /** Default bytes per backup batch: 1 MiB (LegoOS batches its log to storage likewise). */
     public static final int DEFAULT_BATCH_BYTES = 1 << 20;
 
     private final Int2ObjectHashMap<ReplicaLog> byPid = new Int2ObjectHashMap<>();

@@ -285,7 +285,7 @@ public final class ChaosHarness
 
     /**
      * The fault that explains a failed run, named, when no design could have survived it; null when the run had to
-     * give the reference's output. Unsurvivable (issue 14): the crash of the pComponent the guest ran on (with one
+     * give the reference's output. Unsurvivable: the crash of the pComponent the guest ran on (with one
      * pComponent, every pComponent crash), storage errors injected into the sComponent's file operations (they are
      * the guest's own: replica backups do not go through them), an mComponent crash without a replica (replication
      * off or a single mComponent), and, until the harness restarts it, an sComponent crash. Everything else (an

@@ -20,7 +20,7 @@ import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.RemoteLines;
 
 /**
- * The chaos harness's durability probe (issue 6: "every flush acknowledged before a crash is readable afterwards"):
+ * The chaos harness's durability probe ("every flush acknowledged before a crash is readable afterwards"):
  * a process of its own, placed through the GMM (G2C_PLACEMENT) and given an address space by its home (P2M_EXECVE
  * of a small image, never run), with one anonymous mapping of {@link #PAGES} pages. While the guest runs under the
  * faults, a thread of the probe writes whole pages to the vRegion's owner (P2M_PCACHE_FLUSH), round robin, each

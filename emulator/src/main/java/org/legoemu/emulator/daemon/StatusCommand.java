@@ -137,7 +137,7 @@ public final class StatusCommand implements Callable<Integer>
 
     /**
      * The LOAD column, e.g. "2 processes, 3 threads, ExCache 120/4096 lines (2.9%)"; "-" for a DEAD member, whose
-     * last figures are stale (issue 14).
+     * last figures are stale.
      */
     static String load(final ComponentStatus c)
     {

@@ -47,7 +47,7 @@ import org.legoemu.fabric.sbe.S2X_STAT_REPLYDecoder;
  * EEXIST, ENOTEMPTY, EBUSY, EACCES, ELOOP, ENAMETOOLONG, EINVAL, EIO) or {@link FabricException}: EIO when the
  * sComponent cannot be reached (timeout, refused or lost connection), EPROTO for a reply of the wrong type.
  * <p>
- * <b>Retries</b> (issue 14: a transient fault must never change a guest's output). A proxy made with a
+ * <b>Retries</b> (a transient fault must never change a guest's output). A proxy made with a
  * {@link Connector} and a retry window sends a request again after any transport failure (timeout, refused or lost
  * connection), reconnecting through the connector (which may look the sComponent up again, so a restarted one on
  * another port is found), every {@link #RETRY_PAUSE_NS} until the window has passed since the first attempt; only
