@@ -19,8 +19,9 @@ import static org.legoemu.mcomponent.AddressLayout.pageUp;
  * mprotect(2) and brk(2). Every change is reported to a {@link VmaChangeListener} after it is made, which applies it
  * on the owners of the touched vRegions; the owner of each vRegion is cached here once known.
  *
- * <p>Failures throw {@link VmException} with the Linux errno, before any change is made. Not thread-safe: used only
- * on the monitor's dispatch thread.
+ * <p>Failures throw {@link VmException} with the Linux errno, before any change is made. Not thread-safe: guarded by
+ * the monitor's state lock ({@link HomeThreadDispatch}: every request runs under it, on the dispatch, home or
+ * failover thread, or on the caller's thread over the in-JVM fabric).
  */
 public final class AddressSpace
 {

@@ -19,8 +19,8 @@ import java.util.BitSet;
  * anonymous pages; freed frames are returned to the host with {@code madvise(MADV_DONTNEED)}, which also makes them
  * read as zero when handed out again, so {@link #allocate()} always returns a zeroed frame without writing it.
  *
- * <p>Not thread-safe: one owning thread (the monitor's dispatch thread) calls every method except
- * {@link #framesInUse()} and {@link #frameCapacity()}, which may be read from any thread.
+ * <p>Not thread-safe: one thread at a time, under the monitor's state lock ({@link HomeThreadDispatch}), calls every
+ * method except {@link #framesInUse()} and {@link #frameCapacity()}, which may be read from any thread.
  */
 public final class FramePool implements AutoCloseable
 {

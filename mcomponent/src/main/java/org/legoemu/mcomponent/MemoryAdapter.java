@@ -48,7 +48,8 @@ import java.util.List;
  * M2M_VMA_UPDATE / M2M_PAGE_STORE) gets ErrorReply EPERM and one WARN line (a pComponent may only touch the
  * address spaces of processes placed on it).
  *
- * <p>Runs on the server's single dispatch thread. The miss and flush paths allocate nothing on success.
+ * <p>Runs under the monitor's state lock ({@link HomeThreadDispatch}), on the dispatch, home or failover thread or,
+ * over the in-JVM fabric, on the caller's thread. The miss and flush paths allocate nothing on success.
  */
 public final class MemoryAdapter implements RequestHandler
 {

@@ -14,7 +14,8 @@ import java.util.List;
  * The processes this mComponent is HOME of (LegoOS §5.2): pid to {@link AddressSpace}, and the P2M requests that
  * act on a whole process: execve, mmap, munmap, brk, mprotect and exit. After each change the process's layout is
  * checkpointed to its {@link HomeStandby}. Failures throw {@link VmException} with
- * the Linux errno. Not thread-safe: used only on the monitor's dispatch thread.
+ * the Linux errno. Not thread-safe: guarded by the monitor's state lock ({@link HomeThreadDispatch}: every request
+ * runs under it, on the dispatch, home or failover thread, or on the caller's thread over the in-JVM fabric).
  */
 public final class ProcessHomes
 {

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * {@link RemoteOwners} over one {@link MemoryProxy} per owner endpoint, connected on first use. Not thread-safe:
- * used only on the monitor's dispatch thread.
+ * guarded by the monitor's state lock ({@link HomeThreadDispatch}: every request runs under it, on the dispatch, home
+ * or failover thread, or on the caller's thread over the in-JVM fabric).
  */
 public final class ProxyRemoteOwners implements RemoteOwners
 {

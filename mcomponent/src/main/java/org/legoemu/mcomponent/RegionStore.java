@@ -20,7 +20,8 @@ import org.legoemu.fabric.sbe.VmaOp;
  * the address spaces of processes placed on it).
  *
  * <p>The page-fault path ({@link #resolve}, {@link #store}) never throws for guest errors: it returns a negative
- * errno. Not thread-safe: used only on the monitor's dispatch thread.
+ * errno. Not thread-safe: guarded by the monitor's state lock ({@link HomeThreadDispatch}: every request runs under
+ * it, on the dispatch, home or failover thread, or on the caller's thread over the in-JVM fabric).
  */
 public final class RegionStore
 {

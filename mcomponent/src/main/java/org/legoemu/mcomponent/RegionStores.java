@@ -6,7 +6,8 @@ import org.agrona.collections.IntHashSet;
 
 /**
  * Every process this mComponent stores pages for, as vRegion owner: pid to {@link RegionStore}. Not thread-safe:
- * used only on the monitor's dispatch thread.
+ * guarded by the monitor's state lock ({@link HomeThreadDispatch}: every request runs under it, on the dispatch, home
+ * or failover thread, or on the caller's thread over the in-JVM fabric).
  */
 public final class RegionStores
 {

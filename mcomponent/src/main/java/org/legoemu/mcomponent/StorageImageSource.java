@@ -12,7 +12,9 @@ import org.legoemu.fabric.sbe.ComponentKind;
 /**
  * {@link ImageSource} over the cluster's sComponent, found with X2G_LOOKUP_COMPONENT(kind = SCOMPONENT) and read
  * with M2S_READ. Reads are retried after transport failures (a lost message, a partition that heals) for ten call
- * timeouts, looking the sComponent up again after a lost connection. Not thread-safe: used only on the monitor's dispatch thread.
+ * timeouts, looking the sComponent up again after a lost connection. Not thread-safe: guarded by the monitor's state
+ * lock ({@link HomeThreadDispatch}: every request runs under it, on the dispatch, home or failover thread, or on the
+ * caller's thread over the in-JVM fabric).
  */
 public final class StorageImageSource implements ImageSource, AutoCloseable
 {

@@ -24,7 +24,8 @@ import static org.legoemu.mcomponent.AddressLayout.vregion;
  * vRegions get owners from the GMM ({@link VRegionOwners}) when a MAP first touches them; the answer is cached in
  * the {@link AddressSpace}.
  *
- * <p>Not thread-safe: used only on the monitor's dispatch thread.
+ * <p>Not thread-safe: guarded by the monitor's state lock ({@link HomeThreadDispatch}: every request runs under it,
+ * on the dispatch, home or failover thread, or on the caller's thread over the in-JVM fabric).
  */
 public final class VRegionRouter implements VmaChangeListener
 {
