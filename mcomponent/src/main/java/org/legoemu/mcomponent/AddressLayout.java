@@ -1,5 +1,8 @@
 package org.legoemu.mcomponent;
 
+import org.legoemu.abi.GuestMemory;
+import org.legoemu.fabric.proxy.VRegionOwner;
+
 /**
  * The riscv64 (Sv39) user address space as this cluster lays it out (DESIGN.md; Linux arch/riscv/include/asm/
  * pgtable.h TASK_SIZE, mm/util.c mmap_base): 4 KiB pages, 1 GiB vRegions (LegoOS §5.2), an 8 MiB stack at the
@@ -8,15 +11,15 @@ package org.legoemu.mcomponent;
 public final class AddressLayout
 {
     /** Page size, bytes. */
-    public static final long PAGE_SIZE = 4096;
+    public static final long PAGE_SIZE = GuestMemory.PAGE_SIZE;
     /** log2 of the page size. */
     public static final int PAGE_SHIFT = 12;
     /** log2 of the vRegion size (1 GiB). */
-    public static final int VREGION_SHIFT = 30;
+    public static final int VREGION_SHIFT = VRegionOwner.VREGION_SHIFT;
     /** vRegion size, bytes. */
     public static final long VREGION_SIZE = 1L << VREGION_SHIFT;
     /** Exclusive top of user space, bytes (256 GiB, Sv39). */
-    public static final long TASK_SIZE = 0x40_0000_0000L;
+    public static final long TASK_SIZE = GuestMemory.TASK_SIZE;
     /** Number of vRegions in user space. */
     public static final int VREGION_COUNT = (int)(TASK_SIZE >>> VREGION_SHIFT);
     /** Size of the stack VMA, bytes. */

@@ -7,6 +7,7 @@ import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.BitSet;
+import org.legoemu.abi.GuestMemory;
 
 /**
  * The mComponent's physical memory: {@code capacityBytes} of host memory reserved with
@@ -25,7 +26,7 @@ import java.util.BitSet;
 public final class FramePool implements AutoCloseable
 {
     /** Frame size, bytes. */
-    public static final int FRAME_SIZE = 4096;
+    public static final int FRAME_SIZE = GuestMemory.PAGE_SIZE;
     /** log2 of {@link #FRAME_SIZE}. */
     public static final int FRAME_SHIFT = 12;
 

@@ -1,5 +1,6 @@
 package org.legoemu.abi.linux;
 
+import org.legoemu.abi.GuestMemory;
 import org.legoemu.abi.elf.ImageWriter;
 
 import java.nio.ByteBuffer;
@@ -40,7 +41,7 @@ public final class InitialStack
     public static final long HWCAP_RV64IMAFDC = (1L << ('a' - 'a')) | (1L << ('c' - 'a')) | (1L << ('d' - 'a')) |
         (1L << ('f' - 'a')) | (1L << ('i' - 'a')) | (1L << ('m' - 'a'));
     /** AT_PAGESZ, bytes. */
-    public static final long PAGE_SIZE = 4096;
+    public static final long PAGE_SIZE = GuestMemory.PAGE_SIZE;
     /** AT_CLKTCK: USER_HZ ticks per second. */
     public static final long CLOCK_TICKS = 100;
     /** Number of auxv entries written, including AT_NULL. */

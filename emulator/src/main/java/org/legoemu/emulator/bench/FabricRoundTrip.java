@@ -10,6 +10,7 @@ import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Responder;
 import org.legoemu.fabric.Server;
 import org.legoemu.fabric.Transport;
+import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.sbe.M2P_PCACHE_LINEDecoder;
 import org.legoemu.fabric.sbe.M2P_PCACHE_LINEEncoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FabricRoundTrip
 {
-    private static final int LINE_SIZE = 4096;
+    private static final int LINE_SIZE = MemoryProxy.LINE_SIZE;
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     private FabricRoundTrip()

@@ -35,7 +35,7 @@ public record ComponentStatus(
     long bytesStored)
 {
     /** Size of one ExCache line and one mComponent frame, bytes. */
-    public static final long PAGE_BYTES = 4096;
+    public static final long PAGE_BYTES = MemoryProxy.LINE_SIZE;
 
     /** mComponent: frames of its memory; pComponent: lines of its ExCache (capacity / 4 KiB); else 0. */
     public long pagesTotal()

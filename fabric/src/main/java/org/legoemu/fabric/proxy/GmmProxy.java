@@ -49,7 +49,7 @@ import org.legoemu.fabric.sbe.X2G_REGISTEREncoder;
 public final class GmmProxy
 {
     /** Linux EPROTO: the reply was not the message this request expects. */
-    public static final int EPROTO = 71;
+    public static final int EPROTO = Errnos.EPROTO;
 
     /** Most pids one M2G_PROCESS_CHECK carries. */
     public static final int MAX_PIDS_PER_CHECK = 4096;

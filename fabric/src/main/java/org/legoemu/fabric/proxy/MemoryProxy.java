@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.agrona.ExpandableArrayBuffer;
 import org.legoemu.fabric.Client;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.Reply;
@@ -47,7 +48,7 @@ import org.legoemu.fabric.sbe.VmaOp;
 public final class MemoryProxy
 {
     /** Linux EPROTO: the reply was not the message this request expects. */
-    public static final int EPROTO = 71;
+    public static final int EPROTO = Errnos.EPROTO;
     /** Size of an ExCache line and of a page, bytes. */
     public static final int LINE_SIZE = 4096;
     private static final byte[] NO_LINE = new byte[0];

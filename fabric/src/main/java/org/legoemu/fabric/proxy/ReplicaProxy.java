@@ -31,7 +31,7 @@ import org.legoemu.fabric.sbe.VmaOp;
 public final class ReplicaProxy implements AutoCloseable
 {
     /** Bytes in one page record. */
-    public static final int PAGE_SIZE = 4096;
+    public static final int PAGE_SIZE = MemoryProxy.LINE_SIZE;
     private static final String PEER = "mComponent";
 
     private final Client client;

@@ -65,7 +65,7 @@ public final class StorageProxy
     /** Linux EFBIG: file too large. */
     public static final int EFBIG = 27;
     /** Linux EPROTO: the reply was not the message this request expects. */
-    public static final int EPROTO = 71;
+    public static final int EPROTO = Errnos.EPROTO;
 
 
     /** Pause between two attempts of a request, ns. */

@@ -15,6 +15,9 @@ import org.legoemu.fabric.Endpoint;
 public record VRegionOwner(int pid, int vregion, int ownerId, Endpoint ownerAddress, int secondaryId,
     Endpoint secondaryAddress)
 {
+    /** log2 of the vRegion size: 1 GiB (LegoOS §4.4), the unit of memory placement; the one definition. */
+    public static final int VREGION_SHIFT = 30;
+
     /** An owner without a secondary (replication off, or a single mComponent). */
     public VRegionOwner(final int pid, final int vregion, final int ownerId, final Endpoint ownerAddress)
     {

@@ -1,5 +1,7 @@
 package org.legoemu.pcomponent.memory;
 
+import org.legoemu.abi.GuestMemory;
+
 /**
  * The pages of one process that are fresh: mapped anonymous by the home (its M2P_VM_REPLY said so) and never
  * materialised since, so no frame holds them and their contents are zero. An ExCache miss on a fresh page creates
@@ -27,7 +29,7 @@ package org.legoemu.pcomponent.memory;
  */
 public final class FreshRanges
 {
-    private static final long PAGE_SIZE = 4096;
+    private static final long PAGE_SIZE = GuestMemory.PAGE_SIZE;
     /** Bits of a range's value holding its PROT_ bits; the source is above them. */
     private static final int PROT_BITS = 7;
     private static final int SOURCE_SHIFT = 3;

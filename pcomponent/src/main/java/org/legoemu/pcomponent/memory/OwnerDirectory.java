@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class OwnerDirectory
 {
     /** log2 of the vRegion size: 1 GiB (LegoOS §4.4). */
-    public static final int VREGION_SHIFT = 30;
+    public static final int VREGION_SHIFT = VRegionOwner.VREGION_SHIFT;
     /** vRegions of the riscv64 Sv39 user address space (TASK_SIZE 256 GiB / 1 GiB). */
     private static final int VREGIONS = (int)(GuestMemory.TASK_SIZE >>> VREGION_SHIFT);
 

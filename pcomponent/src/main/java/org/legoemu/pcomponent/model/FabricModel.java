@@ -4,6 +4,7 @@ import org.agrona.collections.Long2LongHashMap;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.legoemu.abi.GuestMemory;
 
 /**
  * The cluster in modeled time: the fabric profile, and a {@link ModeledServer} for each mComponent's port and request
@@ -22,7 +23,7 @@ public final class FabricModel
     /** Bytes of a message's header and fixed fields (frame length, SBE header, ids, address): an estimate. */
     public static final int HEADER_BYTES = 64;
     /** Bytes of a line. */
-    public static final int LINE_BYTES = 4096;
+    public static final int LINE_BYTES = GuestMemory.PAGE_SIZE;
 
     private final FabricProfile profile;
     private final boolean replicated;

@@ -3,6 +3,7 @@ package org.legoemu.pcomponent.model;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongHashSet;
 import org.legoemu.abi.GuestMemory;
+import org.legoemu.fabric.proxy.VRegionOwner;
 import org.legoemu.pcomponent.excache.ExCacheObserver;
 
 import java.util.Arrays;
@@ -31,7 +32,7 @@ import java.util.Arrays;
 public final class ProcessorModel implements ExCacheObserver
 {
     private static final long NONE = Long.MIN_VALUE;
-    private static final int VREGION_SHIFT = 30 - GuestMemory.PAGE_SHIFT;
+    private static final int VREGION_SHIFT = VRegionOwner.VREGION_SHIFT - GuestMemory.PAGE_SHIFT;
 
     private final FabricModel fabric;
     private final FabricProfile profile;
