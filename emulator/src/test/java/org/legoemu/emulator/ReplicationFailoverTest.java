@@ -116,6 +116,34 @@ class ReplicationFailoverTest
         }
     }
 
+    /**
+     * A forked child's home crashes while the child waits for its first line of input: the child's later brk and mmap
+     * calls must reach the promoted home, as a launched process's do (its home proxy fails over through the GMM).
+     * Without that the child dies and the parent reports it killed.
+     */
+    @Test
+    void aForkedChildSurvivesTheCrashOfItsHome() throws Exception
+    {
+        Assumptions.assumeTrue(GuestBinaries.qemuAvailable(), "qemu-riscv64 is not installed");
+        Files.copy(GuestBinaries.BIN.resolve("forkwc"), root.resolve("forkwc"));
+        final GuestBinaries.Outcome expected = GuestBinaries.qemu(root, root.resolve("forkwc").toString(), List.of(),
+            FailureFixtures.text());
+        final FaultInjector faults = new FaultInjector(FaultSchedule.none());
+        try (EmbeddedCluster cluster = EmbeddedCluster.start(config(2), faults, TIMEOUT_NS))
+        {
+            final GatedStdin stdin = new GatedStdin(FailureFixtures.text());
+            final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults, EmbeddedCluster.memoryName(0));
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            final ByteArrayOutputStream err = new ByteArrayOutputStream();
+            final ProcessResult result = cluster.run("/forkwc", List.of("./forkwc"), List.of(), "/",
+                new Console(stdin, out, err, false));
+            crasher.join();
+            assertSameAs(expected, result, out, err);
+            assertTrue(cluster.gmm().promotedHomes() > 0, "the crash did not take the home");
+            assertEquals(0, cluster.gmm().lostVRegions(), "a vRegion was lost");
+        }
+    }
+
     private void survives(final int mcomponents, final int victim) throws Exception
     {
         final GuestBinaries.Outcome expected = qemuWordcount();
@@ -162,7 +190,8 @@ class ReplicationFailoverTest
     {
         assertNull(result.signal(), String.valueOf(result.description()));
         assertEquals(expected.status(), result.exitStatus(), () -> "stderr: " + err);
-        assertArrayEquals(expected.stdout(), out.toByteArray(), "stdout differs from qemu-riscv64's");
+        assertArrayEquals(expected.stdout(), out.toByteArray(), () -> "stdout differs from qemu-riscv64's: " + out
+            + "; stderr: " + err);
     }
 
     private EmbeddedCluster.Config config(final int mcomponents)

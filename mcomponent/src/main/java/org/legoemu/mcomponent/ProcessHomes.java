@@ -128,6 +128,7 @@ public final class ProcessHomes
         final AddressSpace child = AddressSpace.copyOf(parent, childPid, pcomponentId, router);
         final long copied = router.forkEverywhere(parent, child);
         byPid.put(childPid, child);
+        standby.checkpoint(child); // else a crash of this home loses the child's layout (its standby never had it)
         return copied;
     }
 

@@ -163,6 +163,18 @@ public final class ProcessorMonitor implements AutoCloseable
     }
 
     /**
+     * The proxy to the home mComponent of {@code placement}'s process, launched or forked alike: it fails over to the
+     * home the GMM promotes when this one dies ({@link HomeFailover}), and waits out the home's storage retries on
+     * execve. A forked child's proxy once lacked the failover, and its home's crash killed it.
+     */
+    private MemoryProxy homeProxy(final Placement placement, final GmmProxy gmm)
+    {
+        final long timeoutNs = ctx.timeoutNs();
+        return new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs,
+            new HomeFailover(placement.pid(), gmm, ctx.transport())).execTimeoutNs(ctx.retryWindowNs() + timeoutNs);
+    }
+
+    /**
      * Runs a placed process on the calling thread until it exits or is killed.
      *
      * @return how it ended; a guest fault is a result, not an exception.
@@ -183,8 +195,7 @@ public final class ProcessorMonitor implements AutoCloseable
             gmm.client().close();
             throw ex;
         }
-        final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs,
-            new HomeFailover(placement.pid(), gmm, ctx.transport())).execTimeoutNs(ctx.retryWindowNs() + timeoutNs);
+        final MemoryProxy home = homeProxy(placement, gmm);
         final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, ctx.transport(), timeoutNs);
         StorageProxy storage = null;
         try
@@ -432,8 +443,7 @@ public final class ProcessorMonitor implements AutoCloseable
                     ex.getMessage());
             }
             final int pid = placement.pid();
-            final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs)
-                .execTimeoutNs(ctx.retryWindowNs() + timeoutNs);
+            final MemoryProxy home = homeProxy(placement, gmm);
             final StorageProxy storage;
             try
             {
