@@ -357,9 +357,7 @@ public final class EmbeddedCluster implements AutoCloseable
 
     private void startMonitors()
     {
-        gmm = new GlobalManager(new GmmContext().transport(view(GMM)).listenEndpoint(any()).timeoutNs(timeoutNs)
-            .vregionPlacementPolicy(config.placement().create()).replication(config.replication())
-            .fabricModel(config.fabricProfile().name())).start();
+        gmm = startGmm(any());
         started.add(gmm);
         final Endpoint gmmEndpoint = gmm.endpoint();
         backupDirectory = temporaryBackupDirectory();
@@ -395,6 +393,33 @@ public final class EmbeddedCluster implements AutoCloseable
             processors.add(processor);
         }
         gmmProxy = new GmmProxy(view(CLIENT).connect(gmmEndpoint), timeoutNs);
+    }
+
+    private GlobalManager startGmm(final Endpoint at)
+    {
+        return new GlobalManager(new GmmContext().transport(view(GMM)).listenEndpoint(at).timeoutNs(timeoutNs)
+            .vregionPlacementPolicy(config.placement().create()).replication(config.replication())
+            .fabricModel(config.fabricProfile().name())).start();
+    }
+
+    /**
+     * Stops the GMM and starts a fresh one, with no state, at the same endpoint, as an operator restarts a crashed
+     * GMM daemon. The members find out from their next heartbeat (ENOENT) and register again
+     * ({@link org.legoemu.fabric.proxy.ClusterMembership}); this returns without waiting for them.
+     *
+     * @param downNs how long no GMM serves, nanoseconds.
+     * @return the new GMM.
+     * @throws FabricException if the endpoint cannot be bound again.
+     */
+    public GlobalManager restartGmm(final long downNs) throws InterruptedException
+    {
+        final Endpoint at = gmm.endpoint();
+        final int index = started.indexOf(gmm);
+        gmm.close();
+        TimeUnit.NANOSECONDS.sleep(downNs);
+        gmm = startGmm(at);
+        started.set(index, gmm);
+        return gmm;
     }
 
     /** The {@link FaultInjector} name of the i-th mComponent (from 0 in {@link #memories()} order). */

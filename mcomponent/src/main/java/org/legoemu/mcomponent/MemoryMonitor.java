@@ -101,6 +101,7 @@ public final class MemoryMonitor implements AutoCloseable
                 ctx.memoryBytes(),
                 server.endpoint(),
                 load,
+                new HeldPids(stateLock, stores, homes, logs),
                 ctx.timeoutNs(),
                 "mcomponent");
             final GmmProxy reconcileGmm = new GmmProxy(gmmClient, ctx.timeoutNs());

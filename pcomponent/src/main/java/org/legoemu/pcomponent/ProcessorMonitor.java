@@ -51,6 +51,7 @@ public final class ProcessorMonitor implements AutoCloseable
     private final ExCache cache;
     private final FileCache fileCache;
     private final ProcessorLoad load;
+    private final RunningProcesses running = new RunningProcesses();
     private volatile ProcessorModel model;
     private Server server;
     private ExecService exec;
@@ -85,7 +86,7 @@ public final class ProcessorMonitor implements AutoCloseable
         server = ctx.transport().serve(ctx.listen(), "pcomponent",
             new ProcessorAdapter(exec, this::componentId, this::endpoint));
         membership = ClusterMembership.join(ctx.transport(), ctx.gmm(), ComponentKind.PCOMPONENT, ctx.excacheBytes(),
-            server.endpoint(), load, ctx.timeoutNs(), "pcomponent");
+            server.endpoint(), load, running, ctx.timeoutNs(), "pcomponent");
         final String clusterModel = membership.fabricModel();
         if (ctx.fabricModelFromGmm() && FabricProfile.NAMED.containsKey(clusterModel))
         {
@@ -279,12 +280,14 @@ public final class ProcessorMonitor implements AutoCloseable
         final long memoryBytes = clusterMemoryBytes(gmm);
         final long startNs = System.nanoTime();
         final ExecImage image;
+        running.started(pid, placement.homeMComponentId());
         try
         {
             image = home.execve(pid, componentId(), request.path(), request.argv(), request.envp());
         }
         catch (final FabricException ex)
         {
+            running.ended(pid);
             forgetPlacement(gmm, pid, ex.errno() == Errno.ENOENT ? 127 : 126);
             throw new LaunchException(ex.errno(), "cannot execute " + request.path() + ": " + ex.getMessage());
         }
@@ -329,6 +332,7 @@ public final class ProcessorMonitor implements AutoCloseable
             memory.lines().release();
             releaseMemory(home, owners, gmm, pid,
                 result == null ? 128 + Signal.SIGKILL.number() : result.exitStatus());
+            running.ended(pid);
         }
         return result;
     }
@@ -424,6 +428,7 @@ public final class ProcessorMonitor implements AutoCloseable
                     ex.getMessage());
             }
             final int pid = placement.pid();
+            running.started(pid, placement.homeMComponentId());
             final MemoryProxy home = new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs)
                 .execTimeoutNs(ctx.retryWindowNs() + timeoutNs);
             final StorageProxy storage;
@@ -442,6 +447,7 @@ public final class ProcessorMonitor implements AutoCloseable
                     128 + Signal.SIGKILL.number());
                 gmm.client().close();
                 home.client().close();
+                running.ended(pid);
                 throw new Refused(errno == Errno.ENOMEM ? Errno.ENOMEM : Errno.EAGAIN,
                     "fork of pid " + parent.pid() + " failed: " + ex.getMessage());
             }
@@ -488,6 +494,7 @@ public final class ProcessorMonitor implements AutoCloseable
                 child.vforkDone();
                 child.lines().release();
                 releaseMemory(links.home(), links.owners(), links.gmm(), pid, shellStatus);
+                running.ended(pid);
                 links.close();
                 final ModelFigures modeled = child.clock().figures();
                 child.parentsChildren().ended(pid, waitStatus, modeled.modeledNs(), modeled.localNs());
