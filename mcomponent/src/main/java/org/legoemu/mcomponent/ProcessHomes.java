@@ -29,6 +29,7 @@ public final class ProcessHomes
     private final ExecLoader loader;
     private final ImageSource images;
     private final HomeStandby standby;
+    private final CommittedMemory committed;
 
     /**
      * @param router applies changes on the vRegion owners.
@@ -49,6 +50,22 @@ public final class ProcessHomes
     public ProcessHomes(
         final VRegionRouter router, final ExecLoader loader, final ImageSource images, final HomeStandby standby)
     {
+        this(router, loader, images, standby, CommittedMemory.UNLIMITED);
+    }
+
+    /**
+     * @param router           applies changes on the vRegion owners.
+     * @param loader           builds process images.
+     * @param images           reads executables.
+     * @param standby          receives a checkpoint of a process's layout after every change.
+     * @param commitLimitBytes the most memory this home's processes may commit together, bytes
+     *                         ({@link CommittedMemory}): the cluster's memory.
+     */
+    public ProcessHomes(
+        final VRegionRouter router, final ExecLoader loader, final ImageSource images, final HomeStandby standby,
+        final java.util.function.LongSupplier commitLimitBytes)
+    {
+        this.committed = new CommittedMemory(commitLimitBytes);
         this.router = router;
         this.loader = loader;
         this.images = images;
@@ -67,6 +84,7 @@ public final class ProcessHomes
         final AddressSpace space = AddressSpace.restore(checkpoint, router);
         router.learnOwners(space);
         byPid.put(checkpoint.pid(), space);
+        committed.settle(checkpoint.pid(), space);
         standby.assigned(checkpoint.pid(), newStandbyId);
         standby.checkpoint(space);
     }
@@ -95,6 +113,7 @@ public final class ProcessHomes
         try
         {
             final ExecImage loaded = loader.load(space, image, path, argv, envp);
+            committed.reserve(pid, CommittedMemory.committedBytes(space), "execve " + path);
             standby.checkpoint(space);
             return loaded;
         }
@@ -124,10 +143,19 @@ public final class ProcessHomes
         {
             throw new VmException(Errno.EEXIST, "pid " + childPid + " already has an address space here");
         }
-        final AddressSpace child = AddressSpace.copyOf(parent, childPid, pcomponentId, router);
-        final long copied = router.forkEverywhere(parent, child);
-        byPid.put(childPid, child);
-        return copied;
+        committed.reserve(childPid, CommittedMemory.committedBytes(parent), "fork");
+        try
+        {
+            final AddressSpace child = AddressSpace.copyOf(parent, childPid, pcomponentId, router);
+            final long copied = router.forkEverywhere(parent, child);
+            byPid.put(childPid, child);
+            return copied;
+        }
+        catch (final RuntimeException ex)
+        {
+            committed.release(childPid);
+            throw ex;
+        }
     }
 
     /**
@@ -146,7 +174,17 @@ public final class ProcessHomes
     public long mmap(final int pid, final long addr, final long length, final int prot, final int flags)
     {
         final AddressSpace space = space(pid);
-        final long mapped = space.mmap(addr, length, prot, flags);
+        final long mapped;
+        committed.reserve(pid, writableBytes(length, prot) - ((flags & Mman.MAP_FIXED) == 0 ? 0 :
+            CommittedMemory.writableBytesIn(space, addr, AddressLayout.pageUp(length))), "mmap");
+        try
+        {
+            mapped = space.mmap(addr, length, prot, flags);
+        }
+        finally
+        {
+            committed.settle(pid, space);
+        }
         standby.checkpoint(space);
         return mapped;
     }
@@ -155,7 +193,14 @@ public final class ProcessHomes
     public void munmap(final int pid, final long addr, final long length)
     {
         final AddressSpace space = space(pid);
-        space.munmap(addr, length);
+        try
+        {
+            space.munmap(addr, length);
+        }
+        finally
+        {
+            committed.settle(pid, space);
+        }
         standby.checkpoint(space);
     }
 
@@ -170,7 +215,27 @@ public final class ProcessHomes
     {
         final AddressSpace space = space(pid);
         final long before = space.currentBrk();
-        final long after = space.brk(brk);
+        final long growth = AddressLayout.pageUp(Math.max(brk, before)) - AddressLayout.pageUp(before);
+        if (growth > 0 && brk >= space.brkStart())
+        {
+            try
+            {
+                committed.reserve(pid, growth, "brk");
+            }
+            catch (final VmException ex)
+            {
+                return before;
+            }
+        }
+        final long after;
+        try
+        {
+            after = space.brk(brk);
+        }
+        finally
+        {
+            committed.settle(pid, space);
+        }
         if (after != before)
         {
             standby.checkpoint(space);
@@ -203,7 +268,16 @@ public final class ProcessHomes
             throw new VmException(Errno.ENODEV, "writable MAP_SHARED file mappings are not supported");
         }
         final AddressSpace space = space(pid);
-        final long start = space.mmap(addr, length, prot, flags | Mman.MAP_ANONYMOUS);
+        committed.reserve(pid, writableBytes(length, prot), "mmap");
+        final long start;
+        try
+        {
+            start = space.mmap(addr, length, prot, flags | Mman.MAP_ANONYMOUS);
+        }
+        finally
+        {
+            committed.settle(pid, space);
+        }
         final long mappedBytes = AddressLayout.pageUp(length);
         final byte[] chunk = new byte[FILE_CHUNK_BYTES];
         final byte[] page = new byte[(int)AddressLayout.PAGE_SIZE];
@@ -229,6 +303,7 @@ public final class ProcessHomes
         catch (final FabricException ex)
         {
             space.munmap(start, length);
+            committed.settle(pid, space);
             throw new VmException(ex.errno(), path + ": " + ex.getMessage());
         }
         standby.checkpoint(space);
@@ -240,7 +315,20 @@ public final class ProcessHomes
         final long newAddr)
     {
         final AddressSpace space = space(pid);
-        final long moved = space.mremap(oldAddr, oldLength, newLength, flags, newAddr);
+        final Vma old = space.find(oldAddr);
+        if (old != null && (old.prot() & Mman.PROT_WRITE) != 0 && newLength > oldLength)
+        {
+            committed.reserve(pid, AddressLayout.pageUp(newLength) - AddressLayout.pageUp(oldLength), "mremap");
+        }
+        final long moved;
+        try
+        {
+            moved = space.mremap(oldAddr, oldLength, newLength, flags, newAddr);
+        }
+        finally
+        {
+            committed.settle(pid, space);
+        }
         standby.checkpoint(space);
         return moved;
     }
@@ -255,7 +343,16 @@ public final class ProcessHomes
     public void mprotect(final int pid, final long addr, final long length, final int prot)
     {
         final AddressSpace space = space(pid);
-        space.mprotect(addr, length, prot);
+        committed.reserve(pid, writableBytes(length, prot) -
+            CommittedMemory.writableBytesIn(space, addr, AddressLayout.pageUp(length)), "mprotect");
+        try
+        {
+            space.mprotect(addr, length, prot);
+        }
+        finally
+        {
+            committed.settle(pid, space);
+        }
         standby.checkpoint(space);
     }
 
@@ -267,6 +364,7 @@ public final class ProcessHomes
     public long exit(final int pid)
     {
         final AddressSpace space = byPid.remove(pid);
+        committed.release(pid);
         if (space == null)
         {
             return 0;
@@ -284,6 +382,7 @@ public final class ProcessHomes
      */
     public boolean forget(final int pid)
     {
+        committed.release(pid);
         return byPid.remove(pid) != null;
     }
 
@@ -299,6 +398,18 @@ public final class ProcessHomes
                 out.addInt(pid);
             }
         }
+    }
+
+    /** Bytes committed by the processes of this home ({@link CommittedMemory}). */
+    public long committedBytes()
+    {
+        return committed.totalBytes();
+    }
+
+    /** What a mapping of {@code length} bytes with {@code prot} may add to the commit charge, bytes. */
+    private static long writableBytes(final long length, final int prot)
+    {
+        return (prot & Mman.PROT_WRITE) == 0 || length <= 0 ? 0 : AddressLayout.pageUp(length);
     }
 
     /** The address space of {@code pid}, or null when this monitor is not its home. */
