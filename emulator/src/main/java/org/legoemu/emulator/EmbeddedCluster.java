@@ -246,7 +246,7 @@ public final class EmbeddedCluster implements AutoCloseable
     private GlobalManager gmm;
     private GmmProxy gmmProxy;
     private Path backupDirectory;
-    private Endpoint storageEndpoint;
+    private volatile Endpoint storageEndpoint;
 
     private EmbeddedCluster(
         final Config config, final FaultInjector faults, final long timeoutNs, final long reconcileIntervalNs)
@@ -357,16 +357,11 @@ public final class EmbeddedCluster implements AutoCloseable
 
     private void startMonitors()
     {
-        gmm = new GlobalManager(new GmmContext().transport(view(GMM)).listenEndpoint(any()).timeoutNs(timeoutNs)
-            .vregionPlacementPolicy(config.placement().create()).replication(config.replication())
-            .fabricModel(config.fabricProfile().name())).start();
+        gmm = startGmm(any());
         started.add(gmm);
         final Endpoint gmmEndpoint = gmm.endpoint();
         backupDirectory = temporaryBackupDirectory();
-        final StorageMonitor storage = new StorageMonitor(new StorageContext()
-            .transport(view(SCOMPONENT)).listenEndpoint(any()).gmmEndpoint(gmmEndpoint)
-            .rootDirectory(config.storageRoot()).backupDirectory(backupDirectory).timeoutNs(timeoutNs)
-            .storageFaults(faults == null ? StorageFaults.NONE : faults.storageFaultsFor(SCOMPONENT))).start();
+        final StorageMonitor storage = startStorage(SCOMPONENT, gmmEndpoint);
         started.add(storage);
         storageEndpoint = storage.endpoint();
         for (int i = 0; i < config.mcomponents(); i++)
@@ -395,6 +390,58 @@ public final class EmbeddedCluster implements AutoCloseable
             processors.add(processor);
         }
         gmmProxy = new GmmProxy(view(CLIENT).connect(gmmEndpoint), timeoutNs);
+    }
+
+    private StorageMonitor startStorage(final String name, final Endpoint gmmEndpoint)
+    {
+        return new StorageMonitor(new StorageContext()
+            .transport(view(name)).listenEndpoint(any()).gmmEndpoint(gmmEndpoint)
+            .rootDirectory(config.storageRoot()).backupDirectory(backupDirectory).timeoutNs(timeoutNs)
+            .storageFaults(faults == null ? StorageFaults.NONE : faults.storageFaultsFor(name))).start();
+    }
+
+    /**
+     * Starts a new sComponent on the same storage root and backup area, as a supervisor restarts a crashed one (the
+     * sComponent is stateless: files and backups are in the host directories). It registers with the GMM under a new
+     * id and a new endpoint; members find it by their next lookup (the GMM names the newest live sComponent), which
+     * their storage proxies make after every failed attempt. Its fault-injector name is {@code name}, so faults (and
+     * the crash) of the first one do not apply to it.
+     *
+     * @param name the new sComponent's fault-injector name, e.g. {@code scomponent-2}.
+     * @throws FabricException if it cannot serve or register.
+     */
+    public synchronized void restartStorage(final String name)
+    {
+        final StorageMonitor storage = startStorage(name, gmm.endpoint());
+        started.add(storage);
+        storageEndpoint = storage.endpoint();
+    }
+
+    private GlobalManager startGmm(final Endpoint at)
+    {
+        return new GlobalManager(new GmmContext().transport(view(GMM)).listenEndpoint(at).timeoutNs(timeoutNs)
+            .vregionPlacementPolicy(config.placement().create()).replication(config.replication())
+            .fabricModel(config.fabricProfile().name())).start();
+    }
+
+    /**
+     * Stops the GMM and starts a fresh one, with no state, at the same endpoint, as an operator restarts a crashed
+     * GMM daemon. The members find out from their next heartbeat (ENOENT) and register again
+     * ({@link org.legoemu.fabric.proxy.ClusterMembership}); this returns without waiting for them.
+     *
+     * @param downNs how long no GMM serves, nanoseconds.
+     * @return the new GMM.
+     * @throws FabricException if the endpoint cannot be bound again.
+     */
+    public GlobalManager restartGmm(final long downNs) throws InterruptedException
+    {
+        final Endpoint at = gmm.endpoint();
+        final int index = started.indexOf(gmm);
+        gmm.close();
+        TimeUnit.NANOSECONDS.sleep(downNs);
+        gmm = startGmm(at);
+        started.set(index, gmm);
+        return gmm;
     }
 
     /** The {@link FaultInjector} name of the i-th mComponent (from 0 in {@link #memories()} order). */

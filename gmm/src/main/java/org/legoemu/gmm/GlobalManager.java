@@ -150,6 +150,15 @@ public final class GlobalManager implements AutoCloseable
         }
     }
 
+    /** Every placed process, ascending pid. */
+    public List<ProcessPlacement.ProcessRecord> processes()
+    {
+        synchronized (lock)
+        {
+            return placement.all();
+        }
+    }
+
     /** The placement of a running process, or null if unknown or exited. */
     public ProcessPlacement.ProcessRecord process(final int pid)
     {

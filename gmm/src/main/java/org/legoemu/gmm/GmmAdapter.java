@@ -31,6 +31,7 @@ import org.legoemu.fabric.sbe.P2G_FORK_PLACEDecoder;
 import org.legoemu.fabric.sbe.G2M_PROCESS_CHECK_REPLYEncoder;
 import org.legoemu.fabric.sbe.M2G_PROCESS_CHECKDecoder;
 import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPDecoder;
+import org.legoemu.fabric.sbe.P2G_PROCESS_RESTOREDecoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPDecoder;
 import org.legoemu.fabric.sbe.X2G_DEREGISTERDecoder;
 import org.legoemu.fabric.sbe.X2G_HEARTBEATDecoder;
@@ -72,6 +73,7 @@ public final class GmmAdapter implements RequestHandler
     private final P2G_VREGION_LOOKUPDecoder vregionLookupDecoder = new P2G_VREGION_LOOKUPDecoder();
     private final X2G_PROCESS_EXITDecoder processExitDecoder = new X2G_PROCESS_EXITDecoder();
     private final P2G_PROCESS_LOOKUPDecoder processLookupDecoder = new P2G_PROCESS_LOOKUPDecoder();
+    private final P2G_PROCESS_RESTOREDecoder processRestoreDecoder = new P2G_PROCESS_RESTOREDecoder();
     private final M2G_REPLICA_REPLACEDecoder replicaReplaceDecoder = new M2G_REPLICA_REPLACEDecoder();
     private final M2G_HOME_STANDBYDecoder homeStandbyDecoder = new M2G_HOME_STANDBYDecoder();
     private final P2G_FORK_PLACEDecoder forkPlaceDecoder = new P2G_FORK_PLACEDecoder();
@@ -266,6 +268,11 @@ public final class GmmAdapter implements RequestHandler
                 onProcessExit(processExitDecoder.pid(), processExitDecoder.exitStatus(), responder);
                 break;
 
+            case P2G_PROCESS_RESTOREDecoder.TEMPLATE_ID:
+                checkBlockLength(P2G_PROCESS_RESTOREDecoder.BLOCK_LENGTH);
+                onProcessRestore(processRestoreDecoder.wrapAndApplyHeader(request, 0, headerDecoder), responder);
+                break;
+
             case M2G_PROCESS_CHECKDecoder.TEMPLATE_ID:
                 checkBlockLength(M2G_PROCESS_CHECKDecoder.BLOCK_LENGTH);
                 onProcessCheck(processCheckDecoder.wrapAndApplyHeader(request, 0, headerDecoder), responder);
@@ -290,8 +297,13 @@ public final class GmmAdapter implements RequestHandler
         {
             throw new GmmException(Errnos.EINVAL, "negative capacityBytes " + capacityBytes);
         }
+        final int previousId = decoder.previousComponentId();
+        final int highestPid = decoder.highestPid();
         final Endpoint endpoint = Endpoint.parse(address);
-        final int componentId = membership.register(kind, capacityBytes, endpoint, clock.nanoTime());
+        final long nowNs = clock.nanoTime();
+        final int componentId = membership.register(kind, capacityBytes, endpoint, nowNs, previousId);
+        placement.reportedPid(highestPid,
+            nowNs + membership.leaseNs(ComponentKind.PCOMPONENT) + membership.heartbeatIntervalNs());
         registerReplyEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
             .componentId(componentId)
             .heartbeatIntervalNs(membership.heartbeatIntervalNs())
@@ -445,16 +457,48 @@ public final class GmmAdapter implements RequestHandler
     }
 
     /**
+     * P2G_PROCESS_RESTORE: a pComponent that registered again (this GMM restarted) runs these processes; each is
+     * placed again ({@link ProcessPlacement#restore}). Ack with the number restored.
+     *
+     * @throws GmmException ENOENT if the pComponent is not registered.
+     */
+    private void onProcessRestore(final P2G_PROCESS_RESTOREDecoder decoder, final Responder responder)
+    {
+        final int pcomponentId = decoder.componentId();
+        if (!membership.isKind(pcomponentId, ComponentKind.PCOMPONENT))
+        {
+            throw new GmmException(Errnos.ENOENT, "no pcomponent " + pcomponentId);
+        }
+        long restored = 0;
+        for (final P2G_PROCESS_RESTOREDecoder.ProcessesDecoder p : decoder.processes())
+        {
+            final int pid = p.pid();
+            final int homeId = p.homeMComponentId();
+            if (placement.restore(pid, pcomponentId, homeId))
+            {
+                restored++;
+            }
+            else
+            {
+                LOG.warn("pcomponent {} runs pid {}, which this GMM placed elsewhere or forgot: not placed again",
+                    pcomponentId, pid);
+            }
+        }
+        replyAck(responder, restored);
+    }
+
+    /**
      * M2G_PROCESS_CHECK: lists the asked pids that were placed and are gone (see
      * {@link ProcessPlacement#isForgotten}), so the mComponent may free what it holds of them.
      */
     private void onProcessCheck(final M2G_PROCESS_CHECKDecoder decoder, final Responder responder)
     {
+        final long nowNs = clock.nanoTime();
         forgotten.clear();
         for (final M2G_PROCESS_CHECKDecoder.PidsDecoder p : decoder.pids())
         {
             final int pid = p.pid();
-            if (placement.isForgotten(pid))
+            if (placement.isForgotten(pid, nowNs))
             {
                 forgotten.addInt(pid);
             }

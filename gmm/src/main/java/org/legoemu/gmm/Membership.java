@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cluster membership and heartbeat-based failure detection (LegoOS §4.7: the GMM detects failed components by
- * missed heartbeats). Component ids are handed out from 1 upward and never reused.
+ * missed heartbeats). Component ids are handed out from 1 upward and never reused; a member that registers again
+ * with a restarted GMM gets its previous id back when free ({@link #register(ComponentKind, long, Endpoint, long, int)}).
  * <p>
  * A component whose last heartbeat is {@code 2 * interval} old becomes SUSPECT, one whose lease has run out becomes
  * DEAD (each transition logged once). The lease is {@code missedHeartbeats * interval} for mComponents and the
@@ -80,12 +81,47 @@ public final class Membership implements MComponentLoads
      */
     public int register(final ComponentKind kind, final long capacityBytes, final Endpoint address, final long nowNs)
     {
-        final Member member = new Member(nextComponentId++, kind, address, capacityBytes, nowNs);
-        membersById.put(member.componentId, member);
-        membersInIdOrder.add(member);
-        LOG.info("component {} ({} {}) registered, capacity {} bytes",
-            member.componentId, name(kind), address, capacityBytes);
-        return member.componentId;
+        return register(kind, capacityBytes, address, nowNs, 0);
+    }
+
+    /**
+     * Adds a component, ALIVE, under {@code previousId} if it asks for it (it registered with a GMM that has since
+     * restarted and forgotten it) and no one holds that id here, else under a new id. New ids are always above every
+     * id handed out or given back, so none is reused.
+     *
+     * @param previousId the component's id before the GMM restarted, 0 for a first registration.
+     * @return its id.
+     */
+    public int register(
+        final ComponentKind kind, final long capacityBytes, final Endpoint address, final long nowNs,
+        final int previousId)
+    {
+        final boolean keep = previousId > 0 && !membersById.containsKey(previousId);
+        final int id = keep ? previousId : nextComponentId;
+        nextComponentId = Math.max(nextComponentId, id + 1);
+        final Member member = new Member(id, kind, address, capacityBytes, nowNs);
+        membersById.put(id, member);
+        int at = membersInIdOrder.size();
+        while (at > 0 && membersInIdOrder.get(at - 1).componentId > id)
+        {
+            at--;
+        }
+        membersInIdOrder.add(at, member);
+        if (keep)
+        {
+            LOG.info("component {} ({} {}) registered again under its id, capacity {} bytes",
+                id, name(kind), address, capacityBytes);
+        }
+        else if (previousId > 0)
+        {
+            LOG.warn("component {} ({} {}) registered again under a new id: its previous id {} is taken here",
+                id, name(kind), address, previousId);
+        }
+        else
+        {
+            LOG.info("component {} ({} {}) registered, capacity {} bytes", id, name(kind), address, capacityBytes);
+        }
+        return id;
     }
 
     /**

@@ -17,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * pComponent with the fewest processes placed by this GMM (ties: lowest id), and gives it a home mComponent
  * chosen round-robin over live mComponents in id order.
  * <p>
+ * <b>After a GMM restart</b> the members report the highest pid they hold state for ({@link #reportedPid}), and the
+ * pComponents the processes they run ({@link #restore}): new pids are handed out above every reported one, so a pid
+ * is never in use twice, and the running processes are placed again.
+ * <p>
  * Not thread-safe: the {@link GlobalManager} serialises access.
  */
 public final class ProcessPlacement
@@ -32,6 +36,11 @@ public final class ProcessPlacement
     private final IntArrayList scratchIds = new IntArrayList();
     private int nextPid = FIRST_PID;
     private int lastHomeId = 0;
+    /** The pids this GMM handed out, as ranges [from, to): from at even, to at odd indices, ascending. */
+    private final IntArrayList handedOut = new IntArrayList();
+    /** Below this, pids were not handed out by this GMM (a restart) and are not called forgotten before the trust time. */
+    private int reportedBelow = FIRST_PID;
+    private long trustReportedAfterNs = Long.MIN_VALUE;
 
     /**
      * @param membership where live pComponents and mComponents are found.
@@ -75,7 +84,7 @@ public final class ProcessPlacement
         final int homeId = RoundRobinPolicy.nextAfter(lastHomeId, mcomponents);
         lastHomeId = homeId;
 
-        final ProcessRecord record = new ProcessRecord(nextPid++, pcomponentId, homeId);
+        final ProcessRecord record = new ProcessRecord(handOut(), pcomponentId, homeId);
         processesByPid.put(record.pid(), record);
         processCountByPComponent.put(pcomponentId, processCountByPComponent.get(pcomponentId) + 1);
         LOG.info("pid {} placed on pcomponent {} with home mcomponent {}", record.pid(), pcomponentId, homeId);
@@ -96,12 +105,92 @@ public final class ProcessPlacement
         {
             throw new GmmException(Errnos.ESRCH, "no process " + parentPid + " to fork");
         }
-        final ProcessRecord record = new ProcessRecord(nextPid++, parent.pcomponentId(), parent.homeMComponentId());
+        final ProcessRecord record = new ProcessRecord(handOut(), parent.pcomponentId(), parent.homeMComponentId());
         processesByPid.put(record.pid(), record);
         processCountByPComponent.put(record.pcomponentId(), processCountByPComponent.get(record.pcomponentId()) + 1);
         LOG.info("pid {} forked from pid {} on pcomponent {} with home mcomponent {}", record.pid(), parentPid,
             record.pcomponentId(), record.homeMComponentId());
         return record;
+    }
+
+    private int handOut()
+    {
+        final int pid = nextPid++;
+        final int size = handedOut.size();
+        if (size > 0 && handedOut.getInt(size - 1) == pid)
+        {
+            handedOut.setInt(size - 1, pid + 1);
+        }
+        else
+        {
+            handedOut.addInt(pid);
+            handedOut.addInt(pid + 1);
+        }
+        return pid;
+    }
+
+    private boolean handedOut(final int pid)
+    {
+        for (int i = 0; i < handedOut.size(); i += 2)
+        {
+            if (pid >= handedOut.getInt(i) && pid < handedOut.getInt(i + 1))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A member that registered again with this (restarted) GMM holds state of pids up to {@code pid}: no pid up to
+     * it is handed out from now on, and pids below the highest reported one that this GMM did not hand out are not
+     * called forgotten ({@link #isForgotten}) before {@code trustAfterNs}, by when every live pComponent has
+     * re-registered and {@linkplain #restore restored} its processes (its lease).
+     *
+     * @param pid          the highest pid the member holds state for; 0 or less: none.
+     * @param trustAfterNs GMM clock time from which such pids not restored are taken as gone, ns.
+     */
+    public void reportedPid(final int pid, final long trustAfterNs)
+    {
+        if (pid < FIRST_PID || pid == Integer.MAX_VALUE)
+        {
+            return;
+        }
+        if (pid >= nextPid)
+        {
+            LOG.info("pids up to {} are in use in the cluster: handing out pids from {}", pid, pid + 1);
+            nextPid = pid + 1;
+        }
+        reportedBelow = Math.max(reportedBelow, pid + 1);
+        trustReportedAfterNs = trustReportedAfterNs == Long.MIN_VALUE ? trustAfterNs :
+            Math.max(trustReportedAfterNs, trustAfterNs);
+    }
+
+    /**
+     * Places again a process that a pComponent runs since before this GMM (restarted) started, with the home it
+     * names. A pid this GMM handed out itself and has forgotten since (exited or reaped) is not restored: that
+     * process is gone.
+     *
+     * @return true if restored (or already placed there), false if refused.
+     */
+    public boolean restore(final int pid, final int pcomponentId, final int homeId)
+    {
+        final ProcessRecord known = processesByPid.get(pid);
+        if (known != null)
+        {
+            return known.pcomponentId() == pcomponentId;
+        }
+        if (pid < FIRST_PID || pid == Integer.MAX_VALUE || handedOut(pid))
+        {
+            return false;
+        }
+        nextPid = Math.max(nextPid, pid + 1);
+        reportedBelow = Math.max(reportedBelow, pid + 1);
+        processesByPid.put(pid, new ProcessRecord(pid, pcomponentId, homeId));
+        processCountByPComponent.put(pcomponentId, processCountByPComponent.get(pcomponentId) + 1);
+        LOG.info("pid {} placed again on pcomponent {} with home mcomponent {} (it ran before this GMM started)",
+            pid, pcomponentId, homeId);
+        return true;
     }
 
     /**
@@ -163,11 +252,25 @@ public final class ProcessPlacement
     /**
      * True if {@code pid} was placed once and has exited (or been reaped) since: pids are handed out once, in
      * ascending order from {@link #FIRST_PID}, so a pid below the next one that is not in the table is gone for
-     * good. False for a placed pid and for one never handed out (below {@link #FIRST_PID}, or not yet placed).
+     * good. False for a placed pid and for one never handed out (below {@link #FIRST_PID}, or not yet placed). A pid
+     * from before a GMM restart ({@link #reportedPid}) that no pComponent restored counts as gone only from the
+     * trust time on.
+     *
+     * @param nowNs the GMM clock, ns.
      */
+    public boolean isForgotten(final int pid, final long nowNs)
+    {
+        if (pid < FIRST_PID || pid >= nextPid || processesByPid.containsKey(pid))
+        {
+            return false;
+        }
+        return handedOut(pid) || pid >= reportedBelow || nowNs >= trustReportedAfterNs;
+    }
+
+    /** {@link #isForgotten(int, long)} once every reported pid is trusted. */
     public boolean isForgotten(final int pid)
     {
-        return pid >= FIRST_PID && pid < nextPid && !processesByPid.containsKey(pid);
+        return isForgotten(pid, Long.MAX_VALUE);
     }
 
     /** The records of the processes placed on {@code pcomponentId}, ascending pid. */

@@ -87,7 +87,8 @@ public final class MemoryMonitor implements AutoCloseable
                 new UnlockedRemoteOwners(remoteOwners, stateLock),
                 replicator);
             final ProcessHomes homes = new ProcessHomes(router, new ExecLoader(router, random), images,
-                new RemoteHomeStandby(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(), stateLock));
+                new RemoteHomeStandby(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(), stateLock),
+                new ClusterMemoryLimit(new GmmProxy(gmmClient, ctx.timeoutNs())));
             final MemoryLoad load = new MemoryLoad(pool);
             dispatch = new HomeThreadDispatch(stateLock,
                 load.counting(new MemoryAdapter(homes, stores, replicator, logs)),
@@ -101,6 +102,7 @@ public final class MemoryMonitor implements AutoCloseable
                 ctx.memoryBytes(),
                 server.endpoint(),
                 load,
+                new HeldPids(stateLock, stores, homes, logs),
                 ctx.timeoutNs(),
                 "mcomponent");
             final GmmProxy reconcileGmm = new GmmProxy(gmmClient, ctx.timeoutNs());

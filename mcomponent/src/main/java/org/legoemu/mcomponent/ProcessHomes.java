@@ -30,6 +30,7 @@ public final class ProcessHomes
     private final ExecLoader loader;
     private final ImageSource images;
     private final HomeStandby standby;
+    private final CommittedMemory committed;
 
     /**
      * @param router applies changes on the vRegion owners.
@@ -50,6 +51,22 @@ public final class ProcessHomes
     public ProcessHomes(
         final VRegionRouter router, final ExecLoader loader, final ImageSource images, final HomeStandby standby)
     {
+        this(router, loader, images, standby, CommittedMemory.UNLIMITED);
+    }
+
+    /**
+     * @param router           applies changes on the vRegion owners.
+     * @param loader           builds process images.
+     * @param images           reads executables.
+     * @param standby          receives a checkpoint of a process's layout after every change.
+     * @param commitLimitBytes the most memory this home's processes may commit together, bytes
+     *                         ({@link CommittedMemory}): the cluster's memory.
+     */
+    public ProcessHomes(
+        final VRegionRouter router, final ExecLoader loader, final ImageSource images, final HomeStandby standby,
+        final java.util.function.LongSupplier commitLimitBytes)
+    {
+        this.committed = new CommittedMemory(commitLimitBytes);
         this.router = router;
         this.loader = loader;
         this.images = images;
@@ -68,6 +85,7 @@ public final class ProcessHomes
         final AddressSpace space = AddressSpace.restore(checkpoint, router);
         router.learnOwners(space);
         byPid.put(checkpoint.pid(), space);
+        committed.settle(checkpoint.pid(), space);
         standby.assigned(checkpoint.pid(), newStandbyId);
         standby.checkpoint(space);
     }
@@ -96,6 +114,7 @@ public final class ProcessHomes
         try
         {
             final ExecImage loaded = loader.load(space, image, path, argv, envp);
+            committed.reserve(pid, CommittedMemory.committedBytes(space), "execve " + path);
             standby.checkpoint(space);
             return loaded;
         }
@@ -125,11 +144,20 @@ public final class ProcessHomes
         {
             throw new VmException(Errno.EEXIST, "pid " + childPid + " already has an address space here");
         }
-        final AddressSpace child = AddressSpace.copyOf(parent, childPid, pcomponentId, router);
-        final long copied = router.forkEverywhere(parent, child);
-        byPid.put(childPid, child);
-        standby.checkpoint(child); // else a crash of this home loses the child's layout (its standby never had it)
-        return copied;
+        committed.reserve(childPid, CommittedMemory.committedBytes(parent), "fork");
+        try
+        {
+            final AddressSpace child = AddressSpace.copyOf(parent, childPid, pcomponentId, router);
+            final long copied = router.forkEverywhere(parent, child);
+            byPid.put(childPid, child);
+            standby.checkpoint(child); // else a crash of this home loses the child's layout (its standby never had it)
+            return copied;
+        }
+        catch (final RuntimeException ex)
+        {
+            committed.release(childPid);
+            throw ex;
+        }
     }
 
     /**
@@ -148,7 +176,17 @@ public final class ProcessHomes
     public long mmap(final int pid, final long addr, final long length, final int prot, final int flags)
     {
         final AddressSpace space = space(pid);
-        final long mapped = space.mmap(addr, length, prot, flags);
+        final long mapped;
+        committed.reserve(pid, writableBytes(length, prot) - ((flags & Mman.MAP_FIXED) == 0 ? 0 :
+            CommittedMemory.writableBytesIn(space, addr, AddressLayout.pageUp(length))), "mmap");
+        try
+        {
+            mapped = space.mmap(addr, length, prot, flags);
+        }
+        finally
+        {
+            committed.settle(pid, space);
+        }
         standby.checkpoint(space);
         return mapped;
     }
@@ -157,7 +195,14 @@ public final class ProcessHomes
     public void munmap(final int pid, final long addr, final long length)
     {
         final AddressSpace space = space(pid);
-        space.munmap(addr, length);
+        try
+        {
+            space.munmap(addr, length);
+        }
+        finally
+        {
+            committed.settle(pid, space);
+        }
         standby.checkpoint(space);
     }
 
@@ -172,7 +217,27 @@ public final class ProcessHomes
     {
         final AddressSpace space = space(pid);
         final long before = space.currentBrk();
-        final long after = space.brk(brk);
+        final long growth = AddressLayout.pageUp(Math.max(brk, before)) - AddressLayout.pageUp(before);
+        if (growth > 0 && brk >= space.brkStart())
+        {
+            try
+            {
+                committed.reserve(pid, growth, "brk");
+            }
+            catch (final VmException ex)
+            {
+                return before;
+            }
+        }
+        final long after;
+        try
+        {
+            after = space.brk(brk);
+        }
+        finally
+        {
+            committed.settle(pid, space);
+        }
         if (after != before)
         {
             standby.checkpoint(space);
@@ -205,7 +270,16 @@ public final class ProcessHomes
             throw new VmException(Errno.ENODEV, "writable MAP_SHARED file mappings are not supported");
         }
         final AddressSpace space = space(pid);
-        final long start = space.mmap(addr, length, prot, flags | Mman.MAP_ANONYMOUS);
+        committed.reserve(pid, writableBytes(length, prot), "mmap");
+        final long start;
+        try
+        {
+            start = space.mmap(addr, length, prot, flags | Mman.MAP_ANONYMOUS);
+        }
+        finally
+        {
+            committed.settle(pid, space);
+        }
         final long mappedBytes = AddressLayout.pageUp(length);
         final byte[] chunk = new byte[FILE_CHUNK_BYTES];
         final byte[] page = new byte[(int)AddressLayout.PAGE_SIZE];
@@ -231,6 +305,7 @@ public final class ProcessHomes
         catch (final FabricException ex)
         {
             space.munmap(start, length);
+            committed.settle(pid, space);
             throw new VmException(ex.errno(), path + ": " + ex.getMessage());
         }
         standby.checkpoint(space);
@@ -242,7 +317,20 @@ public final class ProcessHomes
         final long newAddr)
     {
         final AddressSpace space = space(pid);
-        final long moved = space.mremap(oldAddr, oldLength, newLength, flags, newAddr);
+        final Vma old = space.find(oldAddr);
+        if (old != null && (old.prot() & Mman.PROT_WRITE) != 0 && newLength > oldLength)
+        {
+            committed.reserve(pid, AddressLayout.pageUp(newLength) - AddressLayout.pageUp(oldLength), "mremap");
+        }
+        final long moved;
+        try
+        {
+            moved = space.mremap(oldAddr, oldLength, newLength, flags, newAddr);
+        }
+        finally
+        {
+            committed.settle(pid, space);
+        }
         standby.checkpoint(space);
         return moved;
     }
@@ -257,7 +345,16 @@ public final class ProcessHomes
     public void mprotect(final int pid, final long addr, final long length, final int prot)
     {
         final AddressSpace space = space(pid);
-        space.mprotect(addr, length, prot);
+        committed.reserve(pid, writableBytes(length, prot) -
+            CommittedMemory.writableBytesIn(space, addr, AddressLayout.pageUp(length)), "mprotect");
+        try
+        {
+            space.mprotect(addr, length, prot);
+        }
+        finally
+        {
+            committed.settle(pid, space);
+        }
         standby.checkpoint(space);
     }
 
@@ -269,6 +366,7 @@ public final class ProcessHomes
     public long exit(final int pid)
     {
         final AddressSpace space = byPid.remove(pid);
+        committed.release(pid);
         if (space == null)
         {
             return 0;
@@ -286,6 +384,7 @@ public final class ProcessHomes
      */
     public boolean forget(final int pid)
     {
+        committed.release(pid);
         return byPid.remove(pid) != null;
     }
 
@@ -301,6 +400,18 @@ public final class ProcessHomes
                 out.addInt(pid);
             }
         }
+    }
+
+    /** Bytes committed by the processes of this home ({@link CommittedMemory}). */
+    public long committedBytes()
+    {
+        return committed.totalBytes();
+    }
+
+    /** What a mapping of {@code length} bytes with {@code prot} may add to the commit charge, bytes. */
+    private static long writableBytes(final long length, final int prot)
+    {
+        return (prot & Mman.PROT_WRITE) == 0 || length <= 0 ? 0 : AddressLayout.pageUp(length);
     }
 
     /** The address space of {@code pid}, or null when this monitor is not its home. */

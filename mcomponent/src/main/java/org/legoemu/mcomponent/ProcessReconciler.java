@@ -58,7 +58,7 @@ final class ProcessReconciler implements AutoCloseable
     private final IntArrayList chunkForgotten = new IntArrayList();
     private final IntArrayList forgotten = new IntArrayList();
     private final IntHashSet suspects = new IntHashSet();
-    private final IntHashSet seen = new IntHashSet();
+    private final HeldPids heldPids;
     private final AtomicLong reconciledPids = new AtomicLong();
     private final AtomicLong reconciledFrames = new AtomicLong();
     private ScheduledExecutorService timer;
@@ -95,6 +95,7 @@ final class ProcessReconciler implements AutoCloseable
         this.stores = stores;
         this.homes = homes;
         this.logs = logs;
+        this.heldPids = new HeldPids(stateLock, stores, homes, logs);
         this.gmm = gmm;
         this.intervalNs = intervalNs;
         this.name = name;
@@ -154,22 +155,7 @@ final class ProcessReconciler implements AutoCloseable
      */
     int check()
     {
-        held.clear();
-        seen.clear();
-        stateLock.lock();
-        try
-        {
-            stores.pids(held, seen);
-            homes.pids(held, seen);
-            if (logs != null)
-            {
-                logs.pids(held, seen);
-            }
-        }
-        finally
-        {
-            stateLock.unlock();
-        }
+        heldPids.list(held);
         forgotten.clear();
         try
         {

@@ -57,6 +57,7 @@ public final class ProcessorMonitor implements AutoCloseable
     private final FileLocks fileLocks = new FileLocks(
         () -> this.membership == null ? -1 : this.membership.componentId());
     private final ProcessorLoad load;
+    private final RunningProcesses running = new RunningProcesses();
     private volatile ProcessorModel model;
     private Server server;
     private ExecService exec;
@@ -91,7 +92,7 @@ public final class ProcessorMonitor implements AutoCloseable
         server = ctx.transport().serve(ctx.listen(), "pcomponent",
             new ProcessorAdapter(exec, this::componentId, this::endpoint));
         membership = ClusterMembership.join(ctx.transport(), ctx.gmm(), ComponentKind.PCOMPONENT, ctx.excacheBytes(),
-            server.endpoint(), load, ctx.timeoutNs(), "pcomponent");
+            server.endpoint(), load, running, ctx.timeoutNs(), "pcomponent");
         final String clusterModel = membership.fabricModel();
         if (ctx.fabricModelFromGmm() && FabricProfile.NAMED.containsKey(clusterModel))
         {
@@ -296,12 +297,14 @@ public final class ProcessorMonitor implements AutoCloseable
         final long memoryBytes = clusterMemoryBytes(gmm);
         final long startNs = System.nanoTime();
         final ExecImage image;
+        running.started(pid, placement.homeMComponentId());
         try
         {
             image = home.execve(pid, componentId(), request.path(), request.argv(), request.envp());
         }
         catch (final FabricException ex)
         {
+            running.ended(pid);
             forgetPlacement(gmm, pid, ex.errno() == Errno.ENOENT ? 127 : 126);
             throw new LaunchException(ex.errno(), "cannot execute " + request.path() + ": " + ex.getMessage());
         }
@@ -348,6 +351,7 @@ public final class ProcessorMonitor implements AutoCloseable
             memory.lines().release();
             releaseMemory(home, owners, gmm, pid,
                 result == null ? 128 + Signal.SIGKILL.number() : result.exitStatus());
+            running.ended(pid);
         }
         return result;
     }
@@ -443,6 +447,7 @@ public final class ProcessorMonitor implements AutoCloseable
                     ex.getMessage());
             }
             final int pid = placement.pid();
+            running.started(pid, placement.homeMComponentId());
             final MemoryProxy home = homeProxy(placement, gmm);
             final StorageProxy storage;
             try
@@ -460,6 +465,7 @@ public final class ProcessorMonitor implements AutoCloseable
                     128 + Signal.SIGKILL.number());
                 gmm.client().close();
                 home.client().close();
+                running.ended(pid);
                 throw new Refused(errno == Errno.ENOMEM ? Errno.ENOMEM : Errno.EAGAIN,
                     "fork of pid " + parent.pid() + " failed: " + ex.getMessage());
             }
@@ -506,6 +512,7 @@ public final class ProcessorMonitor implements AutoCloseable
                 child.vforkDone();
                 child.lines().release();
                 releaseMemory(links.home(), links.owners(), links.gmm(), pid, shellStatus);
+                running.ended(pid);
                 links.close();
                 final ModelFigures modeled = child.clock().figures();
                 child.parentsChildren().ended(pid, waitStatus, modeled.modeledNs(), modeled.localNs());

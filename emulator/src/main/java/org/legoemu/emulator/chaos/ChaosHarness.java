@@ -125,9 +125,12 @@ public final class ChaosHarness
     {
         final FaultInjector faults = new FaultInjector(schedule);
         final long retriesBefore = CallRetries.total();
-        try (EmbeddedCluster cluster = startCluster(faults, settings.timeoutNs()); DurabilityProbe probe = startProbe(cluster, faults))
+        try (EmbeddedCluster cluster = startCluster(faults, settings.timeoutNs());
+            DurabilityProbe probe = startProbe(cluster, faults);
+            StorageSupervisor supervisor = new StorageSupervisor(cluster, faults, schedule.seed()))
         {
             faults.start();
+            supervisor.start();
             probe.start();
             final Execution run = execute(cluster);
             probe.stop();
@@ -288,8 +291,8 @@ public final class ChaosHarness
      * give the reference's output. Unsurvivable: the crash of the pComponent the guest ran on (with one
      * pComponent, every pComponent crash), storage errors injected into the sComponent's file operations (they are
      * the guest's own: replica backups do not go through them), an mComponent crash without a replica (replication
-     * off or a single mComponent), and, until the harness restarts it, an sComponent crash. Everything else (an
-     * mComponent crash with replication, partitions, drops, delays, duplicates, reorders, slow nodes) must be
+     * off or a single mComponent). Everything else (an mComponent crash with replication, an sComponent crash, which
+     * {@link StorageSupervisor} restarts, partitions, drops, delays, duplicates, reorders, slow nodes) must be
      * survived.
      */
     private String unsurvivable(final List<String> crashed, final boolean storageErrors)
@@ -306,10 +309,6 @@ public final class ChaosHarness
             {
                 return "the crash of " + name + ", which held memory with no replica (replication " +
                     config.replication() + ", " + config.mcomponents() + " mComponent(s))";
-            }
-            if (name.equals(EmbeddedCluster.SCOMPONENT))
-            {
-                return "the crash of the sComponent, which the harness does not restart yet";
             }
         }
         return storageErrors ? "storage errors injected into the guest's file operations (EIO)" : null;

@@ -1,5 +1,6 @@
 package org.legoemu.fabric.proxy;
 
+import org.agrona.collections.IntArrayList;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.FabricException;
@@ -21,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  * heartbeat interval has passed since then, so the member stops serving before the GMM can act (the sending time is
  * earlier than the GMM's receiving time, so the member's view of the lease always ends first). A later answered
  * heartbeat renews it. Heartbeat failures are logged when they start and when they end.
+ * <p>
+ * <b>A restarted GMM.</b> A GMM keeps its state in memory only; one restarted after a crash answers the members'
+ * heartbeats ENOENT. Each member then registers again with its previous id, which the GMM gives it back unless
+ * someone else holds it, and the highest pid it holds state for ({@link MemberState}), above which the GMM hands out
+ * new pids; a pComponent then tells it the processes it runs (P2G_PROCESS_RESTORE). So ids are unique across GMM
+ * restarts and the processes that ran through the restart keep theirs.
  */
 public final class ClusterMembership implements AutoCloseable
 {
@@ -37,6 +44,8 @@ public final class ClusterMembership implements AutoCloseable
     private final long capacityBytes;
     private final Endpoint self;
     private final HeartbeatLoad load;
+    private final MemberState state;
+    private final IntArrayList processes = new IntArrayList();
     private final Thread heartbeats;
     private volatile int componentId;
     private volatile long heartbeatIntervalNs;
@@ -48,6 +57,7 @@ public final class ClusterMembership implements AutoCloseable
     private final Thread watchdog;
     private long failingSinceNs;
     private int failures;
+    private boolean restorePending;
 
     /** Told when the member's lease ran out: it must stop serving what the GMM is about to free. */
     @FunctionalInterface
@@ -63,8 +73,9 @@ public final class ClusterMembership implements AutoCloseable
 
     private ClusterMembership(
         final GmmProxy heartbeatProxy, final ComponentKind kind, final long capacityBytes, final Endpoint self,
-        final HeartbeatLoad load, final Registration registration, final String name)
+        final HeartbeatLoad load, final MemberState state, final Registration registration, final String name)
     {
+        this.state = state;
         this.heartbeatProxy = heartbeatProxy;
         this.kind = kind;
         this.capacityBytes = capacityBytes;
@@ -144,16 +155,28 @@ public final class ClusterMembership implements AutoCloseable
         final Transport transport, final Endpoint gmm, final ComponentKind kind, final long capacityBytes,
         final Endpoint self, final HeartbeatLoad load, final long timeoutNs, final String name)
     {
+        return join(transport, gmm, kind, capacityBytes, self, load, MemberState.NONE, timeoutNs, name);
+    }
+
+    /**
+     * As {@link #join(Transport, Endpoint, ComponentKind, long, Endpoint, HeartbeatLoad, long, String)}, with the
+     * process state the member reports when a restarted GMM has forgotten it.
+     */
+    public static ClusterMembership join(
+        final Transport transport, final Endpoint gmm, final ComponentKind kind, final long capacityBytes,
+        final Endpoint self, final HeartbeatLoad load, final MemberState state, final long timeoutNs,
+        final String name)
+    {
         final GmmProxy proxy = new GmmProxy(transport.connect(gmm), timeoutNs);
         final long deadlineNs = System.nanoTime() + Math.max(timeoutNs, JOIN_WINDOW_NS);
         while (true)
         {
             try
             {
-                final Registration registration = proxy.register(kind, capacityBytes, self);
+                final Registration registration = proxy.register(kind, capacityBytes, self, 0, state.highestPid());
                 LOG.info("{} {} joined the cluster at GMM {} as component {}",
                     kind.name().toLowerCase(), self, gmm, registration.componentId());
-                return new ClusterMembership(proxy, kind, capacityBytes, self, load, registration, name);
+                return new ClusterMembership(proxy, kind, capacityBytes, self, load, state, registration, name);
             }
             catch (final FabricException ex)
             {
@@ -190,6 +213,7 @@ public final class ClusterMembership implements AutoCloseable
                     heartbeatProxy.heartbeat(componentId, load);
                 }
                 lastRenewalNs = sentNs;
+                restoreProcesses();
                 if (failures > 0)
                 {
                     LOG.info("the GMM answers heartbeats again after {} ms and {} failed attempts",
@@ -220,19 +244,56 @@ public final class ClusterMembership implements AutoCloseable
     {
         try
         {
+            final int previousId = componentId;
             synchronized (heartbeatProxy)
             {
-                final Registration registration = heartbeatProxy.register(kind, capacityBytes, self);
+                final Registration registration =
+                    heartbeatProxy.register(kind, capacityBytes, self, previousId, state.highestPid());
                 componentId = registration.componentId();
                 heartbeatIntervalNs = registration.heartbeatIntervalNs();
                 leaseNs = registration.leaseNs();
                 lastRenewalNs = System.nanoTime();
+                restorePending = true;
             }
-            LOG.warn("the GMM had forgotten {} {}; registered again as component {}", kind.name().toLowerCase(), self, componentId);
+            LOG.warn("the GMM had forgotten {} {} (component {}); registered again as component {}",
+                kind.name().toLowerCase(), self, previousId, componentId);
+            restoreProcesses();
         }
         catch (final FabricException ex)
         {
             LOG.debug("re-registration failed: {}", ex.getMessage());
+        }
+    }
+
+    /**
+     * After a re-registration, tells the GMM the processes this member runs (P2G_PROCESS_RESTORE); a failed attempt
+     * is made again after the next answered heartbeat.
+     */
+    private void restoreProcesses()
+    {
+        if (!restorePending)
+        {
+            return;
+        }
+        try
+        {
+            final long restored;
+            synchronized (heartbeatProxy)
+            {
+                state.runningProcesses(processes);
+                restored = processes.isEmpty() ? 0 : heartbeatProxy.restoreProcesses(componentId, processes);
+                restorePending = false;
+            }
+            if (!processes.isEmpty())
+            {
+                LOG.info("{} {}: the GMM placed {} of its {} running processes again", kind.name().toLowerCase(),
+                    self, restored, processes.size() / 2);
+            }
+        }
+        catch (final FabricException ex)
+        {
+            LOG.info("{} {}: telling the GMM its running processes failed ({}); trying again after the next " +
+                "heartbeat", kind.name().toLowerCase(), self, ex.getMessage());
         }
     }
 

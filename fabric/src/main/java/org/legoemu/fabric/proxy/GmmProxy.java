@@ -29,6 +29,7 @@ import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCEncoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2G_FORK_PLACEEncoder;
 import org.legoemu.fabric.sbe.P2G_PROCESS_LOOKUPEncoder;
+import org.legoemu.fabric.sbe.P2G_PROCESS_RESTOREEncoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPEncoder;
 import org.legoemu.fabric.sbe.X2G_DEREGISTEREncoder;
 import org.legoemu.fabric.sbe.X2G_HEARTBEATEncoder;
@@ -81,6 +82,7 @@ public final class GmmProxy
     private final G2C_STATUSDecoder statusDecoder = new G2C_STATUSDecoder();
     private final M2G_PROCESS_CHECKEncoder processCheckEncoder = new M2G_PROCESS_CHECKEncoder();
     private final G2M_PROCESS_CHECK_REPLYDecoder processCheckReplyDecoder = new G2M_PROCESS_CHECK_REPLYDecoder();
+    private final P2G_PROCESS_RESTOREEncoder processRestoreEncoder = new P2G_PROCESS_RESTOREEncoder();
 
     /**
      * @param client    connected to the GMM's endpoint.
@@ -121,9 +123,27 @@ public final class GmmProxy
      */
     public synchronized Registration register(final ComponentKind kind, final long capacityBytes, final Endpoint address)
     {
+        return register(kind, capacityBytes, address, 0, 0);
+    }
+
+    /**
+     * X2G_REGISTER, also telling the GMM what it must not hand out again: the id this member had before the GMM
+     * forgot it (a restarted GMM keeps it for the member if no one else holds it) and the highest pid the member runs
+     * or holds memory of (the GMM hands out only higher pids).
+     *
+     * @param previousComponentId the member's id before, 0 for a first join.
+     * @param highestPid          the highest pid the member holds state for, 0 if none.
+     * @return the assigned component id and the heartbeat interval to keep.
+     */
+    public synchronized Registration register(
+        final ComponentKind kind, final long capacityBytes, final Endpoint address, final int previousComponentId,
+        final int highestPid)
+    {
         registerEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
             .kind(kind)
             .capacityBytes(capacityBytes)
+            .previousComponentId(previousComponentId)
+            .highestPid(highestPid)
             .address(address.toString());
         call(MessageHeaderEncoder.ENCODED_LENGTH + registerEncoder.encodedLength(),
             G2X_REGISTER_REPLYDecoder.TEMPLATE_ID);
@@ -337,6 +357,32 @@ public final class GmmProxy
     {
         processExitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).pid(pid).exitStatus(exitStatus);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + processExitEncoder.encodedLength());
+    }
+
+    /**
+     * P2G_PROCESS_RESTORE: tells a GMM that had forgotten this pComponent (a restarted GMM) the processes it runs.
+     *
+     * @param componentId     the pComponent's id.
+     * @param pidsAndHomes    pairs: pid, then its home mComponent's id; at most {@value #MAX_PIDS_PER_CHECK} pairs.
+     * @return how many the GMM placed again (a pid it placed and forgot since is not).
+     * @throws IllegalArgumentException for an odd count or more than {@value #MAX_PIDS_PER_CHECK} pairs.
+     */
+    public synchronized long restoreProcesses(final int componentId, final IntArrayList pidsAndHomes)
+    {
+        if ((pidsAndHomes.size() & 1) != 0 || pidsAndHomes.size() / 2 > MAX_PIDS_PER_CHECK)
+        {
+            throw new IllegalArgumentException(pidsAndHomes.size() + " values are not at most " +
+                MAX_PIDS_PER_CHECK + " (pid, home) pairs");
+        }
+        final P2G_PROCESS_RESTOREEncoder e = processRestoreEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+            .componentId(componentId);
+        final P2G_PROCESS_RESTOREEncoder.ProcessesEncoder group = e.processesCount(pidsAndHomes.size() / 2);
+        for (int i = 0; i < pidsAndHomes.size(); i += 2)
+        {
+            group.next().pid(pidsAndHomes.getInt(i)).homeMComponentId(pidsAndHomes.getInt(i + 1));
+        }
+        callForAck(MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
+        return ackDecoder.value();
     }
 
     /**

@@ -49,7 +49,7 @@ import org.legoemu.fabric.sbe.S2X_STAT_REPLYDecoder;
  * <p>
  * <b>Retries</b> (a transient fault must never change a guest's output). A proxy made with a
  * {@link Connector} and a retry window sends a request again after any transport failure (timeout, refused or lost
- * connection), reconnecting through the connector (which may look the sComponent up again, so a restarted one on
+ * connection), reconnecting through the connector after each failure, a timeout included (which may look the sComponent up again, so a restarted one on
  * another port is found), every {@link #RETRY_PAUSE_NS} until the window has passed since the first attempt; only
  * then does the caller get EIO, logged once. Reads, stats, listings, truncates and fsyncs are idempotent. The
  * others (open, write, mkdir, unlink, rename) carry a request id, the same on every attempt, and the sComponent
@@ -524,8 +524,10 @@ public final class StorageProxy
                     }
                     throw new FabricException(Errnos.EIO, "sComponent unreachable: " + ex.getMessage(), ex);
                 }
-                if (ex.errno() != Errnos.ETIMEDOUT && client != null)
+                if (client != null)
                 {
+                    // After a timeout too: the sComponent may have crashed and been restarted elsewhere (a hung
+                    // one never answers on this connection), and only the connector's lookup finds the new one.
                     client.close();
                     client = null;
                 }

@@ -1,0 +1,69 @@
+package org.legoemu.mcomponent;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntHashSet;
+import org.legoemu.fabric.proxy.MemberState;
+
+/**
+ * The pids an mComponent holds state for: frames of a vRegion it owns ({@link RegionStores}), an address space it is
+ * home of ({@link ProcessHomes}), a replica log or home checkpoint it keeps as a secondary ({@link ReplicaLogs}).
+ * Listed for reconciliation ({@link ProcessReconciler}) and, as the highest, told to a restarted GMM so it reuses
+ * none ({@link MemberState}). Takes the monitor's state lock while it looks.
+ */
+final class HeldPids implements MemberState
+{
+    private final ReentrantLock stateLock;
+    private final RegionStores stores;
+    private final ProcessHomes homes;
+    private final ReplicaLogs logs;
+    private final IntHashSet seen = new IntHashSet();
+    private final IntArrayList scratch = new IntArrayList();
+
+    /**
+     * @param stateLock the monitor's state lock (guards {@code stores}, {@code homes} and {@code logs}).
+     * @param logs      the replica logs this monitor keeps as a secondary, or null.
+     */
+    HeldPids(final ReentrantLock stateLock, final RegionStores stores, final ProcessHomes homes,
+        final ReplicaLogs logs)
+    {
+        this.stateLock = stateLock;
+        this.stores = stores;
+        this.homes = homes;
+        this.logs = logs;
+    }
+
+    /** Fills {@code out} (cleared first) with every pid held, each once. */
+    synchronized void list(final IntArrayList out)
+    {
+        out.clear();
+        stateLock.lock();
+        try
+        {
+            seen.clear();
+            stores.pids(out, seen);
+            homes.pids(out, seen);
+            if (logs != null)
+            {
+                logs.pids(out, seen);
+            }
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+    }
+
+    @Override
+    public synchronized int highestPid()
+    {
+        list(scratch);
+        int highest = 0;
+        for (int i = 0; i < scratch.size(); i++)
+        {
+            highest = Math.max(highest, scratch.getInt(i));
+        }
+        return highest;
+    }
+}
