@@ -35,6 +35,7 @@ class FileCacheInFlightTest
 {
     private static final int FILE_BYTES = 64 << 10;
     private static final Duration NOT_BLOCKED = Duration.ofSeconds(5);
+    private static final int PAGE = FileCache.PAGE_BYTES;
 
     @TempDir
     static Path root;
@@ -84,7 +85,7 @@ class FileCacheInFlightTest
         }
         reader.join(10_000);
         assertEquals(4096, reader.bytes.get());
-        assertArrayEquals(Arrays.copyOf(a, 4096), reader.buffer);
+        assertArrayEquals(Arrays.copyOfRange(a, PAGE, 2 * PAGE), reader.buffer);
     }
 
     @Test
@@ -114,8 +115,8 @@ class FileCacheInFlightTest
         }
         first.join(10_000);
         second.join(10_000);
-        assertArrayEquals(Arrays.copyOf(c, 4096), first.buffer);
-        assertArrayEquals(Arrays.copyOf(c, 4096), second.buffer);
+        assertArrayEquals(Arrays.copyOfRange(c, PAGE, 2 * PAGE), first.buffer);
+        assertArrayEquals(Arrays.copyOfRange(c, PAGE, 2 * PAGE), second.buffer);
         assertEquals(1, cache.stats().requests(), "one sComponent read for both");
         assertEquals(1, cache.stats().hits(), "the second reader hit once the window was in");
     }
@@ -135,8 +136,8 @@ class FileCacheInFlightTest
             assertTrue(gated.entered.await(10, TimeUnit.SECONDS), "the read holds the old bytes, not yet inserted");
             assertTimeoutPreemptively(NOT_BLOCKED, () ->
             {
-                final long size = storage.write("/w.bin", 0, fresh, 0, fresh.length); // as StorageFile.writeAt
-                cache.written("/w.bin", 0, fresh.length, size);
+                final long size = storage.write("/w.bin", PAGE, fresh, 0, fresh.length); // as StorageFile.writeAt
+                cache.written("/w.bin", PAGE, fresh.length, size);
             }, "a write must not wait for the sComponent read");
         }
         finally
@@ -145,11 +146,39 @@ class FileCacheInFlightTest
         }
         reader.join(10_000);
         assertEquals(4096, reader.bytes.get());
-        assertTrue(Arrays.equals(Arrays.copyOf(old, 4096), reader.buffer) || Arrays.equals(fresh, reader.buffer),
+        assertTrue(Arrays.equals(Arrays.copyOfRange(old, PAGE, 2 * PAGE), reader.buffer)
+            || Arrays.equals(fresh, reader.buffer),
             "the concurrent read sees the old or the new bytes");
         final byte[] after = new byte[4096];
-        cache.read(storage, "/w.bin", 0, after, 0, 4096, ReadAhead.forReads(), new FileReadTally());
+        cache.read(storage, "/w.bin", PAGE, after, 0, 4096, ReadAhead.forReads(), new FileReadTally());
         assertArrayEquals(fresh, after, "a read after the write returned sees it, not a page the old read cached");
+    }
+
+    @Test
+    void aSequentialReaderFindsTheNextWindowReadInTheBackground() throws Exception
+    {
+        final byte[] s = write("s.bin", 5);
+        final FileCache cache = new FileCache(16L << 20);
+        final ReadAhead stream = ReadAhead.forReads();
+        final FileReadTally tally = new FileReadTally();
+        final byte[] buffer = new byte[PAGE];
+        cache.read(storage, "/s.bin", 0, buffer, 0, PAGE, stream, tally);
+        assertEquals(1, tally.requests, "the first read waits for its window: 4 pages (get_init_ra_size of 1)");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (cache.cachedPages() < 16 && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        assertEquals(16, cache.cachedPages(), "the next window (x4: 16 pages, cut by the 16-page file's end) was read"
+            + " without a reader");
+        tally.reset();
+        for (int page = 1; page < 16; page++)
+        {
+            assertEquals(PAGE, cache.read(storage, "/s.bin", (long)page * PAGE, buffer, 0, PAGE, stream, tally));
+            assertArrayEquals(Arrays.copyOfRange(s, page * PAGE, (page + 1) * PAGE), buffer, "page " + page);
+        }
+        assertEquals(0, tally.requests, "the reader itself sent nothing for pages 1-15");
+        assertTrue(cache.stats().readAheads() >= 1, "counted as read-ahead");
     }
 
     private static byte[] write(final String name, final int seed) throws Exception
@@ -170,7 +199,10 @@ class FileCacheInFlightTest
         return new StorageProxy(client, TimeUnit.SECONDS.toNanos(10));
     }
 
-    /** A process's thread reading the first page of a file through the cache. */
+    /**
+     * A process's thread reading the second page of a file through the cache: a fresh stream's read not at offset 0
+     * is random, so it reads that page alone and starts no background read-ahead.
+     */
     private static final class BlockedRead extends Thread
     {
         final byte[] buffer = new byte[4096];
@@ -190,7 +222,7 @@ class FileCacheInFlightTest
         @Override
         public void run()
         {
-            bytes.set(cache.read(proxy, path, 0, buffer, 0, 4096, ReadAhead.forReads(), new FileReadTally()));
+            bytes.set(cache.read(proxy, path, PAGE, buffer, 0, 4096, ReadAhead.forReads(), new FileReadTally()));
         }
     }
 

@@ -55,6 +55,7 @@ public final class FileCache
      */
     static final int MSHRS = 8;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileCache.class);
     private static final int PAGE_SHIFT = 12;
     private static final int FILE_SHIFT = 36;
     private static final long NONE = -1;
@@ -73,6 +74,8 @@ public final class FileCache
     private byte[] data;
     /** The MSHRs: windows being read from the sComponent now. */
     private final Miss[] misses = new Miss[MSHRS];
+    /** Reads the background read-ahead windows; started with the first. */
+    private Thread readAheadThread;
     /** Per file id: what the cache last saw of the file, or unknown. */
     private boolean[] known = new boolean[16];
     private long[] inode = new long[16];
@@ -214,13 +217,12 @@ public final class FileCache
                         claimed.claim(id, start, stream.pagesFrom(start, page, endPage, maxWindowPages), page,
                             generation[id], maxWindowPages);
                         clipToInFlight(claimed);
+                        stream.windowRead(claimed.startPage, claimed.pages);
                         break;
                     }
                     if (claimed == null)
                     {
-                        stream.readEnded((position + done) >>> PAGE_SHIFT);
-                        tally.copiedBytes += done;
-                        return done;
+                        return ended(storage, path, id, stream, position + done, tally, done);
                     }
                     miss = claimed;
                 }
@@ -239,9 +241,7 @@ public final class FileCache
                     done += copied;
                     if (copied == 0 || (n < miss.pages << PAGE_SHIFT && from + copied == n))
                     {
-                        stream.readEnded((position + done) >>> PAGE_SHIFT);
-                        tally.copiedBytes += done;
-                        return done; // end of file
+                        return ended(storage, path, miss.fileId, stream, position + done, tally, done); // end of file
                     }
                 }
             }
@@ -253,6 +253,108 @@ public final class FileCache
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** A read ends at byte {@code end} (under the lock): records it and starts the stream's next window if due. */
+    private int ended(
+        final StorageProxy storage, final String path, final int id, final ReadAhead stream, final long end,
+        final FileReadTally tally, final int done)
+    {
+        final long endPage = end >>> PAGE_SHIFT;
+        stream.readEnded(endPage);
+        tally.copiedBytes += done;
+        if (stream.asyncDue(end + PAGE_BYTES - 1 >>> PAGE_SHIFT))
+        {
+            startReadAhead(storage, path, id, stream);
+        }
+        return done;
+    }
+
+    /**
+     * Background read-ahead (under the lock): claims an MSHR for {@code stream}'s next window and hands it to the
+     * read-ahead thread, unless the window starts past the end of the file as last seen, its first page is cached or
+     * in flight, or every MSHR is busy (the stream's next miss then reads it synchronously).
+     */
+    private void startReadAhead(final StorageProxy storage, final String path, final int id, final ReadAhead stream)
+    {
+        final long start = stream.nextWindowStart();
+        if ((known[id] && start << PAGE_SHIFT >= size[id]) || index.containsKey(key(id, start)) ||
+            inFlight(id, start) != null)
+        {
+            return;
+        }
+        final Miss miss = idleMiss();
+        if (miss == null)
+        {
+            return;
+        }
+        miss.claim(id, start, stream.nextWindowPages(maxWindowPages), start, generation[id], maxWindowPages);
+        clipToInFlight(miss);
+        stream.asyncStarted(miss.startPage, miss.pages);
+        miss.async = stream;
+        miss.asyncStorage = storage;
+        miss.asyncPath = path;
+        if (readAheadThread == null)
+        {
+            readAheadThread = new Thread(this::readAheadLoop, "file-read-ahead");
+            readAheadThread.setDaemon(true);
+            readAheadThread.start();
+        }
+        notifyAll();
+    }
+
+    /**
+     * The read-ahead thread: reads the windows {@link #startReadAhead} handed over, one at a time, into the cache.
+     * A failed read only frees its MSHR (the stream's reader then misses and gets the error itself).
+     */
+    private void readAheadLoop()
+    {
+        while (true)
+        {
+            final Miss miss;
+            synchronized (this)
+            {
+                Miss queued = queuedReadAhead();
+                while (queued == null)
+                {
+                    if (awaitAnyFill())
+                    {
+                        return;
+                    }
+                    queued = queuedReadAhead();
+                }
+                miss = queued;
+                miss.asyncTaken = true;
+            }
+            try
+            {
+                final int n = readInto(miss.asyncStorage, miss.asyncPath, miss);
+                synchronized (this)
+                {
+                    stats.requests++;
+                    stats.bytes += n;
+                    stats.readAheads++;
+                    finish(miss);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.debug("read-ahead of {} failed: {}", miss.asyncPath, ex.toString());
+            }
+        }
+    }
+
+    /** A busy MSHR handed to the read-ahead thread and not yet taken by it, or null. */
+    private Miss queuedReadAhead()
+    {
+        for (final Miss miss : misses)
+        {
+            if (miss.busy && miss.async != null && !miss.asyncTaken)
+            {
+                return miss;
+            }
+        }
+        return null;
     }
 
     /**
@@ -399,6 +501,14 @@ public final class FileCache
     /** Frees {@code miss} (under the lock) and wakes its waiters. */
     private void finish(final Miss miss)
     {
+        if (miss.async != null)
+        {
+            miss.async.asyncEnded();
+            miss.async = null;
+            miss.asyncStorage = null;
+            miss.asyncPath = null;
+            miss.asyncTaken = false;
+        }
         miss.busy = false;
         notifyAll();
     }
@@ -602,6 +712,12 @@ public final class FileCache
         /** The file's generation when claimed. */
         long generation;
         byte[] staging;
+        /** The stream whose background read-ahead this is, or null for a reader's own miss. */
+        ReadAhead async;
+        StorageProxy asyncStorage;
+        String asyncPath;
+        /** Whether the read-ahead thread has taken it. */
+        boolean asyncTaken;
 
         void claim(final int id, final long start, final int windowPages, final long missPage, final long gen,
             final int maxPages)
