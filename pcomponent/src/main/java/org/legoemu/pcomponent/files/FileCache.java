@@ -23,8 +23,18 @@ import java.util.Arrays;
  * ({@link #written}); fsync(2) still goes to the sComponent. A change that keeps size and mtime (a write within the
  * host file system's timestamp granularity that does not change the size) is not seen, as with NFS.
  *
- * <p>Thread-safe: one lock, held across the sComponent read of a miss (a second reader of the same window waits for
- * it and then hits). A hit allocates nothing.
+ * <p><b>Misses in flight</b> (thread-safe). One lock guards the pages, the index and the per-file state, but it is
+ * not held during an sComponent read. A miss claims one of {@link #MSHRS} MSHRs, which records the window (file,
+ * first page, pages) and owns a staging buffer; the lock is released, the window is read into that buffer (under
+ * the process's {@link StorageProxy}, one request at a time per proxy), and the lock is taken again to insert the
+ * pages and copy the caller's part. Meanwhile readers of other files and windows, and hits, proceed; a reader that
+ * misses on a page inside a busy MSHR's window waits for that read and then hits (no duplicate read); a new window
+ * is clipped so it does not read pages another MSHR is reading; a miss with every MSHR busy waits for one. Each
+ * file has a generation, bumped whenever its pages are dropped ({@link #written}, {@link #changed}, an open or a
+ * read reply that sees another version): a fill claimed under an older generation copies its bytes to its own
+ * reader (a read concurrent with the write, which may see either) but inserts nothing and skips the size check, so
+ * no page older than a write that has returned is ever cached. A hit allocates nothing; each MSHR allocates its
+ * staging buffer (one window, at most 1 MiB) on its first miss.
  */
 public final class FileCache
 {
@@ -39,6 +49,13 @@ public final class FileCache
     /** A disabled cache (size 0): {@link #enabled()} is false and nothing may be read through it. */
     public static final FileCache DISABLED = new FileCache(0);
 
+    /**
+     * MSHRs: windows that may be read from the sComponent at once (a guess: enough for the processes of a
+     * pComponent reading different files; LegoOS does not say). A further miss waits for one to end.
+     */
+    static final int MSHRS = 8;
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileCache.class);
     private static final int PAGE_SHIFT = 12;
     private static final int FILE_SHIFT = 36;
     private static final long NONE = -1;
@@ -55,12 +72,17 @@ public final class FileCache
     private int freeCount;
     private int hand;
     private byte[] data;
-    private byte[] staging;
+    /** The MSHRs: windows being read from the sComponent now. */
+    private final Miss[] misses = new Miss[MSHRS];
+    /** Reads the background read-ahead windows; started with the first. */
+    private Thread readAheadThread;
     /** Per file id: what the cache last saw of the file, or unknown. */
     private boolean[] known = new boolean[16];
     private long[] inode = new long[16];
     private long[] size = new long[16];
     private long[] mtimeNs = new long[16];
+    /** Per file id: bumped whenever cached pages of the file are dropped; a fill started before is not inserted. */
+    private long[] generation = new long[16];
 
     /**
      * @param capacityBytes size in bytes, rounded down to whole pages; below two pages the cache is disabled.
@@ -75,6 +97,10 @@ public final class FileCache
         final long pages = capacityBytes / PAGE_BYTES;
         this.capacityPages = pages < 2 ? 0 : (int)pages;
         this.maxWindowPages = Math.max(1, Math.min(MAX_WINDOW_PAGES, capacityPages / 4));
+        for (int i = 0; i < MSHRS; i++)
+        {
+            misses[i] = new Miss();
+        }
     }
 
     /** False for a cache of size 0: callers then read from the sComponent directly. */
@@ -125,13 +151,16 @@ public final class FileCache
 
     /**
      * Reads up to {@code length} bytes of {@code path} at {@code position} into {@code dst}: cached pages are
-     * copied, missing ones read from the sComponent through {@code storage} in windows chosen by {@code stream}.
+     * copied, missing ones read from the sComponent through {@code storage} in windows chosen by {@code stream},
+     * without holding the cache's lock during that read (class comment, "Misses in flight"). A thread interrupted
+     * while it waits for another's read keeps waiting (that read ends within the proxy's timeout) and returns with
+     * its interrupt status set.
      *
      * @param tally receives what the read did (added to; the caller resets it).
      * @return bytes read; fewer than asked at the end of the file, 0 at or past it.
      * @throws org.legoemu.fabric.FabricException the sComponent's errno (EIO when unreachable).
      */
-    public synchronized int read(
+    public int read(
         final StorageProxy storage, final String path, final long position, final byte[] dst, final int dstOffset,
         final int length, final ReadAhead stream, final FileReadTally tally)
     {
@@ -139,71 +168,349 @@ public final class FileCache
         {
             return 0;
         }
-        allocate();
-        final int id = idOf(path);
         final long firstPage = position >>> PAGE_SHIFT;
         final long endPage = (position + length + PAGE_BYTES - 1) >>> PAGE_SHIFT;
+        boolean interrupted = false;
         int done = 0;
-        while (done < length)
+        try
         {
-            final long at = position + done;
-            final long page = at >>> PAGE_SHIFT;
-            final int inPage = (int)(at & (PAGE_BYTES - 1));
-            final int slot = (int)index.get(key(id, page));
-            if (slot >= 0)
+            while (true)
             {
-                stats.hits++;
-                referenced[slot] = true;
-                final int bytes = valid[slot];
-                if (inPage >= bytes)
+                final Miss miss;
+                synchronized (this)
                 {
-                    break;
+                    allocate();
+                    final int id = idOf(path);
+                    Miss claimed = null;
+                    while (done < length)
+                    {
+                        final long at = position + done;
+                        final long page = at >>> PAGE_SHIFT;
+                        final int slot = (int)index.get(key(id, page));
+                        if (slot >= 0)
+                        {
+                            final int copied = copyHit(slot, (int)(at & (PAGE_BYTES - 1)), dst, dstOffset + done,
+                                length - done);
+                            if (copied <= 0)
+                            {
+                                done -= copied;
+                                break; // end of file
+                            }
+                            done += copied;
+                            continue;
+                        }
+                        final Miss filling = inFlight(id, page);
+                        if (filling != null)
+                        {
+                            interrupted |= awaitFill(filling); // the same window: no second read, a hit after
+                            continue;
+                        }
+                        claimed = idleMiss();
+                        if (claimed == null)
+                        {
+                            interrupted |= awaitAnyFill(); // every MSHR busy
+                            continue;
+                        }
+                        stats.misses++;
+                        final long start = stream.startFor(page, firstPage, (int)(endPage - firstPage),
+                            maxWindowPages);
+                        claimed.claim(id, start, stream.pagesFrom(start, page, endPage, maxWindowPages), page,
+                            generation[id], maxWindowPages);
+                        clipToInFlight(claimed);
+                        stream.windowRead(claimed.startPage, claimed.pages);
+                        break;
+                    }
+                    if (claimed == null)
+                    {
+                        return ended(storage, path, id, stream, position + done, tally, done);
+                    }
+                    miss = claimed;
                 }
-                final int n = Math.min(bytes - inPage, length - done);
-                System.arraycopy(data, slot * PAGE_BYTES + inPage, dst, dstOffset + done, n);
-                done += n;
-                if (bytes < PAGE_BYTES && inPage + n == bytes)
+                final int n = readInto(storage, path, miss);
+                synchronized (this)
                 {
-                    break; // end of file
+                    final int from = (int)((miss.page - miss.startPage) << PAGE_SHIFT)
+                        + (int)((position + done) & (PAGE_BYTES - 1));
+                    final int copied = Math.max(0, Math.min(n - from, length - done));
+                    System.arraycopy(miss.staging, from, dst, dstOffset + done, copied);
+                    finish(miss);
+                    stats.requests++;
+                    stats.bytes += n;
+                    tally.requests++;
+                    tally.storageBytes += n;
+                    done += copied;
+                    if (copied == 0 || (n < miss.pages << PAGE_SHIFT && from + copied == n))
+                    {
+                        return ended(storage, path, miss.fileId, stream, position + done, tally, done); // end of file
+                    }
                 }
-                continue;
-            }
-            stats.misses++;
-            final long start = stream.startFor(page, firstPage, (int)(endPage - firstPage), maxWindowPages);
-            final int pages = stream.pagesFrom(start, page, endPage, maxWindowPages);
-            final int n;
-            final long fileSize;
-            synchronized (storage)
-            {
-                n = storage.read(path, start << PAGE_SHIFT, staging, 0, pages << PAGE_SHIFT);
-                fileSize = storage.lastFileSizeBytes();
-            }
-            stats.requests++;
-            stats.bytes += n;
-            tally.requests++;
-            tally.storageBytes += n;
-            sizeSeen(id, fileSize);
-            for (int p = 0; p * PAGE_BYTES < n; p++)
-            {
-                insert(key(id, start + p), p * PAGE_BYTES, Math.min(PAGE_BYTES, n - p * PAGE_BYTES));
-            }
-            final int from = (int)((page - start) << PAGE_SHIFT) + inPage;
-            final int available = n - from;
-            if (available <= 0)
-            {
-                break;
-            }
-            final int copied = Math.min(available, length - done);
-            System.arraycopy(staging, from, dst, dstOffset + done, copied);
-            done += copied;
-            if (n < pages << PAGE_SHIFT && from + copied == n)
-            {
-                break; // end of file
             }
         }
-        stream.readEnded((position + done) >>> PAGE_SHIFT);
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A read ends at byte {@code end} (under the lock): records it and starts the stream's next window if due. */
+    private int ended(
+        final StorageProxy storage, final String path, final int id, final ReadAhead stream, final long end,
+        final FileReadTally tally, final int done)
+    {
+        final long endPage = end >>> PAGE_SHIFT;
+        stream.readEnded(endPage);
         tally.copiedBytes += done;
+        if (stream.asyncDue(end + PAGE_BYTES - 1 >>> PAGE_SHIFT))
+        {
+            startReadAhead(storage, path, id, stream);
+        }
         return done;
+    }
+
+    /**
+     * Background read-ahead (under the lock): claims an MSHR for {@code stream}'s next window and hands it to the
+     * read-ahead thread, unless the window starts past the end of the file as last seen, its first page is cached or
+     * in flight, or every MSHR is busy (the stream's next miss then reads it synchronously).
+     */
+    private void startReadAhead(final StorageProxy storage, final String path, final int id, final ReadAhead stream)
+    {
+        final long start = stream.nextWindowStart();
+        if ((known[id] && start << PAGE_SHIFT >= size[id]) || index.containsKey(key(id, start)) ||
+            inFlight(id, start) != null)
+        {
+            return;
+        }
+        final Miss miss = idleMiss();
+        if (miss == null)
+        {
+            return;
+        }
+        miss.claim(id, start, stream.nextWindowPages(maxWindowPages), start, generation[id], maxWindowPages);
+        clipToInFlight(miss);
+        stream.asyncStarted(miss.startPage, miss.pages);
+        miss.async = stream;
+        miss.asyncStorage = storage;
+        miss.asyncPath = path;
+        if (readAheadThread == null)
+        {
+            readAheadThread = new Thread(this::readAheadLoop, "file-read-ahead");
+            readAheadThread.setDaemon(true);
+            readAheadThread.start();
+        }
+        notifyAll();
+    }
+
+    /**
+     * The read-ahead thread: reads the windows {@link #startReadAhead} handed over, one at a time, into the cache.
+     * A failed read only frees its MSHR (the stream's reader then misses and gets the error itself).
+     */
+    private void readAheadLoop()
+    {
+        while (true)
+        {
+            final Miss miss;
+            synchronized (this)
+            {
+                Miss queued = queuedReadAhead();
+                while (queued == null)
+                {
+                    if (awaitAnyFill())
+                    {
+                        return;
+                    }
+                    queued = queuedReadAhead();
+                }
+                miss = queued;
+                miss.asyncTaken = true;
+            }
+            try
+            {
+                final int n = readInto(miss.asyncStorage, miss.asyncPath, miss);
+                synchronized (this)
+                {
+                    stats.requests++;
+                    stats.bytes += n;
+                    stats.readAheads++;
+                    finish(miss);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.debug("read-ahead of {} failed: {}", miss.asyncPath, ex.toString());
+            }
+        }
+    }
+
+    /** A busy MSHR handed to the read-ahead thread and not yet taken by it, or null. */
+    private Miss queuedReadAhead()
+    {
+        for (final Miss miss : misses)
+        {
+            if (miss.busy && miss.async != null && !miss.asyncTaken)
+            {
+                return miss;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Copies from cached {@code slot} at {@code inPage}: the bytes copied, or minus them when the page ends the
+     * file there (0 when {@code inPage} is at or past its end).
+     */
+    private int copyHit(final int slot, final int inPage, final byte[] dst, final int at, final int wanted)
+    {
+        stats.hits++;
+        referenced[slot] = true;
+        final int bytes = valid[slot];
+        if (inPage >= bytes)
+        {
+            return 0;
+        }
+        final int n = Math.min(bytes - inPage, wanted);
+        System.arraycopy(data, slot * PAGE_BYTES + inPage, dst, at, n);
+        return bytes < PAGE_BYTES && inPage + n == bytes ? -n : n;
+    }
+
+    /**
+     * Reads {@code miss}'s window from the sComponent into its staging buffer, without the cache's lock, then
+     * inserts its pages under the lock unless the file's generation moved meanwhile (a write or change through this
+     * pComponent, or an invalidation: the data may be older than it). The caller copies its part and finishes it.
+     *
+     * @return bytes read.
+     */
+    private int readInto(final StorageProxy storage, final String path, final Miss miss)
+    {
+        final int n;
+        final long fileSize;
+        try
+        {
+            synchronized (storage)
+            {
+                n = storage.read(path, miss.startPage << PAGE_SHIFT, miss.staging, 0, miss.pages << PAGE_SHIFT);
+                fileSize = storage.lastFileSizeBytes();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            synchronized (this)
+            {
+                finish(miss);
+            }
+            throw ex;
+        }
+        synchronized (this)
+        {
+            final int id = miss.fileId;
+            if (generation[id] == miss.generation)
+            {
+                sizeSeen(id, fileSize);
+                for (int p = 0; p * PAGE_BYTES < n; p++)
+                {
+                    insert(key(id, miss.startPage + p), miss.staging, p * PAGE_BYTES,
+                        Math.min(PAGE_BYTES, n - p * PAGE_BYTES));
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The busy MSHR whose window holds {@code page} of file {@code id}, or null. */
+    private Miss inFlight(final int id, final long page)
+    {
+        for (final Miss miss : misses)
+        {
+            if (miss.busy && miss.fileId == id && page >= miss.startPage && page < miss.startPage + miss.pages)
+            {
+                return miss;
+            }
+        }
+        return null;
+    }
+
+    /** An idle MSHR, or null when all are busy. */
+    private Miss idleMiss()
+    {
+        for (final Miss miss : misses)
+        {
+            if (!miss.busy)
+            {
+                return miss;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Shortens {@code claimed}'s window so that it reads no page another busy MSHR is reading (none of them holds
+     * its missing page, which stays in it).
+     */
+    private void clipToInFlight(final Miss claimed)
+    {
+        long start = claimed.startPage;
+        long end = start + claimed.pages;
+        for (final Miss miss : misses)
+        {
+            if (miss == claimed || !miss.busy || miss.fileId != claimed.fileId)
+            {
+                continue;
+            }
+            final long otherEnd = miss.startPage + miss.pages;
+            if (otherEnd <= claimed.page)
+            {
+                start = Math.max(start, otherEnd);
+            }
+            else if (miss.startPage > claimed.page)
+            {
+                end = Math.min(end, miss.startPage);
+            }
+        }
+        claimed.startPage = start;
+        claimed.pages = (int)(end - start);
+    }
+
+    /** Waits (under the lock) until {@code miss}'s current fill ends. @return whether the thread was interrupted. */
+    private boolean awaitFill(final Miss miss)
+    {
+        final long serial = miss.serial;
+        boolean interrupted = false;
+        while (miss.busy && miss.serial == serial)
+        {
+            interrupted |= awaitAnyFill();
+        }
+        return interrupted;
+    }
+
+    /** Waits (under the lock) until some fill ends. @return whether the thread was interrupted meanwhile. */
+    private boolean awaitAnyFill()
+    {
+        try
+        {
+            wait();
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            return true;
+        }
+    }
+
+    /** Frees {@code miss} (under the lock) and wakes its waiters. */
+    private void finish(final Miss miss)
+    {
+        if (miss.async != null)
+        {
+            miss.async.asyncEnded();
+            miss.async = null;
+            miss.asyncStorage = null;
+            miss.asyncPath = null;
+            miss.asyncTaken = false;
+        }
+        miss.busy = false;
+        notifyAll();
     }
 
     /**
@@ -223,6 +530,7 @@ public final class FileCache
             return;
         }
         final long from = position < 0 ? Math.max(0, newSize - length) : position;
+        generation[id]++; // a fill in flight may hold the range's old bytes
         if (keys != null)
         {
             for (long page = from >>> PAGE_SHIFT; page <= (from + length - 1) >>> PAGE_SHIFT; page++)
@@ -280,7 +588,7 @@ public final class FileCache
         }
     }
 
-    private void insert(final long key, final int stagingOffset, final int bytes)
+    private void insert(final long key, final byte[] staging, final int stagingOffset, final int bytes)
     {
         int slot = (int)index.get(key);
         if (slot < 0)
@@ -324,6 +632,7 @@ public final class FileCache
 
     private void dropFile(final int id)
     {
+        generation[id]++;
         if (keys == null)
         {
             return;
@@ -352,6 +661,7 @@ public final class FileCache
                 inode = Arrays.copyOf(inode, grown);
                 size = Arrays.copyOf(size, grown);
                 mtimeNs = Arrays.copyOf(mtimeNs, grown);
+                generation = Arrays.copyOf(generation, grown);
             }
         }
         return id;
@@ -376,12 +686,53 @@ public final class FileCache
             }
             freeCount = capacityPages;
             data = new byte[capacityPages * PAGE_BYTES];
-            staging = new byte[maxWindowPages * PAGE_BYTES];
         }
     }
 
     private static long key(final int id, final long page)
     {
         return ((long)id << FILE_SHIFT) | page;
+    }
+
+    /**
+     * One MSHR: a window of a file being read from the sComponent, with the staging buffer that read fills (owned
+     * by the thread that claimed it until {@link #finish}). Fields are touched under the cache's lock, except the
+     * staging buffer, which the claiming thread fills without it.
+     */
+    private static final class Miss
+    {
+        boolean busy;
+        /** Counts claims, so that a waiter does not mistake the MSHR's next fill for the one it waits for. */
+        long serial;
+        int fileId;
+        long startPage;
+        int pages;
+        /** The page whose miss claimed it (always inside the window). */
+        long page;
+        /** The file's generation when claimed. */
+        long generation;
+        byte[] staging;
+        /** The stream whose background read-ahead this is, or null for a reader's own miss. */
+        ReadAhead async;
+        StorageProxy asyncStorage;
+        String asyncPath;
+        /** Whether the read-ahead thread has taken it. */
+        boolean asyncTaken;
+
+        void claim(final int id, final long start, final int windowPages, final long missPage, final long gen,
+            final int maxPages)
+        {
+            busy = true;
+            serial++;
+            fileId = id;
+            startPage = start;
+            pages = windowPages;
+            page = missPage;
+            generation = gen;
+            if (staging == null)
+            {
+                staging = new byte[maxPages * PAGE_BYTES]; // once per MSHR
+            }
+        }
     }
 }

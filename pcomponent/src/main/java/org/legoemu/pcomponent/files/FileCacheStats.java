@@ -15,6 +15,7 @@ public final class FileCacheStats
     volatile long bytes;
     volatile long requests;
     volatile long invalidations;
+    volatile long readAheads;
 
     /** Pages found in the cache. */
     public long hits()
@@ -38,6 +39,12 @@ public final class FileCacheStats
     public long requests()
     {
         return requests;
+    }
+
+    /** Of {@link #requests()}, the background read-ahead windows (read while the stream's reader went on). */
+    public long readAheads()
+    {
+        return readAheads;
     }
 
     /** Times a file's cached pages were dropped because it changed elsewhere. */

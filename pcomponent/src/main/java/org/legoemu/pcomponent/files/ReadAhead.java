@@ -13,8 +13,9 @@ package org.legoemu.pcomponent.files;
  *     VM_SEQ_READ): the aligned window of the maximum size holding the page, whatever the order of the faults, so
  *     that several threads scanning parts of one mapping each find their pages read in large requests.</li>
  * </ul>
- * Linux issues the next window asynchronously when a read reaches the page marked PG_readahead; here the window is
- * read when the first page missing from it is asked for (synchronous), which costs one wait per window.
+ * As Linux, a read stream's next window is read in the background when a read reaches the first page of the
+ * window read last (its PG_readahead mark): one background window per stream at most, read by the
+ * {@link FileCache}'s read-ahead thread, so a sequential reader rarely waits. A mapping's read-around is synchronous.
  * Only touched under the {@link FileCache}'s lock.
  */
 public final class ReadAhead
@@ -25,6 +26,15 @@ public final class ReadAhead
     long nextPage = -1;
     /** Current window, pages (0 before the first sequential miss). */
     int windowPages;
+    /**
+     * First page of the last window read for this sequential stream (its PG_readahead mark: a read reaching it
+     * starts the next window in the background); -1 when none is due (random reads, a mapping).
+     */
+    long markPage = -1;
+    /** Page after that window. */
+    long windowEnd;
+    /** Whether a background window of this stream is in flight (at most one). */
+    boolean asyncInFlight;
 
     private ReadAhead(final boolean mapping)
     {
@@ -74,6 +84,46 @@ public final class ReadAhead
         final long wanted = endPage - start;
         final long window = Math.max(windowPages, wanted);
         return (int)Math.max(1, Math.min(window, maxPages));
+    }
+
+    /** The window {@code [start, start + pages)} is being read for a miss of this stream. */
+    void windowRead(final long start, final int pages)
+    {
+        markPage = mapping || windowPages == 0 ? -1 : start;
+        windowEnd = start + pages;
+    }
+
+    /** Whether a read that touched pages up to {@code endPage} (exclusive) should start the next window now. */
+    boolean asyncDue(final long endPage)
+    {
+        return markPage >= 0 && !asyncInFlight && endPage > markPage;
+    }
+
+    /** First page of the next background window. */
+    long nextWindowStart()
+    {
+        return windowEnd;
+    }
+
+    /** Grows the window as a sequential miss would ({@link #nextWindow}): the next background window's pages. */
+    int nextWindowPages(final int maxPages)
+    {
+        windowPages = nextWindow(windowPages, maxPages);
+        return windowPages;
+    }
+
+    /** The background window {@code [start, start + pages)} was handed to the read-ahead thread. */
+    void asyncStarted(final long start, final int pages)
+    {
+        asyncInFlight = true;
+        markPage = start;
+        windowEnd = start + pages;
+    }
+
+    /** The background window ended (read or failed). */
+    void asyncEnded()
+    {
+        asyncInFlight = false;
     }
 
     /** Records that a read ended before page {@code endPage}. */
