@@ -58,7 +58,8 @@ public final class HomeFailover implements PeerFailover
             failingSinceNs = nowNs;
         }
         final Endpoint dead = failed.peer();
-        while (System.nanoTime() - failingSinceNs < DEADLINE_NS)
+        // an interrupted thread (its hart is being stopped) gives up: its pauses would return at once
+        while (System.nanoTime() - failingSinceNs < DEADLINE_NS && !Thread.currentThread().isInterrupted())
         {
             try
             {

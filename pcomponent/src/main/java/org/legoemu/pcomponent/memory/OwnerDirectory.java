@@ -102,14 +102,14 @@ public final class OwnerDirectory
      * only the harts that need this owner wait).
      *
      * @param deadlineNs {@link System#nanoTime()} after which the failure stands.
-     * @return true to send the request again; false once the deadline passed, or at once when the GMM says the
-     * vRegion is lost (EHOSTDOWN) or unknown.
+     * @return true to send the request again; false once the deadline passed, when the calling thread is interrupted
+     * (its hart is being stopped), or at once when the GMM says the vRegion is lost (EHOSTDOWN) or unknown.
      */
     boolean failover(final long vaddr, final OwnerLink failed, final long deadlineNs)
     {
-        if (System.nanoTime() > deadlineNs)
+        if (System.nanoTime() > deadlineNs || Thread.currentThread().isInterrupted())
         {
-            return false;
+            return false; // interrupted: the hart is being stopped, and its pauses would return at once (a tight loop)
         }
         final int vregion = (int)(vaddr >>> VREGION_SHIFT);
         try
