@@ -2,8 +2,6 @@ package org.legoemu.pcomponent.model;
 
 import org.agrona.collections.Long2LongHashMap;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.legoemu.abi.GuestMemory;
 
 /**
@@ -27,8 +25,15 @@ public final class FabricModel
 
     private final FabricProfile profile;
     private final boolean replicated;
-    private final List<ModeledServer> memoryPorts = new ArrayList<>();
-    private final List<ModeledServer> memoryServices = new ArrayList<>();
+    /** By modeled mComponent; arrays, not lists: a miss reaches two of them, and each indirection is a cache line. */
+    private ModeledServer[] memoryPorts = new ModeledServer[0];
+    private ModeledServer[] memoryServices = new ModeledServer[0];
+    /** The profile's figures a miss uses, copied here so that a miss reads them from the lines it already touches. */
+    private final long oneWayNs;
+    private final long messageOverheadNs;
+    /** {@link FabricProfile#wireNs} of a header, and of a header and a line: a division each, computed once. */
+    private final long headerWireNs;
+    private final long lineWireNs;
     private final ModeledServer storagePort = new ModeledServer("scomponent port");
     private final ModeledServer storageService = new ModeledServer("scomponent service");
     private final Long2LongHashMap owners = new Long2LongHashMap(-1);
@@ -49,6 +54,10 @@ public final class FabricModel
         this.profile = profile;
         this.replicated = replicated;
         this.pacer = new HartPacer(!profile.off());
+        this.oneWayNs = profile.oneWayNs();
+        this.messageOverheadNs = profile.messageOverheadNs();
+        this.headerWireNs = profile.wireNs(HEADER_BYTES);
+        this.lineWireNs = profile.wireNs(HEADER_BYTES + LINE_BYTES);
         mcomponents(mcomponents);
     }
 
@@ -73,10 +82,16 @@ public final class FabricModel
     public synchronized void mcomponents(final int count)
     {
         mcomponents = Math.max(1, count);
-        while (memoryPorts.size() < mcomponents)
+        if (memoryPorts.length < mcomponents)
         {
-            memoryPorts.add(new ModeledServer("mcomponent-" + (memoryPorts.size() + 1) + " port"));
-            memoryServices.add(new ModeledServer("mcomponent-" + (memoryServices.size() + 1) + " service"));
+            final int had = memoryPorts.length;
+            memoryPorts = java.util.Arrays.copyOf(memoryPorts, mcomponents);
+            memoryServices = java.util.Arrays.copyOf(memoryServices, mcomponents);
+            for (int i = had; i < mcomponents; i++)
+            {
+                memoryPorts[i] = new ModeledServer("mcomponent-" + (i + 1) + " port");
+                memoryServices[i] = new ModeledServer("mcomponent-" + (i + 1) + " service");
+            }
         }
     }
 
@@ -127,21 +142,21 @@ public final class FabricModel
     long horizonNs()
     {
         long latest = Math.max(storagePort.lastEndNs(), storageService.lastEndNs());
-        for (int i = 0; i < memoryPorts.size(); i++)
+        for (int i = 0; i < memoryPorts.length; i++)
         {
-            latest = Math.max(latest, Math.max(memoryPorts.get(i).lastEndNs(), memoryServices.get(i).lastEndNs()));
+            latest = Math.max(latest, Math.max(memoryPorts[i].lastEndNs(), memoryServices[i].lastEndNs()));
         }
         return latest;
     }
 
     ModeledServer memoryPort(final int mcomponent)
     {
-        return memoryPorts.get(mcomponent);
+        return memoryPorts[mcomponent];
     }
 
     ModeledServer memoryService(final int mcomponent)
     {
-        return memoryServices.get(mcomponent);
+        return memoryServices[mcomponent];
     }
 
     ModeledServer storagePort()
@@ -163,10 +178,27 @@ public final class FabricModel
      */
     long message(final ModeledServer from, final ModeledServer to, final long sendNs, final long bytes)
     {
-        final long wireNs = profile.wireNs(bytes);
+        return send(from, to, sendNs, bytes == HEADER_BYTES ? headerWireNs :
+            bytes == HEADER_BYTES + LINE_BYTES ? lineWireNs : profile.wireNs(bytes));
+    }
+
+    /** {@link #message} of a header only. */
+    long header(final ModeledServer from, final ModeledServer to, final long sendNs)
+    {
+        return send(from, to, sendNs, headerWireNs);
+    }
+
+    /** {@link #message} of a header and a line. */
+    long line(final ModeledServer from, final ModeledServer to, final long sendNs)
+    {
+        return send(from, to, sendNs, lineWireNs);
+    }
+
+    private long send(final ModeledServer from, final ModeledServer to, final long sendNs, final long wireNs)
+    {
         final long sent = from.reserve(sendNs, wireNs);
-        final long received = to.reserve(sent + profile.oneWayNs(), wireNs);
-        return received + wireNs + profile.messageOverheadNs();
+        final long received = to.reserve(sent + oneWayNs, wireNs);
+        return received + wireNs + messageOverheadNs;
     }
 
     /** Serves a request of {@code serviceNs} that reached {@code server} at {@code arrivalNs}; returns its end. */
@@ -188,8 +220,8 @@ public final class FabricModel
         {
             return storedNs;
         }
-        final long arrived = message(memoryPort(primary), memoryPort(secondary), storedNs, HEADER_BYTES + LINE_BYTES);
-        final long appended = serve(memoryService(secondary), arrived, profile.flushServiceNs());
-        return message(memoryPort(secondary), memoryPort(primary), appended, HEADER_BYTES);
+        final long arrived = line(memoryPorts[primary], memoryPorts[secondary], storedNs);
+        final long appended = serve(memoryServices[secondary], arrived, profile.flushServiceNs());
+        return header(memoryPorts[secondary], memoryPorts[primary], appended);
     }
 }

@@ -90,6 +90,30 @@ public final class HartPacer
         return slowest == Long.MAX_VALUE ? 0 : mine - slowest - QUANTUM_NS;
     }
 
+    /**
+     * Whether two or more harts are running (not {@link HartTimer#waiting}) and must be kept together. A hart running
+     * alone neither publishes its time at each event nor asks {@link #excessNs}; a hart that joins it or wakes up sees
+     * its time as of its last run slice (published at each slice's end) until its next event, and so at worst waits a
+     * little longer in host time (bounded, see GuestThread), never in modeled time.
+     */
+    public boolean pacing()
+    {
+        final HartTimer[] harts = running;
+        if (harts.length < 2)
+        {
+            return false;
+        }
+        int active = 0;
+        for (final HartTimer h : harts)
+        {
+            if (!h.waiting() && ++active == 2)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Number of harts registered (for tests). */
     public int harts()
     {

@@ -1,5 +1,7 @@
 package org.legoemu.pcomponent.model;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,6 +18,19 @@ import java.util.function.LongSupplier;
 public final class HartTimer
 {
     private static final ThreadLocal<HartTimer> CURRENT = new ThreadLocal<>();
+    private static final VarHandle PUBLISHED_NS;
+
+    static
+    {
+        try
+        {
+            PUBLISHED_NS = MethodHandles.lookup().findVarHandle(HartTimer.class, "publishedNs", long.class);
+        }
+        catch (final ReflectiveOperationException e)
+        {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /**
      * Charges below this many ns (ExCache hits, line copies) are published to the pacer only once they add up to it:
      * the other harts see this one at most 500 ns late, a quarter of the pacing quantum ({@link HartPacer#QUANTUM_NS});
@@ -77,7 +92,7 @@ public final class HartTimer
     /** Makes the hart's modeled time known to the pacer (after each run slice and each event). */
     public void publish()
     {
-        publishedNs = nowNs();
+        PUBLISHED_NS.setRelease(this, nowNs()); // an ordered store, no fence: the others may see it a little late
     }
 
     /** Whether the hart is blocked (futex, pipe, sleep) and so does not hold the others back. */
@@ -176,10 +191,13 @@ public final class HartTimer
             return; // an ExCache hit: publishing and asking the pacer at each one cost more than the hit itself
         }
         unpublishedNs = 0;
-        publish();
-        if (pacer.excessNs(this) > 0)
+        if (pacer.pacing())
         {
-            yieldRequest.run();
+            publish();
+            if (pacer.excessNs(this) > 0)
+            {
+                yieldRequest.run();
+            }
         }
     }
 

@@ -9,8 +9,8 @@ import java.util.Map;
  * One process's modeled time: the pComponent model its harts are charged through, which clock the guest reads, and
  * the figures its harts leave when they end ({@link #figures()}).
  *
- * <p>Thread-safe: harts end concurrently; the miss histogram is recorded under the {@link FabricModel}'s monitor and
- * read here under this object's.
+ * <p>Thread-safe: harts end concurrently, under this object's monitor; the miss histogram is recorded and read under
+ * the {@link FabricModel}'s (taken after this object's, never before).
  */
 public final class ProcessClock
 {
@@ -97,7 +97,8 @@ public final class ProcessClock
             new HartTimer(this, instructions, creator.nowNs(), creator.localNowNs());
     }
 
-    synchronized void recordMiss(final long latencyNs)
+    /** Records one miss's modeled latency; called under the {@link FabricModel}'s monitor, which guards the histogram. */
+    void recordMiss(final long latencyNs)
     {
         missLatencyNs.recordValue(Math.max(1, Math.min(latencyNs, missLatencyNs.getHighestTrackableValue())));
     }
@@ -123,8 +124,15 @@ public final class ProcessClock
         {
             breakdown.put(b.key(), bucketNs[b.ordinal()]);
         }
-        final long count = missLatencyNs.getTotalCount();
-        return new ModelFigures(profile().name(), endNs - originNs, localEndNs, breakdown, count,
-            count == 0 ? 0 : missLatencyNs.getValueAtPercentile(50), count == 0 ? 0 : missLatencyNs.getValueAtPercentile(99));
+        final long count;
+        final long p50;
+        final long p99;
+        synchronized (processor.fabric())
+        {
+            count = missLatencyNs.getTotalCount();
+            p50 = count == 0 ? 0 : missLatencyNs.getValueAtPercentile(50);
+            p99 = count == 0 ? 0 : missLatencyNs.getValueAtPercentile(99);
+        }
+        return new ModelFigures(profile().name(), endNs - originNs, localEndNs, breakdown, count, p50, p99);
     }
 }

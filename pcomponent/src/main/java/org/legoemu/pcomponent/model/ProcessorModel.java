@@ -47,6 +47,8 @@ public final class ProcessorModel implements ExCacheObserver
     private final long[] vbFlushStartNs;
     private final long[] vbCleanNs;
     private final long[] vbOrder;
+    /** Entries that are dirty and not yet started by the flusher: {@link #advanceFlusher} has nothing to do at 0. */
+    private int unflushed;
     /**
      * Lines prefetched and not yet used, as (pid << 32 | vpn), with their modeled arrival at the pComponent; a demand
      * lookup that finds one waits until then.
@@ -408,27 +410,25 @@ public final class ProcessorModel implements ExCacheObserver
     /** P2M_PCACHE_MISS at {@code t} to {@code owner}, with a piggybacked write-back if {@code ride}; returns its end. */
     private long fetch(final int owner, final long t, final boolean ride)
     {
-        final long requestBytes = FabricModel.HEADER_BYTES + (ride ? FabricModel.LINE_BYTES : 0);
-        final long arrived = fabric.message(port, fabric.memoryPort(owner), t, requestBytes);
+        final ModeledServer ownerPort = fabric.memoryPort(owner);
+        final long arrived = ride ? fabric.line(port, ownerPort, t) : fabric.header(port, ownerPort, t);
         long answered = FabricModel.serve(fabric.memoryService(owner), arrived,
             profile.fetchServiceNs() + (ride ? profile.lineCopyNs() : 0));
         if (ride)
         {
             answered = fabric.replicate(owner, answered);
         }
-        return fabric.message(fabric.memoryPort(owner), port, answered,
-            FabricModel.HEADER_BYTES + FabricModel.LINE_BYTES);
+        return fabric.line(ownerPort, port, answered);
     }
 
     /** P2M_PCACHE_FLUSH of {@code pid}'s line {@code vpn} sent at {@code t}; returns when it is acknowledged. */
     private long writeBack(final int pid, final long vpn, final long t)
     {
         final int owner = fabric.ownerOf(pid, vpn >>> VREGION_SHIFT);
-        final long arrived = fabric.message(port, fabric.memoryPort(owner), t,
-            FabricModel.HEADER_BYTES + FabricModel.LINE_BYTES);
+        final ModeledServer ownerPort = fabric.memoryPort(owner);
+        final long arrived = fabric.line(port, ownerPort, t);
         final long stored = FabricModel.serve(fabric.memoryService(owner), arrived, profile.flushServiceNs());
-        return fabric.message(fabric.memoryPort(owner), port, fabric.replicate(owner, stored),
-            FabricModel.HEADER_BYTES);
+        return fabric.header(ownerPort, port, fabric.replicate(owner, stored));
     }
 
     /**
@@ -450,6 +450,7 @@ public final class ProcessorModel implements ExCacheObserver
                 return;
             }
             vbFlushStartNs[entry] = start;
+            unflushed--;
             vbCleanNs[entry] = writeBack(vbPid[entry], vbVpn[entry], start);
             flusherFreeNs = vbCleanNs[entry];
         }
@@ -458,6 +459,10 @@ public final class ProcessorModel implements ExCacheObserver
     /** The oldest dirty entry the flusher has not started, or -1. */
     private int oldestUnflushed()
     {
+        if (unflushed == 0)
+        {
+            return -1;
+        }
         int oldest = -1;
         for (int i = 0; i < vbVpn.length; i++)
         {
@@ -536,6 +541,7 @@ public final class ProcessorModel implements ExCacheObserver
     /** Puts {@code pid}'s line {@code vpn}, evicted from the ExCache proper at {@code t}, into {@code entry}. */
     private void enter(final int entry, final int pid, final long vpn, final boolean lineDirty, final long t)
     {
+        clear(entry); // callers have cleared it; this keeps the unflushed count right if one did not
         vbPid[entry] = pid;
         vbVpn[entry] = vpn;
         vbDirty[entry] = lineDirty;
@@ -543,10 +549,18 @@ public final class ProcessorModel implements ExCacheObserver
         vbFlushStartNs[entry] = NONE;
         vbCleanNs[entry] = lineDirty ? Long.MAX_VALUE : t;
         vbOrder[entry] = nextOrder++;
+        if (lineDirty)
+        {
+            unflushed++;
+        }
     }
 
     private void clear(final int entry)
     {
+        if (vbVpn[entry] >= 0 && vbDirty[entry] && vbFlushStartNs[entry] == NONE)
+        {
+            unflushed--;
+        }
         vbVpn[entry] = -1;
         vbDirty[entry] = false;
         vbFlushStartNs[entry] = NONE;
@@ -654,9 +668,9 @@ public final class ProcessorModel implements ExCacheObserver
         synchronized (fabric)
         {
             final int home = fabric.homeOf(pid);
-            final long arrived = fabric.message(port, fabric.memoryPort(home), t, FabricModel.HEADER_BYTES);
+            final long arrived = fabric.header(port, fabric.memoryPort(home), t);
             final long answered = FabricModel.serve(fabric.memoryService(home), arrived, profile.vmServiceNs());
-            return fabric.message(fabric.memoryPort(home), port, answered, FabricModel.HEADER_BYTES);
+            return fabric.header(fabric.memoryPort(home), port, answered);
         }
     }
 
