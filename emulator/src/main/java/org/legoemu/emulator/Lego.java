@@ -153,6 +153,7 @@ public final class Lego implements Runnable
 
     public static void main(final String[] args)
     {
+        StartupPrewarm.start(args);
         final CommandLine cli = commandLine(new Lego(), args);
         try
         {
