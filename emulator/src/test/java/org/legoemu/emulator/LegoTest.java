@@ -31,11 +31,12 @@ class LegoTest
     }
 
     @Test
-    void eachSubcommandAloneGivesTheSameUsageAndParseErrorsAsInTheWholeTree()
+    void eachSubcommandAloneGivesTheSameUsageVersionAndParseErrorsAsInTheWholeTree()
     {
         for (final String name : Lego.SUBCOMMANDS.keySet())
         {
-            for (final String[] args : new String[][] {{name, "--help"}, {name, "--no-such-option"}})
+            for (final String[] args : new String[][] {
+                {name, "--help"}, {name, "--version"}, {name, "--no-such-option"}})
             {
                 final String whole = run(new CommandLine(new Lego()), args);
                 final String alone = run(Lego.commandLine(new Lego(), args), args);
