@@ -40,7 +40,7 @@ class LegoTest
             {
                 final String whole = run(new CommandLine(new Lego()), args);
                 final String alone = run(Lego.commandLine(new Lego(), args), args);
-                assertTrue(whole.contains("lego " + name), whole);
+                assertTrue(args[1].equals("--version") || whole.contains("lego " + name), whole);
                 assertEquals(whole, alone, String.join(" ", args));
             }
         }
