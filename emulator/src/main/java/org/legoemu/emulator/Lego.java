@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The {@code lego} command: runs unmodified static riscv64 Linux programs on an emulated disaggregated cluster.
@@ -117,9 +119,42 @@ public final class Lego implements Runnable
         }
     }
 
+    /**
+     * The subcommands of the annotation above by name, so that {@link #main} can build the one named on the command
+     * line alone: picocli's model of the whole command tree cost every process about 100 ms of CPU at start
+     * (ThreadMXBean CPU time of {@code new CommandLine(new Lego())}, JDK 17 with the AppCDS archive, 2026-12-05),
+     * one subcommand's a fraction of it. LegoTest checks that this map and the annotation agree.
+     */
+    static final Map<String, Supplier<Object>> SUBCOMMANDS = Map.ofEntries(
+        Map.entry("run", RunCommand::new), Map.entry("exec", ExecCommand::new), Map.entry("put", PutCommand::new),
+        Map.entry("get", GetCommand::new), Map.entry("chaos", ChaosCommand::new), Map.entry("gmm", GmmCommand::new),
+        Map.entry("mcomponent", MComponentCommand::new), Map.entry("scomponent", SComponentCommand::new),
+        Map.entry("pcomponent", PComponentCommand::new), Map.entry("status", StatusCommand::new),
+        Map.entry("keygen", KeygenCommand::new), Map.entry("bench", BenchCommand::new));
+
+    /**
+     * The command line for {@code args}: when {@code args[0]} names a subcommand, a top-level {@code lego} command
+     * holding only that subcommand (its usage, options, parent and exit codes are the same as in the whole tree);
+     * otherwise ({@code lego --help}, {@code lego help run}, a typo) the whole tree from the annotation.
+     */
+    static CommandLine commandLine(final Lego lego, final String[] args)
+    {
+        final Supplier<Object> subcommand = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
+        if (subcommand == null)
+        {
+            return new CommandLine(lego);
+        }
+        final CommandLine.Model.CommandSpec top = CommandLine.Model.CommandSpec.wrapWithoutInspection(lego);
+        top.name("lego");
+        final CommandLine cli = new CommandLine(top);
+        cli.addSubcommand(args[0], subcommand.get());
+        return cli;
+    }
+
     public static void main(final String[] args)
     {
-        final CommandLine cli = new CommandLine(new Lego());
+        StartupPrewarm.start(args);
+        final CommandLine cli = commandLine(new Lego(), args);
         try
         {
             cli.setDefaultValueProvider(new OptionDefaults(System.getenv(), OptionDefaults.configFile(args)));

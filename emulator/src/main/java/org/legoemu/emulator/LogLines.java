@@ -5,8 +5,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every log line of this JVM names: the component a daemon runs (e.g. {@code pcomponent-3}), through the
- * Logback context property {@value #PROPERTY} that logback.xml prints on each line. A daemon JVM runs one component,
- * so one JVM-wide value serves every thread (dispatch, Netty, heartbeat, guest threads).
+ * Logback context property {@value #PROPERTY} that {@link LogConfiguration} prints on each line. A daemon JVM runs
+ * one component, so one JVM-wide value serves every thread (dispatch, Netty, heartbeat, guest threads).
  */
 public final class LogLines
 {

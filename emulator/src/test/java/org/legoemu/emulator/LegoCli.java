@@ -17,11 +17,12 @@ public final class LegoCli
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
-    /** Runs {@code lego args...} and returns its exit status. */
+    /** Runs {@code lego args...}, built as {@link Lego#main} builds it, and returns its exit status. */
     public int run(final String... args)
     {
-        final CommandLine cli = new CommandLine(new Lego(new Console(
-            new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), new ByteArrayOutputStream(), false)));
+        final CommandLine cli = Lego.commandLine(new Lego(new Console(
+            new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), new ByteArrayOutputStream(), false)),
+            args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);

@@ -8,12 +8,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -217,13 +220,21 @@ class NetnsClusterTest
 
     /**
      * Starts {@code lego ARGS} in a JVM of its own inside host {@code host}'s namespace, logging as the installed
-     * {@code lego} does (to stderr; not the test jars' logback-test.xml).
+     * {@code lego} does (to stderr, {@link LogConfiguration}): the class path without the test classes and test jars,
+     * whose logback-test.xml would win.
      */
+    private static String mainClassPath()
+    {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("-tests.jar"))
+            .collect(Collectors.joining(File.pathSeparator));
+    }
+
     private Child lego(final String host, final String... args) throws IOException
     {
         final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", prefix + host,
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
+            "-Xmx256m", "-XX:+UseSerialGC", "-cp", mainClassPath(),
             Lego.class.getName()));
         command.addAll(List.of(args));
         final Process process = new ProcessBuilder(command).start();
