@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ENOENT, socketpair between a process and its child) and the locks guest (POSIX record locks with F_GETLK, F_SETLKW
  * and EDEADLK, release on any close and at exit; OFD locks; flock) and the minidb guest (a rollback journal with
  * fsync, pread/pwrite at offsets, record locks between a reader and a writer, a hot journal rolled back after a
- * crashed transaction, ftruncate, an unlinked temporary file) likewise.
+ * crashed transaction, ftruncate, an unlinked temporary file) likewise, and the fsstat guest (statfs and fstatfs
+ * answered by the sComponent with its host filesystem's figures, fstatfs of a pipe, ENOENT, ENOTDIR, EBADF).
  */
 class FileSemanticsDifferentialTest
 {
@@ -55,7 +56,7 @@ class FileSemanticsDifferentialTest
         Assumptions.assumeTrue(GuestBinaries.qemuAvailable(), "qemu-riscv64 is not installed");
         for (final Path root : List.of(tcpRoot, inprocRoot))
         {
-            for (final String guest : List.of("filesem", "unixsock", "locks", "minidb"))
+            for (final String guest : List.of("filesem", "unixsock", "locks", "minidb", "fsstat"))
             {
                 Files.copy(GuestBinaries.BIN.resolve(guest), root.resolve(guest),
                     StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
@@ -85,7 +86,7 @@ class FileSemanticsDifferentialTest
             List.of("filesem", "fork"), List.of("filesem", "meta"), List.of("filesem", "pasteof", "MAP_PRIVATE"),
             List.of("filesem", "pasteof", "MAP_SHARED"), List.of("unixsock"), List.of("locks", "posix"),
             List.of("locks", "wait"), List.of("locks", "deadlock"), List.of("locks", "ofd"), List.of("locks", "flock"),
-            List.of("minidb")).map(command -> Arguments.of(transport, command)));
+            List.of("minidb"), List.of("fsstat")).map(command -> Arguments.of(transport, command)));
     }
 
     /**

@@ -21,6 +21,8 @@ import org.legoemu.fabric.sbe.P2S_FSYNCEncoder;
 import org.legoemu.fabric.sbe.P2S_GETLKEncoder;
 import org.legoemu.fabric.sbe.P2S_LOCKEncoder;
 import org.legoemu.fabric.sbe.P2S_SETATTREncoder;
+import org.legoemu.fabric.sbe.P2S_STATFSEncoder;
+import org.legoemu.fabric.sbe.S2X_STATFS_REPLYDecoder;
 import org.legoemu.fabric.sbe.P2S_UNLOCK_ALLEncoder;
 import org.legoemu.fabric.sbe.S2X_LOCKDecoder;
 import org.legoemu.fabric.sbe.P2S_MKDIREncoder;
@@ -108,6 +110,8 @@ public final class StorageProxy
     private final S2X_DIR_ENTRIESDecoder dirEntriesDecoder = new S2X_DIR_ENTRIESDecoder();
     private final P2S_LOCKEncoder lockEncoder = new P2S_LOCKEncoder();
     private final P2S_SETATTREncoder setattrEncoder = new P2S_SETATTREncoder();
+    private final P2S_STATFSEncoder statfsEncoder = new P2S_STATFSEncoder();
+    private final S2X_STATFS_REPLYDecoder statfsDecoder = new S2X_STATFS_REPLYDecoder();
     private final P2S_GETLKEncoder getlkEncoder = new P2S_GETLKEncoder();
     private final P2S_UNLOCK_ALLEncoder unlockAllEncoder = new P2S_UNLOCK_ALLEncoder();
     private final S2X_LOCKDecoder lockDecoder = new S2X_LOCKDecoder();
@@ -352,6 +356,21 @@ public final class StorageProxy
         setattrEncoder.wrapAndApplyHeader(request, 0, headerEncoder).mode(mode).atimeNs(atimeNs).mtimeNs(mtimeNs)
             .followSymlinks((short)(followSymlinks ? 1 : 0)).path(path);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + setattrEncoder.encodedLength());
+    }
+
+    /**
+     * P2S_STATFS: statfs(2) of the filesystem holding the sComponent's root, through {@code path}, which must exist
+     * (idempotent).
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES, EIO.
+     */
+    public synchronized FileSystemInfo statfs(final String path)
+    {
+        statfsEncoder.wrapAndApplyHeader(request, 0, headerEncoder).path(path);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + statfsEncoder.encodedLength(), S2X_STATFS_REPLYDecoder.TEMPLATE_ID);
+        final S2X_STATFS_REPLYDecoder d = statfsDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        return new FileSystemInfo(d.filesystemType(), d.blockSize(), d.blocks(), d.blocksFree(), d.blocksAvailable(),
+            d.files(), d.filesFree(), d.filesystemId(), d.nameMax(), d.fragmentSize(), d.mountFlags());
     }
 
     /**
