@@ -290,9 +290,10 @@ public final class StorageAdapter implements RequestHandler
                 final boolean lockWaiting = lockDecoder.waiting() != 0;
                 final long lockStart = lockDecoder.start();
                 final long lockLength = lockDecoder.length();
+                final boolean lockReclaim = lockDecoder.reclaim() == 1;
                 checkVarField(lockDecoder.limit());
                 locks.lock(files.stat(lockDecoder.path(), true).inode(), lockKind, lockComponent, lockOwner, lockPid,
-                    lockType, lockWaiting, lockStart, lockLength);
+                    lockType, lockWaiting, lockStart, lockLength, lockReclaim);
                 replyAck(responder, 0);
                 break;
 

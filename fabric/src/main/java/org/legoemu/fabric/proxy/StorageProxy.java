@@ -380,15 +380,36 @@ public final class StorageProxy
      * @param owner   POSIX: the pid; OFD and flock: the open file description's id on this pComponent.
      * @param waiting true for a caller that retries while it conflicts (F_SETLKW), for deadlock detection.
      * @param length  bytes, 0 to the end of the file and beyond.
-     * @throws FabricException EAGAIN while another owner's lock conflicts, EDEADLK if waiting would deadlock.
+     * @throws FabricException EAGAIN while another owner's lock conflicts, EDEADLK if waiting would deadlock, ENOLCK
+     *                         during a restarted sComponent's grace period (retry).
      */
     public synchronized void lock(
         final String path, final int kind, final int ownerComponentId, final long owner, final int pid,
         final int type, final boolean waiting, final long start, final long length)
     {
+        lock(path, kind, ownerComponentId, owner, pid, type, waiting, start, length, false);
+    }
+
+    /**
+     * P2S_LOCK with reclaim = 1: re-asserts at a restarted sComponent a lock this pComponent's owner held (granted
+     * during its grace period, when other lock requests get ENOLCK).
+     *
+     * @throws FabricException EAGAIN if another owner holds a conflicting lock (the lock was lost).
+     */
+    public synchronized void reclaim(
+        final String path, final int kind, final int ownerComponentId, final long owner, final int pid,
+        final int type, final long start, final long length)
+    {
+        lock(path, kind, ownerComponentId, owner, pid, type, false, start, length, true);
+    }
+
+    private void lock(
+        final String path, final int kind, final int ownerComponentId, final long owner, final int pid,
+        final int type, final boolean waiting, final long start, final long length, final boolean reclaim)
+    {
         lockEncoder.wrapAndApplyHeader(request, 0, headerEncoder).ownerComponentId(ownerComponentId).owner(owner)
             .pid(pid).lockKind((short)kind).lockType((short)type).waiting((short)(waiting ? 1 : 0)).start(start)
-            .length(length).path(path);
+            .length(length).reclaim((short)(reclaim ? 1 : 0)).path(path);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + lockEncoder.encodedLength());
     }
 
