@@ -31,12 +31,12 @@ final class MemorySyscalls
     static final String FILL_PROPERTY = "legoemu.mmap.fill";
 
     private final LinuxProcess process;
-    private final java.util.function.LongConsumer fileFillTiming;
+    private final java.util.function.Consumer<org.legoemu.pcomponent.files.FileReadTally> fileFillTiming;
 
     MemorySyscalls(final LinuxProcess process)
     {
         this.process = process;
-        this.fileFillTiming = bytes -> SyscallTiming.chargeFileFill(process, bytes);
+        this.fileFillTiming = tally -> SyscallTiming.chargeFileFill(process, tally);
     }
 
     /** {@code brk(2)}, with the process's prefetches held off meanwhile ({@link ProcessLines#beginVmChange}). */

@@ -15,7 +15,7 @@ import org.legoemu.pcomponent.files.FileReadTally;
 import org.legoemu.pcomponent.files.ReadAhead;
 
 import java.util.Arrays;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * One process's ExCache lines on this pComponent, as its ExCache tenant and as its VM system calls see them: where
@@ -47,11 +47,11 @@ public final class ProcessLines implements LineBackend
      *
      * @param fileDelta  file offset minus virtual address (a page at {@code vaddr} holds the file at
      *                   {@code vaddr + fileDelta}).
-     * @param storageRead called with the bytes of each sComponent read a fill sent (the timing model's charge).
+     * @param storageRead called with what each fill did at the file cache (the timing model's charge).
      */
     private record FileMapping(
         FileCache cache, StorageProxy storage, String path, long fileDelta, ReadAhead readAhead,
-        LongConsumer storageRead)
+        Consumer<FileReadTally> storageRead)
     {
     }
 
@@ -184,10 +184,7 @@ public final class ProcessLines implements LineBackend
                 "access past the end of " + mapping.path() + " mapped at 0x" + Long.toHexString(vaddr));
         }
         Arrays.fill(line, n, line.length, (byte)0);
-        for (int i = 0; i < tally.requests; i++)
-        {
-            mapping.storageRead().accept(tally.storageBytes / tally.requests);
-        }
+        mapping.storageRead().accept(tally);
         return FreshRanges.protOf(claim);
     }
 
@@ -197,11 +194,11 @@ public final class ProcessLines implements LineBackend
      * dirty (the owner holds nothing of it until its write-back). Call after {@link #invalidate} of the new mapping.
      *
      * @param prot        the mapping's PROT_ bits.
-     * @param storageRead called with the bytes of each sComponent read a fill sends.
+     * @param storageRead called with what each fill did at the file cache (its sComponent reads, its read-ahead).
      */
     public void mapFile(
         final long start, final long end, final int prot, final FileCache cache, final StorageProxy storage,
-        final String path, final long fileOffset, final LongConsumer storageRead)
+        final String path, final long fileOffset, final Consumer<FileReadTally> storageRead)
     {
         final int source;
         synchronized (this)
@@ -219,7 +216,7 @@ public final class ProcessLines implements LineBackend
      */
     private int sourceFor(
         final FileCache cache, final StorageProxy storage, final String path, final long fileDelta,
-        final LongConsumer storageRead)
+        final Consumer<FileReadTally> storageRead)
     {
         final FileMapping[] table = mappings;
         for (int i = 1; i < mappingCount; i++)
