@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Open-file semantics over the stateless sComponent (issue 15): the filesem guest (unlink and rename while open,
  * O_TMPFILE, tmpfile(3), mkstemp+unlink, descriptors kept across fork and dup) must behave exactly as under
- * qemu-riscv64, over both transports (TCP with two pComponents, in-JVM with one), and leave no hidden file behind
+ * qemu-riscv64, over both transports (TCP with two pComponents, in-JVM with one; madvise(MADV_DONTNEED) on a
+ * private file mapping reads the file again), and leave no hidden file behind
  * in the storage root once its last descriptor is closed; a file mapping touched past the page holding the end of
  * the file dies of SIGBUS; and the unixsock guest (glibc's nscd probe answered
  * ENOENT, socketpair between a process and its child) and the locks guest (POSIX record locks with F_GETLK, F_SETLKW
@@ -83,7 +84,8 @@ class FileSemanticsDifferentialTest
     {
         return Stream.of("tcp", "inproc").flatMap(transport -> Stream.of(
             List.of("filesem", "unlink"), List.of("filesem", "rename"), List.of("filesem", "tmpfile"),
-            List.of("filesem", "fork"), List.of("filesem", "meta"), List.of("filesem", "pasteof", "MAP_PRIVATE"),
+            List.of("filesem", "fork"), List.of("filesem", "meta"), List.of("filesem", "dontneed"),
+            List.of("filesem", "pasteof", "MAP_PRIVATE"),
             List.of("filesem", "pasteof", "MAP_SHARED"), List.of("unixsock"), List.of("locks", "posix"),
             List.of("locks", "wait"), List.of("locks", "deadlock"), List.of("locks", "ofd"), List.of("locks", "flock"),
             List.of("minidb"), List.of("fsstat")).map(command -> Arguments.of(transport, command)));

@@ -279,8 +279,12 @@ final class MemorySyscalls
                 }
                 try
                 {
-                    process.lines().invalidate(addr, addr + pageUp(length), false);
+                    final long end = addr + pageUp(length);
+                    final java.util.List<org.legoemu.pcomponent.memory.ProcessLines.FileExtent> fileBacked =
+                        advice == MADV_DONTNEED ? process.lines().fileExtents(addr, end) : java.util.List.of();
+                    process.lines().invalidate(addr, end, false);
                     process.home().madvise(process.pid(), addr, length, advice);
+                    process.lines().refillFromFile(fileBacked); // private changes dropped: the file's data again
                     return 0;
                 }
                 catch (final FabricException ex)
