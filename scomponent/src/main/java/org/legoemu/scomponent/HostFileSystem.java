@@ -40,6 +40,12 @@ final class HostFileSystem
         int statfs(String path, @Out byte[] buf);
     }
 
+    /** The binding, made once per JVM (jnr-ffi generates a class for it); null where it cannot be made. */
+    private static final class Binding
+    {
+        static final LibC LIBC = bind();
+    }
+
     private final Path root;
     private final LibC libc;
 
@@ -47,7 +53,7 @@ final class HostFileSystem
     HostFileSystem(final Path root)
     {
         this.root = root;
-        this.libc = bind();
+        this.libc = Binding.LIBC;
     }
 
     private static LibC bind()
