@@ -3,7 +3,7 @@
  *   unlink  a file unlinked while open stays readable and writable (write, pread, ftruncate, fstat with st_nlink 0)
  *           through every description of it until the last close; the name is gone at once (ENOENT) and the
  *           directory lists nothing; rmdir of the directory succeeds after the last close (nothing left behind).
- *           (rmdir while the file is still open is left out: Linux allows it, the emulator gives ENOTEMPTY, as NFS.)
+ *           (rmdir while the file is still open: mode rmdiropen.)
  *   rename  rename over an open file: the open description still reads the old contents (st_nlink 0), the name
  *           gives the new file; rename of an open file: writes through the descriptor reach the new name.
  *   tmpfile open(O_TMPFILE) (unnamed, st_nlink 0, not listed), glibc tmpfile(3) in /tmp and mkstemp+unlink.
@@ -12,6 +12,8 @@
  *   pasteof MAP_PRIVATE|MAP_SHARED: a read-only mapping of three pages over a 5000-byte file reads the file and
  *           zeros up to the end of the page holding the end of the file; the first access to the next page dies of
  *           SIGBUS (exit status 135), as Linux delivers it.
+ *   rmdiropen rmdir of a directory whose only entry is a file unlinked while open succeeds, the file stays usable
+ *           through its descriptor; one that still holds a real file is ENOTEMPTY.
  *   dontneed madvise(MADV_DONTNEED) on a private file mapping drops its private changes (the file's current data
  *           is read again, a pwrite since the mapping included; other pages keep theirs; after mprotect too); on
  *           anonymous memory, also where a file mapping was unmapped, it reads zero.
@@ -321,6 +323,33 @@ static void pasteof_mode(int shared)
     printf("read %d: no SIGBUS\n", map[8192]);
 }
 
+/* rmdir of a directory whose only entry is a file unlinked while open succeeds (the file lives on through its
+ * descriptor); a directory that still holds a real file stays ENOTEMPTY. */
+static void rmdiropen_mode(void)
+{
+    struct stat st;
+    char buf[32] = {0};
+    must("mkdir sub", mkdir(DIR_NAME "/sub", 0755));
+    int fd = create(DIR_NAME "/sub/f", "kept alive");
+    step("unlink sub/f", unlink(DIR_NAME "/sub/f"));
+    step("rmdir sub (an open unlinked file only)", rmdir(DIR_NAME "/sub"));
+    step("stat sub", stat(DIR_NAME "/sub", &st));
+    step("pread", pread(fd, buf, sizeof buf - 1, 0));
+    printf("read back: %s\n", buf);
+    step("write", write(fd, " more", 5));
+    step("fstat", fstat(fd, &st));
+    printf("size %ld nlink %ld\n", (long)st.st_size, (long)st.st_nlink);
+    must("mkdir sub2", mkdir(DIR_NAME "/sub2", 0755));
+    close(create(DIR_NAME "/sub2/g", "x"));
+    int fd2 = create(DIR_NAME "/sub2/h", "y");
+    step("unlink sub2/h", unlink(DIR_NAME "/sub2/h"));
+    step("rmdir sub2 (a real file left)", rmdir(DIR_NAME "/sub2"));
+    step("unlink sub2/g", unlink(DIR_NAME "/sub2/g"));
+    step("rmdir sub2 (h still open)", rmdir(DIR_NAME "/sub2"));
+    step("close h", close(fd2));
+    step("close f", close(fd));
+}
+
 /* madvise(MADV_DONTNEED) on a private file mapping drops the private changes: the next access reads the file again,
  * its current contents (a pwrite since the mapping included); pages outside the range keep their changes; an
  * mprotect'ed page likewise; an anonymous page reads zero. */
@@ -396,6 +425,10 @@ int main(int argc, char **argv)
     else if (strcmp(mode, "fork") == 0)
     {
         fork_mode();
+    }
+    else if (strcmp(mode, "rmdiropen") == 0)
+    {
+        rmdiropen_mode();
     }
     else if (strcmp(mode, "dontneed") == 0)
     {

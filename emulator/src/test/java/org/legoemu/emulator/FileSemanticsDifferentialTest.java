@@ -84,7 +84,7 @@ class FileSemanticsDifferentialTest
     {
         return Stream.of("tcp", "inproc").flatMap(transport -> Stream.of(
             List.of("filesem", "unlink"), List.of("filesem", "rename"), List.of("filesem", "tmpfile"),
-            List.of("filesem", "fork"), List.of("filesem", "meta"), List.of("filesem", "dontneed"),
+            List.of("filesem", "fork"), List.of("filesem", "meta"), List.of("filesem", "dontneed"), List.of("filesem", "rmdiropen"),
             List.of("filesem", "pasteof", "MAP_PRIVATE"),
             List.of("filesem", "pasteof", "MAP_SHARED"), List.of("unixsock"), List.of("locks", "posix"),
             List.of("locks", "wait"), List.of("locks", "deadlock"), List.of("locks", "ofd"), List.of("locks", "flock"),
