@@ -3,7 +3,7 @@
  *   unlink  a file unlinked while open stays readable and writable (write, pread, ftruncate, fstat with st_nlink 0)
  *           through every description of it until the last close; the name is gone at once (ENOENT) and the
  *           directory lists nothing; rmdir of the directory succeeds after the last close (nothing left behind).
- *           (rmdir while the file is still open is left out: Linux allows it, the emulator gives ENOTEMPTY, as NFS.)
+ *           (rmdir while the file is still open: mode rmdiropen.)
  *   rename  rename over an open file: the open description still reads the old contents (st_nlink 0), the name
  *           gives the new file; rename of an open file: writes through the descriptor reach the new name.
  *   tmpfile open(O_TMPFILE) (unnamed, st_nlink 0, not listed), glibc tmpfile(3) in /tmp and mkstemp+unlink.
@@ -12,6 +12,11 @@
  *   pasteof MAP_PRIVATE|MAP_SHARED: a read-only mapping of three pages over a 5000-byte file reads the file and
  *           zeros up to the end of the page holding the end of the file; the first access to the next page dies of
  *           SIGBUS (exit status 135), as Linux delivers it.
+ *   rmdiropen rmdir of a directory whose only entry is a file unlinked while open succeeds, the file stays usable
+ *           through its descriptor; one that still holds a real file is ENOTEMPTY.
+ *   dontneed madvise(MADV_DONTNEED) on a private file mapping drops its private changes (the file's current data
+ *           is read again, a pwrite since the mapping included; other pages keep theirs; after mprotect too); on
+ *           anonymous memory, also where a file mapping was unmapped, it reads zero.
  *   meta    the metadata family: fchmod/fchmodat (st_mode), fchown/fchownat (checked, ownership not printed),
  *           utimensat/futimens with explicit times, UTIME_OMIT and a bad tv_nsec, fallocate (extend, KEEP_SIZE, a
  *           read-only descriptor), sync_file_range, fdatasync, and the trailing-slash errors (ENOTDIR) of open, stat,
@@ -318,6 +323,80 @@ static void pasteof_mode(int shared)
     printf("read %d: no SIGBUS\n", map[8192]);
 }
 
+/* rmdir of a directory whose only entry is a file unlinked while open succeeds (the file lives on through its
+ * descriptor); a directory that still holds a real file stays ENOTEMPTY. */
+static void rmdiropen_mode(void)
+{
+    struct stat st;
+    char buf[32] = {0};
+    must("mkdir sub", mkdir(DIR_NAME "/sub", 0755));
+    int fd = create(DIR_NAME "/sub/f", "kept alive");
+    step("unlink sub/f", unlink(DIR_NAME "/sub/f"));
+    step("rmdir sub (an open unlinked file only)", rmdir(DIR_NAME "/sub"));
+    step("stat sub", stat(DIR_NAME "/sub", &st));
+    step("pread", pread(fd, buf, sizeof buf - 1, 0));
+    printf("read back: %s\n", buf);
+    step("write", write(fd, " more", 5));
+    step("fstat", fstat(fd, &st));
+    printf("size %ld nlink %ld\n", (long)st.st_size, (long)st.st_nlink);
+    must("mkdir sub2", mkdir(DIR_NAME "/sub2", 0755));
+    close(create(DIR_NAME "/sub2/g", "x"));
+    int fd2 = create(DIR_NAME "/sub2/h", "y");
+    step("unlink sub2/h", unlink(DIR_NAME "/sub2/h"));
+    step("rmdir sub2 (a real file left)", rmdir(DIR_NAME "/sub2"));
+    step("unlink sub2/g", unlink(DIR_NAME "/sub2/g"));
+    step("rmdir sub2 (h still open)", rmdir(DIR_NAME "/sub2"));
+    step("close h", close(fd2));
+    step("close f", close(fd));
+}
+
+/* madvise(MADV_DONTNEED) on a private file mapping drops the private changes: the next access reads the file again,
+ * its current contents (a pwrite since the mapping included); pages outside the range keep their changes; an
+ * mprotect'ed page likewise; an anonymous page reads zero. */
+static void dontneed_mode(void)
+{
+    int fd = create(DIR_NAME "/f", "");
+    char page[4096];
+    for (int p = 0; p < 3; p++)
+    {
+        memset(page, 'a' + p, sizeof page);
+        must("write", write(fd, page, sizeof page));
+    }
+    volatile unsigned char *map = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED)
+    {
+        printf("mmap failed: %s\n", strerror(errno));
+        exit(1);
+    }
+    map[0] = 'X';
+    map[4096] = 'Y';
+    map[8192] = 'Z';
+    printf("private changes: %c %c %c\n", map[0], map[4096], map[8192]);
+    step("madvise DONTNEED pages 0-1", madvise((void *)map, 2 * 4096, MADV_DONTNEED));
+    printf("after DONTNEED: %c %c %c (page 2 keeps its change)\n", map[0], map[4096], map[8192]);
+    step("pwrite N at 100", pwrite(fd, "N", 1, 100));
+    map[100] = 'P';
+    printf("byte 100 privately: %c\n", map[100]);
+    step("madvise DONTNEED page 0", madvise((void *)map, 4096, MADV_DONTNEED));
+    printf("byte 100 after DONTNEED: %c, byte 101 %c\n", map[100], map[101]);
+    map[4096 + 5] = 'W';
+    step("mprotect page 1 read-only", mprotect((void *)(map + 4096), 4096, PROT_READ));
+    step("madvise DONTNEED page 1", madvise((void *)(map + 4096), 4096, MADV_DONTNEED));
+    printf("page 1 after mprotect and DONTNEED: %c %c\n", map[4096], map[4096 + 5]);
+    volatile unsigned char *anon = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    anon[0] = 'Q';
+    step("madvise DONTNEED anonymous", madvise((void *)anon, 4096, MADV_DONTNEED));
+    printf("anonymous after DONTNEED: %d\n", anon[0]);
+    step("munmap file mapping", munmap((void *)map, 3 * 4096));
+    volatile unsigned char *again = mmap((void *)map, 4096, PROT_READ | PROT_WRITE,
+                                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    again[0] = 'S';
+    step("madvise DONTNEED anonymous where the file was", madvise((void *)again, 4096, MADV_DONTNEED));
+    printf("there after DONTNEED: %d\n", again[0]);
+    close(fd);
+    step("unlink", unlink(DIR_NAME "/f"));
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "unlink";
@@ -346,6 +425,14 @@ int main(int argc, char **argv)
     else if (strcmp(mode, "fork") == 0)
     {
         fork_mode();
+    }
+    else if (strcmp(mode, "rmdiropen") == 0)
+    {
+        rmdiropen_mode();
+    }
+    else if (strcmp(mode, "dontneed") == 0)
+    {
+        dontneed_mode();
     }
     else
     {

@@ -10,8 +10,9 @@
  *            close.
  *   flock    flock(2): exclusive and shared, LOCK_NB (EWOULDBLOCK), independent of fcntl locks, shared by a forked
  *            child through the inherited description, released at the last close.
- *   hold, probe  two processes started apart (on two pComponents): `hold` write-locks the file, creates
- *            locks-ready and holds the lock for a second; `probe` waits for locks-ready, finds the lock (EAGAIN,
+ *   hold, probe  two processes started apart (on two pComponents): `hold [SECONDS]` write-locks the file, creates
+ *            locks-ready and holds the lock for SECONDS (default 1; a longer hold spans an sComponent restart in
+ *            LockReclaimTest); `probe` waits for locks-ready, finds the lock (EAGAIN,
  *            F_GETLK: another process's write lock), then waits for it with F_SETLKW and gets it once `hold` exits.
  *            Both leave the scratch directory to the one that ends last (`probe`).
  * Prints one line per step; sleeps only order the two processes. Exits 0, or 1 when a step cannot continue. */
@@ -231,12 +232,12 @@ static void flock_mode(void)
     close(fd2);
 }
 
-static void hold_mode(void)
+static void hold_mode(int seconds)
 {
     int fd = open_db(O_RDWR);
     step("hold", "write lock [0,+0)", setlk(fd, F_SETLK, F_WRLCK, 0, 0));
     close(must("ready", open("locks-ready", O_CREAT | O_WRONLY, 0644)));
-    sleep(1);
+    sleep(seconds);
     step("hold", "exiting with the lock held", 0);
 }
 
@@ -270,7 +271,7 @@ int main(int argc, char **argv)
         mkdir(DIR_NAME, 0755);
         if (mode[0] == 'h')
         {
-            hold_mode();
+            hold_mode(argc > 2 ? atoi(argv[2]) : 1);
             return 0;
         }
         return probe_mode();

@@ -410,6 +410,24 @@ public final class EmbeddedCluster implements AutoCloseable
      * @param name the new sComponent's fault-injector name, e.g. {@code scomponent-2}.
      * @throws FabricException if it cannot serve or register.
      */
+    /**
+     * Stops the sComponent serving now, as a crash would as far as its state goes: its lock table, duplicate request
+     * cache and grace period are gone (the files and the backup area stay in the host directories). A new one is
+     * started by {@link #restartStorage}.
+     */
+    public synchronized void stopStorage()
+    {
+        for (int i = started.size() - 1; i >= 0; i--)
+        {
+            if (started.get(i) instanceof StorageMonitor storage)
+            {
+                storage.close();
+                started.remove(i);
+                return;
+            }
+        }
+    }
+
     public synchronized void restartStorage(final String name)
     {
         final StorageMonitor storage = startStorage(name, gmm.endpoint());

@@ -39,7 +39,7 @@ public final class RunReport
         "evictions", "cleanDrops", "flushes", "piggybackedFlushes", "bytesFetched", "bytesFlushed");
     /** The file cache's keys under {@code file.cache}, in this order. */
     public static final List<String> FILE_CACHE_KEYS = List.of("sizeBytes", "hits", "misses", "bytes", "requests",
-        "invalidations");
+        "invalidations", "readAheads", "readAheadBytes");
 
     /** What one mComponent held during the run. */
     public record MemoryFigures(int id, long peakFramesInUse, long framesInUseAfterExit)
@@ -189,7 +189,7 @@ public final class RunReport
         }
         final FileCacheStats f = fileCache.stats();
         final long[] fileValues = {fileCache.capacityBytes(), f.hits(), f.misses(), f.bytes(), f.requests(),
-            f.invalidations()};
+            f.invalidations(), f.readAheads(), f.readAheadBytes()};
         final ObjectNode fc = root.putObject("file").putObject("cache");
         for (int i = 0; i < fileValues.length; i++)
         {

@@ -31,13 +31,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Open-file semantics over the stateless sComponent (issue 15): the filesem guest (unlink and rename while open,
  * O_TMPFILE, tmpfile(3), mkstemp+unlink, descriptors kept across fork and dup) must behave exactly as under
- * qemu-riscv64, over both transports (TCP with two pComponents, in-JVM with one), and leave no hidden file behind
+ * qemu-riscv64, over both transports (TCP with two pComponents, in-JVM with one; madvise(MADV_DONTNEED) on a
+ * private file mapping reads the file again), and leave no hidden file behind
  * in the storage root once its last descriptor is closed; a file mapping touched past the page holding the end of
  * the file dies of SIGBUS; and the unixsock guest (glibc's nscd probe answered
  * ENOENT, socketpair between a process and its child) and the locks guest (POSIX record locks with F_GETLK, F_SETLKW
  * and EDEADLK, release on any close and at exit; OFD locks; flock) and the minidb guest (a rollback journal with
  * fsync, pread/pwrite at offsets, record locks between a reader and a writer, a hot journal rolled back after a
- * crashed transaction, ftruncate, an unlinked temporary file) likewise.
+ * crashed transaction, ftruncate, an unlinked temporary file) likewise, and the fsstat guest (statfs and fstatfs
+ * answered by the sComponent with its host filesystem's figures, fstatfs of a pipe, ENOENT, ENOTDIR, EBADF).
  */
 class FileSemanticsDifferentialTest
 {
@@ -55,7 +57,7 @@ class FileSemanticsDifferentialTest
         Assumptions.assumeTrue(GuestBinaries.qemuAvailable(), "qemu-riscv64 is not installed");
         for (final Path root : List.of(tcpRoot, inprocRoot))
         {
-            for (final String guest : List.of("filesem", "unixsock", "locks", "minidb"))
+            for (final String guest : List.of("filesem", "unixsock", "locks", "minidb", "fsstat"))
             {
                 Files.copy(GuestBinaries.BIN.resolve(guest), root.resolve(guest),
                     StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
@@ -82,10 +84,11 @@ class FileSemanticsDifferentialTest
     {
         return Stream.of("tcp", "inproc").flatMap(transport -> Stream.of(
             List.of("filesem", "unlink"), List.of("filesem", "rename"), List.of("filesem", "tmpfile"),
-            List.of("filesem", "fork"), List.of("filesem", "meta"), List.of("filesem", "pasteof", "MAP_PRIVATE"),
+            List.of("filesem", "fork"), List.of("filesem", "meta"), List.of("filesem", "dontneed"), List.of("filesem", "rmdiropen"),
+            List.of("filesem", "pasteof", "MAP_PRIVATE"),
             List.of("filesem", "pasteof", "MAP_SHARED"), List.of("unixsock"), List.of("locks", "posix"),
             List.of("locks", "wait"), List.of("locks", "deadlock"), List.of("locks", "ofd"), List.of("locks", "flock"),
-            List.of("minidb")).map(command -> Arguments.of(transport, command)));
+            List.of("minidb"), List.of("fsstat")).map(command -> Arguments.of(transport, command)));
     }
 
     /**

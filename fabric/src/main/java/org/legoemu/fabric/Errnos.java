@@ -12,6 +12,8 @@ public final class Errnos
     public static final int EBUSY = 16;
     /** Directory not empty (rmdir(2), rename(2)). */
     public static final int ENOTEMPTY = 39;
+    /** No locks available: a restarted sComponent is in its lock grace period (only reclaims are granted). */
+    public static final int ENOLCK = 37;
     /** No such process (unknown pid). */
     public static final int ESRCH = 3;
     /** I/O error: the handler failed or did not answer, or the connection was lost with the call pending. */

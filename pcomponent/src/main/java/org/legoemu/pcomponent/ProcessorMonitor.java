@@ -6,6 +6,7 @@ import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Server;
 import org.legoemu.fabric.proxy.ClusterMembership;
+import org.legoemu.fabric.proxy.ComponentAddress;
 import org.legoemu.fabric.proxy.ComponentStatus;
 import org.legoemu.fabric.proxy.ExecImage;
 import org.legoemu.fabric.proxy.GmmProxy;
@@ -25,6 +26,7 @@ import org.legoemu.pcomponent.memory.HomeFailover;
 import org.legoemu.pcomponent.linux.ProcessLauncher;
 import org.legoemu.pcomponent.linux.SillyRenames;
 import org.legoemu.pcomponent.linux.FileLocks;
+import org.legoemu.pcomponent.linux.LockReclaimer;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 import org.legoemu.pcomponent.model.FabricModel;
@@ -62,6 +64,8 @@ public final class ProcessorMonitor implements AutoCloseable
     private Server server;
     private ExecService exec;
     private ClusterMembership membership;
+    private LockReclaimer lockReclaimer;
+    private volatile GmmProxy reclaimGmm;
     private final ProcessLauncher children = new ChildLauncher();
 
     public ProcessorMonitor(final ProcessorContext ctx)
@@ -106,10 +110,41 @@ public final class ProcessorMonitor implements AutoCloseable
             LOG.warn("the GMM names fabric model '{}', which this pComponent does not know: modeling with {}",
                 clusterModel, model.profile().name());
         }
+        lockReclaimer = new LockReclaimer(fileLocks, this::lookupStorage,
+            sComponent -> new StorageProxy(() -> ctx.transport().connect(sComponent.address()), ctx.timeoutNs(),
+                ctx.retryWindowNs(), ctx.nanoClock()), "pcomponent").start();
         membership.leaseListener(silentNs -> load.killAll(Signal.SIGKILL, "pComponent " + componentId() +
             " was cut off from the GMM for " + silentNs / 1_000_000 + " ms and its lease ran out (the GMM frees " +
             "the memory of a pComponent it declares DEAD)"));
         return this;
+    }
+
+    /**
+     * The sComponent the GMM names now, for the {@link LockReclaimer}, through a connection of its own that is opened
+     * again after a failure (a restarted GMM).
+     *
+     * @throws FabricException if the GMM cannot answer or names none.
+     */
+    private ComponentAddress lookupStorage()
+    {
+        if (reclaimGmm == null)
+        {
+            reclaimGmm = new GmmProxy(ctx.transport().connect(ctx.gmm()), ctx.timeoutNs());
+        }
+        try
+        {
+            return reclaimGmm.lookupKind(ComponentKind.SCOMPONENT);
+        }
+        catch (final org.legoemu.fabric.RemoteErrorException ex)
+        {
+            throw ex;
+        }
+        catch (final FabricException ex)
+        {
+            reclaimGmm.client().close();
+            reclaimGmm = null;
+            throw ex;
+        }
     }
 
     public int componentId()
@@ -530,6 +565,14 @@ public final class ProcessorMonitor implements AutoCloseable
         if (exec != null)
         {
             exec.close();
+        }
+        if (lockReclaimer != null)
+        {
+            lockReclaimer.close();
+            if (reclaimGmm != null)
+            {
+                reclaimGmm.client().close();
+            }
         }
         cache.close();
         if (membership != null)

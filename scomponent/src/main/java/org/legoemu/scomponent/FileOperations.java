@@ -25,6 +25,7 @@ import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.proxy.UnlinkedNames;
 import org.legoemu.fabric.faults.StorageFaults;
 import org.legoemu.fabric.proxy.DirEntry;
+import org.legoemu.fabric.proxy.FileSystemInfo;
 import org.legoemu.fabric.proxy.StatInfo;
 
 /**
@@ -70,6 +71,7 @@ public final class FileOperations
     private final RootedPathResolver resolver;
     private final StorageFaults faults;
     private final UnlinkedFiles unlinkedFiles;
+    private final HostFileSystem hostFileSystem;
     private boolean unixAttributesSupported = true;
 
     /**
@@ -90,6 +92,7 @@ public final class FileOperations
         this.resolver = resolver;
         this.faults = faults;
         this.unlinkedFiles = new UnlinkedFiles(resolver);
+        this.hostFileSystem = new HostFileSystem(resolver.root());
     }
 
     /** The hidden files of unlinked-while-open files under the root ({@link UnlinkedFiles}). */
@@ -284,6 +287,19 @@ public final class FileOperations
         {
             throw StorageException.fromIo(ex, path);
         }
+    }
+
+    /**
+     * statfs(2) (P2S_STATFS): the figures of the host filesystem that holds the root ({@link HostFileSystem}), once
+     * {@code path} is found to exist (following symlinks, as statfs(2) does). Every path of the namespace lies on that
+     * one filesystem: the emulator has no mount table.
+     *
+     * @throws StorageException ENOENT, ENOTDIR, ELOOP, EACCES, ENAMETOOLONG, EIO.
+     */
+    public FileSystemInfo statfs(final String path)
+    {
+        stat(path, true);
+        return hostFileSystem.figures();
     }
 
     /** {@link #setattr} time: keep it (UTIME_OMIT). */

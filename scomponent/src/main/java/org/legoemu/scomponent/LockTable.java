@@ -23,7 +23,13 @@ import org.legoemu.fabric.proxy.FileLock;
  * locks. Waiting (F_SETLKW) is done by the pComponent, which retries; each retry of a POSIX lock records whom it
  * waits for, and a request whose wait would close a cycle of POSIX waiters fails with EDEADLK (Linux's
  * posix_locks_deadlock). A wait not renewed within {@link #WAIT_EXPIRY_NS} is forgotten. Locks of a pComponent that
- * left the cluster are dropped by {@link #releaseComponents}. Thread-safe (one lock).
+ * left the cluster are dropped by {@link #releaseComponents}.
+ * <p>
+ * <b>Grace period</b> (NLM's, after a server reboot): a restarted sComponent starts with an empty table while the
+ * pComponents still hold their locks; during {@link #beginGrace} only reclaims (P2S_LOCK reclaim = 1, sent by each
+ * pComponent for the locks its processes hold once it sees a new sComponent) and releases are served, every other
+ * lock or test is refused {@link Errnos#ENOLCK} and retried by the pComponent. After the grace a reclaim is an
+ * ordinary request. Thread-safe (one lock).
  */
 public final class LockTable
 {
@@ -56,22 +62,78 @@ public final class LockTable
     private final Long2ObjectHashMap<List<Lock>> locks = new Long2ObjectHashMap<>();
     private final Map<Owner, Wait> waits = new HashMap<>();
     private final NanoClock clock;
+    private long graceEndNs;
+    private boolean inGrace;
+    private java.util.function.Consumer<Boolean> heldListener = held -> { };
+    private boolean held;
 
-    /** @param clock for the expiry of recorded waits. */
+    /** @param clock for the expiry of recorded waits and of the grace period. */
     public LockTable(final NanoClock clock)
     {
         this.clock = clock;
     }
 
     /**
+     * Starts a grace period of {@code graceNs} from now, in which only reclaims and releases are served.
+     *
+     * @param graceNs ns; 0 or less: none.
+     */
+    public synchronized void beginGrace(final long graceNs)
+    {
+        inGrace = graceNs > 0;
+        graceEndNs = clock.nanoTime() + graceNs;
+    }
+
+    /** True while the grace period lasts. */
+    public synchronized boolean inGrace()
+    {
+        if (inGrace && clock.nanoTime() - graceEndNs >= 0)
+        {
+            inGrace = false;
+        }
+        return inGrace;
+    }
+
+    /**
+     * Told {@code true} when the table goes from no lock to some, {@code false} when its last lock goes (so that a
+     * restarted sComponent knows whether locks may have to be reclaimed: {@link LockHolderRecord}).
+     */
+    public synchronized void heldListener(final java.util.function.Consumer<Boolean> listener)
+    {
+        this.heldListener = listener;
+    }
+
+    private void noteHeld()
+    {
+        final boolean now = !locks.isEmpty();
+        if (now != held)
+        {
+            held = now;
+            heldListener.accept(now);
+        }
+    }
+
+    /**
+     * {@link #lock(long, int, int, long, int, int, boolean, long, long, boolean)} of a request that is not a reclaim.
+     */
+    public void lock(
+        final long inode, final int kind, final int componentId, final long ownerId, final int pid, final int type,
+        final boolean waiting, final long start, final long length)
+    {
+        lock(inode, kind, componentId, ownerId, pid, type, waiting, start, length, false);
+    }
+
+    /**
      * Takes, changes or releases a lock (P2S_LOCK).
      *
+     * @param reclaim true for a lock the owner held at the previous sComponent (served during the grace period).
      * @throws StorageException EAGAIN on a conflict, EDEADLK if a POSIX waiter's wait would close a cycle, EINVAL for
-     *                          a bad kind, type or range.
+     *                          a bad kind, type or range, ENOLCK for a lock that is not a reclaim during the grace
+     *                          period.
      */
     public synchronized void lock(
         final long inode, final int kind, final int componentId, final long ownerId, final int pid, final int type,
-        final boolean waiting, final long start, final long length)
+        final boolean waiting, final long start, final long length, final boolean reclaim)
     {
         final Owner owner = owner(kind, componentId, ownerId);
         final long end = end(start, length);
@@ -82,12 +144,17 @@ public final class LockTable
             {
                 remove(list, owner, start, end);
                 forgetIfEmpty(inode, list);
+                noteHeld();
             }
             return;
         }
         if (type != FileLock.F_RDLCK && type != FileLock.F_WRLCK)
         {
             throw new StorageException(Errnos.EINVAL, "lock type " + type);
+        }
+        if (!reclaim && inGrace())
+        {
+            throw new StorageException(Errnos.ENOLCK, "grace period after a restart: only reclaims are granted");
         }
         final List<Lock> list = locks.computeIfAbsent(inode, k -> new ArrayList<>(2));
         final Set<Owner> blockers = new HashSet<>();
@@ -117,12 +184,14 @@ public final class LockTable
         remove(list, owner, start, end);
         list.add(new Lock(owner, pid, type, start, end));
         merge(list, owner, type);
+        noteHeld();
     }
 
     /**
      * The conflicting lock of another owner that starts first (P2S_GETLK), or a {@link FileLock#F_UNLCK} lock if none.
      *
-     * @throws StorageException EINVAL for a bad kind, type or range.
+     * @throws StorageException EINVAL for a bad kind, type or range, ENOLCK during the grace period (a lock not yet
+     *                          reclaimed would go unseen).
      */
     public synchronized FileLock conflicting(
         final long inode, final int kind, final int componentId, final long ownerId, final int type, final long start,
@@ -133,6 +202,10 @@ public final class LockTable
         if (type != FileLock.F_RDLCK && type != FileLock.F_WRLCK)
         {
             throw new StorageException(Errnos.EINVAL, "lock type " + type);
+        }
+        if (inGrace())
+        {
+            throw new StorageException(Errnos.ENOLCK, "grace period after a restart: locks are being reclaimed");
         }
         final List<Lock> list = locks.get(inode);
         Lock first = null;
@@ -180,6 +253,7 @@ public final class LockTable
                 files.remove();
             }
         }
+        noteHeld();
         return released;
     }
 
@@ -204,6 +278,7 @@ public final class LockTable
                 files.remove();
             }
         }
+        noteHeld();
         return released;
     }
 

@@ -14,6 +14,9 @@ import org.legoemu.fabric.proxy.FileLock;
 import org.legoemu.fabric.sbe.P2S_GETLKDecoder;
 import org.legoemu.fabric.sbe.P2S_LOCKDecoder;
 import org.legoemu.fabric.sbe.P2S_SETATTRDecoder;
+import org.legoemu.fabric.sbe.P2S_STATFSDecoder;
+import org.legoemu.fabric.sbe.S2X_STATFS_REPLYEncoder;
+import org.legoemu.fabric.proxy.FileSystemInfo;
 import org.legoemu.fabric.sbe.P2S_UNLOCK_ALLDecoder;
 import org.legoemu.fabric.sbe.S2X_LOCKEncoder;
 import org.legoemu.fabric.proxy.StatInfo;
@@ -73,6 +76,8 @@ public final class StorageAdapter implements RequestHandler
     private final P2S_RENAMEDecoder renameDecoder = new P2S_RENAMEDecoder();
     private final P2S_READDIRDecoder readdirDecoder = new P2S_READDIRDecoder();
     private final P2S_SETATTRDecoder setattrDecoder = new P2S_SETATTRDecoder();
+    private final P2S_STATFSDecoder statfsDecoder = new P2S_STATFSDecoder();
+    private final S2X_STATFS_REPLYEncoder statfsEncoder = new S2X_STATFS_REPLYEncoder();
     private final P2S_LOCKDecoder lockDecoder = new P2S_LOCKDecoder();
     private final P2S_GETLKDecoder getlkDecoder = new P2S_GETLKDecoder();
     private final P2S_UNLOCK_ALLDecoder unlockAllDecoder = new P2S_UNLOCK_ALLDecoder();
@@ -267,6 +272,13 @@ public final class StorageAdapter implements RequestHandler
                 replyAck(responder, 0);
                 break;
 
+            case P2S_STATFSDecoder.TEMPLATE_ID:
+                checkBlockLength(P2S_STATFSDecoder.BLOCK_LENGTH);
+                statfsDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                checkVarField(statfsDecoder.limit());
+                replyStatfs(files.statfs(statfsDecoder.path()), responder);
+                break;
+
             case P2S_LOCKDecoder.TEMPLATE_ID:
                 checkBlockLength(P2S_LOCKDecoder.BLOCK_LENGTH);
                 lockDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
@@ -278,9 +290,10 @@ public final class StorageAdapter implements RequestHandler
                 final boolean lockWaiting = lockDecoder.waiting() != 0;
                 final long lockStart = lockDecoder.start();
                 final long lockLength = lockDecoder.length();
+                final boolean lockReclaim = lockDecoder.reclaim() == 1;
                 checkVarField(lockDecoder.limit());
                 locks.lock(files.stat(lockDecoder.path(), true).inode(), lockKind, lockComponent, lockOwner, lockPid,
-                    lockType, lockWaiting, lockStart, lockLength);
+                    lockType, lockWaiting, lockStart, lockLength, lockReclaim);
                 replyAck(responder, 0);
                 break;
 
@@ -473,6 +486,23 @@ public final class StorageAdapter implements RequestHandler
             .atimeNs(stat.atimeNs())
             .ctimeNs(stat.ctimeNs());
         responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + statEncoder.encodedLength());
+    }
+
+    private void replyStatfs(final FileSystemInfo info, final Responder responder)
+    {
+        statfsEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
+            .filesystemType(info.filesystemType())
+            .blockSize(info.blockSizeBytes())
+            .blocks(info.blocks())
+            .blocksFree(info.blocksFree())
+            .blocksAvailable(info.blocksAvailable())
+            .files(info.files())
+            .filesFree(info.filesFree())
+            .filesystemId(info.filesystemId())
+            .nameMax(info.nameMaxBytes())
+            .fragmentSize(info.fragmentSizeBytes())
+            .mountFlags(info.mountFlags());
+        responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + statfsEncoder.encodedLength());
     }
 
     private void replyEntries(final List<DirEntry> entries, final Responder responder)

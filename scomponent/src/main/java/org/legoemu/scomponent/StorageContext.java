@@ -18,6 +18,12 @@ public final class StorageContext
 {
     /** Default request timeout: 10 s. */
     public static final long DEFAULT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * Default lock grace period after a restart with locks held, ns: 2 s. A guess, sized on the pComponents' side:
+     * they look for a new sComponent every 100 ms (LockReclaimer.POLL_NS) and reclaim in one round trip per lock, so
+     * 2 s leaves them 20 polls; NFS servers use 90 s (a lease) for clients that may be far slower to notice.
+     */
+    public static final long DEFAULT_LOCK_GRACE_NS = TimeUnit.SECONDS.toNanos(2);
 
     private Transport transport;
     private Endpoint listenEndpoint;
@@ -28,6 +34,7 @@ public final class StorageContext
     private long timeoutNs = DEFAULT_TIMEOUT_NS;
     private String name = "scomponent";
     private StorageFaults storageFaults = StorageFaults.NONE;
+    private long lockGraceNs = DEFAULT_LOCK_GRACE_NS;
     private boolean concluded;
 
     /**
@@ -35,7 +42,8 @@ public final class StorageContext
      *
      * @return this.
      * @throws IllegalStateException    if transport, listen endpoint, GMM endpoint or root directory is missing.
-     * @throws IllegalArgumentException if the root is not an existing directory or the timeout is not positive.
+     * @throws IllegalArgumentException if the root is not an existing directory, the timeout is not positive or the
+     *                                  lock grace is negative.
      */
     public StorageContext conclude()
     {
@@ -70,6 +78,10 @@ public final class StorageContext
         if (timeoutNs <= 0)
         {
             throw new IllegalArgumentException("scomponent: timeoutNs must be > 0, was " + timeoutNs);
+        }
+        if (lockGraceNs < 0)
+        {
+            throw new IllegalArgumentException("scomponent: lockGraceNs must be >= 0, was " + lockGraceNs);
         }
         if (nanoClock == null)
         {
@@ -196,6 +208,23 @@ public final class StorageContext
     public StorageContext storageFaults(final StorageFaults storageFaults)
     {
         this.storageFaults = storageFaults;
+        return this;
+    }
+
+    public long lockGraceNs()
+    {
+        return lockGraceNs;
+    }
+
+    /**
+     * How long, after a start that finds its predecessor stopped with locks held ({@link LockHolderRecord}), only lock
+     * reclaims are granted (NLM's grace period): the pComponents re-assert the locks their processes hold, and every
+     * other lock or F_GETLK waits. Default {@link #DEFAULT_LOCK_GRACE_NS}; 0: no grace (locks held before a restart
+     * may be granted to others).
+     */
+    public StorageContext lockGraceNs(final long lockGraceNs)
+    {
+        this.lockGraceNs = lockGraceNs;
         return this;
     }
 }

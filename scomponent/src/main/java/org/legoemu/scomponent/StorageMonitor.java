@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * The storage monitor (LegoOS §4.6 sComponent): serves the files under one root directory statelessly through a
  * {@link StorageAdapter}, registered with the GMM as an SCOMPONENT (capacity 0) and heartbeating; keeps the
  * secondaries' replica backups in its {@link BackupArea}, outside the guests' namespace; removes the hidden files
- * of unlinked-while-open files whose pComponent left the cluster ({@link UnlinkedFilesCollector}).
+ * of unlinked-while-open files whose pComponent left the cluster ({@link UnlinkedFilesCollector}); after a restart
+ * with locks held, grants only lock reclaims for a grace period ({@link LockTable}, {@link LockHolderRecord}).
  */
 public final class StorageMonitor implements AutoCloseable
 {
@@ -35,6 +36,14 @@ public final class StorageMonitor implements AutoCloseable
         this.ctx = ctx.isConcluded() ? ctx : ctx.conclude();
         this.backups = new BackupArea(this.ctx.backupDirectory());
         this.locks = new LockTable(this.ctx.nanoClock());
+        final LockHolderRecord holders = new LockHolderRecord(backups.directory());
+        if (holders.heldBefore())
+        {
+            locks.beginGrace(this.ctx.lockGraceNs());
+            LOG.info("{}: the previous sComponent stopped with file locks held: only reclaims are granted for {} ms",
+                this.ctx.name(), this.ctx.lockGraceNs() / 1_000_000);
+        }
+        locks.heldListener(holders::held);
         this.files = new FileOperations(
             new RootedPathResolver(this.ctx.rootDirectory(), backups.directory()), this.ctx.storageFaults());
     }

@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The sComponent's lock table across pComponents: owners on two pComponents with the same pid exclude each other,
- * a cycle of POSIX waiters across pComponents is EDEADLK, and the locks of a pComponent that left are dropped.
+ * a cycle of POSIX waiters across pComponents is EDEADLK, and the locks of a pComponent that left are dropped; after
+ * a restart with locks held, only reclaims are granted for the grace period, and a sComponent started on the same
+ * state directory opens a grace period only if its predecessor held locks when it stopped.
  */
 class LockTableTest
 {
@@ -34,6 +36,38 @@ class LockTableTest
         // flock locks do not see POSIX ones
         table.lock(INODE, FileLock.FLOCK, 2, 7, 1000, FileLock.F_WRLCK, false, 0, 0);
         assertEquals(3, table.size());
+    }
+
+    @Test
+    void duringTheGracePeriodOnlyReclaimsAreGranted()
+    {
+        table.beginGrace(1_000);
+        assertEquals(Errnos.ENOLCK, assertThrows(StorageException.class,
+            () -> table.lock(INODE, FileLock.POSIX, 2, 20, 20, FileLock.F_WRLCK, false, 0, 1)).errno(),
+            "a new lock before the holder has reclaimed");
+        assertEquals(Errnos.ENOLCK, assertThrows(StorageException.class,
+            () -> table.conflicting(INODE, FileLock.POSIX, 2, 20, FileLock.F_WRLCK, 0, 1)).errno(),
+            "F_GETLK would miss a lock not yet reclaimed");
+        table.lock(INODE, FileLock.POSIX, 1, 10, 10, FileLock.F_WRLCK, false, 0, 0, true);
+        table.lock(INODE, FileLock.POSIX, 2, 20, 20, FileLock.F_UNLCK, false, 0, 0); // releases are served
+        nowNs.addAndGet(1_000);
+        assertEquals(Errnos.EAGAIN, assertThrows(StorageException.class,
+            () -> table.lock(INODE, FileLock.POSIX, 2, 20, 20, FileLock.F_WRLCK, false, 7, 1)).errno(),
+            "the reclaimed lock excludes others after the grace");
+        assertEquals(new FileLock(FileLock.F_WRLCK, 0, 0, 10),
+            table.conflicting(INODE, FileLock.POSIX, 2, 20, FileLock.F_WRLCK, 7, 1));
+    }
+
+    @Test
+    void aRestartOpensAGracePeriodOnlyIfLocksWereHeld(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+    {
+        final LockHolderRecord first = new LockHolderRecord(dir);
+        assertEquals(false, first.heldBefore(), "a fresh state directory");
+        table.heldListener(first::held);
+        table.lock(INODE, FileLock.OFD, 1, 5, 10, FileLock.F_RDLCK, false, 0, 0);
+        assertEquals(true, new LockHolderRecord(dir).heldBefore(), "stopped while a lock was held");
+        table.unlockAll(-1, FileLock.OFD, 1, 5);
+        assertEquals(false, new LockHolderRecord(dir).heldBefore(), "stopped with no lock held");
     }
 
     @Test

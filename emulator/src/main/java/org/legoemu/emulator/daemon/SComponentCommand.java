@@ -25,6 +25,12 @@ public final class SComponentCommand extends DaemonCommand
             + "never name it, even inside ROOT. Keep it across restarts: failover reads it.")
     Path backupDirectory;
 
+    @Option(names = "--lock-grace", paramLabel = "D", defaultValue = "2s",
+        converter = org.legoemu.emulator.DurationConverter.class,
+        description = "After a restart that finds the previous sComponent stopped with file locks held, grant only "
+            + "the pComponents' reclaims of them for this long (NLM's grace period; default: ${DEFAULT-VALUE}; 0s: none).")
+    long lockGraceNs;
+
     @Override
     public Integer call()
     {
@@ -32,7 +38,7 @@ public final class SComponentCommand extends DaemonCommand
         {
             final StorageMonitor storage = new StorageMonitor(new StorageContext()
                 .transport(transport).listenEndpoint(options.listen).gmmEndpoint(options.gmm).rootDirectory(root)
-                .backupDirectory(backupDirectory)).start();
+                .backupDirectory(backupDirectory).lockGraceNs(lockGraceNs)).start();
             return new Daemon.Started(storage, storage.endpoint(), storage.componentId());
         });
     }

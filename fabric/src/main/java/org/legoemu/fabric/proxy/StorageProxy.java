@@ -21,6 +21,8 @@ import org.legoemu.fabric.sbe.P2S_FSYNCEncoder;
 import org.legoemu.fabric.sbe.P2S_GETLKEncoder;
 import org.legoemu.fabric.sbe.P2S_LOCKEncoder;
 import org.legoemu.fabric.sbe.P2S_SETATTREncoder;
+import org.legoemu.fabric.sbe.P2S_STATFSEncoder;
+import org.legoemu.fabric.sbe.S2X_STATFS_REPLYDecoder;
 import org.legoemu.fabric.sbe.P2S_UNLOCK_ALLEncoder;
 import org.legoemu.fabric.sbe.S2X_LOCKDecoder;
 import org.legoemu.fabric.sbe.P2S_MKDIREncoder;
@@ -108,6 +110,8 @@ public final class StorageProxy
     private final S2X_DIR_ENTRIESDecoder dirEntriesDecoder = new S2X_DIR_ENTRIESDecoder();
     private final P2S_LOCKEncoder lockEncoder = new P2S_LOCKEncoder();
     private final P2S_SETATTREncoder setattrEncoder = new P2S_SETATTREncoder();
+    private final P2S_STATFSEncoder statfsEncoder = new P2S_STATFSEncoder();
+    private final S2X_STATFS_REPLYDecoder statfsDecoder = new S2X_STATFS_REPLYDecoder();
     private final P2S_GETLKEncoder getlkEncoder = new P2S_GETLKEncoder();
     private final P2S_UNLOCK_ALLEncoder unlockAllEncoder = new P2S_UNLOCK_ALLEncoder();
     private final S2X_LOCKDecoder lockDecoder = new S2X_LOCKDecoder();
@@ -355,21 +359,57 @@ public final class StorageProxy
     }
 
     /**
+     * P2S_STATFS: statfs(2) of the filesystem holding the sComponent's root, through {@code path}, which must exist
+     * (idempotent).
+     *
+     * @throws org.legoemu.fabric.RemoteErrorException ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES, EIO.
+     */
+    public synchronized FileSystemInfo statfs(final String path)
+    {
+        statfsEncoder.wrapAndApplyHeader(request, 0, headerEncoder).path(path);
+        call(MessageHeaderEncoder.ENCODED_LENGTH + statfsEncoder.encodedLength(), S2X_STATFS_REPLYDecoder.TEMPLATE_ID);
+        final S2X_STATFS_REPLYDecoder d = statfsDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        return new FileSystemInfo(d.filesystemType(), d.blockSize(), d.blocks(), d.blocksFree(), d.blocksAvailable(),
+            d.files(), d.filesFree(), d.filesystemId(), d.nameMax(), d.fragmentSize(), d.mountFlags());
+    }
+
+    /**
      * P2S_LOCK: takes, changes or releases ({@link FileLock#F_UNLCK}) the lock of one owner on a byte range.
      *
      * @param kind    {@link FileLock#POSIX}, {@link FileLock#OFD} or {@link FileLock#FLOCK}.
      * @param owner   POSIX: the pid; OFD and flock: the open file description's id on this pComponent.
      * @param waiting true for a caller that retries while it conflicts (F_SETLKW), for deadlock detection.
      * @param length  bytes, 0 to the end of the file and beyond.
-     * @throws FabricException EAGAIN while another owner's lock conflicts, EDEADLK if waiting would deadlock.
+     * @throws FabricException EAGAIN while another owner's lock conflicts, EDEADLK if waiting would deadlock, ENOLCK
+     *                         during a restarted sComponent's grace period (retry).
      */
     public synchronized void lock(
         final String path, final int kind, final int ownerComponentId, final long owner, final int pid,
         final int type, final boolean waiting, final long start, final long length)
     {
+        lock(path, kind, ownerComponentId, owner, pid, type, waiting, start, length, false);
+    }
+
+    /**
+     * P2S_LOCK with reclaim = 1: re-asserts at a restarted sComponent a lock this pComponent's owner held (granted
+     * during its grace period, when other lock requests get ENOLCK).
+     *
+     * @throws FabricException EAGAIN if another owner holds a conflicting lock (the lock was lost).
+     */
+    public synchronized void reclaim(
+        final String path, final int kind, final int ownerComponentId, final long owner, final int pid,
+        final int type, final long start, final long length)
+    {
+        lock(path, kind, ownerComponentId, owner, pid, type, false, start, length, true);
+    }
+
+    private void lock(
+        final String path, final int kind, final int ownerComponentId, final long owner, final int pid,
+        final int type, final boolean waiting, final long start, final long length, final boolean reclaim)
+    {
         lockEncoder.wrapAndApplyHeader(request, 0, headerEncoder).ownerComponentId(ownerComponentId).owner(owner)
             .pid(pid).lockKind((short)kind).lockType((short)type).waiting((short)(waiting ? 1 : 0)).start(start)
-            .length(length).path(path);
+            .length(length).reclaim((short)(reclaim ? 1 : 0)).path(path);
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + lockEncoder.encodedLength());
     }
 

@@ -67,6 +67,7 @@ import org.legoemu.fabric.sbe.X2G_PROCESS_EXITDecoder;
 import org.legoemu.fabric.sbe.X2G_REGISTERDecoder;
 import org.legoemu.fabric.sbe.X2X_AUTH_CHALLENGEDecoder;
 import org.legoemu.fabric.sbe.X2X_AUTH_CONFIRMDecoder;
+import org.legoemu.fabric.sbe.S2X_STATFS_REPLYDecoder;
 import org.legoemu.fabric.sbe.X2X_AUTH_HELLODecoder;
 import org.legoemu.fabric.sbe.X2X_AUTH_RESPONSEDecoder;
 import org.w3c.dom.Element;
@@ -110,6 +111,7 @@ public final class RequestValidator
         REPLY_TEMPLATE_IDS.add(S2X_STAT_REPLYDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_DIR_ENTRIESDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(S2X_LOCKDecoder.TEMPLATE_ID);
+        REPLY_TEMPLATE_IDS.add(S2X_STATFS_REPLYDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(P2C_OUTPUTDecoder.TEMPLATE_ID);
         REPLY_TEMPLATE_IDS.add(G2M_PROCESS_CHECK_REPLYDecoder.TEMPLATE_ID);
 

@@ -265,7 +265,7 @@ public final class FileCache
         tally.copiedBytes += done;
         if (stream.asyncDue(end + PAGE_BYTES - 1 >>> PAGE_SHIFT))
         {
-            startReadAhead(storage, path, id, stream);
+            startReadAhead(storage, path, id, stream, tally);
         }
         return done;
     }
@@ -273,9 +273,11 @@ public final class FileCache
     /**
      * Background read-ahead (under the lock): claims an MSHR for {@code stream}'s next window and hands it to the
      * read-ahead thread, unless the window starts past the end of the file as last seen, its first page is cached or
-     * in flight, or every MSHR is busy (the stream's next miss then reads it synchronously).
+     * in flight, or every MSHR is busy (the stream's next miss then reads it synchronously). The window is added to
+     * {@code tally} (the timing model books it on the storage link at the caller's time).
      */
-    private void startReadAhead(final StorageProxy storage, final String path, final int id, final ReadAhead stream)
+    private void startReadAhead(
+        final StorageProxy storage, final String path, final int id, final ReadAhead stream, final FileReadTally tally)
     {
         final long start = stream.nextWindowStart();
         if ((known[id] && start << PAGE_SHIFT >= size[id]) || index.containsKey(key(id, start)) ||
@@ -291,6 +293,9 @@ public final class FileCache
         miss.claim(id, start, stream.nextWindowPages(maxWindowPages), start, generation[id], maxWindowPages);
         clipToInFlight(miss);
         stream.asyncStarted(miss.startPage, miss.pages);
+        tally.readAheads++;
+        tally.readAheadBytes += known[id] ? Math.max(0, Math.min((long)miss.pages << PAGE_SHIFT,
+            size[id] - (miss.startPage << PAGE_SHIFT))) : (long)miss.pages << PAGE_SHIFT;
         miss.async = stream;
         miss.asyncStorage = storage;
         miss.asyncPath = path;
@@ -334,6 +339,7 @@ public final class FileCache
                     stats.requests++;
                     stats.bytes += n;
                     stats.readAheads++;
+                    stats.readAheadBytes += n;
                     finish(miss);
                 }
             }

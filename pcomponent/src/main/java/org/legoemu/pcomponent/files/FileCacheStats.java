@@ -16,6 +16,7 @@ public final class FileCacheStats
     volatile long requests;
     volatile long invalidations;
     volatile long readAheads;
+    volatile long readAheadBytes;
 
     /** Pages found in the cache. */
     public long hits()
@@ -45,6 +46,12 @@ public final class FileCacheStats
     public long readAheads()
     {
         return readAheads;
+    }
+
+    /** File bytes the background read-ahead windows read (part of {@link #bytes()}). */
+    public long readAheadBytes()
+    {
+        return readAheadBytes;
     }
 
     /** Times a file's cached pages were dropped because it changed elsewhere. */

@@ -75,7 +75,7 @@ final class DirectorySyscalls
         {
             if ((flags & AT_REMOVEDIR) != 0)
             {
-                storage().unlink(path, true);
+                process.sillyRenames().rmdir(storage(), path);
             }
             else
             {

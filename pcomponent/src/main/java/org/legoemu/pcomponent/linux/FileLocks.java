@@ -19,7 +19,15 @@ import org.legoemu.fabric.proxy.FileLock;
  * locks (F_OFD_*; owned by the description, released at its last close) and flock(2) (whole file, owned by the
  * description). A waiting request (F_SETLKW, F_OFD_SETLKW, flock without LOCK_NB) is retried here with a growing
  * pause until it is granted, fails (EDEADLK for POSIX locks), or the thread is interrupted (EINTR: the process is
- * ending). One instance per pComponent; thread-safe.
+ * ending).
+ * <p>
+ * <b>Reclaim</b> (NLM's recovery after a server reboot). The granted locks are mirrored here ({@link HeldLocks});
+ * when the {@link LockReclaimer} sees a new sComponent it calls {@link #reclaim}, which re-asserts every one of them
+ * (P2S_LOCK reclaim = 1) while no other lock request of this pComponent is in flight (a read-write lock: requests
+ * share it, the reclaim excludes them), so that a range released meanwhile is not reclaimed. A restarted sComponent
+ * refuses other lock requests and F_GETLK with ENOLCK for its grace period; they are retried here, with the pause
+ * of a waiting request, as the NFS client does (even F_SETLK: the guest never sees ENOLCK). One instance per
+ * pComponent; thread-safe.
  */
 public final class FileLocks
 {
@@ -39,7 +47,12 @@ public final class FileLocks
     private static final long FIRST_PAUSE_NS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final long LONGEST_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(20);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileLocks.class);
+
     private final IntSupplier componentId;
+    private final HeldLocks held = new HeldLocks();
+    private final java.util.concurrent.locks.ReentrantReadWriteLock reclaiming =
+        new java.util.concurrent.locks.ReentrantReadWriteLock();
     /** The inodes each process (pid) holds POSIX locks on, so that close(2) asks the sComponent only then. */
     private final Int2ObjectHashMap<LongHashSet> posixHeld = new Int2ObjectHashMap<>();
 
@@ -114,8 +127,7 @@ public final class FileLocks
             }
             try
             {
-                final FileLock found = file.storage().getlk(file.path(), kind, componentId.getAsInt(), owner, type,
-                    start, length);
+                final FileLock found = getlk(file, kind, owner, type, start, length);
                 b.putShort(0, (short)found.type());
                 if (found.type() != FileLock.F_UNLCK)
                 {
@@ -202,6 +214,28 @@ public final class FileLocks
         unlockAll(storageFile, FileLock.POSIX, pid);
     }
 
+    /** F_GETLK at the sComponent, retried while it is in its grace period (ENOLCK). */
+    private FileLock getlk(
+        final StorageFile file, final int kind, final long owner, final int type, final long start, final long length)
+    {
+        long pauseNs = FIRST_PAUSE_NS;
+        while (true)
+        {
+            try
+            {
+                return file.storage().getlk(file.path(), kind, componentId.getAsInt(), owner, type, start, length);
+            }
+            catch (final FabricException ex)
+            {
+                if (ex.errno() != Errno.ENOLCK || !pause(pauseNs))
+                {
+                    throw ex;
+                }
+            }
+            pauseNs = Math.min(pauseNs * 2, LONGEST_PAUSE_NS);
+        }
+    }
+
     /** The last descriptor of a description that took OFD or flock locks closed: they go. */
     void descriptionClosed(final StorageFile file)
     {
@@ -211,14 +245,67 @@ public final class FileLocks
 
     private void unlockAll(final StorageFile file, final int kind, final long owner)
     {
+        reclaiming.readLock().lock();
         try
         {
+            held.released(kind, owner, file.inode());
             file.storage().unlockAll(file.path(), kind, componentId.getAsInt(), owner);
         }
         catch (final FabricException ex)
         {
             // an unreachable sComponent: its locks of this pComponent go when it leaves the cluster
         }
+        finally
+        {
+            reclaiming.readLock().unlock();
+        }
+    }
+
+    /**
+     * Re-asserts every lock this pComponent's owners hold at a restarted sComponent, through {@code storage}, with
+     * no other lock request in flight. A lock refused (another owner took it after the grace period, or its file is
+     * gone) is lost: logged, and kept here so that its release still reaches the sComponent.
+     *
+     * @return the ranges reclaimed.
+     * @throws FabricException EIO if the sComponent cannot be reached (the caller tries again later).
+     */
+    public int reclaim(final org.legoemu.fabric.proxy.StorageProxy storage)
+    {
+        reclaiming.writeLock().lock();
+        try
+        {
+            final int[] reclaimed = new int[1];
+            held.forEach((file, kind, owner, pid, type, start, length) ->
+            {
+                try
+                {
+                    storage.reclaim(file.path(), kind, componentId.getAsInt(), owner, pid, type, start, length);
+                    reclaimed[0]++;
+                }
+                catch (final org.legoemu.fabric.RemoteErrorException ex)
+                {
+                    LOG.warn("lock [{}, +{}) of {} owner {} on {} lost at the restarted sComponent: {}", start, length,
+                        kind == FileLock.POSIX ? "pid" : "description", owner, file.path(), ex.getMessage());
+                }
+            });
+            return reclaimed[0];
+        }
+        finally
+        {
+            reclaiming.writeLock().unlock();
+        }
+    }
+
+    /** True if this pComponent's owners hold no lock. */
+    boolean isEmpty()
+    {
+        return held.isEmpty();
+    }
+
+    /** The ranges held by this pComponent's owners (tests, reclaim logging). */
+    public int heldRanges()
+    {
+        return held.size();
     }
 
     private long take(
@@ -228,29 +315,45 @@ public final class FileLocks
         long pauseNs = FIRST_PAUSE_NS;
         while (true)
         {
+            reclaiming.readLock().lock();
             try
             {
                 file.storage().lock(file.path(), kind, componentId.getAsInt(), owner, process.pid(), type, wait,
                     start, length);
+                held.granted(file, kind, owner, process.pid(), type, start, length);
                 return 0;
             }
             catch (final FabricException ex)
             {
-                if (ex.errno() != Errno.EAGAIN || !wait)
+                if (ex.errno() != Errno.ENOLCK && (ex.errno() != Errno.EAGAIN || !wait))
                 {
                     return -ex.errno();
                 }
             }
-            try
+            finally
             {
-                TimeUnit.NANOSECONDS.sleep(pauseNs);
+                reclaiming.readLock().unlock();
             }
-            catch (final InterruptedException ex)
+            if (!pause(pauseNs))
             {
-                Thread.currentThread().interrupt();
                 return -Errno.EINTR;
             }
             pauseNs = Math.min(pauseNs * 2, LONGEST_PAUSE_NS);
+        }
+    }
+
+    /** Sleeps {@code pauseNs}; false if interrupted (the flag is set again). */
+    private static boolean pause(final long pauseNs)
+    {
+        try
+        {
+            TimeUnit.NANOSECONDS.sleep(pauseNs);
+            return true;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -158,6 +158,10 @@ public final class LinuxKernel implements SyscallHandler
                 return metadata.syncFileRange(a0, a1, a2, (int)a3);
             case Syscalls.FALLOCATE:
                 return metadata.fallocate(a0, (int)a1, a2, a3);
+            case Syscalls.STATFS:
+                return metadata.statfs(a0, a1);
+            case Syscalls.FSTATFS:
+                return metadata.fstatfs(a0, a1);
             case Syscalls.FCHMOD:
                 return metadata.fchmod(a0, (int)a1);
             case Syscalls.FCHMODAT:

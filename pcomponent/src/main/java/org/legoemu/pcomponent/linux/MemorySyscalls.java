@@ -31,12 +31,12 @@ final class MemorySyscalls
     static final String FILL_PROPERTY = "legoemu.mmap.fill";
 
     private final LinuxProcess process;
-    private final java.util.function.LongConsumer fileFillTiming;
+    private final java.util.function.Consumer<org.legoemu.pcomponent.files.FileReadTally> fileFillTiming;
 
     MemorySyscalls(final LinuxProcess process)
     {
         this.process = process;
-        this.fileFillTiming = bytes -> SyscallTiming.chargeFileFill(process, bytes);
+        this.fileFillTiming = tally -> SyscallTiming.chargeFileFill(process, tally);
     }
 
     /** {@code brk(2)}, with the process's prefetches held off meanwhile ({@link ProcessLines#beginVmChange}). */
@@ -279,8 +279,12 @@ final class MemorySyscalls
                 }
                 try
                 {
-                    process.lines().invalidate(addr, addr + pageUp(length), false);
+                    final long end = addr + pageUp(length);
+                    final java.util.List<org.legoemu.pcomponent.memory.ProcessLines.FileExtent> fileBacked =
+                        advice == MADV_DONTNEED ? process.lines().fileExtents(addr, end) : java.util.List.of();
+                    process.lines().invalidate(addr, end, false);
                     process.home().madvise(process.pid(), addr, length, advice);
+                    process.lines().refillFromFile(fileBacked); // private changes dropped: the file's data again
                     return 0;
                 }
                 catch (final FabricException ex)

@@ -4,13 +4,17 @@ import org.legoemu.abi.GuestMemoryAccess;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.abi.linux.LinuxStructs;
 import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.proxy.FileSystemInfo;
 import org.legoemu.fabric.proxy.StorageProxy;
 
 /**
  * The file-metadata family: fchmod(2), fchmodat(2), fchown(2), fchownat(2), utimensat(2) (and futimens(3) through
  * it), fallocate(2) and sync_file_range(2). Permission bits and times go to the sComponent (P2S_SETATTR). Ownership is
  * not modeled (every file is root's, as stat reports): the chown family checks its arguments and the file, and
- * changes nothing. Returns results or negated errnos.
+ * changes nothing. statfs(2) and fstatfs(2) report the sComponent's figures of the filesystem holding its root
+ * (P2S_STATFS); a stream's fstatfs reports its pseudo filesystem as Linux does (pipefs, sockfs; the console as
+ * devpts), with Linux's figures of those (f_bsize and f_frsize a page, f_namelen 255, no blocks or inodes). Returns
+ * results or negated errnos.
  */
 final class MetadataSyscalls
 {
@@ -23,6 +27,16 @@ final class MetadataSyscalls
     /** SYNC_FILE_RANGE_WAIT_BEFORE | WRITE | WAIT_AFTER. */
     static final int SYNC_FILE_RANGE_FLAGS = 7;
     private static final long NS_PER_SECOND = 1_000_000_000L;
+    /** statfs(2) f_type of pipes, sockets and terminals (linux/magic.h). */
+    static final long PIPEFS_MAGIC = 0x50495045L;
+    static final long SOCKFS_MAGIC = 0x534F434BL;
+    static final long DEVPTS_SUPER_MAGIC = 0x1CD1L;
+    /** f_bsize of the pseudo filesystems: PAGE_SIZE, bytes. */
+    private static final long PAGE_BYTES = 4096;
+    /** f_namelen of the pseudo filesystems: NAME_MAX, bytes. */
+    private static final long NAME_MAX = 255;
+    /** statfs(2) f_flags: ST_VALID. */
+    private static final long ST_VALID = 0x20;
 
     private final LinuxProcess process;
     private final GuestPaths paths;
@@ -50,6 +64,52 @@ final class MetadataSyscalls
     {
         final String path = paths.resolve(dirfd, pathAddr);
         return path == null ? paths.lastError() : setattr(path, true, mode & 07777, FileTimes.OMIT, FileTimes.OMIT);
+    }
+
+    /** statfs(2): ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES; EFAULT (by the caller) for a bad buffer. */
+    long statfs(final long pathAddr, final long bufAddr)
+    {
+        final String path = paths.resolve(GuestPaths.AT_FDCWD, pathAddr);
+        return path == null ? paths.lastError() : statfsOf(path, bufAddr);
+    }
+
+    /** fstatfs(2): EBADF; a stream reports its pseudo filesystem (class comment). */
+    long fstatfs(final long fd, final long bufAddr)
+    {
+        final OpenFile file = process.fds().get(fd);
+        if (file == null)
+        {
+            return -Errno.EBADF;
+        }
+        if (file instanceof StorageFile storageFile)
+        {
+            return statfsOf(storageFile.path(), bufAddr);
+        }
+        final long type = file instanceof UnixSocket ? SOCKFS_MAGIC
+            : file instanceof ConsoleFile ? DEVPTS_SUPER_MAGIC : PIPEFS_MAGIC;
+        writeStatfs(new FileSystemInfo(type, PAGE_BYTES, 0, 0, 0, 0, 0, 0, NAME_MAX, PAGE_BYTES, ST_VALID), bufAddr);
+        return 0;
+    }
+
+    private long statfsOf(final String path, final long bufAddr)
+    {
+        final FileSystemInfo info;
+        try
+        {
+            info = process.storage().statfs(path);
+        }
+        catch (final FabricException ex)
+        {
+            return -ex.errno();
+        }
+        writeStatfs(info, bufAddr);
+        return 0;
+    }
+
+    private void writeStatfs(final FileSystemInfo info, final long bufAddr)
+    {
+        final byte[] struct = info.toStruct();
+        GuestMemoryAccess.write(process.memory(), bufAddr, struct, 0, struct.length);
     }
 
     /** fchown(2): EBADF; ownership is not modeled, so nothing changes. */

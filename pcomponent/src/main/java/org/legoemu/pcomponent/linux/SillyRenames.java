@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntSupplier;
 
 import org.agrona.collections.Long2ObjectHashMap;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.proxy.StatInfo;
 import org.legoemu.fabric.proxy.StorageProxy;
@@ -121,6 +122,50 @@ public final class SillyRenames
             return;
         }
         hide(storage, path, entry);
+    }
+
+    /**
+     * rmdir(2). A directory whose only entries are hidden names of files unlinked while open is empty to the guest
+     * (getdents64 leaves them out) and Linux removes it; so when the sComponent refuses ENOTEMPTY, the directory
+     * lists nothing else, and some of the hidden names are this pComponent's, those are moved to fresh hidden names
+     * in the root (their descriptions follow, as after rename(2)) and the rmdir is tried again. Hidden names of other
+     * pComponents' open files still give ENOTEMPTY (they cannot be moved from here).
+     *
+     * @throws FabricException with the errno rmdir(2) gives.
+     */
+    synchronized void rmdir(final StorageProxy storage, final String path)
+    {
+        try
+        {
+            storage.unlink(path, true);
+            return;
+        }
+        catch (final FabricException ex)
+        {
+            if (ex.errno() != Errnos.ENOTEMPTY || open.isEmpty() || storage.readdir(path, 0, 3).size() > 2)
+            {
+                throw ex;
+            }
+            final String below = path.endsWith("/") ? path : path + '/';
+            boolean moved = false;
+            for (final OpenInode entry : open.values())
+            {
+                if (entry.hiddenPath != null && entry.hiddenPath.startsWith(below) &&
+                    entry.hiddenPath.indexOf('/', below.length()) < 0)
+                {
+                    final String hidden = hiddenName("/");
+                    storage.rename(entry.hiddenPath, hidden, DirectorySyscalls.RENAME_NOREPLACE);
+                    entry.hiddenPath = hidden;
+                    move(entry, hidden, true);
+                    moved = true;
+                }
+            }
+            if (!moved)
+            {
+                throw ex;
+            }
+        }
+        storage.unlink(path, true);
     }
 
     /**

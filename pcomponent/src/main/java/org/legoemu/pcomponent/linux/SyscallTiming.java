@@ -19,7 +19,8 @@ import org.legoemu.pcomponent.model.TimeBucket;
  * read-ahead) as one round trip with its bytes, and the bytes it copied as local copies at the profile's
  * {@link FabricProfile#lineCopyNs} per 4 KiB; a read served wholly from the cache costs only the copy. The local
  * baseline pays the same sComponent reads at the storage's latency and bandwidth (a monolithic server's page cache
- * would read ahead alike).
+ * would read ahead alike). Background read-ahead is booked on the storage link at the reader's time, not charged to
+ * it, as ExCache prefetches are.
  */
 final class SyscallTiming
 {
@@ -134,9 +135,23 @@ final class SyscallTiming
         }
     }
 
-    /** A read through the file cache: its sComponent reads, then the copy of what it returned. */
+    /**
+     * A read through the file cache: its sComponent reads, then the copy of what it returned; the background
+     * read-ahead it started goes on the storage link from the end of its own part ({@link #bookReadAhead}).
+     */
     private static void chargeCachedRead(
         final HartTimer timer, final ProcessorModel model, final FabricProfile profile, final FileReadTally tally)
+    {
+        chargeStorageReads(timer, model, profile, tally, TimeBucket.SYSCALLS);
+        final long copyNs = tally.copiedBytes * profile.lineCopyNs() / FileCache.PAGE_BYTES;
+        timer.charge(TimeBucket.SYSCALLS, copyNs, copyNs);
+        bookReadAhead(timer, model, tally);
+    }
+
+    /** The sComponent reads a file-cache read sent, one after the other, charged to {@code bucket}. */
+    private static void chargeStorageReads(
+        final HartTimer timer, final ProcessorModel model, final FabricProfile profile, final FileReadTally tally,
+        final TimeBucket bucket)
     {
         if (tally.requests > 0)
         {
@@ -147,19 +162,38 @@ final class SyscallTiming
             {
                 end = model.storageCall(end, 0, bytesPerRequest);
             }
-            timer.charge(TimeBucket.SYSCALLS, end - t,
+            timer.charge(bucket, end - t,
                 tally.requests * profile.storageLatencyNs() + profile.storageNs(tally.storageBytes));
         }
-        final long copyNs = tally.copiedBytes * profile.lineCopyNs() / FileCache.PAGE_BYTES;
-        timer.charge(TimeBucket.SYSCALLS, copyNs, copyNs);
     }
 
     /**
-     * A first-touch fill of a file-mapping page that had to read {@code bytes} from the sComponent (a miss of the
-     * file cache with its read-around): one round trip with those bytes, charged as a miss. The copy into the line is
-     * charged by the ExCache's observer as a locally filled line.
+     * Background read-ahead the read started (FileCache's read-ahead thread reads it while the reader goes on): each
+     * window is one sComponent read booked at the hart's time, as an ExCache prefetch is (ProcessorModel.onPrefetch):
+     * it occupies the pComponent's port, the storage link and the sComponent, so later requests queue behind it, but
+     * it is not charged to the hart. Limit: a later hit on a page of the window does not wait for its modeled
+     * arrival (the hart is charged nothing for it; docs/modeled-time.md).
      */
-    static void chargeFileFill(final LinuxProcess process, final long bytes)
+    private static void bookReadAhead(final HartTimer timer, final ProcessorModel model, final FileReadTally tally)
+    {
+        if (tally.readAheads > 0)
+        {
+            final long bytesPerWindow = tally.readAheadBytes / tally.readAheads;
+            long at = timer.nowNs();
+            for (int i = 0; i < tally.readAheads; i++)
+            {
+                at = model.storageCall(at, 0, bytesPerWindow);
+            }
+        }
+    }
+
+    /**
+     * A first-touch fill of a file-mapping page through the file cache: the sComponent reads it had to send (a miss
+     * and its read-around), each one round trip with its bytes, charged as a miss, and the background read-ahead it
+     * started, booked on the storage link ({@link #bookReadAhead}). The copy into the line is charged by the ExCache's
+     * observer as a locally filled line.
+     */
+    static void chargeFileFill(final LinuxProcess process, final FileReadTally tally)
     {
         final HartTimer timer = HartTimer.current();
         if (timer == null)
@@ -167,8 +201,7 @@ final class SyscallTiming
             return;
         }
         final ProcessorModel model = process.clock().processor();
-        final long t = timer.nowNs();
-        timer.charge(TimeBucket.MISSES, model.storageCall(t, 0, bytes) - t,
-            model.profile().storageLatencyNs() + model.profile().storageNs(bytes));
+        chargeStorageReads(timer, model, model.profile(), tally, TimeBucket.MISSES);
+        bookReadAhead(timer, model, tally);
     }
 }

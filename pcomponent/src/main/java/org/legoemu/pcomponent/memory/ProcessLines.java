@@ -15,7 +15,7 @@ import org.legoemu.pcomponent.files.FileReadTally;
 import org.legoemu.pcomponent.files.ReadAhead;
 
 import java.util.Arrays;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * One process's ExCache lines on this pComponent, as its ExCache tenant and as its VM system calls see them: where
@@ -41,17 +41,28 @@ public final class ProcessLines implements LineBackend
     /** Numbers given so far, 0 included (lock held). */
     private int mappingCount = 1;
     private static final ThreadLocal<FileReadTally> TALLY = ThreadLocal.withInitial(FileReadTally::new);
+    /**
+     * The private file mappings' extents by start address (lock held): where a page dropped by madvise(MADV_DONTNEED)
+     * is read from the file again. Forgotten by {@link #invalidate} (munmap, mmap over them, brk, mremap, execve);
+     * a mapping moved by mremap is forgotten, so DONTNEED there reads zero (a limit).
+     */
+    private final java.util.TreeMap<Long, FileExtent> fileExtents = new java.util.TreeMap<>();
+
+    /** One private file mapping's pages [start, end), with their protection and file mapping number. */
+    public record FileExtent(long start, long end, int prot, int source)
+    {
+    }
 
     /**
      * Where the untouched pages of one file mapping come from.
      *
      * @param fileDelta  file offset minus virtual address (a page at {@code vaddr} holds the file at
      *                   {@code vaddr + fileDelta}).
-     * @param storageRead called with the bytes of each sComponent read a fill sent (the timing model's charge).
+     * @param storageRead called with what each fill did at the file cache (the timing model's charge).
      */
     private record FileMapping(
         FileCache cache, StorageProxy storage, String path, long fileDelta, ReadAhead readAhead,
-        LongConsumer storageRead)
+        Consumer<FileReadTally> storageRead)
     {
     }
 
@@ -184,10 +195,7 @@ public final class ProcessLines implements LineBackend
                 "access past the end of " + mapping.path() + " mapped at 0x" + Long.toHexString(vaddr));
         }
         Arrays.fill(line, n, line.length, (byte)0);
-        for (int i = 0; i < tally.requests; i++)
-        {
-            mapping.storageRead().accept(tally.storageBytes / tally.requests);
-        }
+        mapping.storageRead().accept(tally);
         return FreshRanges.protOf(claim);
     }
 
@@ -197,18 +205,77 @@ public final class ProcessLines implements LineBackend
      * dirty (the owner holds nothing of it until its write-back). Call after {@link #invalidate} of the new mapping.
      *
      * @param prot        the mapping's PROT_ bits.
-     * @param storageRead called with the bytes of each sComponent read a fill sends.
+     * @param storageRead called with what each fill did at the file cache (its sComponent reads, its read-ahead).
      */
     public void mapFile(
         final long start, final long end, final int prot, final FileCache cache, final StorageProxy storage,
-        final String path, final long fileOffset, final LongConsumer storageRead)
+        final String path, final long fileOffset, final Consumer<FileReadTally> storageRead)
     {
         final int source;
         synchronized (this)
         {
             source = sourceFor(cache, storage, path, fileOffset - start, storageRead);
+            forgetExtents(start, end);
+            fileExtents.put(start, new FileExtent(start, end, prot, source));
         }
         fresh.addFrom(start, end, prot, source);
+    }
+
+    /** The pieces of private file mappings inside {@code [start, end)}, in address order. */
+    public synchronized java.util.List<FileExtent> fileExtents(final long start, final long end)
+    {
+        final java.util.List<FileExtent> pieces = new java.util.ArrayList<>();
+        for (final FileExtent e : fileExtents.values())
+        {
+            if (e.start() < end && start < e.end())
+            {
+                pieces.add(new FileExtent(Math.max(start, e.start()), Math.min(end, e.end()), e.prot(), e.source()));
+            }
+        }
+        return pieces;
+    }
+
+    /**
+     * madvise(MADV_DONTNEED) dropped these pieces of private file mappings (the home discarded their private pages):
+     * their next touch reads the file again (Linux: "subsequent accesses ... repopulate the memory contents from the
+     * up-to-date contents of the underlying mapped file"), as an untouched page of the mapping is.
+     */
+    public void refillFromFile(final java.util.List<FileExtent> pieces)
+    {
+        for (final FileExtent piece : pieces)
+        {
+            synchronized (this)
+            {
+                forgetExtents(piece.start(), piece.end());
+                fileExtents.put(piece.start(), piece);
+            }
+            fresh.addFrom(piece.start(), piece.end(), piece.prot(), piece.source());
+        }
+    }
+
+    /** Removes {@code [start, end)} from the extents, splitting those that stick out (lock held). */
+    private void forgetExtents(final long start, final long end)
+    {
+        final java.util.List<FileExtent> overlapping = new java.util.ArrayList<>();
+        for (final FileExtent e : fileExtents.values())
+        {
+            if (e.start() < end && start < e.end())
+            {
+                overlapping.add(e);
+            }
+        }
+        for (final FileExtent e : overlapping)
+        {
+            fileExtents.remove(e.start());
+            if (e.start() < start)
+            {
+                fileExtents.put(e.start(), new FileExtent(e.start(), start, e.prot(), e.source()));
+            }
+            if (e.end() > end)
+            {
+                fileExtents.put(end, new FileExtent(end, e.end(), e.prot(), e.source()));
+            }
+        }
     }
 
     /**
@@ -219,7 +286,7 @@ public final class ProcessLines implements LineBackend
      */
     private int sourceFor(
         final FileCache cache, final StorageProxy storage, final String path, final long fileDelta,
-        final LongConsumer storageRead)
+        final Consumer<FileReadTally> storageRead)
     {
         final FileMapping[] table = mappings;
         for (int i = 1; i < mappingCount; i++)
@@ -258,6 +325,8 @@ public final class ProcessLines implements LineBackend
             {
                 child.mappings = mappings.clone();
                 child.mappingCount = mappingCount;
+                child.fileExtents.clear();
+                child.fileExtents.putAll(fileExtents);
             }
         }
         fresh.copyFilePagesTo(child.fresh);
@@ -279,6 +348,10 @@ public final class ProcessLines implements LineBackend
      */
     public void invalidate(final long start, final long end, final boolean writeBack)
     {
+        synchronized (this)
+        {
+            forgetExtents(start, end);
+        }
         fresh.remove(start, end);
         cache.invalidate(pid, start, end, writeBack);
     }
@@ -332,6 +405,23 @@ public final class ProcessLines implements LineBackend
     {
         cache.invalidate(pid, start, end, true);
         fresh.resume(start, end, prot);
+        if (prot >= 0)
+        {
+            synchronized (this)
+            {
+                final java.util.List<FileExtent> changed = new java.util.ArrayList<>();
+                for (final FileExtent e : fileExtents.values())
+                {
+                    if (e.start() < end && start < e.end())
+                    {
+                        changed.add(new FileExtent(Math.max(start, e.start()), Math.min(end, e.end()), prot,
+                            e.source()));
+                    }
+                }
+                forgetExtents(start, end);
+                changed.forEach(e -> fileExtents.put(e.start(), e));
+            }
+        }
     }
 
     /**
