@@ -150,6 +150,15 @@ public final class GlobalManager implements AutoCloseable
         }
     }
 
+    /** The secondary mComponent id of a process's vRegion, or -1 if it has none. */
+    public int vregionSecondary(final int pid, final int vregion)
+    {
+        synchronized (lock)
+        {
+            return vregions.secondary(pid, vregion);
+        }
+    }
+
     /** Every placed process, ascending pid. */
     public List<ProcessPlacement.ProcessRecord> processes()
     {

@@ -388,6 +388,12 @@ public final class ProcessHomes
         return byPid.remove(pid) != null;
     }
 
+    /** The home standby of {@code pid} as last known here: its id, -1 for none, -2 when not known yet. */
+    public int standbyOf(final int pid)
+    {
+        return standby.standbyOf(pid);
+    }
+
     /** Appends to {@code out} every pid this monitor is home of that {@code seen} does not hold yet (added to it). */
     public void pids(final IntArrayList out, final IntHashSet seen)
     {

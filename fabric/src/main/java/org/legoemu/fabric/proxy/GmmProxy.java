@@ -22,7 +22,9 @@ import org.legoemu.fabric.sbe.G2X_COMPONENTDecoder;
 import org.legoemu.fabric.sbe.G2X_REGISTER_REPLYDecoder;
 import org.legoemu.fabric.sbe.G2M_PROCESS_CHECK_REPLYDecoder;
 import org.legoemu.fabric.sbe.G2X_VREGION_OWNERDecoder;
+import org.legoemu.fabric.sbe.HeldRole;
 import org.legoemu.fabric.sbe.M2G_HOME_STANDBYEncoder;
+import org.legoemu.fabric.sbe.M2G_MEMORY_RESTOREEncoder;
 import org.legoemu.fabric.sbe.M2G_REPLICA_REPLACEEncoder;
 import org.legoemu.fabric.sbe.M2G_PROCESS_CHECKEncoder;
 import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCEncoder;
@@ -83,6 +85,7 @@ public final class GmmProxy
     private final M2G_PROCESS_CHECKEncoder processCheckEncoder = new M2G_PROCESS_CHECKEncoder();
     private final G2M_PROCESS_CHECK_REPLYDecoder processCheckReplyDecoder = new G2M_PROCESS_CHECK_REPLYDecoder();
     private final P2G_PROCESS_RESTOREEncoder processRestoreEncoder = new P2G_PROCESS_RESTOREEncoder();
+    private final M2G_MEMORY_RESTOREEncoder memoryRestoreEncoder = new M2G_MEMORY_RESTOREEncoder();
 
     /**
      * @param client    connected to the GMM's endpoint.
@@ -383,6 +386,39 @@ public final class GmmProxy
         }
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
         return ackDecoder.value();
+    }
+
+    /**
+     * M2G_MEMORY_RESTORE: tells a GMM that had forgotten this mComponent (a restarted GMM) what it holds, so the GMM
+     * rebuilds its vRegion directory; sent in messages of at most {@value #MAX_PIDS_PER_CHECK} entries.
+     *
+     * @param componentId the mComponent's id.
+     * @param entries     quadruples (pid, vregion, {@link HeldRole} value, peer id) as {@link MemberState#heldMemory}.
+     * @return how many entries the GMM applied.
+     * @throws IllegalArgumentException when the count is not a multiple of 4.
+     */
+    public synchronized long restoreMemory(final int componentId, final IntArrayList entries)
+    {
+        if ((entries.size() & 3) != 0)
+        {
+            throw new IllegalArgumentException(entries.size() + " values are not (pid, vregion, role, peer) entries");
+        }
+        long applied = 0;
+        for (int from = 0; from < entries.size(); from += 4 * MAX_PIDS_PER_CHECK)
+        {
+            final int to = Math.min(entries.size(), from + 4 * MAX_PIDS_PER_CHECK);
+            final M2G_MEMORY_RESTOREEncoder e = memoryRestoreEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+                .componentId(componentId);
+            final M2G_MEMORY_RESTOREEncoder.EntriesEncoder group = e.entriesCount((to - from) / 4);
+            for (int i = from; i < to; i += 4)
+            {
+                group.next().pid(entries.getInt(i)).vregion(entries.getInt(i + 1))
+                    .role(HeldRole.get((short)entries.getInt(i + 2))).peerId(entries.getInt(i + 3));
+            }
+            callForAck(MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
+            applied += ackDecoder.value();
+        }
+        return applied;
     }
 
     /**
