@@ -2,11 +2,8 @@ package org.legoemu.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -30,9 +26,7 @@ import org.legoemu.gmm.ProcessPlacement;
 import org.legoemu.gmm.VRegionDirectory;
 import org.legoemu.gmm.VRegionPlacement;
 import org.legoemu.mcomponent.MemoryMonitor;
-import org.legoemu.pcomponent.ProcessResult;
 import org.legoemu.pcomponent.excache.ExCache;
-import org.legoemu.pcomponent.linux.Console;
 
 /**
  * Issue 14: a GMM restarted after a crash has no state. It used to hand out pid 1000 and component ids from 1 again,
@@ -60,7 +54,7 @@ final class GmmRestartTest
         {
             final List<Integer> idsBefore = ids(cluster.gmm());
 
-            final Run first = new Run(cluster, text);
+            final GatedRun first = new GatedRun(cluster, text);
             first.awaitReading();
             final List<Integer> pidsBefore = pids(cluster.gmm());
             assertEquals(1, pidsBefore.size(), "placed before the restart: " + pidsBefore);
@@ -71,7 +65,7 @@ final class GmmRestartTest
                 "the members did not register again: " + gmm.components());
             assertEquals(idsBefore, ids(gmm), "component ids after the GMM restart");
 
-            final Run second = new Run(cluster, text);
+            final GatedRun second = new GatedRun(cluster, text);
             second.awaitReading();
             final List<Integer> pidsAfter = pids(gmm);
             assertEquals(2, pidsAfter.size(), "placed after the restart (the old pid must be placed again, the new " +
@@ -114,7 +108,7 @@ final class GmmRestartTest
             1, 3, 64 * 1024, 4, "fifo", ExCache.DEFAULT_VICTIMS, true, 1L << 30, root, "inproc",
             VRegionPlacement.ROUNDROBIN), faults, TIMEOUT_NS))
         {
-            final Run run = new Run(cluster, "spanwait", args, text);
+            final GatedRun run = new GatedRun(cluster, "spanwait", args, text);
             run.awaitReading();
             final ProcessPlacement.ProcessRecord process = cluster.gmm().processes().get(0);
             final int pid = process.pid();
@@ -202,78 +196,5 @@ final class GmmRestartTest
             pids.add(record.pid());
         }
         return pids;
-    }
-
-    /** A wordcount run on its own thread, its stdin gated. */
-    private static final class Run
-    {
-        final GatedStdin stdin;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final AtomicReference<Object> result = new AtomicReference<>();
-        final Thread thread;
-
-        Run(final EmbeddedCluster cluster, final byte[] text)
-        {
-            this(cluster, "wordcount", List.of(), text);
-        }
-
-        /** Runs {@code /GUEST ARGS...} (copied into the storage root) with {@code text} as its stdin. */
-        Run(final EmbeddedCluster cluster, final String guest, final List<String> args, final byte[] text)
-        {
-            stdin = new GatedStdin(text);
-            final List<String> argv = new ArrayList<>();
-            argv.add("./" + guest);
-            argv.addAll(args);
-            thread = new Thread(() ->
-            {
-                try
-                {
-                    result.set(cluster.run("/" + guest, argv, List.of(), "/",
-                        new Console(stdin, out, err, false)));
-                }
-                catch (final RuntimeException ex)
-                {
-                    result.set(ex);
-                }
-            });
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        /** Waits until the guest reads its stdin; fails if it ended first or took more than 60 s. */
-        void awaitReading() throws InterruptedException
-        {
-            final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!stdin.reading.await(50, TimeUnit.MILLISECONDS))
-            {
-                if (result.get() != null || System.nanoTime() - until > 0)
-                {
-                    throw new AssertionError("the guest did not get to read its stdin: " + describe(result.get()));
-                }
-            }
-        }
-
-        private static String describe(final Object outcome)
-        {
-            return outcome instanceof ProcessResult r ? "exit status " + r.exitStatus() + ", " + r.signal() + ", " +
-                r.description() : String.valueOf(outcome);
-        }
-
-        void assertSameAs(final GuestBinaries.Outcome expected, final String what) throws InterruptedException
-        {
-            thread.join(TimeUnit.SECONDS.toMillis(60));
-            final Object outcome = result.get();
-            if (!(outcome instanceof ProcessResult r))
-            {
-                throw new AssertionError(what + " did not finish: " + outcome);
-            }
-            assertNull(r.signal(), what + ": " + r.description());
-            assertEquals(expected.status(), r.exitStatus(), what + ": exit status");
-            assertEquals(new String(expected.stdout(), StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8),
-                what + ": stdout");
-            assertEquals(new String(expected.stderr(), StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
-                what + ": stderr");
-        }
     }
 }

@@ -113,6 +113,20 @@ final class HeldPids implements MemberState
     }
 
     @Override
+    public long committedBytes()
+    {
+        stateLock.lock();
+        try
+        {
+            return homes.grantedCommitBytes();
+        }
+        finally
+        {
+            stateLock.unlock();
+        }
+    }
+
+    @Override
     public synchronized int highestPid()
     {
         list(scratch);

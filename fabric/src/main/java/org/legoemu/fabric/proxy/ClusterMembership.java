@@ -287,7 +287,9 @@ public final class ClusterMembership implements AutoCloseable
                 state.runningProcesses(processes);
                 restored = processes.isEmpty() ? 0 : heartbeatProxy.restoreProcesses(componentId, processes);
                 state.heldMemory(memory);
-                applied = memory.isEmpty() ? 0 : heartbeatProxy.restoreMemory(componentId, memory);
+                final long committedBytes = state.committedBytes();
+                applied = memory.isEmpty() && committedBytes == 0 ? 0 :
+                    heartbeatProxy.restoreMemory(componentId, memory, committedBytes);
                 restorePending = false;
             }
             if (!processes.isEmpty())

@@ -39,4 +39,10 @@ public interface MemberState
     {
         entries.clear();
     }
+
+    /** The commit grant this member holds as a home mComponent (M2G_COMMIT), bytes; 0 for other members. */
+    default long committedBytes()
+    {
+        return 0;
+    }
 }
