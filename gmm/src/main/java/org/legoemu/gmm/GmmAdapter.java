@@ -560,6 +560,7 @@ public final class GmmAdapter implements RequestHandler
                     taken = vregions.restoreSecondary(pid, vregion, memberId);
                     break;
                 case HOME:
+                {
                     vregions.restoreHome(pid, memberId);
                     final ProcessPlacement.ProcessRecord r = placement.process(pid);
                     if (r != null && r.homeMComponentId() != memberId)
@@ -570,6 +571,7 @@ public final class GmmAdapter implements RequestHandler
                     }
                     taken = peerId < -1 || vregions.restoreHomeStandby(pid, peerId, true);
                     break;
+                }
                 case HOME_STANDBY:
                     taken = vregions.restoreHomeStandby(pid, memberId, false);
                     break;
