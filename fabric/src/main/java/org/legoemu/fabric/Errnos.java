@@ -22,6 +22,8 @@ public final class Errnos
     public static final int EAGAIN = 11;
     /** Resource deadlock would occur: waiting for a file lock would close a cycle of waiters. */
     public static final int EDEADLK = 35;
+    /** Out of memory: the cluster's commit limit leaves too little. */
+    public static final int ENOMEM = 12;
     /** Permission denied. */
     public static final int EACCES = 13;
     /** Bad address: the address (vRegion) has no owner. */

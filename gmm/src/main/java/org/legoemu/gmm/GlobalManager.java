@@ -28,6 +28,7 @@ public final class GlobalManager implements AutoCloseable
     private final Membership membership;
     private final ProcessPlacement placement;
     private final VRegionDirectory vregions;
+    private final CommitLedger commits;
     private Server server;
     private AgentRunner detectorRunner;
     private FailureDetector detector;
@@ -44,6 +45,7 @@ public final class GlobalManager implements AutoCloseable
         this.membership = new Membership(ctx.heartbeatIntervalNs(), ctx.missedHeartbeats(), ctx.pcomponentLeaseNs());
         this.placement = new ProcessPlacement(membership);
         this.vregions = new VRegionDirectory(membership, ctx.vregionPlacementPolicy(), ctx.replication());
+        this.commits = new CommitLedger(membership);
     }
 
     /**
@@ -60,8 +62,8 @@ public final class GlobalManager implements AutoCloseable
             throw new IllegalStateException("gmm already started");
         }
         startNs = ctx.nanoClock().nanoTime();
-        final GmmAdapter adapter = new GmmAdapter(lock, ctx.nanoClock(), membership, placement, vregions, startNs,
-            ctx.fabricModel());
+        final GmmAdapter adapter = new GmmAdapter(lock, ctx.nanoClock(), membership, placement, vregions, commits,
+            startNs, ctx.fabricModel());
         server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), adapter);
         reaper = new ProcessReaper(lock, membership, placement, vregions, ctx.transport(), ctx.timeoutNs(),
             ctx.name());
@@ -147,6 +149,24 @@ public final class GlobalManager implements AutoCloseable
         synchronized (lock)
         {
             return vregions.owner(pid, vregion);
+        }
+    }
+
+    /** Bytes of commit granted to home {@code homeId} ({@link CommitLedger}); 0 if none. */
+    public long committedBytes(final int homeId)
+    {
+        synchronized (lock)
+        {
+            return commits.grantedBytes(homeId);
+        }
+    }
+
+    /** The secondary mComponent id of a process's vRegion, or -1 if it has none. */
+    public int vregionSecondary(final int pid, final int vregion)
+    {
+        synchronized (lock)
+        {
+            return vregions.secondary(pid, vregion);
         }
     }
 

@@ -22,7 +22,10 @@ import org.legoemu.fabric.sbe.G2C_STATUSEncoder;
 import org.legoemu.fabric.sbe.G2X_COMPONENTEncoder;
 import org.legoemu.fabric.sbe.G2X_REGISTER_REPLYEncoder;
 import org.legoemu.fabric.sbe.G2X_VREGION_OWNEREncoder;
+import org.legoemu.fabric.sbe.G2M_COMMIT_REPLYEncoder;
+import org.legoemu.fabric.sbe.M2G_COMMITDecoder;
 import org.legoemu.fabric.sbe.M2G_HOME_STANDBYDecoder;
+import org.legoemu.fabric.sbe.M2G_MEMORY_RESTOREDecoder;
 import org.legoemu.fabric.sbe.M2G_REPLICA_REPLACEDecoder;
 import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
@@ -58,6 +61,7 @@ public final class GmmAdapter implements RequestHandler
     private final Membership membership;
     private final ProcessPlacement placement;
     private final VRegionDirectory vregions;
+    private final CommitLedger commits;
     private final long startNs;
 
     private final UnsafeBuffer request = new UnsafeBuffer(0, 0);
@@ -74,6 +78,9 @@ public final class GmmAdapter implements RequestHandler
     private final X2G_PROCESS_EXITDecoder processExitDecoder = new X2G_PROCESS_EXITDecoder();
     private final P2G_PROCESS_LOOKUPDecoder processLookupDecoder = new P2G_PROCESS_LOOKUPDecoder();
     private final P2G_PROCESS_RESTOREDecoder processRestoreDecoder = new P2G_PROCESS_RESTOREDecoder();
+    private final M2G_MEMORY_RESTOREDecoder memoryRestoreDecoder = new M2G_MEMORY_RESTOREDecoder();
+    private final M2G_COMMITDecoder commitDecoder = new M2G_COMMITDecoder();
+    private final G2M_COMMIT_REPLYEncoder commitReplyEncoder = new G2M_COMMIT_REPLYEncoder();
     private final M2G_REPLICA_REPLACEDecoder replicaReplaceDecoder = new M2G_REPLICA_REPLACEDecoder();
     private final M2G_HOME_STANDBYDecoder homeStandbyDecoder = new M2G_HOME_STANDBYDecoder();
     private final P2G_FORK_PLACEDecoder forkPlaceDecoder = new P2G_FORK_PLACEDecoder();
@@ -118,6 +125,21 @@ public final class GmmAdapter implements RequestHandler
         final long startNs,
         final String fabricModel)
     {
+        this(lock, clock, membership, placement, vregions, new CommitLedger(membership), startNs, fabricModel);
+    }
+
+    /** As the other constructors, with the cluster-wide commit ledger {@code commits}. */
+    public GmmAdapter(
+        final Object lock,
+        final NanoClock clock,
+        final Membership membership,
+        final ProcessPlacement placement,
+        final VRegionDirectory vregions,
+        final CommitLedger commits,
+        final long startNs,
+        final String fabricModel)
+    {
+        this.commits = commits;
         this.fabricModel = fabricModel;
         this.lock = lock;
         this.clock = clock;
@@ -271,6 +293,24 @@ public final class GmmAdapter implements RequestHandler
             case P2G_PROCESS_RESTOREDecoder.TEMPLATE_ID:
                 checkBlockLength(P2G_PROCESS_RESTOREDecoder.BLOCK_LENGTH);
                 onProcessRestore(processRestoreDecoder.wrapAndApplyHeader(request, 0, headerDecoder), responder);
+                break;
+
+            case M2G_COMMITDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(M2G_COMMITDecoder.BLOCK_LENGTH);
+                final M2G_COMMITDecoder d = commitDecoder.wrapAndApplyHeader(request, 0, headerDecoder);
+                final long granted = commits.grant(d.componentId(), d.neededBytes(), d.wantedBytes(), d.force() != 0);
+                commitReplyEncoder.wrapAndApplyHeader(responder.buffer(), 0, headerEncoder)
+                    .grantedBytes(granted)
+                    .limitBytes(commits.limitBytes())
+                    .committedBytes(commits.grantedBytes());
+                responder.reply(MessageHeaderEncoder.ENCODED_LENGTH + commitReplyEncoder.encodedLength());
+                break;
+            }
+
+            case M2G_MEMORY_RESTOREDecoder.TEMPLATE_ID:
+                checkBlockLength(M2G_MEMORY_RESTOREDecoder.BLOCK_LENGTH);
+                onMemoryRestore(memoryRestoreDecoder.wrapAndApplyHeader(request, 0, headerDecoder), responder);
                 break;
 
             case M2G_PROCESS_CHECKDecoder.TEMPLATE_ID:
@@ -473,7 +513,8 @@ public final class GmmAdapter implements RequestHandler
         for (final P2G_PROCESS_RESTOREDecoder.ProcessesDecoder p : decoder.processes())
         {
             final int pid = p.pid();
-            final int homeId = p.homeMComponentId();
+            final int reportedHome = vregions.restoredHome(pid);
+            final int homeId = reportedHome >= 0 ? reportedHome : p.homeMComponentId();
             if (placement.restore(pid, pcomponentId, homeId))
             {
                 restored++;
@@ -485,6 +526,64 @@ public final class GmmAdapter implements RequestHandler
             }
         }
         replyAck(responder, restored);
+    }
+
+    /**
+     * M2G_MEMORY_RESTORE: an mComponent that registered again (this GMM restarted) tells what it holds; the vRegion
+     * directory is rebuilt from it ({@link VRegionDirectory#restoreOwner} and the like), a process whose home
+     * it is gets it as home (its home failed over before the restart), and its commit grant is recorded
+     * ({@link CommitLedger#restore}). Ack with the entries applied.
+     *
+     * @throws GmmException ENOENT if the mComponent is not registered, EINVAL for a vRegion out of range.
+     */
+    private void onMemoryRestore(final M2G_MEMORY_RESTOREDecoder decoder, final Responder responder)
+    {
+        final int memberId = decoder.componentId();
+        if (!membership.isKind(memberId, ComponentKind.MCOMPONENT))
+        {
+            throw new GmmException(Errnos.ENOENT, "no mcomponent " + memberId);
+        }
+        commits.restore(memberId, decoder.committedBytes());
+        long applied = 0;
+        for (final M2G_MEMORY_RESTOREDecoder.EntriesDecoder e : decoder.entries())
+        {
+            final int pid = e.pid();
+            final int vregion = e.vregion();
+            final int peerId = e.peerId();
+            final boolean taken;
+            switch (e.role())
+            {
+                case OWNER:
+                    taken = vregions.restoreOwner(pid, vregion, memberId, peerId);
+                    break;
+                case SECONDARY:
+                    taken = vregions.restoreSecondary(pid, vregion, memberId);
+                    break;
+                case HOME:
+                {
+                    vregions.restoreHome(pid, memberId);
+                    final ProcessPlacement.ProcessRecord r = placement.process(pid);
+                    if (r != null && r.homeMComponentId() != memberId)
+                    {
+                        LOG.info("pid {}: home is mcomponent {} (failed over from {} before the GMM restart)", pid,
+                            memberId, r.homeMComponentId());
+                        placement.rehome(pid, memberId);
+                    }
+                    taken = peerId < -1 || vregions.restoreHomeStandby(pid, peerId, true);
+                    break;
+                }
+                case HOME_STANDBY:
+                    taken = vregions.restoreHomeStandby(pid, memberId, false);
+                    break;
+                default:
+                    throw new GmmException(Errnos.EINVAL, "unknown role " + e.roleRaw());
+            }
+            if (taken)
+            {
+                applied++;
+            }
+        }
+        replyAck(responder, applied);
     }
 
     /**
@@ -500,6 +599,7 @@ public final class GmmAdapter implements RequestHandler
             final int pid = p.pid();
             if (placement.isForgotten(pid, nowNs))
             {
+                vregions.forget(pid);
                 forgotten.addInt(pid);
             }
         }

@@ -3,6 +3,7 @@ package org.legoemu.gmm;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntHashSet;
 import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.slf4j.Logger;
@@ -18,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * process likewise gets a home standby, the next live mComponent after its home. A single live mComponent leaves
  * vRegions without secondaries (-1). When the GMM declares an mComponent DEAD, {@link #promote} makes a vRegion's
  * secondary its owner and {@link #replaceSecondary} gives a vRegion a new secondary.
+ * <p>
+ * The directory lives in the GMM's memory only. A restarted GMM rebuilds it from what the mComponents report when
+ * they register again ({@link #restoreOwner}, {@link #restoreSecondary}, {@link #restoreHomeStandby}), so later
+ * lookups and failovers find the same owners and replicas as before the restart.
  * <p>
  * Not thread-safe: the {@link GlobalManager} serialises access.
  */
@@ -99,6 +104,7 @@ public final class VRegionDirectory
         {
             regions.secondaryByVRegion.put(vregion, secondary);
         }
+        regions.secondarySettled.add(vregion);
         LOG.debug("pid {} vregion {} assigned to mcomponent {}, secondary {}", pid, vregion, owner, secondary);
         return owner;
     }
@@ -141,6 +147,7 @@ public final class VRegionDirectory
         {
             regions.secondaryByVRegion.put(vregion, secondary);
         }
+        regions.secondarySettled.add(vregion);
         LOG.info("pid {} vregion {}: secondary {} replaced by {}", pid, vregion, unreachableId, secondary);
         return secondary;
     }
@@ -163,6 +170,7 @@ public final class VRegionDirectory
             return false;
         }
         regions.ownerByVRegion.put(vregion, secondary);
+        regions.secondarySettled.add(vregion);
         if (newSecondaryId == NO_OWNER)
         {
             regions.secondaryByVRegion.remove(vregion);
@@ -185,6 +193,7 @@ public final class VRegionDirectory
         {
             regions.ownerByVRegion.remove(vregion);
             regions.secondaryByVRegion.remove(vregion);
+            regions.secondarySettled.remove(vregion);
             regions.lost.add(vregion);
         }
     }
@@ -216,6 +225,125 @@ public final class VRegionDirectory
             });
         });
         return found;
+    }
+
+    /**
+     * A restarted GMM learns that mComponent {@code ownerId} owns a vRegion (M2G_MEMORY_RESTORE): it becomes the
+     * owner unless another mComponent already is (the first report wins; a conflict is logged). The owner's word on
+     * the secondary, when it has one ({@code secondaryId} &gt;= 0, or -1 for none), replaces what a secondary said.
+     *
+     * @param secondaryId the secondary the owner replicates to, -1 for none, -2 when the owner does not know yet.
+     * @return false when another mComponent owns the vRegion (nothing changed).
+     * @throws GmmException EINVAL for a vRegion out of range.
+     */
+    public boolean restoreOwner(final int pid, final int vregion, final int ownerId, final int secondaryId)
+    {
+        final ProcessRegions regions = restoredRegions(pid, vregion);
+        final int owner = regions.ownerByVRegion.get(vregion);
+        if (owner != NO_OWNER && owner != ownerId)
+        {
+            LOG.warn("pid {} vregion {}: mcomponent {} reports owning it, but {} does: kept {}", pid, vregion,
+                ownerId, owner, owner);
+            return false;
+        }
+        regions.ownerByVRegion.put(vregion, ownerId);
+        regions.lastAssignedOwnerId = ownerId;
+        if (secondaryId >= 0 && secondaryId != ownerId)
+        {
+            regions.secondaryByVRegion.put(vregion, secondaryId);
+            regions.secondarySettled.add(vregion);
+        }
+        else if (secondaryId == NO_OWNER)
+        {
+            regions.secondaryByVRegion.remove(vregion);
+            regions.secondarySettled.add(vregion);
+        }
+        if (regions.secondaryByVRegion.get(vregion) == ownerId)
+        {
+            regions.secondaryByVRegion.remove(vregion);
+        }
+        return true;
+    }
+
+    /**
+     * A restarted GMM learns that mComponent {@code secondaryId} keeps the log of a vRegion: it becomes the
+     * secondary if the vRegion has none yet, it is not the owner, and neither the owner's report ({@link
+     * #restoreOwner}) nor this GMM settled the secondary: a secondary replaced while it was unreachable may still hold
+     * an old log.
+     *
+     * @return whether it was recorded.
+     * @throws GmmException EINVAL for a vRegion out of range.
+     */
+    public boolean restoreSecondary(final int pid, final int vregion, final int secondaryId)
+    {
+        final ProcessRegions regions = restoredRegions(pid, vregion);
+        if (regions.ownerByVRegion.get(vregion) == secondaryId || regions.secondaryByVRegion.get(vregion) != NO_OWNER ||
+            regions.secondarySettled.contains(vregion))
+        {
+            return false;
+        }
+        regions.secondaryByVRegion.put(vregion, secondaryId);
+        return true;
+    }
+
+    /**
+     * A restarted GMM learns a process's home standby: from its home ({@code fromHome}, which overrides) or from the
+     * standby itself (recorded only if none is known).
+     *
+     * @return whether it was recorded.
+     */
+    public boolean restoreHomeStandby(final int pid, final int standbyId, final boolean fromHome)
+    {
+        ProcessRegions regions = regionsByPid.get(pid);
+        if (regions == null)
+        {
+            regions = new ProcessRegions();
+            regionsByPid.put(pid, regions);
+        }
+        if (!fromHome && regions.homeStandby != NO_OWNER)
+        {
+            return false;
+        }
+        regions.homeStandby = standbyId;
+        return true;
+    }
+
+    /**
+     * A restarted GMM learns that mComponent {@code homeId} is a process's home (it holds its address space): a
+     * pComponent's P2G_PROCESS_RESTORE names the home of the process's first placement, which a home failover before
+     * the restart has changed.
+     */
+    public void restoreHome(final int pid, final int homeId)
+    {
+        ProcessRegions regions = regionsByPid.get(pid);
+        if (regions == null)
+        {
+            regions = new ProcessRegions();
+            regionsByPid.put(pid, regions);
+        }
+        regions.home = homeId;
+    }
+
+    /** The home an mComponent reported for {@code pid} to this GMM after a restart ({@link #restoreHome}), or -1. */
+    public int restoredHome(final int pid)
+    {
+        final ProcessRegions regions = regionsByPid.get(pid);
+        return regions == null ? NO_OWNER : regions.home;
+    }
+
+    private ProcessRegions restoredRegions(final int pid, final int vregion)
+    {
+        if (vregion < 0 || vregion >= VREGION_COUNT)
+        {
+            throw new GmmException(Errnos.EINVAL, "vregion " + vregion + " outside 0.." + (VREGION_COUNT - 1));
+        }
+        ProcessRegions regions = regionsByPid.get(pid);
+        if (regions == null)
+        {
+            regions = new ProcessRegions();
+            regionsByPid.put(pid, regions);
+        }
+        return regions;
     }
 
     /**
@@ -297,6 +425,7 @@ public final class VRegionDirectory
         final ProcessRegions child = new ProcessRegions();
         child.ownerByVRegion.putAll(parent.ownerByVRegion);
         child.secondaryByVRegion.putAll(parent.secondaryByVRegion);
+        child.secondarySettled.addAll(parent.secondarySettled);
         child.lastAssignedOwnerId = parent.lastAssignedOwnerId;
         regionsByPid.put(childPid, child);
     }
@@ -339,7 +468,10 @@ public final class VRegionDirectory
         final Int2IntHashMap ownerByVRegion = new Int2IntHashMap(NO_OWNER);
         final Int2IntHashMap secondaryByVRegion = new Int2IntHashMap(NO_OWNER);
         final IntArrayList lost = new IntArrayList();
+        /** vRegions whose secondary (or lack of one) this GMM chose or heard from the owner: no claim changes it. */
+        final IntHashSet secondarySettled = new IntHashSet();
         int lastAssignedOwnerId = NO_OWNER;
         int homeStandby = NO_OWNER;
+        int home = NO_OWNER;
     }
 }

@@ -1,72 +1,145 @@
 package org.legoemu.mcomponent;
 
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
+import java.util.function.IntSupplier;
 
+import org.legoemu.abi.linux.Errno;
+import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.FabricException;
-import org.legoemu.fabric.proxy.ComponentStatus;
+import org.legoemu.fabric.RemoteErrorException;
+import org.legoemu.fabric.proxy.CommitGrant;
 import org.legoemu.fabric.proxy.GmmProxy;
-import org.legoemu.fabric.sbe.ComponentKind;
-import org.legoemu.fabric.sbe.ComponentState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster's memory, the commit limit of a home ({@link CommittedMemory}): the sum of the {@code --memory} of the
- * mComponents the GMM lists as not DEAD (C2G_STATUS), asked at most once per {@value #REFRESH_MS} ms. While the GMM
- * cannot be asked, the last answer stands; before any answer there is no limit. Not thread-safe (used under the
- * monitor's state lock).
+ * A home's share of the cluster-wide commit limit, granted by the GMM (M2G_COMMIT, the GMM's {@code CommitLedger}):
+ * the grants of the live homes together never pass the cluster's memory (the sum of the {@code --memory} of the
+ * mComponents not DEAD). A growth within the grant costs nothing; one past it asks the GMM for the new total plus
+ * {@link #SLACK_BYTES}, which the GMM gives as far as the limit allows, and fails with ENOMEM when not even the new
+ * total fits. When the home's processes commit more than {@code 2 * SLACK_BYTES} less than the grant, the rest is given
+ * back.
+ * <p>
+ * While the GMM cannot be reached (or does not know this home yet, after its restart), the home checks alone, against
+ * the last limit the GMM told it (none before the first answer), and asks the GMM again at most once per
+ * {@value #RETRY_MS} ms, so that a GMM that is down costs an mmap at most one call timeout per second; its next answered
+ * call tells the GMM the home's real total. Not thread-safe (used under the monitor's state lock).
  */
-final class ClusterMemoryLimit implements LongSupplier
+final class ClusterMemoryLimit implements CommitShare
 {
-    /** How long an answer is used before the GMM is asked again, ms (a guess: mComponents join and die rarely). */
-    static final long REFRESH_MS = 1000;
+    /**
+     * Bytes a home asks for beyond what it needs, so that most mmap and brk calls need no GMM call: 4 MiB (a guess; it
+     * is also the most a home holds unused beyond twice that, which the other homes cannot commit).
+     */
+    static final long SLACK_BYTES = 4L << 20;
+    /** How long after a failed call the home checks alone before it asks the GMM again, ms (a guess). */
+    static final long RETRY_MS = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMemoryLimit.class);
 
     private final GmmProxy gmm;
+    private final IntSupplier selfId;
+    private long grantedBytes;
     private long limitBytes = Long.MAX_VALUE;
-    private long askedAtNs;
-    private boolean asked;
+    /** The grant was raised without the GMM (it was unreachable): tell it at the next growth. */
+    private boolean unreported;
+    private long failedAtNs;
+    private boolean failed;
 
     /**
-     * @param gmm asks the GMM for the cluster's status; without a retry window, so that a GMM that is down costs a
-     *            home's mmap at most one call timeout per {@value #REFRESH_MS} ms.
+     * @param gmm    reaches the GMM; without a retry window (see the class comment).
+     * @param selfId this monitor's component id.
      */
-    ClusterMemoryLimit(final GmmProxy gmm)
+    ClusterMemoryLimit(final GmmProxy gmm, final IntSupplier selfId)
     {
         this.gmm = gmm;
+        this.selfId = selfId;
     }
 
     @Override
-    public long getAsLong()
+    public void grow(final long totalBytes, final String what)
     {
-        final long nowNs = System.nanoTime();
-        if (!asked || nowNs - askedAtNs > TimeUnit.MILLISECONDS.toNanos(REFRESH_MS))
+        if (totalBytes <= grantedBytes && !(unreported && retryDue()))
         {
-            asked = true;
-            askedAtNs = nowNs;
+            return;
+        }
+        ask(totalBytes, false, what);
+    }
+
+    @Override
+    public void settled(final long totalBytes)
+    {
+        if (totalBytes > grantedBytes || (unreported && retryDue()))
+        {
+            ask(totalBytes, true, "settle");
+        }
+        else if (grantedBytes - totalBytes > 2 * SLACK_BYTES && retryDue())
+        {
             try
             {
-                long bytes = 0;
-                for (final ComponentStatus component : gmm.status().components())
+                ask(totalBytes, false, "give back");
+            }
+            catch (final VmException ex)
+            {
+                LOG.debug("commit grant of {} bytes kept: {}", grantedBytes, ex.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public long grantedBytes()
+    {
+        return grantedBytes;
+    }
+
+    private void ask(final long neededBytes, final boolean force, final String what)
+    {
+        if (retryDue())
+        {
+            try
+            {
+                final CommitGrant grant = gmm.commit(selfId.getAsInt(), neededBytes, neededBytes + SLACK_BYTES, force);
+                grantedBytes = grant.grantedBytes();
+                limitBytes = grant.limitBytes();
+                unreported = false;
+                failed = false;
+                return;
+            }
+            catch (final RemoteErrorException ex)
+            {
+                if (ex.errno() == Errnos.ENOMEM)
                 {
-                    if (component.kind() == ComponentKind.MCOMPONENT && component.state() != ComponentState.DEAD)
-                    {
-                        bytes += component.capacityBytes();
-                    }
+                    throw new VmException(Errno.ENOMEM, what + ": " + ex.getMessage());
                 }
-                if (bytes > 0)
-                {
-                    limitBytes = bytes;
-                }
+                fail(ex);
             }
             catch (final FabricException ex)
             {
-                LOG.debug("cannot ask the GMM for the cluster's memory ({}): the commit limit stays {} bytes",
-                    ex.getMessage(), limitBytes);
+                fail(ex);
             }
         }
-        return limitBytes;
+        if (!force && neededBytes > limitBytes)
+        {
+            throw new VmException(Errno.ENOMEM, what + ": " + neededBytes + " bytes committed would pass the " +
+                "cluster's commit limit of " + limitBytes + " bytes (the GMM, unreachable, grants no more)");
+        }
+        grantedBytes = Math.max(grantedBytes, neededBytes);
+        unreported = true;
+    }
+
+    private void fail(final FabricException ex)
+    {
+        if (!failed)
+        {
+            LOG.info("cannot ask the GMM for a commit grant ({}): this home checks alone against {} bytes for now",
+                ex.getMessage(), limitBytes);
+        }
+        failed = true;
+        failedAtNs = System.nanoTime();
+    }
+
+    private boolean retryDue()
+    {
+        return !failed || System.nanoTime() - failedAtNs > TimeUnit.MILLISECONDS.toNanos(RETRY_MS);
     }
 }

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 import org.agrona.collections.Int2ObjectHashMap;
-import org.legoemu.abi.linux.Errno;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,30 +17,43 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The limit is the cluster's memory (the sum of the live mComponents' {@code --memory}), not Linux's
  * {@code swap + RAM * overcommit_ratio}: there is no swap, and the ratio (50 % by default) would hide half of the
- * memory the operator asked for. Differences: the 8 MiB stack is mapped, hence counted, whole (Linux counts the stack
- * as it grows); and each home counts the processes it is home of, so with several homes the cluster can still be
- * overcommitted (a guest then dies as by the OOM killer, SIGKILL, exit 137, when a write-back finds no frame).
+ * memory the operator asked for. It holds for the whole cluster: each home counts the processes it is home of, and
+ * checks their total against its {@link CommitShare}, the share of the limit the GMM granted it
+ * ({@link ClusterMemoryLimit}), so two processes on two homes cannot together commit more than the cluster has.
+ * Differences from Linux: the 8 MiB stack is mapped, hence counted, whole (Linux counts the stack as it grows); a
+ * home keeps up to {@link ClusterMemoryLimit#SLACK_BYTES} twice over granted beyond its processes' commit, which the
+ * other homes cannot use; and while the GMM cannot be reached a home checks against the last limit it heard of,
+ * alone. A guest that still finds no frame at write-back dies as by the OOM killer (SIGKILL, exit 137).
  * <p>
  * Not thread-safe: used under the monitor's state lock, as {@link ProcessHomes}.
  */
 final class CommittedMemory
 {
-    /** No limit (tests, and a home that cannot tell the cluster's memory). */
-    static final LongSupplier UNLIMITED = () -> Long.MAX_VALUE;
-
     private static final Logger LOG = LoggerFactory.getLogger(CommittedMemory.class);
 
-    private final LongSupplier limitBytes;
+    private final CommitShare share;
     private final Int2ObjectHashMap<long[]> bytesByPid = new Int2ObjectHashMap<>();
     private long totalBytes;
 
     /**
-     * @param limitBytes the most memory the processes of this home may commit together, bytes; asked at each
-     *                   growth (cached by the supplier).
+     * @param limitBytes the most memory the processes of this home may commit together, bytes, asked at each growth
+     *                   ({@link CommitShare#local}).
      */
     CommittedMemory(final LongSupplier limitBytes)
     {
-        this.limitBytes = limitBytes;
+        this(CommitShare.local(limitBytes));
+    }
+
+    /** @param share this home's share of the commit limit. */
+    CommittedMemory(final CommitShare share)
+    {
+        this.share = share;
+    }
+
+    /** The bytes this home holds of the commit limit ({@link CommitShare#grantedBytes}). */
+    long grantedBytes()
+    {
+        return share.grantedBytes();
     }
 
     /** Bytes committed by the processes of this home. */
@@ -70,13 +82,15 @@ final class CommittedMemory
         {
             return;
         }
-        final long limit = limitBytes.getAsLong();
-        if (deltaBytes > limit - totalBytes)
+        try
         {
-            LOG.debug("pid {}: {} of {} bytes refused: {} of {} bytes committed", pid, what, deltaBytes,
-                totalBytes, limit);
-            throw new VmException(Errno.ENOMEM, what + ": " + deltaBytes + " more bytes would pass the cluster's " +
-                "commit limit of " + limit + " bytes (" + totalBytes + " committed)");
+            share.grow(totalBytes + deltaBytes, what);
+        }
+        catch (final VmException ex)
+        {
+            LOG.debug("pid {}: {} of {} more bytes refused ({} committed here): {}", pid, what, deltaBytes,
+                totalBytes, ex.getMessage());
+            throw ex;
         }
         add(pid, deltaBytes);
     }
@@ -85,6 +99,7 @@ final class CommittedMemory
     void settle(final int pid, final AddressSpace space)
     {
         add(pid, committedBytes(space) - bytes(pid));
+        share.settled(totalBytes);
     }
 
     /** Drops {@code pid}'s charge (exit, or its address space is gone). */
@@ -94,6 +109,7 @@ final class CommittedMemory
         if (bytes != null)
         {
             totalBytes -= bytes[0];
+            share.settled(totalBytes);
         }
     }
 

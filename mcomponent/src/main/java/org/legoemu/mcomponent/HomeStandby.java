@@ -37,4 +37,10 @@ public interface HomeStandby
 
     /** The process exited: the standby drops its checkpoint. */
     void exit(int pid);
+
+    /** The standby of {@code pid} as last known here: its id, -1 for none, -2 when not known yet. */
+    default int standbyOf(final int pid)
+    {
+        return -1;
+    }
 }

@@ -88,7 +88,7 @@ public final class MemoryMonitor implements AutoCloseable
                 replicator);
             final ProcessHomes homes = new ProcessHomes(router, new ExecLoader(router, random), images,
                 new RemoteHomeStandby(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(), stateLock),
-                new ClusterMemoryLimit(new GmmProxy(gmmClient, ctx.timeoutNs())));
+                new ClusterMemoryLimit(new GmmProxy(gmmClient, ctx.timeoutNs()), this::componentId));
             final MemoryLoad load = new MemoryLoad(pool);
             dispatch = new HomeThreadDispatch(stateLock,
                 load.counting(new MemoryAdapter(homes, stores, replicator, logs)),

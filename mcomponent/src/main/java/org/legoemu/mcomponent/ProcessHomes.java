@@ -51,7 +51,7 @@ public final class ProcessHomes
     public ProcessHomes(
         final VRegionRouter router, final ExecLoader loader, final ImageSource images, final HomeStandby standby)
     {
-        this(router, loader, images, standby, CommittedMemory.UNLIMITED);
+        this(router, loader, images, standby, CommitShare.UNLIMITED);
     }
 
     /**
@@ -59,14 +59,13 @@ public final class ProcessHomes
      * @param loader           builds process images.
      * @param images           reads executables.
      * @param standby          receives a checkpoint of a process's layout after every change.
-     * @param commitLimitBytes the most memory this home's processes may commit together, bytes
-     *                         ({@link CommittedMemory}): the cluster's memory.
+     * @param commitShare      this home's share of the cluster's commit limit ({@link CommittedMemory}).
      */
     public ProcessHomes(
         final VRegionRouter router, final ExecLoader loader, final ImageSource images, final HomeStandby standby,
-        final java.util.function.LongSupplier commitLimitBytes)
+        final CommitShare commitShare)
     {
-        this.committed = new CommittedMemory(commitLimitBytes);
+        this.committed = new CommittedMemory(commitShare);
         this.router = router;
         this.loader = loader;
         this.images = images;
@@ -388,6 +387,12 @@ public final class ProcessHomes
         return byPid.remove(pid) != null;
     }
 
+    /** The home standby of {@code pid} as last known here: its id, -1 for none, -2 when not known yet. */
+    public int standbyOf(final int pid)
+    {
+        return standby.standbyOf(pid);
+    }
+
     /** Appends to {@code out} every pid this monitor is home of that {@code seen} does not hold yet (added to it). */
     public void pids(final IntArrayList out, final IntHashSet seen)
     {
@@ -400,6 +405,12 @@ public final class ProcessHomes
                 out.addInt(pid);
             }
         }
+    }
+
+    /** Bytes this home holds of the cluster's commit limit ({@link CommitShare#grantedBytes}). */
+    public long grantedCommitBytes()
+    {
+        return committed.grantedBytes();
     }
 
     /** Bytes committed by the processes of this home ({@link CommittedMemory}). */

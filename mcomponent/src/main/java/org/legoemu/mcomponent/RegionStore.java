@@ -42,6 +42,7 @@ public final class RegionStore
     private final LongArrayList scratchVpns = new LongArrayList();
     private final VmaList.PageDrop dropFrames = this::freeFrames;
     private final byte[] replicaStateByVRegion = new byte[AddressLayout.VREGION_COUNT];
+    private final int[] secondaryByVRegion = new int[AddressLayout.VREGION_COUNT];
     private int resolvedProt;
 
     /**
@@ -169,27 +170,33 @@ public final class RegionStore
         return replicaStateByVRegion[vregion];
     }
 
-    /** Records whether {@code vregion} is replicated (the replicator learnt it from the GMM). */
-    public void replicaState(final int vregion, final byte state)
+    /**
+     * Records the secondary the replicator sends {@code vregion}'s changes to (-1: none, the vRegion is unreplicated).
+     */
+    public void replicatedTo(final int vregion, final int secondaryId)
     {
-        replicaStateByVRegion[vregion] = state;
+        replicaStateByVRegion[vregion] = secondaryId < 0 ? UNREPLICATED : REPLICATED;
+        secondaryByVRegion[vregion] = secondaryId;
+    }
+
+    /** The secondary of {@code vregion} as last recorded: its id, -1 for none, -2 when not known yet. */
+    public int secondary(final int vregion)
+    {
+        switch (replicaStateByVRegion[vregion])
+        {
+            case REPLICATED:
+                return secondaryByVRegion[vregion];
+            case UNREPLICATED:
+                return -1;
+            default:
+                return -2;
+        }
     }
 
     /** The vRegions this store holds VMAs in, ascending (allocates). */
     public List<Integer> vregions()
     {
-        final List<Integer> found = new ArrayList<>();
-        for (final Vma vma : vmas.toList())
-        {
-            for (int v = AddressLayout.vregion(vma.start()); v <= AddressLayout.vregion(vma.end() - 1); v++)
-            {
-                if (!found.contains(v))
-                {
-                    found.add(v);
-                }
-            }
-        }
-        return found;
+        return vmas.vregions();
     }
 
     /** The VMAs overlapping {@code [start, end)}, clipped to it, address order (allocates). */

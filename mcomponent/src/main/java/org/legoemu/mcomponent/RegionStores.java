@@ -92,6 +92,12 @@ public final class RegionStores
         }
     }
 
+    /** The stores held here (a live view). */
+    public java.util.Collection<RegionStore> stores()
+    {
+        return byPid.values();
+    }
+
     /** The frame pool. */
     public FramePool pool()
     {

@@ -108,6 +108,12 @@ final class RemoteHomeStandby implements HomeStandby
     }
 
     @Override
+    public int standbyOf(final int pid)
+    {
+        return standbyByPid.getOrDefault(pid, UNKNOWN);
+    }
+
+    @Override
     public void exit(final int pid)
     {
         final int standby = standbyByPid.getOrDefault(pid, UNKNOWN);

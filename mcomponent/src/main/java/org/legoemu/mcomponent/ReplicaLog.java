@@ -170,6 +170,12 @@ public final class ReplicaLog
         vmas.remove(start, end);
     }
 
+    /** The vRegions this log holds VMAs in, ascending (allocates). */
+    public java.util.List<Integer> vregions()
+    {
+        return vmas.vregions();
+    }
+
     /** Whether the log holds nothing (no VMA, no page). */
     public boolean isEmpty()
     {

@@ -91,6 +91,21 @@ public final class ReplicaLogs
         return pages;
     }
 
+    /** The logs held here (a live view). */
+    public java.util.Collection<ReplicaLog> logs()
+    {
+        return byPid.values();
+    }
+
+    /** Appends to {@code out} the pid of every home checkpoint held here. */
+    public void checkpointPids(final IntArrayList out)
+    {
+        for (final int pid : checkpoints.keySet())
+        {
+            out.addInt(pid);
+        }
+    }
+
     /** Appends to {@code out} every pid with a log or checkpoint here that {@code seen} does not hold yet. */
     public void pids(final IntArrayList out, final IntHashSet seen)
     {

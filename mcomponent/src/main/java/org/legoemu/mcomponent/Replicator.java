@@ -538,7 +538,7 @@ public final class Replicator implements AutoCloseable
             final RegionStore store = stores.get(pid);
             if (store != null)
             {
-                store.replicaState(vregion, secondaryId < 0 ? RegionStore.UNREPLICATED : RegionStore.REPLICATED);
+                store.replicatedTo(vregion, secondaryId);
             }
         }
         finally

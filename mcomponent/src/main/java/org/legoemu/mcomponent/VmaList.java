@@ -198,6 +198,23 @@ public final class VmaList
         return result;
     }
 
+    /** The vRegions the VMAs lie in, ascending, each once (allocates). */
+    public List<Integer> vregions()
+    {
+        final List<Integer> found = new ArrayList<>();
+        for (final Vma vma : byStart.values())
+        {
+            for (int v = AddressLayout.vregion(vma.start()); v <= AddressLayout.vregion(vma.end() - 1); v++)
+            {
+                if (found.isEmpty() || found.get(found.size() - 1) < v)
+                {
+                    found.add(v);
+                }
+            }
+        }
+        return found;
+    }
+
     /** All VMAs in address order (a copy). */
     public List<Vma> toList()
     {

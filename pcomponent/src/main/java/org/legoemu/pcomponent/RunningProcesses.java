@@ -9,8 +9,9 @@ import org.legoemu.fabric.proxy.MemberState;
 /**
  * The processes this pComponent runs, by pid, with the home mComponent each was placed with: what it tells a GMM
  * that restarted and forgot it (P2G_PROCESS_RESTORE), so the GMM places them again and hands out none of their pids.
- * A process is listed from its placement until its memory is released. The home is the one of its placement: after
- * a home failover the GMM's restored record names the dead home (known gap, docs/reliability.md). Thread-safe.
+ * A process is listed from its placement until its memory is released. The home is the one of its placement, stale
+ * after a home failover; the GMM prefers the home the mComponent holding the address space reports
+ * (M2G_MEMORY_RESTORE). Thread-safe.
  */
 final class RunningProcesses implements MemberState
 {

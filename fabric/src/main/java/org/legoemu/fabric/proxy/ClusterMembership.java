@@ -26,8 +26,10 @@ import java.util.concurrent.TimeUnit;
  * <b>A restarted GMM.</b> A GMM keeps its state in memory only; one restarted after a crash answers the members'
  * heartbeats ENOENT. Each member then registers again with its previous id, which the GMM gives it back unless
  * someone else holds it, and the highest pid it holds state for ({@link MemberState}), above which the GMM hands out
- * new pids; a pComponent then tells it the processes it runs (P2G_PROCESS_RESTORE). So ids are unique across GMM
- * restarts and the processes that ran through the restart keep theirs.
+ * new pids; a pComponent then tells it the processes it runs (P2G_PROCESS_RESTORE), an mComponent the vRegions it owns
+ * and replicates and the homes and home standbys it holds (M2G_MEMORY_RESTORE), from which the GMM rebuilds its vRegion
+ * directory. So ids are unique across GMM restarts, the processes that ran through the restart keep theirs, and a
+ * miss or a failover after the restart finds the right owner.
  */
 public final class ClusterMembership implements AutoCloseable
 {
@@ -46,6 +48,7 @@ public final class ClusterMembership implements AutoCloseable
     private final HeartbeatLoad load;
     private final MemberState state;
     private final IntArrayList processes = new IntArrayList();
+    private final IntArrayList memory = new IntArrayList();
     private final Thread heartbeats;
     private volatile int componentId;
     private volatile long heartbeatIntervalNs;
@@ -266,8 +269,8 @@ public final class ClusterMembership implements AutoCloseable
     }
 
     /**
-     * After a re-registration, tells the GMM the processes this member runs (P2G_PROCESS_RESTORE); a failed attempt
-     * is made again after the next answered heartbeat.
+     * After a re-registration, tells the GMM the processes this member runs (P2G_PROCESS_RESTORE) and what it holds
+     * of their memory (M2G_MEMORY_RESTORE); a failed attempt is made again, whole, after the next answered heartbeat.
      */
     private void restoreProcesses()
     {
@@ -278,10 +281,15 @@ public final class ClusterMembership implements AutoCloseable
         try
         {
             final long restored;
+            final long applied;
             synchronized (heartbeatProxy)
             {
                 state.runningProcesses(processes);
                 restored = processes.isEmpty() ? 0 : heartbeatProxy.restoreProcesses(componentId, processes);
+                state.heldMemory(memory);
+                final long committedBytes = state.committedBytes();
+                applied = memory.isEmpty() && committedBytes == 0 ? 0 :
+                    heartbeatProxy.restoreMemory(componentId, memory, committedBytes);
                 restorePending = false;
             }
             if (!processes.isEmpty())
@@ -289,10 +297,15 @@ public final class ClusterMembership implements AutoCloseable
                 LOG.info("{} {}: the GMM placed {} of its {} running processes again", kind.name().toLowerCase(),
                     self, restored, processes.size() / 2);
             }
+            if (!memory.isEmpty())
+            {
+                LOG.info("{} {}: the GMM took {} of the {} vRegions, homes and replicas it holds",
+                    kind.name().toLowerCase(), self, applied, memory.size() / 4);
+            }
         }
         catch (final FabricException ex)
         {
-            LOG.info("{} {}: telling the GMM its running processes failed ({}); trying again after the next " +
+            LOG.info("{} {}: telling the GMM its processes and memory failed ({}); trying again after the next " +
                 "heartbeat", kind.name().toLowerCase(), self, ex.getMessage());
         }
     }

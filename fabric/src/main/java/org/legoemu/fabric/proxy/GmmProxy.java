@@ -22,7 +22,11 @@ import org.legoemu.fabric.sbe.G2X_COMPONENTDecoder;
 import org.legoemu.fabric.sbe.G2X_REGISTER_REPLYDecoder;
 import org.legoemu.fabric.sbe.G2M_PROCESS_CHECK_REPLYDecoder;
 import org.legoemu.fabric.sbe.G2X_VREGION_OWNERDecoder;
+import org.legoemu.fabric.sbe.G2M_COMMIT_REPLYDecoder;
+import org.legoemu.fabric.sbe.HeldRole;
+import org.legoemu.fabric.sbe.M2G_COMMITEncoder;
 import org.legoemu.fabric.sbe.M2G_HOME_STANDBYEncoder;
+import org.legoemu.fabric.sbe.M2G_MEMORY_RESTOREEncoder;
 import org.legoemu.fabric.sbe.M2G_REPLICA_REPLACEEncoder;
 import org.legoemu.fabric.sbe.M2G_PROCESS_CHECKEncoder;
 import org.legoemu.fabric.sbe.M2G_VREGION_ALLOCEncoder;
@@ -83,6 +87,9 @@ public final class GmmProxy
     private final M2G_PROCESS_CHECKEncoder processCheckEncoder = new M2G_PROCESS_CHECKEncoder();
     private final G2M_PROCESS_CHECK_REPLYDecoder processCheckReplyDecoder = new G2M_PROCESS_CHECK_REPLYDecoder();
     private final P2G_PROCESS_RESTOREEncoder processRestoreEncoder = new P2G_PROCESS_RESTOREEncoder();
+    private final M2G_MEMORY_RESTOREEncoder memoryRestoreEncoder = new M2G_MEMORY_RESTOREEncoder();
+    private final M2G_COMMITEncoder commitEncoder = new M2G_COMMITEncoder();
+    private final G2M_COMMIT_REPLYDecoder commitReplyDecoder = new G2M_COMMIT_REPLYDecoder();
 
     /**
      * @param client    connected to the GMM's endpoint.
@@ -383,6 +390,68 @@ public final class GmmProxy
         }
         callForAck(MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
         return ackDecoder.value();
+    }
+
+    /**
+     * M2G_MEMORY_RESTORE: tells a GMM that had forgotten this mComponent (a restarted GMM) what it holds, so the GMM
+     * rebuilds its vRegion directory and its commit ledger; sent in messages of at most {@value #MAX_PIDS_PER_CHECK}
+     * entries (one, possibly empty, at least).
+     *
+     * @param componentId the mComponent's id.
+     * @param entries     quadruples (pid, vregion, {@link HeldRole} value, peer id) as {@link MemberState#heldMemory}.
+     * @param committedBytes the commit grant this mComponent holds as a home ({@link #commit}), bytes.
+     * @return how many entries the GMM applied.
+     * @throws IllegalArgumentException when the count is not a multiple of 4.
+     */
+    public synchronized long restoreMemory(final int componentId, final IntArrayList entries, final long committedBytes)
+    {
+        if ((entries.size() & 3) != 0)
+        {
+            throw new IllegalArgumentException(entries.size() + " values are not (pid, vregion, role, peer) entries");
+        }
+        long applied = 0;
+        int from = 0;
+        do
+        {
+            final int to = Math.min(entries.size(), from + 4 * MAX_PIDS_PER_CHECK);
+            final M2G_MEMORY_RESTOREEncoder e = memoryRestoreEncoder.wrapAndApplyHeader(request, 0, headerEncoder)
+                .componentId(componentId).committedBytes(committedBytes);
+            final M2G_MEMORY_RESTOREEncoder.EntriesEncoder group = e.entriesCount((to - from) / 4);
+            for (int i = from; i < to; i += 4)
+            {
+                group.next().pid(entries.getInt(i)).vregion(entries.getInt(i + 1))
+                    .role(HeldRole.get((short)entries.getInt(i + 2))).peerId(entries.getInt(i + 3));
+            }
+            callForAck(MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength());
+            applied += ackDecoder.value();
+            from = to;
+        }
+        while (from < entries.size());
+        return applied;
+    }
+
+    /**
+     * M2G_COMMIT: a home asks for a new commit grant (idempotent: it names its total, so it is sent again after a
+     * timeout within the retry window).
+     *
+     * @param componentId the home's id.
+     * @param neededBytes what its processes will have committed, bytes.
+     * @param wantedBytes {@code neededBytes} plus the slack it would like, bytes.
+     * @param force       grant {@code neededBytes} even past the limit (a commit that already exists).
+     * @return the grant.
+     * @throws org.legoemu.fabric.RemoteErrorException ENOMEM (12) when the cluster's limit leaves less than
+     *                                                 {@code neededBytes}.
+     */
+    public synchronized CommitGrant commit(
+        final int componentId, final long neededBytes, final long wantedBytes, final boolean force)
+    {
+        commitEncoder.wrapAndApplyHeader(request, 0, headerEncoder).componentId(componentId)
+            .neededBytes(neededBytes).wantedBytes(wantedBytes).force((short)(force ? 1 : 0));
+        callRetried(MessageHeaderEncoder.ENCODED_LENGTH + commitEncoder.encodedLength(),
+            G2M_COMMIT_REPLYDecoder.TEMPLATE_ID);
+        commitReplyDecoder.wrapAndApplyHeader(reply.buffer(), 0, reply.header());
+        return new CommitGrant(commitReplyDecoder.grantedBytes(), commitReplyDecoder.limitBytes(),
+            commitReplyDecoder.committedBytes());
     }
 
     /**

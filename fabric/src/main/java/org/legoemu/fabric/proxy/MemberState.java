@@ -26,4 +26,23 @@ public interface MemberState
     {
         pidsAndHomes.clear();
     }
+
+    /**
+     * What this member holds of the processes' memory, as quadruples (pid, vregion, role, peer id) appended to
+     * {@code entries} (cleared first), role a {@link org.legoemu.fabric.sbe.HeldRole} value: an mComponent lists the
+     * vRegions it owns (peer: the secondary it replicates them to, -1 none, -2 not known yet) and keeps the log of
+     * (SECONDARY, peer -2), and the processes it is home of (vregion -1, peer: the home standby, -1 none, -2 not
+     * known yet) and home standby of (vregion -1, peer -2); other members none. A restarted GMM rebuilds its vRegion
+     * directory from them (M2G_MEMORY_RESTORE).
+     */
+    default void heldMemory(final IntArrayList entries)
+    {
+        entries.clear();
+    }
+
+    /** The commit grant this member holds as a home mComponent (M2G_COMMIT), bytes; 0 for other members. */
+    default long committedBytes()
+    {
+        return 0;
+    }
 }
