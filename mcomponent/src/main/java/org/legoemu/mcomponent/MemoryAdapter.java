@@ -23,16 +23,27 @@ import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2M_BRKDecoder;
 import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
 import org.legoemu.fabric.sbe.P2M_FORKDecoder;
-import org.legoemu.fabric.sbe.P2M_MMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MADVISEDecoder;
+import org.legoemu.fabric.sbe.P2M_MMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAP_FILEDecoder;
-import org.legoemu.fabric.sbe.P2M_MREMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MPROTECTDecoder;
+import org.legoemu.fabric.sbe.P2M_MREMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MUNMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_PCACHE_FLUSHDecoder;
 import org.legoemu.fabric.sbe.P2M_PCACHE_MISSDecoder;
 import org.legoemu.fabric.sbe.P2M_PROCESS_EXITDecoder;
 import org.legoemu.fabric.sbe.VmaOp;
+import org.legoemu.mcomponent.home.AddressSpace;
+import org.legoemu.mcomponent.home.ProcessHomes;
+import org.legoemu.mcomponent.owner.FramePool;
+import org.legoemu.mcomponent.owner.OwnedPages;
+import org.legoemu.mcomponent.owner.ProcessPages;
+import org.legoemu.mcomponent.replica.ReplicaLogs;
+import org.legoemu.mcomponent.replica.ReplicaRequests;
+import org.legoemu.mcomponent.replica.Replicator;
+import org.legoemu.mcomponent.vm.AddressLayout;
+import org.legoemu.mcomponent.vm.Mman;
+import org.legoemu.mcomponent.vm.VmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +52,7 @@ import java.util.List;
 /**
  * Decodes every request an mComponent serves by templateId and dispatches it: the HOME requests (P2M_EXECVE,
  * P2M_MMAP, P2M_MUNMAP, P2M_BRK, P2M_MPROTECT, P2M_PROCESS_EXIT) to {@link ProcessHomes}, the OWNER requests
- * (P2M_PCACHE_MISS, P2M_PCACHE_FLUSH, M2M_VMA_UPDATE, M2M_PAGE_STORE, M2M_PROCESS_EXIT) to {@link RegionStores}.
+ * (P2M_PCACHE_MISS, P2M_PCACHE_FLUSH, M2M_VMA_UPDATE, M2M_PAGE_STORE, M2M_PROCESS_EXIT) to {@link OwnedPages}.
  * Every request gets one reply: its reply message, Ack, or ErrorReply with a Linux errno; a wrong schema id,
  * truncated message or unknown template gets ErrorReply EPROTO and one log line, as at the other monitors. A miss or flush claiming a
  * pComponent other than the one the process runs on (the home learnt it at P2M_EXECVE and tells every owner in
@@ -51,13 +62,13 @@ import java.util.List;
  * <p>Runs under the monitor's state lock ({@link HomeThreadDispatch}), on the dispatch, home or failover thread or,
  * over the in-JVM fabric, on the caller's thread. The miss and flush paths allocate nothing on success.
  */
-public final class MemoryAdapter implements RequestHandler
+final class MemoryAdapter implements RequestHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryAdapter.class);
     private static final int LINE_SIZE = (int)AddressLayout.PAGE_SIZE;
 
     private final ProcessHomes homes;
-    private final RegionStores stores;
+    private final OwnedPages stores;
     private final FramePool pool;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -93,7 +104,7 @@ public final class MemoryAdapter implements RequestHandler
      * @param homes  the processes this monitor is home of.
      * @param stores the processes this monitor stores pages for.
      */
-    public MemoryAdapter(final ProcessHomes homes, final RegionStores stores)
+    public MemoryAdapter(final ProcessHomes homes, final OwnedPages stores)
     {
         this(homes, stores, null, null);
     }
@@ -106,7 +117,7 @@ public final class MemoryAdapter implements RequestHandler
      *                   refused with EINVAL).
      */
     public MemoryAdapter(
-        final ProcessHomes homes, final RegionStores stores, final Replicator replicator, final ReplicaLogs logs)
+        final ProcessHomes homes, final OwnedPages stores, final Replicator replicator, final ReplicaLogs logs)
     {
         this.homes = homes;
         this.stores = stores;
@@ -175,7 +186,7 @@ public final class MemoryAdapter implements RequestHandler
             case M2M_PAGE_STOREDecoder.TEMPLATE_ID:
                 pageStore.wrapAndApplyHeader(buffer, offset, header);
                 final DirectBuffer stored = wrapData(pageStore, end);
-                final RegionStore known = stores.get(pageStore.pid());
+                final ProcessPages known = stores.get(pageStore.pid());
                 if (known != null)
                 {
                     known.pcomponentId(pageStore.pcomponentId());
@@ -330,7 +341,7 @@ public final class MemoryAdapter implements RequestHandler
      */
     private boolean refused(final int pid, final int claimedPComponentId, final String request, final Responder r)
     {
-        final RegionStore store = stores.get(pid);
+        final ProcessPages store = stores.get(pid);
         if (store == null || store.pcomponentId() == claimedPComponentId)
         {
             return false;
@@ -355,7 +366,7 @@ public final class MemoryAdapter implements RequestHandler
     /** Encodes M2P_PCACHE_LINE for the miss into {@code out}; its length, or a negative errno. */
     private int encodeLine(final int pid, final long vaddr, final int access, final MutableDirectBuffer out)
     {
-        final RegionStore store = stores.get(pid);
+        final ProcessPages store = stores.get(pid);
         final int frame = store == null ? -Errno.EFAULT : store.resolve(vaddr, access);
         if (frame < 0)
         {
@@ -395,7 +406,7 @@ public final class MemoryAdapter implements RequestHandler
         {
             return null;
         }
-        final RegionStore store = stores.get(pid);
+        final ProcessPages store = stores.get(pid);
         if (store == null || !replicator.needed(store, vaddr))
         {
             return null;
@@ -410,7 +421,7 @@ public final class MemoryAdapter implements RequestHandler
         {
             return Errno.EINVAL;
         }
-        final RegionStore store = stores.get(pid);
+        final ProcessPages store = stores.get(pid);
         final int result = store == null ? -Errno.EFAULT : store.store(vaddr, page, 0);
         return result < 0 ? -result : 0;
     }
@@ -426,7 +437,7 @@ public final class MemoryAdapter implements RequestHandler
                 Long.toHexString(end));
             return;
         }
-        final RegionStore store = stores.getOrCreate(pid, pcomponentId);
+        final ProcessPages store = stores.getOrCreate(pid, pcomponentId);
         store.applyVma(op, start, end, prot);
         if (replicator != null && replicator.needed(store, start))
         {
@@ -440,7 +451,7 @@ public final class MemoryAdapter implements RequestHandler
     /** Queues the seeding of the secondaries of a child whose frames were just copied here (fork). */
     private void seedSecondaries(final int childPid)
     {
-        final RegionStore child = stores.get(childPid);
+        final ProcessPages child = stores.get(childPid);
         if (replicator != null && child != null)
         {
             replicator.seedAll(childPid, child);

@@ -4,6 +4,8 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.Transport;
+import org.legoemu.mcomponent.owner.FramePool;
+import org.legoemu.mcomponent.replica.ReplicaLogs;
 
 /**
  * Settings of a {@link MemoryMonitor} (Aeron-style context: fluent setters, {@link #conclude()} validates and fills

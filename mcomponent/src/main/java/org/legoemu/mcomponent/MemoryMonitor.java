@@ -7,6 +7,20 @@ import org.legoemu.fabric.Server;
 import org.legoemu.fabric.proxy.ClusterMembership;
 import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.sbe.ComponentKind;
+import org.legoemu.mcomponent.home.ClusterMemoryLimit;
+import org.legoemu.mcomponent.home.ExecLoader;
+import org.legoemu.mcomponent.home.ProcessHomes;
+import org.legoemu.mcomponent.home.StorageImageSource;
+import org.legoemu.mcomponent.owner.FramePool;
+import org.legoemu.mcomponent.owner.OwnedPages;
+import org.legoemu.mcomponent.replica.BackupWriter;
+import org.legoemu.mcomponent.replica.RemoteHomeStandby;
+import org.legoemu.mcomponent.replica.ReplicaLogs;
+import org.legoemu.mcomponent.replica.Replicator;
+import org.legoemu.mcomponent.replica.StorageBackup;
+import org.legoemu.mcomponent.vregion.ProxyRemoteOwners;
+import org.legoemu.mcomponent.vregion.UnlockedRemoteOwners;
+import org.legoemu.mcomponent.vregion.VRegionRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +80,7 @@ public final class MemoryMonitor implements AutoCloseable
         pool = new FramePool(ctx.memoryBytes());
         try
         {
-            final RegionStores stores = new RegionStores(pool);
+            final OwnedPages stores = new OwnedPages(pool);
             gmmClient = ctx.transport().connect(ctx.gmmEndpoint());
             final GmmProxy dispatchGmm = new GmmProxy(gmmClient, ctx.timeoutNs())
                 .retryWindowNs(10 * ctx.timeoutNs());

@@ -2,16 +2,21 @@ package org.legoemu.mcomponent;
 
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.VRegionOwner;
 import org.legoemu.fabric.sbe.VmaOp;
+import org.legoemu.mcomponent.home.ExecLoader;
+import org.legoemu.mcomponent.home.ProcessHomes;
+import org.legoemu.mcomponent.owner.FramePool;
+import org.legoemu.mcomponent.owner.OwnedPages;
+import org.legoemu.mcomponent.vregion.RemoteOwners;
+import org.legoemu.mcomponent.vregion.VRegionRouter;
 
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-
-import org.legoemu.fabric.RemoteErrorException;
 
 /** One mComponent's state wired without a transport: it owns every vRegion itself; files come from a directory. */
 final class LocalCluster implements AutoCloseable
@@ -19,7 +24,7 @@ final class LocalCluster implements AutoCloseable
     static final int COMPONENT_ID = 1;
 
     final FramePool pool;
-    final RegionStores stores;
+    final OwnedPages stores;
     final VRegionRouter router;
     final ProcessHomes homes;
     final MemoryAdapter adapter;
@@ -28,7 +33,7 @@ final class LocalCluster implements AutoCloseable
     LocalCluster(final long memoryBytes, final Path root)
     {
         pool = new FramePool(memoryBytes);
-        stores = new RegionStores(pool);
+        stores = new OwnedPages(pool);
         router = new VRegionRouter(
             () -> COMPONENT_ID,
             stores,
