@@ -89,19 +89,23 @@ public final class MemoryMonitor implements AutoCloseable
             final ReentrantLock stateLock = new ReentrantLock();
             final SecureRandom random = new SecureRandom();
             backup = new StorageBackup(dispatchGmm, ctx.transport(), ctx.timeoutNs());
-            backupWriter = new BackupWriter(backup, "mcomponent");
+            backupWriter = new BackupWriter(backup, ctx.backupRetryNs(), "mcomponent");
             final ReplicaLogs logs = new ReplicaLogs(backupWriter, ctx.replicaBatchBytes(),
                 "m" + Long.toHexString(random.nextLong() >>> 16));
-            replicator = new Replicator(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(), stateLock,
-                stores, "mcomponent");
+            replicator = new Replicator(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(),
+                ctx.replicaPatienceNs(), ctx.replicaBusyPauseNs(), ctx.replicaGmmPauseNs(), stateLock, stores,
+                "mcomponent");
             final VRegionRouter router = new VRegionRouter(
                 this::componentId,
                 stores,
                 (pid, home, vregion) -> dispatchGmm.vregionAlloc(pid, home, vregion),
                 new UnlockedRemoteOwners(remoteOwners, stateLock),
-                replicator);
+                replicator,
+                ctx.ownerFailoverNs(),
+                ctx.ownerFailoverPauseNs());
             final ProcessHomes homes = new ProcessHomes(router, new ExecLoader(router, random), images,
-                new RemoteHomeStandby(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(), stateLock),
+                new RemoteHomeStandby(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(),
+                    ctx.replicaPatienceNs(), ctx.homeStandbyPauseNs(), stateLock),
                 new ClusterMemoryLimit(new GmmProxy(gmmClient, ctx.timeoutNs())));
             final MemoryLoad load = new MemoryLoad(pool);
             dispatch = new HomeThreadDispatch(stateLock,

@@ -66,7 +66,10 @@ final class LocalCluster implements AutoCloseable
                 public void close()
                 {
                 }
-            });
+            },
+            null,
+            MemoryContext.DEFAULT_OWNER_FAILOVER_NS,
+            MemoryContext.DEFAULT_OWNER_FAILOVER_PAUSE_NS);
         homes = new ProcessHomes(router, new ExecLoader(router, new SecureRandom()), path ->
         {
             try

@@ -10,17 +10,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The thread that writes full replica-log batches to their backup files (LegoOS §4.7), so a secondary's dispatch
  * thread never waits for storage. Jobs run in submission order; a batch whose write fails is tried again every
- * {@link #RETRY_NS} until it succeeds or its log is released (it stays readable from memory meanwhile, and the log
+ * {@code retryNs} until it succeeds or its log is released (it stays readable from memory meanwhile, and the log
  * refuses appends with EAGAIN once too many batches wait, see {@link ReplicaLog#MAX_PENDING_BATCHES}).
  */
 public final class BackupWriter implements AutoCloseable
 {
-    /** Pause before a failed backup write is tried again: 200 ms. */
-    static final long RETRY_NS = TimeUnit.MILLISECONDS.toNanos(200);
-
     private static final Logger LOG = LoggerFactory.getLogger(BackupWriter.class);
 
     private final BackupStorage storage;
+    private final long retryNs;
     private final LinkedBlockingQueue<Runnable> jobs = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -29,11 +27,13 @@ public final class BackupWriter implements AutoCloseable
      * Starts the writer thread.
      *
      * @param storage where batches go.
+     * @param retryNs pause before a failed backup write is tried again, ns ({@code MemoryContext.backupRetryNs}).
      * @param name    for the thread's name.
      */
-    public BackupWriter(final BackupStorage storage, final String name)
+    public BackupWriter(final BackupStorage storage, final long retryNs, final String name)
     {
         this.storage = storage;
+        this.retryNs = retryNs;
         this.thread = new Thread(this::run, name + "-backup-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -87,7 +87,7 @@ public final class BackupWriter implements AutoCloseable
             {
                 LOG.warn("backup of pid {} batch {} to {} failed, trying again: {}", log.pid(), sequence,
                     log.backupPath(), ex.getMessage());
-                sleep(RETRY_NS);
+                sleep(retryNs);
             }
         }
     }

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
@@ -22,7 +21,7 @@ import java.util.function.IntSupplier;
  * {@link HomeStandby} over the fabric: the standby of each process is asked of the GMM on its first checkpoint
  * (M2G_HOME_STANDBY) and sent M2M_HOME_CHECKPOINT with the monitor's state lock given up for the call (the home thread
  * calls it, see {@code HomeThreadDispatch}). A standby that does not answer is asked of the GMM again (it names another
- * once it has declared the old one DEAD) and sent the checkpoint again, for up to {@link Replicator#PATIENCE_NS}; the
+ * once it has declared the old one DEAD) and sent the checkpoint again, every {@code pauseNs} for up to {@code patienceNs}; the
  * home answers its pComponent only after that. Used by the home thread and the failover thread (a new standby), so its
  * tables are concurrent.
  */
@@ -30,24 +29,37 @@ public final class RemoteHomeStandby implements HomeStandby
 {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteHomeStandby.class);
     private static final int UNKNOWN = -2;
-    private static final long PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final IntSupplier selfId;
     private final GmmProxy gmm;
     private final Transport transport;
     private final long timeoutNs;
+    private final long patienceNs;
+    private final long pauseNs;
     private final ReentrantLock stateLock;
     private final ConcurrentHashMap<Integer, Integer> standbyByPid = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, ReplicaProxy> proxies = new ConcurrentHashMap<>();
 
+    /**
+     * @param selfId     this monitor's component id.
+     * @param gmm        thread-safe proxy to the GMM.
+     * @param transport  reaches the standbys.
+     * @param timeoutNs  per-call timeout.
+     * @param patienceNs how long a checkpoint is sent again to a standby that does not answer, ns
+     *                   ({@code MemoryContext.replicaPatienceNs}).
+     * @param pauseNs    pause between two attempts, ns ({@code MemoryContext.homeStandbyPauseNs}).
+     * @param stateLock  the monitor's state lock, given up for each call.
+     */
     public RemoteHomeStandby(
         final IntSupplier selfId, final GmmProxy gmm, final Transport transport, final long timeoutNs,
-        final ReentrantLock stateLock)
+        final long patienceNs, final long pauseNs, final ReentrantLock stateLock)
     {
         this.selfId = selfId;
         this.gmm = gmm;
         this.transport = transport;
         this.timeoutNs = timeoutNs;
+        this.patienceNs = patienceNs;
+        this.pauseNs = pauseNs;
         this.stateLock = stateLock;
     }
 
@@ -71,7 +83,7 @@ public final class RemoteHomeStandby implements HomeStandby
         final int holds = StateLock.releaseAll(stateLock);
         try
         {
-            final long deadlineNs = System.nanoTime() + Replicator.PATIENCE_NS;
+            final long deadlineNs = System.nanoTime() + patienceNs;
             while (true)
             {
                 int standby = standbyByPid.getOrDefault(pid, UNKNOWN);
@@ -97,7 +109,7 @@ public final class RemoteHomeStandby implements HomeStandby
                             ex.getMessage());
                         return;
                     }
-                    LockSupport.parkNanos(PAUSE_NS);
+                    LockSupport.parkNanos(pauseNs);
                 }
             }
         }

@@ -28,11 +28,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Serves the replication requests of an mComponent (LegoOS §4.7): as a secondary, M2M_REPLICA_APPEND into the process's
- * {@link ReplicaLog} and M2M_REPLICA_DROP at its exit; as a home standby, M2M_HOME_CHECKPOINT; and the GMM's failover
- * orders: G2M_PROMOTE (rebuild a vRegion from the log and become its primary, then seed its new secondary), G2M_RESEED
- * (seed a new secondary of a vRegion this monitor is primary of) and G2M_PROMOTE_HOME (become a process's home from its
- * last checkpoint). Runs where {@code MemoryAdapter} runs, under the monitor's state lock.
+ * The replication side of an mComponent's requests (LegoOS §4.7). It serves the replication requests: as a secondary,
+ * M2M_REPLICA_APPEND into the process's {@link ReplicaLog} and M2M_REPLICA_DROP at its exit; as a home standby,
+ * M2M_HOME_CHECKPOINT; and the GMM's failover orders: G2M_PROMOTE (rebuild a vRegion from the log and become its
+ * primary, then seed its new secondary), G2M_RESEED (seed a new secondary of a vRegion this monitor is primary of) and
+ * G2M_PROMOTE_HOME (become a process's home from its last checkpoint). And it decides what an owner request must
+ * replicate before it is answered: a stored page or an applied VMA change of a replicated vRegion
+ * ({@link #pageStored}, {@link #vmaApplied}), a forked child's pages ({@link #fork}), a process's exit
+ * ({@link #releaseOwnerSide}). Without replication (no logs, no {@link Replicator}) the replication requests are not
+ * served and owner requests replicate nothing. Runs where {@code MemoryAdapter} runs, under the monitor's state lock.
  */
 public final class ReplicaRequests
 {
@@ -54,6 +58,13 @@ public final class ReplicaRequests
     private final UnsafeBuffer ackBuffer = new UnsafeBuffer(new byte[64]);
     private final byte[] scratch = new byte[(int)AddressLayout.PAGE_SIZE];
 
+    /**
+     * @param stores     the processes this monitor stores pages for.
+     * @param logs       the logs this monitor keeps as a secondary; null for none (replication requests are then not
+     *                   served).
+     * @param replicator replicates the changes of replicated vRegions before they are answered; null for none.
+     * @param homes      the processes this monitor is home of (G2M_PROMOTE_HOME).
+     */
     public ReplicaRequests(
         final OwnedPages stores, final ReplicaLogs logs, final Replicator replicator, final ProcessHomes homes)
     {
@@ -72,6 +83,10 @@ public final class ReplicaRequests
         final int templateId, final DirectBuffer buffer, final int offset, final int end,
         final MessageHeaderDecoder header, final Responder r)
     {
+        if (logs == null)
+        {
+            return false;
+        }
         switch (templateId)
         {
             case M2M_REPLICA_APPENDDecoder.TEMPLATE_ID:
@@ -106,6 +121,65 @@ public final class ReplicaRequests
             default:
                 return false;
         }
+    }
+
+    /**
+     * The record replicating the page at {@code vaddr} of {@code pid} just stored here (a flush, a piggybacked
+     * write-back, M2M_PAGE_STORE), or null when it needs none (no replication, or its vRegion is not replicated): the
+     * request is then answered at once. See {@link Replicator#pageStored}.
+     */
+    public Replicator.Record pageStored(final int pid, final long vaddr, final DirectBuffer page)
+    {
+        final ProcessPages store = replicator == null ? null : stores.get(pid);
+        return store == null ? null : replicator.pageStored(store, vaddr, page);
+    }
+
+    /**
+     * The record replicating a VMA change just applied to {@code store} (M2M_VMA_UPDATE), or null when it needs
+     * none; see {@link Replicator#vmaApplied}.
+     */
+    public Replicator.Record vmaApplied(
+        final ProcessPages store, final VmaOp op, final long start, final long end, final int prot)
+    {
+        return replicator == null ? null : replicator.vmaApplied(store, op, start, end, prot);
+    }
+
+    /**
+     * M2M_FORK at an owner: the child's pages here become a copy of the parent's (see {@link OwnedPages#fork}), and
+     * the secondaries of the child's vRegions here are seeded.
+     *
+     * @return the number of frames copied, or -ENOMEM (the child then holds nothing here).
+     */
+    public int fork(final int parentPid, final int childPid, final int pcomponentId)
+    {
+        final int copied = stores.fork(parentPid, childPid, pcomponentId);
+        final ProcessPages child = copied < 0 ? null : stores.get(childPid);
+        if (replicator != null && child != null)
+        {
+            replicator.seedAll(child);
+        }
+        return copied;
+    }
+
+    /**
+     * M2M_PROCESS_EXIT at an owner: frees the process's frames here, drops its logs here and, if it held pages here,
+     * on the secondaries it replicated them to.
+     *
+     * @return the number of frames freed.
+     */
+    public long releaseOwnerSide(final int pid)
+    {
+        final boolean held = stores.get(pid) != null;
+        final long freed = stores.release(pid);
+        if (logs != null)
+        {
+            logs.release(pid);
+        }
+        if (held && replicator != null)
+        {
+            replicator.processExit(pid);
+        }
+        return freed;
     }
 
     private void onAppend(

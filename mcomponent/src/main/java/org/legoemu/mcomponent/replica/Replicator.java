@@ -48,7 +48,7 @@ import java.util.function.IntSupplier;
  * {@link ProcessPages} whether the vRegion is replicated, so unreplicated vRegions skip the queue. When a secondary
  * cannot be reached, the thread asks the GMM for another (M2G_REPLICA_REPLACE) and seeds it with every VMA and page of
  * the vRegion (the first record resets the new secondary's log); when the GMM has no other and still names the same one
- * (it is slow, or cut off from this primary only), the change is sent to it again for up to {@link #PATIENCE_NS}; with
+ * (it is slow, or cut off from this primary only), the change is sent to it again for up to {@code patienceNs}; with
  * none left the vRegion runs unreplicated (one WARN line). G2M_RESEED (the GMM replaced a DEAD secondary) and a
  * promotion (this monitor became primary) seed the same way, in queue order.
  *
@@ -64,8 +64,6 @@ public final class Replicator implements AutoCloseable
     private static final int PAGE_SIZE = (int)AddressLayout.PAGE_SIZE;
     private static final int POOL_SIZE = 256;
     private static final int ASK_GMM = -2;
-    private static final long EAGAIN_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(20);
-    private static final long GMM_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int QUEUE_CAPACITY = 64 * 1024;
     /** How long an idle replicator thread yields before it parks, ns; as the fabric's waits (Backoff). */
     private static final long IDLE_YIELD_NS = TimeUnit.MICROSECONDS.toNanos(50);
@@ -74,17 +72,14 @@ public final class Replicator implements AutoCloseable
     private static final int CALLER_BATCH = 16;
     /** Whether the current thread is sending for some replicator (so it does not start sending for another). */
     private static final ThreadLocal<boolean[]> SENDING_HERE = ThreadLocal.withInitial(() -> new boolean[1]);
-    /**
-     * How long one change waits for a secondary that does not answer but that the GMM still names (slow, or cut off
-     * from this primary only) before it is answered unreplicated: 10 s, well past failure detection (0.8 s), after
-     * which a DEAD secondary has been replaced.
-     */
-    static final long PATIENCE_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final IntSupplier selfId;
     private final GmmProxy gmm;
     private final Transport transport;
     private final long timeoutNs;
+    private final long patienceNs;
+    private final long busyPauseNs;
+    private final long gmmPauseNs;
     private final ReentrantLock stateLock;
     private final OwnedPages stores;
     private final ManyToOneConcurrentArrayQueue<Record> queue = new ManyToOneConcurrentArrayQueue<>(QUEUE_CAPACITY);
@@ -105,19 +100,29 @@ public final class Replicator implements AutoCloseable
      * @param selfId    this monitor's component id.
      * @param gmm       thread-safe proxy to the GMM.
      * @param transport reaches the secondaries.
-     * @param timeoutNs per-call timeout.
-     * @param stateLock the monitor's state lock (held while reading stores to seed).
-     * @param stores    the owner-side state.
-     * @param name      for the thread's name.
+     * @param timeoutNs   per-call timeout.
+     * @param patienceNs  how long one change waits for a secondary that does not answer but that the GMM still
+     *                    names before it is answered unreplicated, ns ({@code MemoryContext.replicaPatienceNs}).
+     * @param busyPauseNs pause before an append the secondary refused with EAGAIN (its backup is behind) is sent
+     *                    again, ns ({@code MemoryContext.replicaBusyPauseNs}).
+     * @param gmmPauseNs  pause before the GMM is asked again for a vRegion's secondary, ns
+     *                    ({@code MemoryContext.replicaGmmPauseNs}).
+     * @param stateLock   the monitor's state lock (held while reading stores to seed).
+     * @param stores      the owner-side state.
+     * @param name        for the thread's name.
      */
     public Replicator(
         final IntSupplier selfId, final GmmProxy gmm, final Transport transport, final long timeoutNs,
+        final long patienceNs, final long busyPauseNs, final long gmmPauseNs,
         final ReentrantLock stateLock, final OwnedPages stores, final String name)
     {
         this.selfId = selfId;
         this.gmm = gmm;
         this.transport = transport;
         this.timeoutNs = timeoutNs;
+        this.patienceNs = patienceNs;
+        this.busyPauseNs = busyPauseNs;
+        this.gmmPauseNs = gmmPauseNs;
         this.stateLock = stateLock;
         this.stores = stores;
         this.thread = new Thread(this::run, name + "-replicator");
@@ -129,17 +134,33 @@ public final class Replicator implements AutoCloseable
      * Whether a change to {@code vaddr} of {@code store}'s process must be replicated before it is answered (the
      * vRegion is replicated, or not known yet). Call under the state lock.
      */
-    public boolean needed(final ProcessPages store, final long vaddr)
+    private static boolean needed(final ProcessPages store, final long vaddr)
     {
         return store.replicaState(AddressLayout.vregion(vaddr)) != ProcessPages.UNREPLICATED;
     }
 
     /**
-     * A pooled record of a page for the replicator: the caller encodes the answer to its request into
-     * {@link Record#reply()} and hands it over with {@link #submit}.
+     * The pooled record replicating the page at {@code vaddr} just stored in {@code store}, or null when its vRegion
+     * is not replicated (the change is answered at once). The caller encodes the answer to its request into
+     * {@link Record#reply()} and hands the record over with {@link #submit}. Call under the state lock.
      */
-    public Record page(final int pid, final int pcomponentId, final long vaddr, final DirectBuffer page,
-        final int pageOffset)
+    public Record pageStored(final ProcessPages store, final long vaddr, final DirectBuffer page)
+    {
+        return needed(store, vaddr) ? page(store.pid(), store.pcomponentId(), vaddr, page, 0) : null;
+    }
+
+    /**
+     * The pooled record replicating a VMA change of {@code [start, end)} (within one vRegion) just applied to
+     * {@code store}, or null when its vRegion is not replicated; see {@link #pageStored}.
+     */
+    public Record vmaApplied(
+        final ProcessPages store, final VmaOp op, final long start, final long end, final int prot)
+    {
+        return needed(store, start) ? vma(store.pid(), store.pcomponentId(), op, start, end, prot) : null;
+    }
+
+    /** A pooled record of a page (see {@link #pageStored}), replicated or not. */
+    Record page(final int pid, final int pcomponentId, final long vaddr, final DirectBuffer page, final int pageOffset)
     {
         final Record r = record(Kind.PAGE, pid, pcomponentId, AddressLayout.vregion(vaddr));
         r.start = AddressLayout.pageDown(vaddr);
@@ -147,8 +168,7 @@ public final class Replicator implements AutoCloseable
         return r;
     }
 
-    /** A pooled record of a VMA change of {@code [start, end)} (within one vRegion); see {@link #page}. */
-    public Record vma(final int pid, final int pcomponentId, final VmaOp op, final long start, final long end,
+    private Record vma(final int pid, final int pcomponentId, final VmaOp op, final long start, final long end,
         final int prot)
     {
         final Record r = record(Kind.VMA, pid, pcomponentId, AddressLayout.vregion(start));
@@ -224,14 +244,14 @@ public final class Replicator implements AutoCloseable
     }
 
     /**
-     * Queues the seeding of the secondaries of every vRegion of {@code pid} this monitor holds pages or VMAs in (a
-     * forked child whose frames were copied here), each secondary asked of the GMM.
+     * Queues the seeding of the secondaries of every vRegion of {@code store}'s process this monitor holds pages or
+     * VMAs in (a forked child whose frames were copied here), each secondary asked of the GMM.
      */
-    public void seedAll(final int pid, final ProcessPages store)
+    public void seedAll(final ProcessPages store)
     {
         for (final int vregion : store.vregions())
         {
-            final Record r = record(Kind.RESEED, pid, -1, vregion);
+            final Record r = record(Kind.RESEED, store.pid(), -1, vregion);
             r.prot = ASK_GMM;
             enqueue(r);
         }
@@ -452,7 +472,7 @@ public final class Replicator implements AutoCloseable
             default:
                 break;
         }
-        final long deadlineNs = System.nanoTime() + PATIENCE_NS;
+        final long deadlineNs = System.nanoTime() + patienceNs;
         while (running)
         {
             final Target target = target(r.pid, r.vregion);
@@ -469,7 +489,7 @@ public final class Replicator implements AutoCloseable
             {
                 if (ex.errno() == Errno.EAGAIN && System.nanoTime() < deadlineNs)
                 {
-                    LockSupport.parkNanos(EAGAIN_PAUSE_NS);
+                    LockSupport.parkNanos(busyPauseNs);
                     continue;
                 }
                 LOG.warn("secondary {} refused pid {} vregion {}: {}", target.secondaryId, r.pid, r.vregion,
@@ -485,7 +505,7 @@ public final class Replicator implements AutoCloseable
             if (System.nanoTime() > deadlineNs)
             {
                 LOG.warn("pid {} vregion {}: no secondary took the change within {} ms; it is not replicated",
-                    r.pid, r.vregion, TimeUnit.NANOSECONDS.toMillis(PATIENCE_NS));
+                    r.pid, r.vregion, TimeUnit.NANOSECONDS.toMillis(patienceNs));
                 return;
             }
         }
@@ -525,7 +545,7 @@ public final class Replicator implements AutoCloseable
         {
             LOG.warn("GMM unreachable while looking up the secondary of pid {} vregion {}: {}", pid, vregion,
                 ex.getMessage());
-            LockSupport.parkNanos(GMM_PAUSE_NS);
+            LockSupport.parkNanos(gmmPauseNs);
             return null;
         }
         final int secondary = owner.secondaryId() == selfId.getAsInt() ? -1 : owner.secondaryId();
@@ -587,13 +607,13 @@ public final class Replicator implements AutoCloseable
             LOG.warn("GMM unreachable while replacing secondary {} of pid {} vregion {}: {}", unreachableId, pid,
                 vregion, ex.getMessage());
             targets.remove(key(pid, vregion));
-            LockSupport.parkNanos(GMM_PAUSE_NS);
+            LockSupport.parkNanos(gmmPauseNs);
             return;
         }
         if (owner.secondaryId() == unreachableId)
         {
             targets.remove(key(pid, vregion));
-            LockSupport.parkNanos(EAGAIN_PAUSE_NS);
+            LockSupport.parkNanos(busyPauseNs);
             return;
         }
         seedNew(pid, vregion, owner.secondaryId() == selfId.getAsInt() ? -1 : owner.secondaryId());

@@ -18,7 +18,6 @@ import org.legoemu.mcomponent.vm.Vma;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 import static org.legoemu.mcomponent.vm.AddressLayout.VREGION_SHIFT;
@@ -34,18 +33,14 @@ import static org.legoemu.mcomponent.vm.AddressLayout.vregion;
  */
 public final class VRegionRouter implements VmaChangeListener
 {
-    /**
-     * How long a home keeps asking the GMM for a new owner of a vRegion whose owner stopped answering: 10 s, well
-     * past failure detection (0.8 s by default) and a promotion.
-     */
-    static final long OWNER_FAILOVER_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final long FAILOVER_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final IntSupplier localComponentId;
     private final OwnedPages localStores;
     private final VRegionOwners owners;
     private final RemoteOwners remote;
     private final Replicator replicator;
+    private final long failoverNs;
+    private final long failoverPauseNs;
     private final UnsafeBuffer pageView = new UnsafeBuffer(new byte[0]);
     /** Pages stored here were handed to the replicator without waiting (bulk fill); the next awaited store waits. */
     private boolean replicasQueued;
@@ -56,35 +51,28 @@ public final class VRegionRouter implements VmaChangeListener
      * @param localStores      this monitor's owner-side state.
      * @param owners           the GMM's vRegion allocation.
      * @param remote           the M2M calls to other owners.
-     */
-    public VRegionRouter(
-        final IntSupplier localComponentId,
-        final OwnedPages localStores,
-        final VRegionOwners owners,
-        final RemoteOwners remote)
-    {
-        this(localComponentId, localStores, owners, remote, null);
-    }
-
-    /**
-     * @param localComponentId this monitor's component id.
-     * @param localStores      this monitor's owner-side state.
-     * @param owners           the GMM's vRegion allocation.
-     * @param remote           the M2M calls to other owners.
      * @param replicator       replicates the changes applied to local stores (null: no replication).
+     * @param failoverNs       how long a home keeps asking the GMM for a new owner of a vRegion whose owner stopped
+     *                         answering, ns ({@code MemoryContext.ownerFailoverNs}).
+     * @param failoverPauseNs  pause before each such question, lock given up, ns
+     *                         ({@code MemoryContext.ownerFailoverPauseNs}).
      */
     public VRegionRouter(
         final IntSupplier localComponentId,
         final OwnedPages localStores,
         final VRegionOwners owners,
         final RemoteOwners remote,
-        final Replicator replicator)
+        final Replicator replicator,
+        final long failoverNs,
+        final long failoverPauseNs)
     {
         this.localComponentId = localComponentId;
         this.localStores = localStores;
         this.owners = owners;
         this.remote = remote;
         this.replicator = replicator;
+        this.failoverNs = failoverNs;
+        this.failoverPauseNs = failoverPauseNs;
     }
 
     /**
@@ -112,7 +100,7 @@ public final class VRegionRouter implements VmaChangeListener
             final int vregion = vregion(at);
             final long chunkEnd = Math.min(end, ((long)vregion + 1) << VREGION_SHIFT);
             VRegionOwner owner = op == VmaOp.MAP ? ownerOf(space, vregion) : space.owner(vregion);
-            final long failoverDeadlineNs = System.nanoTime() + OWNER_FAILOVER_NS;
+            final long failoverDeadlineNs = System.nanoTime() + failoverNs;
             while (owner != null)
             {
                 try
@@ -156,7 +144,7 @@ public final class VRegionRouter implements VmaChangeListener
     public void storePage(final AddressSpace space, final long vaddr, final byte[] page, final boolean awaitReplica)
     {
         VRegionOwner owner = ownerOf(space, vregion(vaddr));
-        final long failoverDeadlineNs = System.nanoTime() + OWNER_FAILOVER_NS;
+        final long failoverDeadlineNs = System.nanoTime() + failoverNs;
         while (true)
         {
             try
@@ -186,9 +174,10 @@ public final class VRegionRouter implements VmaChangeListener
         }
         final ProcessPages store = localStores.getOrCreate(space.pid(), space.pcomponentId());
         store.applyVma(op, start, end, prot);
-        if (replicator != null && replicator.needed(store, start))
+        final Replicator.Record record = replicator == null ? null : replicator.vmaApplied(store, op, start, end, prot);
+        if (record != null)
         {
-            replicator.submitAndWait(replicator.vma(space.pid(), space.pcomponentId(), op, start, end, prot));
+            replicator.submitAndWait(record);
         }
     }
 
@@ -210,9 +199,9 @@ public final class VRegionRouter implements VmaChangeListener
             throw new VmException(-result, "cannot store page 0x" + Long.toHexString(vaddr) + ": errno " +
                 (-result));
         }
-        if (replicator != null && replicator.needed(store, vaddr))
+        final Replicator.Record record = replicator == null ? null : replicator.pageStored(store, vaddr, pageView);
+        if (record != null)
         {
-            final Replicator.Record record = replicator.page(space.pid(), space.pcomponentId(), vaddr, pageView, 0);
             if (awaitReplica)
             {
                 replicator.submitAndWait(record);
@@ -250,7 +239,7 @@ public final class VRegionRouter implements VmaChangeListener
         {
             throw failure;
         }
-        remote.pause(FAILOVER_PAUSE_NS);
+        remote.pause(failoverPauseNs);
         try
         {
             final VRegionOwner owner = owners.allocate(space.pid(), localComponentId.getAsInt(), vregion);
@@ -307,7 +296,7 @@ public final class VRegionRouter implements VmaChangeListener
             final ProcessPages localChild = localStores.get(child.pid());
             if (replicator != null && localChild != null)
             {
-                replicator.seedAll(child.pid(), localChild);
+                replicator.seedAll(localChild);
             }
             for (final VRegionOwner owner : remoteOwners(parent))
             {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.sbe.VmaOp;
+import org.legoemu.mcomponent.MemoryContext;
 import org.legoemu.mcomponent.owner.FramePool;
 import org.legoemu.mcomponent.owner.ProcessPages;
 import org.legoemu.mcomponent.vm.AddressLayout;
@@ -33,7 +34,7 @@ class ReplicaLogTest
     private static final long BASE = 0x10_0000L;
 
     private final MapStorage storage = new MapStorage();
-    private final BackupWriter writer = new BackupWriter(storage, "test");
+    private final BackupWriter writer = new BackupWriter(storage, MemoryContext.DEFAULT_BACKUP_RETRY_NS, "test");
     private final FramePool pool = new FramePool(16L << 20);
 
     @AfterEach

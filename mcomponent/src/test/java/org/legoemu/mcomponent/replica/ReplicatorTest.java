@@ -21,6 +21,7 @@ import org.legoemu.fabric.sbe.M2M_REPLICA_APPENDDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderDecoder;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2G_VREGION_LOOKUPDecoder;
+import org.legoemu.mcomponent.MemoryContext;
 import org.legoemu.mcomponent.owner.FramePool;
 import org.legoemu.mcomponent.owner.OwnedPages;
 import org.legoemu.mcomponent.vm.AddressLayout;
@@ -72,7 +73,8 @@ class ReplicatorTest
             (buffer, offset, length, responder) -> onGmm(buffer, offset, responder, secondary.endpoint()));
         final GmmProxy gmm = new GmmProxy(transport.connect(gmmServer.endpoint()), TIMEOUT_NS);
         final ReentrantLock stateLock = new ReentrantLock();
-        replicator = new Replicator(() -> SELF, gmm, transport, TIMEOUT_NS, stateLock,
+        replicator = new Replicator(() -> SELF, gmm, transport, TIMEOUT_NS, MemoryContext.DEFAULT_REPLICA_PATIENCE_NS,
+            MemoryContext.DEFAULT_REPLICA_BUSY_PAUSE_NS, MemoryContext.DEFAULT_REPLICA_GMM_PAUSE_NS, stateLock,
             new OwnedPages(new FramePool(16L << 20)), "test");
 
         final UnsafeBuffer page = new UnsafeBuffer(new byte[(int)PAGE]);
