@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code transport} (required): how the monitor serves and calls.</li>
  * <li>{@code listen} (required): where to serve; port 0 picks a free one.</li>
  * <li>{@code gmmEndpoint} (required): the global manager.</li>
- * <li>{@code clock}: default {@link SystemNanoClock}.</li>
+ * <li>{@code clock}: times every deadline, pause and refresh of the monitor (failover, replication patience, the
+ * cluster-memory refresh, the image-read retry window); default {@link SystemNanoClock}.</li>
  * <li>{@code memoryBytes}: size of the emulated physical memory, a hard limit on frames; default 1 GiB, a positive
  * multiple of 4096.</li>
  * <li>{@code timeoutNs}: per-request timeout and registration retry deadline; default 10 s.</li>

@@ -85,7 +85,7 @@ public final class MemoryMonitor implements AutoCloseable
             final GmmProxy dispatchGmm = new GmmProxy(gmmClient, ctx.timeoutNs())
                 .retryWindowNs(10 * ctx.timeoutNs());
             remoteOwners = new ProxyRemoteOwners(ctx.transport(), ctx.timeoutNs());
-            images = new StorageImageSource(dispatchGmm, ctx.transport(), ctx.timeoutNs());
+            images = new StorageImageSource(dispatchGmm, ctx.transport(), ctx.timeoutNs(), ctx.clock());
             final ReentrantLock stateLock = new ReentrantLock();
             final SecureRandom random = new SecureRandom();
             backup = new StorageBackup(dispatchGmm, ctx.transport(), ctx.timeoutNs());
@@ -94,7 +94,7 @@ public final class MemoryMonitor implements AutoCloseable
                 "m" + Long.toHexString(random.nextLong() >>> 16));
             replicator = new Replicator(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(),
                 ctx.replicaPatienceNs(), ctx.replicaBusyPauseNs(), ctx.replicaGmmPauseNs(), stateLock, stores,
-                "mcomponent");
+                ctx.clock(), "mcomponent");
             final VRegionRouter router = new VRegionRouter(
                 this::componentId,
                 stores,
@@ -102,11 +102,12 @@ public final class MemoryMonitor implements AutoCloseable
                 new UnlockedRemoteOwners(remoteOwners, stateLock),
                 replicator,
                 ctx.ownerFailoverNs(),
-                ctx.ownerFailoverPauseNs());
+                ctx.ownerFailoverPauseNs(),
+                ctx.clock());
             final ProcessHomes homes = new ProcessHomes(router, new ExecLoader(router, random), images,
                 new RemoteHomeStandby(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(),
-                    ctx.replicaPatienceNs(), ctx.homeStandbyPauseNs(), stateLock),
-                new ClusterMemoryLimit(new GmmProxy(gmmClient, ctx.timeoutNs())));
+                    ctx.replicaPatienceNs(), ctx.homeStandbyPauseNs(), stateLock, ctx.clock()),
+                new ClusterMemoryLimit(new GmmProxy(gmmClient, ctx.timeoutNs()), ctx.clock()));
             final MemoryLoad load = new MemoryLoad(pool);
             dispatch = new HomeThreadDispatch(stateLock,
                 load.counting(new MemoryAdapter(homes, stores, replicator, logs)),

@@ -1,5 +1,6 @@
 package org.legoemu.mcomponent;
 
+import org.agrona.concurrent.SystemNanoClock;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.RemoteErrorException;
@@ -69,7 +70,8 @@ final class LocalCluster implements AutoCloseable
             },
             null,
             MemoryContext.DEFAULT_OWNER_FAILOVER_NS,
-            MemoryContext.DEFAULT_OWNER_FAILOVER_PAUSE_NS);
+            MemoryContext.DEFAULT_OWNER_FAILOVER_PAUSE_NS,
+            SystemNanoClock.INSTANCE);
         homes = new ProcessHomes(router, new ExecLoader(router, new SecureRandom()), path ->
         {
             try

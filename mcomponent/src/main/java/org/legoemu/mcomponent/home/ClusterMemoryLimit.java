@@ -1,5 +1,6 @@
 package org.legoemu.mcomponent.home;
 
+import org.agrona.concurrent.NanoClock;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.proxy.ComponentStatus;
 import org.legoemu.fabric.proxy.GmmProxy;
@@ -25,6 +26,7 @@ public final class ClusterMemoryLimit implements LongSupplier
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMemoryLimit.class);
 
     private final GmmProxy gmm;
+    private final NanoClock clock;
     private long limitBytes = Long.MAX_VALUE;
     private long askedAtNs;
     private boolean asked;
@@ -32,16 +34,18 @@ public final class ClusterMemoryLimit implements LongSupplier
     /**
      * @param gmm asks the GMM for the cluster's status; without a retry window, so that a GMM that is down costs a
      *            home's mmap at most one call timeout per {@value #REFRESH_MS} ms.
+     * @param clock times the refresh.
      */
-    public ClusterMemoryLimit(final GmmProxy gmm)
+    public ClusterMemoryLimit(final GmmProxy gmm, final NanoClock clock)
     {
         this.gmm = gmm;
+        this.clock = clock;
     }
 
     @Override
     public long getAsLong()
     {
-        final long nowNs = System.nanoTime();
+        final long nowNs = clock.nanoTime();
         if (!asked || nowNs - askedAtNs > TimeUnit.MILLISECONDS.toNanos(REFRESH_MS))
         {
             asked = true;

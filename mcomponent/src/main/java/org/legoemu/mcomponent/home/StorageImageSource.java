@@ -1,6 +1,6 @@
 package org.legoemu.mcomponent.home;
 
-import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.NanoClock;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RemoteErrorException;
@@ -20,6 +20,7 @@ public final class StorageImageSource implements ImageSource, AutoCloseable
     private final GmmProxy gmm;
     private final Transport transport;
     private final long timeoutNs;
+    private final NanoClock clock;
     private StorageProxy storage;
     /** Longest time an image read retries an unreachable sComponent, ns (ten call timeouts, at most this). */
     private static final long MAX_RETRY_WINDOW_NS = 30_000_000_000L;
@@ -28,12 +29,15 @@ public final class StorageImageSource implements ImageSource, AutoCloseable
      * @param gmm       for finding the sComponent; used only on the calling thread.
      * @param transport how to reach it.
      * @param timeoutNs per-request timeout, nanoseconds.
+     * @param clock     times the retry window.
      */
-    public StorageImageSource(final GmmProxy gmm, final Transport transport, final long timeoutNs)
+    public StorageImageSource(
+        final GmmProxy gmm, final Transport transport, final long timeoutNs, final NanoClock clock)
     {
         this.gmm = gmm;
         this.transport = transport;
         this.timeoutNs = timeoutNs;
+        this.clock = clock;
     }
 
     /** {@inheritDoc} Checks the file's type and mode with P2S_STAT first. */
@@ -84,7 +88,7 @@ public final class StorageImageSource implements ImageSource, AutoCloseable
         if (storage == null)
         {
             storage = new StorageProxy(() -> transport.connect(gmm.lookupKind(ComponentKind.SCOMPONENT).address()),
-                timeoutNs, Math.min(10 * timeoutNs, MAX_RETRY_WINDOW_NS), SystemNanoClock.INSTANCE);
+                timeoutNs, Math.min(10 * timeoutNs, MAX_RETRY_WINDOW_NS), clock);
         }
         return storage;
     }

@@ -1,5 +1,6 @@
 package org.legoemu.mcomponent.replica;
 
+import org.agrona.concurrent.NanoClock;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.proxy.GmmProxy;
@@ -36,6 +37,7 @@ public final class RemoteHomeStandby implements HomeStandby
     private final long timeoutNs;
     private final long patienceNs;
     private final long pauseNs;
+    private final NanoClock clock;
     private final ReentrantLock stateLock;
     private final ConcurrentHashMap<Integer, Integer> standbyByPid = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, ReplicaProxy> proxies = new ConcurrentHashMap<>();
@@ -49,11 +51,13 @@ public final class RemoteHomeStandby implements HomeStandby
      *                   ({@code MemoryContext.replicaPatienceNs}).
      * @param pauseNs    pause between two attempts, ns ({@code MemoryContext.homeStandbyPauseNs}).
      * @param stateLock  the monitor's state lock, given up for each call.
+     * @param clock      times the patience.
      */
     public RemoteHomeStandby(
         final IntSupplier selfId, final GmmProxy gmm, final Transport transport, final long timeoutNs,
-        final long patienceNs, final long pauseNs, final ReentrantLock stateLock)
+        final long patienceNs, final long pauseNs, final ReentrantLock stateLock, final NanoClock clock)
     {
+        this.clock = clock;
         this.selfId = selfId;
         this.gmm = gmm;
         this.transport = transport;
@@ -83,7 +87,7 @@ public final class RemoteHomeStandby implements HomeStandby
         final int holds = StateLock.releaseAll(stateLock);
         try
         {
-            final long deadlineNs = System.nanoTime() + patienceNs;
+            final long deadlineNs = clock.nanoTime() + patienceNs;
             while (true)
             {
                 int standby = standbyByPid.getOrDefault(pid, UNKNOWN);
@@ -103,7 +107,7 @@ public final class RemoteHomeStandby implements HomeStandby
                 catch (final FabricException ex)
                 {
                     forget(pid);
-                    if (System.nanoTime() > deadlineNs)
+                    if (clock.nanoTime() > deadlineNs)
                     {
                         LOG.warn("pid {}: home checkpoint not taken by standby {}: {}", pid, standby,
                             ex.getMessage());

@@ -7,6 +7,7 @@ import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.DeferredReply;
@@ -80,6 +81,7 @@ public final class Replicator implements AutoCloseable
     private final long patienceNs;
     private final long busyPauseNs;
     private final long gmmPauseNs;
+    private final NanoClock clock;
     private final ReentrantLock stateLock;
     private final OwnedPages stores;
     private final ManyToOneConcurrentArrayQueue<Record> queue = new ManyToOneConcurrentArrayQueue<>(QUEUE_CAPACITY);
@@ -109,13 +111,15 @@ public final class Replicator implements AutoCloseable
      *                    ({@code MemoryContext.replicaGmmPauseNs}).
      * @param stateLock   the monitor's state lock (held while reading stores to seed).
      * @param stores      the owner-side state.
+     * @param clock       times the patience and the idle yield.
      * @param name        for the thread's name.
      */
     public Replicator(
         final IntSupplier selfId, final GmmProxy gmm, final Transport transport, final long timeoutNs,
         final long patienceNs, final long busyPauseNs, final long gmmPauseNs,
-        final ReentrantLock stateLock, final OwnedPages stores, final String name)
+        final ReentrantLock stateLock, final OwnedPages stores, final NanoClock clock, final String name)
     {
+        this.clock = clock;
         this.selfId = selfId;
         this.gmm = gmm;
         this.transport = transport;
@@ -411,7 +415,7 @@ public final class Replicator implements AutoCloseable
                 idleSinceNs = 0;
                 continue;
             }
-            final long nowNs = System.nanoTime();
+            final long nowNs = clock.nanoTime();
             idleSinceNs = idleSinceNs == 0 ? nowNs : idleSinceNs;
             if (nowNs - idleSinceNs < IDLE_YIELD_NS || !queue.isEmpty())
             {
@@ -472,7 +476,7 @@ public final class Replicator implements AutoCloseable
             default:
                 break;
         }
-        final long deadlineNs = System.nanoTime() + patienceNs;
+        final long deadlineNs = clock.nanoTime() + patienceNs;
         while (running)
         {
             final Target target = target(r.pid, r.vregion);
@@ -487,7 +491,7 @@ public final class Replicator implements AutoCloseable
             }
             catch (final RemoteErrorException ex)
             {
-                if (ex.errno() == Errno.EAGAIN && System.nanoTime() < deadlineNs)
+                if (ex.errno() == Errno.EAGAIN && clock.nanoTime() < deadlineNs)
                 {
                     LockSupport.parkNanos(busyPauseNs);
                     continue;
@@ -502,7 +506,7 @@ public final class Replicator implements AutoCloseable
                     ex.getMessage());
                 replace(r.pid, r.vregion, target.secondaryId);
             }
-            if (System.nanoTime() > deadlineNs)
+            if (clock.nanoTime() > deadlineNs)
             {
                 LOG.warn("pid {} vregion {}: no secondary took the change within {} ms; it is not replicated",
                     r.pid, r.vregion, TimeUnit.NANOSECONDS.toMillis(patienceNs));

@@ -1,5 +1,6 @@
 package org.legoemu.mcomponent.vregion;
 
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.FabricException;
@@ -41,6 +42,7 @@ public final class VRegionRouter implements VmaChangeListener
     private final Replicator replicator;
     private final long failoverNs;
     private final long failoverPauseNs;
+    private final NanoClock clock;
     private final UnsafeBuffer pageView = new UnsafeBuffer(new byte[0]);
     /** Pages stored here were handed to the replicator without waiting (bulk fill); the next awaited store waits. */
     private boolean replicasQueued;
@@ -56,6 +58,7 @@ public final class VRegionRouter implements VmaChangeListener
      *                         answering, ns ({@code MemoryContext.ownerFailoverNs}).
      * @param failoverPauseNs  pause before each such question, lock given up, ns
      *                         ({@code MemoryContext.ownerFailoverPauseNs}).
+     * @param clock            times the failover deadline.
      */
     public VRegionRouter(
         final IntSupplier localComponentId,
@@ -64,8 +67,10 @@ public final class VRegionRouter implements VmaChangeListener
         final RemoteOwners remote,
         final Replicator replicator,
         final long failoverNs,
-        final long failoverPauseNs)
+        final long failoverPauseNs,
+        final NanoClock clock)
     {
+        this.clock = clock;
         this.localComponentId = localComponentId;
         this.localStores = localStores;
         this.owners = owners;
@@ -100,7 +105,7 @@ public final class VRegionRouter implements VmaChangeListener
             final int vregion = vregion(at);
             final long chunkEnd = Math.min(end, ((long)vregion + 1) << VREGION_SHIFT);
             VRegionOwner owner = op == VmaOp.MAP ? ownerOf(space, vregion) : space.owner(vregion);
-            final long failoverDeadlineNs = System.nanoTime() + failoverNs;
+            final long failoverDeadlineNs = clock.nanoTime() + failoverNs;
             while (owner != null)
             {
                 try
@@ -144,7 +149,7 @@ public final class VRegionRouter implements VmaChangeListener
     public void storePage(final AddressSpace space, final long vaddr, final byte[] page, final boolean awaitReplica)
     {
         VRegionOwner owner = ownerOf(space, vregion(vaddr));
-        final long failoverDeadlineNs = System.nanoTime() + failoverNs;
+        final long failoverDeadlineNs = clock.nanoTime() + failoverNs;
         while (true)
         {
             try
@@ -235,7 +240,7 @@ public final class VRegionRouter implements VmaChangeListener
     private VRegionOwner failover(
         final AddressSpace space, final int vregion, final FabricException failure, final long deadlineNs)
     {
-        if (System.nanoTime() > deadlineNs)
+        if (clock.nanoTime() > deadlineNs)
         {
             throw failure;
         }

@@ -2,6 +2,7 @@ package org.legoemu.mcomponent.replica;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class ReplicatorTest
         final ReentrantLock stateLock = new ReentrantLock();
         replicator = new Replicator(() -> SELF, gmm, transport, TIMEOUT_NS, MemoryContext.DEFAULT_REPLICA_PATIENCE_NS,
             MemoryContext.DEFAULT_REPLICA_BUSY_PAUSE_NS, MemoryContext.DEFAULT_REPLICA_GMM_PAUSE_NS, stateLock,
-            new OwnedPages(new FramePool(16L << 20)), "test");
+            new OwnedPages(new FramePool(16L << 20)), SystemNanoClock.INSTANCE, "test");
 
         final UnsafeBuffer page = new UnsafeBuffer(new byte[(int)PAGE]);
         for (int i = 0; i < 3; i++)
