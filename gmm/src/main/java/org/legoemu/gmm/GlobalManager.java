@@ -66,7 +66,7 @@ public final class GlobalManager implements AutoCloseable
             startNs, ctx.fabricModel());
         server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), adapter);
         reaper = new ProcessReaper(lock, membership, placement, vregions, ctx.transport(), ctx.timeoutNs(),
-            ctx.name());
+            ctx.failoverCallMinNs(), ctx.name());
         detector = new FailureDetector(lock, membership, ctx.nanoClock(), ctx.heartbeatIntervalNs(),
             ctx.name() + "-failure-detector", reaper::declaredDead);
         final long sleepNs = Math.max(MIN_DETECTOR_SLEEP_NS, ctx.heartbeatIntervalNs() / 4);

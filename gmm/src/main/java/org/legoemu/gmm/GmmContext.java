@@ -31,6 +31,11 @@ public final class GmmContext
     public static final long DEFAULT_PCOMPONENT_LEASE_NS = TimeUnit.SECONDS.toNanos(3);
     /** Default time the GMM waits for a reply from a component (freeing a dead pComponent's memory): 30 s. */
     public static final long DEFAULT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    /**
+     * Default least time the GMM waits for a promotion or a seeding, whatever {@code timeoutNs} (they copy a whole
+     * vRegion's pages to a new secondary before answering): 30 s, a guess.
+     */
+    public static final long DEFAULT_FAILOVER_CALL_MIN_NS = TimeUnit.SECONDS.toNanos(30);
 
     private Transport transport;
     private Endpoint listenEndpoint;
@@ -41,6 +46,7 @@ public final class GmmContext
     /** The default fabric profile's name (pComponent's FabricProfile.DEFAULT). */
     public static final String DEFAULT_FABRIC_MODEL = "legoos-ib40";
     private long timeoutNs = DEFAULT_TIMEOUT_NS;
+    private long failoverCallMinNs = DEFAULT_FAILOVER_CALL_MIN_NS;
     private VRegionPlacementPolicy vregionPlacementPolicy;
     private Replication replication = Replication.DEFAULT;
     private String name = "gmm";
@@ -73,6 +79,10 @@ public final class GmmContext
         {
             throw new IllegalArgumentException("gmm: timeoutNs must be > 0, was " + timeoutNs);
         }
+        if (failoverCallMinNs <= 0)
+        {
+            throw new IllegalArgumentException("gmm: failoverCallMinNs must be > 0, was " + failoverCallMinNs);
+        }
         if (missedHeartbeats < 1)
         {
             throw new IllegalArgumentException("gmm: missedHeartbeats must be >= 1, was " + missedHeartbeats);
@@ -91,6 +101,22 @@ public final class GmmContext
             vregionPlacementPolicy = VRegionPlacement.DEFAULT.create();
         }
         concluded = true;
+        return this;
+    }
+
+    public long failoverCallMinNs()
+    {
+        return failoverCallMinNs;
+    }
+
+    /**
+     * Least time the GMM waits for an mComponent's answer to a failover order (G2M_PROMOTE, G2M_RESEED,
+     * G2M_PROMOTE_HOME), nanoseconds, whatever {@link #timeoutNs(long)}; default 30 s
+     * ({@link #DEFAULT_FAILOVER_CALL_MIN_NS}).
+     */
+    public GmmContext failoverCallMinNs(final long failoverCallMinNs)
+    {
+        this.failoverCallMinNs = failoverCallMinNs;
         return this;
     }
 

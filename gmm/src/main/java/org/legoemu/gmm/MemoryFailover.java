@@ -2,7 +2,6 @@ package org.legoemu.gmm;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.legoemu.fabric.Endpoint;
@@ -29,11 +28,6 @@ import org.slf4j.LoggerFactory;
 final class MemoryFailover
 {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryFailover.class);
-    /**
-     * Least time the GMM waits for a promotion or a seeding (they copy a whole vRegion's pages to a new secondary
-     * before answering): 30 s, whatever the cluster's request timeout.
-     */
-    static final long MIN_FAILOVER_CALL_NS = TimeUnit.SECONDS.toNanos(30);
 
     private final Object lock;
     private final Membership membership;
@@ -46,16 +40,21 @@ final class MemoryFailover
     private final AtomicLong lostVRegions = new AtomicLong();
     private final AtomicLong promotedHomes = new AtomicLong();
 
+    /**
+     * @param timeoutNs         the GMM's per-call timeout.
+     * @param failoverCallMinNs least time a failover order is waited for ({@link GmmContext#failoverCallMinNs()}).
+     */
     MemoryFailover(
         final Object lock, final Membership membership, final ProcessPlacement placement,
-        final VRegionDirectory vregions, final Transport transport, final long timeoutNs)
+        final VRegionDirectory vregions, final Transport transport, final long timeoutNs,
+        final long failoverCallMinNs)
     {
         this.lock = lock;
         this.membership = membership;
         this.placement = placement;
         this.vregions = vregions;
         this.transport = transport;
-        this.timeoutNs = Math.max(timeoutNs, MIN_FAILOVER_CALL_NS);
+        this.timeoutNs = Math.max(timeoutNs, failoverCallMinNs);
     }
 
     /**

@@ -54,13 +54,15 @@ final class ProcessReaper implements AutoCloseable
 
     ProcessReaper(
         final Object lock, final Membership membership, final ProcessPlacement placement,
-        final VRegionDirectory vregions, final Transport transport, final long timeoutNs, final String name)
+        final VRegionDirectory vregions, final Transport transport, final long timeoutNs,
+        final long failoverCallMinNs, final String name)
     {
         this.lock = lock;
         this.membership = membership;
         this.placement = placement;
         this.vregions = vregions;
-        this.memoryFailover = new MemoryFailover(lock, membership, placement, vregions, transport, timeoutNs);
+        this.memoryFailover = new MemoryFailover(lock, membership, placement, vregions, transport, timeoutNs,
+            failoverCallMinNs);
         this.transport = transport;
         this.timeoutNs = timeoutNs;
         this.thread = new Thread(this::run, name + "-reaper");

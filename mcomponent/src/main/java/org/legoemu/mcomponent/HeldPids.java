@@ -1,14 +1,19 @@
 package org.legoemu.mcomponent;
 
-import java.util.concurrent.locks.ReentrantLock;
-
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.IntHashSet;
 import org.legoemu.fabric.proxy.MemberState;
 import org.legoemu.fabric.sbe.HeldRole;
+import org.legoemu.mcomponent.home.ProcessHomes;
+import org.legoemu.mcomponent.owner.OwnedPages;
+import org.legoemu.mcomponent.owner.ProcessPages;
+import org.legoemu.mcomponent.replica.ReplicaLog;
+import org.legoemu.mcomponent.replica.ReplicaLogs;
+
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The pids an mComponent holds state for: frames of a vRegion it owns ({@link RegionStores}), an address space it is
+ * The pids an mComponent holds state for: frames of a vRegion it owns ({@link OwnedPages}), an address space it is
  * home of ({@link ProcessHomes}), a replica log or home checkpoint it keeps as a secondary ({@link ReplicaLogs}).
  * Listed for reconciliation ({@link ProcessReconciler}) and, as the highest, told to a restarted GMM so it reuses
  * none ({@link MemberState}); what it holds of each (vRegions owned and replicated, homes, home standbys) is told to
@@ -18,7 +23,7 @@ import org.legoemu.fabric.sbe.HeldRole;
 final class HeldPids implements MemberState
 {
     private final ReentrantLock stateLock;
-    private final RegionStores stores;
+    private final OwnedPages stores;
     private final ProcessHomes homes;
     private final ReplicaLogs logs;
     private final IntHashSet seen = new IntHashSet();
@@ -28,7 +33,7 @@ final class HeldPids implements MemberState
      * @param stateLock the monitor's state lock (guards {@code stores}, {@code homes} and {@code logs}).
      * @param logs      the replica logs this monitor keeps as a secondary, or null.
      */
-    HeldPids(final ReentrantLock stateLock, final RegionStores stores, final ProcessHomes homes,
+    HeldPids(final ReentrantLock stateLock, final OwnedPages stores, final ProcessHomes homes,
         final ReplicaLogs logs)
     {
         this.stateLock = stateLock;
@@ -65,7 +70,7 @@ final class HeldPids implements MemberState
         stateLock.lock();
         try
         {
-            for (final RegionStore store : stores.stores())
+            for (final ProcessPages store : stores.stores())
             {
                 for (final int vregion : store.vregions())
                 {

@@ -20,6 +20,8 @@ import org.legoemu.fabric.sbe.P2M_MPROTECTDecoder;
 import org.legoemu.fabric.sbe.P2M_MREMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MUNMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_PROCESS_EXITDecoder;
+import org.legoemu.mcomponent.replica.Replicator;
+import org.legoemu.mcomponent.vregion.UnlockedRemoteOwners;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

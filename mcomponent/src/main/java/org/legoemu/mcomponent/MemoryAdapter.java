@@ -23,42 +23,55 @@ import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2M_BRKDecoder;
 import org.legoemu.fabric.sbe.P2M_EXECVEDecoder;
 import org.legoemu.fabric.sbe.P2M_FORKDecoder;
-import org.legoemu.fabric.sbe.P2M_MMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MADVISEDecoder;
+import org.legoemu.fabric.sbe.P2M_MMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MMAP_FILEDecoder;
-import org.legoemu.fabric.sbe.P2M_MREMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MPROTECTDecoder;
+import org.legoemu.fabric.sbe.P2M_MREMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_MUNMAPDecoder;
 import org.legoemu.fabric.sbe.P2M_PCACHE_FLUSHDecoder;
 import org.legoemu.fabric.sbe.P2M_PCACHE_MISSDecoder;
 import org.legoemu.fabric.sbe.P2M_PROCESS_EXITDecoder;
 import org.legoemu.fabric.sbe.VmaOp;
+import org.legoemu.mcomponent.home.AddressSpace;
+import org.legoemu.mcomponent.home.ProcessHomes;
+import org.legoemu.mcomponent.owner.FramePool;
+import org.legoemu.mcomponent.owner.OwnedPages;
+import org.legoemu.mcomponent.owner.ProcessPages;
+import org.legoemu.mcomponent.replica.ReplicaLogs;
+import org.legoemu.mcomponent.replica.ReplicaRequests;
+import org.legoemu.mcomponent.replica.Replicator;
+import org.legoemu.mcomponent.vm.AddressLayout;
+import org.legoemu.mcomponent.vm.Mman;
+import org.legoemu.mcomponent.vm.VmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
 
 /**
  * Decodes every request an mComponent serves by templateId and dispatches it: the HOME requests (P2M_EXECVE,
  * P2M_MMAP, P2M_MUNMAP, P2M_BRK, P2M_MPROTECT, P2M_PROCESS_EXIT) to {@link ProcessHomes}, the OWNER requests
- * (P2M_PCACHE_MISS, P2M_PCACHE_FLUSH, M2M_VMA_UPDATE, M2M_PAGE_STORE, M2M_PROCESS_EXIT) to {@link RegionStores}.
- * Every request gets one reply: its reply message, Ack, or ErrorReply with a Linux errno; a wrong schema id,
- * truncated message or unknown template gets ErrorReply EPROTO and one log line, as at the other monitors. A miss or flush claiming a
- * pComponent other than the one the process runs on (the home learnt it at P2M_EXECVE and tells every owner in
- * M2M_VMA_UPDATE / M2M_PAGE_STORE) gets ErrorReply EPERM and one WARN line (a pComponent may only touch the
- * address spaces of processes placed on it).
+ * (P2M_PCACHE_MISS, P2M_PCACHE_FLUSH, M2M_VMA_UPDATE, M2M_PAGE_STORE, M2M_PROCESS_EXIT) to {@link OwnedPages},
+ * the replication requests and the replication side of owner requests to {@link ReplicaRequests}. It decodes and
+ * dispatches only: what a request does, and whether it must be replicated first, is decided by those role classes.
+ * Every request gets one reply: its reply message, Ack, or ErrorReply with a Linux errno. The message header was
+ * checked once before this handler runs ({@link org.legoemu.fabric.transport.RequestValidator}, by every
+ * transport); a truncated body or an unknown template gets ErrorReply EPROTO and one log line, as at the other
+ * monitors. A miss or flush claiming a pComponent other than the one the process runs on (the home learnt it at
+ * P2M_EXECVE and tells every owner in M2M_VMA_UPDATE / M2M_PAGE_STORE) gets ErrorReply EPERM and one WARN line
+ * ({@link OwnedPages#runsElsewhere}).
  *
  * <p>Runs under the monitor's state lock ({@link HomeThreadDispatch}), on the dispatch, home or failover thread or,
  * over the in-JVM fabric, on the caller's thread. The miss and flush paths allocate nothing on success.
  */
-public final class MemoryAdapter implements RequestHandler
+final class MemoryAdapter implements RequestHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryAdapter.class);
     private static final int LINE_SIZE = (int)AddressLayout.PAGE_SIZE;
 
     private final ProcessHomes homes;
-    private final RegionStores stores;
+    private final OwnedPages stores;
     private final FramePool pool;
+    private final ReplicaRequests replicas;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final P2M_EXECVEDecoder execve = new P2M_EXECVEDecoder();
@@ -84,8 +97,6 @@ public final class MemoryAdapter implements RequestHandler
     private final M2P_PCACHE_LINEEncoder line = new M2P_PCACHE_LINEEncoder();
     private final UnsafeBuffer dataView = new UnsafeBuffer(0, 0);
     private final Replicator replicator;
-    private final ReplicaLogs logs;
-    private final ReplicaRequests replicaRequests;
 
     /**
      * An mComponent without replication.
@@ -93,7 +104,7 @@ public final class MemoryAdapter implements RequestHandler
      * @param homes  the processes this monitor is home of.
      * @param stores the processes this monitor stores pages for.
      */
-    public MemoryAdapter(final ProcessHomes homes, final RegionStores stores)
+    public MemoryAdapter(final ProcessHomes homes, final OwnedPages stores)
     {
         this(homes, stores, null, null);
     }
@@ -103,39 +114,23 @@ public final class MemoryAdapter implements RequestHandler
      * @param stores     the processes this monitor stores pages for.
      * @param replicator replicates the changes of replicated vRegions before they are answered; null for none.
      * @param logs       the logs this monitor keeps as a secondary; null for none (replication requests are then
-     *                   refused with EINVAL).
+     *                   answered EPROTO, as unknown templates).
      */
     public MemoryAdapter(
-        final ProcessHomes homes, final RegionStores stores, final Replicator replicator, final ReplicaLogs logs)
+        final ProcessHomes homes, final OwnedPages stores, final Replicator replicator, final ReplicaLogs logs)
     {
         this.homes = homes;
         this.stores = stores;
         this.pool = stores.pool();
         this.replicator = replicator;
-        this.logs = logs;
-        this.replicaRequests = logs == null ? null : new ReplicaRequests(stores, logs, replicator, homes);
+        this.replicas = new ReplicaRequests(stores, logs, replicator, homes);
     }
 
     /** {@inheritDoc} */
     @Override
     public void onRequest(final DirectBuffer buffer, final int offset, final int length, final Responder responder)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
-        {
-            protocolError(responder, "truncated message: " + length + " bytes");
-            return;
-        }
         header.wrap(buffer, offset);
-        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
-        {
-            protocolError(responder, "wrong schemaId " + header.schemaId());
-            return;
-        }
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength())
-        {
-            protocolError(responder, "truncated message: " + length + " bytes for templateId " + header.templateId());
-            return;
-        }
         final int templateId = header.templateId();
         try
         {
@@ -175,11 +170,7 @@ public final class MemoryAdapter implements RequestHandler
             case M2M_PAGE_STOREDecoder.TEMPLATE_ID:
                 pageStore.wrapAndApplyHeader(buffer, offset, header);
                 final DirectBuffer stored = wrapData(pageStore, end);
-                final RegionStore known = stores.get(pageStore.pid());
-                if (known != null)
-                {
-                    known.pcomponentId(pageStore.pcomponentId());
-                }
+                stores.placedOn(pageStore.pid(), pageStore.pcomponentId());
                 onStore(pageStore.pid(), pageStore.vaddr(), stored, r);
                 break;
             case M2M_VMA_UPDATEDecoder.TEMPLATE_ID:
@@ -189,12 +180,13 @@ public final class MemoryAdapter implements RequestHandler
                 break;
             case M2M_PROCESS_EXITDecoder.TEMPLATE_ID:
                 ownerExit.wrapAndApplyHeader(buffer, offset, header);
-                replyAck(r, releaseOwnerSide(ownerExit.pid()));
+                replyAck(r, replicas.releaseOwnerSide(ownerExit.pid()));
                 break;
             case M2M_FORKDecoder.TEMPLATE_ID:
             {
                 ownerFork.wrapAndApplyHeader(buffer, offset, header);
-                final int copied = stores.fork(ownerFork.parentPid(), ownerFork.childPid(), ownerFork.pcomponentId());
+                final int copied =
+                    replicas.fork(ownerFork.parentPid(), ownerFork.childPid(), ownerFork.pcomponentId());
                 if (copied < 0)
                 {
                     r.error(-copied, "out of memory frames copying pid " + ownerFork.parentPid() + " to pid " +
@@ -202,7 +194,6 @@ public final class MemoryAdapter implements RequestHandler
                 }
                 else
                 {
-                    seedSecondaries(ownerFork.childPid());
                     replyAck(r, copied);
                 }
                 break;
@@ -268,7 +259,7 @@ public final class MemoryAdapter implements RequestHandler
                 replyAck(r, homes.exit(processExit.pid()));
                 break;
             default:
-                if (replicaRequests != null && replicaRequests.serve(templateId, buffer, offset, end, header, r))
+                if (replicas.serve(templateId, buffer, offset, end, header, r))
                 {
                     break;
                 }
@@ -295,14 +286,14 @@ public final class MemoryAdapter implements RequestHandler
         }
         if (dataView.capacity() != 0)
         {
-            final int errno = store(pid, flushVaddr, dataView);
+            final int errno = stores.storePage(pid, flushVaddr, dataView);
             if (errno != 0)
             {
                 r.error(Errno.EIO,
                     "piggybacked write-back failed: " + missText(errno, pid, flushVaddr, Mman.PROT_WRITE));
                 return;
             }
-            final Replicator.Record record = replicationOf(pid, flushVaddr, dataView);
+            final Replicator.Record record = replicas.pageStored(pid, flushVaddr, dataView);
             if (record != null)
             {
                 final int length = encodeLine(pid, vaddr, access, record.reply());
@@ -322,21 +313,21 @@ public final class MemoryAdapter implements RequestHandler
     }
 
     /**
-     * Refuses a miss or flush of {@code pid} claimed by a pComponent the process does not run on: replies EPERM and
-     * logs one WARN line naming the pid, the claimed and the real pComponent. A pid this monitor holds nothing of is
-     * not refused here: its request fails EFAULT (no mapping) like any address without a VMA.
+     * Refuses a miss or flush of {@code pid} claimed by a pComponent the process does not run on
+     * ({@link OwnedPages#runsElsewhere}): replies EPERM and logs one WARN line naming the pid, the claimed and the
+     * real pComponent.
      *
      * @return true when refused (the reply is sent).
      */
     private boolean refused(final int pid, final int claimedPComponentId, final String request, final Responder r)
     {
-        final RegionStore store = stores.get(pid);
-        if (store == null || store.pcomponentId() == claimedPComponentId)
+        final int runsOn = stores.runsElsewhere(pid, claimedPComponentId);
+        if (runsOn < 0)
         {
             return false;
         }
         LOG.warn("refused {} of pid {} from pComponent {}: the process runs on pComponent {}",
-            request, pid, claimedPComponentId, store.pcomponentId());
+            request, pid, claimedPComponentId, runsOn);
         r.error(Errno.EPERM, "pid " + pid + " does not run on pComponent " + claimedPComponentId);
         return true;
     }
@@ -355,7 +346,7 @@ public final class MemoryAdapter implements RequestHandler
     /** Encodes M2P_PCACHE_LINE for the miss into {@code out}; its length, or a negative errno. */
     private int encodeLine(final int pid, final long vaddr, final int access, final MutableDirectBuffer out)
     {
-        final RegionStore store = stores.get(pid);
+        final ProcessPages store = stores.get(pid);
         final int frame = store == null ? -Errno.EFAULT : store.resolve(vaddr, access);
         if (frame < 0)
         {
@@ -370,14 +361,14 @@ public final class MemoryAdapter implements RequestHandler
 
     private void onStore(final int pid, final long vaddr, final DirectBuffer page, final Responder r)
     {
-        final int errno = store(pid, vaddr, page);
+        final int errno = stores.storePage(pid, vaddr, page);
         if (errno != 0)
         {
             r.error(errno, errno == Errno.EINVAL ? "page of " + page.capacity() + " bytes, expected " + LINE_SIZE
                 : missText(errno, pid, vaddr, Mman.PROT_WRITE));
             return;
         }
-        final Replicator.Record record = replicationOf(pid, vaddr, page);
+        final Replicator.Record record = replicas.pageStored(pid, vaddr, page);
         if (record != null)
         {
             replicator.submit(record, r.defer(), encodeAck(record.reply(), 0));
@@ -386,81 +377,18 @@ public final class MemoryAdapter implements RequestHandler
         replyAck(r, 0);
     }
 
-    /**
-     * The record that replicates a page just stored, or null when its vRegion is not replicated (answer at once).
-     */
-    private Replicator.Record replicationOf(final int pid, final long vaddr, final DirectBuffer page)
-    {
-        if (replicator == null)
-        {
-            return null;
-        }
-        final RegionStore store = stores.get(pid);
-        if (store == null || !replicator.needed(store, vaddr))
-        {
-            return null;
-        }
-        return replicator.page(pid, store.pcomponentId(), vaddr, page, 0);
-    }
-
-    /** Stores one whole page of {@code pid}; 0, or the errno (EINVAL for a wrong size, EFAULT, ENOMEM). */
-    private int store(final int pid, final long vaddr, final DirectBuffer page)
-    {
-        if (page.capacity() != LINE_SIZE)
-        {
-            return Errno.EINVAL;
-        }
-        final RegionStore store = stores.get(pid);
-        final int result = store == null ? -Errno.EFAULT : store.store(vaddr, page, 0);
-        return result < 0 ? -result : 0;
-    }
-
     private void onVmaUpdate(
         final int pid, final int pcomponentId, final VmaOp op, final long start, final long end, final int prot,
         final Responder r)
     {
-        if (op == VmaOp.NULL_VAL || !AddressLayout.isPageAligned(start) || !AddressLayout.isPageAligned(end) ||
-            start >= end)
+        final ProcessPages store = stores.applyVma(pid, pcomponentId, op, start, end, prot);
+        final Replicator.Record record = replicas.vmaApplied(store, op, start, end, prot);
+        if (record != null)
         {
-            r.error(Errno.EINVAL, "bad VMA update " + op + " 0x" + Long.toHexString(start) + "-0x" +
-                Long.toHexString(end));
-            return;
-        }
-        final RegionStore store = stores.getOrCreate(pid, pcomponentId);
-        store.applyVma(op, start, end, prot);
-        if (replicator != null && replicator.needed(store, start))
-        {
-            final Replicator.Record record = replicator.vma(pid, pcomponentId, op, start, end, prot);
             replicator.submit(record, r.defer(), encodeAck(record.reply(), 0));
             return;
         }
         replyAck(r, 0);
-    }
-
-    /** Queues the seeding of the secondaries of a child whose frames were just copied here (fork). */
-    private void seedSecondaries(final int childPid)
-    {
-        final RegionStore child = stores.get(childPid);
-        if (replicator != null && child != null)
-        {
-            replicator.seedAll(childPid, child);
-        }
-    }
-
-    /** M2M_PROCESS_EXIT: frees the process's frames here and drops its logs here and on its secondaries. */
-    private long releaseOwnerSide(final int pid)
-    {
-        final boolean held = stores.get(pid) != null;
-        final long freed = stores.release(pid);
-        if (logs != null)
-        {
-            logs.release(pid);
-        }
-        if (held && replicator != null)
-        {
-            replicator.processExit(pid);
-        }
-        return freed;
     }
 
     private void onExecve(final DirectBuffer buffer, final int offset, final int end, final Responder r)

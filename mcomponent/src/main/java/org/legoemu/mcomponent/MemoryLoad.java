@@ -1,11 +1,12 @@
 package org.legoemu.mcomponent;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 import org.agrona.DirectBuffer;
 import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Responder;
 import org.legoemu.fabric.proxy.HeartbeatLoad;
+import org.legoemu.mcomponent.owner.FramePool;
+
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The mComponent's heartbeat figures (X2G_HEARTBEAT): frames in use, requests served since the previous sample

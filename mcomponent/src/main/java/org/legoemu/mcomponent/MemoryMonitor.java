@@ -7,6 +7,20 @@ import org.legoemu.fabric.Server;
 import org.legoemu.fabric.proxy.ClusterMembership;
 import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.sbe.ComponentKind;
+import org.legoemu.mcomponent.home.ClusterMemoryLimit;
+import org.legoemu.mcomponent.home.ExecLoader;
+import org.legoemu.mcomponent.home.ProcessHomes;
+import org.legoemu.mcomponent.home.StorageImageSource;
+import org.legoemu.mcomponent.owner.FramePool;
+import org.legoemu.mcomponent.owner.OwnedPages;
+import org.legoemu.mcomponent.replica.BackupWriter;
+import org.legoemu.mcomponent.replica.RemoteHomeStandby;
+import org.legoemu.mcomponent.replica.ReplicaLogs;
+import org.legoemu.mcomponent.replica.Replicator;
+import org.legoemu.mcomponent.replica.StorageBackup;
+import org.legoemu.mcomponent.vregion.ProxyRemoteOwners;
+import org.legoemu.mcomponent.vregion.UnlockedRemoteOwners;
+import org.legoemu.mcomponent.vregion.VRegionRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,29 +80,34 @@ public final class MemoryMonitor implements AutoCloseable
         pool = new FramePool(ctx.memoryBytes());
         try
         {
-            final RegionStores stores = new RegionStores(pool);
+            final OwnedPages stores = new OwnedPages(pool);
             gmmClient = ctx.transport().connect(ctx.gmmEndpoint());
             final GmmProxy dispatchGmm = new GmmProxy(gmmClient, ctx.timeoutNs())
                 .retryWindowNs(10 * ctx.timeoutNs());
             remoteOwners = new ProxyRemoteOwners(ctx.transport(), ctx.timeoutNs());
-            images = new StorageImageSource(dispatchGmm, ctx.transport(), ctx.timeoutNs());
+            images = new StorageImageSource(dispatchGmm, ctx.transport(), ctx.timeoutNs(), ctx.clock());
             final ReentrantLock stateLock = new ReentrantLock();
             final SecureRandom random = new SecureRandom();
             backup = new StorageBackup(dispatchGmm, ctx.transport(), ctx.timeoutNs());
-            backupWriter = new BackupWriter(backup, "mcomponent");
+            backupWriter = new BackupWriter(backup, ctx.backupRetryNs(), "mcomponent");
             final ReplicaLogs logs = new ReplicaLogs(backupWriter, ctx.replicaBatchBytes(),
                 "m" + Long.toHexString(random.nextLong() >>> 16));
-            replicator = new Replicator(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(), stateLock,
-                stores, "mcomponent");
+            replicator = new Replicator(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(),
+                ctx.replicaPatienceNs(), ctx.replicaBusyPauseNs(), ctx.replicaGmmPauseNs(), stateLock, stores,
+                ctx.clock(), "mcomponent");
             final VRegionRouter router = new VRegionRouter(
                 this::componentId,
                 stores,
                 (pid, home, vregion) -> dispatchGmm.vregionAlloc(pid, home, vregion),
                 new UnlockedRemoteOwners(remoteOwners, stateLock),
-                replicator);
+                replicator,
+                ctx.ownerFailoverNs(),
+                ctx.ownerFailoverPauseNs(),
+                ctx.clock());
             final ProcessHomes homes = new ProcessHomes(router, new ExecLoader(router, random), images,
-                new RemoteHomeStandby(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(), stateLock),
-                new ClusterMemoryLimit(new GmmProxy(gmmClient, ctx.timeoutNs()), this::componentId));
+                new RemoteHomeStandby(this::componentId, dispatchGmm, ctx.transport(), ctx.timeoutNs(),
+                    ctx.replicaPatienceNs(), ctx.homeStandbyPauseNs(), stateLock, ctx.clock()),
+                new ClusterMemoryLimit(new GmmProxy(gmmClient, ctx.timeoutNs()), this::componentId, ctx.clock()));
             final MemoryLoad load = new MemoryLoad(pool);
             dispatch = new HomeThreadDispatch(stateLock,
                 load.counting(new MemoryAdapter(homes, stores, replicator, logs)),

@@ -1,24 +1,27 @@
 package org.legoemu.mcomponent;
 
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.IntHashSet;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.proxy.GmmProxy;
+import org.legoemu.mcomponent.home.ProcessHomes;
+import org.legoemu.mcomponent.owner.OwnedPages;
+import org.legoemu.mcomponent.replica.ReplicaLogs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.agrona.collections.IntArrayList;
-import org.agrona.collections.IntHashSet;
-import org.legoemu.fabric.FabricException;
-import org.legoemu.fabric.proxy.GmmProxy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
  * Frees what this mComponent still holds of processes the GMM has forgotten. A process's frames on a vRegion owner
  * are freed when its home tells the owner at exit (M2M_PROCESS_EXIT); a home that cannot reach the owner then (a
  * partition outlasting the retries) leaves them there, and nothing else would free them. So every
  * {@code intervalNs} the reconciler asks the GMM (M2G_PROCESS_CHECK) which of the pids it holds state for (its
- * {@link RegionStores} and {@link ProcessHomes}) were placed once and are placed no more, and frees a pid's state
+ * {@link OwnedPages} and {@link ProcessHomes}) were placed once and are placed no more, and frees a pid's state
  * only when the GMM said so on two consecutive checks, so a check racing with an exit in progress frees nothing
  * the exit would not. A pid the GMM still places, or has not placed yet, is never listed by it, so a running
  * process (or one whose placement is in progress) is never touched. A check that fails (GMM unreachable) frees
@@ -47,7 +50,7 @@ final class ProcessReconciler implements AutoCloseable
     }
 
     private final ReentrantLock stateLock;
-    private final RegionStores stores;
+    private final OwnedPages stores;
     private final ProcessHomes homes;
     private final ReplicaLogs logs;
     private final ForgottenPids gmm;
@@ -70,7 +73,7 @@ final class ProcessReconciler implements AutoCloseable
      * @param name       for the thread's name and log lines.
      */
     ProcessReconciler(
-        final ReentrantLock stateLock, final RegionStores stores, final ProcessHomes homes, final ForgottenPids gmm,
+        final ReentrantLock stateLock, final OwnedPages stores, final ProcessHomes homes, final ForgottenPids gmm,
         final long intervalNs, final String name)
     {
         this(stateLock, stores, homes, null, gmm, intervalNs, name);
@@ -84,7 +87,7 @@ final class ProcessReconciler implements AutoCloseable
      * @param name       for the thread's name and log lines.
      */
     ProcessReconciler(
-        final ReentrantLock stateLock, final RegionStores stores, final ProcessHomes homes, final ReplicaLogs logs,
+        final ReentrantLock stateLock, final OwnedPages stores, final ProcessHomes homes, final ReplicaLogs logs,
         final ForgottenPids gmm, final long intervalNs, final String name)
     {
         if (intervalNs <= 0)

@@ -5,24 +5,52 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.legoemu.fabric.Client;
 import org.legoemu.fabric.Endpoint;
-import org.legoemu.fabric.RemoteErrorException;
+import org.legoemu.fabric.Messages;
 import org.legoemu.fabric.Reply;
 import org.legoemu.fabric.RequestHandler;
 import org.legoemu.fabric.Responder;
+import org.legoemu.fabric.transport.HandlerInvoker;
 
-/** A Client that hands each request straight to a RequestHandler on the calling thread (no transport). */
+/**
+ * A Client that hands each request to a RequestHandler on the calling thread, through the {@link HandlerInvoker}
+ * every transport runs handlers with (so the request header is validated once, there), with no transport between.
+ * A handler that answers a request more than once fails the call with an AssertionError; one that does not answer
+ * gets ErrorReply EIO from the invoker.
+ */
 final class DirectClient implements Client
 {
-    private final RequestHandler handler;
+    private final HandlerInvoker invoker;
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(8192);
     private int replyLength;
-    private int errno;
-    private String errorText;
     private int answers;
 
     DirectClient(final RequestHandler handler)
     {
-        this.handler = handler;
+        this.invoker = new HandlerInvoker("direct", (buffer, offset, length, responder) ->
+            handler.onRequest(buffer, offset, length, counting(responder)));
+    }
+
+    private Responder counting(final Responder delegate)
+    {
+        return new Responder()
+        {
+            public MutableDirectBuffer buffer()
+            {
+                return delegate.buffer();
+            }
+
+            public void reply(final int length)
+            {
+                answers++;
+                delegate.reply(length);
+            }
+
+            public void error(final int errno, final String text)
+            {
+                answers++;
+                delegate.error(errno, text);
+            }
+        };
     }
 
     @Override
@@ -30,34 +58,23 @@ final class DirectClient implements Client
         final DirectBuffer request, final int offset, final int length, final Reply reply, final long timeoutNs)
     {
         answers = 0;
-        errno = 0;
-        handler.onRequest(request, offset, length, new Responder()
+        replyLength = -1;
+        invoker.invoke((correlationId, message, at, lengthBytes) ->
         {
-            public MutableDirectBuffer buffer()
-            {
-                return out;
-            }
-
-            public void reply(final int len)
-            {
-                answers++;
-                replyLength = len;
-            }
-
-            public void error(final int e, final String text)
-            {
-                answers++;
-                errno = e;
-                errorText = text;
-            }
-        });
-        if (answers != 1)
+            message.getBytes(at, out, 0, lengthBytes);
+            replyLength = lengthBytes;
+        }, 1, request, offset, length);
+        if (replyLength < 0)
+        {
+            throw new AssertionError("no answer");
+        }
+        if (answers > 1)
         {
             throw new AssertionError("handler answered " + answers + " times");
         }
-        if (errno != 0)
+        if (Messages.isError(out, 0, replyLength))
         {
-            throw new RemoteErrorException(errno, errorText);
+            throw Messages.decodeError(out, 0, replyLength);
         }
         reply.set(out, 0, replyLength);
     }

@@ -1,11 +1,13 @@
 package org.legoemu.mcomponent;
 
-import org.legoemu.abi.linux.Errno;
-import org.legoemu.fabric.RemoteErrorException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.legoemu.abi.linux.Errno;
+import org.legoemu.fabric.RemoteErrorException;
+import org.legoemu.mcomponent.vm.AddressLayout;
+import org.legoemu.mcomponent.vm.Mman;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

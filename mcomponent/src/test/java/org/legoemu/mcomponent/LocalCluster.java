@@ -1,17 +1,23 @@
 package org.legoemu.mcomponent;
 
+import org.agrona.concurrent.SystemNanoClock;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.RemoteErrorException;
 import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.VRegionOwner;
 import org.legoemu.fabric.sbe.VmaOp;
+import org.legoemu.mcomponent.home.ExecLoader;
+import org.legoemu.mcomponent.home.ProcessHomes;
+import org.legoemu.mcomponent.owner.FramePool;
+import org.legoemu.mcomponent.owner.OwnedPages;
+import org.legoemu.mcomponent.vregion.RemoteOwners;
+import org.legoemu.mcomponent.vregion.VRegionRouter;
 
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-
-import org.legoemu.fabric.RemoteErrorException;
 
 /** One mComponent's state wired without a transport: it owns every vRegion itself; files come from a directory. */
 final class LocalCluster implements AutoCloseable
@@ -19,7 +25,7 @@ final class LocalCluster implements AutoCloseable
     static final int COMPONENT_ID = 1;
 
     final FramePool pool;
-    final RegionStores stores;
+    final OwnedPages stores;
     final VRegionRouter router;
     final ProcessHomes homes;
     final MemoryAdapter adapter;
@@ -28,7 +34,7 @@ final class LocalCluster implements AutoCloseable
     LocalCluster(final long memoryBytes, final Path root)
     {
         pool = new FramePool(memoryBytes);
-        stores = new RegionStores(pool);
+        stores = new OwnedPages(pool);
         router = new VRegionRouter(
             () -> COMPONENT_ID,
             stores,
@@ -61,7 +67,11 @@ final class LocalCluster implements AutoCloseable
                 public void close()
                 {
                 }
-            });
+            },
+            null,
+            MemoryContext.DEFAULT_OWNER_FAILOVER_NS,
+            MemoryContext.DEFAULT_OWNER_FAILOVER_PAUSE_NS,
+            SystemNanoClock.INSTANCE);
         homes = new ProcessHomes(router, new ExecLoader(router, new SecureRandom()), path ->
         {
             try

@@ -2,6 +2,10 @@ package org.legoemu.mcomponent;
 
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.legoemu.abi.elf.ElfFile;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.RemoteErrorException;
@@ -10,10 +14,10 @@ import org.legoemu.fabric.proxy.ExecImage;
 import org.legoemu.fabric.sbe.MessageHeaderEncoder;
 import org.legoemu.fabric.sbe.P2M_PCACHE_MISSEncoder;
 import org.legoemu.fabric.sbe.VmaOp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.legoemu.mcomponent.owner.FramePool;
+import org.legoemu.mcomponent.owner.ProcessPages;
+import org.legoemu.mcomponent.vm.AddressLayout;
+import org.legoemu.mcomponent.vm.Mman;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -182,7 +186,7 @@ class MemoryHandlersTest
     {
         try (FramePool tiny = new FramePool(PAGE))
         {
-            final RegionStore store = new RegionStore(PID, PCOMPONENT, tiny);
+            final ProcessPages store = new ProcessPages(PID, PCOMPONENT, tiny);
             store.applyVma(VmaOp.MAP, 0x10000, 0x10000 + 4 * PAGE, Mman.PROT_READ | Mman.PROT_WRITE);
             assertTrue(store.resolve(0x10000, Mman.PROT_READ) >= 0);
             assertEquals(-Errno.ENOMEM, store.resolve(0x10000 + PAGE, Mman.PROT_READ));

@@ -1,7 +1,5 @@
 package org.legoemu.mcomponent;
 
-import java.util.concurrent.locks.ReentrantLock;
-
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.IntHashSet;
 import org.junit.jupiter.api.AfterEach;
@@ -9,6 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.sbe.VmaOp;
+import org.legoemu.mcomponent.home.ProcessHomes;
+import org.legoemu.mcomponent.owner.FramePool;
+import org.legoemu.mcomponent.owner.OwnedPages;
+import org.legoemu.mcomponent.owner.ProcessPages;
+
+import java.util.concurrent.locks.ReentrantLock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -25,7 +29,7 @@ class ProcessReconcilerTest
     private static final int PROT_RW = 3;
 
     private final FramePool pool = new FramePool(64L * FRAME);
-    private final RegionStores stores = new RegionStores(pool);
+    private final OwnedPages stores = new OwnedPages(pool);
     private final ProcessHomes homes = new ProcessHomes(null, null, null);
     private final IntHashSet forgottenAtGmm = new IntHashSet();
     private boolean gmmReachable = true;
@@ -80,7 +84,7 @@ class ProcessReconcilerTest
 
     private void touch(final int pid, final int pages)
     {
-        final RegionStore store = stores.getOrCreate(pid, 1);
+        final ProcessPages store = stores.getOrCreate(pid, 1);
         store.applyVma(VmaOp.MAP, 0x10000, 0x10000 + (long)pages * FRAME, PROT_RW);
         for (int i = 0; i < pages; i++)
         {

@@ -1,5 +1,9 @@
 package org.legoemu.mcomponent;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.legoemu.abi.linux.Errno;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.RemoteErrorException;
@@ -11,12 +15,10 @@ import org.legoemu.fabric.proxy.VRegionOwner;
 import org.legoemu.gmm.GlobalManager;
 import org.legoemu.gmm.GmmContext;
 import org.legoemu.gmm.RoundRobinPolicy;
+import org.legoemu.mcomponent.vm.AddressLayout;
+import org.legoemu.mcomponent.vm.Mman;
 import org.legoemu.scomponent.StorageContext;
 import org.legoemu.scomponent.StorageMonitor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,5 @@
 package org.legoemu.mcomponent;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.legoemu.fabric.Endpoint;
@@ -14,6 +9,11 @@ import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.gmm.GlobalManager;
 import org.legoemu.gmm.GmmContext;
 import org.legoemu.gmm.VRegionPlacement;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A GMM and two real mComponents of different sizes over the in-JVM transport: the figures the mComponents put in

@@ -7,11 +7,17 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.legoemu.abi.linux.Errno;
+import org.legoemu.mcomponent.home.AddressSpace;
+import org.legoemu.mcomponent.owner.ProcessPages;
+import org.legoemu.mcomponent.vm.AddressLayout;
+import org.legoemu.mcomponent.vm.Mman;
+import org.legoemu.mcomponent.vm.VmException;
+import org.legoemu.mcomponent.vm.Vma;
 
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.legoemu.abi.linux.Errno;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -264,7 +270,7 @@ class VmaAlgebraTest
             assertEquals(heap + 3 * PAGE + 5, space.brk(heap + 3 * PAGE + 5));
             final Vma vma = space.find(heap);
             assertEquals(new Vma(heap, heap + 4 * PAGE, Mman.PROT_READ | Mman.PROT_WRITE, ANON_PRIVATE), vma);
-            final RegionStore owner = cluster.stores.get(PID);
+            final ProcessPages owner = cluster.stores.get(PID);
             assertTrue(owner.resolve(heap + 3 * PAGE, Mman.PROT_WRITE) >= 0);
 
             assertEquals(heap + PAGE, space.brk(heap + PAGE));

@@ -1,0 +1,222 @@
+package org.legoemu.mcomponent.replica;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.legoemu.abi.linux.Errno;
+import org.legoemu.fabric.FabricException;
+import org.legoemu.fabric.sbe.VmaOp;
+import org.legoemu.mcomponent.MemoryContext;
+import org.legoemu.mcomponent.owner.FramePool;
+import org.legoemu.mcomponent.owner.ProcessPages;
+import org.legoemu.mcomponent.vm.AddressLayout;
+import org.legoemu.mcomponent.vm.Mman;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The secondary's log (LegoOS §4.7): pages go to fixed-size batches that the backup writer puts in the backup file;
+ * promotion rebuilds a vRegion's VMAs and the newest contents of each page, from memory or from the file, and drops
+ * what VMA changes discarded.
+ */
+class ReplicaLogTest
+{
+    private static final int PAGE = (int)AddressLayout.PAGE_SIZE;
+    private static final int RW = Mman.PROT_READ | Mman.PROT_WRITE;
+    private static final long BASE = 0x10_0000L;
+
+    private final MapStorage storage = new MapStorage();
+    private final BackupWriter writer = new BackupWriter(storage, MemoryContext.DEFAULT_BACKUP_RETRY_NS, "test");
+    private final FramePool pool = new FramePool(16L << 20);
+
+    @AfterEach
+    void tearDown()
+    {
+        writer.close();
+        pool.close();
+    }
+
+    /**
+     * Issue 14: the backup file used to grow with every batch. Rewriting the same 40 pages 50 times (500 batches of 4
+     * pages) keeps it at about the live pages' batches, and promotion still restores the newest contents.
+     */
+    @Test
+    void rewritingTheSamePagesReusesDeadBatchesInsteadOfGrowingTheFile() throws Exception
+    {
+        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/pid-1000.log", 4 * PAGE, writer);
+        log.appendVma(VmaOp.MAP, BASE, BASE + 64L * PAGE, RW);
+        int batches = 0;
+        for (int round = 0; round < 50; round++)
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                int result;
+                while ((result = log.appendPage(BASE + (long)i * PAGE, page(round * 100 + i), 0)) != 0)
+                {
+                    assertEquals(-Errno.EAGAIN, result);
+                    Thread.sleep(1);
+                }
+            }
+            batches += 10;
+            storage.awaitWrites(batches - 1);
+        }
+        assertEquals(40, log.pages());
+        assertTrue(log.filePositions() <= 2 * 10 + 2, "the backup file grew to " + log.filePositions() +
+            " batches for 10 batches of live pages");
+        assertTrue(storage.files.get("/b/pid-1000.log").length <= (2 * 10 + 2) * 4 * PAGE);
+
+        final ProcessPages store = new ProcessPages(1000, 7, pool);
+        assertEquals(40, log.promote(0, store, storage, new byte[PAGE]));
+        for (int i = 0; i < 40; i++)
+        {
+            final UnsafeBuffer line = new UnsafeBuffer(new byte[PAGE]);
+            assertTrue(store.copyPage(BASE + (long)i * PAGE, line));
+            assertArrayEquals(page(49 * 100 + i).byteArray(), line.byteArray(), "page " + i);
+        }
+    }
+
+    @Test
+    void promotionRestoresTheNewestContentsFromMemoryAndFromTheBackupFile() throws Exception
+    {
+        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/pid-1000.log", 4 * PAGE, writer);
+        log.appendVma(VmaOp.MAP, BASE, BASE + 16L * PAGE, RW);
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                assertEquals(0, log.appendPage(BASE + (long)i * PAGE, page(round * 100 + i), 0));
+            }
+        }
+        storage.awaitWrites(7);
+        // The two full batches of the last round hold live pages, so they sit at two positions of the file; earlier
+        // batches may have been overwritten in place once all their pages were rewritten (position reuse).
+        assertTrue(storage.files.get("/b/pid-1000.log").length >= 2 * 4 * PAGE, "full batches reach the backup");
+        assertEquals(10, log.pages());
+
+        final ProcessPages store = new ProcessPages(1000, 7, pool);
+        assertEquals(10, log.promote(0, store, storage, new byte[PAGE]));
+        for (int i = 0; i < 10; i++)
+        {
+            final UnsafeBuffer line = new UnsafeBuffer(new byte[PAGE]);
+            assertTrue(store.copyPage(BASE + (long)i * PAGE, line));
+            assertArrayEquals(page(200 + i).byteArray(), line.byteArray(), "page " + i + " is not the newest");
+        }
+        assertEquals(RW, store.vmas().get(0).prot());
+        assertEquals(0, log.pages(), "the promoted vRegion leaves the log");
+    }
+
+    @Test
+    void vmaChangesDropThePagesTheyDiscardAndResetForgetsTheVRegion()
+    {
+        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/p.log", ReplicaLogs.DEFAULT_BATCH_BYTES, writer);
+        log.appendVma(VmaOp.MAP, BASE, BASE + 4L * PAGE, RW);
+        for (int i = 0; i < 4; i++)
+        {
+            log.appendPage(BASE + (long)i * PAGE, page(i), 0);
+        }
+        log.appendVma(VmaOp.DISCARD, BASE, BASE + PAGE, 0);
+        log.appendVma(VmaOp.UNMAP, BASE + 3L * PAGE, BASE + 4L * PAGE, 0);
+        log.appendVma(VmaOp.PROTECT, BASE + PAGE, BASE + 2L * PAGE, Mman.PROT_READ);
+        assertEquals(2, log.pages());
+
+        final ProcessPages store = new ProcessPages(1000, 7, pool);
+        assertEquals(2, log.promote(0, store, storage, new byte[PAGE]));
+        final UnsafeBuffer line = new UnsafeBuffer(new byte[PAGE]);
+        assertFalse(store.copyPage(BASE, line), "a discarded page reads zero: no frame");
+        assertTrue(store.copyPage(BASE + PAGE, line));
+        assertEquals(-Errno.EACCES, store.resolve(BASE + PAGE, Mman.PROT_WRITE), "the protection change replays");
+        assertEquals(-Errno.EFAULT, store.resolve(BASE + 3L * PAGE, 1), "the unmapped page has no VMA");
+
+        log.appendVma(VmaOp.MAP, BASE, BASE + PAGE, RW);
+        log.appendPage(BASE, page(9), 0);
+        log.reset(0);
+        assertTrue(log.isEmpty());
+    }
+
+    @Test
+    void appendsAreRefusedWithEagainWhileTooManyBatchesWaitForTheBackup()
+    {
+        storage.failWrites = true;
+        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/slow.log", PAGE, writer);
+        log.appendVma(VmaOp.MAP, BASE, BASE + (ReplicaLog.MAX_PENDING_BATCHES + 4L) * PAGE, RW);
+        int refused = 0;
+        for (int i = 0; i < ReplicaLog.MAX_PENDING_BATCHES + 4; i++)
+        {
+            if (log.appendPage(BASE + (long)i * PAGE, page(i), 0) == -Errno.EAGAIN)
+            {
+                refused++;
+            }
+        }
+        assertTrue(refused > 0, "the log must push back instead of growing without bound");
+        log.release();
+        assertTrue(log.isReleased());
+    }
+
+    private static UnsafeBuffer page(final int value)
+    {
+        final byte[] bytes = new byte[PAGE];
+        Arrays.fill(bytes, (byte)value);
+        bytes[0] = (byte)(value >> 8);
+        return new UnsafeBuffer(bytes);
+    }
+
+    /** Backup files in memory; counts writes so a test can wait for the writer. */
+    private static final class MapStorage implements BackupStorage
+    {
+        final Map<String, byte[]> files = new ConcurrentHashMap<>();
+        volatile boolean failWrites;
+        private int writes;
+
+        @Override
+        public synchronized void write(
+            final String path, final long fileOffset, final byte[] src, final int srcOffset, final int length)
+        {
+            if (failWrites)
+            {
+                throw new FabricException(Errno.EIO, "storage down");
+            }
+            final byte[] old = files.getOrDefault(path, new byte[0]);
+            final byte[] grown = Arrays.copyOf(old, (int)Math.max(old.length, fileOffset + length));
+            System.arraycopy(src, srcOffset, grown, (int)fileOffset, length);
+            files.put(path, grown);
+            writes++;
+            notifyAll();
+        }
+
+        @Override
+        public void read(
+            final String path, final long fileOffset, final byte[] dst, final int dstOffset, final int length)
+        {
+            final byte[] file = files.get(path);
+            if (file == null || file.length < fileOffset + length)
+            {
+                throw new FabricException(Errno.EIO, "short backup");
+            }
+            System.arraycopy(file, (int)fileOffset, dst, dstOffset, length);
+        }
+
+        @Override
+        public void delete(final String path)
+        {
+            files.remove(path);
+        }
+
+        synchronized void awaitWrites(final int count) throws InterruptedException
+        {
+            final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (writes < count && System.nanoTime() < until)
+            {
+                wait(100);
+            }
+            assertTrue(writes >= count, "backup writes: " + writes);
+        }
+    }
+}
