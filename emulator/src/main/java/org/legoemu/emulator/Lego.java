@@ -77,6 +77,7 @@ public final class Lego implements Runnable
         final Level level = quiet ? Level.ERROR : verbose.length >= 2 ? Level.DEBUG : verbose.length == 1 ? Level.INFO : null;
         if (level != null)
         {
+            StartupPrewarm.awaitLogging();
             ((Logger)LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
         }
     }

@@ -4,6 +4,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Initializes, on a thread of its own, the classes whose initialization is slow and that every start of an embedded
@@ -20,6 +22,9 @@ final class StartupPrewarm
     private static final List<String> CLASSES = List.of(
         "org.legoemu.mcomponent.LibC", "org.legoemu.fabric.transport.RequestValidator");
 
+    /** Counted down once the prewarm thread has initialized SLF4J (Logback); {@code null} without that thread. */
+    private static volatile CountDownLatch logging;
+
     private StartupPrewarm()
     {
     }
@@ -31,13 +36,44 @@ final class StartupPrewarm
         {
             return;
         }
+        logging = new CountDownLatch(1);
         final Thread thread = new Thread(StartupPrewarm::initialize, "lego-prewarm");
         thread.setDaemon(true);
         thread.start();
     }
 
+    /**
+     * Waits (at most 10 s) until the prewarm thread has initialized SLF4J. While one thread initializes it, SLF4J
+     * hands every other thread a {@code SubstituteLogger}, which is not Logback's, so the main thread must not set
+     * log levels before then.
+     */
+    static void awaitLogging()
+    {
+        final CountDownLatch latch = logging;
+        if (latch == null)
+        {
+            return;
+        }
+        try
+        {
+            latch.await(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void initialize()
     {
+        try
+        {
+            LoggerFactory.getILoggerFactory();
+        }
+        finally
+        {
+            logging.countDown();
+        }
         for (final String name : CLASSES)
         {
             try
