@@ -556,8 +556,8 @@ public final class ProcessorMonitor implements AutoCloseable
     }
 
     /**
-     * Kills the processes run for exec clients (SIGKILL, their clients are told), stops the ExCache's flusher,
-     * leaves the cluster and stops serving.
+     * Kills the processes run for exec clients (SIGKILL, their clients are told), stops the ExCache's flusher and
+     * the file cache's read-ahead, leaves the cluster and stops serving.
      */
     @Override
     public void close()
@@ -575,6 +575,7 @@ public final class ProcessorMonitor implements AutoCloseable
             }
         }
         cache.close();
+        fileCache.close();
         if (membership != null)
         {
             membership.close();

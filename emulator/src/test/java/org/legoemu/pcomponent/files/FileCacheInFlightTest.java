@@ -61,6 +61,28 @@ class FileCacheInFlightTest
     }
 
     @Test
+    void closeEndsTheReadAheadThreadAndReadsStillWork() throws Exception
+    {
+        final byte[] r = write("r.bin", 5);
+        final FileCache cache = new FileCache(16L << 20);
+        final ReadAhead stream = ReadAhead.forReads();
+        final byte[] buffer = new byte[PAGE];
+        for (int offset = 0; offset < FILE_BYTES / 2; offset += PAGE)
+        {
+            assertEquals(PAGE, cache.read(storage, "/r.bin", offset, buffer, 0, PAGE, stream, new FileReadTally()));
+        }
+        assertTrue(cache.readAheadRunning(), "a sequential read started background read-ahead");
+        cache.close();
+        assertTrue(!cache.readAheadRunning(), "close ended the read-ahead thread");
+        for (int offset = FILE_BYTES / 2; offset < FILE_BYTES; offset += PAGE)
+        {
+            assertEquals(PAGE, cache.read(storage, "/r.bin", offset, buffer, 0, PAGE, stream, new FileReadTally()));
+            assertArrayEquals(Arrays.copyOfRange(r, offset, offset + PAGE), buffer);
+        }
+        assertTrue(!cache.readAheadRunning(), "no read-ahead starts after close");
+    }
+
+    @Test
     void anotherFilesReadCompletesWhileAMissIsInTheSComponent() throws Exception
     {
         final byte[] a = write("a.bin", 1);

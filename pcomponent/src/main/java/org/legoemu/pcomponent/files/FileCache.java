@@ -76,6 +76,8 @@ public final class FileCache
     private final Miss[] misses = new Miss[MSHRS];
     /** Reads the background read-ahead windows; started with the first. */
     private Thread readAheadThread;
+    /** Set by {@link #close}: no read-ahead starts any more and the read-ahead thread ends. */
+    private boolean closed;
     /** Per file id: what the cache last saw of the file, or unknown. */
     private boolean[] known = new boolean[16];
     private long[] inode = new long[16];
@@ -280,7 +282,7 @@ public final class FileCache
         final StorageProxy storage, final String path, final int id, final ReadAhead stream, final FileReadTally tally)
     {
         final long start = stream.nextWindowStart();
-        if ((known[id] && start << PAGE_SHIFT >= size[id]) || index.containsKey(key(id, start)) ||
+        if (closed || (known[id] && start << PAGE_SHIFT >= size[id]) || index.containsKey(key(id, start)) ||
             inFlight(id, start) != null)
         {
             return;
@@ -322,7 +324,7 @@ public final class FileCache
                 Miss queued = queuedReadAhead();
                 while (queued == null)
                 {
-                    if (awaitAnyFill())
+                    if (closed || awaitAnyFill())
                     {
                         return;
                     }
@@ -502,6 +504,40 @@ public final class FileCache
         {
             return true;
         }
+    }
+
+    /**
+     * Stops background read-ahead: no window starts any more, and the read-ahead thread, if one was started, ends
+     * (waited for up to 1 s; a window it is reading from the sComponent then still finishes into the cache). Reads
+     * keep working, synchronously. Called when the pComponent closes: the thread would otherwise keep the cache, up
+     * to {@link #MAX_BYTES} bytes, alive for as long as the JVM runs.
+     */
+    public void close()
+    {
+        final Thread thread;
+        synchronized (this)
+        {
+            closed = true;
+            thread = readAheadThread;
+            notifyAll();
+        }
+        if (thread != null && thread != Thread.currentThread())
+        {
+            try
+            {
+                thread.join(1000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Whether the read-ahead thread is running (for tests). */
+    synchronized boolean readAheadRunning()
+    {
+        return readAheadThread != null && readAheadThread.isAlive();
     }
 
     /** Frees {@code miss} (under the lock) and wakes its waiters. */
