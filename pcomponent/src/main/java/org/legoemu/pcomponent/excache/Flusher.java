@@ -70,14 +70,20 @@ final class Flusher extends TableThread
         table.lock.lock();
         try
         {
+            boolean draining = false;
             while (!closed)
             {
-                final int entry = victims.oldestDirty();
+                final int entry = draining ? victims.oldestDirty() : -1;
                 if (entry < 0)
                 {
-                    sleeping = true;
-                    work.await();
-                    sleeping = false;
+                    draining = victims.flushWork() >= watermark;
+                    if (!draining)
+                    {
+                        sleeping = true;
+                        work.await(); // until offer() finds the watermark reached, or close()
+                        sleeping = false;
+                        draining = true;
+                    }
                     continue;
                 }
                 final Tenant owner = tenants.apply(victims.pid[entry]);
