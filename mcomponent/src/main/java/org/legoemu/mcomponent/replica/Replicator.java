@@ -95,6 +95,11 @@ public final class Replicator implements AutoCloseable
     private final AtomicBoolean sending = new AtomicBoolean();
     private volatile boolean running = true;
     private volatile boolean parked;
+    /**
+     * Whether the holder of the state lock is a caller that calls {@link #sendQueuedOnCaller} once it gave the lock
+     * up: what it queues meanwhile does not wake the replicator thread. Guarded by the state lock.
+     */
+    private boolean callerSends;
 
     /**
      * Starts the replicator thread.
@@ -276,13 +281,39 @@ public final class Replicator implements AutoCloseable
         enqueue(record(Kind.EXIT, pid, -1, 0));
     }
 
-    /** Queues {@code r} in order, waiting for room if the queue is full, and wakes the thread if it parked. */
+    /**
+     * Says whether the thread that holds the state lock will call {@link #sendQueuedOnCaller} once it gives the lock
+     * up ({@code HomeThreadDispatch}, for an owner request served on an in-JVM caller's thread): until it says false
+     * again, what it queues does not wake the replicator thread, which would only race it for the records (measured
+     * in the replicated sort of {@code lego bench replication}: half the write-backs paid a futex wake-up under the
+     * state lock, and the woken thread spun while the caller sent; docs/reliability.md, "Where a replicated
+     * write-back's cost went"). Call under the state lock.
+     */
+    public void callerSends(final boolean willSend)
+    {
+        callerSends = willSend;
+    }
+
+    /**
+     * Queues {@code r} in order, waiting for room if the queue is full, and wakes the thread if it parked, unless
+     * the submitter sends the queue itself ({@link #callerSends}). Call under the state lock.
+     */
     private void enqueue(final Record r)
     {
         while (!queue.offer(r))
         {
+            wake();
             Thread.yield();
         }
+        if (!callerSends)
+        {
+            wake();
+        }
+    }
+
+    /** Unparks the replicator thread if it parked (or is about to). */
+    private void wake()
+    {
         if (parked)
         {
             LockSupport.unpark(thread);
@@ -348,11 +379,21 @@ public final class Replicator implements AutoCloseable
      */
     public void sendQueuedOnCaller()
     {
-        if (queue.isEmpty() || SENDING_HERE.get()[0] || !sending.compareAndSet(false, true))
+        if (queue.isEmpty())
         {
             return;
         }
         final boolean[] here = SENDING_HERE.get();
+        if (here[0])
+        {
+            wake();
+            return;
+        }
+        if (!sending.compareAndSet(false, true))
+        {
+            // The sender holding the flag sends what is queued, or wakes the replicator thread once it lets go.
+            return;
+        }
         here[0] = true;
         try
         {
@@ -363,9 +404,9 @@ public final class Replicator implements AutoCloseable
             here[0] = false;
             sending.set(false);
         }
-        if (!queue.isEmpty() && parked)
+        if (!queue.isEmpty())
         {
-            LockSupport.unpark(thread);
+            wake();
         }
     }
 
@@ -417,13 +458,15 @@ public final class Replicator implements AutoCloseable
             }
             final long nowNs = clock.nanoTime();
             idleSinceNs = idleSinceNs == 0 ? nowNs : idleSinceNs;
-            if (nowNs - idleSinceNs < IDLE_YIELD_NS || !queue.isEmpty())
+            if (nowNs - idleSinceNs < IDLE_YIELD_NS || (!queue.isEmpty() && !sending.get()))
             {
                 Thread.yield();
                 continue;
             }
+            // Nothing queued, or a caller is sending it: park. Whoever queues without sending, and a sender that
+            // lets go of the flag with records left, reads parked after its own write and unparks (Dekker).
             parked = true;
-            if (queue.isEmpty() && running)
+            if ((queue.isEmpty() || sending.get()) && running)
             {
                 LockSupport.parkNanos(this, IDLE_PARK_NS);
             }
