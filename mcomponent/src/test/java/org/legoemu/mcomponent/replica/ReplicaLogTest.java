@@ -51,7 +51,7 @@ class ReplicaLogTest
     @Test
     void rewritingTheSamePagesReusesDeadBatchesInsteadOfGrowingTheFile() throws Exception
     {
-        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/pid-1000.log", 4 * PAGE, writer);
+        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/pid-1000.log", new BatchPool(4 * PAGE, 8), writer);
         log.appendVma(VmaOp.MAP, BASE, BASE + 64L * PAGE, RW);
         int batches = 0;
         for (int round = 0; round < 50; round++)
@@ -86,7 +86,7 @@ class ReplicaLogTest
     @Test
     void promotionRestoresTheNewestContentsFromMemoryAndFromTheBackupFile() throws Exception
     {
-        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/pid-1000.log", 4 * PAGE, writer);
+        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/pid-1000.log", new BatchPool(4 * PAGE, 8), writer);
         log.appendVma(VmaOp.MAP, BASE, BASE + 16L * PAGE, RW);
         for (int round = 0; round < 3; round++)
         {
@@ -116,7 +116,8 @@ class ReplicaLogTest
     @Test
     void vmaChangesDropThePagesTheyDiscardAndResetForgetsTheVRegion()
     {
-        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/p.log", ReplicaLogs.DEFAULT_BATCH_BYTES, writer);
+        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/p.log", new BatchPool(ReplicaLogs.DEFAULT_BATCH_BYTES, 8),
+            writer);
         log.appendVma(VmaOp.MAP, BASE, BASE + 4L * PAGE, RW);
         for (int i = 0; i < 4; i++)
         {
@@ -141,11 +142,75 @@ class ReplicaLogTest
         assertTrue(log.isEmpty());
     }
 
+    /**
+     * A page written back again while its newest contents are still in the open batch takes its old slot: 200
+     * write-backs of two pages fill no batch (none is written to the backup), a full open batch still takes rewrites,
+     * and promotion restores the newest contents. Without the overwrite in place they filled 50 batches of 4 pages.
+     */
+    @Test
+    void rewritingAPageStillInTheOpenBatchOverwritesItsSlot() throws Exception
+    {
+        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/hot.log", new BatchPool(4 * PAGE, 8), writer);
+        log.appendVma(VmaOp.MAP, BASE, BASE + 8L * PAGE, RW);
+        for (int round = 0; round < 100; round++)
+        {
+            assertEquals(0, log.appendPage(BASE, page(round), 0));
+            assertEquals(0, log.appendPage(BASE + PAGE, page(1000 + round), 0));
+        }
+        for (int i = 2; i < 4; i++)
+        {
+            assertEquals(0, log.appendPage(BASE + (long)i * PAGE, page(2000 + i), 0));
+        }
+        assertEquals(0, log.appendPage(BASE, page(3000), 0), "the open batch is full but still holds page 0");
+        Thread.sleep(50);
+        assertEquals(0, storage.writes(), "no batch was handed to the backup writer");
+        assertEquals(0, log.appendPage(BASE + 4L * PAGE, page(2004), 0), "a new page rotates the full batch");
+        storage.awaitWrites(1);
+        assertEquals(5, log.pages());
+
+        final ProcessPages store = new ProcessPages(1000, 7, pool);
+        assertEquals(5, log.promote(0, store, storage, new byte[PAGE]));
+        final int[] newest = {3000, 1000 + 99, 2002, 2003, 2004};
+        for (int i = 0; i < newest.length; i++)
+        {
+            final UnsafeBuffer line = new UnsafeBuffer(new byte[PAGE]);
+            assertTrue(store.copyPage(BASE + (long)i * PAGE, line));
+            assertArrayEquals(page(newest[i]).byteArray(), line.byteArray(), "page " + i + " is not the newest");
+        }
+    }
+
+    /** A written batch, and a released log's open batch, go back to the pool, so later batches reuse them. */
+    @Test
+    void batchArraysAreRecycledOnceWrittenAndAtRelease() throws Exception
+    {
+        final BatchPool batches = new BatchPool(PAGE, 8);
+        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/recycle.log", batches, writer);
+        log.appendVma(VmaOp.MAP, BASE, BASE + 8L * PAGE, RW);
+        storage.failWrites = true; // so the rotation below cannot take back the batch it hands to the writer
+        assertEquals(0, log.appendPage(BASE, page(1), 0));
+        assertEquals(0, log.appendPage(BASE + PAGE, page(2), 0));
+        assertEquals(0, batches.idle());
+        storage.failWrites = false;
+        storage.awaitWrites(1);
+        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (batches.idle() == 0 && System.nanoTime() < until)
+        {
+            Thread.sleep(1);
+        }
+        assertEquals(1, batches.idle(), "the written batch is back in the pool");
+
+        final BatchPool other = new BatchPool(PAGE, 8);
+        final ReplicaLog small = new ReplicaLog(1001, 7, "/b/small.log", other, writer);
+        assertEquals(0, other.idle());
+        small.release();
+        assertEquals(1, other.idle(), "the open batch goes back at release");
+    }
+
     @Test
     void appendsAreRefusedWithEagainWhileTooManyBatchesWaitForTheBackup()
     {
         storage.failWrites = true;
-        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/slow.log", PAGE, writer);
+        final ReplicaLog log = new ReplicaLog(1000, 7, "/b/slow.log", new BatchPool(PAGE, 8), writer);
         log.appendVma(VmaOp.MAP, BASE, BASE + (ReplicaLog.MAX_PENDING_BATCHES + 4L) * PAGE, RW);
         int refused = 0;
         for (int i = 0; i < ReplicaLog.MAX_PENDING_BATCHES + 4; i++)
@@ -207,6 +272,11 @@ class ReplicaLogTest
         public void delete(final String path)
         {
             files.remove(path);
+        }
+
+        synchronized int writes()
+        {
+            return writes;
         }
 
         synchronized void awaitWrites(final int count) throws InterruptedException
