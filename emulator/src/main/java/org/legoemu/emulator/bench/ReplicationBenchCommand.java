@@ -37,8 +37,9 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {"Measure the slowdown of memory replication: run sort, wordcount and matmul on a cluster with "
         + "--replication off and one with log (1 pComponent, 2 mComponents each, started side by side), alternating, "
-        + "--repeat times each after --warmup runs, and print the median and fastest runtimes and their ratios "
-        + "(stdout); progress on stderr. Runtimes are wall times: run it on an otherwise idle machine."})
+        + "--repeat times each after --warmup runs, and print the median and fastest runtimes and their ratios, and "
+        + "the median of the ratios of each log run to the off run just before it (stdout); progress on stderr. "
+        + "Runtimes are wall times: run it on an otherwise idle machine."})
 public final class ReplicationBenchCommand implements Callable<Integer>
 {
     @CommandLine.Spec
@@ -123,11 +124,11 @@ public final class ReplicationBenchCommand implements Callable<Integer>
         try (EmbeddedCluster off = cluster(Replication.OFF); EmbeddedCluster log = cluster(Replication.LOG))
         {
             out.printf(Locale.ROOT, "# lego bench replication: %s, %d cores, Java %s; 1 pComponent (ExCache %s), "
-                + "2 mComponents; %d runs per mode after %d warm-up runs, alternating; slowdown of the medians and of "
-                + "the fastest runs%n", transport, Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                + "2 mComponents; %d runs per mode after %d warm-up runs, alternating; slowdown of the medians, of "
+                + "the fastest runs, and median slowdown of each log run against the off run before it%n", transport, Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 Sizes.format(excacheBytes), repeat, warmup);
-            out.printf(Locale.ROOT, "%-10s %12s %12s %10s %12s %12s %10s%n", "guest", "off median", "log median",
-                "slowdown", "off min", "log min", "slowdown");
+            out.printf(Locale.ROOT, "%-10s %12s %12s %10s %12s %12s %10s %10s%n", "guest", "off median",
+                "log median", "slowdown", "off min", "log min", "slowdown", "paired");
             for (final Guest guest : list)
             {
                 err.printf(Locale.ROOT, "bench: %s (%d runs per mode, alternating)%n", guest.name(), repeat + warmup);
@@ -148,8 +149,9 @@ public final class ReplicationBenchCommand implements Callable<Integer>
                 final double logMs = median(logNs) / 1e6;
                 final double offMinMs = Arrays.stream(offNs).min().getAsLong() / 1e6;
                 final double logMinMs = Arrays.stream(logNs).min().getAsLong() / 1e6;
-                out.printf(Locale.ROOT, "%-10s %9.1f ms %9.1f ms %9.1f%% %9.1f ms %9.1f ms %9.1f%%%n", guest.name(),
-                    offMs, logMs, (logMs / offMs - 1) * 100, offMinMs, logMinMs, (logMinMs / offMinMs - 1) * 100);
+                out.printf(Locale.ROOT, "%-10s %9.1f ms %9.1f ms %9.1f%% %9.1f ms %9.1f ms %9.1f%% %9.1f%%%n",
+                    guest.name(), offMs, logMs, (logMs / offMs - 1) * 100, offMinMs, logMinMs,
+                    (logMinMs / offMinMs - 1) * 100, (pairedRatio(offNs, logNs) - 1) * 100);
                 out.flush();
             }
             return 0;
@@ -180,6 +182,23 @@ public final class ReplicationBenchCommand implements Callable<Integer>
                 + (result.description() == null ? "" : ": " + result.description()));
         }
         return result.wallNs();
+    }
+
+    /**
+     * The median over runs {@code i} of {@code logNs[i] / offNs[i]}: each log run is paired with the off run just
+     * before it, so a change of the machine's load between runs cancels out of the ratio (on 2 cores shared with
+     * other jobs the medians of the two series apart swung by ±40 % from one bench to the next, docs/performance.md).
+     */
+    static double pairedRatio(final long[] offNs, final long[] logNs)
+    {
+        final double[] ratios = new double[offNs.length];
+        for (int i = 0; i < ratios.length; i++)
+        {
+            ratios[i] = (double)logNs[i] / offNs[i];
+        }
+        Arrays.sort(ratios);
+        final int n = ratios.length;
+        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0;
     }
 
     private static double median(final long[] values)
