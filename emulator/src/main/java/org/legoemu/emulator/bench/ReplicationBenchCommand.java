@@ -78,6 +78,11 @@ public final class ReplicationBenchCommand implements Callable<Integer>
         description = "Matrix size of matmul (default: ${DEFAULT-VALUE}).")
     int matmulN;
 
+    @Option(names = "--cpu", description = "Also print, per guest, the CPU time per run of each kind of thread of "
+        + "the JVM (its name without numbers) under off and log, and the guest's hart threads (ThreadMXBean): where "
+        + "replication's extra work goes.")
+    boolean cpu;
+
     @Option(names = "--wordcount-input", paramLabel = "FILE", defaultValue = "/usr/share/common-licenses/GPL-3",
         description = "Input file of wordcount (default: ${DEFAULT-VALUE}).")
     Path wordcountInput;
@@ -137,13 +142,15 @@ public final class ReplicationBenchCommand implements Callable<Integer>
                 final long[] logNs = new long[repeat];
                 for (int i = 0; i < warmup; i++)
                 {
-                    run(off, guest);
-                    run(log, guest);
+                    run(off, guest, null);
+                    run(log, guest, null);
                 }
+                final ThreadCpu offCpu = cpu ? new ThreadCpu() : null;
+                final ThreadCpu logCpu = cpu ? new ThreadCpu() : null;
                 for (int i = 0; i < repeat; i++)
                 {
-                    offNs[i] = run(off, guest);
-                    logNs[i] = run(log, guest);
+                    offNs[i] = run(off, guest, offCpu);
+                    logNs[i] = run(log, guest, logCpu);
                 }
                 final double offMs = median(offNs) / 1e6;
                 final double logMs = median(logNs) / 1e6;
@@ -152,6 +159,10 @@ public final class ReplicationBenchCommand implements Callable<Integer>
                 out.printf(Locale.ROOT, "%-10s %9.1f ms %9.1f ms %9.1f%% %9.1f ms %9.1f ms %9.1f%% %9.1f%%%n",
                     guest.name(), offMs, logMs, (logMs / offMs - 1) * 100, offMinMs, logMinMs,
                     (logMinMs / offMinMs - 1) * 100, (pairedRatio(offNs, logNs) - 1) * 100);
+                if (cpu)
+                {
+                    ThreadCpu.print(out, offCpu, logCpu, repeat);
+                }
                 out.flush();
             }
             return 0;
@@ -169,9 +180,13 @@ public final class ReplicationBenchCommand implements Callable<Integer>
             transport).withReplication(mode).withModel(model.profile(), model.clock()));
     }
 
-    /** Runs {@code guest} once; its wall time, nanoseconds. */
-    private static long run(final EmbeddedCluster cluster, final Guest guest)
+    /** Runs {@code guest} once, adding the CPU its run took to {@code cpu} if not null; its wall time, ns. */
+    private static long run(final EmbeddedCluster cluster, final Guest guest, final ThreadCpu cpu)
     {
+        if (cpu != null)
+        {
+            cpu.start();
+        }
         final Console console = new Console(
             new ByteArrayInputStream(new byte[0]), OutputStream.nullOutputStream(), OutputStream.nullOutputStream(),
             false);
@@ -180,6 +195,10 @@ public final class ReplicationBenchCommand implements Callable<Integer>
         {
             throw new IllegalStateException(guest.name() + " exited with status " + result.exitStatus()
                 + (result.description() == null ? "" : ": " + result.description()));
+        }
+        if (cpu != null)
+        {
+            cpu.stop(result.hartCpuNs());
         }
         return result.wallNs();
     }
