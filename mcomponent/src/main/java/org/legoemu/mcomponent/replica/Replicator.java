@@ -55,9 +55,11 @@ import java.util.function.IntSupplier;
  *
  * <p>Records and their page copies come from a pool, and the queue is a bounded many-to-one array queue (a full queue
  * holds the submitter back until there is room, never drops), so the steady state allocates nothing but the fabric's
- * deferred answer. An idle replicator thread yields for {@link #IDLE_YIELD_NS} before it parks (a submit unparks a
- * parked thread): write-backs come in streams microseconds apart, and a wake-up from park costs more than the append
- * itself on the in-JVM fabric (docs/performance.md, "In-JVM fabric: choosing the wait").
+ * deferred answer. An idle replicator thread yields for {@link #IDLE_YIELD_NS} after records it sent itself before
+ * it parks (a submit unparks a parked thread): write-backs come in streams microseconds apart, and a wake-up from park
+ * costs more than the append itself on the in-JVM fabric (docs/performance.md, "In-JVM fabric: choosing the wait").
+ * A record whose submitter sends the queue itself ({@link #callerSends}) wakes nobody, and the thread parks rather
+ * than spins while a caller sends.
  */
 public final class Replicator implements AutoCloseable
 {
