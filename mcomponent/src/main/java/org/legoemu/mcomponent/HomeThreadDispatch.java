@@ -143,16 +143,25 @@ final class HomeThreadDispatch implements RequestHandler, AutoCloseable
         final boolean failover = isFailoverRequest(templateId);
         if (!failover && !isHomeRequest(templateId))
         {
+            final boolean callerSends = replicator != null && responder.onCallerThread();
             lock.lock();
             try
             {
+                if (callerSends)
+                {
+                    replicator.callerSends(true);
+                }
                 ownerSide.onRequest(buffer, offset, length, responder);
             }
             finally
             {
+                if (callerSends)
+                {
+                    replicator.callerSends(false);
+                }
                 lock.unlock();
             }
-            if (replicator != null && responder.onCallerThread())
+            if (callerSends)
             {
                 replicator.sendQueuedOnCaller();
             }

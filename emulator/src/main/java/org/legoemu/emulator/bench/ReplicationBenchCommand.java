@@ -37,8 +37,9 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {"Measure the slowdown of memory replication: run sort, wordcount and matmul on a cluster with "
         + "--replication off and one with log (1 pComponent, 2 mComponents each, started side by side), alternating, "
-        + "--repeat times each after --warmup runs, and print the median and fastest runtimes and their ratios "
-        + "(stdout); progress on stderr. Runtimes are wall times: run it on an otherwise idle machine."})
+        + "--repeat times each after --warmup runs, and print the median and fastest runtimes and their ratios, and "
+        + "the median of the ratios of each log run to the off run just before it (stdout); progress on stderr. "
+        + "Runtimes are wall times: run it on an otherwise idle machine."})
 public final class ReplicationBenchCommand implements Callable<Integer>
 {
     @CommandLine.Spec
@@ -76,6 +77,11 @@ public final class ReplicationBenchCommand implements Callable<Integer>
     @Option(names = "--matmul-n", paramLabel = "N", defaultValue = "128",
         description = "Matrix size of matmul (default: ${DEFAULT-VALUE}).")
     int matmulN;
+
+    @Option(names = "--cpu", description = "Also print, per guest, the CPU time per run of each kind of thread of "
+        + "the JVM (its name without numbers) under off and log, and the guest's hart threads (ThreadMXBean): where "
+        + "replication's extra work goes.")
+    boolean cpu;
 
     @Option(names = "--wordcount-input", paramLabel = "FILE", defaultValue = "/usr/share/common-licenses/GPL-3",
         description = "Input file of wordcount (default: ${DEFAULT-VALUE}).")
@@ -123,11 +129,11 @@ public final class ReplicationBenchCommand implements Callable<Integer>
         try (EmbeddedCluster off = cluster(Replication.OFF); EmbeddedCluster log = cluster(Replication.LOG))
         {
             out.printf(Locale.ROOT, "# lego bench replication: %s, %d cores, Java %s; 1 pComponent (ExCache %s), "
-                + "2 mComponents; %d runs per mode after %d warm-up runs, alternating; slowdown of the medians and of "
-                + "the fastest runs%n", transport, Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                + "2 mComponents; %d runs per mode after %d warm-up runs, alternating; slowdown of the medians, of "
+                + "the fastest runs, and median slowdown of each log run against the off run before it%n", transport, Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 Sizes.format(excacheBytes), repeat, warmup);
-            out.printf(Locale.ROOT, "%-10s %12s %12s %10s %12s %12s %10s%n", "guest", "off median", "log median",
-                "slowdown", "off min", "log min", "slowdown");
+            out.printf(Locale.ROOT, "%-10s %12s %12s %10s %12s %12s %10s %10s%n", "guest", "off median",
+                "log median", "slowdown", "off min", "log min", "slowdown", "paired");
             for (final Guest guest : list)
             {
                 err.printf(Locale.ROOT, "bench: %s (%d runs per mode, alternating)%n", guest.name(), repeat + warmup);
@@ -136,20 +142,27 @@ public final class ReplicationBenchCommand implements Callable<Integer>
                 final long[] logNs = new long[repeat];
                 for (int i = 0; i < warmup; i++)
                 {
-                    run(off, guest);
-                    run(log, guest);
+                    run(off, guest, null);
+                    run(log, guest, null);
                 }
+                final ThreadCpu offCpu = cpu ? new ThreadCpu() : null;
+                final ThreadCpu logCpu = cpu ? new ThreadCpu() : null;
                 for (int i = 0; i < repeat; i++)
                 {
-                    offNs[i] = run(off, guest);
-                    logNs[i] = run(log, guest);
+                    offNs[i] = run(off, guest, offCpu);
+                    logNs[i] = run(log, guest, logCpu);
                 }
                 final double offMs = median(offNs) / 1e6;
                 final double logMs = median(logNs) / 1e6;
                 final double offMinMs = Arrays.stream(offNs).min().getAsLong() / 1e6;
                 final double logMinMs = Arrays.stream(logNs).min().getAsLong() / 1e6;
-                out.printf(Locale.ROOT, "%-10s %9.1f ms %9.1f ms %9.1f%% %9.1f ms %9.1f ms %9.1f%%%n", guest.name(),
-                    offMs, logMs, (logMs / offMs - 1) * 100, offMinMs, logMinMs, (logMinMs / offMinMs - 1) * 100);
+                out.printf(Locale.ROOT, "%-10s %9.1f ms %9.1f ms %9.1f%% %9.1f ms %9.1f ms %9.1f%% %9.1f%%%n",
+                    guest.name(), offMs, logMs, (logMs / offMs - 1) * 100, offMinMs, logMinMs,
+                    (logMinMs / offMinMs - 1) * 100, (pairedRatio(offNs, logNs) - 1) * 100);
+                if (cpu)
+                {
+                    ThreadCpu.print(out, offCpu, logCpu, repeat);
+                }
                 out.flush();
             }
             return 0;
@@ -167,9 +180,13 @@ public final class ReplicationBenchCommand implements Callable<Integer>
             transport).withReplication(mode).withModel(model.profile(), model.clock()));
     }
 
-    /** Runs {@code guest} once; its wall time, nanoseconds. */
-    private static long run(final EmbeddedCluster cluster, final Guest guest)
+    /** Runs {@code guest} once, adding the CPU its run took to {@code cpu} if not null; its wall time, ns. */
+    private static long run(final EmbeddedCluster cluster, final Guest guest, final ThreadCpu cpu)
     {
+        if (cpu != null)
+        {
+            cpu.start();
+        }
         final Console console = new Console(
             new ByteArrayInputStream(new byte[0]), OutputStream.nullOutputStream(), OutputStream.nullOutputStream(),
             false);
@@ -179,7 +196,28 @@ public final class ReplicationBenchCommand implements Callable<Integer>
             throw new IllegalStateException(guest.name() + " exited with status " + result.exitStatus()
                 + (result.description() == null ? "" : ": " + result.description()));
         }
+        if (cpu != null)
+        {
+            cpu.stop(result.hartCpuNs());
+        }
         return result.wallNs();
+    }
+
+    /**
+     * The median over runs {@code i} of {@code logNs[i] / offNs[i]}: each log run is paired with the off run just
+     * before it, so a change of the machine's load between runs cancels out of the ratio (on 2 cores shared with
+     * other jobs the medians of the two series apart swung by ±40 % from one bench to the next, docs/performance.md).
+     */
+    static double pairedRatio(final long[] offNs, final long[] logNs)
+    {
+        final double[] ratios = new double[offNs.length];
+        for (int i = 0; i < ratios.length; i++)
+        {
+            ratios[i] = (double)logNs[i] / offNs[i];
+        }
+        Arrays.sort(ratios);
+        final int n = ratios.length;
+        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0;
     }
 
     private static double median(final long[] values)

@@ -90,6 +90,7 @@ public final class BackupWriter implements AutoCloseable
                 sleep(retryNs);
             }
         }
+        log.abandoned(batch);
     }
 
     private void run()

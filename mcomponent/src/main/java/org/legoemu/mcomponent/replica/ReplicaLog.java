@@ -15,7 +15,6 @@ import org.legoemu.mcomponent.vm.Vma;
 import org.legoemu.mcomponent.vm.VmaList;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The secondary's log of one process (LegoOS §4.7): every page a primary flushed and every VMA change it applied in
@@ -54,7 +53,7 @@ public final class ReplicaLog
     private final LongArrayList scratchVpns = new LongArrayList();
     private final VmaList.PageDrop dropPages = this::forgetPages;
     private final ConcurrentHashMap<Long, byte[]> pendingBatches = new ConcurrentHashMap<>();
-    private final AtomicReference<byte[]> spareBatch = new AtomicReference<>();
+    private final BatchPool batches;
     private final Long2LongHashMap liveByPosition = new Long2LongHashMap(0);
     private final LongHashSet deadPositions = new LongHashSet();
     private long positions = 1;
@@ -68,23 +67,20 @@ public final class ReplicaLog
      * @param pid          the process.
      * @param pcomponentId the pComponent it runs on (so a promoted vRegion serves it alone).
      * @param backupPath   its backup file in the sComponent's namespace.
-     * @param batchBytes   bytes per batch, a positive multiple of 4096.
+     * @param batches      where its batch arrays come from and go back to (their size is the batch size).
      * @param writer       writes full batches.
      */
     ReplicaLog(
-        final int pid, final int pcomponentId, final String backupPath, final int batchBytes, final BackupWriter writer)
+        final int pid, final int pcomponentId, final String backupPath, final BatchPool batches,
+        final BackupWriter writer)
     {
-        if (batchBytes < PAGE_SIZE || batchBytes % PAGE_SIZE != 0)
-        {
-            throw new IllegalArgumentException("replica batch must be a positive multiple of 4096 bytes, was " +
-                batchBytes);
-        }
         this.pid = pid;
         this.pcomponentId = pcomponentId;
         this.backupPath = backupPath;
-        this.pagesPerBatch = batchBytes / PAGE_SIZE;
+        this.pagesPerBatch = batches.batchBytes() / PAGE_SIZE;
+        this.batches = batches;
         this.writer = writer;
-        this.current = new byte[batchBytes];
+        this.current = batches.take();
     }
 
     /** The process. */
@@ -131,13 +127,22 @@ public final class ReplicaLog
 
 
     /**
-     * Appends the newest contents of the page at {@code vaddr}.
+     * Appends the newest contents of the page at {@code vaddr}. When the page's newest contents are still in the open
+     * batch (not yet handed to the backup writer), they are overwritten in their slot: the older contents are dead
+     * anyway, and a page written back again and again then costs one slot per batch instead of one per write-back.
      *
      * @return 0, or -{@link Errno#EAGAIN} when {@link #MAX_PENDING_BATCHES} batches already wait for the backup
      * writer (the primary sends it again later).
      */
     int appendPage(final long vaddr, final DirectBuffer src, final int srcOffset)
     {
+        final long vpn = vaddr >>> AddressLayout.PAGE_SHIFT;
+        final long newest = slotByVpn.get(vpn);
+        if (newest != NO_SLOT && newest / pagesPerBatch == currentSequence)
+        {
+            src.getBytes(srcOffset, current, (int)(newest % pagesPerBatch) * PAGE_SIZE, PAGE_SIZE);
+            return 0;
+        }
         if (currentFill == pagesPerBatch)
         {
             if (pendingBatches.size() >= MAX_PENDING_BATCHES)
@@ -147,7 +152,7 @@ public final class ReplicaLog
             rotate();
         }
         src.getBytes(srcOffset, current, currentFill * PAGE_SIZE, PAGE_SIZE);
-        final long old = slotByVpn.put(vaddr >>> AddressLayout.PAGE_SHIFT, currentSequence * pagesPerBatch + currentFill);
+        final long old = slotByVpn.put(vpn, currentSequence * pagesPerBatch + currentFill);
         if (old != NO_SLOT)
         {
             slotDied(old);
@@ -222,21 +227,34 @@ public final class ReplicaLog
         return restored;
     }
 
-    /** Drops the log and queues the removal of its backup file. */
+    /**
+     * Drops the log and queues the removal of its backup file; its open batch goes back to the pool (the batches
+     * still being written go back when the writer is done with them). The log must not be used afterwards.
+     */
     public void release()
     {
         released = true;
         slotByVpn.clear();
         vmas.clear();
         pendingBatches.clear();
+        batches.give(current);
+        current = null;
         writer.submitDelete(backupPath);
     }
 
     /** Called by the backup writer once batch {@code sequence} is in the backup file: it leaves memory. */
     void written(final long sequence, final byte[] batch)
     {
-        pendingBatches.remove(sequence);
-        spareBatch.compareAndSet(null, batch);
+        if (pendingBatches.remove(sequence, batch) || released)
+        {
+            batches.give(batch);
+        }
+    }
+
+    /** Called by the backup writer when it gave up writing {@code batch} because the log was released. */
+    void abandoned(final byte[] batch)
+    {
+        batches.give(batch);
     }
 
     private void rotate()
@@ -247,8 +265,7 @@ public final class ReplicaLog
         {
             deadPositions.add(currentSequence);
         }
-        final byte[] spare = spareBatch.getAndSet(null);
-        current = spare != null ? spare : new byte[current.length];
+        current = batches.take();
         currentSequence = nextPosition();
         currentFill = 0;
     }

@@ -17,8 +17,11 @@ public final class ReplicaLogs
 
     private final Int2ObjectHashMap<ReplicaLog> byPid = new Int2ObjectHashMap<>();
     private final Int2ObjectHashMap<HomeCheckpoint> checkpoints = new Int2ObjectHashMap<>();
+    /** Free batch arrays kept for reuse: a few batches' worth (8 MiB at the default size). */
+    private static final int IDLE_BATCHES = 8;
+
     private final BackupWriter writer;
-    private final int batchBytes;
+    private final BatchPool batches;
     private final String directory;
 
     /**
@@ -30,7 +33,7 @@ public final class ReplicaLogs
     public ReplicaLogs(final BackupWriter writer, final int batchBytes, final String directory)
     {
         this.writer = writer;
-        this.batchBytes = batchBytes;
+        this.batches = new BatchPool(batchBytes, IDLE_BATCHES);
         this.directory = directory;
     }
 
@@ -40,7 +43,7 @@ public final class ReplicaLogs
         ReplicaLog log = byPid.get(pid);
         if (log == null)
         {
-            log = new ReplicaLog(pid, pcomponentId, directory + "/pid-" + pid + ".log", batchBytes, writer);
+            log = new ReplicaLog(pid, pcomponentId, directory + "/pid-" + pid + ".log", batches, writer);
             byPid.put(pid, log);
         }
         else

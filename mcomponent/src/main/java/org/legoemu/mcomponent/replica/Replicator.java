@@ -55,9 +55,11 @@ import java.util.function.IntSupplier;
  *
  * <p>Records and their page copies come from a pool, and the queue is a bounded many-to-one array queue (a full queue
  * holds the submitter back until there is room, never drops), so the steady state allocates nothing but the fabric's
- * deferred answer. An idle replicator thread yields for {@link #IDLE_YIELD_NS} before it parks (a submit unparks a
- * parked thread): write-backs come in streams microseconds apart, and a wake-up from park costs more than the append
- * itself on the in-JVM fabric (docs/performance.md, "In-JVM fabric: choosing the wait").
+ * deferred answer. An idle replicator thread yields for {@link #IDLE_YIELD_NS} after records it sent itself before
+ * it parks (a submit unparks a parked thread): write-backs come in streams microseconds apart, and a wake-up from park
+ * costs more than the append itself on the in-JVM fabric (docs/performance.md, "In-JVM fabric: choosing the wait").
+ * A record whose submitter sends the queue itself ({@link #callerSends}) wakes nobody, and the thread parks rather
+ * than spins while a caller sends.
  */
 public final class Replicator implements AutoCloseable
 {
@@ -95,6 +97,11 @@ public final class Replicator implements AutoCloseable
     private final AtomicBoolean sending = new AtomicBoolean();
     private volatile boolean running = true;
     private volatile boolean parked;
+    /**
+     * Whether the holder of the state lock is a caller that calls {@link #sendQueuedOnCaller} once it gave the lock
+     * up: what it queues meanwhile does not wake the replicator thread. Guarded by the state lock.
+     */
+    private boolean callerSends;
 
     /**
      * Starts the replicator thread.
@@ -276,13 +283,39 @@ public final class Replicator implements AutoCloseable
         enqueue(record(Kind.EXIT, pid, -1, 0));
     }
 
-    /** Queues {@code r} in order, waiting for room if the queue is full, and wakes the thread if it parked. */
+    /**
+     * Says whether the thread that holds the state lock will call {@link #sendQueuedOnCaller} once it gives the lock
+     * up ({@code HomeThreadDispatch}, for an owner request served on an in-JVM caller's thread): until it says false
+     * again, what it queues does not wake the replicator thread, which would only race it for the records (measured
+     * in the replicated sort of {@code lego bench replication}: half the write-backs paid a futex wake-up under the
+     * state lock, and the woken thread spun while the caller sent; docs/reliability.md, "Where a replicated
+     * write-back's cost went"). Call under the state lock.
+     */
+    public void callerSends(final boolean willSend)
+    {
+        callerSends = willSend;
+    }
+
+    /**
+     * Queues {@code r} in order, waiting for room if the queue is full, and wakes the thread if it parked, unless
+     * the submitter sends the queue itself ({@link #callerSends}). Call under the state lock.
+     */
     private void enqueue(final Record r)
     {
         while (!queue.offer(r))
         {
+            wake();
             Thread.yield();
         }
+        if (!callerSends)
+        {
+            wake();
+        }
+    }
+
+    /** Unparks the replicator thread if it parked (or is about to). */
+    private void wake()
+    {
         if (parked)
         {
             LockSupport.unpark(thread);
@@ -348,11 +381,21 @@ public final class Replicator implements AutoCloseable
      */
     public void sendQueuedOnCaller()
     {
-        if (queue.isEmpty() || SENDING_HERE.get()[0] || !sending.compareAndSet(false, true))
+        if (queue.isEmpty())
         {
             return;
         }
         final boolean[] here = SENDING_HERE.get();
+        if (here[0])
+        {
+            wake();
+            return;
+        }
+        if (!sending.compareAndSet(false, true))
+        {
+            // The sender holding the flag sends what is queued, or wakes the replicator thread once it lets go.
+            return;
+        }
         here[0] = true;
         try
         {
@@ -363,9 +406,9 @@ public final class Replicator implements AutoCloseable
             here[0] = false;
             sending.set(false);
         }
-        if (!queue.isEmpty() && parked)
+        if (!queue.isEmpty())
         {
-            LockSupport.unpark(thread);
+            wake();
         }
     }
 
@@ -417,13 +460,15 @@ public final class Replicator implements AutoCloseable
             }
             final long nowNs = clock.nanoTime();
             idleSinceNs = idleSinceNs == 0 ? nowNs : idleSinceNs;
-            if (nowNs - idleSinceNs < IDLE_YIELD_NS || !queue.isEmpty())
+            if (nowNs - idleSinceNs < IDLE_YIELD_NS || (!queue.isEmpty() && !sending.get()))
             {
                 Thread.yield();
                 continue;
             }
+            // Nothing queued, or a caller is sending it: park. Whoever queues without sending, and a sender that
+            // lets go of the flag with records left, reads parked after its own write and unparks (Dekker).
             parked = true;
-            if (queue.isEmpty() && running)
+            if ((queue.isEmpty() || sending.get()) && running)
             {
                 LockSupport.parkNanos(this, IDLE_PARK_NS);
             }
