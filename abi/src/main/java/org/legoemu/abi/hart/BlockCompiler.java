@@ -13,15 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Translates hot runs of decoded guest instructions into JVM bytecode (one hidden class per block, assembled with
- * ASM), so that HotSpot compiles guest code instead of the interpreter dispatching every instruction. Each guest
- * instruction becomes a few bytecodes on JVM locals: the guest registers a block uses are loaded from {@code x[]}
- * into locals at its entry and the ones it writes are stored back at every exit (side exits, the final jump, a
- * fault), so HotSpot keeps them in host registers across the block's loads, stores and calls instead of reloading
- * {@code x[]} after each (an F/D or CSR instruction, which reads or writes {@code x[]} itself, gets the registers
- * it may touch synchronized around its call). Loads and stores call the hart's TLB accessors, F/D arithmetic calls {@link FloatingPointUnit#execute}, M-extension divisions call
+ * ASM), so that HotSpot compiles guest code instead of the interpreter dispatching every instruction. A block is a
+ * trace: it follows direct jumps ({@code jal}) to targets in its page (a superblock), so a jump no longer ends it.
+ * Each guest instruction becomes a few bytecodes on {@code x[]} with constant register indices, or, with
+ * {@link #registersInLocals}, on JVM locals loaded from {@code x[]} at the block's entry and written back at each
+ * exit (only the registers written before it) and on a fault; F/D and CSR instructions, which reach {@code x[]}
+ * through the hart state, get the registers they touch synchronized around their call. Loads and stores call the
+ * hart's TLB accessors, F/D arithmetic calls {@link FloatingPointUnit#execute}, M-extension divisions call
  * {@link MulDiv}. Semantics are those of the interpreter's dispatch loop, instruction for instruction.
  *
- * <p>Blocks are shared by every hart of the JVM through a cache keyed by entry pc and instruction bytes, so a code
+ * <p>Blocks are shared by every hart of the JVM through a cache keyed by entry pc, the bytes from the trace's
+ * lowest to its highest instruction and the register mode, so a code
  * page that is evicted from the ExCache and fetched again, or executed by another thread, reuses its classes;
  * modified code has other bytes and gets new blocks.
  */
@@ -30,10 +32,11 @@ final class BlockCompiler
     /** Longest block, in guest instructions. */
     static final int MAX_INSTRUCTIONS = 96;
     /**
-     * Whether blocks keep guest registers in JVM locals ({@code -Dlegoemu.jitRegisters=false}: in {@code x[]}, as
-     * before; for measurements, docs/performance.md).
+     * Whether blocks compiled from now on keep guest registers in JVM locals ({@code -Dlegoemu.jitRegisters=true})
+     * instead of reading and writing {@code x[]} at each instruction. Off by default: it measured slower on the CPU
+     * suite (docs/performance.md, "Guest speed"). Tests switch it; blocks of both kinds may coexist.
      */
-    static final String REGISTERS_IN_LOCALS = System.getProperty("legoemu.jitRegisters", "true");
+    static volatile boolean registersInLocals = Boolean.getBoolean("legoemu.jitRegisters");
     /**
      * Whether a block's trace follows direct jumps within its page ({@code -Dlegoemu.jitSuperblocks=false}: every
      * block ends at its first jump; for measurements, docs/performance.md).
@@ -68,24 +71,27 @@ final class BlockCompiler
     private static final ConcurrentHashMap<Key, CompiledBlock> CACHE = new ConcurrentHashMap<>();
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
 
-    /** Entry pc and the bytes of the block's instructions. */
+    /** Entry pc, the bytes of the block's instructions and where it keeps the registers. */
     private static final class Key
     {
         private final long pc;
         private final byte[] bytes;
+        private final boolean locals;
         private final int hash;
 
-        Key(final long pc, final byte[] bytes)
+        Key(final long pc, final byte[] bytes, final boolean locals)
         {
             this.pc = pc;
             this.bytes = bytes;
-            this.hash = Long.hashCode(pc) * 31 + Arrays.hashCode(bytes);
+            this.locals = locals;
+            this.hash = Long.hashCode(pc) * 31 + Arrays.hashCode(bytes) + (locals ? 1 : 0);
         }
 
         @Override
         public boolean equals(final Object o)
         {
-            return o instanceof Key && ((Key)o).pc == pc && Arrays.equals(((Key)o).bytes, bytes);
+            return o instanceof Key && ((Key)o).pc == pc && ((Key)o).locals == locals &&
+                Arrays.equals(((Key)o).bytes, bytes);
         }
 
         @Override
@@ -148,12 +154,13 @@ final class BlockCompiler
             return null;
         }
         final int start = first << 1;
+        final boolean locals = registersInLocals;
         final Key key = new Key(page.base + (slot << 1),
-            Arrays.copyOfRange(page.bytes(), start, Math.min(end << 1, GuestMemory.PAGE_SIZE)));
+            Arrays.copyOfRange(page.bytes(), start, Math.min(end << 1, GuestMemory.PAGE_SIZE)), locals);
         CompiledBlock block = CACHE.get(key);
         if (block == null)
         {
-            block = define(translate(page.base + (slot << 1), instructions, count));
+            block = define(translate(page.base + (slot << 1), instructions, count, locals));
             block.maxInstructions = count;
             if (CACHE.size() >= CACHE_LIMIT)
             {
@@ -220,7 +227,8 @@ final class BlockCompiler
     // Code generation
     // ------------------------------------------------------------------------------------------------------
 
-    private static byte[] translate(final long entryPc, final long[] instructions, final int count)
+    private static byte[] translate(final long entryPc, final long[] instructions, final int count,
+        final boolean locals)
     {
         final ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS)
         {
@@ -252,7 +260,7 @@ final class BlockCompiler
         mv.visitVarInsn(Opcodes.ISTORE, L_RETIRED);
         pushInt(mv, 0);
         mv.visitVarInsn(Opcodes.ISTORE, L_BASE);
-        final int[] registers = inLocals(instructions, count) ? registers(instructions, count) : null;
+        final int[] registers = locals ? registers(instructions, count) : null;
         final Emitter e = new Emitter(mv, entryPc, instructions, count, registers);
         e.loadRegisters();
         mv.visitLabel(tryStart);
@@ -292,26 +300,6 @@ final class BlockCompiler
      *
      * @return {used, written}.
      */
-    static boolean inLocals(final long[] instructions, final int count)
-    {
-        switch (REGISTERS_IN_LOCALS)
-        {
-            case "false":
-                return false;
-            case "nofp":
-                for (int i = 0; i < count; i++)
-                {
-                    if (((int)instructions[i] & 0xFF) == Op.FP)
-                    {
-                        return false;
-                    }
-                }
-                return true;
-            default:
-                return true;
-        }
-    }
-
     static int[] registers(final long[] instructions, final int count)
     {
         int used = 0;

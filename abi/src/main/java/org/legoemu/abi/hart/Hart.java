@@ -436,8 +436,8 @@ public final class Hart extends HartState
         catch (final RuntimeException | Error other)
         {
             // e.g. a failed write-back in a TLB miss: leave pc at the running block's entry, as the interpreter
-            // loop does, with the blocks before it counted; the block wrote no register back (it writes them back
-            // only at its exits and on a GuestFault), so the state is that of its entry
+            // loop does, with the blocks before it counted (the registers the block wrote stay written, unless it
+            // kept them in JVM locals: BlockCompiler.registersInLocals)
             pc = chainPc;
             instret += chainRetired;
             throw other;
