@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * hart's TLB accessors, F/D arithmetic calls {@link FloatingPointUnit#execute}, M-extension divisions call
  * {@link MulDiv}. Semantics are those of the interpreter's dispatch loop, instruction for instruction.
  *
- * <p>Blocks are shared by every hart of the JVM through a cache keyed by entry pc, the bytes from the trace's
- * lowest to its highest instruction and the register mode, so a code
+ * <p>Blocks are shared by every hart of the JVM through a cache keyed by entry pc, the bytes of the trace's
+ * instructions and the register mode, so a code
  * page that is evicted from the ExCache and fetched again, or executed by another thread, reuses its classes;
  * modified code has other bytes and gets new blocks.
  */
@@ -116,8 +116,6 @@ final class BlockCompiler
         final int[] slots = new int[MAX_INSTRUCTIONS];
         int count = 0;
         int s = slot;
-        int first = slot;
-        int end = slot;
         while (count < MAX_INSTRUCTIONS && s < DecodedPage.SLOTS && !contains(slots, count, s))
         {
             final long decoded = page.instruction(s);
@@ -127,8 +125,6 @@ final class BlockCompiler
             }
             instructions[count] = decoded;
             slots[count++] = s;
-            first = Math.min(first, s);
-            end = Math.max(end, s + (Op.length((int)decoded) >>> 1));
             final int op = (int)decoded & 0xFF;
             if (op == Op.JALR || op == Op.JAL && !SUPERBLOCKS)
             {
@@ -153,10 +149,23 @@ final class BlockCompiler
         {
             return null;
         }
-        final int start = first << 1;
+        // the trace's instruction bytes in its order: with the entry pc they determine every pc and instruction of
+        // the trace, so equal keys are equal translations, while a trace across a page costs only its own bytes
+        int size = 0;
+        for (int i = 0; i < count; i++)
+        {
+            size += Op.length((int)instructions[i]);
+        }
+        final byte[] traced = new byte[size];
+        int at = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int length = Op.length((int)instructions[i]);
+            System.arraycopy(page.bytes(), slots[i] << 1, traced, at, length);
+            at += length;
+        }
         final boolean locals = registersInLocals;
-        final Key key = new Key(page.base + (slot << 1),
-            Arrays.copyOfRange(page.bytes(), start, Math.min(end << 1, GuestMemory.PAGE_SIZE)), locals);
+        final Key key = new Key(page.base + (slot << 1), traced, locals);
         CompiledBlock block = CACHE.get(key);
         if (block == null)
         {

@@ -202,6 +202,39 @@ class ChainedBlockInvalidationTest
     }
 
     @Test
+    void codeRewrittenAtTheTargetOfAFollowedJumpGetsANewSuperblock()
+    {
+        // A = addi x5; addi x6; jal T and, 2 KiB further in the same page, T = addi x7, 1; addi x31, -1; bnez x31, A;
+        // ecall: one superblock from A through T. T's first instruction is then rewritten to add 2 and a second
+        // hart runs the page: the block it compiles from the same entry must run the new code (the block cache,
+        // shared by the harts, keys on the bytes of every traced instruction, not only those at the entry).
+        final FlatGuestMemory memory = new FlatGuestMemory();
+        memory.map(PAGE_A, 0x1000, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_WRITE | GuestMemory.ACCESS_EXEC);
+        final long t = PAGE_A + 0x800;
+        memory.writeInt(PAGE_A, Asm.addi(5, 5, 1));
+        memory.writeInt(PAGE_A + 4, Asm.addi(6, 6, 1));
+        memory.writeInt(PAGE_A + 8, Asm.jal(0, (int)(t - (PAGE_A + 8))));
+        memory.writeInt(t, Asm.addi(7, 7, 1));
+        memory.writeInt(t + 4, Asm.addi(31, 31, -1));
+        memory.writeInt(t + 8, Asm.b((int)(PAGE_A - (t + 8)), 0, 31, 1));
+        memory.writeInt(t + 12, Asm.ECALL);
+        final Hart hart = new Hart(memory, s -> SyscallHandler.EXIT);
+        hart.x[31] = 1000;
+        hart.pc = PAGE_A;
+        hart.run(Long.MAX_VALUE);
+        assertTrue(hart.blocksInstalled() > 0, "no block was compiled");
+        assertEquals(1000, hart.x[7]);
+        memory.writeInt(t, Asm.addi(7, 7, 2));
+        final Hart second = new Hart(memory, s -> SyscallHandler.EXIT);
+        second.x[31] = 1000;
+        second.pc = PAGE_A;
+        second.run(Long.MAX_VALUE);
+        assertTrue(second.blocksInstalled() > 0, "no block was compiled");
+        assertEquals(2 * 1000, second.x[7], "a block with the old code at the jump's target ran");
+        assertEquals(1000, second.x[5]);
+    }
+
+    @Test
     void anErrorFromMemoryInsideAChainLeavesPcAtTheRunningBlocksEntry() throws Exception
     {
         // A1 (PAGE_A) = addi x5; addi x6; jal A2. A2 (PAGE_B) = addi x7; ld x8, 0(x9); jal A1. Once they are chained,
