@@ -20,8 +20,8 @@ public final class ModelOptions
     public Path fabricModelFile;
 
     @Option(names = "--guest-clock", paramLabel = "CLOCK", defaultValue = "host",
-        description = "What the guest's clock_gettime, gettimeofday and nanosleep see: host or modeled time "
-            + "(default: ${DEFAULT-VALUE}).")
+        description = "What the guest's clock_gettime, gettimeofday, nanosleep and rdtime/rdcycle CSRs see: host "
+            + "or modeled time (default: ${DEFAULT-VALUE}).")
     public String guestClock = "host";
 
     /**

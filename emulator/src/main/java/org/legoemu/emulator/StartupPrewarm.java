@@ -19,8 +19,6 @@ final class StartupPrewarm
 {
     /** The subcommands that start an mComponent, and so need both classes. */
     private static final Set<String> SUBCOMMANDS = Set.of("run", "bench", "chaos", "mcomponent");
-    private static final List<String> CLASSES = List.of(
-        "org.legoemu.mcomponent.LibC", "org.legoemu.fabric.transport.RequestValidator");
 
     /** Counted down once the prewarm thread has initialized SLF4J (Logback); {@code null} without that thread. */
     private static volatile CountDownLatch logging;
@@ -64,6 +62,16 @@ final class StartupPrewarm
         }
     }
 
+    /**
+     * The classes initialized ahead, named through class literals so that a moved class fails the build instead
+     * of the prewarm. Called on the prewarm thread only: resolving the literals loads the classes there.
+     */
+    static List<String> classes()
+    {
+        return List.of(org.legoemu.mcomponent.owner.LibC.class.getName(),
+            org.legoemu.fabric.transport.RequestValidator.class.getName());
+    }
+
     private static void initialize()
     {
         try
@@ -74,7 +82,7 @@ final class StartupPrewarm
         {
             logging.countDown();
         }
-        for (final String name : CLASSES)
+        for (final String name : classes())
         {
             try
             {

@@ -82,7 +82,7 @@ class ClusterFailureTest
             final GatedStdin stdin = new GatedStdin(FailureFixtures.text());
             final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults, EmbeddedCluster.memoryName(0));
             final ProcessResult result = runWordcount(cluster, stdin);
-            crasher.join();
+            FailureFixtures.joinCrasher(crasher, result);
             assertEquals(Signal.SIGBUS, result.signal(), String.valueOf(result.description()));
             // the first request to fail may be a miss or a write-back of a dirty line (zero-filled pages need no
             // fetch, so a write-back can come first): either way the description says the memory could not be reached
@@ -101,7 +101,7 @@ class ClusterFailureTest
             final GatedStdin stdin = new GatedStdin(FailureFixtures.text());
             final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults, EmbeddedCluster.processorName(0));
             final ProcessResult result = runWordcount(cluster, stdin);
-            crasher.join();
+            FailureFixtures.joinCrasher(crasher, result);
             assertNotNull(result.signal(), "a process of a crashed pComponent cannot exit normally");
             FailureFixtures.await(() -> cluster.gmm().reapedProcesses() == 1,
                 "the GMM never reaped the dead pComponent's process");

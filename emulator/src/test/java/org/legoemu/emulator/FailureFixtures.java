@@ -37,6 +37,21 @@ final class FailureFixtures
         return thread;
     }
 
+    /**
+     * Waits for a {@link #crashWhenBlocked} thread once the run returned: at most 10 s. A run that ended without ever
+     * blocking on its stdin leaves the thread waiting for ever; it is then stopped and the test fails with the run's
+     * result, instead of hanging the build.
+     */
+    static void joinCrasher(final Thread crasher, final Object result) throws InterruptedException
+    {
+        crasher.join(10_000);
+        if (crasher.isAlive())
+        {
+            crasher.interrupt();
+            throw new AssertionError("the guest ended without blocking on its stdin, so nothing crashed: " + result);
+        }
+    }
+
     static byte[] text()
     {
         final StringBuilder sb = new StringBuilder();

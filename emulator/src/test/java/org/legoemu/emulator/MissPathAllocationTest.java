@@ -11,6 +11,7 @@ import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.Placement;
 import org.legoemu.pcomponent.excache.ExCacheStats;
+import org.legoemu.pcomponent.memory.FailoverTimings;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 
@@ -47,7 +48,7 @@ class MissPathAllocationTest
             final long base = home.mmap(pid, 0, (long)REGION_PAGES * GuestMemory.PAGE_SIZE, 3, 0x22);
             final ProcessMemory memory = new ProcessMemory(pid, placement.pcomponentId(),
                 cluster.processor(placement.pcomponentId()).excache(),
-                new OwnerDirectory(pid, gmm, cluster.transport(), TIMEOUT_NS));
+                new OwnerDirectory(pid, gmm, cluster.transport(), TIMEOUT_NS, FailoverTimings.defaults()));
             for (int page = 0; page < REGION_PAGES; page++)
             {
                 memory.page(base + (long)page * GuestMemory.PAGE_SIZE, GuestMemory.ACCESS_WRITE)[0] = (byte)page;

@@ -89,7 +89,7 @@ class ReplicationFailoverTest
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
             final ByteArrayOutputStream err = new ByteArrayOutputStream();
             final ProcessResult result = run(cluster, stdin, out, err);
-            crasher.join();
+            FailureFixtures.joinCrasher(crasher, result);
             assertSameAs(expected, result, out, err);
             assertEquals(0, cluster.gmm().lostVRegions(), "a vRegion was lost");
             final MemoryMonitor last = cluster.memories().get(2);
@@ -108,7 +108,7 @@ class ReplicationFailoverTest
             final GatedStdin stdin = new GatedStdin(FailureFixtures.text());
             final Thread crasher = FailureFixtures.crashWhenBlocked(stdin, faults, EmbeddedCluster.memoryName(0));
             final ProcessResult result = run(cluster, stdin, new ByteArrayOutputStream(), new ByteArrayOutputStream());
-            crasher.join();
+            FailureFixtures.joinCrasher(crasher, result);
             assertTrue(result.signal() != null || result.exitStatus() != 0,
                 "without a replica the guest cannot finish normally (killed by SIGBUS, or failing a brk or mmap its "
                     + "unreachable home cannot answer): " + result);
@@ -137,7 +137,7 @@ class ReplicationFailoverTest
             final ByteArrayOutputStream err = new ByteArrayOutputStream();
             final ProcessResult result = cluster.run("/forkwc", List.of("./forkwc"), List.of(), "/",
                 new Console(stdin, out, err, false));
-            crasher.join();
+            FailureFixtures.joinCrasher(crasher, result);
             assertSameAs(expected, result, out, err);
             assertTrue(cluster.gmm().promotedHomes() > 0, "the crash did not take the home");
             assertEquals(0, cluster.gmm().lostVRegions(), "a vRegion was lost");
@@ -156,7 +156,7 @@ class ReplicationFailoverTest
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
             final ByteArrayOutputStream err = new ByteArrayOutputStream();
             final ProcessResult result = run(cluster, stdin, out, err);
-            crasher.join();
+            FailureFixtures.joinCrasher(crasher, result);
             assertSameAs(expected, result, out, err);
             final int deadId = cluster.memories().get(victim).componentId();
             FailureFixtures.await(() -> !cluster.gmm().failoverTimesNs().isEmpty(),

@@ -5,7 +5,9 @@ import org.legoemu.fabric.Transport;
 import org.legoemu.pcomponent.excache.EvictionPolicy;
 import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.excache.PrefetchMode;
+import org.legoemu.fabric.proxy.CallRetries;
 import org.legoemu.pcomponent.files.FileCache;
+import org.legoemu.pcomponent.memory.FailoverTimings;
 import org.legoemu.pcomponent.model.FabricModel;
 import org.legoemu.pcomponent.model.FabricProfile;
 import org.legoemu.pcomponent.model.GuestClock;
@@ -18,6 +20,16 @@ import org.agrona.concurrent.SystemNanoClock;
 /**
  * Settings of a pComponent (Aeron-style context): set what you need, then {@link #conclude()} validates them and
  * fills defaults before the monitor starts.
+ *
+ * <p>Failover timings (docs/reliability.md, "Failover timings", lists them with the mComponent's and the GMM's),
+ * handed to the failover classes as one {@link FailoverTimings} on {@link #nanoClock()}; each default is a guess
+ * sized against the GMM's failure detection (0.8 s by default), not a measured figure:
+ * <ul>
+ * <li>{@code homeFailoverNs}: how long the pComponent asks the GMM for a process's new home or a vRegion's new owner
+ * after calls to the old one failed; default 5 s.</li>
+ * <li>{@code homeFailoverPauseNs}: pause between two such questions; default 50 ms.</li>
+ * <li>{@code callRetries}: extra attempts of an idempotent request to an mComponent after a timeout; default 2.</li>
+ * </ul>
  */
 public final class ProcessorContext
 {
@@ -51,6 +63,10 @@ public final class ProcessorContext
     private boolean fabricModelFromGmm;
     private long retryWindowNs = DEFAULT_RETRY_WINDOW_NS;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private long homeFailoverNs = FailoverTimings.DEFAULT_DEADLINE_NS;
+    private long homeFailoverPauseNs = FailoverTimings.DEFAULT_PAUSE_NS;
+    private int callRetries = CallRetries.DEFAULT_MAX_RETRIES;
+    private FailoverTimings failoverTimings;
 
     public ProcessorContext transport(final Transport transport)
     {
@@ -226,6 +242,51 @@ public final class ProcessorContext
         return nanoClock;
     }
 
+    /**
+     * How long the pComponent asks the GMM for a process's new home or a vRegion's new owner after calls to the old
+     * one failed in transport, ns; positive. Default {@link FailoverTimings#DEFAULT_DEADLINE_NS} (5 s).
+     */
+    public ProcessorContext homeFailoverNs(final long homeFailoverNs)
+    {
+        this.homeFailoverNs = homeFailoverNs;
+        return this;
+    }
+
+    public long homeFailoverNs()
+    {
+        return homeFailoverNs;
+    }
+
+    /** Pause between two questions to the GMM during a failover, ns; positive. Default 50 ms. */
+    public ProcessorContext homeFailoverPauseNs(final long homeFailoverPauseNs)
+    {
+        this.homeFailoverPauseNs = homeFailoverPauseNs;
+        return this;
+    }
+
+    public long homeFailoverPauseNs()
+    {
+        return homeFailoverPauseNs;
+    }
+
+    /** Extra attempts of an idempotent request to an mComponent after a timeout ({@link CallRetries}); default 2. */
+    public ProcessorContext callRetries(final int callRetries)
+    {
+        this.callRetries = callRetries;
+        return this;
+    }
+
+    public int callRetries()
+    {
+        return callRetries;
+    }
+
+    /** The failover timings above on {@link #nanoClock()}, made by {@link #conclude()}. */
+    public FailoverTimings failoverTimings()
+    {
+        return failoverTimings;
+    }
+
     /** Timeout of each request to another monitor, ns. */
     public ProcessorContext timeoutNs(final long timeoutNs)
     {
@@ -366,6 +427,14 @@ public final class ProcessorContext
         if (nanoClock == null)
         {
             throw new IllegalStateException("pComponent: clock is not set");
+        }
+        try
+        {
+            failoverTimings = new FailoverTimings(nanoClock, homeFailoverNs, homeFailoverPauseNs, callRetries);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalStateException("pComponent: " + ex.getMessage());
         }
         return this;
     }

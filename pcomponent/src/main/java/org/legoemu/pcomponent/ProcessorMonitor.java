@@ -207,7 +207,8 @@ public final class ProcessorMonitor implements AutoCloseable
     {
         final long timeoutNs = ctx.timeoutNs();
         return new MemoryProxy(ctx.transport().connect(placement.homeAddress()), timeoutNs,
-            new HomeFailover(placement.pid(), gmm, ctx.transport())).execTimeoutNs(ctx.retryWindowNs() + timeoutNs);
+            new HomeFailover(placement.pid(), gmm, ctx.transport(), ctx.failoverTimings()))
+            .execTimeoutNs(ctx.retryWindowNs() + timeoutNs).maxRetries(ctx.callRetries());
     }
 
     /**
@@ -232,7 +233,8 @@ public final class ProcessorMonitor implements AutoCloseable
             throw ex;
         }
         final MemoryProxy home = homeProxy(placement, gmm);
-        final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, ctx.transport(), timeoutNs);
+        final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, ctx.transport(), timeoutNs,
+            ctx.failoverTimings());
         StorageProxy storage = null;
         try
         {
@@ -496,15 +498,16 @@ public final class ProcessorMonitor implements AutoCloseable
             catch (final FabricException | LaunchException ex)
             {
                 final int errno = ex instanceof FabricException fe ? fe.errno() : ((LaunchException)ex).errno();
-                releaseMemory(home, new OwnerDirectory(pid, gmm, ctx.transport(), timeoutNs), gmm, pid,
-                    128 + Signal.SIGKILL.number());
+                releaseMemory(home, new OwnerDirectory(pid, gmm, ctx.transport(), timeoutNs, ctx.failoverTimings()),
+                    gmm, pid, 128 + Signal.SIGKILL.number());
                 gmm.client().close();
                 home.client().close();
                 running.ended(pid);
                 throw new Refused(errno == Errno.ENOMEM ? Errno.ENOMEM : Errno.EAGAIN,
                     "fork of pid " + parent.pid() + " failed: " + ex.getMessage());
             }
-            final OwnerDirectory owners = new OwnerDirectory(pid, gmm, ctx.transport(), timeoutNs);
+            final OwnerDirectory owners =
+                new OwnerDirectory(pid, gmm, ctx.transport(), timeoutNs, ctx.failoverTimings());
             final ProcessMemory memory = new ProcessMemory(pid, componentId(), cache, owners);
             pending.put(pid, new ChildLinks(gmm, home, storage, owners));
             return new LinuxProcess(parent, pid, memory, home, storage);

@@ -54,6 +54,7 @@ final class BlockCompiler
     private static final String MULDIV = "org/legoemu/abi/hart/MulDiv";
     private static final String FPU = "org/legoemu/abi/hart/FloatingPointUnit";
     private static final String ZICSR = "org/legoemu/abi/hart/Zicsr";
+    private static final String COUNTERS = "org/legoemu/abi/hart/GuestCounters";
     private static final String FAULT = "org/legoemu/abi/GuestFault";
     private static final String RUN_DESC = "(L" + HART + ";[J[J)J";
 
@@ -195,7 +196,7 @@ final class BlockCompiler
     /**
      * Whether the decoded instruction is translated: all but system calls, breakpoints, atomics, fence.i, illegal
      * instructions and the CSRs other than {@code fflags}, {@code frm} and {@code fcsr} (the counters need the
-     * interpreter's instret and clock; glibc's sqrt and comparisons save and restore {@code fflags} around a quiet
+     * interpreter's exact instret and the hart's {@link GuestCounters}; glibc's sqrt and comparisons save and restore {@code fflags} around a quiet
      * compare, so a block ending there would end every FP loop that calls them).
      */
     private static boolean translatable(final long decoded)
@@ -987,9 +988,10 @@ final class BlockCompiler
                     mv.visitVarInsn(Opcodes.ALOAD, L_HART);
                     pushInt(mv, imm);
                     pushLong(mv, 0);
-                    pushLong(mv, 0);
+                    mv.visitInsn(Opcodes.ACONST_NULL); // no counters: fflags, frm and fcsr only
                     pushLong(mv, pc);
-                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, ZICSR, "execute", "(L" + STATE + ";IJJJ)J", false);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, ZICSR, "execute",
+                        "(L" + STATE + ";IJL" + COUNTERS + ";J)J", false);
                     if (!sink)
                     {
                         storeX();

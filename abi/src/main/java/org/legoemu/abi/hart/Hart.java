@@ -156,7 +156,8 @@ public final class Hart extends HartState
     private boolean reservationValid;
     private long reservationAddress;
     private long reservationValue;
-    private final long startNanos = System.nanoTime();
+    /** What the cycle and time CSRs read: the host's clock unless the timing model installs its own. */
+    private GuestCounters counters = GuestCounters.host();
 
     /**
      * Creates a hart with all registers zero and pc 0 and registers its TLB with {@code memory} for shootdowns.
@@ -191,7 +192,15 @@ public final class Hart extends HartState
         this.jit = enabled;
     }
 
-    /** True once {@link #requestStop()} was called. */
+    /**
+     * Makes the {@code cycle} and {@code time} CSRs read {@code counters} (the timing model's modeled clock under
+     * {@code --guest-clock modeled}); call before the hart runs, on the thread that starts it.
+     */
+    public void counters(final GuestCounters counters)
+    {
+        this.counters = java.util.Objects.requireNonNull(counters, "counters");
+    }
+
     /**
      * Ends the current {@link #run} call at the next safepoint, before its instruction budget is spent (the timing
      * model's pacing: a hart too far ahead of the others in modeled time waits between runs, holding no lock). Call
@@ -206,6 +215,7 @@ public final class Hart extends HartState
         }
     }
 
+    /** True once {@link #requestStop()} was called. */
     public boolean stopRequested()
     {
         return stopRequested;
@@ -726,7 +736,7 @@ public final class Hart extends HartState
                         case Op.EBREAK:
                             throw new GuestFault(Signal.SIGTRAP, pc, pc, imm, "ebreak");
                         case Op.CSR:
-                            x[(w >>> 8) & 0x3F] = Zicsr.execute(this, imm, instretAtStart + n, startNanos, pc);
+                            x[(w >>> 8) & 0x3F] = Zicsr.execute(this, imm, instretAtStart + n, counters, pc);
                             break;
                         case Op.AMO:
                             x[(w >>> 8) & 0x3F] = atomic(imm >>> 27, (imm & 0x1000) != 0, x[(w >>> 14) & 0x1F],

@@ -15,9 +15,6 @@ final class Zicsr
     static final int CSR_TIME = 0xC01;
     static final int CSR_INSTRET = 0xC02;
 
-    /** Frequency of the {@code time} CSR in Hz: 10 MHz, the timebase of QEMU's virt board and most boards. */
-    static final long TIMEBASE_HZ = 10_000_000L;
-
     private Zicsr()
     {
     }
@@ -27,13 +24,14 @@ final class Zicsr
      *
      * @param s          the hart state; {@code fflags}/{@code frm} are updated, {@code x} is read for rs1.
      * @param insn       the instruction word (SYSTEM opcode, funct3 != 0 and != 4).
-     * @param instret    the current value of {@code instret} (and {@code cycle}).
-     * @param startNanos the {@link System#nanoTime()} at which {@code time} was 0.
+     * @param instret    the current value of {@code instret}.
+     * @param counters   what {@code cycle} and {@code time} read; null only for fflags, frm and fcsr.
      * @param pc         the instruction's pc, for the fault.
      * @return the CSR's old value, for rd.
      * @throws org.legoemu.abi.GuestFault SIGILL for an unknown CSR or a write to a read-only one.
      */
-    static long execute(final HartState s, final int insn, final long instret, final long startNanos, final long pc)
+    static long execute(final HartState s, final int insn, final long instret, final GuestCounters counters,
+        final long pc)
     {
         final int csr = insn >>> 20;
         final int funct3 = (insn >>> 12) & 7;
@@ -54,6 +52,12 @@ final class Zicsr
                 old = ((long)s.frm << 5) | s.fflags;
                 break;
             case CSR_CYCLE:
+                if (writes)
+                {
+                    throw Hart.illegal(insn, pc);
+                }
+                old = counters.cycle(instret);
+                break;
             case CSR_INSTRET:
                 if (writes)
                 {
@@ -66,7 +70,7 @@ final class Zicsr
                 {
                     throw Hart.illegal(insn, pc);
                 }
-                old = (System.nanoTime() - startNanos) / (1_000_000_000L / TIMEBASE_HZ);
+                old = counters.time(instret);
                 break;
             default:
                 throw Hart.illegal(insn, pc);

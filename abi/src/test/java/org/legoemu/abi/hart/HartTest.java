@@ -465,6 +465,48 @@ class HartTest
         assertEquals(7L, hart.x[A1]);
     }
 
+    /**
+     * rdtime and rdcycle read the hart's {@link GuestCounters} with the exact instret of the reading instruction,
+     * whether the loop before them ran interpreted or as compiled blocks (which leave counter CSRs to the
+     * interpreter); rdinstret stays the instret.
+     */
+    @Test
+    void counterCsrsReadTheInstalledCountersWithTheExactInstret()
+    {
+        for (final boolean jit : new boolean[] {false, true})
+        {
+            final Hart h = new Hart(memory, s -> SyscallHandler.EXIT);
+            h.jit(jit);
+            h.counters(new GuestCounters()
+            {
+                @Override
+                public long time(final long instret)
+                {
+                    return instret * 3 + 1;
+                }
+
+                @Override
+                public long cycle(final long instret)
+                {
+                    return instret * 7 + 2;
+                }
+            });
+            code(Asm.addi(A1, ZERO, 500), Asm.addi(A1, A1, -1), Asm.b(-4, ZERO, A1, 1),
+                Asm.csr(2, A0, Zicsr.CSR_TIME, ZERO), Asm.csr(2, A2, Zicsr.CSR_CYCLE, ZERO),
+                Asm.csr(2, A3, Zicsr.CSR_INSTRET, ZERO), 0x73);
+            h.pc = CODE;
+            while (!h.exited())
+            {
+                h.run(1 << 16);
+            }
+            final long loop = 1 + 500 * 2;
+            assertEquals(loop * 3 + 1, h.x[A0], "rdtime, jit " + jit);
+            assertEquals((loop + 1) * 7 + 2, h.x[A2], "rdcycle, jit " + jit);
+            assertEquals(loop + 2, h.x[A3], "rdinstret, jit " + jit);
+            h.detach();
+        }
+    }
+
     @Test
     void floatLoadNanBoxesAndStoresRoundTrip()
     {

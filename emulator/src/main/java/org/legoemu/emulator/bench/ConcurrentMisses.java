@@ -6,6 +6,7 @@ import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.Placement;
 import org.legoemu.pcomponent.excache.ExCacheStats;
+import org.legoemu.pcomponent.memory.FailoverTimings;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 
@@ -63,7 +64,8 @@ final class ConcurrentMisses
         final MemoryProxy home = new MemoryProxy(cluster.transport().connect(placement.homeAddress()), TIMEOUT_NS);
         final int pid = placement.pid();
         final int pcomponentId = placement.pcomponentId();
-        final OwnerDirectory owners = new OwnerDirectory(pid, gmm, cluster.transport(), TIMEOUT_NS);
+        final OwnerDirectory owners =
+            new OwnerDirectory(pid, gmm, cluster.transport(), TIMEOUT_NS, FailoverTimings.defaults());
         ProcessMemory memory = null;
         try
         {

@@ -14,6 +14,7 @@ import org.legoemu.fabric.Transport;
 import org.legoemu.fabric.proxy.GmmProxy;
 import org.legoemu.fabric.proxy.MemoryProxy;
 import org.legoemu.fabric.proxy.Placement;
+import org.legoemu.pcomponent.memory.FailoverTimings;
 import org.legoemu.pcomponent.memory.HomeFailover;
 import org.legoemu.pcomponent.excache.WriteBackException;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
@@ -26,7 +27,7 @@ import org.legoemu.pcomponent.memory.RemoteLines;
  * faults, a thread of the probe writes whole pages to the vRegion's owner (P2M_PCACHE_FLUSH), round robin, each
  * carrying a sequence number, its page index and a CRC32, and records each write the owner ACKNOWLEDGED. Its writes and
  * reads go through the pComponent's own {@link RemoteLines}, so a call that fails in transport fails over exactly as
- * a pComponent's does (ask the GMM for the owner again, until {@link HomeFailover#DEADLINE_NS}). Afterwards
+ * a pComponent's does (ask the GMM for the owner again, until {@link org.legoemu.pcomponent.memory.FailoverTimings#deadlineNs}). Afterwards
  * {@link #verify} reads every page back (P2M_PCACHE_MISS) and counts the pages whose content is not their last acknowledged write (a later write
  * that failed in transport may have been applied too, so its content is accepted as well): the acknowledged writes
  * lost. Then the process exits (home P2M_PROCESS_EXIT, or each owner if the home is gone; X2G_PROCESS_EXIT).
@@ -114,8 +115,8 @@ public final class DurabilityProbe implements AutoCloseable
     {
         placement = placed;
         home = new MemoryProxy(transport.connect(placed.homeAddress()), timeoutNs,
-            new HomeFailover(placed.pid(), gmm, transport));
-        owners = new OwnerDirectory(placed.pid(), gmm, transport, timeoutNs);
+            new HomeFailover(placed.pid(), gmm, transport, FailoverTimings.defaults()));
+        owners = new OwnerDirectory(placed.pid(), gmm, transport, timeoutNs, FailoverTimings.defaults());
         remote = new RemoteLines(placed.pid(), placed.pcomponentId(), owners);
         home.execve(placed.pid(), placed.pcomponentId(), imagePath, List.of(imagePath), List.of());
         base = home.mmap(placed.pid(), 0, (long)PAGES * PAGE, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS);
@@ -137,7 +138,7 @@ public final class DurabilityProbe implements AutoCloseable
         {
             try
             {
-                writer.join(TimeUnit.NANOSECONDS.toMillis(HomeFailover.DEADLINE_NS + 4 * timeoutNs) + 1000);
+                writer.join(TimeUnit.NANOSECONDS.toMillis(FailoverTimings.DEFAULT_DEADLINE_NS + 4 * timeoutNs) + 1000);
             }
             catch (final InterruptedException ex)
             {

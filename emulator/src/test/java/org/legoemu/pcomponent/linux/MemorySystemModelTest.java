@@ -35,6 +35,7 @@ import org.legoemu.mcomponent.MemoryMonitor;
 import org.legoemu.pcomponent.excache.EvictionPolicy;
 import org.legoemu.pcomponent.excache.ExCache;
 import org.legoemu.pcomponent.excache.PrefetchMode;
+import org.legoemu.pcomponent.memory.FailoverTimings;
 import org.legoemu.pcomponent.memory.OwnerDirectory;
 import org.legoemu.pcomponent.memory.ProcessMemory;
 
@@ -219,7 +220,8 @@ class MemorySystemModelTest
             final MemoryProxy home =
                 new MemoryProxy(cluster.transport().connect(placement.homeAddress()), TIMEOUT_NS);
             final ExecImage image = home.execve(placement.pid(), pcomponentId, "/hello", List.of("hello"), List.of());
-            final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, new TripTransport(cluster.transport()), TIMEOUT_NS);
+            final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm,
+                new TripTransport(cluster.transport()), TIMEOUT_NS, FailoverTimings.defaults());
             final ProcessMemory memory = new ProcessMemory(placement.pid(), pcomponentId, cache, owners);
             final LinuxProcess process = new LinuxProcess(placement.pid(), memory, home, null, console(), "/hello",
                 image.brk(), 0);
@@ -449,7 +451,8 @@ class MemorySystemModelTest
             final MemoryProxy home =
                 new MemoryProxy(cluster.transport().connect(placement.homeAddress()), TIMEOUT_NS);
             home.fork(parent.pid, placement.pid(), pcomponentId);
-            final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm, new TripTransport(cluster.transport()), TIMEOUT_NS);
+            final OwnerDirectory owners = new OwnerDirectory(placement.pid(), gmm,
+                new TripTransport(cluster.transport()), TIMEOUT_NS, FailoverTimings.defaults());
             final ProcessMemory memory = new ProcessMemory(placement.pid(), pcomponentId, cache, owners);
             final LinuxProcess process = new LinuxProcess(parent.process, placement.pid(), memory, home, null);
             final Proc child = new Proc(placement, gmm, home, owners, memory, process, parent.heapStart);

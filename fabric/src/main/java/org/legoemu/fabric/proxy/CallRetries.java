@@ -7,7 +7,8 @@ import org.legoemu.fabric.FabricException;
 import org.legoemu.fabric.RemoteErrorException;
 
 /**
- * The retry rule for idempotent requests: a call that timed out is sent again, up to {@link #MAX_RETRIES} times,
+ * The retry rule for idempotent requests: a call that timed out is sent again, up to a caller's limit
+ * ({@link #DEFAULT_MAX_RETRIES} times unless its monitor's Context sets another: the pComponent's {@code callRetries}),
  * so one lost request or reply does not kill a guest or leak its memory. Idempotent here means applying the
  * request twice in a row leaves the state applying it once does: P2M_PCACHE_MISS (reads; a piggybacked
  * write-back stores a whole line), P2M_PCACHE_FLUSH and M2M_PAGE_STORE (store a whole line), P2M_MUNMAP,
@@ -22,8 +23,11 @@ import org.legoemu.fabric.RemoteErrorException;
  */
 public final class CallRetries
 {
-    /** Extra attempts after a timeout. */
-    public static final int MAX_RETRIES = 2;
+    /**
+     * Default extra attempts after a timeout: 2, a guess (one lost request or reply, and one more for luck), not a
+     * measured figure (docs/reliability.md, "Failover timings").
+     */
+    public static final int DEFAULT_MAX_RETRIES = 2;
 
     private static final AtomicLong RETRIES = new AtomicLong();
 
@@ -38,11 +42,12 @@ public final class CallRetries
     }
 
     /**
-     * Whether attempt {@code attempt} (0 = the first) that failed with {@code ex} is sent again; counts it if so.
+     * Whether attempt {@code attempt} (0 = the first) that failed with {@code ex} is sent again, with at most
+     * {@code maxRetries} extra attempts; counts it if so.
      */
-    static boolean retry(final FabricException ex, final int attempt)
+    static boolean retry(final FabricException ex, final int attempt, final int maxRetries)
     {
-        if (ex instanceof RemoteErrorException || ex.errno() != Errnos.ETIMEDOUT || attempt >= MAX_RETRIES)
+        if (ex instanceof RemoteErrorException || ex.errno() != Errnos.ETIMEDOUT || attempt >= maxRetries)
         {
             return false;
         }

@@ -55,6 +55,7 @@ public final class MemoryProxy
 
     private final long timeoutNs;
     private long execTimeoutNs;
+    private int maxRetries = CallRetries.DEFAULT_MAX_RETRIES;
     private final PeerFailover failover;
     private volatile Client client;
     private boolean failingOver;
@@ -119,6 +120,22 @@ public final class MemoryProxy
     public synchronized MemoryProxy execTimeoutNs(final long ns)
     {
         this.execTimeoutNs = Math.max(timeoutNs, ns);
+        return this;
+    }
+
+    /**
+     * How many times an idempotent call that timed out is sent again ({@link CallRetries}); default
+     * {@link CallRetries#DEFAULT_MAX_RETRIES}.
+     *
+     * @throws IllegalArgumentException if negative.
+     */
+    public synchronized MemoryProxy maxRetries(final int retries)
+    {
+        if (retries < 0)
+        {
+            throw new IllegalArgumentException("call retries " + retries + " must not be negative");
+        }
+        this.maxRetries = retries;
         return this;
     }
 
@@ -222,7 +239,7 @@ public final class MemoryProxy
      * @param vaddr        line-aligned virtual address.
      * @param line4096     the 4096 bytes of the line.
      * @throws org.legoemu.fabric.RemoteErrorException EFAULT (no VMA there), ENOMEM.
-     * @throws FabricException ETIMEDOUT after {@link CallRetries#MAX_RETRIES} retries (as for the miss).
+     * @throws FabricException ETIMEDOUT after {@link #maxRetries} retries (as for the miss).
      */
     public synchronized void pcacheFlush(final int pid, final int pcomponentId, final long vaddr, final byte[] line4096)
     {
@@ -536,7 +553,7 @@ public final class MemoryProxy
             }
             catch (final FabricException ex)
             {
-                if (retryTimeouts && CallRetries.retry(ex, attempt))
+                if (retryTimeouts && CallRetries.retry(ex, attempt, maxRetries))
                 {
                     continue;
                 }

@@ -200,7 +200,7 @@ public final class ReplicaProxy implements AutoCloseable
             }
             catch (final FabricException ex)
             {
-                if (!CallRetries.retry(ex, attempt))
+                if (!CallRetries.retry(ex, attempt, CallRetries.DEFAULT_MAX_RETRIES))
                 {
                     throw ex;
                 }

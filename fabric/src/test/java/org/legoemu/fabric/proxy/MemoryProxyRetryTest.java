@@ -76,7 +76,7 @@ class MemoryProxyRetryTest
             final FabricException ex = assertThrows(FabricException.class,
                 () -> memory.pcacheFlush(1000, 1, 0x1000, new byte[MemoryProxy.LINE_SIZE]));
             assertEquals(Errnos.ETIMEDOUT, ex.errno());
-            assertEquals(CallRetries.MAX_RETRIES, CallRetries.total() - retriesBefore);
+            assertEquals(CallRetries.DEFAULT_MAX_RETRIES, CallRetries.total() - retriesBefore);
             assertEquals(0, handled.get());
         }
     }

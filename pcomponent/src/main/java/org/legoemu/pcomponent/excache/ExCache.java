@@ -843,9 +843,9 @@ public final class ExCache implements AutoCloseable
                     leavingPid = oldPid;
                 }
                 table.leaving(entry, leavingPid, leavingVpn);
-                if (flusher != null && victims.hasFlushWork())
+                if (flusher != null)
                 {
-                    flusher.signal();
+                    flusher.offer();
                 }
             }
         }
@@ -1219,7 +1219,7 @@ public final class ExCache implements AutoCloseable
             victims.fill(entry, oldPid, oldVpn, oldProt, oldDirty);
             if (flusher != null && oldDirty)
             {
-                flusher.signal();
+                flusher.offer();
             }
         }
     }

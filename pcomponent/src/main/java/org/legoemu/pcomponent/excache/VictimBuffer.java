@@ -149,10 +149,18 @@ final class VictimBuffer
         return entry == flushing || reserved[entry];
     }
 
-    /** Whether a line is waiting for the flusher: a dirty entry that is not busy. */
-    boolean hasFlushWork()
+    /** The lines waiting for the flusher: dirty entries that are not busy. */
+    int flushWork()
     {
-        return oldestDirty() >= 0;
+        int n = 0;
+        for (int i = 0; i < vpn.length; i++)
+        {
+            if (vpn[i] != EMPTY && dirty[i] && !busy(i))
+            {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The entry being written back by the flusher, or -1. */

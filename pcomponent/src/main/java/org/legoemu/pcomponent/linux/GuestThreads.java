@@ -2,7 +2,10 @@ package org.legoemu.pcomponent.linux;
 
 import org.legoemu.abi.Signal;
 import org.legoemu.abi.hart.Hart;
+import org.legoemu.pcomponent.model.GuestClock;
 import org.legoemu.pcomponent.model.HartThread;
+import org.legoemu.pcomponent.model.HartTimer;
+import org.legoemu.pcomponent.model.ModeledCounters;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +79,12 @@ public final class GuestThreads
         final GuestThread thread = new GuestThread(tid, this);
         final Hart hart = new Hart(process.memory(), new LinuxKernel(process, thread));
         thread.hart(hart);
-        thread.timer(process.clock().newTimer(hart::instructionsRetired));
+        final HartTimer timer = process.clock().newTimer(hart::instructionsRetired);
+        thread.timer(timer);
+        if (process.clock().guestClock() == GuestClock.MODELED)
+        {
+            hart.counters(new ModeledCounters(timer)); // rdtime and rdcycle read what clock_gettime reads
+        }
         return thread;
     }
 

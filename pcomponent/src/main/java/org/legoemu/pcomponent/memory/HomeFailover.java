@@ -1,8 +1,5 @@
 package org.legoemu.pcomponent.memory;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-
 import org.legoemu.fabric.Client;
 import org.legoemu.fabric.Endpoint;
 import org.legoemu.fabric.FabricException;
@@ -19,57 +16,60 @@ import org.slf4j.LoggerFactory;
  * transport, asks the GMM where the process's home is (P2G_PROCESS_LOOKUP). When it names another mComponent (the
  * GMM declared the home DEAD and promoted the process's home standby), connects there; when it names the same one
  * (slow, e.g. waiting for one of its own dead owners to be replaced, or not yet declared DEAD), connects to it again
- * after {@link #PAUSE_NS}, so the call is sent again. Gives up once the calls have failed for {@link #DEADLINE_NS}
- * without one succeeding, or at once if the GMM no longer knows the process. A call sent again may have been applied
- * by the slow home already: an anonymous mmap then leaves an unused mapping, freed at exit.
+ * after {@link FailoverTimings#pauseNs}, so the call is sent again. Gives up once the calls have failed for
+ * {@link FailoverTimings#deadlineNs} (on its clock) without one succeeding, or at once if the GMM no longer knows
+ * the process. A call sent again may have been applied by the slow home already: an anonymous mmap then leaves an
+ * unused mapping, freed at exit.
  */
 public final class HomeFailover implements PeerFailover
 {
-    /** How long a pComponent waits for a new home or owner: 5 s, well past failure detection (0.8 s). */
-    public static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(5);
-    /** Pause between two questions to the GMM: 50 ms. */
-    public static final long PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(50);
-
     private static final Logger LOG = LoggerFactory.getLogger(HomeFailover.class);
 
     private final int pid;
     private final GmmProxy gmm;
     private final Transport transport;
-    private long failingSinceNs;
+    private final FailoverTimings timings;
+    private boolean failing;
+    private long deadlineNs;
 
     /**
      * @param pid       the process.
      * @param gmm       thread-safe proxy to the GMM.
      * @param transport connects to the new home.
+     * @param timings   the deadline, the pause and the clock.
      */
-    public HomeFailover(final int pid, final GmmProxy gmm, final Transport transport)
+    public HomeFailover(final int pid, final GmmProxy gmm, final Transport transport, final FailoverTimings timings)
     {
         this.pid = pid;
         this.gmm = gmm;
         this.transport = transport;
+        this.timings = timings;
     }
 
     @Override
     public synchronized Client replacement(final Client failed, final FabricException failure)
     {
-        final long nowNs = System.nanoTime();
-        if (failingSinceNs == 0)
+        if (!failing)
         {
-            failingSinceNs = nowNs;
+            failing = true;
+            deadlineNs = timings.deadlineFromNow();
         }
         final Endpoint dead = failed.peer();
         // an interrupted thread (its hart is being stopped) gives up: its pauses would return at once
-        while (System.nanoTime() - failingSinceNs < DEADLINE_NS && !Thread.currentThread().isInterrupted())
+        while (!timings.passed(deadlineNs) && !Thread.currentThread().isInterrupted())
         {
             try
             {
                 final Placement placement = gmm.processLookup(pid);
-                if (!placement.homeAddress().equals(dead))
+                if (placement.homeAddress().equals(dead))
+                {
+                    timings.pause();
+                }
+                else
                 {
                     LOG.info("pid {}: home {} failed ({}); continuing with home mComponent {} at {}", pid, dead,
                         failure.getMessage(), placement.homeMComponentId(), placement.homeAddress());
                 }
-                LockSupport.parkNanos(placement.homeAddress().equals(dead) ? PAUSE_NS : 0);
                 return transport.connect(placement.homeAddress());
             }
             catch (final RemoteErrorException ex)
@@ -80,7 +80,7 @@ public final class HomeFailover implements PeerFailover
             {
                 LOG.debug("pid {}: GMM unreachable during home failover: {}", pid, ex.getMessage());
             }
-            LockSupport.parkNanos(PAUSE_NS);
+            timings.pause();
         }
         return null;
     }
@@ -88,6 +88,6 @@ public final class HomeFailover implements PeerFailover
     @Override
     public synchronized void recovered()
     {
-        failingSinceNs = 0;
+        failing = false;
     }
 }

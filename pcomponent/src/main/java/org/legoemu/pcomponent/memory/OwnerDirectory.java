@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Which mComponent owns each vRegion (1 GiB, {@code vaddr >>> 30}) of one process, asked of the GMM once per vRegion
@@ -35,6 +34,7 @@ public final class OwnerDirectory
     private final GmmProxy gmm;
     private final Transport transport;
     private final long timeoutNs;
+    private final FailoverTimings timings;
     private final AtomicReferenceArray<OwnerLink> byVRegion = new AtomicReferenceArray<>(VREGIONS);
     private final Map<Endpoint, OwnerLink> byEndpoint = new HashMap<>();
 
@@ -43,9 +43,13 @@ public final class OwnerDirectory
      * @param gmm       proxy to the GMM (synchronized itself).
      * @param transport to connect to owners.
      * @param timeoutNs per-request timeout for owner calls.
+     * @param timings   how long and how often a failed owner is failed over, and its calls retried.
      */
-    public OwnerDirectory(final int pid, final GmmProxy gmm, final Transport transport, final long timeoutNs)
+    public OwnerDirectory(
+        final int pid, final GmmProxy gmm, final Transport transport, final long timeoutNs,
+        final FailoverTimings timings)
     {
+        this.timings = timings;
         this.pid = pid;
         this.gmm = gmm;
         this.transport = transport;
@@ -90,24 +94,31 @@ public final class OwnerDirectory
 
     private OwnerLink linkTo(final Endpoint endpoint)
     {
-        return byEndpoint.computeIfAbsent(endpoint, (e) -> new OwnerLink(e, transport.connect(e), timeoutNs));
+        return byEndpoint.computeIfAbsent(endpoint, (e) -> new OwnerLink(e, transport.connect(e), timeoutNs, timings.callRetries()));
+    }
+
+    /** How long and how often a failed owner is failed over. */
+    FailoverTimings timings()
+    {
+        return timings;
     }
 
     /**
      * After a call to {@code failed}, the owner of the vRegion holding {@code vaddr}, failed in transport: asks the
      * GMM for the vRegion's owner. When it names another mComponent (the GMM declared the old one DEAD and promoted
      * the vRegion's secondary), routes the vRegion there and drops the link to the failed owner; when it names the
-     * same one (slow, or not yet declared DEAD), pauses {@link HomeFailover#PAUSE_NS}. Either way the caller sends its
+     * same one (slow, or not yet declared DEAD), pauses {@link FailoverTimings#pauseNs}. Either way the caller sends its
      * idempotent request again, until {@code deadlineNs}. Blocks only the calling thread (no ExCache lock is held:
      * only the harts that need this owner wait).
      *
-     * @param deadlineNs {@link System#nanoTime()} after which the failure stands.
+     * @param deadlineNs {@link #timings()}' clock time after which the failure stands ({@link
+     *                   FailoverTimings#deadlineFromNow()}).
      * @return true to send the request again; false once the deadline passed, when the calling thread is interrupted
      * (its hart is being stopped), or at once when the GMM says the vRegion is lost (EHOSTDOWN) or unknown.
      */
     boolean failover(final long vaddr, final OwnerLink failed, final long deadlineNs)
     {
-        if (System.nanoTime() > deadlineNs || Thread.currentThread().isInterrupted())
+        if (timings.passed(deadlineNs) || Thread.currentThread().isInterrupted())
         {
             return false; // interrupted: the hart is being stopped, and its pauses would return at once (a tight loop)
         }
@@ -129,7 +140,7 @@ public final class OwnerDirectory
         {
             // the GMM did not answer: try again after the pause
         }
-        LockSupport.parkNanos(HomeFailover.PAUSE_NS);
+        timings.pause();
         return true;
     }
 

@@ -22,19 +22,22 @@ final class OwnerLink
     private final Client client;
     private final long timeoutNs;
     private final ManyToManyConcurrentArrayQueue<MemoryProxy> idle = new ManyToManyConcurrentArrayQueue<>(POOLED);
+    private final int callRetries;
     private final MemoryProxy control;
 
     /**
      * @param endpoint  the owner.
      * @param client    connected to it.
      * @param timeoutNs per-call timeout of its proxies, nanoseconds.
+     * @param callRetries how often its proxies send an idempotent call that timed out again.
      */
-    OwnerLink(final Endpoint endpoint, final Client client, final long timeoutNs)
+    OwnerLink(final Endpoint endpoint, final Client client, final long timeoutNs, final int callRetries)
     {
+        this.callRetries = callRetries;
         this.endpoint = endpoint;
         this.client = client;
         this.timeoutNs = timeoutNs;
-        this.control = new MemoryProxy(client, timeoutNs);
+        this.control = new MemoryProxy(client, timeoutNs).maxRetries(callRetries);
     }
 
     Endpoint endpoint()
@@ -46,7 +49,7 @@ final class OwnerLink
     MemoryProxy acquire()
     {
         final MemoryProxy proxy = idle.poll();
-        return proxy != null ? proxy : new MemoryProxy(client, timeoutNs);
+        return proxy != null ? proxy : new MemoryProxy(client, timeoutNs).maxRetries(callRetries);
     }
 
     void release(final MemoryProxy proxy)

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (P2M_PCACHE_FLUSH), finding the owner through the {@link OwnerDirectory} and failing over when it stops answering
  * (LegoOS §4.7 memory replication): every transfer goes through one loop, {@link #transfer}. A transfer that fails in
  * transport (timeout after its retries, refused or lost connection) asks the GMM for the vRegion's owner again and is
- * sent again, to the new owner or to the same one after a pause, for up to {@link HomeFailover#DEADLINE_NS}; an
+ * sent again, to the new owner or to the same one after a pause, for up to {@link FailoverTimings#deadlineNs}; an
  * error reply from the owner stands at once.
  *
  * <p>Thread-safe: calls from several threads are in flight together (one pooled encoder each, see
@@ -141,6 +141,7 @@ public final class RemoteLines
         final int op, final long vaddr, final int access, final byte[] line, final long flushVaddr,
         final byte[] flushLine)
     {
+        boolean failingOver = false;
         long deadlineNs = 0;
         while (true)
         {
@@ -165,7 +166,11 @@ public final class RemoteLines
                 if (transport)
                 {
                     transportFailures.incrementAndGet();
-                    deadlineNs = deadlineNs == 0 ? System.nanoTime() + HomeFailover.DEADLINE_NS : deadlineNs;
+                    if (!failingOver)
+                    {
+                        failingOver = true;
+                        deadlineNs = owners.timings().deadlineFromNow();
+                    }
                 }
                 if (!transport || op == PREFETCH || !owners.failover(vaddr, owner, deadlineNs))
                 {

@@ -172,6 +172,27 @@ public final class HartTimer
         return startNs + instructionsNs() + eventNs;
     }
 
+    /**
+     * The hart's modeled time when it had retired {@code instructions}, with the events charged so far, ns: what
+     * {@link #nowNs()} reads, but with an instret the caller knows exactly (the interpreter's, in the middle of a run
+     * slice, where the hart's published instret still lags).
+     */
+    public long nowNsAt(final long instructions)
+    {
+        return startNs + instructions * instructionPs / 1_000 + eventNs;
+    }
+
+    /**
+     * The hart's modeled time when it had retired {@code instructions}, counted from {@code originNs} in cycles of the
+     * modeled CPU (one cycle = {@link FabricProfile#instructionPs}): each instruction is one cycle, the events' ns
+     * and the hart's start are converted at that cycle time. With an instruction cost of 0 (a profile file's choice),
+     * the instructions alone.
+     */
+    public long cyclesAt(final long instructions, final long originNs)
+    {
+        return instructionPs == 0 ? instructions : instructions + (startNs - originNs + eventNs) * 1_000 / instructionPs;
+    }
+
     /** The hart's time now on the local baseline, ns. */
     public long localNowNs()
     {

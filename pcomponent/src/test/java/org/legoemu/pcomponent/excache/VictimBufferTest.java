@@ -74,6 +74,36 @@ class VictimBufferTest
         }
     }
 
+    /**
+     * The flusher is woken only once half the buffer waits for it (Flusher#offer): woken for every dirty line it
+     * cost the missing hart a futex wake-up per line. Then it drains the buffer, oldest first.
+     */
+    @Test
+    void theFlusherSleepsUntilHalfTheBufferWaitsForItThenDrainsIt() throws InterruptedException
+    {
+        final SyncModelBackend backend = new SyncModelBackend();
+        try (ExCache cache = cache(8, backend))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                cache.access(PID, line(i), WRITE)[0] = (byte)(i + 1);   // lines 0, 1 and 2 go to the buffer, dirty
+            }
+            Thread.sleep(300);
+            synchronized (backend)
+            {
+                assertTrue(backend.backgroundFlushed.isEmpty(), "three of eight lines do not wake the flusher");
+            }
+            cache.access(PID, line(5), WRITE);                           // line 3: four wait, half the buffer
+            backend.awaitBackgroundFlushes(4);
+            synchronized (backend)
+            {
+                assertEquals(List.of(line(0), line(1), line(2), line(3)), backend.backgroundFlushed);
+                assertEquals(4, backend.page(line(3))[0]);
+            }
+            assertTrue(backend.flushed.isEmpty() && backend.piggybacked.isEmpty(), "no miss wrote anything back");
+        }
+    }
+
     @Test
     void fullBufferOfDirtyLinesMakesTheMissWriteBackTheOldest() throws InterruptedException
     {
