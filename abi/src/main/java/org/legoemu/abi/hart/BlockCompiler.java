@@ -13,12 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Translates hot runs of decoded guest instructions into JVM bytecode (one hidden class per block, assembled with
- * ASM), so that HotSpot compiles guest code instead of the interpreter dispatching every instruction. Each guest
- * instruction becomes a few bytecodes on {@code x[]} with constant register indices; loads and stores call the
+ * ASM), so that HotSpot compiles guest code instead of the interpreter dispatching every instruction. A block is a
+ * trace: it follows direct jumps ({@code jal}) to targets in its page (a superblock), so a jump no longer ends it.
+ * Each guest instruction becomes a few bytecodes on {@code x[]} with constant register indices, or, with
+ * {@link #registersInLocals}, on JVM locals loaded from {@code x[]} at the block's entry and written back at each
+ * exit (only the registers written before it) and on a fault; F/D and CSR instructions, which reach {@code x[]}
+ * through the hart state, get the registers they touch synchronized around their call. Loads and stores call the
  * hart's TLB accessors, F/D arithmetic calls {@link FloatingPointUnit#execute}, M-extension divisions call
  * {@link MulDiv}. Semantics are those of the interpreter's dispatch loop, instruction for instruction.
  *
- * <p>Blocks are shared by every hart of the JVM through a cache keyed by entry pc and instruction bytes, so a code
+ * <p>Blocks are shared by every hart of the JVM through a cache keyed by entry pc, the bytes of the trace's
+ * instructions and the register mode, so a code
  * page that is evicted from the ExCache and fetched again, or executed by another thread, reuses its classes;
  * modified code has other bytes and gets new blocks.
  */
@@ -26,6 +31,17 @@ final class BlockCompiler
 {
     /** Longest block, in guest instructions. */
     static final int MAX_INSTRUCTIONS = 96;
+    /**
+     * Whether blocks compiled from now on keep guest registers in JVM locals ({@code -Dlegoemu.jitRegisters=true})
+     * instead of reading and writing {@code x[]} at each instruction. Off by default: it measured slower on the CPU
+     * suite (docs/performance.md, "Guest speed"). Tests switch it; blocks of both kinds may coexist.
+     */
+    static volatile boolean registersInLocals = Boolean.getBoolean("legoemu.jitRegisters");
+    /**
+     * Whether a block's trace follows direct jumps within its page ({@code -Dlegoemu.jitSuperblocks=false}: every
+     * block ends at its first jump; for measurements, docs/performance.md).
+     */
+    static final boolean SUPERBLOCKS = !"false".equals(System.getProperty("legoemu.jitSuperblocks"));
     /** Shortest block worth a class. */
     static final int MIN_INSTRUCTIONS = 3;
     /** Blocks kept in the shared cache before it is cleared. */
@@ -50,28 +66,33 @@ final class BlockCompiler
     private static final int L_TEMP = 7;
     /** Instructions retired by earlier passes through the block's loops, minus the skipped ones. */
     private static final int L_BASE = 9;
+    /** Guest register r (1-31) lives in the long local {@code L_REG + 2 * r}. */
+    private static final int L_REG = 12;
 
     private static final ConcurrentHashMap<Key, CompiledBlock> CACHE = new ConcurrentHashMap<>();
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
 
-    /** Entry pc and the bytes of the block's instructions. */
+    /** Entry pc, the bytes of the block's instructions and where it keeps the registers. */
     private static final class Key
     {
         private final long pc;
         private final byte[] bytes;
+        private final boolean locals;
         private final int hash;
 
-        Key(final long pc, final byte[] bytes)
+        Key(final long pc, final byte[] bytes, final boolean locals)
         {
             this.pc = pc;
             this.bytes = bytes;
-            this.hash = Long.hashCode(pc) * 31 + Arrays.hashCode(bytes);
+            this.locals = locals;
+            this.hash = Long.hashCode(pc) * 31 + Arrays.hashCode(bytes) + (locals ? 1 : 0);
         }
 
         @Override
         public boolean equals(final Object o)
         {
-            return o instanceof Key && ((Key)o).pc == pc && Arrays.equals(((Key)o).bytes, bytes);
+            return o instanceof Key && ((Key)o).pc == pc && ((Key)o).locals == locals &&
+                Arrays.equals(((Key)o).bytes, bytes);
         }
 
         @Override
@@ -93,32 +114,63 @@ final class BlockCompiler
     static CompiledBlock blockAt(final DecodedPage page, final int slot)
     {
         final long[] instructions = new long[MAX_INSTRUCTIONS];
+        final int[] slots = new int[MAX_INSTRUCTIONS];
         int count = 0;
         int s = slot;
-        boolean ended = false;
-        while (count < MAX_INSTRUCTIONS && s < DecodedPage.SLOTS && !ended)
+        while (count < MAX_INSTRUCTIONS && s < DecodedPage.SLOTS && !contains(slots, count, s))
         {
             final long decoded = page.instruction(s);
             if ((int)decoded <= Op.BLOCK_ENTRY || !translatable(decoded))
             {
                 break;
             }
-            instructions[count++] = decoded;
+            instructions[count] = decoded;
+            slots[count++] = s;
             final int op = (int)decoded & 0xFF;
-            ended = op == Op.JAL || op == Op.JALR;
-            s += Op.length((int)decoded) >>> 1;
+            if (op == Op.JALR || op == Op.JAL && !SUPERBLOCKS)
+            {
+                break;
+            }
+            if (op == Op.JAL && SUPERBLOCKS)
+            {
+                // a superblock: the trace goes on at the target of a direct jump in the same page
+                final long offset = (s << 1) + (decoded >> 32);
+                if (offset < 0 || offset >= GuestMemory.PAGE_SIZE)
+                {
+                    break;
+                }
+                s = (int)offset >>> 1;
+            }
+            else
+            {
+                s += Op.length((int)decoded) >>> 1;
+            }
         }
         if (count < MIN_INSTRUCTIONS)
         {
             return null;
         }
-        final int start = slot << 1;
-        final int end = Math.min(s << 1, GuestMemory.PAGE_SIZE);
-        final Key key = new Key(page.base + start, Arrays.copyOfRange(page.bytes(), start, end));
+        // the trace's instruction bytes in its order: with the entry pc they determine every pc and instruction of
+        // the trace, so equal keys are equal translations, while a trace across a page costs only its own bytes
+        int size = 0;
+        for (int i = 0; i < count; i++)
+        {
+            size += Op.length((int)instructions[i]);
+        }
+        final byte[] traced = new byte[size];
+        int at = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int length = Op.length((int)instructions[i]);
+            System.arraycopy(page.bytes(), slots[i] << 1, traced, at, length);
+            at += length;
+        }
+        final boolean locals = registersInLocals;
+        final Key key = new Key(page.base + (slot << 1), traced, locals);
         CompiledBlock block = CACHE.get(key);
         if (block == null)
         {
-            block = define(translate(page.base + start, instructions, count));
+            block = define(translate(page.base + (slot << 1), instructions, count, locals));
             block.maxInstructions = count;
             if (CACHE.size() >= CACHE_LIMIT)
             {
@@ -127,6 +179,18 @@ final class BlockCompiler
             CACHE.put(key, block);
         }
         return block;
+    }
+
+    private static boolean contains(final int[] slots, final int count, final int slot)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (slots[i] == slot)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -173,7 +237,8 @@ final class BlockCompiler
     // Code generation
     // ------------------------------------------------------------------------------------------------------
 
-    private static byte[] translate(final long entryPc, final long[] instructions, final int count)
+    private static byte[] translate(final long entryPc, final long[] instructions, final int count,
+        final boolean locals)
     {
         final ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS)
         {
@@ -205,30 +270,25 @@ final class BlockCompiler
         mv.visitVarInsn(Opcodes.ISTORE, L_RETIRED);
         pushInt(mv, 0);
         mv.visitVarInsn(Opcodes.ISTORE, L_BASE);
+        final int[] registers = locals ? registers(instructions, count) : null;
+        final Emitter e = new Emitter(mv, entryPc, instructions, count, registers);
+        e.loadRegisters();
         mv.visitLabel(tryStart);
-        final long[] pcs = new long[count];
-        long pc = entryPc;
-        for (int i = 0; i < count; i++)
-        {
-            pcs[i] = pc;
-            pc += Op.length((int)instructions[i]);
-        }
-        final Emitter e = new Emitter(mv, pcs, count);
-        pc = entryPc;
         boolean ended = false;
         for (int i = 0; i < count && !ended; i++)
         {
             final long decoded = instructions[i];
             mv.visitLabel(e.labels[i]);
-            ended = e.instruction((int)decoded, (int)(decoded >> 32), pc, i);
-            pc += Op.length((int)decoded);
+            ended = e.instruction((int)decoded, (int)(decoded >> 32), e.pcs[i], i);
         }
         if (!ended)
         {
-            e.exit(count, pc);
+            // the trace stopped before a jump: on to the next instruction, which may be one of the trace's own
+            e.jump(count, e.pcs[count - 1] + Op.length((int)instructions[count - 1]));
         }
         mv.visitLabel(tryEnd);
         mv.visitLabel(handler);
+        e.storeRegisters(count); // the exception stays on the operand stack for the ATHROW
         mv.visitVarInsn(Opcodes.ALOAD, L_HART);
         mv.visitVarInsn(Opcodes.LLOAD, L_FAULT_PC);
         mv.visitVarInsn(Opcodes.ILOAD, L_BASE);
@@ -240,6 +300,57 @@ final class BlockCompiler
         mv.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /**
+     * The guest registers (bit r for x_r, x0 never) that the block's instructions read or write, and those they may
+     * write, from the decoded fields. A superset is harmless (an unused register is loaded, an unwritten one stored
+     * back unchanged); the F/D and CSR instructions' own register operands are not counted: they reach {@code x[]}
+     * through the hart state, and {@link Emitter#instruction} synchronizes the locals around them.
+     *
+     * @return {used, written}.
+     */
+    static int[] registers(final long[] instructions, final int count)
+    {
+        int used = 0;
+        int written = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int w = (int)instructions[i];
+            if ((w & 0xFF) == Op.FP)
+            {
+                continue;
+            }
+            final int rd = Op.rd(w);
+            if (rd != 0 && rd != Op.SINK)
+            {
+                written |= 1 << rd;
+            }
+            used |= 1 << Op.rs1(w) | 1 << Op.rs2(w);
+        }
+        used = (used | written) & ~1;
+        return new int[] {used, written};
+    }
+
+    /**
+     * Whether the F/D instruction {@code insn} (OP-FP major opcode 0x53, funct5 in bits 27-31; unprivileged ISA
+     * chapters 11-12) reads an integer register: FCVT.S/D.W/WU/L/LU (0x1A) and FMV.W/D.X (0x1E) read x[rs1].
+     */
+    static boolean readsX(final int insn)
+    {
+        final int funct5 = insn >>> 27;
+        return (insn & 0x7F) == 0x53 && (funct5 == 0x1A || funct5 == 0x1E);
+    }
+
+    /**
+     * Whether the F/D instruction {@code insn} writes an integer register: FCVT.W/WU/L/LU.S/D (0x18), FMV.X.W/D and
+     * FCLASS (0x1C), FEQ/FLT/FLE (0x14) write x[rd]. The fused multiply-adds (major opcodes 0x43-0x4F) and every
+     * other operation touch only f registers and fcsr.
+     */
+    static boolean writesX(final int insn)
+    {
+        final int funct5 = insn >>> 27;
+        return (insn & 0x7F) == 0x53 && (funct5 == 0x18 || funct5 == 0x1C || funct5 == 0x14);
     }
 
     private static void pushInt(final MethodVisitor mv, final int value)
@@ -278,21 +389,127 @@ final class BlockCompiler
     private static final class Emitter
     {
         private final MethodVisitor mv;
-        /** The pc of each instruction of the block. */
-        private final long[] pcs;
+        /** The pc of each instruction of the block, in the order of the trace. */
+        final long[] pcs;
         private final int count;
         /** The start of each instruction's bytecode, the target of jumps inside the block. */
         final Label[] labels;
+        /** Registers held in locals ({@link #registers}): bit r for x_r. */
+        private final int used;
+        /** Registers the block may write, stored back to {@code x[]} at every exit. */
+        private final int written;
+        /**
+         * Registers that may have been written when the block leaves after its k-th instruction (index k - 1): those
+         * written by instructions 0 to k - 1, and by the rest of any loop of the block that goes back before k.
+         */
+        private final int[] writtenBy;
+        /** The register the pending {@link #storeX} writes. */
+        private int pendingRd;
+        /** Whether registers live in locals ({@link #registers}) or are read and written in {@code x[]}. */
+        private final boolean inLocals;
 
-        Emitter(final MethodVisitor mv, final long[] pcs, final int count)
+        Emitter(final MethodVisitor mv, final long entryPc, final long[] instructions, final int count,
+            final int[] registers)
         {
             this.mv = mv;
-            this.pcs = pcs;
+            this.pcs = new long[count];
             this.count = count;
+            this.inLocals = registers != null;
+            this.used = inLocals ? registers[0] : 0;
+            this.written = inLocals ? registers[1] : 0;
             this.labels = new Label[count];
+            long pc = entryPc;
             for (int i = 0; i < count; i++)
             {
                 labels[i] = new Label();
+                pcs[i] = pc;
+                final int w = (int)instructions[i];
+                pc += (w & 0xFF) == Op.JAL ? instructions[i] >> 32 : Op.length(w);
+            }
+            final int[] prefix = new int[count + 1];
+            for (int i = 0; i < count; i++)
+            {
+                final int w = (int)instructions[i];
+                final int rd = Op.rd(w);
+                prefix[i + 1] = prefix[i] | ((w & 0xFF) != Op.FP && rd != 0 && rd != Op.SINK ? 1 << rd : 0);
+            }
+            // the furthest instruction reached before leaving after k instructions, through a loop going back
+            final int[] reach = new int[count + 1];
+            for (int k = 0; k <= count; k++)
+            {
+                reach[k] = k;
+            }
+            for (int i = 0; i < count; i++)
+            {
+                final int w = (int)instructions[i];
+                final int op = w & 0xFF;
+                if (op == Op.JAL || op >= Op.BEQ && op <= Op.BGEU)
+                {
+                    final int t = indexOf(pcs[i] + (instructions[i] >> 32));
+                    if (t >= 0 && t <= i)
+                    {
+                        for (int k = t + 1; k <= count; k++)
+                        {
+                            reach[k] = Math.max(reach[k], i + 1);
+                        }
+                    }
+                }
+            }
+            this.writtenBy = new int[count + 1];
+            for (int k = 0; k <= count; k++)
+            {
+                writtenBy[k] = prefix[reach[k]] & written;
+            }
+        }
+
+        private static int local(final int r)
+        {
+            return L_REG + 2 * r;
+        }
+
+        /** Loads every register the block uses into its local (at the entry). */
+        void loadRegisters()
+        {
+            for (int r = 1; r < 32; r++)
+            {
+                reload(r);
+            }
+        }
+
+        /** Stores the registers the block may have written by its {@code retired}-th instruction to {@code x[]}. */
+        void storeRegisters(final int retired)
+        {
+            final int mask = writtenBy[retired];
+            for (int r = 1; r < 32; r++)
+            {
+                if ((mask & (1 << r)) != 0)
+                {
+                    sync(r);
+                }
+            }
+        }
+
+        /** Stores x_r's local to {@code x[r]} if the block may have written it. */
+        private void sync(final int r)
+        {
+            if (r != 0 && (written & (1 << r)) != 0)
+            {
+                mv.visitVarInsn(Opcodes.ALOAD, L_X);
+                pushInt(mv, r);
+                mv.visitVarInsn(Opcodes.LLOAD, local(r));
+                mv.visitInsn(Opcodes.LASTORE);
+            }
+        }
+
+        /** Loads {@code x[r]} into x_r's local if the block holds x_r in one. */
+        private void reload(final int r)
+        {
+            if (r != 0 && (used & (1 << r)) != 0)
+            {
+                mv.visitVarInsn(Opcodes.ALOAD, L_X);
+                pushInt(mv, r);
+                mv.visitInsn(Opcodes.LALOAD);
+                mv.visitVarInsn(Opcodes.LSTORE, local(r));
             }
         }
 
@@ -315,7 +532,7 @@ final class BlockCompiler
          * else leaves the block. Instruction t's constants count t instructions before it, so the base moves by
          * {@code retired - t} and every exit and fault still reports the exact count.
          */
-        private void jump(final int retired, final long target)
+        void jump(final int retired, final long target)
         {
             final int t = indexOf(target);
             if (t < 0)
@@ -350,7 +567,7 @@ final class BlockCompiler
             }
         }
 
-        /** Pushes x[r] (0 for x0). */
+        /** Pushes x_r (0 for x0). */
         private void x(final int r)
         {
             if (r == 0)
@@ -358,9 +575,14 @@ final class BlockCompiler
                 mv.visitInsn(Opcodes.LCONST_0);
                 return;
             }
-            mv.visitVarInsn(Opcodes.ALOAD, L_X);
-            pushInt(mv, r);
-            mv.visitInsn(Opcodes.LALOAD);
+            if (!inLocals)
+            {
+                mv.visitVarInsn(Opcodes.ALOAD, L_X);
+                pushInt(mv, r);
+                mv.visitInsn(Opcodes.LALOAD);
+                return;
+            }
+            mv.visitVarInsn(Opcodes.LLOAD, local(r));
         }
 
         /** Pushes x[r] as an int (its low 32 bits). */
@@ -370,16 +592,25 @@ final class BlockCompiler
             mv.visitInsn(Opcodes.L2I);
         }
 
-        /** Starts a store to x[rd]: pushes the array and index; {@link #storeX} completes it. */
+        /** Starts a write of x_rd (1-31); {@link #storeX} completes it with the value on the stack. */
         private void target(final int rd)
         {
-            mv.visitVarInsn(Opcodes.ALOAD, L_X);
-            pushInt(mv, rd);
+            pendingRd = rd;
+            if (!inLocals)
+            {
+                mv.visitVarInsn(Opcodes.ALOAD, L_X);
+                pushInt(mv, rd);
+            }
         }
 
         private void storeX()
         {
-            mv.visitInsn(Opcodes.LASTORE);
+            if (!inLocals)
+            {
+                mv.visitInsn(Opcodes.LASTORE);
+                return;
+            }
+            mv.visitVarInsn(Opcodes.LSTORE, local(pendingRd));
         }
 
         /** Records the pc and retired count a fault in the next instruction reports. */
@@ -391,9 +622,10 @@ final class BlockCompiler
             mv.visitVarInsn(Opcodes.ISTORE, L_RETIRED);
         }
 
-        /** Leaves the block: hart.blockRetired = retired; return pc (a constant). */
+        /** Leaves the block: the registers it wrote back to {@code x[]}; hart.blockRetired = retired; return pc. */
         void exit(final int retired, final long pc)
         {
+            storeRegisters(retired);
             setRetired(retired);
             pushLong(mv, pc);
             mv.visitInsn(Opcodes.LRETURN);
@@ -602,6 +834,18 @@ final class BlockCompiler
                         pushLong(mv, pc + length);
                         storeX();
                     }
+                    if (index + 1 < count && pcs[index + 1] == pc + imm)
+                    {
+                        // a superblock: the trace goes on at the target, unless the page was shot down while a
+                        // load or store of the block waited for memory (the jump's successor is then looked up anew)
+                        final Label onward = new Label();
+                        mv.visitVarInsn(Opcodes.ALOAD, L_HART);
+                        mv.visitMethodInsn(Opcodes.INVOKESTATIC, HART, "pageValid", "(L" + HART + ";)Z", false);
+                        mv.visitJumpInsn(Opcodes.IFNE, onward);
+                        exit(retired, pc + imm);
+                        mv.visitLabel(onward);
+                        return false;
+                    }
                     jump(retired, pc + imm);
                     return true;
                 case Op.JALR:
@@ -617,6 +861,7 @@ final class BlockCompiler
                         pushLong(mv, pc + length);
                         storeX();
                     }
+                    storeRegisters(retired);
                     setRetired(retired);
                     mv.visitVarInsn(Opcodes.LLOAD, L_TEMP);
                     mv.visitInsn(Opcodes.LRETURN);
@@ -711,7 +956,14 @@ final class BlockCompiler
                     return false;
                 case Op.FP:
                 {
+                    // the unit reads x[rs1] or writes x[rd] itself in a few operations
+                    final int fpRd = writesX(imm) ? (imm >>> 7) & 0x1F : 0;
                     faultPoint(pc, index);
+                    if (readsX(imm))
+                    {
+                        sync((imm >>> 15) & 0x1F);
+                    }
+                    sync(fpRd);
                     mv.visitVarInsn(Opcodes.ALOAD, L_HART);
                     pushInt(mv, imm);
                     mv.visitMethodInsn(Opcodes.INVOKESTATIC, FPU, "execute", "(L" + STATE + ";I)Z", false);
@@ -722,11 +974,13 @@ final class BlockCompiler
                     mv.visitMethodInsn(Opcodes.INVOKESTATIC, HART, "illegal", "(IJ)L" + FAULT + ";", false);
                     mv.visitInsn(Opcodes.ATHROW);
                     mv.visitLabel(ok);
+                    reload(fpRd);
                     return false;
                 }
                 case Op.FENCE:
                     return false;
                 case Op.CSR: // fflags, frm or fcsr (translatable); cannot fault
+                    sync((imm >>> 15) & 0x1F); // Zicsr reads a register operand from x[rs1]
                     if (!sink)
                     {
                         target(rd);

@@ -1,8 +1,9 @@
 package org.legoemu.abi.hart;
 
 /**
- * A run of guest instructions translated to JVM bytecode by {@link BlockCompiler}: straight-line code from one
- * entry pc, with a side exit at every taken conditional branch, ending at a jump, at an instruction the translator
+ * A run of guest instructions translated to JVM bytecode by {@link BlockCompiler}: a trace from one entry pc that
+ * follows direct jumps ({@code jal}) to targets in the same page (a superblock), with a side exit at every taken
+ * conditional branch, ending at an indirect jump, a jump out of the page, at an instruction the translator
  * leaves to the interpreter (ecall, a CSR other than fflags, frm and fcsr, AMO, fence.i, illegal), at the end of
  * the page, or after {@link BlockCompiler#MAX_INSTRUCTIONS}. The generated subclass is a hidden class, unloaded
  * when no page refers to it any more.

@@ -147,6 +147,8 @@ public final class Hart extends HartState
     private long chainRetired;
     /** See {@link #chainedBlocks()}. */
     private long chainedBlocks;
+    /** See {@link #blocksInstalled()}. */
+    private volatile int blocksInstalled;
     private long blockFaultPc;
     private int blockFaultRetired;
     private long instret;
@@ -444,7 +446,8 @@ public final class Hart extends HartState
         catch (final RuntimeException | Error other)
         {
             // e.g. a failed write-back in a TLB miss: leave pc at the running block's entry, as the interpreter
-            // loop does, with the blocks before it counted
+            // loop does, with the blocks before it counted (the registers the block wrote stay written, unless it
+            // kept them in JVM locals: BlockCompiler.registersInLocals)
             pc = chainPc;
             instret += chainRetired;
             throw other;
@@ -831,6 +834,12 @@ public final class Hart extends HartState
         }
     }
 
+    /** Compiled blocks this hart installed in its decoded pages (tests wait for it; volatile, read by them). */
+    int blocksInstalled()
+    {
+        return blocksInstalled;
+    }
+
     /** Blocks entered straight from their predecessor block by {@link #runBlocks}, not through the dispatch loop. */
     long chainedBlocks()
     {
@@ -868,6 +877,7 @@ public final class Hart extends HartState
                 if (block != null)
                 {
                     page.install(slot, block);
+                    blocksInstalled++;
                 }
             }
         }
@@ -883,6 +893,16 @@ public final class Hart extends HartState
     {
         return retiredBound <= hart.blockBudget && hart.blockPage.valid &&
             (int)SHOOTDOWN_REQUESTS.getVolatile(hart) == 0;
+    }
+
+    /**
+     * Called by a compiled block where its trace follows a direct jump (a superblock): whether the block's page is
+     * still valid. A shootdown lands only while the hart has released its run lock, i.e. in a TLB miss of one of the
+     * block's loads or stores, so the code after the jump is the page's current code exactly when this holds.
+     */
+    static boolean pageValid(final Hart hart)
+    {
+        return hart.blockPage.valid;
     }
 
     /**

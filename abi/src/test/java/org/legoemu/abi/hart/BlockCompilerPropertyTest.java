@@ -20,12 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The block compiler must give exactly the interpreter's results: random loops of integer, M-extension, load,
- * store and fflags/frm/fcsr instructions (with forward conditional branches inside, so blocks have side exits and
- * jumps inside the block, and an optional inner loop whose back edge stays inside the compiled block; or cut into
- * segments in two code pages joined by jumps, taken branches and indirect jumps, so blocks are chained) run hot
+ * store, fflags/frm/fcsr and F/D instructions that move values between x and f registers (with forward conditional
+ * branches inside, so blocks have side exits and jumps inside the block, and an optional inner loop whose back edge
+ * stays inside the compiled block; or cut into segments in two code pages joined by jumps, some linking, taken
+ * branches and indirect jumps, so blocks are chained, and superblocks follow the jumps within a page) run hot
  * enough to be compiled on one hart and interpreted only on another, in random instruction budgets per
- * {@code run} (so loops inside blocks and chains stop at the budget); registers, memory, fcsr, instret, pc and any
- * fault must match.
+ * {@code run} (so loops inside blocks and chains stop at the budget), with the registers of the compiled blocks in
+ * {@code x[]} or in JVM locals ({@link BlockCompiler#registersInLocals}); x and f registers, memory, fcsr,
+ * instret, pc and any fault must match.
  */
 class BlockCompilerPropertyTest
 {
@@ -98,11 +100,20 @@ class BlockCompilerPropertyTest
             {
                 return Asm.store(Math.floorMod(sh, 4), s2, BASE, off);
             }
-            if (p < 92)
+            if (p < 90)
             {
                 // fflags, frm or fcsr: any Zicsr form, register or immediate operand
                 final int funct3 = new int[] {1, 2, 3, 5, 6, 7}[Math.floorMod(sh, 6)];
                 return Asm.csr(funct3, d, 1 + Math.floorMod(imm, 3), s1);
+            }
+            if (p < 93)
+            {
+                // F/D operations that read or write integer registers (and one that touches only f registers),
+                // so blocks hand x[] to the floating-point unit and take it back: fmv.d.x, fmv.x.d, fcvt.d.l
+                // (round to nearest), feq.d, fadd.d
+                final int[][] fp = {{0x79, 0, 0}, {0x71, 0, 0}, {0x69, 2, 0}, {0x51, s2, 2}, {0x01, s2, 0}};
+                final int[] form = fp[Math.floorMod(imm, fp.length)];
+                return Asm.r(form[0], form[1], s1, form[2], d, 0x53);
             }
             // forward branch over the next instruction (a side exit of the block); operands from x0..x3 only, so
             // equal operands (the boundary of every condition) are common
@@ -114,6 +125,7 @@ class BlockCompilerPropertyTest
     private static final class Outcome
     {
         long[] x;
+        long[] f;
         byte[] data;
         long instret;
         String fault;
@@ -149,18 +161,31 @@ class BlockCompilerPropertyTest
         return code;
     }
 
-    private static Outcome run(final List<Integer> body, final long[] seeds, final boolean jit)
+    private static Outcome run(final List<Integer> body, final long[] seeds, final boolean jit,
+        final boolean locals)
     {
-        return run(body, seeds, jit, 1_000);
+        return run(body, seeds, jit, 1_000, locals);
     }
 
-    private static Outcome run(final List<Integer> body, final long[] seeds, final boolean jit, final int budget)
+    private static Outcome run(final List<Integer> body, final long[] seeds, final boolean jit, final int budget,
+        final boolean locals)
     {
         final List<Integer> code = new java.util.ArrayList<>(body);
         code.addAll(loopTail(CODE + 4L * code.size()));
         final java.util.Map<Long, Integer> image = new java.util.TreeMap<>();
         place(image, CODE, code);
-        return run(image, seeds, jit, budget);
+        return run(image, seeds, jit, budget, locals);
+    }
+
+    private static void assertSame(final Outcome interpreted, final Outcome compiled)
+    {
+        assertEquals(interpreted.fault, compiled.fault, "fault");
+        assertEquals(interpreted.pc, compiled.pc, "pc");
+        assertEquals(interpreted.instret, compiled.instret, "instret");
+        assertArrayEquals(interpreted.x, compiled.x, "registers");
+        assertArrayEquals(interpreted.f, compiled.f, "f registers");
+        assertArrayEquals(interpreted.data, compiled.data, "memory");
+        assertEquals(interpreted.fcsr, compiled.fcsr, "fcsr");
     }
 
     /**
@@ -182,7 +207,25 @@ class BlockCompilerPropertyTest
         }
     }
 
-    /** Runs the instructions of {@code image} (address to instruction, within the two code pages) from CODE. */
+    /**
+     * Runs the instructions of {@code image} (address to instruction, within the two code pages) from CODE; with
+     * {@code jit}, compiling blocks that keep the registers in JVM locals or in {@code x[]} as {@code locals} says.
+     */
+    private static Outcome run(final java.util.Map<Long, Integer> image, final long[] seeds, final boolean jit,
+        final int budget, final boolean locals)
+    {
+        final boolean mode = BlockCompiler.registersInLocals;
+        BlockCompiler.registersInLocals = locals;
+        try
+        {
+            return run(image, seeds, jit, budget);
+        }
+        finally
+        {
+            BlockCompiler.registersInLocals = mode;
+        }
+    }
+
     private static Outcome run(final java.util.Map<Long, Integer> image, final long[] seeds, final boolean jit,
         final int budget)
     {
@@ -210,6 +253,7 @@ class BlockCompilerPropertyTest
             outcome.fault = fault.describe();
         }
         outcome.x = Arrays.copyOf(hart.x, 32);
+        outcome.f = hart.f.clone();
         outcome.data = memory.read(DATA, DATA_BYTES);
         outcome.instret = hart.instructionsRetired();
         outcome.pc = hart.pc;
@@ -221,7 +265,7 @@ class BlockCompilerPropertyTest
     /**
      * The body cut into segments, each ending in a transfer to the next segment (the last one to the loop's tail in
      * the first page); {@code kinds} picks for each segment the transfer ({@code kind % 3}: 0 a direct jump
-     * ({@code jal}), 1 a taken branch ({@code beq x0, x0}; a {@code jal} when the target is out of a branch's
+     * ({@code jal}, linking into x1 in odd segments), 1 a taken branch ({@code beq x0, x0}; a {@code jal} when the target is out of a branch's
      * reach), 2 an indirect jump ({@code jalr} through {@link #LINK}, set just before)) and, but for the first
      * segment, the code page it lies in ({@code kind / 3}), so successors are in the same page or the other one,
      * often at the same offset. Every transfer follows a nop, which absorbs a preceding skip-next branch.
@@ -264,7 +308,8 @@ class BlockCompilerPropertyTest
                     code.add(Asm.i(0, LINK, 0, 0, 0x67)); // jalr x0, 0(LINK)
                     break;
                 default:
-                    code.add(Asm.jal(0, (int)(to - from)));
+                    // odd segments link (jal ra): a superblock following it must still write the link register
+                    code.add(Asm.jal(k % 2, (int)(to - from)));
                     break;
             }
             place(image, start[k], code);
@@ -281,17 +326,11 @@ class BlockCompilerPropertyTest
     @Property(tries = 150)
     void compiledBlocksComputeWhatTheInterpreterComputes(
         @ForAll @Size(min = 3, max = 40) final List<@net.jqwik.api.From("instruction") Integer> body,
-        @ForAll @Size(value = 29) final List<Long> seedList)
+        @ForAll @Size(value = 29) final List<Long> seedList,
+        @ForAll final boolean locals)
     {
         final long[] seeds = seedList.stream().mapToLong(Long::longValue).toArray();
-        final Outcome interpreted = run(body, seeds, false);
-        final Outcome compiled = run(body, seeds, true);
-        assertEquals(interpreted.fault, compiled.fault, "fault");
-        assertEquals(interpreted.pc, compiled.pc, "pc");
-        assertEquals(interpreted.instret, compiled.instret, "instret");
-        assertArrayEquals(interpreted.x, compiled.x, "registers");
-        assertArrayEquals(interpreted.data, compiled.data, "memory");
-        assertEquals(interpreted.fcsr, compiled.fcsr, "fcsr");
+        assertSame(run(body, seeds, false, false), run(body, seeds, true, locals));
     }
 
     @Property(tries = 150)
@@ -300,38 +339,28 @@ class BlockCompilerPropertyTest
         @ForAll @Size(value = 29) final List<Long> seedList,
         @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 1_000_000) final int loopPick,
         @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 9) final int trips,
-        @ForAll @net.jqwik.api.constraints.IntRange(min = 50, max = 3_000) final int budget)
+        @ForAll @net.jqwik.api.constraints.IntRange(min = 50, max = 3_000) final int budget,
+        @ForAll final boolean locals)
     {
         final long[] seeds = seedList.stream().mapToLong(Long::longValue).toArray();
         final int from = loopPick % body.size();
         final int to = from + (loopPick / body.size()) % (body.size() - from);
         final List<Integer> code = withInnerLoop(body, from, to, trips);
-        final Outcome interpreted = run(code, seeds, false, budget);
-        final Outcome compiled = run(code, seeds, true, budget);
-        assertEquals(interpreted.fault, compiled.fault, "fault");
-        assertEquals(interpreted.pc, compiled.pc, "pc");
-        assertEquals(interpreted.instret, compiled.instret, "instret");
-        assertArrayEquals(interpreted.x, compiled.x, "registers");
-        assertArrayEquals(interpreted.data, compiled.data, "memory");
-        assertEquals(interpreted.fcsr, compiled.fcsr, "fcsr");
+        assertSame(run(code, seeds, false, budget, false), run(code, seeds, true, budget, locals));
     }
 
     @Property(tries = 20)
     void aFaultInsideACompiledBlockReportsThePcAndCountOfTheInterpreter(
         @ForAll @Size(min = 3, max = 20) final List<@net.jqwik.api.From("instruction") Integer> body,
-        @ForAll @Size(value = 29) final List<Long> seeds)
+        @ForAll @Size(value = 29) final List<Long> seeds,
+        @ForAll final boolean locals)
     {
         // after the body runs hot, the pointer register walks off the data mapping and the load faults
         final List<Integer> walking = new java.util.ArrayList<>(body);
         walking.add(Asm.addi(BASE, BASE, 64));
         walking.add(Asm.load(3, 0, BASE, 0));
         final long[] s = seeds.stream().mapToLong(Long::longValue).toArray();
-        final Outcome interpreted = run(walking, s, false);
-        final Outcome compiled = run(walking, s, true);
-        assertEquals(interpreted.fault, compiled.fault);
-        assertEquals(interpreted.pc, compiled.pc);
-        assertEquals(interpreted.instret, compiled.instret);
-        assertArrayEquals(interpreted.x, compiled.x);
+        assertSame(run(walking, s, false, false), run(walking, s, true, locals));
     }
 
     @Property(tries = 150)
@@ -341,7 +370,8 @@ class BlockCompilerPropertyTest
         @ForAll @net.jqwik.api.constraints.IntRange(min = 2, max = 6) final int segments,
         @ForAll @Size(min = 1, max = 6) final List<@net.jqwik.api.constraints.IntRange(min = 0, max = 5) Integer> kinds,
         @ForAll @net.jqwik.api.constraints.IntRange(min = 300, max = 3_000) final int budget,
-        @ForAll final boolean faulting)
+        @ForAll final boolean faulting,
+        @ForAll final boolean locals)
     {
         final long[] seeds = seedList.stream().mapToLong(Long::longValue).toArray();
         final List<Integer> code = new java.util.ArrayList<>(body);
@@ -356,14 +386,9 @@ class BlockCompilerPropertyTest
         // a segment in the second page is a block of its own, entered by chaining once both pages' blocks are hot
         final boolean secondPage = java.util.stream.IntStream.range(1, cuts)
             .anyMatch(k -> kinds.get(k % kinds.size()) / 3 == 1);
-        final Outcome interpreted = run(image, seeds, false, budget);
-        final Outcome compiled = run(image, seeds, true, budget);
-        assertEquals(interpreted.fault, compiled.fault, "fault");
-        assertEquals(interpreted.pc, compiled.pc, "pc");
-        assertEquals(interpreted.instret, compiled.instret, "instret");
-        assertArrayEquals(interpreted.x, compiled.x, "registers");
-        assertArrayEquals(interpreted.data, compiled.data, "memory");
-        assertEquals(interpreted.fcsr, compiled.fcsr, "fcsr");
+        final Outcome interpreted = run(image, seeds, false, budget, false);
+        final Outcome compiled = run(image, seeds, true, budget, locals);
+        assertSame(interpreted, compiled);
         org.junit.jupiter.api.Assertions.assertFalse(compiled.overBudget, "a run went past its instruction budget");
         if (interpreted.fault == null && secondPage)
         {

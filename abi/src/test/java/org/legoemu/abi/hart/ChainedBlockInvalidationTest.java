@@ -79,6 +79,17 @@ class ChainedBlockInvalidationTest
     }
 
     /** Waits until the blocks of {@code hart}, running on another thread, are compiled and chained. */
+    /** Waits until the hart compiled a block, then a little longer so that it runs in it. */
+    private static void awaitCompiled(final Hart hart) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + JOIN_MS * 1_000_000;
+        while (hart.blocksInstalled() == 0 && System.nanoTime() < deadline)
+        {
+            Thread.sleep(10);
+        }
+        Thread.sleep(100);
+    }
+
     private static void awaitChaining(final Hart hart) throws InterruptedException
     {
         final long deadline = System.nanoTime() + JOIN_MS * 1_000_000;
@@ -128,9 +139,11 @@ class ChainedBlockInvalidationTest
     @Test
     void aShootdownOfTheRunningBlocksPageDuringItsDataMissCutsTheChain() throws Exception
     {
-        // one page, two blocks: A1 = addi; addi; ld x8, 0(x9); jal A2 and A2 = addi x5..x7; jal A1. Once both are
-        // hot, the test drops the hart's data translation; A1's load then misses, and the memory, while the hart
-        // waits for it, rewrites A2's first instruction to ecall and shoots down the code page.
+        // one page: A1 = addi; addi; ld x8, 0(x9); jal A2 and A2 = addi x5..x7; jal A1, one superblock (the trace
+        // follows both jumps) looping in itself. Once it is hot, the test drops the hart's data translation; A1's
+        // load then misses, and the memory, while the hart waits for it, rewrites the first instructions of A2 and
+        // A1 to ecall and shoots down the code page. The block must leave at A2's entry and run the new ecall there,
+        // not go on with A2's old instructions (the hart would then stop at A1's new ecall).
         final FlatGuestMemory flat = new FlatGuestMemory();
         final long a2 = PAGE_A + 0x100;
         final AtomicBoolean armed = new AtomicBoolean();
@@ -143,6 +156,7 @@ class ChainedBlockInvalidationTest
                 if ((vaddr >>> PAGE_SHIFT) == (DATA >>> PAGE_SHIFT) && armed.getAndSet(false))
                 {
                     flat.writeInt(a2, Asm.ECALL);
+                    flat.writeInt(PAGE_A, Asm.ECALL);
                     self[0].invalidatePage(PAGE_A >>> PAGE_SHIFT);
                 }
                 return flat.page(vaddr, access);
@@ -175,16 +189,49 @@ class ChainedBlockInvalidationTest
         final Thread thread = new Thread(() -> hart.run(Long.MAX_VALUE), "chained-hart");
         thread.setDaemon(true);
         thread.start();
-        awaitChaining(hart);
+        awaitCompiled(hart);
         armed.set(true);
         assertTimeoutPreemptively(SHOOTDOWN_WAIT, () -> hart.invalidatePage(DATA >>> GuestMemory.PAGE_SHIFT));
         thread.join(JOIN_MS);
         assertFalse(thread.isAlive(), "the hart ran the old code of a page shot down under its block");
         assertTrue(hart.exited());
-        assertTrue(hart.chainedBlocks() > 0, "the blocks were not chained");
-        assertEquals(a2 + 4, hart.pc);
+        assertTrue(hart.blocksInstalled() > 0, "no block was compiled");
+        assertEquals(a2 + 4, hart.pc, "the block went on with the old code after the jump to A2");
         assertEquals(hart.x[5], hart.x[6]);
         assertEquals(4 * hart.x[5] + 1, hart.instructionsRetired()); // A1 once more, then the ecall
+    }
+
+    @Test
+    void codeRewrittenAtTheTargetOfAFollowedJumpGetsANewSuperblock()
+    {
+        // A = addi x5; addi x6; jal T and, 2 KiB further in the same page, T = addi x7, 1; addi x31, -1; bnez x31, A;
+        // ecall: one superblock from A through T. T's first instruction is then rewritten to add 2 and a second
+        // hart runs the page: the block it compiles from the same entry must run the new code (the block cache,
+        // shared by the harts, keys on the bytes of every traced instruction, not only those at the entry).
+        final FlatGuestMemory memory = new FlatGuestMemory();
+        memory.map(PAGE_A, 0x1000, GuestMemory.ACCESS_READ | GuestMemory.ACCESS_WRITE | GuestMemory.ACCESS_EXEC);
+        final long t = PAGE_A + 0x800;
+        memory.writeInt(PAGE_A, Asm.addi(5, 5, 1));
+        memory.writeInt(PAGE_A + 4, Asm.addi(6, 6, 1));
+        memory.writeInt(PAGE_A + 8, Asm.jal(0, (int)(t - (PAGE_A + 8))));
+        memory.writeInt(t, Asm.addi(7, 7, 1));
+        memory.writeInt(t + 4, Asm.addi(31, 31, -1));
+        memory.writeInt(t + 8, Asm.b((int)(PAGE_A - (t + 8)), 0, 31, 1));
+        memory.writeInt(t + 12, Asm.ECALL);
+        final Hart hart = new Hart(memory, s -> SyscallHandler.EXIT);
+        hart.x[31] = 1000;
+        hart.pc = PAGE_A;
+        hart.run(Long.MAX_VALUE);
+        assertTrue(hart.blocksInstalled() > 0, "no block was compiled");
+        assertEquals(1000, hart.x[7]);
+        memory.writeInt(t, Asm.addi(7, 7, 2));
+        final Hart second = new Hart(memory, s -> SyscallHandler.EXIT);
+        second.x[31] = 1000;
+        second.pc = PAGE_A;
+        second.run(Long.MAX_VALUE);
+        assertTrue(second.blocksInstalled() > 0, "no block was compiled");
+        assertEquals(2 * 1000, second.x[7], "a block with the old code at the jump's target ran");
+        assertEquals(1000, second.x[5]);
     }
 
     @Test
