@@ -20,7 +20,7 @@ final class StartupPrewarm
     /** The subcommands that start an mComponent, and so need both classes. */
     private static final Set<String> SUBCOMMANDS = Set.of("run", "bench", "chaos", "mcomponent");
     private static final List<String> CLASSES = List.of(
-        "org.legoemu.mcomponent.LibC", "org.legoemu.fabric.transport.RequestValidator");
+        "org.legoemu.mcomponent.owner.LibC", "org.legoemu.fabric.transport.RequestValidator");
 
     /** Counted down once the prewarm thread has initialized SLF4J (Logback); {@code null} without that thread. */
     private static volatile CountDownLatch logging;
