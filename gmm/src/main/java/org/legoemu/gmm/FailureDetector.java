@@ -20,6 +20,7 @@ final class FailureDetector implements Agent
     private final String roleName;
     private final DeadListener listener;
     private final IntArrayList deadIds = new IntArrayList();
+    private final Sweep sweep;
     private long lastCheckNs;
 
     /** Told, under the GMM lock, of each component the check declared DEAD. */
@@ -27,6 +28,13 @@ final class FailureDetector implements Agent
     interface DeadListener
     {
         void declaredDead(int componentId, long nowNs);
+    }
+
+    /** Run, under the GMM lock, after each check's liveness pass, with the same clock reading. */
+    @FunctionalInterface
+    interface Sweep
+    {
+        void sweep(long nowNs);
     }
 
     FailureDetector(
@@ -37,7 +45,20 @@ final class FailureDetector implements Agent
         final String roleName,
         final DeadListener listener)
     {
+        this(lock, membership, clock, checkIntervalNs, roleName, listener, nowNs -> { });
+    }
+
+    FailureDetector(
+        final Object lock,
+        final Membership membership,
+        final NanoClock clock,
+        final long checkIntervalNs,
+        final String roleName,
+        final DeadListener listener,
+        final Sweep sweep)
+    {
         this.listener = listener;
+        this.sweep = sweep;
         this.lock = lock;
         this.membership = membership;
         this.clock = clock;
@@ -80,6 +101,7 @@ final class FailureDetector implements Agent
             {
                 listener.declaredDead(deadIds.getInt(i), nowNs);
             }
+            sweep.sweep(nowNs);
             return dead;
         }
     }

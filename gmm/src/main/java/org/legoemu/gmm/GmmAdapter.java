@@ -566,6 +566,7 @@ public final class GmmAdapter implements RequestHandler
                     break;
                 case SECONDARY:
                     taken = vregions.restoreSecondary(pid, vregion, memberId);
+                    vregions.ownerlessSince(pid, vregion, nowNs);
                     break;
                 case HOME:
                 {

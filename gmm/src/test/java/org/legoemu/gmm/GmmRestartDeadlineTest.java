@@ -38,8 +38,10 @@ final class GmmRestartDeadlineTest
     private final GmmAdapter adapter = new GmmAdapter(new Object(), clock, membership, placement, vregions, 0);
     private final GmmProxy gmm = new GmmProxy(new LoopbackClient(adapter), TimeUnit.SECONDS.toNanos(1));
     private final IntArrayList declaredDead = new IntArrayList();
+    private final java.util.List<int[]> ownerless = new java.util.ArrayList<>();
     private final FailureDetector detector = new FailureDetector(new Object(), membership, clock, INTERVAL_NS, "test",
-        (id, atNs) -> declaredDead.addInt(id));
+        (id, atNs) -> declaredDead.addInt(id),
+        nowNs -> ownerless.addAll(vregions.takeOwnerless(nowNs - membership.leaseNs(ComponentKind.MCOMPONENT))));
 
     private int registerAgain(final ComponentKind kind, final int previousId)
     {
@@ -50,7 +52,8 @@ final class GmmRestartDeadlineTest
     /**
      * The restarted GMM hears from pComponent 1 and mComponents 2 and 4; mComponents 3 and 5 crashed during the
      * outage. 2 owns vRegion 1 of {@link #PID}, replicated to 3, and is its home with home standby 3; the pComponent
-     * runs {@link #PID} and {@code PID + 1}, whose home is 5.
+     * runs {@link #PID} and {@code PID + 1}, whose home is 5. 4 keeps the logs of vRegions 2 and 3, whose owners no
+     * report names (they crashed too, or have not registered yet).
      */
     private void restartReports()
     {
@@ -62,6 +65,7 @@ final class GmmRestartDeadlineTest
         fromTwo.addAll(ints(PID, -1, HeldRole.HOME.value(), 3));
         gmm.restoreMemory(2, fromTwo, 0);
         gmm.restoreProcesses(1, ints(PID, 2, PID + 1, 5));
+        gmm.restoreMemory(4, ints(PID, 2, HeldRole.SECONDARY.value(), -2, PID, 3, HeldRole.SECONDARY.value(), -2), 0);
     }
 
     @Test
@@ -78,13 +82,22 @@ final class GmmRestartDeadlineTest
             .componentId(), "a new member's id is above the expected ones");
 
         final long leaseNs = MISSED * INTERVAL_NS;
-        runFor(leaseNs - INTERVAL_NS, 1, 2, 4, 6);
+        runFor(leaseNs / 2, 1, 2, 4, 6);
+        final IntArrayList ownerOfThree = ints(PID, 3, HeldRole.OWNER.value(), 4);
+        gmm.restoreMemory(6, ownerOfThree, 0); // vRegion 3's owner reports in time
+        runFor(leaseNs / 2 - INTERVAL_NS, 1, 2, 4, 6);
         assertTrue(declaredDead.isEmpty(), "not before the lease: " + declaredDead);
+        assertTrue(ownerless.isEmpty(), "no vRegion given up before the lease");
         runFor(2 * INTERVAL_NS, 1, 2, 4, 6);
         assertEquals(ints(3, 5), declaredDead, "DEAD one lease after they were named");
         assertEquals(ComponentState.DEAD, membership.lookup(3).state());
         assertEquals(1, vregions.placedOn(3).size(), "the failover of 3 finds the vRegion it was secondary of");
         assertEquals(5, placement.process(PID + 1).homeMComponentId(), "... and of 5 the process it was home of");
+        assertEquals(1, ownerless.size(), "vRegion 2, whose owner never reported, is failed over once");
+        assertEquals(java.util.List.of(PID, 2, -1, 4), java.util.Arrays.stream(ownerless.get(0)).boxed().toList(),
+            "its secondary 4 to be promoted, the owner unknown");
+        runFor(leaseNs, 1, 2, 4, 6);
+        assertEquals(1, ownerless.size(), "once");
     }
 
     @Test
