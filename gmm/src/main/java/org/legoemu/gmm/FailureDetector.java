@@ -7,7 +7,8 @@ import org.agrona.concurrent.NanoClock;
 /**
  * The GMM's timer duty: every {@code checkIntervalNs} of the injected clock, runs
  * {@link Membership#checkLiveness(long, IntArrayList)} under the GMM's state lock and tells its listener of each
- * component declared DEAD. When the detector itself ran late by more than one interval (the GMM's JVM was paused or
+ * component declared DEAD, then runs its {@link Sweep} (the GlobalManager's: restored vRegions whose owner never
+ * reported, {@link VRegionDirectory#takeOwnerless}). When the detector itself ran late by more than one interval (the GMM's JVM was paused or
  * starved), the members are excused that time first ({@link Membership#excuse}), so a stall of the GMM does not
  * declare every component dead at once.
  */
@@ -35,17 +36,6 @@ final class FailureDetector implements Agent
     interface Sweep
     {
         void sweep(long nowNs);
-    }
-
-    FailureDetector(
-        final Object lock,
-        final Membership membership,
-        final NanoClock clock,
-        final long checkIntervalNs,
-        final String roleName,
-        final DeadListener listener)
-    {
-        this(lock, membership, clock, checkIntervalNs, roleName, listener, nowNs -> { });
     }
 
     FailureDetector(
