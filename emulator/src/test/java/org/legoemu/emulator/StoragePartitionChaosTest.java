@@ -24,7 +24,7 @@ import org.legoemu.fabric.faults.FaultSchedule;
  * everyone. The partition outlasted the GMM's failure detection (0.8 s), so the GMM declared the sComponent DEAD and
  * answered the pComponent's lookup of the sComponent, made again after the lost request, "no live scomponent"
  * (ENOENT); the storage proxy took that GMM answer for the sComponent's answer to the mkdir. A partition of the
- * sComponent shorter than the storage retry window (2 s with the chaos timeout of 200 ms) must not change the output,
+ * sComponent shorter than the storage retry window (3.2 s with the chaos timeout of 200 ms) must not change the output,
  * and once it heals the sComponent is ALIVE again.
  */
 @ExtendWith(ChaosClusterExtension.class)
