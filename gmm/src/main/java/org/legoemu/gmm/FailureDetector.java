@@ -7,7 +7,8 @@ import org.agrona.concurrent.NanoClock;
 /**
  * The GMM's timer duty: every {@code checkIntervalNs} of the injected clock, runs
  * {@link Membership#checkLiveness(long, IntArrayList)} under the GMM's state lock and tells its listener of each
- * component declared DEAD. When the detector itself ran late by more than one interval (the GMM's JVM was paused or
+ * component declared DEAD, then runs its {@link Sweep} (the GlobalManager's: restored vRegions whose owner never
+ * reported, {@link VRegionDirectory#takeOwnerless}). When the detector itself ran late by more than one interval (the GMM's JVM was paused or
  * starved), the members are excused that time first ({@link Membership#excuse}), so a stall of the GMM does not
  * declare every component dead at once.
  */
@@ -20,6 +21,7 @@ final class FailureDetector implements Agent
     private final String roleName;
     private final DeadListener listener;
     private final IntArrayList deadIds = new IntArrayList();
+    private final Sweep sweep;
     private long lastCheckNs;
 
     /** Told, under the GMM lock, of each component the check declared DEAD. */
@@ -29,15 +31,24 @@ final class FailureDetector implements Agent
         void declaredDead(int componentId, long nowNs);
     }
 
+    /** Run, under the GMM lock, after each check's liveness pass, with the same clock reading. */
+    @FunctionalInterface
+    interface Sweep
+    {
+        void sweep(long nowNs);
+    }
+
     FailureDetector(
         final Object lock,
         final Membership membership,
         final NanoClock clock,
         final long checkIntervalNs,
         final String roleName,
-        final DeadListener listener)
+        final DeadListener listener,
+        final Sweep sweep)
     {
         this.listener = listener;
+        this.sweep = sweep;
         this.lock = lock;
         this.membership = membership;
         this.clock = clock;
@@ -80,6 +91,7 @@ final class FailureDetector implements Agent
             {
                 listener.declaredDead(deadIds.getInt(i), nowNs);
             }
+            sweep.sweep(nowNs);
             return dead;
         }
     }

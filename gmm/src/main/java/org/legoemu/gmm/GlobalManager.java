@@ -7,6 +7,7 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
 import org.legoemu.fabric.Endpoint;
+import org.legoemu.fabric.sbe.ComponentKind;
 import org.legoemu.fabric.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +69,15 @@ public final class GlobalManager implements AutoCloseable
         reaper = new ProcessReaper(lock, membership, placement, vregions, ctx.transport(), ctx.timeoutNs(),
             ctx.failoverCallMinNs(), ctx.name());
         detector = new FailureDetector(lock, membership, ctx.nanoClock(), ctx.heartbeatIntervalNs(),
-            ctx.name() + "-failure-detector", reaper::declaredDead);
+            ctx.name() + "-failure-detector", reaper::declaredDead, nowNs ->
+            {
+                final List<int[]> ownerless =
+                    vregions.takeOwnerless(nowNs - membership.leaseNs(ComponentKind.MCOMPONENT));
+                if (!ownerless.isEmpty())
+                {
+                    reaper.ownerless(ownerless);
+                }
+            });
         final long sleepNs = Math.max(MIN_DETECTOR_SLEEP_NS, ctx.heartbeatIntervalNs() / 4);
         detectorRunner = new AgentRunner(
             new SleepingIdleStrategy(sleepNs),

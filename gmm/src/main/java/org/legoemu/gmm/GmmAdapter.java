@@ -498,7 +498,9 @@ public final class GmmAdapter implements RequestHandler
 
     /**
      * P2G_PROCESS_RESTORE: a pComponent that registered again (this GMM restarted) runs these processes; each is
-     * placed again ({@link ProcessPlacement#restore}). Ack with the number restored.
+     * placed again ({@link ProcessPlacement#restore}), and a home that has not registered is expected
+     * ({@link Membership#expect}: DEAD, and failed over, if it does not register within its lease). Ack with the
+     * number restored.
      *
      * @throws GmmException ENOENT if the pComponent is not registered.
      */
@@ -510,11 +512,13 @@ public final class GmmAdapter implements RequestHandler
             throw new GmmException(Errnos.ENOENT, "no pcomponent " + pcomponentId);
         }
         long restored = 0;
+        final long nowNs = clock.nanoTime();
         for (final P2G_PROCESS_RESTOREDecoder.ProcessesDecoder p : decoder.processes())
         {
             final int pid = p.pid();
             final int reportedHome = vregions.restoredHome(pid);
             final int homeId = reportedHome >= 0 ? reportedHome : p.homeMComponentId();
+            membership.expect(homeId, ComponentKind.MCOMPONENT, nowNs);
             if (placement.restore(pid, pcomponentId, homeId))
             {
                 restored++;
@@ -532,7 +536,9 @@ public final class GmmAdapter implements RequestHandler
      * M2G_MEMORY_RESTORE: an mComponent that registered again (this GMM restarted) tells what it holds; the vRegion
      * directory is rebuilt from it ({@link VRegionDirectory#restoreOwner} and the like), a process whose home
      * it is gets it as home (its home failed over before the restart), and its commit grant is recorded
-     * ({@link CommitLedger#restore}). Ack with the entries applied.
+     * ({@link CommitLedger#restore}). A secondary or home standby it names that has not registered is expected
+     * ({@link Membership#expect}: DEAD, and replaced, if it does not register within its lease). Ack with the entries
+     * applied.
      *
      * @throws GmmException ENOENT if the mComponent is not registered, EINVAL for a vRegion out of range.
      */
@@ -545,6 +551,7 @@ public final class GmmAdapter implements RequestHandler
         }
         commits.restore(memberId, decoder.committedBytes());
         long applied = 0;
+        final long nowNs = clock.nanoTime();
         for (final M2G_MEMORY_RESTOREDecoder.EntriesDecoder e : decoder.entries())
         {
             final int pid = e.pid();
@@ -554,13 +561,16 @@ public final class GmmAdapter implements RequestHandler
             switch (e.role())
             {
                 case OWNER:
+                    membership.expect(peerId, ComponentKind.MCOMPONENT, nowNs);
                     taken = vregions.restoreOwner(pid, vregion, memberId, peerId);
                     break;
                 case SECONDARY:
                     taken = vregions.restoreSecondary(pid, vregion, memberId);
+                    vregions.ownerlessSince(pid, vregion, nowNs);
                     break;
                 case HOME:
                 {
+                    membership.expect(peerId, ComponentKind.MCOMPONENT, nowNs);
                     vregions.restoreHome(pid, memberId);
                     final ProcessPlacement.ProcessRecord r = placement.process(pid);
                     if (r != null && r.homeMComponentId() != memberId)

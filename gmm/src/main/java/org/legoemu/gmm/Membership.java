@@ -37,6 +37,9 @@ public final class Membership implements MComponentLoads
     private final long heartbeatIntervalNs;
     private final int missedHeartbeats;
     private final long pcomponentLeaseNs;
+    /** The address shown for an {@linkplain #expect expected} member, which has told none. */
+    static final Endpoint EXPECTED_ADDRESS = new Endpoint("unregistered", 0);
+
     private final Int2ObjectHashMap<Member> membersById = new Int2ObjectHashMap<>();
     private final ArrayList<Member> membersInIdOrder = new ArrayList<>();
     private int nextComponentId = 1;
@@ -96,17 +99,17 @@ public final class Membership implements MComponentLoads
         final ComponentKind kind, final long capacityBytes, final Endpoint address, final long nowNs,
         final int previousId)
     {
+        final Member expected = previousId > 0 ? membersById.get(previousId) : null;
+        final boolean claimsExpected = expected != null && !expected.heard && expected.kind == kind &&
+            expected.state != ComponentState.DEAD;
+        if (claimsExpected)
+        {
+            membersInIdOrder.remove(expected);
+            membersById.remove(previousId);
+        }
         final boolean keep = previousId > 0 && !membersById.containsKey(previousId);
         final int id = keep ? previousId : nextComponentId;
-        nextComponentId = Math.max(nextComponentId, id + 1);
-        final Member member = new Member(id, kind, address, capacityBytes, nowNs);
-        membersById.put(id, member);
-        int at = membersInIdOrder.size();
-        while (at > 0 && membersInIdOrder.get(at - 1).componentId > id)
-        {
-            at--;
-        }
-        membersInIdOrder.add(at, member);
+        add(new Member(id, kind, address, capacityBytes, nowNs));
         if (keep)
         {
             LOG.info("component {} ({} {}) registered again under its id, capacity {} bytes",
@@ -122,6 +125,45 @@ public final class Membership implements MComponentLoads
             LOG.info("component {} ({} {}) registered, capacity {} bytes", id, name(kind), address, capacityBytes);
         }
         return id;
+    }
+
+    private void add(final Member member)
+    {
+        final int id = member.componentId;
+        nextComponentId = Math.max(nextComponentId, id + 1);
+        membersById.put(id, member);
+        int at = membersInIdOrder.size();
+        while (at > 0 && membersInIdOrder.get(at - 1).componentId > id)
+        {
+            at--;
+        }
+        membersInIdOrder.add(at, member);
+    }
+
+    /**
+     * A restarted GMM learns of a component only from another member's restore message (M2G_MEMORY_RESTORE names an
+     * mComponent as a vRegion's secondary or a process's home standby, P2G_PROCESS_RESTORE names a process's home):
+     * if that id is not registered here, it is recorded as <i>expected</i>, SUSPECT from {@code nowNs}, with no
+     * address. It is never chosen (not live for placement, replication or lookups) and answers no heartbeat; the
+     * component itself takes it over when it registers again under its previous id. If it does not within its lease
+     * from {@code nowNs} (it crashed while no GMM served), {@link #checkLiveness} declares it DEAD like any silent
+     * member, so its vRegions and processes fail over.
+     *
+     * @return true if it was recorded now (unknown before).
+     */
+    public boolean expect(final int componentId, final ComponentKind kind, final long nowNs)
+    {
+        if (componentId <= 0 || membersById.containsKey(componentId))
+        {
+            return false;
+        }
+        final Member member = new Member(componentId, kind, EXPECTED_ADDRESS, 0, nowNs);
+        member.heard = false;
+        member.state = ComponentState.SUSPECT;
+        add(member);
+        LOG.info("component {} ({}) is named by another member's restore report but has not registered with this " +
+            "GMM: DEAD unless it registers within {} ms", componentId, name(kind), leaseNs(kind) / 1_000_000);
+        return true;
     }
 
     /**
@@ -147,6 +189,10 @@ public final class Membership implements MComponentLoads
         final int componentId, final long load, final long recentRequests, final long framesFree, final long nowNs)
     {
         final Member member = require(componentId);
+        if (!member.heard)
+        {
+            throw new GmmException(Errnos.ENOENT, "component " + componentId + " has not registered with this GMM");
+        }
         if (member.state == ComponentState.DEAD && member.kind == ComponentKind.PCOMPONENT)
         {
             throw new GmmException(Errnos.ENOENT, "pComponent " + componentId + " was declared DEAD and its " +
@@ -283,7 +329,7 @@ public final class Membership implements MComponentLoads
                 {
                     return member.snapshot();
                 }
-                if (member.state == ComponentState.SUSPECT && suspect == null)
+                if (member.state == ComponentState.SUSPECT && member.heard && suspect == null)
                 {
                     suspect = member;
                 }
@@ -316,7 +362,7 @@ public final class Membership implements MComponentLoads
     public boolean isLive(final int componentId)
     {
         final Member member = membersById.get(componentId);
-        return member != null && member.state != ComponentState.DEAD;
+        return member != null && member.state != ComponentState.DEAD && member.heard;
     }
 
     /** True if the component is registered with that kind, in any state. */
@@ -337,7 +383,7 @@ public final class Membership implements MComponentLoads
         for (int i = 0, size = membersInIdOrder.size(); i < size; i++)
         {
             final Member member = membersInIdOrder.get(i);
-            if (member.kind == kind && member.state != ComponentState.DEAD)
+            if (member.kind == kind && member.state != ComponentState.DEAD && member.heard)
             {
                 ids.addInt(member.componentId);
             }
@@ -395,6 +441,8 @@ public final class Membership implements MComponentLoads
         long framesFree;
         StatusFigures figures = StatusFigures.NONE;
         ComponentState state = ComponentState.ALIVE;
+        /** False for a member only {@linkplain #expect expected} from another's report, never heard from. */
+        boolean heard = true;
 
         Member(
             final int componentId,

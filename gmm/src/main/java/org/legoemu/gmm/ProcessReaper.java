@@ -3,6 +3,7 @@ package org.legoemu.gmm;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,8 @@ final class ProcessReaper implements AutoCloseable
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessReaper.class);
     private static final int STOP = 0;
+    /** Queued in place of a component id: the next list of {@link #ownerless} vRegions is to be failed over. */
+    private static final int OWNERLESS = -1;
 
     private final Object lock;
     private final Membership membership;
@@ -45,6 +48,8 @@ final class ProcessReaper implements AutoCloseable
     private final Transport transport;
     private final long timeoutNs;
     private final LinkedBlockingQueue<Integer> dead = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<List<int[]>> ownerless =
+        new ConcurrentLinkedQueue<>();
     private final Map<Integer, Long> deadAtNs = new HashMap<>();
     private final AtomicLong reapedProcesses = new AtomicLong();
     private final AtomicLong framesFreed = new AtomicLong();
@@ -75,6 +80,19 @@ final class ProcessReaper implements AutoCloseable
     {
         deadAtNs.put(componentId, nowNs);
         dead.add(componentId);
+    }
+
+    /**
+     * Restored vRegions whose owner never reported to this restarted GMM within a lease
+     * ({@link VRegionDirectory#takeOwnerless}): their secondaries are promoted as for a DEAD owner, on the reaper's
+     * thread.
+     *
+     * @param vregions {@code [pid, vregion, -1, secondary]} each.
+     */
+    void ownerless(final List<int[]> vregions)
+    {
+        ownerless.add(vregions);
+        dead.add(OWNERLESS);
     }
 
     /** GMM clock at which the component was declared DEAD, or -1. Call under the GMM lock. */
@@ -128,7 +146,16 @@ final class ProcessReaper implements AutoCloseable
                 }
                 try
                 {
-                    reap(componentId);
+                    if (componentId == OWNERLESS)
+                    {
+                        LOG.warn("{} vRegions have a secondary but no owner reported to this restarted GMM within a " +
+                            "lease: their owner is taken for DEAD", ownerless.peek().size());
+                        memoryFailover.recover(OWNERLESS, ownerless.poll(), List.of());
+                    }
+                    else
+                    {
+                        reap(componentId);
+                    }
                 }
                 catch (final RuntimeException ex)
                 {

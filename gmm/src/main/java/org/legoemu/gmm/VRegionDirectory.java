@@ -1,9 +1,13 @@
 package org.legoemu.gmm;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.IntHashSet;
+import org.agrona.collections.Long2LongHashMap;
 import org.legoemu.fabric.Errnos;
 import org.legoemu.fabric.sbe.ComponentKind;
 import org.slf4j.Logger;
@@ -39,6 +43,8 @@ public final class VRegionDirectory
     private final boolean replicated;
     private final Int2ObjectHashMap<ProcessRegions> regionsByPid = new Int2ObjectHashMap<>();
     private final IntArrayList scratchIds = new IntArrayList();
+    /** (pid << 32 | vregion) of restored vRegions whose secondary reported and whose owner has not: since when, ns. */
+    private final Long2LongHashMap ownerlessSinceNs = new Long2LongHashMap(Long.MIN_VALUE);
 
     /**
      * @param membership where live mComponents are found.
@@ -248,6 +254,7 @@ public final class VRegionDirectory
         }
         regions.ownerByVRegion.put(vregion, ownerId);
         regions.lastAssignedOwnerId = ownerId;
+        ownerlessSinceNs.remove(key(pid, vregion));
         if (secondaryId >= 0 && secondaryId != ownerId)
         {
             regions.secondaryByVRegion.put(vregion, secondaryId);
@@ -284,6 +291,56 @@ public final class VRegionDirectory
         }
         regions.secondaryByVRegion.put(vregion, secondaryId);
         return true;
+    }
+
+    /**
+     * A restarted GMM learns that a secondary keeps the log of a vRegion no owner has reported yet, at {@code nowNs}
+     * (M2G_MEMORY_RESTORE): its owner either has not registered again yet or crashed while no GMM served, and no
+     * report names it. Unless an owner reports within one mComponent lease, {@link #takeOwnerless} hands the vRegion
+     * to the failover, which promotes the secondary as for a DEAD owner.
+     */
+    public void ownerlessSince(final int pid, final int vregion, final long nowNs)
+    {
+        final ProcessRegions regions = regionsByPid.get(pid);
+        final long key = key(pid, vregion);
+        if (regions != null && regions.ownerByVRegion.get(vregion) == NO_OWNER &&
+            regions.secondaryByVRegion.get(vregion) != NO_OWNER && !ownerlessSinceNs.containsKey(key))
+        {
+            ownerlessSinceNs.put(key, nowNs);
+        }
+    }
+
+    /**
+     * The restored vRegions that have had a secondary and no owner since {@code reportedByNs} or earlier, as
+     * {@code [pid, vregion, -1, secondary]} (the failover's form, owner unknown); each is returned once.
+     */
+    public List<int[]> takeOwnerless(final long reportedByNs)
+    {
+        final List<int[]> found = new ArrayList<>();
+        final Long2LongHashMap.KeyIterator keys = ownerlessSinceNs.keySet().iterator();
+        while (keys.hasNext())
+        {
+            final long key = keys.nextValue();
+            final int pid = (int)(key >>> 32);
+            final int vregion = (int)key;
+            final ProcessRegions regions = regionsByPid.get(pid);
+            if (regions == null || regions.ownerByVRegion.get(vregion) != NO_OWNER ||
+                regions.secondaryByVRegion.get(vregion) == NO_OWNER)
+            {
+                keys.remove();
+            }
+            else if (ownerlessSinceNs.get(key) <= reportedByNs)
+            {
+                found.add(new int[] {pid, vregion, NO_OWNER, regions.secondaryByVRegion.get(vregion)});
+                keys.remove();
+            }
+        }
+        return found;
+    }
+
+    private static long key(final int pid, final int vregion)
+    {
+        return ((long)pid << 32) | (vregion & 0xFFFF_FFFFL);
     }
 
     /**

@@ -87,7 +87,8 @@ class GmmAdapterTest
     {
         final int id = register(ComponentKind.MCOMPONENT, 4568);
         final FailureDetector detector =
-            new FailureDetector(new Object(), membership, clock, INTERVAL_NS, "test", (deadId, atNs) -> { });
+            new FailureDetector(new Object(), membership, clock, INTERVAL_NS, "test", (deadId, atNs) -> { },
+                nowNs -> { });
 
         clock.advanceNs(20 * INTERVAL_NS); // the detector did not run for 20 intervals (GC pause, starved host)
         detector.doWork();

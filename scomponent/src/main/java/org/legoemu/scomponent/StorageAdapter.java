@@ -60,6 +60,7 @@ public final class StorageAdapter implements RequestHandler
     private final BackupArea backups;
     private final LockTable locks;
     private final RequestDedup dedup = new RequestDedup();
+    private final OutcomeLog outcomeLog;
     private final UnsafeBuffer request = new UnsafeBuffer(0, 0);
     private final byte[] transferBytes = new byte[FileOperations.MAX_TRANSFER_BYTES];
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -106,9 +107,32 @@ public final class StorageAdapter implements RequestHandler
      */
     public StorageAdapter(final FileOperations files, final BackupArea backups, final LockTable locks)
     {
+        this(files, backups, locks, null);
+    }
+
+    /**
+     * @param files      the stateless file operations, confined to the storage root.
+     * @param backups    the replica backup area.
+     * @param locks      the cluster's file locks.
+     * @param outcomeLog where the outcomes of namespace-changing requests are recorded so that they survive a
+     *                   restart; loaded here (what a previous sComponent recorded in it is known at once). Null:
+     *                   the duplicate request cache is in memory only.
+     */
+    public StorageAdapter(
+        final FileOperations files, final BackupArea backups, final LockTable locks, final OutcomeLog outcomeLog)
+    {
         this.files = files;
         this.backups = backups;
         this.locks = locks;
+        this.outcomeLog = outcomeLog;
+        if (outcomeLog != null)
+        {
+            final int loaded = outcomeLog.loadInto(dedup);
+            if (loaded > 0)
+            {
+                LOG.info("duplicate request cache: {} outcomes recorded before the restart", loaded);
+            }
+        }
     }
 
     @Override
@@ -159,7 +183,8 @@ public final class StorageAdapter implements RequestHandler
                 final long openId = openDecoder.requestId();
                 checkVarField(openDecoder.limit());
                 final String openPath = openDecoder.path();
-                replyStat((StatInfo)once(openId, () -> files.open(openPath, openFlags, openMode)), responder);
+                replyStat((StatInfo)once(openId, (openFlags & (FileOperations.O_EXCL | FileOperations.O_TRUNC)) != 0,
+                    () -> files.open(openPath, openFlags, openMode)), responder);
                 break;
 
             case P2S_READDecoder.TEMPLATE_ID:
@@ -214,7 +239,7 @@ public final class StorageAdapter implements RequestHandler
                 final long mkdirId = mkdirDecoder.requestId();
                 checkVarField(mkdirDecoder.limit());
                 final String mkdirPath = mkdirDecoder.path();
-                replyAck(responder, (Long)once(mkdirId, () ->
+                replyAck(responder, (Long)once(mkdirId, true, () ->
                 {
                     files.mkdir(mkdirPath, mode);
                     return 0L;
@@ -228,7 +253,7 @@ public final class StorageAdapter implements RequestHandler
                 final long unlinkId = unlinkDecoder.requestId();
                 checkVarField(unlinkDecoder.limit());
                 final String unlinkPath = unlinkDecoder.path();
-                replyAck(responder, (Long)once(unlinkId, () ->
+                replyAck(responder, (Long)once(unlinkId, true, () ->
                 {
                     files.unlink(unlinkPath, removeDirectory);
                     return 0L;
@@ -244,7 +269,7 @@ public final class StorageAdapter implements RequestHandler
                 final String fromPath = renameDecoder.fromPath();
                 checkVarField(renameDecoder.limit());
                 final String toPath = renameDecoder.toPath();
-                replyAck(responder, (Long)once(renameId, () ->
+                replyAck(responder, (Long)once(renameId, true, () ->
                 {
                     files.rename(fromPath, toPath, renameFlags);
                     return 0L;
@@ -381,8 +406,12 @@ public final class StorageAdapter implements RequestHandler
     /**
      * Applies a non-idempotent request once: a request id seen before gets its first outcome again (its result, or
      * its error rethrown) without being applied a second time (see {@link RequestDedup}).
+     *
+     * @param durable whether the outcome must survive a restart ({@link OutcomeLog}): true for the requests whose
+     *                second application differs from the first (mkdir, unlink, rmdir, rename, an open with O_EXCL
+     *                or O_TRUNC, an append); a write at an offset, applied again, writes the same bytes.
      */
-    private Object once(final long requestId, final Operation operation)
+    private Object once(final long requestId, final boolean durable, final Operation operation)
     {
         final Object earlier = dedup.outcome(requestId);
         if (earlier instanceof StorageException)
@@ -396,13 +425,22 @@ public final class StorageAdapter implements RequestHandler
         try
         {
             final Object result = operation.apply();
-            dedup.remember(requestId, result);
+            remember(requestId, durable, result);
             return result;
         }
         catch (final StorageException ex)
         {
-            dedup.remember(requestId, ex);
+            remember(requestId, durable, ex);
             throw ex;
+        }
+    }
+
+    private void remember(final long requestId, final boolean durable, final Object outcome)
+    {
+        dedup.remember(requestId, outcome);
+        if (durable && outcomeLog != null)
+        {
+            outcomeLog.record(requestId, outcome);
         }
     }
 
@@ -421,7 +459,7 @@ public final class StorageAdapter implements RequestHandler
         final String path = decoder.path();
         checkVarField(decoder.limit());
         final int n = receiveData(path, decoder.dataLength(), decoder::getData);
-        replyAck(responder, (Long)once(requestId,
+        replyAck(responder, (Long)once(requestId, fileOffset < 0,
             () -> files.write(path, fileOffset, ByteBuffer.wrap(transferBytes, 0, n))));
     }
 

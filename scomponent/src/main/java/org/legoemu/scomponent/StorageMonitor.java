@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * {@link StorageAdapter}, registered with the GMM as an SCOMPONENT (capacity 0) and heartbeating; keeps the
  * secondaries' replica backups in its {@link BackupArea}, outside the guests' namespace; removes the hidden files
  * of unlinked-while-open files whose pComponent left the cluster ({@link UnlinkedFilesCollector}); after a restart
- * with locks held, grants only lock reclaims for a grace period ({@link LockTable}, {@link LockHolderRecord}).
+ * with locks held, grants only lock reclaims for a grace period ({@link LockTable}, {@link LockHolderRecord}); keeps
+ * the outcomes of namespace-changing requests across a restart ({@link OutcomeLog}).
  */
 public final class StorageMonitor implements AutoCloseable
 {
@@ -23,6 +24,7 @@ public final class StorageMonitor implements AutoCloseable
     private final FileOperations files;
     private final BackupArea backups;
     private final LockTable locks;
+    private final OutcomeLog outcomes;
     private Server server;
     private ClusterMembership membership;
     private UnlinkedFilesCollector unlinked;
@@ -46,6 +48,7 @@ public final class StorageMonitor implements AutoCloseable
         locks.heldListener(holders::held);
         this.files = new FileOperations(
             new RootedPathResolver(this.ctx.rootDirectory(), backups.directory()), this.ctx.storageFaults());
+        this.outcomes = new OutcomeLog(backups.directory(), RequestDedup.DEFAULT_CAPACITY);
     }
 
     /**
@@ -64,7 +67,8 @@ public final class StorageMonitor implements AutoCloseable
         }
         try
         {
-            server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(), new StorageAdapter(files, backups, locks));
+            server = ctx.transport().serve(ctx.listenEndpoint(), ctx.name(),
+                new StorageAdapter(files, backups, locks, outcomes));
             membership = ClusterMembership.join(
                 ctx.transport(),
                 ctx.gmmEndpoint(),
@@ -118,7 +122,7 @@ public final class StorageMonitor implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(unlinked, membership, server);
+        CloseHelper.closeAll(unlinked, membership, server, outcomes);
         unlinked = null;
         membership = null;
         server = null;

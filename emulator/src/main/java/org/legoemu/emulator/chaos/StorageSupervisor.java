@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * ms, a guess at a supervisor's restart delay) and starts a new one on the same root and backup area
  * ({@link EmbeddedCluster#restartStorage}), named {@value #RESTARTED_NAME} for the injector. The guest's file
  * operations wait it out: their storage proxies retry for the retry window ({@link EmbeddedCluster#retryWindowNs}:
- * 2 s with the 200 ms chaos timeout) and look the sComponent up again after every failed attempt. Runs on a daemon
+ * 3.2 s with the 200 ms chaos timeout) and look the sComponent up again after every failed attempt. Runs on a daemon
  * thread of its own from {@link #start()} to {@link #close()}.
  */
 final class StorageSupervisor implements AutoCloseable

@@ -52,7 +52,8 @@ import org.legoemu.fabric.sbe.S2X_STAT_REPLYDecoder;
  * <b>Retries</b> (a transient fault must never change a guest's output). A proxy made with a
  * {@link Connector} and a retry window sends a request again after any transport failure (timeout, refused or lost
  * connection), reconnecting through the connector after each failure, a timeout included (which may look the sComponent up again, so a restarted one on
- * another port is found), every {@link #RETRY_PAUSE_NS} until the window has passed since the first attempt; only
+ * another port is found; a lookup that fails, even with the GMM's ENOENT while it holds the sComponent DEAD, is
+ * another transport failure), every {@link #RETRY_PAUSE_NS} until the window has passed since the first attempt; only
  * then does the caller get EIO, logged once. Reads, stats, listings, truncates and fsyncs are idempotent. The
  * others (open, write, mkdir, unlink, rename) carry a request id, the same on every attempt, and the sComponent
  * answers an id it has seen with its first outcome instead of applying it again (its duplicate request cache), so an
@@ -141,18 +142,19 @@ public final class StorageProxy
      * @param retryWindowNs how long a request is retried after its first attempt failed in transport, ns; 0 for
      *                      one attempt.
      * @param clock         measures the window.
-     * @throws FabricException if the first connection cannot be opened.
      */
     public StorageProxy(final Connector connector, final long timeoutNs, final long retryWindowNs, final NanoClock clock)
     {
         this.connector = connector;
-        this.client = connector.connect();
+        // Connected at the first request, whose retries also cover the connection (a lookup made while the GMM
+        // holds the sComponent DEAD, or one that fails, is retried like a lost request).
+        this.client = null;
         this.timeoutNs = timeoutNs;
         this.retryWindowNs = retryWindowNs;
         this.clock = clock;
     }
 
-    /** The client this proxy calls through now. */
+    /** The client this proxy calls through now; null before the first request and after a failed attempt. */
     public synchronized Client client()
     {
         return client;
@@ -531,48 +533,75 @@ public final class StorageProxy
         while (true)
         {
             attempts++;
-            try
+            final FabricException failure = attempt(length, expectedTemplateId);
+            if (failure == null)
             {
-                if (client == null)
-                {
-                    client = connector.connect();
-                }
-                ProxyCalls.call(client, request, length, reply, timeoutNs, "sComponent", expectedTemplateId);
                 return;
             }
-            catch (final RemoteErrorException ex)
+            final long nowNs = clock.nanoTime();
+            if (attempts == 1)
             {
-                throw ex;
+                firstFailureNs = nowNs;
+            }
+            if (connector == null || nowNs - firstFailureNs >= retryWindowNs)
+            {
+                if (connector != null)
+                {
+                    LOG.warn("sComponent unreachable for {} ms over {} attempts; the file operation fails " +
+                        "with EIO: {}", (nowNs - firstFailureNs) / 1_000_000, attempts, failure.getMessage());
+                }
+                throw new FabricException(Errnos.EIO, "sComponent unreachable: " + failure.getMessage(), failure);
+            }
+            if (client != null)
+            {
+                // After a timeout too: the sComponent may have crashed and been restarted elsewhere (a hung
+                // one never answers on this connection), and only the connector's lookup finds the new one.
+                client.close();
+                client = null;
+            }
+            pause();
+        }
+    }
+
+    /**
+     * One attempt: connects if there is no connection, then calls.
+     *
+     * @return null if the sComponent answered, else the transport failure to retry. A failure to connect is one
+     *         whatever its kind, an error the GMM answered included: "no live scomponent" (ENOENT) while the GMM
+     *         holds the only sComponent DEAD, e.g. during a partition longer than the GMM's failure detection, is
+     *         not the sComponent's answer to this request (chaos seed 25084: the guest's mkdir got ENOENT).
+     * @throws RemoteErrorException the sComponent's own error, unchanged.
+     * @throws FabricException      EPROTO or EMSGSIZE from the call, unchanged (sending again cannot help).
+     */
+    private FabricException attempt(final int length, final int expectedTemplateId)
+    {
+        if (client == null)
+        {
+            try
+            {
+                client = connector.connect();
             }
             catch (final FabricException ex)
             {
-                if (ex.errno() == Errnos.EPROTO || ex.errno() == Errnos.EMSGSIZE)
-                {
-                    throw ex;
-                }
-                final long nowNs = clock.nanoTime();
-                if (attempts == 1)
-                {
-                    firstFailureNs = nowNs;
-                }
-                if (connector == null || nowNs - firstFailureNs >= retryWindowNs)
-                {
-                    if (connector != null)
-                    {
-                        LOG.warn("sComponent unreachable for {} ms over {} attempts; the file operation fails " +
-                            "with EIO: {}", (nowNs - firstFailureNs) / 1_000_000, attempts, ex.getMessage());
-                    }
-                    throw new FabricException(Errnos.EIO, "sComponent unreachable: " + ex.getMessage(), ex);
-                }
-                if (client != null)
-                {
-                    // After a timeout too: the sComponent may have crashed and been restarted elsewhere (a hung
-                    // one never answers on this connection), and only the connector's lookup finds the new one.
-                    client.close();
-                    client = null;
-                }
-                pause();
+                return ex;
             }
+        }
+        try
+        {
+            ProxyCalls.call(client, request, length, reply, timeoutNs, "sComponent", expectedTemplateId);
+            return null;
+        }
+        catch (final RemoteErrorException ex)
+        {
+            throw ex;
+        }
+        catch (final FabricException ex)
+        {
+            if (ex.errno() == Errnos.EPROTO || ex.errno() == Errnos.EMSGSIZE)
+            {
+                throw ex;
+            }
+            return ex;
         }
     }
 

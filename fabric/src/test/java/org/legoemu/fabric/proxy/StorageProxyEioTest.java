@@ -60,4 +60,36 @@ class StorageProxyEioTest
             assertEquals(Errnos.EIO, ex.errno());
         }
     }
+
+    /**
+     * Chaos seed 25084: while the GMM held the sComponent DEAD (a partition longer than its failure detection), its
+     * lookup answered ENOENT, and the proxy gave that to the guest's mkdir. A failed lookup is retried within the
+     * window like any transport failure; only the sComponent's own answer passes unchanged.
+     */
+    @Test
+    void aFailedLookupIsRetriedAndNotTheRequestsAnswer()
+    {
+        final Server server = transport.serve(new Endpoint(InJvmTransport.HOST, 0), "scomponent",
+            (buffer, offset, length, responder) -> responder.error(Errnos.EEXIST, "its own answer"));
+        final int[] lookups = {0};
+        final StorageProxy storage = new StorageProxy(() ->
+        {
+            if (++lookups[0] <= 3)
+            {
+                throw new RemoteErrorException(Errnos.ENOENT, "no live scomponent");
+            }
+            return transport.connect(server.endpoint());
+        }, TIMEOUT_NS, 100 * TIMEOUT_NS, org.agrona.concurrent.SystemNanoClock.INSTANCE);
+        assertEquals(Errnos.EEXIST, assertThrows(RemoteErrorException.class, () -> storage.mkdir("/d", 0755))
+            .errno(), "the sComponent's answer, not the GMM's");
+        assertTrue(lookups[0] >= 4, "looked up again after each failed lookup: " + lookups[0]);
+        storage.close();
+
+        final StorageProxy never = new StorageProxy(() ->
+        {
+            throw new RemoteErrorException(Errnos.ENOENT, "no live scomponent");
+        }, TIMEOUT_NS, 5 * TIMEOUT_NS, org.agrona.concurrent.SystemNanoClock.INSTANCE);
+        final FabricException ex = assertThrows(FabricException.class, () -> never.mkdir("/d", 0755));
+        assertEquals(Errnos.EIO, ex.errno(), "past the window: EIO, " + ex.getMessage());
+    }
 }
