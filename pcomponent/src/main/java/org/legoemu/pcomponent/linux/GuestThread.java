@@ -31,9 +31,10 @@ public final class GuestThread implements Runnable
      */
     static final long RUN_SLICE_INSTRUCTIONS = 1L << 16;
     /**
-     * Longest host time a hart waits between slices for the others to catch up in modeled time ({@link
+     * Longest host time a hart waits between slices for the slowest other hart to advance in modeled time ({@link
      * org.legoemu.pcomponent.model.HartPacer}): a hart blocked in a way the model is not told of holds it back no
-     * longer.
+     * longer. While the slowest one advances the wait goes on, however long in host time: giving up on a hart that
+     * is only descheduled (a loaded 2-core host) let the other run ahead and changed the modeled queueing.
      */
     private static final long PACE_LIMIT_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long PACE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(20);
@@ -169,10 +170,22 @@ public final class GuestThread implements Runnable
         {
             return;
         }
-        final long giveUpNs = System.nanoTime() + PACE_LIMIT_NS;
+        long slowestNs = timer.slowestOtherNs();
+        long giveUpNs = System.nanoTime() + PACE_LIMIT_NS;
         int spins = 0;
-        while (timer.aheadNs() > 0 && !hart.stopRequested() && System.nanoTime() - giveUpNs < 0)
+        while (timer.aheadNs() > 0 && !hart.stopRequested())
         {
+            final long nowNs = System.nanoTime();
+            final long slowest = timer.slowestOtherNs();
+            if (slowest != slowestNs)
+            {
+                slowestNs = slowest; // the hart waited for advances: slow on the host, not stuck
+                giveUpNs = nowNs + PACE_LIMIT_NS;
+            }
+            else if (nowNs - giveUpNs >= 0)
+            {
+                return;
+            }
             if (++spins < PACE_YIELDS)
             {
                 Thread.yield(); // the hart it waits for needs this core, on a 2-core host

@@ -80,6 +80,7 @@ public final class GuestThreads
         final Hart hart = new Hart(process.memory(), new LinuxKernel(process, thread));
         thread.hart(hart);
         final HartTimer timer = process.clock().newTimer(hart::instructionsRetired);
+        timer.registerWithPacer();
         thread.timer(timer);
         if (process.clock().guestClock() == GuestClock.MODELED)
         {
@@ -101,6 +102,10 @@ public final class GuestThreads
             if (groupExiting)
             {
                 thread.hart().detach();
+                if (thread.timer() != null)
+                {
+                    thread.timer().deregisterFromPacer();
+                }
                 return false;
             }
             live.add(thread);

@@ -8,9 +8,10 @@ import java.util.Arrays;
  * decides how far one hart runs ahead of another, and a hart that ran ahead books the modeled servers first while
  * the ones behind fill the gaps it left: contention would depend on host timing. A hart that an event leaves more
  * than a quantum ahead of the slowest running hart is asked to end its run slice ({@link HartTimer#yieldRequest});
- * its thread then waits between slices, holding no lock, until the others catch up (or a bounded host time, see
- * GuestThread), so a hart the model cannot see progressing (blocked in a way it is not told of) delays the others
- * only briefly. Harts blocked in a futex, a pipe or a sleep do not count ({@link HartTimer#waiting}).
+ * its thread then waits between slices, holding no lock, until the others catch up, or until the slowest one has
+ * not advanced for a bounded host time (see GuestThread), so a hart the model cannot see progressing (blocked in a
+ * way it is not told of) delays the others only briefly, while one that is merely slow on a loaded host (descheduled,
+ * or its thread starved by others) is still waited for. Harts blocked in a futex, a pipe or a sleep do not count ({@link HartTimer#waiting}).
  *
  * <p>Thread-safe; reads no clock. {@link #excessNs} (called at every event) reads an array snapshot and allocates
  * nothing.
@@ -73,12 +74,22 @@ public final class HartPacer
      */
     public long excessNs(final HartTimer timer)
     {
-        final long mine = timer.publishedNs();
+        final long slowest = slowestOtherNs(timer);
+        return slowest == Long.MAX_VALUE ? 0 : timer.publishedNs() - slowest - QUANTUM_NS;
+    }
+
+    /**
+     * The published modeled time of the slowest running hart other than {@code timer}, ns; {@link Long#MAX_VALUE}
+     * when there is none. A hart held back watches it to tell a hart that is slow in host time (it advances) from
+     * one the model cannot see progressing (it does not).
+     */
+    public long slowestOtherNs(final HartTimer timer)
+    {
         long slowest = Long.MAX_VALUE;
         final HartTimer[] harts = running;
         if (harts.length < 2)
         {
-            return 0;
+            return slowest;
         }
         for (final HartTimer other : harts)
         {
@@ -87,7 +98,7 @@ public final class HartPacer
                 slowest = Math.min(slowest, other.publishedNs());
             }
         }
-        return slowest == Long.MAX_VALUE ? 0 : mine - slowest - QUANTUM_NS;
+        return slowest;
     }
 
     /**

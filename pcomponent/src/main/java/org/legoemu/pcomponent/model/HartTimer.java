@@ -114,6 +114,12 @@ public final class HartTimer
         return pacer.excessNs(this);
     }
 
+    /** The slowest other running hart's published modeled time, ns ({@link HartPacer#slowestOtherNs}). */
+    public long slowestOtherNs()
+    {
+        return pacer.slowestOtherNs(this);
+    }
+
     /**
      * The timer of the hart running on the calling thread, or null on any other thread: a field of a
      * {@link HartThread}, else (a test binding its own thread) a thread-local.
@@ -122,6 +128,23 @@ public final class HartTimer
     {
         final Thread thread = Thread.currentThread();
         return thread instanceof HartThread hart ? hart.timer : CURRENT.get();
+    }
+
+    /**
+     * Counts this hart among the running ones from its start time on, before its thread runs: call on the creating
+     * thread (clone(2)), so that a sibling started earlier cannot run ahead, unpaced, for as long as the host takes to
+     * start this one's thread (at load, milliseconds: hundreds of misses booked before this hart could queue behind
+     * them). {@link #bindToCurrentThread} registers it too; registering twice is harmless.
+     */
+    public void registerWithPacer()
+    {
+        pacer.register(this);
+    }
+
+    /** Undoes {@link #registerWithPacer} for a hart whose thread never started. */
+    public void deregisterFromPacer()
+    {
+        pacer.deregister(this);
     }
 
     /** Makes this the calling thread's timer ({@link #current()}); call first thing on the hart's thread. */
