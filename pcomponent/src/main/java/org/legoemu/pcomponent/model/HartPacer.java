@@ -10,8 +10,9 @@ import java.util.Arrays;
  * than a quantum ahead of the slowest running hart is asked to end its run slice ({@link HartTimer#yieldRequest});
  * its thread then waits between slices, holding no lock, until the others catch up, or until the slowest one has
  * not advanced for a bounded host time (see GuestThread), so a hart the model cannot see progressing (blocked in a
- * way it is not told of) delays the others only briefly, while one that is merely slow on a loaded host (descheduled,
- * or its thread starved by others) is still waited for. Harts blocked in a futex, a pipe or a sleep do not count ({@link HartTimer#waiting}).
+ * way it is not told of) delays the others only briefly, while one that is merely slow on a loaded host
+ * (descheduled, or its thread starved by others) is still waited for. Harts blocked in a futex, a pipe or a sleep
+ * do not count ({@link HartTimer#waiting}).
  *
  * <p>Thread-safe; reads no clock. {@link #excessNs} (called at every event) reads an array snapshot and allocates
  * nothing.
